@@ -1,0 +1,43 @@
+package dev.rotor.cli;
+
+import dev.rotor.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The top-level {@code rotor} command. Exit codes: 0 clean stop, 1 fatal runtime error, 2 bad config or usage. */
+@Command(name = "rotor", mixinStandardHelpOptions = true, versionProvider = RotorCommand.Version.class,
+        description = "Emergency credential rotation on Kafka Streams.",
+        subcommands = {RunCommand.class})
+public final class RotorCommand implements Runnable {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_RUNTIME = 1;
+    public static final int EXIT_USAGE = 2;
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+
+    public static CommandLine commandLine() {
+        final CommandLine cl = new CommandLine(new RotorCommand());
+        cl.setExitCodeExceptionMapper(e -> e instanceof ConfigException ? EXIT_USAGE : EXIT_RUNTIME);
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof ConfigException) {
+                cmd.getErr().println("rotor: invalid configuration: " + e.getMessage());
+                return EXIT_USAGE;
+            }
+            cmd.getErr().println("rotor: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            return EXIT_RUNTIME;
+        });
+        return cl;
+    }
+
+    /** The version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            final String v = RotorCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"rotor " + (v == null ? "development build" : v)};
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package dev.rotor.config;
+
+/**
+ * A setting that cannot be used. The message is one line that starts with the setting's name, so an operator can fix
+ * it without reading a stack trace; it never contains a secret value.
+ */
+public final class ConfigException extends RuntimeException {
+    private final String key;
+
+    public ConfigException(final String key, final String problem) {
+        super(key + ": " + problem);
+        this.key = key;
+    }
+
+    public String key() {
+        return key;
+    }
+}

@@ -1,0 +1,206 @@
+package dev.rotor.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * rotor's settings, parsed and validated once. Immutable; build it with {@link ConfigLoader} (file, then environment,
+ * then flags). Every problem is reported as a {@link ConfigException} naming the key.
+ */
+public final class RotorConfig {
+    private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
+    /** Output value encoding of rotor's own topics. */
+    public enum OutputFormat { AVRO, JSON }
+
+    /** Names of rotor's topics. */
+    public record TopicNames(String securityEvents, String rotationCommands, String rotationResults,
+                             String securityAlerts, String securityCritical, String rotationAudit,
+                             String securityEventsDlq) {
+    }
+
+    /** The detection rules' parameters (DESIGN.md §3). */
+    public record DetectionSettings(long failedAuthThreshold, Duration failedAuthWindow, long rateLimitThreshold,
+                                    Duration rateLimitWindow, Duration grace, Duration cooldown,
+                                    Duration maxClockSkew, int maxEventBytes, Duration stateCleanupInterval) {
+        /** The longest window: how much history per secret the rules must keep. */
+        public Duration longestWindow() {
+            return failedAuthWindow.compareTo(rateLimitWindow) >= 0 ? failedAuthWindow : rateLimitWindow;
+        }
+    }
+
+    /** How to reach Vault. Credentials come from the environment only and never print. */
+    public record VaultSettings(String addr, Optional<String> namespace, Optional<Path> caCert,
+                                Optional<SecretValue> token, Optional<String> roleId,
+                                Optional<SecretValue> secretId) {
+    }
+
+    private final Map<Setting, String> values;
+    private final Map<String, String> kafka;
+    private final TopicNames topics;
+    private final DetectionSettings detection;
+    private final OutputFormat outputFormat;
+    private final boolean dryRun;
+    private final Path targetsFile;
+    private final RotationTargets targets;
+    private final VaultSettings vault;
+
+    RotorConfig(final Map<Setting, String> values, final Map<String, String> kafka, final VaultSettings vault,
+                final RotationTargets targets) {
+        this.values = Collections.unmodifiableMap(new EnumMap<>(values));
+        this.kafka = Collections.unmodifiableMap(new LinkedHashMap<>(kafka));
+        this.vault = vault;
+        this.topics = new TopicNames(topic(Setting.TOPIC_SECURITY_EVENTS), topic(Setting.TOPIC_COMMANDS),
+                topic(Setting.TOPIC_RESULTS), topic(Setting.TOPIC_ALERTS), topic(Setting.TOPIC_CRITICAL),
+                topic(Setting.TOPIC_AUDIT), topic(Setting.TOPIC_DLQ));
+        this.detection = new DetectionSettings(
+                positiveLong(Setting.FAILED_AUTH_THRESHOLD), positiveDuration(Setting.FAILED_AUTH_WINDOW),
+                positiveLong(Setting.RATE_LIMIT_THRESHOLD), positiveDuration(Setting.RATE_LIMIT_WINDOW),
+                nonNegativeDuration(Setting.GRACE), nonNegativeDuration(Setting.COOLDOWN),
+                nonNegativeDuration(Setting.MAX_CLOCK_SKEW), (int) Math.min(Integer.MAX_VALUE, positiveLong(Setting.MAX_EVENT_BYTES)),
+                positiveDuration(Setting.STATE_CLEANUP_INTERVAL));
+        this.outputFormat = enumValue(Setting.OUTPUT_FORMAT, OutputFormat.class);
+        this.dryRun = bool(Setting.DRY_RUN);
+        this.targetsFile = Path.of(get(Setting.TARGETS_FILE));
+        this.targets = targets;
+        if (outputFormat == OutputFormat.AVRO && schemaRegistryUrl().isEmpty()) {
+            throw new ConfigException("kafka.schema.registry.url",
+                    "required when rotor.output.format=avro (set it, or set rotor.output.format=json)");
+        }
+        if (kafka.getOrDefault("bootstrap.servers", "").isBlank()) {
+            throw new ConfigException("kafka.bootstrap.servers", "must be set (e.g. localhost:9092)");
+        }
+    }
+
+    public String get(final Setting setting) {
+        return values.get(setting);
+    }
+
+    /** Kafka client and Streams properties (keys without the {@code kafka.} prefix), including schema.registry.*. */
+    public Map<String, String> kafka() {
+        return kafka;
+    }
+
+    public Optional<String> schemaRegistryUrl() {
+        return Optional.ofNullable(kafka.get("schema.registry.url")).filter(s -> !s.isBlank());
+    }
+
+    public TopicNames topics() {
+        return topics;
+    }
+
+    public DetectionSettings detection() {
+        return detection;
+    }
+
+    public OutputFormat outputFormat() {
+        return outputFormat;
+    }
+
+    public boolean dryRun() {
+        return dryRun;
+    }
+
+    public Path targetsFile() {
+        return targetsFile;
+    }
+
+    public RotationTargets targets() {
+        return targets;
+    }
+
+    public VaultSettings vault() {
+        return vault;
+    }
+
+    /** A copy with some settings replaced (tests and the CLI's flags); validated like the original. */
+    public RotorConfig with(final Map<Setting, String> overrides) {
+        final Map<Setting, String> merged = new EnumMap<>(values);
+        merged.putAll(overrides);
+        return new RotorConfig(merged, kafka, vault, targets);
+    }
+
+    /** A copy with other Kafka properties (tests point it at their own broker). */
+    public RotorConfig withKafka(final Map<String, String> overrides) {
+        final Map<String, String> merged = new LinkedHashMap<>(kafka);
+        merged.putAll(overrides);
+        return new RotorConfig(values, merged, vault, targets);
+    }
+
+    /** A copy with other rotation targets. */
+    public RotorConfig withTargets(final RotationTargets other) {
+        return new RotorConfig(values, kafka, vault, other);
+    }
+
+    private String topic(final Setting s) {
+        final String v = get(s);
+        if (!TOPIC_NAME.matcher(v).matches()) {
+            throw new ConfigException(s.key(), "'" + v + "' is not a valid topic name (letters, digits, '.', '_', '-'; at most 249)");
+        }
+        return v;
+    }
+
+    private long positiveLong(final Setting s) {
+        final String v = get(s).trim();
+        final long n;
+        try {
+            n = Long.parseLong(v);
+        } catch (final NumberFormatException e) {
+            throw new ConfigException(s.key(), "must be a whole number, got '" + v + "'");
+        }
+        if (n <= 0) {
+            throw new ConfigException(s.key(), "must be greater than 0, got " + n);
+        }
+        return n;
+    }
+
+    private Duration duration(final Setting s) {
+        try {
+            return Durations.parse(get(s));
+        } catch (final IllegalArgumentException e) {
+            throw new ConfigException(s.key(), e.getMessage());
+        }
+    }
+
+    private Duration positiveDuration(final Setting s) {
+        final Duration d = duration(s);
+        if (d.isNegative() || d.isZero()) {
+            throw new ConfigException(s.key(), "must be longer than 0");
+        }
+        return d;
+    }
+
+    private Duration nonNegativeDuration(final Setting s) {
+        final Duration d = duration(s);
+        if (d.isNegative()) {
+            throw new ConfigException(s.key(), "must not be negative");
+        }
+        return d;
+    }
+
+    private boolean bool(final Setting s) {
+        final String v = get(s).trim().toLowerCase(Locale.ROOT);
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new ConfigException(s.key(), "must be true or false, got '" + get(s) + "'");
+        }
+        return Boolean.parseBoolean(v);
+    }
+
+    private <E extends Enum<E>> E enumValue(final Setting s, final Class<E> type) {
+        final String v = get(s).trim();
+        for (final E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(v)) {
+                return e;
+            }
+        }
+        throw new ConfigException(s.key(), "must be one of " + java.util.Arrays.stream(type.getEnumConstants())
+                .map(e -> e.name().toLowerCase(Locale.ROOT)).toList() + ", got '" + v + "'");
+    }
+}

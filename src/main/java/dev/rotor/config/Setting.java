@@ -1,0 +1,81 @@
+package dev.rotor.config;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Every rotor setting with its default. This is the one list: {@code config/application.properties} documents the
+ * same keys with the same defaults (a test keeps the two equal), and {@code ROTOR_*} environment variables map onto
+ * these keys by name ({@code ROTOR_FAILED_AUTH_THRESHOLD} → {@code rotor.failed-auth.threshold}).
+ */
+public enum Setting {
+    TOPIC_SECURITY_EVENTS("rotor.topic.security-events", "security-events", "input: security events, JSON or Avro"),
+    TOPIC_COMMANDS("rotor.topic.rotation-commands", "rotation-commands", "detection -> executor, keyed by secret path"),
+    TOPIC_RESULTS("rotor.topic.rotation-results", "rotation-results", "one result per command"),
+    TOPIC_ALERTS("rotor.topic.security-alerts", "security-alerts", "success notifications"),
+    TOPIC_CRITICAL("rotor.topic.security-critical", "security-critical", "failure notifications"),
+    TOPIC_AUDIT("rotor.topic.rotation-audit", "rotation-audit", "every decision and action"),
+    TOPIC_DLQ("rotor.topic.security-events-dlq", "security-events-dlq", "bad input, original bytes plus error headers"),
+
+    FAILED_AUTH_THRESHOLD("rotor.failed-auth.threshold", "10", "failed logins per secret that mean compromise (inclusive)"),
+    FAILED_AUTH_WINDOW("rotor.failed-auth.window", "15m", "... within any window of this length"),
+    RATE_LIMIT_THRESHOLD("rotor.rate-limit.threshold", "100", "rate-limit violations per secret that mean compromise (inclusive)"),
+    RATE_LIMIT_WINDOW("rotor.rate-limit.window", "5m", "... within any window of this length"),
+    GRACE("rotor.grace", "1m", "how far behind stream time an event may arrive and still be counted"),
+    COOLDOWN("rotor.cooldown", "5m", "after a command for a secret, further triggers within this time are suppressed (manual_trigger excepted)"),
+    MAX_CLOCK_SKEW("rotor.max-clock-skew", "5m", "events stamped further than this in the future are refused, so one bad clock cannot blind the windows"),
+    MAX_EVENT_BYTES("rotor.max-event-bytes", "1048576", "larger records go to the DLQ"),
+    STATE_CLEANUP_INTERVAL("rotor.state-cleanup-interval", "1m", "stream-time interval at which idle per-secret state is removed"),
+
+    OUTPUT_FORMAT("rotor.output.format", "avro", "avro (Confluent wire format, needs kafka.schema.registry.url) or json"),
+    TARGETS_FILE("rotor.targets.file", "config/rotation-targets.yaml", "which paths may be rotated, and how"),
+    DRY_RUN("rotor.dry-run", "false", "decide and publish DRY_RUN results, call nothing in Vault"),
+
+    VAULT_ADDR("rotor.vault.addr", "http://127.0.0.1:8200", "Vault's address (env VAULT_ADDR)"),
+    VAULT_NAMESPACE("rotor.vault.namespace", "", "Vault Enterprise namespace (env VAULT_NAMESPACE)"),
+    VAULT_CACERT("rotor.vault.cacert", "", "PEM file of the CA that signed Vault's certificate (env VAULT_CACERT)");
+
+    private static final Map<String, Setting> BY_KEY = Arrays.stream(values())
+            .collect(Collectors.toUnmodifiableMap(Setting::key, Function.identity()));
+    private static final Map<String, Setting> BY_ENV = Arrays.stream(values())
+            .collect(Collectors.toUnmodifiableMap(Setting::envName, Function.identity()));
+
+    private final String key;
+    private final String defaultValue;
+    private final String doc;
+
+    Setting(final String key, final String defaultValue, final String doc) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.doc = doc;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String doc() {
+        return doc;
+    }
+
+    /** {@code rotor.failed-auth.threshold} → {@code ROTOR_FAILED_AUTH_THRESHOLD}. */
+    public String envName() {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    public static Optional<Setting> byKey(final String key) {
+        return Optional.ofNullable(BY_KEY.get(key));
+    }
+
+    public static Optional<Setting> byEnvName(final String envName) {
+        return Optional.ofNullable(BY_ENV.get(envName));
+    }
+}

@@ -1,0 +1,207 @@
+package dev.rotor.detection;
+
+import dev.rotor.avro.AuditDecision;
+import dev.rotor.avro.AuditRecord;
+import dev.rotor.avro.Indicator;
+import dev.rotor.avro.RotationCommand;
+import dev.rotor.avro.SecurityEvent;
+import dev.rotor.avro.Trigger;
+import dev.rotor.config.Durations;
+import dev.rotor.config.RotorConfig;
+import dev.rotor.serde.Hashing;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * {@code apply-detection-rules}: the stateful half of detection, one secret at a time.
+ *
+ * <ol>
+ *   <li>Reads: one secret's slice of an event, keyed by secret path, stamped with event time (from the
+ *       {@code events-by-secret-path} repartition, so one secret's events meet in one task, in order).</li>
+ *   <li>Writes: a {@link RotationCommand} when the trigger matrix says rotate or a window reaches its threshold;
+ *       an audit record for every decision (ROTATE, BELOW_THRESHOLD, SUPPRESSED, LATE, DUPLICATE_EVENT).</li>
+ *   <li>Guarantees: exact "weight N within any window of length W" (both ends inclusive) per secret, in event time;
+ *       counts start again from zero after a threshold is reached (whether that rotated or was suppressed) and after
+ *       any command; within the cooldown after a command further triggers are SUPPRESSED, except manual_trigger; an
+ *       event more than the grace behind stream time is audited LATE and not counted; a resent event (same id) is
+ *       counted once. One read and one write of {@value #STORE} per event.</li>
+ *   <li>Limits: lateness is judged against the task's stream time (the newest event time seen on its partition), as
+ *       Kafka Streams' own windows do; commands carry the id of the event that crossed the threshold.</li>
+ * </ol>
+ */
+final class ApplyDetectionRules implements Processor<String, SecurityEvent, String, DetectionOutput> {
+    static final String STORE = "secret-detection-state";
+
+    private final RotorConfig.DetectionSettings settings;
+    private final long graceMs;
+    private final long cooldownMs;
+    private ProcessorContext<String, DetectionOutput> context;
+    private KeyValueStore<String, SecretState> states;
+    private KeyValueStore<String, Long> statistics;
+
+    ApplyDetectionRules(final RotorConfig.DetectionSettings settings) {
+        this.settings = settings;
+        this.graceMs = settings.grace().toMillis();
+        this.cooldownMs = settings.cooldown().toMillis();
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, DetectionOutput> context) {
+        this.context = context;
+        this.states = context.getStateStore(STORE);
+        this.statistics = context.getStateStore(DetectionStatistics.DECISION_STATISTICS_STORE);
+        context.schedule(settings.stateCleanupInterval(), PunctuationType.STREAM_TIME, this::removeIdleState);
+    }
+
+    @Override
+    public void process(final Record<String, SecurityEvent> record) {
+        final String path = record.key();
+        final SecurityEvent event = record.value();
+        final Indicator indicator = TriggerMatrix.indicator(event.getEventType());
+        final TriggerMatrix.Decision decision = TriggerMatrix.decide(indicator, event.getThreatLevel());
+        final long eventTime = event.getTimestamp().toEpochMilli();
+        SecretState state = states.get(path);
+        if (state == null) {
+            state = new SecretState();
+        }
+        switch (decision.action()) {
+            case ROTATE -> {
+                if (indicator != Indicator.manual_trigger && state.inCooldown(eventTime, cooldownMs)) {
+                    suppress(path, event, decision.rule(), state, Map.of());
+                } else {
+                    command(path, event, decision.rule(), state, Map.of());
+                }
+            }
+            case COUNT_FAILED_AUTH, COUNT_RATE_LIMIT -> {
+                if (!count(path, event, indicator, decision, state)) {
+                    return;
+                }
+            }
+            default -> throw new IllegalStateException("ignored events are settled before the repartition");
+        }
+        states.put(path, state);
+    }
+
+    /** Returns whether the state changed. */
+    private boolean count(final String path, final SecurityEvent event, final Indicator indicator,
+                          final TriggerMatrix.Decision decision, final SecretState state) {
+        final long eventTime = event.getTimestamp().toEpochMilli();
+        final long streamTime = context.currentStreamTimeMs();
+        final boolean failedAuth = decision.action() == TriggerMatrix.Action.COUNT_FAILED_AUTH;
+        final long window = (failedAuth ? settings.failedAuthWindow() : settings.rateLimitWindow()).toMillis();
+        final long threshold = failedAuth ? settings.failedAuthThreshold() : settings.rateLimitThreshold();
+        if (eventTime < streamTime - graceMs) {
+            DetectionStatistics.increment(statistics, DetectionStatistics.LATE_EVENTS, 1);
+            audit(path, AuditRecords.of(AuditDecision.LATE, "event is " + Durations.format(
+                    java.time.Duration.ofMillis(streamTime - eventTime)) + " behind stream time, more than the grace of "
+                    + Durations.format(settings.grace()) + "; not counted", event, path, decision.rule(), null,
+                    now(), Map.of("stream_time", Instant.ofEpochMilli(streamTime).toString())));
+            return false;
+        }
+        final WindowCounts counts = state.counts(decision.action());
+        final long fingerprint = Hashing.fingerprint(event.getEventId());
+        if (counts.containsFingerprint(fingerprint)) {
+            DetectionStatistics.increment(statistics, DetectionStatistics.DUPLICATES, 1);
+            audit(path, AuditRecords.of(AuditDecision.DUPLICATE_EVENT, "event already counted for this secret",
+                    event, path, decision.rule(), null, now(), Map.of()));
+            return false;
+        }
+        counts.pruneBefore(streamTime - graceMs - window);
+        final long weight = Weights.of(event, indicator);
+        counts.add(eventTime, weight, fingerprint);
+        final long sum = counts.maxWindowSumContaining(eventTime, window);
+        final Map<String, String> details = Map.of("weight", Long.toString(weight), "window_sum", Long.toString(sum),
+                "threshold", Long.toString(threshold), "window", Durations.format(java.time.Duration.ofMillis(window)));
+        if (sum < threshold) {
+            audit(path, AuditRecords.of(AuditDecision.BELOW_THRESHOLD, sum + " of " + threshold + " within "
+                    + details.get("window"), event, path, decision.rule(), null, now(), details));
+        } else if (state.inCooldown(eventTime, cooldownMs)) {
+            suppress(path, event, decision.rule(), state, details);
+            state.resetCounts();
+        } else {
+            command(path, event, decision.rule(), state, details);
+        }
+        return true;
+    }
+
+    private void command(final String path, final SecurityEvent event, final String rule, final SecretState state,
+                         final Map<String, String> details) {
+        final long now = now();
+        final String commandId = commandId(event.getEventId(), path);
+        final RotationCommand command = RotationCommand.newBuilder()
+                .setCommandId(commandId)
+                .setEventId(event.getEventId())
+                .setSecretPath(path)
+                .setRule(rule)
+                .setThreatLevel(event.getThreatLevel())
+                .setEventType(event.getEventType())
+                .setIndicator(TriggerMatrix.indicator(event.getEventType()))
+                .setTrigger(Trigger.newBuilder()
+                        .setDescription(event.getDescription())
+                        .setSourceIp(event.getSourceIp())
+                        .setTimestamp(event.getTimestamp())
+                        .setMetadata(event.getMetadata())
+                        .build())
+                .setRequestedAt(Instant.ofEpochMilli(now))
+                .build();
+        state.commanded(event.getTimestamp().toEpochMilli());
+        DetectionStatistics.increment(statistics, DetectionStatistics.EMERGENCY_ROTATIONS, 1);
+        context.forward(new Record<>(path, new DetectionOutput.Command(command), now));
+        audit(path, AuditRecords.of(AuditDecision.ROTATE, "rotate: " + rule, event, path, rule, commandId, now, details));
+    }
+
+    private void suppress(final String path, final SecurityEvent event, final String rule, final SecretState state,
+                          final Map<String, String> details) {
+        DetectionStatistics.increment(statistics, DetectionStatistics.SUPPRESSED, 1);
+        final Instant until = Instant.ofEpochMilli(state.lastCommandAt + cooldownMs);
+        audit(path, AuditRecords.of(AuditDecision.SUPPRESSED, rule + " fired within the cooldown of "
+                + Durations.format(settings.cooldown()) + " after the last command (until " + until + ")", event,
+                path, rule, null, now(), details));
+    }
+
+    private void audit(final String key, final AuditRecord audit) {
+        context.forward(new Record<>(key, new DetectionOutput.Audit(audit), audit.getRecordedAt().toEpochMilli()));
+    }
+
+    private long now() {
+        return context.currentSystemTimeMs();
+    }
+
+    /**
+     * Deletes the state of secrets whose events are all too old to count and whose cooldown has passed. Changes are
+     * applied after the scan, so the store is not modified under its own iterator.
+     */
+    private void removeIdleState(final long streamTime) {
+        final long cutoff = streamTime - graceMs - settings.longestWindow().toMillis();
+        final List<String> idle = new ArrayList<>();
+        final List<KeyValue<String, SecretState>> pruned = new ArrayList<>();
+        try (KeyValueIterator<String, SecretState> it = states.all()) {
+            while (it.hasNext()) {
+                final KeyValue<String, SecretState> kv = it.next();
+                final SecretState s = kv.value;
+                final boolean changed = s.failedAuth.pruneBefore(cutoff) | s.rateLimit.pruneBefore(cutoff);
+                if (s.isIdle(streamTime, cooldownMs)) {
+                    idle.add(kv.key);
+                } else if (changed) {
+                    pruned.add(kv);
+                }
+            }
+        }
+        idle.forEach(states::delete);
+        states.putAll(pruned);
+    }
+
+    /** Deterministic: the same event and secret give the same command id, so the executor can refuse a replay. */
+    static String commandId(final String eventId, final String path) {
+        return "cmd-" + Hashing.id("command", eventId, path);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.rotor.detection;
+
+import dev.rotor.avro.AuditRecord;
+import dev.rotor.avro.RotationCommand;
+import dev.rotor.avro.SecurityEvent;
+
+/** What detection's processors pass downstream within one sub-topology; never serialised as such. */
+sealed interface DetectionOutput {
+    /** One secret's slice of an event, on its way to the rules (keyed by secret path). */
+    record PerSecretEvent(SecurityEvent event) implements DetectionOutput {
+    }
+
+    record Audit(AuditRecord record) implements DetectionOutput {
+    }
+
+    record Command(RotationCommand command) implements DetectionOutput {
+    }
+}

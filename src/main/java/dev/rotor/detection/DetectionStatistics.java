@@ -1,0 +1,60 @@
+package dev.rotor.detection;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Detection's share of the statistics (DESIGN.md §6), kept in changelogged state stores so they survive restarts.
+ * Each task counts its own partitions; a reader sums the stores of all tasks. Two stores because the counters are
+ * updated on both sides of the repartition (a store cannot span sub-topologies).
+ */
+public final class DetectionStatistics {
+    /** Counted where events are decoded. */
+    public static final String EVENT_STATISTICS_STORE = "event-statistics";
+    /** Counted where the rules decide. */
+    public static final String DECISION_STATISTICS_STORE = "decision-statistics";
+
+    public static final String TOTAL_EVENTS = "total_events";
+    public static final String INVALID_EVENTS = "invalid_events";
+    public static final String EMERGENCY_ROTATIONS = "emergency_rotations";
+    public static final String SUPPRESSED = "suppressed";
+    public static final String LATE_EVENTS = "late_events";
+    public static final String DUPLICATES = "duplicates";
+
+    private DetectionStatistics() {
+    }
+
+    static StoreBuilder<KeyValueStore<String, Long>> store(final String name) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.Long())
+                .withCachingEnabled();
+    }
+
+    static void increment(final KeyValueStore<String, Long> store, final String counter, final long by) {
+        final Long current = store.get(counter);
+        store.put(counter, current == null ? by : current + by);
+    }
+
+    /** Adds every counter of {@code store} into {@code into}. */
+    public static Map<String, Long> addTo(final Map<String, Long> into, final ReadOnlyKeyValueStore<String, Long> store) {
+        try (KeyValueIterator<String, Long> it = store.all()) {
+            it.forEachRemaining(kv -> into.merge(kv.key, kv.value, Long::sum));
+        }
+        return into;
+    }
+
+    /** All counters, zero when never incremented. */
+    public static Map<String, Long> empty() {
+        final Map<String, Long> m = new LinkedHashMap<>();
+        for (final String k : new String[] {TOTAL_EVENTS, EMERGENCY_ROTATIONS, SUPPRESSED, DUPLICATES,
+                INVALID_EVENTS, LATE_EVENTS}) {
+            m.put(k, 0L);
+        }
+        return m;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.rotor.detection;
+
+import dev.rotor.avro.AuditRecord;
+import dev.rotor.avro.SecurityEvent;
+import dev.rotor.config.RotorConfig;
+import dev.rotor.serde.SecurityEventDecoder;
+import dev.rotor.topics.Topics;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * rotor-detection: security events in; rotation commands and audit records out (DESIGN.md §1–3).
+ *
+ * <pre>
+ * security-events ─ decode-security-events ─┬─ per-secret events ─ events-by-secret-path ─ apply-detection-rules ─┬─ rotation-commands
+ *                                           └─ audit ──────────────────────────────────────────────────────────────┴─ rotation-audit
+ * (invalid records and refused paths → security-events-dlq, through the processing exception handler)
+ * </pre>
+ */
+public final class DetectionTopology {
+    public static final String APPLICATION_ID = "rotor-detection";
+    /** The repartition that gives one secret's events to one task (topic {@code rotor-detection-events-by-secret-path-repartition}). */
+    public static final String EVENTS_BY_SECRET_PATH = "events-by-secret-path";
+    public static final String SECRET_STATE_STORE = ApplyDetectionRules.STORE;
+
+    private DetectionTopology() {
+    }
+
+    public static void build(final StreamsBuilder builder, final RotorConfig config, final Topics topics) {
+        final SecurityEventDecoder decoder = topics.securityEventDecoder();
+        final SecretPathPolicy policy = new SecretPathPolicy(config.targets());
+        final RotorConfig.DetectionSettings settings = config.detection();
+
+        builder.addStateStore(DetectionStatistics.store(DetectionStatistics.EVENT_STATISTICS_STORE));
+        builder.addStateStore(DetectionStatistics.store(DetectionStatistics.DECISION_STATISTICS_STORE));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SECRET_STATE_STORE),
+                Serdes.String(), SecretState.serde()).withCachingEnabled());
+
+        final KStream<String, DetectionOutput> decoded = builder
+                .stream(topics.securityEvents().name(), topics.securityEvents().consumed("read-security-events"))
+                .process(() -> new DecodeSecurityEvents(decoder, policy, settings.maxClockSkew()),
+                        Named.as("decode-security-events"), DetectionStatistics.EVENT_STATISTICS_STORE);
+        final Map<String, KStream<String, DetectionOutput>> byKind = decoded.split(Named.as("decoded-"))
+                .branch((path, out) -> out instanceof DetectionOutput.PerSecretEvent, Branched.as("per-secret-events"))
+                .defaultBranch(Branched.as("audits"));
+
+        final KStream<String, DetectionOutput> decided = byKind.get("decoded-per-secret-events")
+                .mapValues(out -> ((DetectionOutput.PerSecretEvent) out).event(), Named.as("unwrap-per-secret-events"))
+                .repartition(Repartitioned.<String, SecurityEvent>as(EVENTS_BY_SECRET_PATH)
+                        .withKeySerde(Serdes.String()).withValueSerde(topics.perSecretEventSerde()))
+                .process(() -> new ApplyDetectionRules(settings), Named.as("apply-detection-rules"),
+                        SECRET_STATE_STORE, DetectionStatistics.DECISION_STATISTICS_STORE);
+        final Map<String, KStream<String, DetectionOutput>> decisions = decided.split(Named.as("decided-"))
+                .branch((path, out) -> out instanceof DetectionOutput.Command, Branched.as("commands"))
+                .defaultBranch(Branched.as("audits"));
+
+        decisions.get("decided-commands")
+                .mapValues(out -> ((DetectionOutput.Command) out).command(), Named.as("unwrap-commands"))
+                .to(topics.rotationCommands().name(), topics.rotationCommands().produced("write-rotation-commands"));
+        final KStream<String, AuditRecord> audits = byKind.get("decoded-audits")
+                .merge(decisions.get("decided-audits"), Named.as("merge-audits"))
+                .mapValues(out -> ((DetectionOutput.Audit) out).record(), Named.as("unwrap-audits"));
+        audits.to(topics.rotationAudit().name(), topics.rotationAudit().produced("write-rotation-audit"));
+    }
+
+}

@@ -1,0 +1,98 @@
+package dev.rotor.detection;
+
+import dev.rotor.config.RotationTargets;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Decides whether a secret path may ever reach Vault. Checked before anything else sees the path, so that an event
+ * cannot steer rotor to a path outside the operator's allowlist, or smuggle a different path through URL handling.
+ *
+ * <ol>
+ *   <li>Normalises: one leading {@code /} is dropped.</li>
+ *   <li>Always refuses: empty paths, paths over 512 characters, empty segments ({@code a//b}, trailing {@code /}),
+ *       {@code .} and {@code ..} segments, control characters, white space, and {@code % ? # \ *} (URL escapes,
+ *       queries, fragments and globs have no place in a secret's name); paths under {@code sys/} and {@code auth/}
+ *       (Vault's own configuration and credentials backends), whatever the case.</li>
+ *   <li>Then requires a matching target in {@code rotation-targets.yaml} (the allowlist).</li>
+ * </ol>
+ */
+public final class SecretPathPolicy {
+    static final int MAX_LENGTH = 512;
+
+    /** The outcome for one path: {@code refusal} is empty when the path may be rotated. */
+    public record Verdict(String path, Optional<String> refusal) {
+        public boolean allowed() {
+            return refusal.isEmpty();
+        }
+    }
+
+    private final RotationTargets targets;
+
+    public SecretPathPolicy(final RotationTargets targets) {
+        this.targets = targets;
+    }
+
+    public Verdict check(final String raw) {
+        final String path = raw.startsWith("/") ? raw.substring(1) : raw;
+        final Optional<String> problem = structuralProblem(path);
+        if (problem.isPresent()) {
+            return new Verdict(path, problem);
+        }
+        if (targets.match(path).isEmpty()) {
+            return new Verdict(path, Optional.of("matches no target in the rotation targets (allowlist)"));
+        }
+        return new Verdict(path, Optional.empty());
+    }
+
+    static Optional<String> structuralProblem(final String path) {
+        if (path.isEmpty()) {
+            return Optional.of("empty path");
+        }
+        if (path.length() > MAX_LENGTH) {
+            return Optional.of("longer than " + MAX_LENGTH + " characters");
+        }
+        for (int i = 0; i < path.length(); i++) {
+            final char c = path.charAt(i);
+            if (Character.isISOControl(c)) {
+                return Optional.of("contains a control character");
+            }
+            if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+                return Optional.of("contains white space");
+            }
+            if ("%?#\\*".indexOf(c) >= 0) {
+                return Optional.of("contains '" + c + "'");
+            }
+        }
+        for (final String segment : path.split("/", -1)) {
+            if (segment.isEmpty()) {
+                return Optional.of("has an empty segment");
+            }
+            if (segment.equals(".") || segment.equals("..")) {
+                return Optional.of("has a '" + segment + "' segment");
+            }
+        }
+        final String lower = path.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("sys/") || lower.startsWith("auth/")) {
+            return Optional.of("sys/ and auth/ paths are never rotated");
+        }
+        return Optional.empty();
+    }
+
+    /** The path as it may appear in a message: control characters escaped, length capped. */
+    public static String printable(final String path) {
+        final StringBuilder b = new StringBuilder();
+        for (int i = 0; i < path.length() && b.length() < 200; i++) {
+            final char c = path.charAt(i);
+            if (Character.isISOControl(c)) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        if (b.length() >= 200) {
+            b.append('…');
+        }
+        return b.toString();
+    }
+}

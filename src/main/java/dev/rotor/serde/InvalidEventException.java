@@ -1,0 +1,43 @@
+package dev.rotor.serde;
+
+import java.util.Optional;
+
+/**
+ * An input record rotor refuses. It carries a stable {@link Code} and a one-line reason that names fields and
+ * limits but never a field's value, so it is safe for DLQ headers, audit records and logs. It has no stack trace and
+ * no cause: both could carry the record's content (a JSON parser's excerpt, say) into the DLQ's stacktrace header.
+ */
+public final class InvalidEventException extends RuntimeException {
+    /** Why a record was refused; the code goes into the {@code rotor.error.code} DLQ header. */
+    public enum Code {
+        EMPTY, OVERSIZE, UNKNOWN_FORMAT, INVALID_JSON, INVALID_AVRO, UNKNOWN_SCHEMA_ID, MISSING_FIELD, WRONG_TYPE,
+        INVALID_THREAT_LEVEL, INVALID_TIMESTAMP, FUTURE_TIMESTAMP, INVALID_COUNT, REFUSED_PATH
+    }
+
+    private final Code code;
+    private final transient Optional<String> eventId;
+
+    public InvalidEventException(final Code code, final String reason) {
+        this(code, reason, null);
+    }
+
+    public InvalidEventException(final Code code, final String reason, final String eventId) {
+        super(reason, null, false, false);
+        this.code = code;
+        this.eventId = Optional.ofNullable(eventId);
+    }
+
+    public Code code() {
+        return code;
+    }
+
+    /** The event's id when decoding got far enough to know it. */
+    public Optional<String> eventId() {
+        return eventId;
+    }
+
+    /** Same code and reason, now tied to the event it was found in. */
+    public InvalidEventException forEvent(final String id) {
+        return new InvalidEventException(code, getMessage(), id);
+    }
+}

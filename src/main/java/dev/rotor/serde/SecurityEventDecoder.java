@@ -1,0 +1,140 @@
+package dev.rotor.serde;
+
+import dev.rotor.avro.SecurityEvent;
+import dev.rotor.serde.InvalidEventException.Code;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * Turns the bytes of a {@code security-events} record into a normalised {@link SecurityEvent}, or refuses them with
+ * an {@link InvalidEventException}.
+ *
+ * <ol>
+ *   <li>Format: the first byte decides. {@code 0} is Avro in the Confluent wire format; {@code '{'} (after optional
+ *       white space or a UTF-8 BOM) is JSON; anything else is refused.</li>
+ *   <li>Normalisation: event_type lower case; a missing event_id becomes a stable id derived from the content, so a
+ *       resent event dedupes; description and metadata values are capped so that no output record can outgrow the
+ *       broker's limit.</li>
+ *   <li>Limits: it does not check rules (counts, paths, clock skew); detection does.</li>
+ * </ol>
+ * A registry that cannot be reached is not the record's fault: that error propagates as is, so the record is retried
+ * rather than dead-lettered.
+ */
+public final class SecurityEventDecoder {
+    static final int MAX_DESCRIPTION = 4096;
+    static final int MAX_METADATA_ENTRIES = 64;
+    static final int MAX_METADATA_VALUE = 1024;
+    static final int MAX_ID = 256;
+
+    private final int maxBytes;
+    private final Deserializer<SecurityEvent> avro;
+
+    /**
+     * @param maxBytes larger records are refused
+     * @param avro     Confluent-wire Avro deserializer, or null when no registry is configured (Avro input is then refused)
+     */
+    public SecurityEventDecoder(final int maxBytes, final Deserializer<SecurityEvent> avro) {
+        this.maxBytes = maxBytes;
+        this.avro = avro;
+    }
+
+    public SecurityEvent decode(final String topic, final byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            throw new InvalidEventException(Code.EMPTY, "record value is empty");
+        }
+        if (bytes.length > maxBytes) {
+            throw new InvalidEventException(Code.OVERSIZE,
+                    "record value is " + bytes.length + " bytes, more than the limit of " + maxBytes);
+        }
+        final SecurityEvent raw;
+        if (bytes[0] == 0) {
+            raw = decodeAvro(topic, bytes);
+        } else if (looksLikeJson(bytes)) {
+            raw = JsonEventParser.parse(bytes);
+        } else {
+            throw new InvalidEventException(Code.UNKNOWN_FORMAT, String.format(
+                    "first byte 0x%02x is neither '{' (JSON) nor the Confluent Avro magic byte 0", bytes[0] & 0xff));
+        }
+        return normalise(raw);
+    }
+
+    private SecurityEvent decodeAvro(final String topic, final byte[] bytes) {
+        if (avro == null) {
+            throw new InvalidEventException(Code.INVALID_AVRO,
+                    "Avro record but no schema registry is configured (kafka.schema.registry.url)");
+        }
+        try {
+            return avro.deserialize(topic, bytes);
+        } catch (final AvroDecodingException e) {
+            final Code code = e.kind() == AvroDecodingException.Kind.UNKNOWN_SCHEMA_ID
+                    ? Code.UNKNOWN_SCHEMA_ID : Code.INVALID_AVRO;
+            throw new InvalidEventException(code, e.getMessage());
+        }
+    }
+
+    private static boolean looksLikeJson(final byte[] b) {
+        int i = 0;
+        if (b.length >= 3 && (b[0] & 0xff) == 0xEF && (b[1] & 0xff) == 0xBB && (b[2] & 0xff) == 0xBF) {
+            i = 3;
+        }
+        while (i < b.length && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n')) {
+            i++;
+        }
+        return i < b.length && (b[i] == '{' || b[i] == '[');
+    }
+
+    /** Applies the normalisation rules above; idempotent. */
+    public static SecurityEvent normalise(final SecurityEvent e) {
+        final String given = e.getEventId() == null ? null : e.getEventId().trim();
+        if (given != null && given.length() > MAX_ID) {
+            throw new InvalidEventException(Code.WRONG_TYPE, "event_id must be at most " + MAX_ID + " characters");
+        }
+        final String eventType = e.getEventType().trim().toLowerCase(Locale.ROOT);
+        final String eventId = given == null || given.isEmpty() ? deriveId(e, eventType) : given;
+        if (e.getSourceIp() != null && e.getSourceIp().length() > MAX_ID) {
+            throw new InvalidEventException(Code.WRONG_TYPE, "source_ip must be at most " + MAX_ID + " characters", eventId);
+        }
+        final Map<String, String> metadata = new LinkedHashMap<>();
+        for (final Map.Entry<String, String> m : e.getMetadata().entrySet()) {
+            final boolean paths = m.getKey().equals("secret_path") || m.getKey().equals("secret_paths");
+            if (!paths && metadata.size() >= MAX_METADATA_ENTRIES) {
+                continue;
+            }
+            metadata.put(cap(m.getKey(), MAX_ID), paths ? m.getValue() : cap(m.getValue(), MAX_METADATA_VALUE));
+        }
+        return SecurityEvent.newBuilder(e)
+                .setEventId(eventId)
+                .setEventType(eventType)
+                .setDescription(cap(e.getDescription(), MAX_DESCRIPTION))
+                .setAffectedResources(new ArrayList<>(e.getAffectedResources()))
+                .setMetadata(metadata)
+                .build();
+    }
+
+    private static String deriveId(final SecurityEvent e, final String eventType) {
+        final List<String> parts = new ArrayList<>();
+        parts.add(eventType);
+        parts.add(e.getThreatLevel().name());
+        parts.add(e.getDescription());
+        parts.add(String.valueOf(e.getSourceIp()));
+        parts.add(Long.toString(e.getTimestamp().toEpochMilli()));
+        parts.add(String.join("\n", e.getAffectedResources()));
+        new TreeMap<>(e.getMetadata()).forEach((k, v) -> {
+            parts.add(k);
+            parts.add(v);
+        });
+        return "derived-" + Hashing.id(parts.toArray(String[]::new));
+    }
+
+    private static String cap(final String s, final int max) {
+        if (s == null || s.length() <= max) {
+            return s;
+        }
+        return s.substring(0, max) + "…[truncated]";
+    }
+}

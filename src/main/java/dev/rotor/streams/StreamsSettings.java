@@ -1,0 +1,32 @@
+package dev.rotor.streams;
+
+import dev.rotor.config.RotorConfig;
+import dev.rotor.topics.Topics;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+
+/**
+ * The Kafka Streams properties of one of rotor's clients: rotor's defaults, then the operator's {@code kafka.*}
+ * properties, then what rotor must control (the application id and the dead-letter wiring).
+ */
+public final class StreamsSettings {
+    private StreamsSettings() {
+    }
+
+    public static Properties forApplication(final RotorConfig config, final Topics topics, final String applicationId) {
+        final Properties p = new Properties();
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        p.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        p.putAll(config.kafka());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().securityEventsDlq());
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        p.put(DeadLetterHandler.CONTEXT_CONFIG, new DeadLetterHandler.Context(topics.rotationAudit().name(),
+                topics.rotationAudit().valueSerde().serializer()));
+        return p;
+    }
+}

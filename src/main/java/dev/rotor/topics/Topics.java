@@ -1,0 +1,94 @@
+package dev.rotor.topics;
+
+import dev.rotor.avro.AuditRecord;
+import dev.rotor.avro.Notification;
+import dev.rotor.avro.RotationCommand;
+import dev.rotor.avro.RotationResult;
+import dev.rotor.avro.SecurityEvent;
+import dev.rotor.config.RotorConfig;
+import dev.rotor.serde.AvroBinarySerde;
+import dev.rotor.serde.AvroJson;
+import dev.rotor.serde.ConfluentAvroSerde;
+import dev.rotor.serde.SecurityEventDecoder;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * Every topic rotor reads or writes, each with its serdes. Input values stay bytes (the decoder tells JSON from Avro
+ * and refuses bad records itself); rotor's own outputs are Confluent-wire Avro or plain JSON
+ * ({@code rotor.output.format}); the internal repartition topic uses Avro single-object encoding.
+ */
+public final class Topics {
+    private final RotorConfig config;
+    private final Topic<byte[], byte[]> securityEvents;
+    private final Topic<byte[], byte[]> securityEventsDlq;
+    private final Topic<String, RotationCommand> rotationCommands;
+    private final Topic<String, RotationResult> rotationResults;
+    private final Topic<String, Notification> securityAlerts;
+    private final Topic<String, Notification> securityCritical;
+    private final Topic<String, AuditRecord> rotationAudit;
+
+    public Topics(final RotorConfig config) {
+        this.config = config;
+        final RotorConfig.TopicNames n = config.topics();
+        this.securityEvents = new Topic<>(n.securityEvents(), Serdes.ByteArray(), Serdes.ByteArray());
+        this.securityEventsDlq = new Topic<>(n.securityEventsDlq(), Serdes.ByteArray(), Serdes.ByteArray());
+        this.rotationCommands = new Topic<>(n.rotationCommands(), Serdes.String(), output(RotationCommand.class));
+        this.rotationResults = new Topic<>(n.rotationResults(), Serdes.String(), output(RotationResult.class));
+        this.securityAlerts = new Topic<>(n.securityAlerts(), Serdes.String(), output(Notification.class));
+        this.securityCritical = new Topic<>(n.securityCritical(), Serdes.String(), output(Notification.class));
+        this.rotationAudit = new Topic<>(n.rotationAudit(), Serdes.String(), output(AuditRecord.class));
+    }
+
+    public Topic<byte[], byte[]> securityEvents() {
+        return securityEvents;
+    }
+
+    public Topic<byte[], byte[]> securityEventsDlq() {
+        return securityEventsDlq;
+    }
+
+    public Topic<String, RotationCommand> rotationCommands() {
+        return rotationCommands;
+    }
+
+    public Topic<String, RotationResult> rotationResults() {
+        return rotationResults;
+    }
+
+    public Topic<String, Notification> securityAlerts() {
+        return securityAlerts;
+    }
+
+    public Topic<String, Notification> securityCritical() {
+        return securityCritical;
+    }
+
+    public Topic<String, AuditRecord> rotationAudit() {
+        return rotationAudit;
+    }
+
+    /** Serde of the internal {@code events-by-secret-path} repartition topic: one secret's slice of an event. */
+    public Serde<SecurityEvent> perSecretEventSerde() {
+        return AvroBinarySerde.of(SecurityEvent.class);
+    }
+
+    /** The input decoder, with Avro support when a schema registry is configured. */
+    public SecurityEventDecoder securityEventDecoder() {
+        final ConfluentAvroSerde<SecurityEvent> avro = config.schemaRegistryUrl().isPresent()
+                ? configured(new ConfluentAvroSerde<>(SecurityEvent.class)) : null;
+        return new SecurityEventDecoder(config.detection().maxEventBytes(), avro == null ? null : avro.deserializer());
+    }
+
+    private <T extends SpecificRecord> Serde<T> output(final Class<T> type) {
+        return config.outputFormat() == RotorConfig.OutputFormat.JSON
+                ? AvroJson.serde(type) : configured(new ConfluentAvroSerde<>(type));
+    }
+
+    private <T extends SpecificRecord> ConfluentAvroSerde<T> configured(final ConfluentAvroSerde<T> serde) {
+        serde.configure(Map.copyOf(config.kafka()), false);
+        return serde;
+    }
+}
