@@ -102,20 +102,23 @@ final class WindowCounts {
 
     /**
      * The largest total weight of any window {@code [s, s + window]} (both ends inclusive) that contains {@code time}.
-     * The best window starts at some stored event's time in {@code [time - window, time]}, so two pointers over the
-     * sorted entries find it in one pass. Sums saturate at {@link Long#MAX_VALUE}.
+     * Moving a window's start forward to the next event never loses an event, so the best window starts either at a
+     * stored event's time in {@code [time - window, time]} or at {@code time} itself; two pointers over the sorted
+     * entries visit all those starts in one pass. Sums saturate at {@link Long#MAX_VALUE}.
      */
     long maxWindowSumContaining(final long time, final long window) {
         long best = 0;
         long sum = 0;
         int end = 0;
-        for (int start = 0; start < size; start++) {
-            final long s = times[start];
-            if (s > time) {
-                break;
-            }
+        boolean startedAtTime = false;
+        for (int start = 0; start < size && !startedAtTime; start++) {
+            long s = times[start];
             if (s < time - window) {
                 continue;
+            }
+            if (s > time) {
+                s = time; // the window that starts at the event itself (it may weigh nothing and not be stored)
+                startedAtTime = true;
             }
             if (end < start) {
                 end = start;

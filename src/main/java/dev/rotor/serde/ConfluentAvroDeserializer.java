@@ -10,7 +10,6 @@ import java.util.concurrent.ConcurrentMap;
 import org.apache.avro.AvroTypeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
-import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
@@ -139,10 +138,9 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
             }
             throw e;
         }
-        final var compatibility = SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writerSchema);
-        if (compatibility.getType() != SchemaCompatibilityType.COMPATIBLE) {
-            return new Incompatible("cannot be read as " + readerSchema.getFullName() + ": "
-                    + compatibility.getDescription());
+        final String problems = Compatibility.problems(readerSchema, writerSchema);
+        if (problems != null) {
+            return new Incompatible("cannot be read as " + readerSchema.getFullName() + ": " + problems);
         }
         return new ResolvingReader<T>(writerSchema, readerSchema, model);
     }

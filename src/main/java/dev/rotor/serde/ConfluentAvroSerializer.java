@@ -7,8 +7,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
-import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
@@ -121,11 +119,11 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
                     == SchemaNormalization.parsingFingerprint64(schema)) {
                 return new Plan(latest.id(), datumWriter, null, System.nanoTime());
             }
-            final var compatibility = SchemaCompatibility.checkReaderWriterCompatibility(latest.schema(), schema);
-            if (compatibility.getType() != SchemaCompatibilityType.COMPATIBLE) {
+            final String problems = Compatibility.problems(latest.schema(), schema);
+            if (problems != null) {
                 throw new SerializationException("use.latest.version: the latest version " + latest.version()
                         + " (schema id " + latest.id() + ") of subject '" + subject + "' cannot read "
-                        + schema.getFullName() + " as this build writes it: " + compatibility.getDescription());
+                        + schema.getFullName() + " as this build writes it: " + problems);
             }
             LOG.info("use.latest.version: writing {} to '{}' as schema id {} (version {}) of subject '{}', "
                     + "converting each record", schema.getFullName(), topic, latest.id(), latest.version(), subject);

@@ -7,11 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.stream.Collectors;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
-import org.apache.avro.SchemaCompatibility.Incompatibility;
-import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 
 /**
  * An in-memory registry for {@code mock://<scope>} URLs, so unit tests need no server. Every instance with the same
@@ -98,10 +94,11 @@ public final class MockSchemaRegistry implements SchemaRegistry {
             }
             if (!ids.isEmpty()) {
                 final Schema latest = schemas.get(ids.get(ids.size() - 1) - 1);
-                final var result = SchemaCompatibility.checkReaderWriterCompatibility(schema, latest).getResult();
-                if (result.getCompatibility() != SchemaCompatibilityType.COMPATIBLE) {
+                final String problems = Compatibility.problems(schema, latest);
+                if (problems != null) {
                     throw RegistryCall.REGISTER.refused(subject, -1, 409, RegistryCall.INCOMPATIBLE,
-                            incompatibleMessage(subject, result.getIncompatibilities(), ids.size()), "BACKWARD");
+                            "Schema being registered is incompatible with an earlier schema for subject \"" + subject
+                                    + "\" (version " + ids.size() + "): " + problems, "BACKWARD");
                 }
             }
             final int id = idByJson.computeIfAbsent(json, j -> {
@@ -147,17 +144,6 @@ public final class MockSchemaRegistry implements SchemaRegistry {
         private static RegistryException subjectNotFound(final RegistryCall call, final String subject) {
             return call.refused(subject, -1, 404, RegistryCall.SUBJECT_NOT_FOUND,
                     "Subject '" + subject + "' not found.", null);
-        }
-
-        private static String incompatibleMessage(final String subject, final List<Incompatibility> problems,
-                final int latestVersion) {
-            final String details = problems.stream()
-                    .map(p -> "{errorType:'" + p.getType() + "', description:'" + p.getMessage() + "', location:'"
-                            + p.getLocation() + "'}")
-                    .collect(Collectors.joining(", "));
-            return "Schema being registered is incompatible with an earlier schema for subject \"" + subject
-                    + "\", details: [" + details + ", {oldSchemaVersion: " + latestVersion
-                    + "}, {compatibility: 'BACKWARD'}]";
         }
     }
 }

@@ -1,0 +1,130 @@
+package dev.rotor.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    private static final Path SHIPPED = Path.of("config", "application.properties");
+
+    @Test
+    void theShippedFileListsEverySettingWithItsBuiltInDefault() throws IOException {
+        final Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(SHIPPED)) {
+            p.load(r);
+        }
+        for (final Setting s : Setting.values()) {
+            assertThat(p.getProperty(s.key())).as(s.key()).isEqualTo(s.defaultValue());
+        }
+        assertThat(p.stringPropertyNames().stream().filter(k -> k.startsWith("rotor.")))
+                .allSatisfy(k -> assertThat(Setting.byKey(k)).as(k).isPresent());
+    }
+
+    @Test
+    void defaultsMatchTheDesign() {
+        final RotorConfig c = ConfigLoader.load(Optional.of(SHIPPED), Map.of(), Map.of());
+        assertThat(c.detection().failedAuthThreshold()).isEqualTo(10);
+        assertThat(c.detection().failedAuthWindow()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(c.detection().rateLimitThreshold()).isEqualTo(100);
+        assertThat(c.detection().rateLimitWindow()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.detection().grace()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(c.detection().cooldown()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.outputFormat()).isEqualTo(RotorConfig.OutputFormat.AVRO);
+        assertThat(c.topics().securityEventsDlq()).isEqualTo("security-events-dlq");
+        assertThat(c.targets().match("secret/prod/x")).get().extracting(RotationTargets.Target::strategy)
+                .isEqualTo("kv2");
+    }
+
+    @Test
+    void environmentOverridesTheFileAndFollowsTheNamingRule() {
+        final RotorConfig c = ConfigLoader.load(Optional.of(SHIPPED), Map.of(
+                "ROTOR_FAILED_AUTH_THRESHOLD", "20",
+                "ROTOR_OUTPUT_FORMAT", "json",
+                "KAFKA_BOOTSTRAP_SERVERS", "broker-1:9092",
+                "KAFKA_NUM_STANDBY_REPLICAS", "1",
+                "KAFKA_HEAP_OPTS", "-Xmx1g",
+                "VAULT_ADDR", "https://vault.example:8200",
+                "VAULT_TOKEN", "hvs.not-a-real-token"), Map.of());
+        assertThat(c.detection().failedAuthThreshold()).isEqualTo(20);
+        assertThat(c.outputFormat()).isEqualTo(RotorConfig.OutputFormat.JSON);
+        assertThat(c.kafka()).containsEntry("bootstrap.servers", "broker-1:9092")
+                .containsEntry("num.standby.replicas", "1")
+                .doesNotContainKey("heap.opts");
+        assertThat(c.vault().addr()).isEqualTo("https://vault.example:8200");
+        assertThat(c.vault().token()).get().extracting(SecretValue::reveal).isEqualTo("hvs.not-a-real-token");
+        // the token never enters the Kafka properties, and never prints
+        assertThat(c.kafka().values()).noneMatch(v -> v.contains("hvs."));
+        assertThat(c.vault().toString()).doesNotContain("hvs.");
+    }
+
+    @Test
+    void flagsOverrideTheEnvironment() {
+        final RotorConfig c = ConfigLoader.load(Optional.empty(), Map.of("ROTOR_COOLDOWN", "10m"),
+                Map.of("rotor.cooldown", "30s"));
+        assertThat(c.detection().cooldown()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void anInvalidValueFailsWithOneLineNamingTheKey() {
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("ROTOR_FAILED_AUTH_THRESHOLD", "ten"),
+                Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("rotor.failed-auth.threshold: must be a whole number, got 'ten'");
+        assertThatThrownBy(() -> ConfigLoader.defaults(Map.of("rotor.grace", "soon")))
+                .hasMessageStartingWith("rotor.grace: ").hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> ConfigLoader.defaults(Map.of("rotor.output.format", "xml")))
+                .hasMessage("rotor.output.format: must be one of [avro, json], got 'xml'");
+        assertThatThrownBy(() -> ConfigLoader.defaults(Map.of("rotor.rate-limit.threshold", "0")))
+                .hasMessage("rotor.rate-limit.threshold: must be greater than 0, got 0");
+        assertThatThrownBy(() -> ConfigLoader.defaults(Map.of("rotor.topic.rotation-audit", "bad topic")))
+                .hasMessageStartingWith("rotor.topic.rotation-audit: 'bad topic' is not a valid topic name");
+    }
+
+    @Test
+    void anUnknownSettingInTheFileIsAnError(@TempDir final Path dir) throws IOException {
+        final Path file = dir.resolve("app.properties");
+        Files.writeString(file, "rotor.failed-auth.treshold=5\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file), Map.of(), Map.of()))
+                .hasMessageStartingWith("rotor.failed-auth.treshold: unknown setting");
+    }
+
+    @Test
+    void avroOutputNeedsARegistry() {
+        assertThatThrownBy(() -> ConfigLoader.defaults(Map.of("kafka.schema.registry.url", "")))
+                .hasMessageStartingWith("kafka.schema.registry.url: required when rotor.output.format=avro");
+        assertThat(ConfigLoader.defaults(Map.of("kafka.schema.registry.url", "", "rotor.output.format", "json"))
+                .outputFormat()).isEqualTo(RotorConfig.OutputFormat.JSON);
+    }
+
+    @Test
+    void appRoleNeedsBothHalves() {
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("VAULT_ROLE_ID", "r"), Map.of()))
+                .hasMessageStartingWith("VAULT_ROLE_ID: AppRole login needs both");
+    }
+
+    @Test
+    void everyEnvironmentNameMapsBackToItsSetting() {
+        assertThat(Arrays.stream(Setting.values()))
+                .allSatisfy(s -> assertThat(Setting.byEnvName(s.envName())).contains(s));
+        assertThat(Setting.FAILED_AUTH_THRESHOLD.envName()).isEqualTo("ROTOR_FAILED_AUTH_THRESHOLD");
+    }
+
+    @Test
+    void durationsAcceptShortAndIsoForms() {
+        assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(Durations.parse("15m")).isEqualTo(Duration.ofMinutes(15));
+        assertThat(Durations.parse("PT2H")).isEqualTo(Duration.ofHours(2));
+        assertThat(Durations.format(Duration.ofMinutes(15))).isEqualTo("15m");
+    }
+}

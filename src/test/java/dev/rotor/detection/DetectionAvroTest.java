@@ -1,0 +1,100 @@
+package dev.rotor.detection;
+
+import static dev.rotor.detection.DetectionDriver.NOW;
+import static dev.rotor.detection.DetectionDriver.header;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rotor.avro.AuditDecision;
+import dev.rotor.avro.RotationCommand;
+import dev.rotor.avro.SecurityEvent;
+import dev.rotor.avro.ThreatLevel;
+import dev.rotor.serde.ConfluentAvroSerde;
+import dev.rotor.serde.MockSchemaRegistry;
+import dev.rotor.streams.DeadLetterHandler;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.KeyValue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Avro input (Confluent wire format) beside JSON on the same topic, and Avro output, against a mock:// registry. */
+class DetectionAvroTest {
+    private static final String SCOPE = "detection-avro-test";
+    private static final Map<String, String> AVRO = Map.of("rotor.output.format", "avro",
+            "kafka.schema.registry.url", "mock://" + SCOPE);
+
+    @AfterEach
+    void dropRegistry() {
+        MockSchemaRegistry.drop(SCOPE);
+    }
+
+    private static byte[] avro(final SecurityEvent event) {
+        try (ConfluentAvroSerde<SecurityEvent> serde = new ConfluentAvroSerde<>(SecurityEvent.class)) {
+            serde.configure(Map.of("schema.registry.url", "mock://" + SCOPE), false);
+            return serde.serializer().serialize("security-events", event);
+        }
+    }
+
+    private static SecurityEvent critical(final String id, final String... paths) {
+        return SecurityEvent.newBuilder().setEventId(id).setEventType("Leaked_Credential")
+                .setThreatLevel(ThreatLevel.critical).setDescription("found in a paste")
+                .setAffectedResources(List.of(paths)).setTimestamp(NOW.minus(Duration.ofMinutes(1)))
+                .setMetadata(Map.of()).build();
+    }
+
+    @Test
+    void avroAndJsonEventsOnTheSameTopicBothRotate() {
+        try (DetectionDriver d = new DetectionDriver(AVRO)) {
+            d.send(avro(critical("avro-1", "secret/prod/from-avro")));
+            d.send(Events.event("leaked_credential", "critical").id("json-1").at(NOW.minusSeconds(30))
+                    .paths("secret/prod/from-json"));
+
+            final List<KeyValue<String, RotationCommand>> commands = d.commands();
+            assertThat(commands).extracting(kv -> kv.key).containsExactly("secret/prod/from-avro", "secret/prod/from-json");
+            assertThat(commands.get(0).value.getEventType()).isEqualTo("leaked_credential");
+            assertThat(d.audits(AuditDecision.ROTATE)).hasSize(2);
+        }
+    }
+
+    @Test
+    void outputsAreRegisteredUnderTopicNameSubjects() {
+        try (DetectionDriver d = new DetectionDriver(AVRO)) {
+            d.send(avro(critical("avro-1", "secret/prod/x")));
+            d.commands();
+
+            final MockSchemaRegistry registry = MockSchemaRegistry.forUrl("mock://" + SCOPE);
+            assertThat(registry.latest("rotation-commands-value").schema()).isEqualTo(RotationCommand.getClassSchema());
+            assertThat(registry.latest("rotation-audit-value").schema().getName()).isEqualTo("AuditRecord");
+        }
+    }
+
+    @Test
+    void anUnknownSchemaIdGoesToTheDlq() {
+        try (DetectionDriver d = new DetectionDriver(AVRO)) {
+            final byte[] bytes = avro(critical("x", "secret/a"));
+            bytes[4] = 99; // schema id 99 was never registered
+
+            d.send(bytes);
+            d.send(avro(critical("after", "secret/after")));
+
+            assertThat(d.deadLetters()).singleElement().satisfies(r ->
+                    assertThat(header(r, DeadLetterHandler.CODE_HEADER)).isEqualTo("UNKNOWN_SCHEMA_ID"));
+            assertThat(d.commands()).extracting(kv -> kv.key).containsExactly("secret/after");
+        }
+    }
+
+    @Test
+    void truncatedAvroGoesToTheDlq() {
+        try (DetectionDriver d = new DetectionDriver(AVRO)) {
+            final byte[] whole = avro(critical("x", "secret/a"));
+
+            d.send(Arrays.copyOf(whole, whole.length - 8));
+
+            assertThat(d.deadLetters()).singleElement().satisfies(r ->
+                    assertThat(header(r, DeadLetterHandler.CODE_HEADER)).isEqualTo("INVALID_AVRO"));
+            assertThat(d.statistics()).containsEntry(DetectionStatistics.INVALID_EVENTS, 1L);
+        }
+    }
+}
