@@ -4,7 +4,7 @@ import dev.rotor.avro.AuditDecision;
 import dev.rotor.avro.AuditRecord;
 import dev.rotor.serde.Hashing;
 import dev.rotor.serde.InvalidEventException;
-import dev.rotor.serde.RegistryUnavailableException;
+import dev.rotor.serde.RegistryException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  *       ({@code errors.dead.letter.queue.topic.name}) with Kafka Streams' error headers plus {@value #CODE_HEADER} and
  *       {@value #REASON_HEADER}; an INVALID audit record is written too (except for refused paths, which the
  *       processor audits one by one).</li>
- *   <li>{@link RegistryUnavailableException}: the registry is down, the record is fine; fail, so the thread is
- *       replaced and the record retried instead of being dead-lettered.</li>
+ *   <li>{@link RegistryException} (unreachable, 5xx, or refusing rotor's credentials): the record may well be fine;
+ *       fail, so the thread is replaced and the record retried instead of being dead-lettered.</li>
  *   <li>Anything else is a rotor bug: resume with a DLQ record, logged at ERROR. The exception is replaced by one that
  *       keeps only its class and stack frames, because a library's message may quote the record's content.</li>
  * </ol>
@@ -59,8 +59,8 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler {
 
     @Override
     public Response handleError(final ErrorHandlerContext ctx, final Record<?, ?> record, final Exception exception) {
-        if (exception instanceof RegistryUnavailableException) {
-            LOG.error("Schema registry unavailable while processing {}-{}@{}; failing so the record is retried: {}",
+        if (exception instanceof RegistryException) {
+            LOG.error("Schema registry unusable while processing {}-{}@{}; failing so the record is retried: {}",
                     ctx.topic(), ctx.partition(), ctx.offset(), exception.getMessage());
             return Response.fail();
         }

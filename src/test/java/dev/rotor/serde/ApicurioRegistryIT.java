@@ -71,6 +71,7 @@ class ApicurioRegistryIT {
         final long start = System.nanoTime();
         apicurio = new ProcessBuilder(List.of(java.toString(),
                 "-Xmx512m",
+                "-XX:TieredStopAtLevel=1", // C1 only: starts about a quarter faster; plenty for a test registry
                 "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.http.port=" + port,
                 // The management interface (health, metrics) defaults to 0.0.0.0:9000: keep it local and free.

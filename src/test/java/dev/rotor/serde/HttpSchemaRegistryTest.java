@@ -115,11 +115,11 @@ class HttpSchemaRegistryTest {
     @Test
     void aSlowRegistryTimesOutAsTransient() throws Exception {
         final FakeRegistry fake = fake(r -> {
-            sleep(3_000);
+            sleep(1_000);
             return new Answer(200, "{\"schema\":\"\\\"long\\\"\"}");
         });
         final HttpSchemaRegistry client = new HttpSchemaRegistry(List.of(fake.url("")), null,
-                Duration.ofSeconds(1), Duration.ofMillis(300));
+                Duration.ofSeconds(1), Duration.ofMillis(200));
 
         assertThatThrownBy(() -> client.schemaById(1)).isInstanceOf(RegistryUnavailableException.class)
                 .hasMessageContaining("HttpTimeoutException");
