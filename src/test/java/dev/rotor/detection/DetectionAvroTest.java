@@ -3,6 +3,7 @@ package dev.rotor.detection;
 import static dev.rotor.detection.DetectionDriver.NOW;
 import static dev.rotor.detection.DetectionDriver.header;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rotor.avro.AuditDecision;
 import dev.rotor.avro.RotationCommand;
@@ -16,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -82,6 +84,17 @@ class DetectionAvroTest {
             assertThat(d.deadLetters()).singleElement().satisfies(r ->
                     assertThat(header(r, DeadLetterHandler.CODE_HEADER)).isEqualTo("UNKNOWN_SCHEMA_ID"));
             assertThat(d.commands()).extracting(kv -> kv.key).containsExactly("secret/after");
+        }
+    }
+
+    @Test
+    void anUnreachableRegistryFailsTheTaskInsteadOfDeadLetteringGoodRecords() {
+        final byte[] event = avro(critical("x", "secret/a"));
+        try (DetectionDriver d = new DetectionDriver(Map.of("rotor.output.format", "json",
+                "kafka.schema.registry.url", "http://127.0.0.1:1"))) {
+            assertThatThrownBy(() -> d.send(event)).isInstanceOf(StreamsException.class);
+
+            assertThat(d.deadLetters()).isEmpty();
         }
     }
 
