@@ -42,6 +42,11 @@ public final class RotorConfig {
                                 Optional<SecretValue> secretId) {
     }
 
+    /** How the executor calls Vault (DESIGN.md §4). */
+    public record ExecutorSettings(String appRoleMount, Duration connectTimeout, Duration readTimeout,
+                                   Duration rotationDeadline, int parallelism) {
+    }
+
     private final Map<Setting, String> values;
     private final Map<String, String> kafka;
     private final TopicNames topics;
@@ -51,6 +56,7 @@ public final class RotorConfig {
     private final Path targetsFile;
     private final RotationTargets targets;
     private final VaultSettings vault;
+    private final ExecutorSettings executor;
 
     RotorConfig(final Map<Setting, String> values, final Map<String, String> kafka, final VaultSettings vault,
                 final RotationTargets targets) {
@@ -66,6 +72,10 @@ public final class RotorConfig {
                 nonNegativeDuration(Setting.GRACE), nonNegativeDuration(Setting.COOLDOWN),
                 nonNegativeDuration(Setting.MAX_CLOCK_SKEW), (int) Math.min(Integer.MAX_VALUE, positiveLong(Setting.MAX_EVENT_BYTES)),
                 positiveDuration(Setting.STATE_CLEANUP_INTERVAL));
+        this.executor = new ExecutorSettings(get(Setting.VAULT_APPROLE_MOUNT),
+                wholeSeconds(Setting.VAULT_CONNECT_TIMEOUT), wholeSeconds(Setting.VAULT_READ_TIMEOUT),
+                positiveDuration(Setting.ROTATION_DEADLINE),
+                (int) Math.min(1024, positiveLong(Setting.EXECUTOR_PARALLELISM)));
         this.outputFormat = enumValue(Setting.OUTPUT_FORMAT, OutputFormat.class);
         this.dryRun = bool(Setting.DRY_RUN);
         this.targetsFile = Path.of(get(Setting.TARGETS_FILE));
@@ -118,6 +128,10 @@ public final class RotorConfig {
 
     public VaultSettings vault() {
         return vault;
+    }
+
+    public ExecutorSettings executor() {
+        return executor;
     }
 
     /** A copy with some settings replaced (tests and the CLI's flags); validated like the original. */
@@ -173,6 +187,15 @@ public final class RotorConfig {
         final Duration d = duration(s);
         if (d.isNegative() || d.isZero()) {
             throw new ConfigException(s.key(), "must be longer than 0");
+        }
+        return d;
+    }
+
+    /** The Vault driver takes its timeouts in whole seconds. */
+    private Duration wholeSeconds(final Setting s) {
+        final Duration d = positiveDuration(s);
+        if (d.toMillis() % 1000 != 0) {
+            throw new ConfigException(s.key(), "must be a whole number of seconds (the Vault client's resolution)");
         }
         return d;
     }

@@ -37,7 +37,12 @@ public enum Setting {
 
     VAULT_ADDR("rotor.vault.addr", "http://127.0.0.1:8200", "Vault's address (env VAULT_ADDR)"),
     VAULT_NAMESPACE("rotor.vault.namespace", "", "Vault Enterprise namespace (env VAULT_NAMESPACE)"),
-    VAULT_CACERT("rotor.vault.cacert", "", "PEM file of the CA that signed Vault's certificate (env VAULT_CACERT)");
+    VAULT_CACERT("rotor.vault.cacert", "", "PEM file of the CA that signed Vault's certificate (env VAULT_CACERT)"),
+    VAULT_APPROLE_MOUNT("rotor.vault.approle-mount", "approle", "mount of the AppRole auth method used with VAULT_ROLE_ID/VAULT_SECRET_ID"),
+    VAULT_CONNECT_TIMEOUT("rotor.vault.connect-timeout", "2s", "hard limit on opening a connection to Vault (whole seconds)"),
+    VAULT_READ_TIMEOUT("rotor.vault.read-timeout", "5s", "hard limit on waiting for one Vault response (whole seconds)"),
+    ROTATION_DEADLINE("rotor.rotation.deadline", "5m", "transient Vault errors are retried with backoff until this long after the command was requested"),
+    EXECUTOR_PARALLELISM("rotor.executor.parallelism", "16", "rotations in flight at once per executor instance (never two for one secret)");
 
     private static final Map<String, Setting> BY_KEY = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(Setting::key, Function.identity()));
