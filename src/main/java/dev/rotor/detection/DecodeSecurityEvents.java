@@ -2,8 +2,10 @@ package dev.rotor.detection;
 
 import dev.rotor.avro.AuditDecision;
 import dev.rotor.avro.Indicator;
+import dev.rotor.config.SecretPathPolicy;
 import dev.rotor.avro.SecurityEvent;
 import dev.rotor.serde.InvalidEventException;
+import dev.rotor.serde.Redaction;
 import dev.rotor.serde.InvalidEventException.Code;
 import dev.rotor.serde.SecurityEventDecoder;
 import java.time.Duration;
@@ -135,10 +137,11 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], String, De
                 event.getDescription(), List.of(path), event.getSourceIp(), event.getTimestamp(), metadata);
     }
 
+    /** The metadata commands and audit records carry: no path lists, and secret-named values redacted. */
     private static Map<String, String> withoutPathLists(final Map<String, String> metadata) {
         final Map<String, String> m = new LinkedHashMap<>(metadata);
         m.remove(AffectedSecrets.SECRET_PATH);
         m.remove(AffectedSecrets.SECRET_PATHS);
-        return m;
+        return Redaction.redacted(m);
     }
 }

@@ -3,6 +3,7 @@ package dev.rotor.detection;
 import dev.rotor.avro.AuditRecord;
 import dev.rotor.avro.SecurityEvent;
 import dev.rotor.config.RotorConfig;
+import dev.rotor.config.SecretPathPolicy;
 import dev.rotor.serde.SecurityEventDecoder;
 import dev.rotor.topics.Topics;
 import java.util.Map;

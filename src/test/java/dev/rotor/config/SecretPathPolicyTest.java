@@ -1,8 +1,7 @@
-package dev.rotor.detection;
+package dev.rotor.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rotor.config.RotationTargets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

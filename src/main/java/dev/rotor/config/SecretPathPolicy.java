@@ -1,6 +1,5 @@
-package dev.rotor.detection;
+package dev.rotor.config;
 
-import dev.rotor.config.RotationTargets;
 import java.util.Locale;
 import java.util.Optional;
 

@@ -1,0 +1,361 @@
+package dev.rotor.rotation;
+
+import dev.rotor.avro.AuditDecision;
+import dev.rotor.avro.AuditRecord;
+import dev.rotor.avro.ResultStatus;
+import dev.rotor.avro.RotationCommand;
+import dev.rotor.avro.RotationResult;
+import dev.rotor.config.SecretPathPolicy;
+import dev.rotor.serde.Hashing;
+import dev.rotor.vault.RotationOutcome;
+import dev.rotor.vault.RotationRequest;
+import dev.rotor.vault.SecretRotator;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.streams.processor.Cancellable;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code execute-rotations}: turns rotation commands into rotations, without ever blocking a stream thread on Vault.
+ *
+ * <ol>
+ *   <li>Reads: {@link RotationCommand}s keyed by secret path.</li>
+ *   <li>Writes: one {@link RotationResult} per command; a notification for each rotation (security-alerts) or
+ *       failure (security-critical); audit records (started, each Vault call, finished); the dependents' commands
+ *       back onto rotation-commands after a successful rotation.</li>
+ *   <li>Guarantees: a command id already executed gives a DUPLICATE result and calls nothing. An accepted command is
+ *       first written to {@value #PENDING_STORE} (changelogged; with exactly-once it is durable once committed), then
+ *       run on a worker thread; a wall-clock punctuator publishes finished rotations from the stream thread. Commands
+ *       for one secret run one at a time, in order. After a crash the pending command runs again; the kv2 strategy
+ *       recognises its own command id in the secret's custom_metadata and does not rotate twice.</li>
+ *   <li>Limits: strategies other than kv2 have no such marker, so a crash between their Vault call and the commit
+ *       repeats the call (rotating a database role or a transit key twice is harmless). Results are published up to
+ *       one punctuation interval after the rotation finishes.</li>
+ * </ol>
+ */
+final class ExecuteRotations implements Processor<String, RotationCommand, String, ExecutorOutput> {
+    static final String PENDING_STORE = "pending-rotations";
+    static final String EXECUTED_STORE = "executed-commands";
+    static final int MAX_CASCADE_DEPTH = 8;
+    private static final Logger LOG = LoggerFactory.getLogger(ExecuteRotations.class);
+
+    /** A finished rotation, handed from a worker thread to the stream thread. */
+    private record Completion(String path, String commandId, RotationOutcome outcome, long startedAt, long completedAt) {
+    }
+
+    /**
+     * A rotation handed to the workers; {@code started} is set when a worker picks it up and {@code done} opens when
+     * the worker has left the rotator, however it ended.
+     */
+    private record Running(Future<?> future, AtomicBoolean started, CountDownLatch done) {
+    }
+
+    private final SecretRotator rotator;
+    private final RotationWorkers workers;
+    private final SecretPathPolicy policy;
+    private final Duration deadline;
+    private final Duration punctuateEvery;
+    private final Duration closeWait;
+    private final boolean dryRun;
+    private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
+    private final Map<String, Running> inFlight = new HashMap<>();
+    private ProcessorContext<String, ExecutorOutput> context;
+    private KeyValueStore<String, List<RotationCommand>> pending;
+    private KeyValueStore<String, Long> executed;
+    private KeyValueStore<String, Long> statistics;
+    private Cancellable punctuator;
+    private boolean restartPending;
+
+    ExecuteRotations(final SecretRotator rotator, final RotationWorkers workers, final SecretPathPolicy policy,
+                     final Duration deadline, final Duration punctuateEvery, final Duration closeWait,
+                     final boolean dryRun) {
+        this.rotator = rotator;
+        this.workers = workers;
+        this.policy = policy;
+        this.deadline = deadline;
+        this.punctuateEvery = punctuateEvery;
+        this.closeWait = closeWait;
+        this.dryRun = dryRun;
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, ExecutorOutput> context) {
+        this.context = context;
+        this.pending = context.getStateStore(PENDING_STORE);
+        this.executed = context.getStateStore(EXECUTED_STORE);
+        this.statistics = context.getStateStore(ExecutorStatistics.STORE);
+        this.punctuator = context.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, now -> publishFinished());
+        // commands accepted before a restart or a rebalance run again, from the first punctuation (init may not forward)
+        this.restartPending = true;
+    }
+
+    private void restartPending() {
+        restartPending = false;
+        final List<RotationCommand> heads = new ArrayList<>();
+        try (KeyValueIterator<String, List<RotationCommand>> it = pending.all()) {
+            it.forEachRemaining(kv -> {
+                if (!kv.value.isEmpty() && !inFlight.containsKey(kv.key)) {
+                    heads.add(kv.value.get(0));
+                }
+            });
+        }
+        heads.forEach(this::start);
+    }
+
+    @Override
+    public void process(final Record<String, RotationCommand> record) {
+        final RotationCommand command = record.value();
+        final String path = command.getSecretPath();
+        final long now = context.currentSystemTimeMs();
+        final List<RotationCommand> queue = pending.get(path);
+        if (executed.get(command.getCommandId()) != null || queued(queue, command.getCommandId())) {
+            ExecutorStatistics.increment(statistics, ExecutorStatistics.DUPLICATES);
+            emitResult(command, ResultStatus.DUPLICATE, true, "none", now, now, null, null, null, 0);
+            audit(command, AuditDecision.ROTATION_FINISHED, "duplicate command: already executed, nothing called",
+                    now, Map.of("status", "DUPLICATE"));
+            return;
+        }
+        final SecretPathPolicy.Verdict verdict = policy.check(path);
+        if (!verdict.allowed() || !verdict.path().equals(path)) {
+            final String error = "secret path refused: " + verdict.refusal().orElse("not in normal form");
+            finish(command, RotationOutcome.Kind.FAILED, "none", now, now, null, null, error, List.of(), List.of());
+            return;
+        }
+        if (dryRun) {
+            executed.put(command.getCommandId(), now);
+            ExecutorStatistics.increment(statistics, ExecutorStatistics.DRY_RUNS);
+            emitResult(command, ResultStatus.DRY_RUN, true, "none", now, now, null, null, null, 0);
+            audit(command, AuditDecision.ROTATION_FINISHED, "dry run: decided, nothing called in Vault", now,
+                    Map.of("status", "DRY_RUN"));
+            return;
+        }
+        final List<RotationCommand> updated = queue == null ? new ArrayList<>() : new ArrayList<>(queue);
+        updated.add(command);
+        pending.put(path, updated);
+        if (updated.size() == 1) {
+            start(command);
+        }
+    }
+
+    private static boolean queued(final List<RotationCommand> queue, final String commandId) {
+        return queue != null && queue.stream().anyMatch(c -> c.getCommandId().equals(commandId));
+    }
+
+    /** Hands the command to a worker; the outcome comes back through {@link #completions}. */
+    private void start(final RotationCommand command) {
+        final String path = command.getSecretPath();
+        final long startedAt = context.currentSystemTimeMs();
+        audit(command, AuditDecision.ROTATION_STARTED, "rotation started", startedAt, Map.of());
+        final RotationRequest request = new RotationRequest(command.getCommandId(), path,
+                command.getRule() + ": " + command.getEventType(),
+                "manual_trigger".equals(command.getEventType()), command.getTrigger().getTimestamp(),
+                Instant.ofEpochMilli(startedAt).plus(deadline));
+        final CountDownLatch done = new CountDownLatch(1);
+        final AtomicBoolean started = new AtomicBoolean();
+        final Future<?> future = workers.pool().submit(() -> {
+            started.set(true);
+            try {
+                RotationOutcome outcome;
+                try {
+                    outcome = rotator.rotate(request);
+                } catch (final RuntimeException e) {
+                    LOG.error("Rotation of {} failed unexpectedly ({})", path, e.getClass().getName());
+                    outcome = new RotationOutcome(RotationOutcome.Kind.FAILED, "unknown", null, null,
+                            "internal error (" + e.getClass().getSimpleName() + ")", List.of(), List.of());
+                }
+                completions.add(new Completion(path, command.getCommandId(), outcome, startedAt,
+                        System.currentTimeMillis()));
+            } finally {
+                done.countDown();
+            }
+        });
+        inFlight.put(path, new Running(future, started, done));
+    }
+
+    /** Stream thread: publishes what the workers finished and starts each secret's next command. */
+    private void publishFinished() {
+        if (restartPending) {
+            restartPending();
+        }
+        Completion c;
+        while ((c = completions.poll()) != null) {
+            final List<RotationCommand> queue = pending.get(c.path());
+            if (queue == null || queue.isEmpty() || !queue.get(0).getCommandId().equals(c.commandId())) {
+                continue; // the command is no longer ours (the task moved, or it was already published)
+            }
+            inFlight.remove(c.path());
+            final RotationCommand command = queue.get(0);
+            final RotationOutcome o = c.outcome();
+            finish(command, o.kind(), o.strategy(), c.startedAt(), c.completedAt(), o.oldVersion(), o.newVersion(),
+                    o.error(), o.calls(), o.dependents());
+            final List<RotationCommand> rest = new ArrayList<>(queue.subList(1, queue.size()));
+            if (rest.isEmpty()) {
+                pending.delete(c.path());
+            } else {
+                pending.put(c.path(), rest);
+                start(rest.get(0));
+            }
+        }
+    }
+
+    private void finish(final RotationCommand command, final RotationOutcome.Kind kind, final String strategy,
+                        final long startedAt, final long completedAt, final Long oldVersion, final Long newVersion,
+                        final String error, final List<RotationOutcome.VaultCall> calls, final List<String> dependents) {
+        executed.put(command.getCommandId(), completedAt);
+        for (final RotationOutcome.VaultCall call : calls) {
+            audit(command, AuditDecision.VAULT_CALL, call.method() + " " + call.path() + " -> "
+                    + (call.status() == 0 ? "no response" : Integer.toString(call.status())), completedAt,
+                    Map.of("method", call.method(), "path", call.path(), "status", Integer.toString(call.status()),
+                            "duration_ms", Long.toString(call.durationMs())));
+        }
+        final Map<String, String> details = new LinkedHashMap<>();
+        details.put("secret_path", command.getSecretPath());
+        details.put("command_id", command.getCommandId());
+        details.put("event_id", command.getEventId());
+        details.put("rule", command.getRule());
+        details.put("strategy", strategy);
+        final Instant now = Instant.ofEpochMilli(completedAt);
+        switch (kind) {
+            case ROTATED, ALREADY_APPLIED -> {
+                ExecutorStatistics.increment(statistics, ExecutorStatistics.SUCCESSFUL_ROTATIONS);
+                ExecutorStatistics.increment(statistics, ExecutorStatistics.NOTIFICATIONS_SENT);
+                emitResult(command, ResultStatus.ROTATED, true, strategy, startedAt, completedAt, oldVersion,
+                        newVersion, null, 1);
+                context.forward(new Record<>(command.getSecretPath(),
+                        new ExecutorOutput.Alert(Notifications.success(command, details, now), false), completedAt));
+                audit(command, AuditDecision.ROTATION_FINISHED, kind == RotationOutcome.Kind.ROTATED ? "rotated"
+                        : "already rotated by this command before a restart; not rotated again", completedAt,
+                        Map.of("status", "ROTATED", "strategy", strategy));
+                cascade(command, dependents, completedAt);
+            }
+            case ALREADY_MITIGATED -> {
+                ExecutorStatistics.increment(statistics, ExecutorStatistics.ALREADY_MITIGATED);
+                emitResult(command, ResultStatus.ALREADY_MITIGATED, true, strategy, startedAt, completedAt,
+                        oldVersion, newVersion, null, 0);
+                audit(command, AuditDecision.ROTATION_FINISHED, "secret changed after the triggering event; not rotated",
+                        completedAt, Map.of("status", "ALREADY_MITIGATED", "strategy", strategy));
+            }
+            case FAILED -> {
+                ExecutorStatistics.increment(statistics, ExecutorStatistics.FAILED_ROTATIONS);
+                ExecutorStatistics.increment(statistics, ExecutorStatistics.NOTIFICATIONS_SENT);
+                emitResult(command, ResultStatus.FAILED, false, strategy, startedAt, completedAt, oldVersion,
+                        newVersion, error, 1);
+                context.forward(new Record<>(command.getSecretPath(),
+                        new ExecutorOutput.Alert(Notifications.failure(command, error, details, now), true),
+                        completedAt));
+                audit(command, AuditDecision.ROTATION_FINISHED, "failed: " + error, completedAt,
+                        Map.of("status", "FAILED", "strategy", strategy));
+            }
+            default -> throw new IllegalStateException("unknown outcome " + kind);
+        }
+    }
+
+    private void cascade(final RotationCommand parent, final List<String> dependents, final long now) {
+        for (final String dependent : dependents) {
+            if (parent.getCascadeDepth() >= MAX_CASCADE_DEPTH) {
+                audit(parent, AuditDecision.ROTATION_FINISHED, "dependent " + dependent + " not rotated: cascade depth "
+                        + MAX_CASCADE_DEPTH + " reached", now, Map.of("dependent", dependent));
+                continue;
+            }
+            final RotationCommand child = RotationCommand.newBuilder(parent)
+                    .setCommandId("cmd-" + Hashing.id("cascade", parent.getCommandId(), dependent))
+                    .setSecretPath(dependent)
+                    .setRule("cascade")
+                    .setRequestedAt(Instant.ofEpochMilli(now))
+                    .setCascadeDepth(parent.getCascadeDepth() + 1)
+                    .setParentCommandId(parent.getCommandId())
+                    .build();
+            context.forward(new Record<>(dependent, new ExecutorOutput.Cascade(child), now));
+        }
+    }
+
+    private void emitResult(final RotationCommand command, final ResultStatus status, final boolean success,
+                            final String strategy, final long startedAt, final long completedAt, final Long oldVersion,
+                            final Long newVersion, final String error, final int notifications) {
+        final RotationResult result = RotationResult.newBuilder()
+                .setCommandId(command.getCommandId())
+                .setEventId(command.getEventId())
+                .setSecretPath(command.getSecretPath())
+                .setSuccess(success)
+                .setStatus(status)
+                .setStrategy(strategy)
+                .setRotationStartedAt(Instant.ofEpochMilli(startedAt))
+                .setRotationCompletedAt(Instant.ofEpochMilli(completedAt))
+                .setDurationMs(completedAt - startedAt)
+                .setDetectionLatencyMs(completedAt - command.getTrigger().getTimestamp().toEpochMilli())
+                .setOldVersion(oldVersion)
+                .setNewVersion(newVersion)
+                .setNotificationsSent(notifications)
+                .setError(error)
+                .build();
+        context.forward(new Record<>(command.getSecretPath(), new ExecutorOutput.Result(result), completedAt));
+    }
+
+    private void audit(final RotationCommand command, final AuditDecision decision, final String reason,
+                       final long at, final Map<String, String> details) {
+        final AuditRecord audit = AuditRecord.newBuilder()
+                .setAuditId(Hashing.id("audit", command.getCommandId(), decision.name(), reason))
+                .setDecision(decision)
+                .setReason(reason)
+                .setEventId(command.getEventId())
+                .setSecretPath(command.getSecretPath())
+                .setCommandId(command.getCommandId())
+                .setRule(command.getRule())
+                .setEventType(command.getEventType())
+                .setThreatLevel(command.getThreatLevel())
+                .setEventTime(command.getTrigger().getTimestamp())
+                .setRecordedAt(Instant.ofEpochMilli(at))
+                .setDetails(details)
+                .build();
+        context.forward(new Record<>(command.getSecretPath(), new ExecutorOutput.Audit(audit), at));
+    }
+
+    /**
+     * The task is closing (shutdown or rebalance): stop in-flight rotations and wait a bounded time for them, so that
+     * the next owner of the partition does not call Vault for the same secret while a call of ours is still running.
+     * Their commands stay in {@value #PENDING_STORE} and run again there.
+     */
+    @Override
+    public void close() {
+        if (punctuator != null) {
+            punctuator.cancel();
+        }
+        inFlight.values().forEach(r -> r.future().cancel(true));
+        final long until = System.nanoTime() + closeWait.toNanos();
+        for (final Running r : inFlight.values()) {
+            if (!r.started().get()) {
+                continue; // cancelled before a worker picked it up: it will never run
+            }
+            try {
+                if (!r.done().await(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    LOG.warn("A rotation was still running when its task closed; its command will run again");
+                    break;
+                }
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        inFlight.clear();
+        completions.clear();
+    }
+
+}

@@ -1,0 +1,31 @@
+package dev.rotor.rotation;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/** The executor's share of the statistics (DESIGN.md §6), in a changelogged store so they survive restarts. */
+public final class ExecutorStatistics {
+    public static final String STORE = "executor-statistics";
+
+    public static final String SUCCESSFUL_ROTATIONS = "successful_rotations";
+    public static final String FAILED_ROTATIONS = "failed_rotations";
+    public static final String NOTIFICATIONS_SENT = "notifications_sent";
+    public static final String DUPLICATES = "duplicates";
+    public static final String ALREADY_MITIGATED = "already_mitigated";
+    public static final String DRY_RUNS = "dry_runs";
+
+    private ExecutorStatistics() {
+    }
+
+    static StoreBuilder<KeyValueStore<String, Long>> store() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.Long())
+                .withCachingEnabled();
+    }
+
+    static void increment(final KeyValueStore<String, Long> store, final String counter) {
+        final Long current = store.get(counter);
+        store.put(counter, current == null ? 1 : current + 1);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.rotor.rotation;
+
+import dev.rotor.avro.Notification;
+import dev.rotor.avro.RotationCommand;
+import dev.rotor.serde.Redaction;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The security team's messages, in the original implementation's words (DESIGN.md §5), with two changes: timestamps
+ * are UTC ISO-8601 with {@code Z}, and metadata values whose key names a secret are shown as {@value #REDACTED}.
+ * The message is built only from the command's trigger and the outcome's error, neither of which ever holds a
+ * secret value; the redaction covers what an event's sender may have put in its metadata.
+ */
+public final class Notifications {
+    public static final String ALERTS_CHANNEL = "security-alerts";
+    public static final String CRITICAL_CHANNEL = "security-critical";
+    public static final String REDACTED = Redaction.REDACTED;
+
+    private Notifications() {
+    }
+
+    /** The success text; the Source IP line and the details block appear only when there is something to show. */
+    public static String successText(final RotationCommand command) {
+        final StringBuilder b = new StringBuilder()
+                .append("🔐 Emergency Credential Rotation Triggered\n\n")
+                .append("Secret: ").append(command.getSecretPath()).append('\n')
+                .append("Trigger: ").append(command.getEventType()).append('\n')
+                .append("Threat Level: ").append(command.getThreatLevel()).append('\n')
+                .append("Description: ").append(command.getTrigger().getDescription()).append('\n')
+                .append("Timestamp: ").append(command.getTrigger().getTimestamp()).append('\n');
+        if (command.getTrigger().getSourceIp() != null) {
+            b.append("Source IP: ").append(command.getTrigger().getSourceIp()).append('\n');
+        }
+        final Map<String, String> metadata = Redaction.redacted(command.getTrigger().getMetadata());
+        if (!metadata.isEmpty()) {
+            b.append("\nAdditional Details:\n");
+            metadata.forEach((k, v) -> b.append("  ").append(k).append(": ").append(v).append('\n'));
+        }
+        return b.toString();
+    }
+
+    public static String failureText(final RotationCommand command, final String error) {
+        return "🚨 EMERGENCY ROTATION FAILED 🚨\n\n"
+                + "Secret: " + command.getSecretPath() + "\n"
+                + "Trigger: " + command.getEventType() + "\n"
+                + "Threat Level: " + command.getThreatLevel() + "\n"
+                + "Error: " + error + "\n\n"
+                + "IMMEDIATE ACTION REQUIRED!";
+    }
+
+    public static Notification success(final RotationCommand command, final Map<String, String> details,
+                                       final Instant now) {
+        return Notification.newBuilder().setChannel(ALERTS_CHANNEL).setPriority("high")
+                .setMessage(successText(command)).setMetadata(details).setCreatedAt(now).build();
+    }
+
+    public static Notification failure(final RotationCommand command, final String error,
+                                       final Map<String, String> details, final Instant now) {
+        return Notification.newBuilder().setChannel(CRITICAL_CHANNEL).setPriority("critical")
+                .setMessage(failureText(command, error)).setMetadata(details).setCreatedAt(now).build();
+    }
+}

@@ -1,0 +1,80 @@
+package dev.rotor.rotation;
+
+import dev.rotor.config.RotorConfig;
+import dev.rotor.config.SecretPathPolicy;
+import dev.rotor.topics.Topics;
+import dev.rotor.vault.SecretRotator;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * rotor-executor: rotation commands in; results, notifications, audit records and dependents' commands out
+ * (DESIGN.md §4–6).
+ *
+ * <pre>
+ * rotation-commands ─ execute-rotations ─┬─ rotation-results
+ *                                        ├─ security-alerts / security-critical
+ *                                        ├─ rotation-audit
+ *                                        └─ rotation-commands (dependents)
+ * </pre>
+ */
+public final class RotationTopology {
+    public static final String APPLICATION_ID = "rotor-executor";
+    public static final String PENDING_STORE = ExecuteRotations.PENDING_STORE;
+    public static final String EXECUTED_STORE = ExecuteRotations.EXECUTED_STORE;
+    /** How often finished rotations are published (the worker threads finish at any time). */
+    static final Duration PUBLISH_EVERY = Duration.ofMillis(10);
+
+    private RotationTopology() {
+    }
+
+    public static void build(final StreamsBuilder builder, final RotorConfig config, final Topics topics,
+                             final SecretRotator rotator, final RotationWorkers workers) {
+        final SecretPathPolicy policy = new SecretPathPolicy(config.targets());
+        final RotorConfig.ExecutorSettings executor = config.executor();
+        // a closing task waits at most for one Vault call to time out before handing its secrets over
+        final Duration closeWait = executor.connectTimeout().plus(executor.readTimeout()).plusSeconds(1);
+
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE),
+                Serdes.String(), CommandQueue.serde()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXECUTED_STORE),
+                Serdes.String(), Serdes.Long()).withCachingEnabled());
+        builder.addStateStore(ExecutorStatistics.store());
+
+        final KStream<String, ExecutorOutput> outputs = builder
+                .stream(topics.rotationCommands().name(), topics.rotationCommands().consumed("read-rotation-commands"))
+                .process(() -> new ExecuteRotations(rotator, workers, policy, executor.rotationDeadline(),
+                                PUBLISH_EVERY, closeWait, config.dryRun()),
+                        Named.as("execute-rotations"), PENDING_STORE, EXECUTED_STORE, ExecutorStatistics.STORE);
+
+        final Map<String, KStream<String, ExecutorOutput>> byKind = outputs.split(Named.as("executed-"))
+                .branch((path, out) -> out instanceof ExecutorOutput.Result, Branched.as("results"))
+                .branch((path, out) -> out instanceof ExecutorOutput.Alert a && !a.critical(), Branched.as("alerts"))
+                .branch((path, out) -> out instanceof ExecutorOutput.Alert a && a.critical(), Branched.as("critical"))
+                .branch((path, out) -> out instanceof ExecutorOutput.Cascade, Branched.as("cascades"))
+                .defaultBranch(Branched.as("audits"));
+
+        byKind.get("executed-results")
+                .mapValues(out -> ((ExecutorOutput.Result) out).result(), Named.as("unwrap-results"))
+                .to(topics.rotationResults().name(), topics.rotationResults().produced("write-rotation-results"));
+        byKind.get("executed-alerts")
+                .mapValues(out -> ((ExecutorOutput.Alert) out).notification(), Named.as("unwrap-alerts"))
+                .to(topics.securityAlerts().name(), topics.securityAlerts().produced("write-security-alerts"));
+        byKind.get("executed-critical")
+                .mapValues(out -> ((ExecutorOutput.Alert) out).notification(), Named.as("unwrap-critical"))
+                .to(topics.securityCritical().name(), topics.securityCritical().produced("write-security-critical"));
+        byKind.get("executed-cascades")
+                .mapValues(out -> ((ExecutorOutput.Cascade) out).command(), Named.as("unwrap-cascades"))
+                .to(topics.rotationCommands().name(), topics.rotationCommands().produced("write-dependent-commands"));
+        byKind.get("executed-audits")
+                .mapValues(out -> ((ExecutorOutput.Audit) out).record(), Named.as("unwrap-executor-audits"))
+                .to(topics.rotationAudit().name(), topics.rotationAudit().produced("write-executor-audit"));
+    }
+
+}
