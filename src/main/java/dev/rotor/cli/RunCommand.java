@@ -2,21 +2,13 @@ package dev.rotor.cli;
 
 import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
-import dev.rotor.detection.DetectionTopology;
-import dev.rotor.streams.StreamsSettings;
-import dev.rotor.topics.Topics;
+import dev.rotor.vault.VaultRotator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.streams.CloseOptions;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -33,35 +25,32 @@ public final class RunCommand implements Callable<Integer> {
             description = "properties file (default: config/application.properties when it exists)")
     Path config;
 
+    @Option(names = "--role", paramLabel = "ROLE", defaultValue = "all",
+            description = "all (default), detection or executor: which Kafka Streams clients this instance runs")
+    String role;
+
     @Override
     public Integer call() throws InterruptedException {
+        final RotorService.Role r = parseRole(role);
         final RotorConfig cfg = ConfigLoader.load(configFile(config), System.getenv(), Map.of());
-        final Topics topics = new Topics(cfg);
-        final StreamsBuilder builder = new StreamsBuilder();
-        DetectionTopology.build(builder, cfg, topics);
-        final Properties props = StreamsSettings.forApplication(cfg, topics, DetectionTopology.APPLICATION_ID);
-        final KafkaStreams detection = new KafkaStreams(builder.build(props), props);
-        detection.setUncaughtExceptionHandler(e -> {
-            LOG.error("Stream thread failed; replacing it", e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
-        final CountDownLatch stopped = new CountDownLatch(1);
-        detection.setStateListener((now, before) -> {
-            LOG.info("{}: {} -> {}", DetectionTopology.APPLICATION_ID, before, now);
-            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
-                stopped.countDown();
-            }
-        });
+        final RotorService service = RotorService.start(cfg, r,
+                r == RotorService.Role.DETECTION ? null : VaultRotator.fromConfig(cfg));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Stopping rotor");
-            detection.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                    .withTimeout(CLOSE_TIMEOUT));
-            stopped.countDown();
+            service.close(CLOSE_TIMEOUT);
         }, "rotor-shutdown"));
-        detection.start();
-        LOG.info("rotor started: detection reading {}", cfg.topics().securityEvents());
-        stopped.await();
-        return detection.state() == KafkaStreams.State.ERROR ? RotorCommand.EXIT_RUNTIME : RotorCommand.EXIT_OK;
+        LOG.info("rotor started ({}): reading {}", r.name().toLowerCase(java.util.Locale.ROOT),
+                r == RotorService.Role.EXECUTOR ? cfg.topics().rotationCommands() : cfg.topics().securityEvents());
+        service.awaitStop();
+        return service.anyFailed() ? RotorCommand.EXIT_RUNTIME : RotorCommand.EXIT_OK;
+    }
+
+    static RotorService.Role parseRole(final String role) {
+        try {
+            return RotorService.Role.valueOf(role.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (final IllegalArgumentException e) {
+            throw new dev.rotor.config.ConfigException("--role", "must be all, detection or executor, got '" + role + "'");
+        }
     }
 
     static Optional<Path> configFile(final Path given) {

@@ -1,0 +1,111 @@
+package dev.rotor.cli;
+
+import dev.rotor.config.RotorConfig;
+import dev.rotor.detection.DetectionTopology;
+import dev.rotor.rotation.RotationTopology;
+import dev.rotor.rotation.RotationWorkers;
+import dev.rotor.streams.StreamsSettings;
+import dev.rotor.topics.Topics;
+import dev.rotor.vault.SecretRotator;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * rotor's running Kafka Streams clients: detection and/or executor, each with its own application id, so a slow
+ * Vault never delays detection. Used by {@code rotor run} and by the end-to-end tests, so both wire rotor the same way.
+ */
+public final class RotorService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RotorService.class);
+
+    /** Which clients an instance runs. */
+    public enum Role { ALL, DETECTION, EXECUTOR }
+
+    private final Map<String, KafkaStreams> clients = new LinkedHashMap<>();
+    private final RotationWorkers workers;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private RotorService(final RotorConfig config, final Role role, final SecretRotator rotator) {
+        final Topics topics = new Topics(config);
+        if (role != Role.EXECUTOR) {
+            final StreamsBuilder builder = new StreamsBuilder();
+            DetectionTopology.build(builder, config, topics);
+            add(DetectionTopology.APPLICATION_ID, builder, StreamsSettings.forApplication(config, topics,
+                    DetectionTopology.APPLICATION_ID));
+        }
+        if (role != Role.DETECTION) {
+            workers = new RotationWorkers(config.executor().parallelism());
+            final StreamsBuilder builder = new StreamsBuilder();
+            RotationTopology.build(builder, config, topics, rotator, workers);
+            final Properties props = StreamsSettings.forApplication(config, topics, RotationTopology.APPLICATION_ID);
+            // the executor's stream thread only waits for Kafka; poll often so finished rotations publish promptly
+            props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, 20);
+            add(RotationTopology.APPLICATION_ID, builder, props);
+        } else {
+            workers = null;
+        }
+    }
+
+    /** Builds and starts the clients of {@code role}; {@code rotator} may be null for the detection role. */
+    public static RotorService start(final RotorConfig config, final Role role, final SecretRotator rotator) {
+        final RotorService service = new RotorService(config, role, rotator);
+        service.clients.values().forEach(KafkaStreams::start);
+        return service;
+    }
+
+    private void add(final String applicationId, final StreamsBuilder builder, final Properties props) {
+        final KafkaStreams streams = new KafkaStreams(builder.build(props), props);
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("{}: stream thread failed ({}); replacing it", applicationId, e.getClass().getName());
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((now, before) -> {
+            LOG.info("{}: {} -> {}", applicationId, before, now);
+            if (now == KafkaStreams.State.ERROR) {
+                stopped.countDown();
+            }
+        });
+        clients.put(applicationId, streams);
+    }
+
+    public Map<String, KafkaStreams> clients() {
+        return clients;
+    }
+
+    public boolean allRunning() {
+        return clients.values().stream().allMatch(s -> s.state() == KafkaStreams.State.RUNNING);
+    }
+
+    public boolean anyFailed() {
+        return clients.values().stream().anyMatch(s -> s.state() == KafkaStreams.State.ERROR);
+    }
+
+    /** Blocks until a client fails or {@link #close} is called. */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Closes every client, leaving the consumer groups so partitions move at once; state is kept. */
+    public void close(final Duration timeout) {
+        clients.values().forEach(s -> s.close(CloseOptions.groupMembershipOperation(
+                CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(timeout)));
+        if (workers != null) {
+            workers.close();
+        }
+        stopped.countDown();
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+}

@@ -1,0 +1,178 @@
+package dev.rotor.vault;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rotor.vault.RotationOutcome.VaultCall;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One rotation in progress: the Vault calls it made, its deadline, and the retry rule. Strategies call Vault only
+ * through it, choosing per call whether a transient failure may be retried blindly:
+ * <ul>
+ *   <li>{@link #read}, {@link #readAllowingNotFound}, {@link #writeIdempotent}: retried with backoff until the
+ *       deadline (reads; writes whose repetition is harmless);</li>
+ *   <li>{@link #writeOnce}: never retried here — the caller reads state back first ({@link #pause} between).</li>
+ * </ul>
+ * Interruption stops the rotation between attempts, except after its point of no return ({@link #finishing()}): once
+ * a secret has been changed the bookkeeping calls still run, and the interrupt is re-asserted at the end.
+ */
+final class RotationRun {
+    private static final Logger LOG = LoggerFactory.getLogger(RotationRun.class);
+
+    @FunctionalInterface
+    interface Call<T> {
+        T run() throws VaultCallException;
+    }
+
+    private final VaultClient client;
+    private final RotationRequest request;
+    private final Backoff backoff;
+    private final Instant started;
+    private final Instant deadline;
+    private final List<VaultCall> calls = new ArrayList<>();
+    private boolean finishing;
+    private boolean interrupted;
+
+    RotationRun(final VaultClient client, final RotationRequest request, final Backoff backoff, final Instant started,
+                final Instant deadline) {
+        this.client = client;
+        this.request = request;
+        this.backoff = backoff;
+        this.started = started;
+        this.deadline = deadline;
+    }
+
+    RotationRequest request() {
+        return request;
+    }
+
+    List<VaultCall> calls() {
+        return List.copyOf(calls);
+    }
+
+    /** Whether the thread was interrupted during the rotation (the caller re-asserts the flag). */
+    boolean interrupted() {
+        return interrupted;
+    }
+
+    /** From now on the rotation has changed Vault: interrupts are deferred, and the remaining steps still run. */
+    void finishing() {
+        finishing = true;
+    }
+
+    VaultResponse read(final String apiPath) throws RotationFailure {
+        return retrying(() -> client.read(apiPath, calls::add));
+    }
+
+    VaultResponse readAllowingNotFound(final String apiPath) throws RotationFailure {
+        return retrying(() -> client.readAllowingNotFound(apiPath, calls::add));
+    }
+
+    /** A write that may safely be repeated after a timeout (metadata, quarantine, rotate endpoints). */
+    VaultResponse writeIdempotent(final String apiPath, final ObjectNode body) throws RotationFailure {
+        return retrying(() -> client.write(apiPath, body, calls::add));
+    }
+
+    /** One attempt of a write carrying secret values; the caller decides what a failure means. */
+    VaultResponse writeOnce(final String apiPath, final ObjectNode body) throws VaultCallException, RotationFailure {
+        checkInterrupt();
+        try {
+            return client.writeSecret(apiPath, body, calls::add);
+        } catch (final VaultCallException e) {
+            if (e.kind() == VaultCallException.Kind.INTERRUPTED) {
+                noteInterrupt();
+                if (!finishing) {
+                    throw RotationFailure.interrupted();
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Runs {@code call}, retrying transient failures with backoff until the deadline; others fail at once. */
+    <T> T retrying(final Call<T> call) throws RotationFailure {
+        final Backoff.Sequence delays = backoff.start();
+        while (true) {
+            checkInterrupt();
+            try {
+                return call.run();
+            } catch (final VaultCallException e) {
+                if (e.kind() == VaultCallException.Kind.INTERRUPTED) {
+                    noteInterrupt();
+                    if (!finishing) {
+                        throw RotationFailure.interrupted();
+                    }
+                } else if (!e.isTransient()) {
+                    throw RotationFailure.of(e);
+                }
+                pause(delays, e);
+            }
+        }
+    }
+
+    /**
+     * Waits before the next attempt after a transient failure, or gives up: FAILED naming the last error once the
+     * deadline has passed.
+     */
+    void pause(final Backoff.Sequence delays, final VaultCallException last) throws RotationFailure {
+        final long remaining = Duration.between(Instant.now(), deadline).toMillis();
+        if (remaining <= 0) {
+            throw gaveUp(last);
+        }
+        final long delay = Math.min(delays.nextDelayMillis(), remaining);
+        LOG.warn("{}; retrying in {} ms", last.getMessage(), delay);
+        try {
+            Thread.sleep(delay);
+        } catch (final InterruptedException e) {
+            noteInterrupt();
+            if (!finishing) {
+                throw RotationFailure.interrupted();
+            }
+        }
+        if (!Instant.now().isBefore(deadline)) {
+            throw gaveUp(last);
+        }
+    }
+
+    Backoff.Sequence delays() {
+        return backoff.start();
+    }
+
+    /** Stops before the next Vault call if the thread was interrupted (deferred after the point of no return). */
+    void checkInterrupt() throws RotationFailure {
+        if (Thread.interrupted()) {
+            noteInterrupt();
+            if (!finishing) {
+                throw RotationFailure.interrupted();
+            }
+        }
+    }
+
+    private void noteInterrupt() {
+        Thread.interrupted(); // clear: the remaining bookkeeping calls must not be cut short
+        interrupted = true;
+    }
+
+    private RotationFailure gaveUp(final VaultCallException last) {
+        return new RotationFailure(last.getMessage() + "; gave up after "
+                + human(Duration.between(started, Instant.now())), last);
+    }
+
+    /** 5m, 2m30s, 1.5s, 800ms. */
+    static String human(final Duration d) {
+        final long ms = Math.max(0, d.toMillis());
+        if (ms < 1000) {
+            return ms + "ms";
+        }
+        if (ms < 60_000) {
+            final long tenths = Math.round(ms / 100.0);
+            return tenths % 10 == 0 ? (tenths / 10) + "s" : (tenths / 10) + "." + (tenths % 10) + "s";
+        }
+        final long s = Math.round(ms / 1000.0);
+        return s % 60 == 0 ? (s / 60) + "m" : (s / 60) + "m" + (s % 60) + "s";
+    }
+}

@@ -1,0 +1,568 @@
+package dev.rotor.vault;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rotor.config.ConfigException;
+import dev.rotor.config.RotorConfig;
+import dev.rotor.config.SecretValue;
+import dev.rotor.vault.RotationOutcome.VaultCall;
+import io.github.jopenlibs.vault.EnvironmentLoader;
+import io.github.jopenlibs.vault.SslConfig;
+import io.github.jopenlibs.vault.Vault;
+import io.github.jopenlibs.vault.VaultConfig;
+import io.github.jopenlibs.vault.VaultException;
+import io.github.jopenlibs.vault.json.Json;
+import io.github.jopenlibs.vault.rest.RestResponse;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The only code in rotor that talks HTTP to Vault, through vault-java-driver 6.2.1 configured so that its traps do
+ * not bite: engine version 1 (rotor addresses KV v2's {@code data/} and {@code metadata/} paths itself), driver
+ * retries off (it would re-send POSTs; rotor retries, knowing which calls are safe), and every status checked here
+ * (the driver returns most 4xx as normal responses and throws for others with the body in the message — that message
+ * is never logged or propagated).
+ *
+ * <p>Every call either returns a {@link VaultResponse} (2xx) or throws a {@link VaultCallException} with a
+ * classification and a value-free message. Each HTTP exchange, including logins, is reported to the caller's
+ * listener as a {@link VaultCall} (method, path, status, duration; never a body).
+ *
+ * <p>Authentication: a fixed token ({@code VAULT_TOKEN}), or an AppRole login whose token is renewed (renew-self)
+ * once two thirds of its TTL have passed and replaced by a new login when renewal fails or Vault reports the token
+ * invalid. Thread-safe: worker threads share one client; the token lives only in the driver's config, one immutable
+ * driver instance per token.
+ */
+public final class VaultClient {
+    private static final Logger LOG = LoggerFactory.getLogger(VaultClient.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A renewal is attempted only if the token has at least this much life left; otherwise rotor logs in again. */
+    private static final long RENEW_MARGIN_NANOS = Duration.ofSeconds(5).toNanos();
+
+    /** How rotor authenticates to Vault. */
+    public sealed interface Credentials permits TokenCredentials, AppRoleCredentials {
+    }
+
+    /** A token used as is ({@code VAULT_TOKEN}); its {@code toString} never shows it. */
+    public record TokenCredentials(SecretValue token) implements Credentials {
+        public TokenCredentials {
+            Objects.requireNonNull(token, "token");
+        }
+    }
+
+    /** AppRole login at {@code auth/{mount}/login}. */
+    public record AppRoleCredentials(String mount, String roleId, SecretValue secretId) implements Credentials {
+        public AppRoleCredentials {
+            Objects.requireNonNull(mount, "mount");
+            Objects.requireNonNull(roleId, "roleId");
+            Objects.requireNonNull(secretId, "secretId");
+        }
+
+        @Override
+        public String toString() {
+            return "AppRoleCredentials[mount=" + mount + "]";
+        }
+    }
+
+    /**
+     * Explicit client settings (tests build these directly; the app uses {@link #fromConfig}).
+     *
+     * @param openTimeout connect timeout, whole seconds (the driver's resolution; rounded up, at least 1 s)
+     * @param readTimeout time to wait for one response, whole seconds (rounded up, at least 1 s)
+     */
+    public record Settings(String address, Optional<String> namespace, Optional<Path> caCert, Duration openTimeout,
+                           Duration readTimeout, Credentials credentials) {
+    }
+
+    /** One driver operation on an authenticated driver instance. */
+    @FunctionalInterface
+    private interface DriverCall {
+        io.github.jopenlibs.vault.response.VaultResponse run(Vault vault) throws VaultException;
+    }
+
+    /** The driver bound to one token, and when that token needs attention. */
+    private record Session(Vault vault, boolean expires, long renewAtNanos, long expiresAtNanos, boolean renewable) {
+        boolean fresh(final long now) {
+            return !expires || now - renewAtNanos < 0;
+        }
+
+        boolean worthRenewing(final long now) {
+            return renewable && expiresAtNanos - now > RENEW_MARGIN_NANOS;
+        }
+    }
+
+    private final String address;
+    private final Optional<String> namespace;
+    private final int openTimeoutSeconds;
+    private final int readTimeoutSeconds;
+    private final Credentials credentials;
+    private final HttpClient http;
+    private final SslConfig sslConfig;
+    private final Object authLock = new Object();
+    private volatile Session session;
+
+    public VaultClient(final Settings settings) {
+        this.address = validateAddress(settings.address());
+        this.namespace = settings.namespace().filter(s -> !s.isBlank());
+        this.openTimeoutSeconds = wholeSeconds(settings.openTimeout());
+        this.readTimeoutSeconds = wholeSeconds(settings.readTimeout());
+        this.credentials = Objects.requireNonNull(settings.credentials(), "credentials");
+        this.sslConfig = settings.caCert().map(VaultClient::sslFromPem).orElse(null);
+        final HttpClient.Builder builder = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(Duration.ofSeconds(openTimeoutSeconds));
+        if (sslConfig != null && sslConfig.getSslContext() != null) {
+            builder.sslContext(sslConfig.getSslContext());
+        }
+        this.http = builder.build();
+        if (credentials instanceof TokenCredentials t) {
+            this.session = new Session(driver(t.token().reveal()), false, 0, 0, false);
+        }
+    }
+
+    /** The client for the app: address, namespace, CA, timeouts and credentials from rotor's configuration. */
+    public static VaultClient fromConfig(final RotorConfig config) {
+        final RotorConfig.VaultSettings v = config.vault();
+        final RotorConfig.ExecutorSettings e = config.executor();
+        final Credentials credentials;
+        if (v.token().isPresent()) {
+            credentials = new TokenCredentials(v.token().get());
+        } else if (v.roleId().isPresent() && v.secretId().isPresent()) {
+            credentials = new AppRoleCredentials(e.appRoleMount(), v.roleId().get(), v.secretId().get());
+        } else {
+            throw new ConfigException("VAULT_TOKEN",
+                    "no Vault credentials: set VAULT_TOKEN, or VAULT_ROLE_ID and VAULT_SECRET_ID for AppRole");
+        }
+        return new VaultClient(new Settings(v.addr(), v.namespace(), v.caCert(), e.connectTimeout(), e.readTimeout(),
+                credentials));
+    }
+
+    /** The per-response timeout, as the driver applies it (whole seconds). */
+    public Duration readTimeout() {
+        return Duration.ofSeconds(readTimeoutSeconds);
+    }
+
+    /** {@code GET apiPath}: 2xx, or an exception (404 is {@link VaultCallException.Kind#NOT_FOUND}). */
+    public VaultResponse read(final String apiPath, final Consumer<VaultCall> calls) throws VaultCallException {
+        return exchange("GET", apiPath, false, false, calls, v -> v.logical().read(apiPath));
+    }
+
+    /**
+     * {@code GET apiPath}, returning 404 answers too ({@link VaultResponse#found()} is false): a KV v2 read of a
+     * deleted or destroyed version is a 404 whose body still describes the version.
+     */
+    public VaultResponse readAllowingNotFound(final String apiPath, final Consumer<VaultCall> calls)
+            throws VaultCallException {
+        return exchange("GET", apiPath, false, true, calls, v -> v.logical().read(apiPath));
+    }
+
+    /** {@code POST apiPath} with a JSON body (Vault treats POST and PUT alike). */
+    public VaultResponse write(final String apiPath, final ObjectNode body, final Consumer<VaultCall> calls)
+            throws VaultCallException {
+        return exchange("POST", apiPath, false, false, calls, v -> v.logical().write(apiPath, toDriverMap(body)));
+    }
+
+    /**
+     * {@code POST apiPath} with a body that carries secret values: like {@link #write}, but a rejection's message
+     * leaves out Vault's error text, in case an error ever echoed part of the request.
+     */
+    public VaultResponse writeSecret(final String apiPath, final ObjectNode body, final Consumer<VaultCall> calls)
+            throws VaultCallException {
+        return exchange("POST", apiPath, true, false, calls, v -> v.logical().write(apiPath, toDriverMap(body)));
+    }
+
+    /** {@code DELETE apiPath}. */
+    public VaultResponse delete(final String apiPath, final Consumer<VaultCall> calls) throws VaultCallException {
+        return exchange("DELETE", apiPath, false, false, calls, v -> v.logical().delete(apiPath));
+    }
+
+    /** {@code LIST apiPath} (sent as {@code GET ?list=true}); an empty or missing folder is a 404 response. */
+    public VaultResponse list(final String apiPath, final Consumer<VaultCall> calls) throws VaultCallException {
+        return exchange("LIST", apiPath, false, true, calls, v -> v.logical().list(apiPath));
+    }
+
+    // ------------------------------------------------------------------------------------------------ the exchange
+
+    private VaultResponse exchange(final String method, final String apiPath, final boolean sensitive,
+                                   final boolean allowNotFound, final Consumer<VaultCall> calls, final DriverCall op)
+            throws VaultCallException {
+        boolean reauthenticated = false;
+        while (true) {
+            final Session s = session(calls);
+            final Raw raw = perform(method, apiPath, calls, () -> op.run(s.vault()).getRestResponse());
+            if (raw.status >= 200 && raw.status < 300) {
+                return raw.response(apiPath);
+            }
+            if (raw.status == 404 && allowNotFound) {
+                return raw.response(apiPath);
+            }
+            if (raw.status == 403 && credentials instanceof AppRoleCredentials && !reauthenticated
+                    && tokenInvalid(s, raw, calls)) {
+                LOG.info("Vault token no longer valid; logging in again with AppRole");
+                invalidate(s);
+                reauthenticated = true;
+                continue;
+            }
+            throw classify(method, apiPath, raw, sensitive);
+        }
+    }
+
+    /** What came back: a status (0 = none), the body if the driver let us see it, and why there was no response. */
+    private record Raw(int status, JsonNode body, List<String> errors, List<String> warnings, Throwable failure) {
+        VaultResponse response(final String apiPath) {
+            return new VaultResponse(status, apiPath, body, errors, warnings);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Io {
+        RestResponse run() throws VaultException;
+    }
+
+    private Raw perform(final String method, final String apiPath, final Consumer<VaultCall> calls, final Io io)
+            throws VaultCallException {
+        final long t0 = System.nanoTime();
+        Raw raw;
+        try {
+            final RestResponse r = io.run();
+            raw = parse(r.getStatus(), r.getBody(), null);
+        } catch (final VaultException e) {
+            raw = fromDriverException(e);
+        } catch (final RuntimeException e) {
+            // the driver's JSON handling can throw unchecked exceptions; their messages may quote the body
+            raw = new Raw(0, MissingNode.getInstance(), List.of(), List.of(), e);
+        }
+        final long ms = (System.nanoTime() - t0) / 1_000_000;
+        record(calls, new VaultCall(method, apiPath, raw.status, ms));
+        if (raw.status == 0 && causedBy(raw.failure, InterruptedException.class)) {
+            Thread.currentThread().interrupt();
+            throw new VaultCallException(VaultCallException.Kind.INTERRUPTED, 0, method, apiPath, List.of(),
+                    "interrupted while calling Vault on " + apiPath);
+        }
+        return raw;
+    }
+
+    private static void record(final Consumer<VaultCall> calls, final VaultCall call) {
+        LOG.debug("Vault {} {} -> {} ({} ms)", call.method(), call.path(), call.status(), call.durationMs());
+        calls.accept(call);
+    }
+
+    /**
+     * The driver throws for statuses it does not pass through (5xx, 412, a 2xx other than the one it expects) with
+     * the body in the message, and for no response at all (status 0). The body is recovered only to read Vault's
+     * {@code errors} for classification; the message itself goes nowhere.
+     */
+    private static Raw fromDriverException(final VaultException e) {
+        final int status = e.getHttpStatusCode();
+        if (status == 0) {
+            return new Raw(0, MissingNode.getInstance(), List.of(), List.of(), e);
+        }
+        final String msg = e.getMessage() == null ? "" : e.getMessage();
+        final int at = msg.indexOf("Response body: ");
+        final byte[] body = at < 0 ? new byte[0]
+                : msg.substring(at + "Response body: ".length()).getBytes(StandardCharsets.UTF_8);
+        return parse(status, body, null);
+    }
+
+    private static Raw parse(final int status, final byte[] bytes, final Throwable failure) {
+        JsonNode body = MissingNode.getInstance();
+        if (bytes != null && bytes.length > 0) {
+            try {
+                final JsonNode parsed = JSON.readTree(bytes);
+                body = parsed == null ? MissingNode.getInstance() : parsed;
+            } catch (final IOException | RuntimeException ignored) {
+                // not JSON (e.g. a proxy's HTML page); the parser's message could quote the body, so it is dropped
+            }
+        }
+        return new Raw(status, body, strings(body.path("errors")), strings(body.path("warnings")), failure);
+    }
+
+    private static List<String> strings(final JsonNode array) {
+        final List<String> out = new ArrayList<>();
+        if (array.isArray()) {
+            array.forEach(n -> out.add(n.asText("")));
+        }
+        return out;
+    }
+
+    // -------------------------------------------------------------------------------------------- classification
+
+    private VaultCallException classify(final String method, final String apiPath, final Raw raw,
+                                        final boolean sensitive) {
+        final int status = raw.status;
+        final List<String> errors = raw.errors;
+        final VaultCallException.Kind kind;
+        final String message;
+        if (status == 0) {
+            kind = VaultCallException.Kind.TRANSIENT;
+            message = noResponse(raw.failure) + " on " + apiPath;
+        } else if (status == 503) {
+            kind = VaultCallException.Kind.TRANSIENT;
+            message = (mentions(errors, "sealed") || errors.isEmpty() ? "Vault is sealed (503)" : "Vault unavailable (503)")
+                    + " on " + apiPath;
+        } else if (status == 429) {
+            kind = VaultCallException.Kind.TRANSIENT;
+            message = "Vault is rate limiting or on standby (429) on " + apiPath;
+        } else if (status == 412) {
+            kind = VaultCallException.Kind.TRANSIENT;
+            message = "Vault precondition failed (412, not yet consistent) on " + apiPath;
+        } else if (status >= 500) {
+            kind = VaultCallException.Kind.TRANSIENT;
+            message = "Vault server error (" + status + ") on " + apiPath;
+        } else if (status == 400 && mentions(errors, "check-and-set parameter did not match")) {
+            kind = VaultCallException.Kind.CAS_MISMATCH;
+            message = "check-and-set conflict (400) on " + apiPath;
+        } else if (status == 403) {
+            kind = VaultCallException.Kind.PERMISSION_DENIED;
+            message = "permission denied" + (mentions(errors, "invalid token") ? " (invalid token)" : "") + " on "
+                    + apiPath;
+        } else if (status == 404) {
+            kind = VaultCallException.Kind.NOT_FOUND;
+            message = apiPath + " not found";
+        } else if (status >= 400) {
+            kind = VaultCallException.Kind.OTHER_CLIENT_ERROR;
+            final String detail = sensitive ? "" : firstError(errors);
+            message = "Vault rejected the request (" + status + ") on " + apiPath
+                    + (detail.isEmpty() ? "" : ": " + detail);
+        } else {
+            kind = VaultCallException.Kind.OTHER_CLIENT_ERROR;
+            message = "unexpected HTTP status " + status + " on " + apiPath;
+        }
+        return new VaultCallException(kind, status, method, apiPath, errors, message);
+    }
+
+    private String noResponse(final Throwable failure) {
+        if (causedBy(failure, HttpConnectTimeoutException.class)) {
+            return "connect timed out after " + openTimeoutSeconds + "s";
+        }
+        if (causedBy(failure, HttpTimeoutException.class)) {
+            return "timed out after " + readTimeoutSeconds + "s";
+        }
+        if (causedBy(failure, ConnectException.class)) {
+            return "cannot connect to Vault";
+        }
+        Throwable root = failure;
+        while (root != null && root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return "no response from Vault (" + (root == null ? "unknown error" : root.getClass().getSimpleName()) + ")";
+    }
+
+    private static boolean causedBy(final Throwable t, final Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean mentions(final List<String> errors, final String text) {
+        return errors.stream().anyMatch(e -> e.toLowerCase(Locale.ROOT).contains(text));
+    }
+
+    /** Vault's first error text, one line, without the Go multierror decoration, at most 200 characters. */
+    private static String firstError(final List<String> errors) {
+        for (final String e : errors) {
+            String s = e.replaceAll("\\d+ errors? occurred:", " ").replace("\t*", " ").replaceAll("\\s+", " ").trim();
+            if (!s.isEmpty()) {
+                return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+            }
+        }
+        return "";
+    }
+
+    // ------------------------------------------------------------------------------------------------- auth
+
+    private Session session(final Consumer<VaultCall> calls) throws VaultCallException {
+        final Session s = session;
+        if (s != null && s.fresh(System.nanoTime())) {
+            return s;
+        }
+        synchronized (authLock) {
+            final Session again = session;
+            final long now = System.nanoTime();
+            if (again != null && again.fresh(now)) {
+                return again;
+            }
+            if (again != null && again.worthRenewing(now)) {
+                try {
+                    session = renew(again, calls);
+                    return session;
+                } catch (final VaultCallException e) {
+                    if (e.kind() == VaultCallException.Kind.INTERRUPTED) {
+                        throw e;
+                    }
+                    LOG.warn("Vault token renewal failed ({}); logging in again with AppRole", e.getMessage());
+                }
+            }
+            session = login(calls);
+            return session;
+        }
+    }
+
+    private void invalidate(final Session failed) {
+        synchronized (authLock) {
+            if (session == failed) {
+                session = null;
+            }
+        }
+    }
+
+    private Session login(final Consumer<VaultCall> calls) throws VaultCallException {
+        final AppRoleCredentials a = (AppRoleCredentials) credentials;
+        final String path = "auth/" + a.mount() + "/login";
+        final Vault unauthenticated = driver(null);
+        final long t0 = System.nanoTime();
+        final Raw raw = perform("POST", path, calls, () -> unauthenticated.auth()
+                .loginByAppRole(a.mount(), a.roleId(), a.secretId().reveal()).getRestResponse());
+        if (raw.status != 200) {
+            throw classify("POST", path, raw, false);
+        }
+        final String token = raw.body.path("auth").path("client_token").asText("");
+        if (token.isEmpty()) {
+            throw new VaultCallException(VaultCallException.Kind.OTHER_CLIENT_ERROR, raw.status, "POST", path,
+                    List.of(), "AppRole login on " + path + " returned no token");
+        }
+        final Session s = timed(driver(token), raw.body.path("auth"), t0);
+        LOG.info("AppRole login succeeded; token valid for {}s", raw.body.path("auth").path("lease_duration").asLong());
+        return s;
+    }
+
+    private Session renew(final Session current, final Consumer<VaultCall> calls) throws VaultCallException {
+        final String path = "auth/token/renew-self";
+        final long t0 = System.nanoTime();
+        final Raw raw = perform("POST", path, calls, () -> current.vault().auth().renewSelf().getRestResponse());
+        if (raw.status != 200) {
+            throw classify("POST", path, raw, false);
+        }
+        LOG.debug("Vault token renewed for {}s", raw.body.path("auth").path("lease_duration").asLong());
+        return timed(current.vault(), raw.body.path("auth"), t0);
+    }
+
+    /** Renew once two thirds of the TTL have passed; a TTL of 0 never expires. */
+    private static Session timed(final Vault vault, final JsonNode auth, final long t0) {
+        final long ttlNanos = Duration.ofSeconds(Math.max(0, auth.path("lease_duration").asLong(0))).toNanos();
+        return new Session(vault, ttlNanos > 0, t0 + ttlNanos * 2 / 3, t0 + ttlNanos,
+                auth.path("renewable").asBoolean(false));
+    }
+
+    /**
+     * Whether a 403 came from a dead token rather than a missing capability: current Vault says "invalid token";
+     * older Vault and OpenBao only say "permission denied", so rotor asks {@code auth/token/lookup-self}.
+     */
+    private boolean tokenInvalid(final Session s, final Raw raw, final Consumer<VaultCall> calls)
+            throws VaultCallException {
+        if (mentions(raw.errors, "invalid token")) {
+            return true;
+        }
+        final Raw lookup = perform("GET", "auth/token/lookup-self", calls,
+                () -> s.vault().auth().lookupSelf().getRestResponse());
+        return lookup.status == 403;
+    }
+
+    // ----------------------------------------------------------------------------------------------- the driver
+
+    /** A driver instance bound to one token (or none, for logins). The driver never retries. */
+    private Vault driver(final String token) {
+        try {
+            final VaultConfig config = new VaultConfig()
+                    .environmentLoader(new NoEnvironment())
+                    .address(address)
+                    .engineVersion(1)
+                    .openTimeout(openTimeoutSeconds)
+                    .readTimeout(readTimeoutSeconds)
+                    .httpClient(http);
+            if (token != null) {
+                config.token(token);
+            }
+            if (namespace.isPresent()) {
+                config.nameSpace(namespace.get());
+            }
+            if (sslConfig != null) {
+                config.sslConfig(sslConfig);
+            }
+            return Vault.create(config.build()).withRetries(0, 0);
+        } catch (final VaultException e) {
+            throw new ConfigException("VAULT_ADDR", "cannot configure the Vault client");
+        }
+    }
+
+    /** The driver's write() serialises only scalars; every value is handed over as the driver's own JSON value. */
+    private static Map<String, Object> toDriverMap(final ObjectNode body) {
+        final Map<String, Object> map = new LinkedHashMap<>();
+        body.fields().forEachRemaining(e -> {
+            try {
+                map.put(e.getKey(), Json.parse(JSON.writeValueAsString(e.getValue())));
+            } catch (final com.fasterxml.jackson.core.JsonProcessingException ex) {
+                throw new IllegalStateException("cannot serialise field " + e.getKey());
+            }
+        });
+        return map;
+    }
+
+    private static String validateAddress(final String address) {
+        final String a = address == null ? "" : address.trim();
+        try {
+            final URI uri = URI.create(a);
+            if ((!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new IllegalArgumentException();
+            }
+        } catch (final IllegalArgumentException e) {
+            throw new ConfigException("VAULT_ADDR", "'" + a + "' is not an http(s) URL");
+        }
+        return a.endsWith("/") ? a.substring(0, a.length() - 1) : a;
+    }
+
+    private static int wholeSeconds(final Duration d) {
+        final long ms = d == null ? 1000 : d.toMillis();
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (ms + 999) / 1000));
+    }
+
+    private static SslConfig sslFromPem(final Path caCert) {
+        if (!Files.isReadable(caCert)) {
+            throw new ConfigException("VAULT_CACERT", "cannot read the CA certificate " + caCert);
+        }
+        try {
+            final SslConfig ssl = new SslConfig().verify(true).pemFile(caCert.toFile()).build();
+            final SSLContext ctx = ssl.getSslContext();
+            if (ctx == null) {
+                throw new ConfigException("VAULT_CACERT", "no certificate found in " + caCert);
+            }
+            return ssl;
+        } catch (final VaultException e) {
+            throw new ConfigException("VAULT_CACERT", "not a usable PEM CA certificate: " + caCert);
+        }
+    }
+
+    /** Keeps the driver from reading VAULT_TOKEN, ~/.vault-token or VAULT_SSL_* behind rotor's back. */
+    private static final class NoEnvironment extends EnvironmentLoader {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String loadVariable(final String name) {
+            return null;
+        }
+    }
+}
