@@ -107,7 +107,7 @@ class ExecutorRestartIT {
                 .setRule("critical-threat").setThreatLevel(ThreatLevel.critical).setEventType("leaked_credential")
                 .setIndicator(Indicator.leaked_credential)
                 .setTrigger(Trigger.newBuilder().setDescription("restart test").setSourceIp(null)
-                        .setTimestamp(Instant.now().minusSeconds(5)).setMetadata(Map.of()).build())
+                        .setTimestamp(Instant.now()).setMetadata(Map.of()).build())
                 .setRequestedAt(Instant.now())
                 .build();
     }
