@@ -163,6 +163,16 @@ public final class VaultClient {
         return Duration.ofSeconds(readTimeoutSeconds);
     }
 
+    /** {@link #read(String, Consumer)} without recording the call. */
+    public VaultResponse read(final String apiPath) throws VaultCallException {
+        return read(apiPath, call -> { });
+    }
+
+    /** {@link #write(String, ObjectNode, Consumer)} without recording the call. */
+    public VaultResponse write(final String apiPath, final ObjectNode body) throws VaultCallException {
+        return write(apiPath, body, call -> { });
+    }
+
     /** {@code GET apiPath}: 2xx, or an exception (404 is {@link VaultCallException.Kind#NOT_FOUND}). */
     public VaultResponse read(final String apiPath, final Consumer<VaultCall> calls) throws VaultCallException {
         return exchange("GET", apiPath, false, false, calls, v -> v.logical().read(apiPath));
@@ -232,6 +242,11 @@ public final class VaultClient {
     private record Raw(int status, JsonNode body, List<String> errors, List<String> warnings, Throwable failure) {
         VaultResponse response(final String apiPath) {
             return new VaultResponse(status, apiPath, body, errors, warnings);
+        }
+
+        @Override
+        public String toString() {
+            return "Raw[" + status + "]"; // the body may hold secret values or a login's token
         }
     }
 

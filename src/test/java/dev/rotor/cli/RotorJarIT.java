@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rotor.local.DevVault;
 import dev.rotor.testing.EmbeddedKafkaExtension;
 import java.io.File;
 import java.io.IOException;
@@ -49,12 +50,26 @@ class RotorJarIT {
     }
 
     @Test
-    void runDetectsACompromiseFromAnEventOnTheBroker() throws Exception {
-        KAFKA.createTopics(2, "security-events", "rotation-commands", "rotation-audit", "security-events-dlq");
+    void runWithoutVaultCredentialsSaysSoAndExitsTwo() throws Exception {
+        final Process p = rotor(Map.of("ROTOR_OUTPUT_FORMAT", "json"), "run").start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        final String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(err).startsWith("rotor: invalid configuration: VAULT_TOKEN: ");
+    }
+
+    @Test
+    void runDetectsACompromiseAndRotatesTheSecretInVault() throws Exception {
+        KAFKA.createTopics(2, "security-events", "rotation-commands", "rotation-results", "security-alerts",
+                "security-critical", "rotation-audit", "security-events-dlq");
         final Path state = Files.createDirectories(Path.of("target", "it-state")).resolve("jar-" + System.nanoTime());
         final File log = Path.of("target", "rotor-jar-it.log").toFile();
+        final DevVault vault = DevVault.start();
+        vault.kvPut("secret", "prod/jar", Map.of("password", "before"));
         final Process p = rotor(Map.of("KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers(),
-                "KAFKA_STATE_DIR", state.toString(), "ROTOR_OUTPUT_FORMAT", "json"), "run",
+                "KAFKA_STATE_DIR", state.toString(), "ROTOR_OUTPUT_FORMAT", "json",
+                "VAULT_ADDR", vault.address(), "VAULT_TOKEN", vault.rootToken()), "run",
                 "--config", "config/application.properties")
                 .redirectErrorStream(true).redirectOutput(log).start();
         try {
@@ -72,9 +87,15 @@ class RotorJarIT {
             final JsonNode command = new ObjectMapper().readTree(commands.get(0).value());
             assertThat(command.path("secret_path").asText()).isEqualTo("secret/prod/jar");
             assertThat(command.path("rule").asText()).isEqualTo("critical-threat");
+            final List<ConsumerRecord<byte[], byte[]>> results =
+                    KAFKA.readRecords("rotation-results", 1, Duration.ofSeconds(60));
+            assertThat(results).as(tail(log)).hasSize(1);
+            assertThat(new ObjectMapper().readTree(results.get(0).value()).path("status").asText()).isEqualTo("ROTATED");
+            assertThat(vault.kvRead("secret", "prod/jar").get("password")).isNotEqualTo("before");
         } finally {
             p.destroy();
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("rotor stops on SIGTERM").isTrue();
+            vault.close();
         }
     }
 

@@ -94,17 +94,17 @@ class SecretGeneratorTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "strategy: kv2\n    quarantine: shred|rotation-targets.yaml targets[0].quarantine",
-            "strategy: kv2\n    fields: []|rotation-targets.yaml targets[0].fields",
-            "strategy: kv2\n    fields: [1]|rotation-targets.yaml targets[0].fields",
-            "strategy: kv2\n    feilds: [a]|rotation-targets.yaml targets[0].feilds",
-            "strategy: transit\n    generator: {length: 20}|rotation-targets.yaml targets[0].generator",
-            "strategy: kv2\n    dependents: [\"secret/../x\"]|rotation-targets.yaml targets[0].dependents",
-            "strategy: database-root\n    name: a/b|rotation-targets.yaml targets[0].name",
-            "strategy: kv2\n    mount: \"\"|rotation-targets.yaml targets[0].mount"})
+            "strategy: kv2~quarantine: shred|rotation-targets.yaml targets[0].quarantine",
+            "strategy: kv2~fields: []|rotation-targets.yaml targets[0].fields",
+            "strategy: kv2~fields: [1]|rotation-targets.yaml targets[0].fields",
+            "strategy: kv2~feilds: [a]|rotation-targets.yaml targets[0].feilds",
+            "strategy: transit~generator: {length: 20}|rotation-targets.yaml targets[0].generator",
+            "strategy: kv2~dependents: [\"secret/../x\"]|rotation-targets.yaml targets[0].dependents",
+            "strategy: database-root~name: a/b|rotation-targets.yaml targets[0].name",
+            "strategy: kv2~mount: \"\"|rotation-targets.yaml targets[0].mount"})
     void invalidTargetOptionsAreConfigErrors(final String body, final String key) {
         final RotationTargets targets = RotationTargets.parse(
-                "targets:\n  - pattern: \"x/**\"\n    " + body.replace("\\n", "\n") + "\n", "test");
+                "targets:\n  - pattern: \"x/**\"\n    " + body.replace("~", "\n    ") + "\n", "test");
         assertThatThrownBy(() -> VaultRotator.validate(targets))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo(key));
     }
