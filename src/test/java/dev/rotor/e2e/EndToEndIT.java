@@ -172,6 +172,25 @@ class EndToEndIT {
 
     @Test
     @Order(2)
+    void aSecretThatDoesNotExistFailsWithACriticalAlertAndIsNotCreated() throws Exception {
+        send(event("leaked_credential", "critical", "unknown secret", "secret/prod/missing"));
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(resultsFor(Set.of("secret/prod/missing"))).hasSize(1));
+        assertThat(resultsFor(Set.of("secret/prod/missing")).get(0)).satisfies(r -> {
+            assertThat(r.path("status").asText()).isEqualTo("FAILED");
+            assertThat(r.path("error").asText()).contains("secret/data/prod/missing not found");
+        });
+        await().atMost(WAIT).untilAsserted(() -> assertThat(values(config.topics().securityCritical()))
+                .singleElement().satisfies(n -> {
+                    assertThat(n.path("priority").asText()).isEqualTo("critical");
+                    assertThat(n.path("message").asText()).startsWith("🚨 EMERGENCY ROTATION FAILED 🚨\n\n"
+                            + "Secret: secret/prod/missing\n").endsWith("IMMEDIATE ACTION REQUIRED!");
+                }));
+        assertThat(vault.kvMetadata("secret", "prod/missing")).isEmpty();
+    }
+
+    @Test
+    @Order(3)
     void eventToResultLatencyMedianOfTwenty() throws Exception {
         final List<Long> millis = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> results = new KafkaConsumer<>(KAFKA.consumerProps("latency-probe"))) {
@@ -203,7 +222,7 @@ class EndToEndIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void noSecretValueOrTokenAppearsOnAnyTopicOrInTheLog() {
         final Set<String> secrets = new TreeSet<>();
         for (final String rest : List.of("prod/manual", "prod/api-key", "prod/db-password", "prod/leak-1",
