@@ -176,10 +176,9 @@ class EndToEndIT {
         send(event("leaked_credential", "critical", "unknown secret", "secret/prod/missing"));
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(resultsFor(Set.of("secret/prod/missing"))).hasSize(1));
-        assertThat(resultsFor(Set.of("secret/prod/missing")).get(0)).satisfies(r -> {
-            assertThat(r.path("status").asText()).isEqualTo("FAILED");
-            assertThat(r.path("error").asText()).contains("secret/data/prod/missing not found");
-        });
+        final JsonNode failed = resultsFor(Set.of("secret/prod/missing")).get(0);
+        assertThat(failed.path("status").asText()).isEqualTo("FAILED");
+        assertThat(failed.path("error").asText()).contains("secret/data/prod/missing not found");
         await().atMost(WAIT).untilAsserted(() -> assertThat(values(config.topics().securityCritical()))
                 .singleElement().satisfies(n -> {
                     assertThat(n.path("priority").asText()).isEqualTo("critical");
