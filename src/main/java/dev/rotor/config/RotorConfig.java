@@ -42,6 +42,10 @@ public final class RotorConfig {
                                 Optional<SecretValue> secretId) {
     }
 
+    /** Where the operational HTTP endpoints listen. */
+    public record HttpSettings(String bindAddress, int port) {
+    }
+
     /** How the executor calls Vault (DESIGN.md §4). */
     public record ExecutorSettings(String appRoleMount, Duration connectTimeout, Duration readTimeout,
                                    Duration rotationDeadline, int parallelism) {
@@ -57,6 +61,7 @@ public final class RotorConfig {
     private final RotationTargets targets;
     private final VaultSettings vault;
     private final ExecutorSettings executor;
+    private final HttpSettings http;
 
     RotorConfig(final Map<Setting, String> values, final Map<String, String> kafka, final VaultSettings vault,
                 final RotationTargets targets) {
@@ -76,6 +81,7 @@ public final class RotorConfig {
                 wholeSeconds(Setting.VAULT_CONNECT_TIMEOUT), wholeSeconds(Setting.VAULT_READ_TIMEOUT),
                 positiveDuration(Setting.ROTATION_DEADLINE),
                 (int) Math.min(1024, positiveLong(Setting.EXECUTOR_PARALLELISM)));
+        this.http = new HttpSettings(get(Setting.HTTP_BIND_ADDRESS).trim(), port(Setting.HTTP_PORT));
         this.outputFormat = enumValue(Setting.OUTPUT_FORMAT, OutputFormat.class);
         this.dryRun = bool(Setting.DRY_RUN);
         this.targetsFile = Path.of(get(Setting.TARGETS_FILE));
@@ -134,6 +140,10 @@ public final class RotorConfig {
         return executor;
     }
 
+    public HttpSettings http() {
+        return http;
+    }
+
     /** A copy with some settings replaced (tests and the CLI's flags); validated like the original. */
     public RotorConfig with(final Map<Setting, String> overrides) {
         final Map<Setting, String> merged = new EnumMap<>(values);
@@ -173,6 +183,19 @@ public final class RotorConfig {
             throw new ConfigException(s.key(), "must be greater than 0, got " + n);
         }
         return n;
+    }
+
+    private int port(final Setting s) {
+        final String v = get(s).trim();
+        try {
+            final int p = Integer.parseInt(v);
+            if (p >= 0 && p <= 65535) {
+                return p;
+            }
+        } catch (final NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(s.key(), "must be a port number from 0 to 65535, got '" + v + "'");
     }
 
     private Duration duration(final Setting s) {

@@ -31,6 +31,9 @@ public enum Setting {
     MAX_EVENT_BYTES("rotor.max-event-bytes", "1048576", "larger records go to the DLQ"),
     STATE_CLEANUP_INTERVAL("rotor.state-cleanup-interval", "1m", "stream-time interval at which idle per-secret state is removed"),
 
+    HTTP_PORT("rotor.http.port", "8080", "port of /health, /metrics and /stats (0 = any free port)"),
+    HTTP_BIND_ADDRESS("rotor.http.bind-address", "127.0.0.1", "address the HTTP endpoints listen on (0.0.0.0 for all)"),
+
     OUTPUT_FORMAT("rotor.output.format", "avro", "avro (Confluent wire format, needs kafka.schema.registry.url) or json"),
     TARGETS_FILE("rotor.targets.file", "config/rotation-targets.yaml", "which paths may be rotated, and how"),
     DRY_RUN("rotor.dry-run", "false", "decide and publish DRY_RUN results, call nothing in Vault"),
