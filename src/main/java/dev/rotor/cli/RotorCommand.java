@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The top-level {@code rotor} command. Exit codes: 0 clean stop, 1 fatal runtime error, 2 bad config or usage. */
 @Command(name = "rotor", mixinStandardHelpOptions = true, versionProvider = RotorCommand.Version.class,
         description = "Emergency credential rotation on Kafka Streams.",
-        subcommands = {RunCommand.class})
+        subcommands = {RunCommand.class, LocalCommand.class, TriggerCommand.class, TopicsCommand.class})
 public final class RotorCommand implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_RUNTIME = 1;
@@ -26,7 +26,12 @@ public final class RotorCommand implements Runnable {
                 cmd.getErr().println("rotor: invalid configuration: " + e.getMessage());
                 return EXIT_USAGE;
             }
-            cmd.getErr().println("rotor: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            final StringBuilder line = new StringBuilder("rotor: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+                line.append(" (caused by ").append(c.getClass().getSimpleName()).append(": ").append(c.getMessage())
+                        .append(')');
+            }
+            cmd.getErr().println(line);
             return EXIT_RUNTIME;
         });
         return cl;

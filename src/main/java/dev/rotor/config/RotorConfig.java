@@ -42,6 +42,10 @@ public final class RotorConfig {
                                 Optional<SecretValue> secretId) {
     }
 
+    /** How {@code rotor topics --create} makes rotor's topics. */
+    public record TopicSettings(int partitions, int replicationFactor, Duration retention) {
+    }
+
     /** Where the operational HTTP endpoints listen. */
     public record HttpSettings(String bindAddress, int port) {
     }
@@ -62,6 +66,7 @@ public final class RotorConfig {
     private final VaultSettings vault;
     private final ExecutorSettings executor;
     private final HttpSettings http;
+    private final TopicSettings topicSettings;
 
     RotorConfig(final Map<Setting, String> values, final Map<String, String> kafka, final VaultSettings vault,
                 final RotationTargets targets) {
@@ -81,6 +86,8 @@ public final class RotorConfig {
                 wholeSeconds(Setting.VAULT_CONNECT_TIMEOUT), wholeSeconds(Setting.VAULT_READ_TIMEOUT),
                 positiveDuration(Setting.ROTATION_DEADLINE),
                 (int) Math.min(1024, positiveLong(Setting.EXECUTOR_PARALLELISM)));
+        this.topicSettings = new TopicSettings((int) Math.min(10_000, positiveLong(Setting.TOPICS_PARTITIONS)),
+                replicationFactor(Setting.TOPICS_REPLICATION_FACTOR), positiveDuration(Setting.TOPICS_RETENTION));
         this.http = new HttpSettings(get(Setting.HTTP_BIND_ADDRESS).trim(), port(Setting.HTTP_PORT));
         this.outputFormat = enumValue(Setting.OUTPUT_FORMAT, OutputFormat.class);
         this.dryRun = bool(Setting.DRY_RUN);
@@ -144,6 +151,10 @@ public final class RotorConfig {
         return http;
     }
 
+    public TopicSettings topicSettings() {
+        return topicSettings;
+    }
+
     /** A copy with some settings replaced (tests and the CLI's flags); validated like the original. */
     public RotorConfig with(final Map<Setting, String> overrides) {
         final Map<Setting, String> merged = new EnumMap<>(values);
@@ -183,6 +194,19 @@ public final class RotorConfig {
             throw new ConfigException(s.key(), "must be greater than 0, got " + n);
         }
         return n;
+    }
+
+    private int replicationFactor(final Setting s) {
+        final String v = get(s).trim();
+        try {
+            final int r = Integer.parseInt(v);
+            if (r == -1 || (r >= 1 && r <= Short.MAX_VALUE)) {
+                return r;
+            }
+        } catch (final NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(s.key(), "must be -1 (the broker's default) or a positive number, got '" + v + "'");
     }
 
     private int port(final Setting s) {

@@ -33,6 +33,11 @@ public final class DetectionTopology {
     private DetectionTopology() {
     }
 
+    /** The id of the command an event asks for on a secret: deterministic, so the executor can refuse a replay. */
+    public static String commandId(final String eventId, final String secretPath) {
+        return ApplyDetectionRules.commandId(eventId, secretPath);
+    }
+
     public static void build(final StreamsBuilder builder, final RotorConfig config, final Topics topics) {
         final SecurityEventDecoder decoder = topics.securityEventDecoder();
         final SecretPathPolicy policy = new SecretPathPolicy(config.targets());

@@ -1,0 +1,130 @@
+package dev.rotor.topics;
+
+import dev.rotor.config.RotorConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates and checks rotor's topics. rotation-commands must keep its partition count: commands are keyed by secret
+ * path, and changing the count would move a secret to another partition while older commands for it are queued.
+ */
+public final class TopicsAdmin implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicsAdmin.class);
+
+    /** One topic's state against the configuration. {@code problem} is empty when it is as configured. */
+    public record Check(String topic, boolean exists, int partitions, Optional<String> problem) {
+    }
+
+    private final RotorConfig config;
+    private final Admin admin;
+
+    public TopicsAdmin(final RotorConfig config) {
+        this.config = config;
+        final Map<String, Object> props = new LinkedHashMap<>(config.kafka());
+        props.keySet().retainAll(AdminClientConfig.configNames());
+        this.admin = Admin.create(props);
+    }
+
+    /** Every topic rotor reads or writes. */
+    public List<String> topicNames() {
+        final RotorConfig.TopicNames n = config.topics();
+        return List.of(n.securityEvents(), n.rotationCommands(), n.rotationResults(), n.securityAlerts(),
+                n.securityCritical(), n.rotationAudit(), n.securityEventsDlq());
+    }
+
+    /** Creates the missing topics with the configured partitions, replication and retention; returns those created. */
+    public List<String> createMissing() throws InterruptedException, ExecutionException {
+        final Set<String> existing = admin.listTopics().names().get();
+        final List<NewTopic> missing = new ArrayList<>();
+        for (final String t : topicNames()) {
+            if (!existing.contains(t)) {
+                final RotorConfig.TopicSettings s = config.topicSettings();
+                missing.add(new NewTopic(t, Optional.of(s.partitions()), s.replicationFactor() < 0
+                        ? Optional.empty() : Optional.of((short) s.replicationFactor()))
+                        .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(s.retention().toMillis()))));
+            }
+        }
+        try {
+            admin.createTopics(missing).all().get();
+        } catch (final ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+        return missing.stream().map(NewTopic::name).toList();
+    }
+
+    /** Checks every topic: it must exist, and rotation-commands must have the configured partition count. */
+    public List<Check> validate() throws InterruptedException, ExecutionException {
+        final Set<String> existing = admin.listTopics().names().get();
+        final List<String> present = topicNames().stream().filter(existing::contains).toList();
+        final Map<String, TopicDescription> d = present.isEmpty() ? Map.of()
+                : admin.describeTopics(present).allTopicNames().get();
+        final List<Check> out = new ArrayList<>();
+        for (final String t : topicNames()) {
+            final TopicDescription td = d.get(t);
+            if (td == null) {
+                out.add(new Check(t, false, 0, Optional.of("missing (rotor topics --create creates it)")));
+                continue;
+            }
+            final int partitions = td.partitions().size();
+            Optional<String> problem = Optional.empty();
+            if (t.equals(config.topics().rotationCommands()) && partitions != config.topicSettings().partitions()) {
+                problem = Optional.of("has " + partitions + " partitions but rotor.topics.partitions is "
+                        + config.topicSettings().partitions() + "; changing it would reorder commands for a secret");
+            }
+            out.add(new Check(t, true, partitions, problem));
+        }
+        return out;
+    }
+
+    /** Blocks until the given topics exist, logging what it waits for every 10 seconds. */
+    public void awaitTopics(final List<String> topics, final Duration timeout) throws InterruptedException {
+        final long until = System.nanoTime() + timeout.toNanos();
+        long nextLog = 0;
+        while (true) {
+            final Set<String> existing = existingTopics();
+            final List<String> missing = topics.stream().filter(t -> !existing.contains(t)).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > until) {
+                throw new IllegalStateException("topics still missing after " + timeout.toSeconds() + " s: " + missing);
+            }
+            if (System.nanoTime() > nextLog) {
+                LOG.info("Waiting for topics {} (create them with: rotor topics --create)", missing);
+                nextLog = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private Set<String> existingTopics() throws InterruptedException {
+        try {
+            return admin.listTopics().names().get(10, TimeUnit.SECONDS);
+        } catch (final ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.debug("cannot list topics yet: {}", e.getClass().getSimpleName());
+            return Set.of();
+        }
+    }
+
+    @Override
+    public void close() {
+        admin.close(Duration.ofSeconds(5));
+    }
+}
