@@ -85,7 +85,8 @@ public final class LocalCommand implements Callable<Integer> {
             try (TopicsAdmin admin = new TopicsAdmin(cfg)) {
                 admin.createMissing();
             }
-            final RotorService rotor = RotorService.start(cfg, RotorService.Role.ALL, VaultRotator.fromConfig(cfg));
+            final RotorService rotor = RotorService.startWithEndpoints(cfg, RotorService.Role.ALL,
+                    VaultRotator.fromConfig(cfg));
             try {
                 awaitRunning(rotor);
                 banner(cfg, vault, tokenFile);
@@ -133,9 +134,10 @@ public final class LocalCommand implements Callable<Integer> {
                 .map(p -> "secret/" + p).toList()));
         out.println();
         out.println("Send an event with kcat:");
-        out.println("  echo '{\"event_type\":\"leaked_credential\",\"threat_level\":\"critical\",\"description\":\"key in a"
-                + " paste\",\"affected_resources\":[\"secret/prod/payments/db\"],\"timestamp\":\"" + Instant.now()
-                + "\"}' | kcat -P -b " + b + " -t " + cfg.topics().securityEvents() + " -X topic.partitioner=murmur2_random");
+        out.println("  printf '{\"event_type\":\"leaked_credential\",\"threat_level\":\"critical\",\"description\":"
+                + "\"key in a paste\",\"affected_resources\":[\"secret/prod/payments/db\"],\"timestamp\":\"%s\"}'"
+                + " \"$(date -u +%FT%TZ)\" | kcat -P -b " + b + " -t " + cfg.topics().securityEvents()
+                + " -X topic.partitioner=murmur2_random");
         out.println("or with rotor:");
         out.println("  java -jar target/rotor.jar trigger --bootstrap " + b + " --path secret/prod/payments/db --wait");
         out.println("Watch the results:");

@@ -2,6 +2,10 @@ package dev.rotor.cli;
 
 import dev.rotor.config.RotorConfig;
 import dev.rotor.detection.DetectionTopology;
+import dev.rotor.ops.AdminTopicsCheck;
+import dev.rotor.ops.OpsServer;
+import dev.rotor.ops.RotorMetrics;
+import dev.rotor.ops.Statistics;
 import dev.rotor.rotation.RotationTopology;
 import dev.rotor.rotation.RotationWorkers;
 import dev.rotor.streams.StreamsSettings;
@@ -33,6 +37,9 @@ public final class RotorService implements AutoCloseable {
     private final Map<String, KafkaStreams> clients = new LinkedHashMap<>();
     private final RotationWorkers workers;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final RotorMetrics metrics = RotorMetrics.create();
+    private AdminTopicsCheck topicsCheck;
+    private OpsServer ops;
 
     private RotorService(final RotorConfig config, final Role role, final SecretRotator rotator) {
         final Topics topics = new Topics(config);
@@ -45,7 +52,7 @@ public final class RotorService implements AutoCloseable {
         if (role != Role.DETECTION) {
             workers = new RotationWorkers(config.executor().parallelism());
             final StreamsBuilder builder = new StreamsBuilder();
-            RotationTopology.build(builder, config, topics, rotator, workers);
+            RotationTopology.build(builder, config, topics, rotator, workers, metrics);
             final Properties props = StreamsSettings.forApplication(config, topics, RotationTopology.APPLICATION_ID);
             // the executor's stream thread only waits for Kafka; poll often so finished rotations publish promptly
             props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, 20);
@@ -58,12 +65,41 @@ public final class RotorService implements AutoCloseable {
     /** Builds and starts the clients of {@code role}; {@code rotator} may be null for the detection role. */
     public static RotorService start(final RotorConfig config, final Role role, final SecretRotator rotator) {
         final RotorService service = new RotorService(config, role, rotator);
+        service.metrics.bindStreams(service.clients);
+        service.metrics.bindStatistics(Statistics.forClients(service.clients));
         service.clients.values().forEach(KafkaStreams::start);
         return service;
     }
 
+    /**
+     * Like {@link #start} and also serves /health, /metrics and /stats on {@code rotor.http.*}; readiness includes
+     * the existence of rotor's topics.
+     */
+    public static RotorService startWithEndpoints(final RotorConfig config, final Role role,
+                                                  final SecretRotator rotator) {
+        final RotorService service = start(config, role, rotator);
+        try {
+            service.topicsCheck = AdminTopicsCheck.start(config.kafka(), new Topics(config).allNames());
+            service.ops = OpsServer.start(config.http().bindAddress(), config.http().port(), service.clients,
+                    service.metrics, Statistics.forClients(service.clients), service.topicsCheck);
+            LOG.info("Serving /health/live, /health/ready, /metrics and /stats on http://{}:{}",
+                    config.http().bindAddress(), service.ops.port());
+        } catch (final RuntimeException e) {
+            service.close(Duration.ofSeconds(10));
+            throw e;
+        }
+        return service;
+    }
+
+    /** The port of the HTTP endpoints, when they are served. */
+    public int httpPort() {
+        return ops == null ? -1 : ops.port();
+    }
+
     private void add(final String applicationId, final StreamsBuilder builder, final Properties props) {
-        final KafkaStreams streams = new KafkaStreams(builder.build(props), props);
+        final org.apache.kafka.streams.Topology topology = builder.build(props);
+        LOG.info("{} topology:\n{}", applicationId, topology.describe());
+        final KafkaStreams streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("{}: stream thread failed ({}); replacing it", applicationId, e.getClass().getName());
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -96,11 +132,18 @@ public final class RotorService implements AutoCloseable {
 
     /** Closes every client, leaving the consumer groups so partitions move at once; state is kept. */
     public void close(final Duration timeout) {
+        if (ops != null) {
+            ops.close();
+        }
+        if (topicsCheck != null) {
+            topicsCheck.close();
+        }
         clients.values().forEach(s -> s.close(CloseOptions.groupMembershipOperation(
                 CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(timeout)));
         if (workers != null) {
             workers.close();
         }
+        metrics.close();
         stopped.countDown();
     }
 

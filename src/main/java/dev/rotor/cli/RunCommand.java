@@ -2,6 +2,7 @@ package dev.rotor.cli;
 
 import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
+import dev.rotor.topics.TopicsAdmin;
 import dev.rotor.vault.VaultRotator;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,11 +34,17 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         final RotorService.Role r = parseRole(role);
         final RotorConfig cfg = ConfigLoader.load(configFile(config), System.getenv(), Map.of());
-        final RotorService service = RotorService.start(cfg, r,
-                r == RotorService.Role.DETECTION ? null : VaultRotator.fromConfig(cfg));
+        // Vault credentials and rotation targets are checked before anything waits for Kafka
+        final VaultRotator rotator = r == RotorService.Role.DETECTION ? null : VaultRotator.fromConfig(cfg);
+        try (TopicsAdmin admin = new TopicsAdmin(cfg)) {
+            admin.awaitTopics(admin.topicNames(), Duration.ofDays(365));
+        }
+        final RotorService service = RotorService.startWithEndpoints(cfg, r, rotator);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Stopping rotor");
             service.close(CLOSE_TIMEOUT);
+            // a signal-initiated exit would report 143; a clean stop is 0 (the clients are closed, state is kept)
+            Runtime.getRuntime().halt(service.anyFailed() ? RotorCommand.EXIT_RUNTIME : RotorCommand.EXIT_OK);
         }, "rotor-shutdown"));
         LOG.info("rotor started ({}): reading {}", r.name().toLowerCase(java.util.Locale.ROOT),
                 r == RotorService.Role.EXECUTOR ? cfg.topics().rotationCommands() : cfg.topics().securityEvents());

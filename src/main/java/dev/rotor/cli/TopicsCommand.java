@@ -33,7 +33,7 @@ public final class TopicsCommand implements Callable<Integer> {
         if (bootstrap != null) {
             overrides.put("kafka.bootstrap.servers", bootstrap);
         }
-        final RotorConfig cfg = ConfigLoader.load(RunCommand.configFile(config), System.getenv(), overrides);
+        final RotorConfig cfg = ConfigLoader.loadForClient(RunCommand.configFile(config), System.getenv(), overrides);
         try (TopicsAdmin admin = new TopicsAdmin(cfg)) {
             if (create) {
                 final List<String> created = admin.createMissing();

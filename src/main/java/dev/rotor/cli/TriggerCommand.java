@@ -58,7 +58,7 @@ public final class TriggerCommand implements Callable<Integer> {
         if (bootstrap != null) {
             overrides.put("kafka.bootstrap.servers", bootstrap);
         }
-        final RotorConfig cfg = ConfigLoader.load(RunCommand.configFile(config), System.getenv(), overrides);
+        final RotorConfig cfg = ConfigLoader.loadForClient(RunCommand.configFile(config), System.getenv(), overrides);
         final Duration wait = Durations.parse(timeout);
         final String eventId = "manual-" + UUID.randomUUID();
         final byte[] event = manualTrigger(eventId, paths, reason, threat);

@@ -38,10 +38,23 @@ public final class ConfigLoader {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
 
+    private boolean readTargets = true;
+
     /** Loads the file (when present), the environment and the overrides. */
     public static RotorConfig load(final Optional<Path> file, final Map<String, String> env,
                                    final Map<String, String> overrides) {
         return new ConfigLoader().build(file, env, overrides);
+    }
+
+    /**
+     * Like {@link #load} but without reading the rotation targets file (the built-in default targets stand in): for
+     * commands that never rotate or validate paths, such as {@code trigger} and {@code topics}.
+     */
+    public static RotorConfig loadForClient(final Optional<Path> file, final Map<String, String> env,
+                                            final Map<String, String> overrides) {
+        final ConfigLoader loader = new ConfigLoader();
+        loader.readTargets = false;
+        return loader.build(file, env, overrides);
     }
 
     /** Built-in defaults plus the given overrides: for tests and tools that have no file. */
@@ -104,7 +117,7 @@ public final class ConfigLoader {
             throw new ConfigException("VAULT_ROLE_ID", "AppRole login needs both VAULT_ROLE_ID and VAULT_SECRET_ID");
         }
         final Path targetsFile = Path.of(values.get(Setting.TARGETS_FILE));
-        final RotationTargets targets = RotationTargets.load(targetsFile);
+        final RotationTargets targets = readTargets ? RotationTargets.load(targetsFile) : RotationTargets.defaults();
         return new RotorConfig(values, kafka, vault, targets);
     }
 

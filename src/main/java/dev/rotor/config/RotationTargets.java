@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 /**
  * {@code config/rotation-targets.yaml}: the allowlist of secret paths rotor may rotate, and for each glob pattern the
  * strategy that rotates it. The first matching target wins; a path that matches none is refused. {@code *} matches
- * within one path segment, {@code **} across segments, {@code ?} one character other than {@code /}.
+ * within one path segment, {@code **} across segments, {@code ?} one character other than {@code /}. The optional
+ * {@code principals:} section maps the principals of adapted events to secret paths ({@link PrincipalMappings}).
  */
 public final class RotationTargets {
     /** The strategies DESIGN.md §4 defines. */
@@ -33,9 +34,11 @@ public final class RotationTargets {
     }
 
     private final List<Target> targets;
+    private final PrincipalMappings principals;
 
-    private RotationTargets(final List<Target> targets) {
+    private RotationTargets(final List<Target> targets, final PrincipalMappings principals) {
         this.targets = List.copyOf(targets);
+        this.principals = principals;
     }
 
     /** The built-in default: every KV v2 secret under {@code secret/} with the kv2 strategy. */
@@ -89,7 +92,7 @@ public final class RotationTargets {
             }
             out.add(new Target(stripSlash(pattern), strategy, Map.copyOf(options), globToRegex(stripSlash(pattern))));
         }
-        return new RotationTargets(out);
+        return new RotationTargets(out, PrincipalMappings.parse(root.get("principals"), key));
     }
 
     public Optional<Target> match(final String path) {
@@ -103,6 +106,11 @@ public final class RotationTargets {
 
     public List<Target> all() {
         return targets;
+    }
+
+    /** The {@code principals:} section: which secret a principal named by an adapted event stands for (issue 6). */
+    public PrincipalMappings principals() {
+        return principals;
     }
 
     private static String stripSlash(final String p) {

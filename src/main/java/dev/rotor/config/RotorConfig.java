@@ -66,6 +66,7 @@ public final class RotorConfig {
     private final VaultSettings vault;
     private final ExecutorSettings executor;
     private final HttpSettings http;
+    private final AdapterSources adapters;
     private final TopicSettings topicSettings;
 
     RotorConfig(final Map<Setting, String> values, final Map<String, String> kafka, final VaultSettings vault,
@@ -73,6 +74,7 @@ public final class RotorConfig {
         this.values = Collections.unmodifiableMap(new EnumMap<>(values));
         this.kafka = Collections.unmodifiableMap(new LinkedHashMap<>(kafka));
         this.vault = vault;
+        validateVaultAddress(vault.addr());
         this.topics = new TopicNames(topic(Setting.TOPIC_SECURITY_EVENTS), topic(Setting.TOPIC_COMMANDS),
                 topic(Setting.TOPIC_RESULTS), topic(Setting.TOPIC_ALERTS), topic(Setting.TOPIC_CRITICAL),
                 topic(Setting.TOPIC_AUDIT), topic(Setting.TOPIC_DLQ));
@@ -89,6 +91,7 @@ public final class RotorConfig {
         this.topicSettings = new TopicSettings((int) Math.min(10_000, positiveLong(Setting.TOPICS_PARTITIONS)),
                 replicationFactor(Setting.TOPICS_REPLICATION_FACTOR), positiveDuration(Setting.TOPICS_RETENTION));
         this.http = new HttpSettings(get(Setting.HTTP_BIND_ADDRESS).trim(), port(Setting.HTTP_PORT));
+        this.adapters = AdapterSources.parse(this::get, topics);
         this.outputFormat = enumValue(Setting.OUTPUT_FORMAT, OutputFormat.class);
         this.dryRun = bool(Setting.DRY_RUN);
         this.targetsFile = Path.of(get(Setting.TARGETS_FILE));
@@ -151,6 +154,11 @@ public final class RotorConfig {
         return http;
     }
 
+    /** The adapter input topics (issue 6) and how their irrelevant records are audited. */
+    public AdapterSources adapters() {
+        return adapters;
+    }
+
     public TopicSettings topicSettings() {
         return topicSettings;
     }
@@ -194,6 +202,22 @@ public final class RotorConfig {
             throw new ConfigException(s.key(), "must be greater than 0, got " + n);
         }
         return n;
+    }
+
+    /** Vault's address must be an absolute http(s) URL with a host; anything else would fail at the first rotation. */
+    private static void validateVaultAddress(final String addr) {
+        final String key = Setting.VAULT_ADDR.key() + " (VAULT_ADDR)";
+        final java.net.URI uri;
+        try {
+            uri = new java.net.URI(addr.trim());
+        } catch (final java.net.URISyntaxException e) {
+            throw new ConfigException(key, "is not a URL (e.g. https://vault.example.com:8200)");
+        }
+        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                || uri.getHost() == null || uri.getUserInfo() != null) {
+            throw new ConfigException(key, "must be http:// or https:// followed by a host, without user info"
+                    + " (e.g. https://vault.example.com:8200)");
+        }
     }
 
     private int replicationFactor(final Setting s) {

@@ -34,6 +34,12 @@ public enum Setting {
     MAX_EVENT_BYTES("rotor.max-event-bytes", "1048576", "larger records go to the DLQ"),
     STATE_CLEANUP_INTERVAL("rotor.state-cleanup-interval", "1m", "stream-time interval at which idle per-secret state is removed"),
 
+    ADAPTERS_OCSF_TOPICS("rotor.adapters.ocsf.topics", "", "topics of OCSF events (comma separated; topic=dlq names the DLQ, default <topic>-dlq)"),
+    ADAPTERS_VAULT_AUDIT_TOPICS("rotor.adapters.vault-audit.topics", "", "topics of Vault file-audit JSON lines (same syntax)"),
+    ADAPTERS_GITHUB_TOPICS("rotor.adapters.github.topics", "", "topics of GitHub secret_scanning_alert webhook deliveries (same syntax)"),
+    ADAPTERS_AWS_TOPICS("rotor.adapters.aws.topics", "", "topics of CloudTrail events/log files, GuardDuty findings, AWS Health events (same syntax)"),
+    ADAPTERS_AUDIT_NOT_RELEVANT("rotor.adapters.audit-not-relevant", "true", "audit every adapted record that is no security event (false: only count them)"),
+
     HTTP_PORT("rotor.http.port", "8080", "port of /health, /metrics and /stats (0 = any free port)"),
     HTTP_BIND_ADDRESS("rotor.http.bind-address", "127.0.0.1", "address the HTTP endpoints listen on (0.0.0.0 for all)"),
 

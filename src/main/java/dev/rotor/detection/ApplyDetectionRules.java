@@ -40,6 +40,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class ApplyDetectionRules implements Processor<String, SecurityEvent, String, DetectionOutput> {
     static final String STORE = "secret-detection-state";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApplyDetectionRules.class);
 
     private final RotorConfig.DetectionSettings settings;
     private final long graceMs;
@@ -155,6 +156,7 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Stri
                 .build();
         state.commanded(event.getTimestamp().toEpochMilli());
         DetectionStatistics.increment(statistics, DetectionStatistics.EMERGENCY_ROTATIONS, 1);
+        LOG.info("Rotate {}: rule {}, event {}, command {}", path, rule, event.getEventId(), commandId);
         context.forward(new Record<>(path, new DetectionOutput.Command(command), now));
         audit(path, AuditRecords.of(AuditDecision.ROTATE, "rotate: " + rule, event, path, rule, commandId, now, details));
     }
@@ -163,6 +165,7 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Stri
                           final Map<String, String> details) {
         DetectionStatistics.increment(statistics, DetectionStatistics.SUPPRESSED, 1);
         final Instant until = Instant.ofEpochMilli(state.lastCommandAt + cooldownMs);
+        LOG.info("Suppressed {}: rule {}, event {}, cooldown until {}", path, rule, event.getEventId(), until);
         audit(path, AuditRecords.of(AuditDecision.SUPPRESSED, rule + " fired within the cooldown of "
                 + Durations.format(settings.cooldown()) + " after the last command (until " + until + ")", event,
                 path, rule, null, now(), details));

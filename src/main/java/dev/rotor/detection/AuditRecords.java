@@ -1,5 +1,6 @@
 package dev.rotor.detection;
 
+import dev.rotor.adapters.Adaptation;
 import dev.rotor.avro.AuditDecision;
 import dev.rotor.avro.AuditRecord;
 import dev.rotor.avro.SecurityEvent;
@@ -29,6 +30,29 @@ final class AuditRecords {
                 .setEventTime(event == null ? null : event.getTimestamp())
                 .setRecordedAt(Instant.ofEpochMilli(recordedAt))
                 .setDetails(Map.copyOf(details))
+                .build();
+    }
+
+    /** An adapted event whose principal maps to no secret (keyed and identified by event id and principal). */
+    static AuditRecord unmapped(final SecurityEvent event, final String principal, final String rule,
+                                final long recordedAt) {
+        return AuditRecord.newBuilder(of(AuditDecision.UNMAPPED, "unmapped: principal " + principal
+                        + " maps to no secret (principals: in the rotation targets); nothing rotated", event, null, rule, null, recordedAt,
+                        Map.of("principal", principal, "source", event.getMetadata().getOrDefault("source", ""))))
+                .setAuditId(Hashing.id("audit", event.getEventId(), principal, AuditDecision.UNMAPPED.name()))
+                .build();
+    }
+
+    /** An adapted record (or one record of a batch) that is no security event; {@code at} is its topic-partition@offset. */
+    static AuditRecord notRelevant(final Adaptation.NotRelevant n, final String at, final long recordedAt) {
+        return AuditRecord.newBuilder()
+                .setAuditId(Hashing.id("audit", n.eventId(), at, AuditDecision.NOT_RELEVANT.name()))
+                .setDecision(AuditDecision.NOT_RELEVANT)
+                .setReason("not relevant: " + n.reason())
+                .setEventId(n.eventId())
+                .setEventTime(n.eventTime())
+                .setRecordedAt(Instant.ofEpochMilli(recordedAt))
+                .setDetails(Map.of("record", at))
                 .build();
     }
 }

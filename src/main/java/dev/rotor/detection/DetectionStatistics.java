@@ -26,6 +26,10 @@ public final class DetectionStatistics {
     public static final String SUPPRESSED = "suppressed";
     public static final String LATE_EVENTS = "late_events";
     public static final String DUPLICATES = "duplicates";
+    /** Adapted events whose principal maps to no secret (audited UNMAPPED). */
+    public static final String UNMAPPED_EVENTS = "unmapped_events";
+    /** Adapted records that are no security event (audited NOT_RELEVANT, or only counted). */
+    public static final String NOT_RELEVANT_EVENTS = "not_relevant_events";
 
     private DetectionStatistics() {
     }
@@ -52,7 +56,7 @@ public final class DetectionStatistics {
     public static Map<String, Long> empty() {
         final Map<String, Long> m = new LinkedHashMap<>();
         for (final String k : new String[] {TOTAL_EVENTS, EMERGENCY_ROTATIONS, SUPPRESSED, DUPLICATES,
-                INVALID_EVENTS, LATE_EVENTS}) {
+                INVALID_EVENTS, LATE_EVENTS, UNMAPPED_EVENTS, NOT_RELEVANT_EVENTS}) {
             m.put(k, 0L);
         }
         return m;

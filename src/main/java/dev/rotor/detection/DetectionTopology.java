@@ -1,5 +1,7 @@
 package dev.rotor.detection;
 
+import dev.rotor.adapters.Adapters;
+import dev.rotor.adapters.SourceAdapter;
 import dev.rotor.avro.AuditRecord;
 import dev.rotor.avro.SecurityEvent;
 import dev.rotor.config.RotorConfig;
@@ -20,9 +22,14 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * security-events ─ decode-security-events ─┬─ per-secret events ─ events-by-secret-path ─ apply-detection-rules ─┬─ rotation-commands
+ * &lt;topic&gt; ─ adapt-&lt;topic&gt; ─ merge-&lt;topic&gt; ──┤                                                                 │
  *                                           └─ audit ──────────────────────────────────────────────────────────────┴─ rotation-audit
- * (invalid records and refused paths → security-events-dlq, through the processing exception handler)
+ * (invalid records and refused paths → security-events-dlq, through the processing exception handler; an adapter
+ *  source's unreadable records → its own DLQ, &lt;topic&gt;-dlq by default)
  * </pre>
+ * One {@code read-<topic>} / {@code adapt-<topic>} pair per configured adapter source ({@code rotor.adapters.*.topics},
+ * issue 6); the adapted events join the native ones before the split, so the same repartition, rules, windows and
+ * audit apply to both.
  */
 public final class DetectionTopology {
     public static final String APPLICATION_ID = "rotor-detection";
@@ -48,10 +55,21 @@ public final class DetectionTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SECRET_STATE_STORE),
                 Serdes.String(), SecretState.serde()).withCachingEnabled());
 
-        final KStream<String, DetectionOutput> decoded = builder
+        KStream<String, DetectionOutput> decoded = builder
                 .stream(topics.securityEvents().name(), topics.securityEvents().consumed("read-security-events"))
                 .process(() -> new DecodeSecurityEvents(decoder, policy, settings.maxClockSkew()),
                         Named.as("decode-security-events"), DetectionStatistics.EVENT_STATISTICS_STORE);
+        for (final Topics.AdapterTopic source : topics.adapterSources()) {
+            final String name = source.input().name();
+            final SourceAdapter adapter = Adapters.forFormat(source.format(), config.targets().principals());
+            final DecodeSecurityEvents.Input input = DecodeSecurityEvents.Input.adapted(adapter,
+                    source.deadLetters().name(), settings.maxEventBytes(), config.adapters().auditNotRelevant());
+            final KStream<String, DetectionOutput> adapted = builder
+                    .stream(name, source.input().consumed("read-" + name))
+                    .process(() -> new DecodeSecurityEvents(input, policy, settings.maxClockSkew()),
+                            Named.as("adapt-" + name), DetectionStatistics.EVENT_STATISTICS_STORE);
+            decoded = decoded.merge(adapted, Named.as("merge-" + name));
+        }
         final Map<String, KStream<String, DetectionOutput>> byKind = decoded.split(Named.as("decoded-"))
                 .branch((path, out) -> out instanceof DetectionOutput.PerSecretEvent, Branched.as("per-secret-events"))
                 .defaultBranch(Branched.as("audits"));

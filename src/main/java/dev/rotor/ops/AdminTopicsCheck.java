@@ -3,6 +3,7 @@ package dev.rotor.ops;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -61,16 +62,18 @@ public final class AdminTopicsCheck implements TopicsCheck, AutoCloseable {
     }
 
     /**
-     * Creates an Admin client from {@code adminConfig} (bootstrap servers and security settings, e.g. the Kafka
-     * properties of rotor's clients) and starts checking {@code topics}.
+     * Creates an Admin client from {@code adminConfig} (bootstrap servers and security settings, e.g.
+     * {@code RotorConfig.kafka()}; keys the Admin client does not know are ignored) and starts checking
+     * {@code topics}.
      */
-    public static AdminTopicsCheck start(final Map<String, Object> adminConfig, final Collection<String> topics,
+    public static AdminTopicsCheck start(final Map<String, ?> adminConfig, final Collection<String> topics,
                                          final Duration notPresentInterval, final Duration presentInterval) {
-        return start(Admin.create(adminConfig), true, topics, notPresentInterval, presentInterval);
+        return start(Admin.create(new HashMap<String, Object>(adminConfig)), true, topics, notPresentInterval,
+                presentInterval);
     }
 
     /** {@link #start(Map, Collection, Duration, Duration)} with the default intervals (1 s until present, then 30 s). */
-    public static AdminTopicsCheck start(final Map<String, Object> adminConfig, final Collection<String> topics) {
+    public static AdminTopicsCheck start(final Map<String, ?> adminConfig, final Collection<String> topics) {
         return start(adminConfig, topics, DEFAULT_NOT_PRESENT_INTERVAL, DEFAULT_PRESENT_INTERVAL);
     }
 

@@ -1,5 +1,7 @@
 package dev.rotor.ops;
 
+import dev.rotor.streams.Telemetry;
+
 import dev.rotor.avro.AuditDecision;
 import dev.rotor.avro.Indicator;
 import dev.rotor.avro.ResultStatus;
@@ -68,7 +70,7 @@ import org.slf4j.LoggerFactory;
  *       {@code rate()} handles that); the restart-proof totals are the {@code rotor_stats_*} gauges.</li>
  * </ol>
  */
-public final class RotorMetrics implements AutoCloseable {
+public final class RotorMetrics implements AutoCloseable, Telemetry {
     private static final Logger LOG = LoggerFactory.getLogger(RotorMetrics.class);
 
     public static final String DECISIONS = "rotor.decisions";

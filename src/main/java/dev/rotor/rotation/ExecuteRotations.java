@@ -7,6 +7,7 @@ import dev.rotor.avro.RotationCommand;
 import dev.rotor.avro.RotationResult;
 import dev.rotor.config.SecretPathPolicy;
 import dev.rotor.serde.Hashing;
+import dev.rotor.streams.Telemetry;
 import dev.rotor.vault.RotationOutcome;
 import dev.rotor.vault.RotationRequest;
 import dev.rotor.vault.SecretRotator;
@@ -75,6 +76,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Strin
     private final Duration punctuateEvery;
     private final Duration closeWait;
     private final boolean dryRun;
+    private final Telemetry telemetry;
     private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
     private final Map<String, Running> inFlight = new HashMap<>();
     private ProcessorContext<String, ExecutorOutput> context;
@@ -86,7 +88,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Strin
 
     ExecuteRotations(final SecretRotator rotator, final RotationWorkers workers, final SecretPathPolicy policy,
                      final Duration deadline, final Duration punctuateEvery, final Duration closeWait,
-                     final boolean dryRun) {
+                     final boolean dryRun, final Telemetry telemetry) {
         this.rotator = rotator;
         this.workers = workers;
         this.policy = policy;
@@ -94,6 +96,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Strin
         this.punctuateEvery = punctuateEvery;
         this.closeWait = closeWait;
         this.dryRun = dryRun;
+        this.telemetry = telemetry;
     }
 
     @Override
@@ -221,6 +224,8 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Strin
                         final String error, final List<RotationOutcome.VaultCall> calls, final List<String> dependents) {
         executed.put(command.getCommandId(), completedAt);
         for (final RotationOutcome.VaultCall call : calls) {
+            telemetry.vaultCall(strategy, call.status() == 0 ? "no_response"
+                    : call.status() < 300 ? "ok" : "error", Duration.ofMillis(call.durationMs()));
             audit(command, AuditDecision.VAULT_CALL, call.method() + " " + call.path() + " -> "
                     + (call.status() == 0 ? "no response" : Integer.toString(call.status())), completedAt,
                     Map.of("method", call.method(), "path", call.path(), "status", Integer.toString(call.status()),

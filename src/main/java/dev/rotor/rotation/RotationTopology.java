@@ -2,6 +2,7 @@ package dev.rotor.rotation;
 
 import dev.rotor.config.RotorConfig;
 import dev.rotor.config.SecretPathPolicy;
+import dev.rotor.streams.Telemetry;
 import dev.rotor.topics.Topics;
 import dev.rotor.vault.SecretRotator;
 import java.time.Duration;
@@ -36,6 +37,11 @@ public final class RotationTopology {
 
     public static void build(final StreamsBuilder builder, final RotorConfig config, final Topics topics,
                              final SecretRotator rotator, final RotationWorkers workers) {
+        build(builder, config, topics, rotator, workers, Telemetry.NONE);
+    }
+
+    public static void build(final StreamsBuilder builder, final RotorConfig config, final Topics topics,
+                             final SecretRotator rotator, final RotationWorkers workers, final Telemetry telemetry) {
         final SecretPathPolicy policy = new SecretPathPolicy(config.targets());
         final RotorConfig.ExecutorSettings executor = config.executor();
         // a closing task waits at most for one Vault call to time out before handing its secrets over
@@ -50,7 +56,7 @@ public final class RotationTopology {
         final KStream<String, ExecutorOutput> outputs = builder
                 .stream(topics.rotationCommands().name(), topics.rotationCommands().consumed("read-rotation-commands"))
                 .process(() -> new ExecuteRotations(rotator, workers, policy, executor.rotationDeadline(),
-                                PUBLISH_EVERY, closeWait, config.dryRun()),
+                                PUBLISH_EVERY, closeWait, config.dryRun(), telemetry),
                         Named.as("execute-rotations"), PENDING_STORE, EXECUTED_STORE, ExecutorStatistics.STORE);
 
         final Map<String, KStream<String, ExecutorOutput>> byKind = outputs.split(Named.as("executed-"))
@@ -62,6 +68,10 @@ public final class RotationTopology {
 
         byKind.get("executed-results")
                 .mapValues(out -> ((ExecutorOutput.Result) out).result(), Named.as("unwrap-results"))
+                .peek((path, r) -> {
+                    telemetry.result(r.getStatus().name(), r.getStrategy());
+                    telemetry.detectionToResult(Duration.ofMillis(Math.max(0, r.getDetectionLatencyMs())));
+                }, Named.as("measure-results"))
                 .to(topics.rotationResults().name(), topics.rotationResults().produced("write-rotation-results"));
         byKind.get("executed-alerts")
                 .mapValues(out -> ((ExecutorOutput.Alert) out).notification(), Named.as("unwrap-alerts"))

@@ -11,20 +11,29 @@ public final class InvalidEventException extends RuntimeException {
     /** Why a record was refused; the code goes into the {@code rotor.error.code} DLQ header. */
     public enum Code {
         EMPTY, OVERSIZE, UNKNOWN_FORMAT, INVALID_JSON, INVALID_AVRO, UNKNOWN_SCHEMA_ID, MISSING_FIELD, WRONG_TYPE,
-        INVALID_THREAT_LEVEL, INVALID_TIMESTAMP, FUTURE_TIMESTAMP, INVALID_COUNT, REFUSED_PATH
+        INVALID_THREAT_LEVEL, INVALID_TIMESTAMP, FUTURE_TIMESTAMP, INVALID_COUNT, REFUSED_PATH,
+        /** Well-formed JSON that is not a record of the format the topic carries (an adapter's input). */
+        UNKNOWN_PAYLOAD
     }
 
     private final Code code;
     private final transient Optional<String> eventId;
+    private final transient Optional<String> deadLetterTopic;
 
     public InvalidEventException(final Code code, final String reason) {
         this(code, reason, null);
     }
 
     public InvalidEventException(final Code code, final String reason, final String eventId) {
+        this(code, reason, eventId, null);
+    }
+
+    private InvalidEventException(final Code code, final String reason, final String eventId,
+                                  final String deadLetterTopic) {
         super(reason, null, false, false);
         this.code = code;
         this.eventId = Optional.ofNullable(eventId);
+        this.deadLetterTopic = Optional.ofNullable(deadLetterTopic);
     }
 
     public Code code() {
@@ -36,8 +45,21 @@ public final class InvalidEventException extends RuntimeException {
         return eventId;
     }
 
+    /**
+     * The dead-letter topic of the input the record came from (an adapter source's own DLQ), or empty for the
+     * configured {@code errors.dead.letter.queue.topic.name}.
+     */
+    public Optional<String> deadLetterTopic() {
+        return deadLetterTopic;
+    }
+
     /** Same code and reason, now tied to the event it was found in. */
     public InvalidEventException forEvent(final String id) {
-        return new InvalidEventException(code, getMessage(), id);
+        return new InvalidEventException(code, getMessage(), id, deadLetterTopic.orElse(null));
+    }
+
+    /** Same code, reason and event, to be dead-lettered on {@code topic} instead of the default DLQ. */
+    public InvalidEventException toDeadLetterTopic(final String topic) {
+        return new InvalidEventException(code, getMessage(), eventId.orElse(null), topic);
     }
 }

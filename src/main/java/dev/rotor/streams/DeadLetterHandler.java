@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>{@link InvalidEventException} (a record rotor refuses): resume; the original key and value go to the DLQ
- *       ({@code errors.dead.letter.queue.topic.name}) with Kafka Streams' error headers plus {@value #CODE_HEADER} and
+ *       ({@code errors.dead.letter.queue.topic.name}, or the exception's {@link InvalidEventException#deadLetterTopic()}
+ *       when it names one: an adapter source's own DLQ) with Kafka Streams' error headers plus {@value #CODE_HEADER} and
  *       {@value #REASON_HEADER}; an INVALID audit record is written too (except for refused paths, which the
  *       processor audits one by one).</li>
  *   <li>{@link RegistryException} (unreachable, 5xx, or refusing rotor's credentials): the record may well be fine;
@@ -68,7 +69,8 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler {
         if (exception instanceof InvalidEventException invalid) {
             LOG.warn("Refused record {}-{}@{}: {} {}", ctx.topic(), ctx.partition(), ctx.offset(), invalid.code(),
                     invalid.getMessage());
-            addDeadLetter(out, ctx, invalid, invalid.code().name(), invalid.getMessage());
+            addDeadLetter(out, invalid.deadLetterTopic().orElse(dlqTopic), ctx, invalid, invalid.code().name(),
+                    invalid.getMessage());
             if (invalid.code() != InvalidEventException.Code.REFUSED_PATH && context != null) {
                 out.add(audit(ctx, invalid));
             }
@@ -76,18 +78,19 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler {
             final Exception safe = sanitised(exception);
             LOG.error("Unexpected error in processor {} for record {}-{}@{}; record sent to the DLQ", ctx.processorNodeId(),
                     ctx.topic(), ctx.partition(), ctx.offset(), safe);
-            addDeadLetter(out, ctx, safe, "INTERNAL_ERROR", "rotor failed to process this record ("
+            addDeadLetter(out, dlqTopic, ctx, safe, "INTERNAL_ERROR", "rotor failed to process this record ("
                     + exception.getClass().getSimpleName() + " in " + ctx.processorNodeId() + ")");
         }
         return Response.resume(out);
     }
 
-    private void addDeadLetter(final List<ProducerRecord<byte[], byte[]>> out, final ErrorHandlerContext ctx,
-                               final Exception exception, final String code, final String reason) {
-        if (dlqTopic == null || dlqTopic.isBlank()) {
+    private static void addDeadLetter(final List<ProducerRecord<byte[], byte[]>> out, final String topic,
+                                      final ErrorHandlerContext ctx, final Exception exception, final String code,
+                                      final String reason) {
+        if (topic == null || topic.isBlank()) {
             return;
         }
-        final ProducerRecord<byte[], byte[]> dlq = ExceptionHandlerUtils.buildDeadLetterQueueRecord(dlqTopic,
+        final ProducerRecord<byte[], byte[]> dlq = ExceptionHandlerUtils.buildDeadLetterQueueRecord(topic,
                 ctx.sourceRawKey(), ctx.sourceRawValue(), ctx, exception);
         dlq.headers().add(CODE_HEADER, code.getBytes(StandardCharsets.UTF_8));
         dlq.headers().add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));

@@ -6,10 +6,12 @@ import dev.rotor.avro.RotationCommand;
 import dev.rotor.avro.RotationResult;
 import dev.rotor.avro.SecurityEvent;
 import dev.rotor.config.RotorConfig;
+import dev.rotor.config.SourceFormat;
 import dev.rotor.serde.AvroBinarySerde;
 import dev.rotor.serde.AvroJson;
 import dev.rotor.serde.ConfluentAvroSerde;
 import dev.rotor.serde.SecurityEventDecoder;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -29,6 +31,11 @@ public final class Topics {
     private final Topic<String, Notification> securityAlerts;
     private final Topic<String, Notification> securityCritical;
     private final Topic<String, AuditRecord> rotationAudit;
+    private final List<AdapterTopic> adapterSources;
+
+    /** An adapter input (issue 6): a topic of one foreign format, read as bytes, and its own dead-letter topic. */
+    public record AdapterTopic(SourceFormat format, Topic<byte[], byte[]> input, Topic<byte[], byte[]> deadLetters) {
+    }
 
     public Topics(final RotorConfig config) {
         this.config = config;
@@ -40,6 +47,9 @@ public final class Topics {
         this.securityAlerts = new Topic<>(n.securityAlerts(), Serdes.String(), output(Notification.class));
         this.securityCritical = new Topic<>(n.securityCritical(), Serdes.String(), output(Notification.class));
         this.rotationAudit = new Topic<>(n.rotationAudit(), Serdes.String(), output(AuditRecord.class));
+        this.adapterSources = config.adapters().sources().stream().map(s -> new AdapterTopic(s.format(),
+                new Topic<>(s.topic(), Serdes.ByteArray(), Serdes.ByteArray()),
+                new Topic<>(s.deadLetterTopic(), Serdes.ByteArray(), Serdes.ByteArray()))).toList();
     }
 
     public Topic<byte[], byte[]> securityEvents() {
@@ -70,6 +80,11 @@ public final class Topics {
         return rotationAudit;
     }
 
+    /** The configured adapter inputs ({@code rotor.adapters.*.topics}), each with its dead-letter topic; may be empty. */
+    public List<AdapterTopic> adapterSources() {
+        return adapterSources;
+    }
+
     /** Serde of the internal {@code events-by-secret-path} repartition topic: one secret's slice of an event. */
     public Serde<SecurityEvent> perSecretEventSerde() {
         return AvroBinarySerde.of(SecurityEvent.class);
@@ -90,5 +105,21 @@ public final class Topics {
     private <T extends SpecificRecord> ConfluentAvroSerde<T> configured(final ConfluentAvroSerde<T> serde) {
         serde.configure(Map.copyOf(config.kafka()), false);
         return serde;
+    }
+
+    /** Every topic rotor reads or writes (not its internal ones), for creation and readiness checks. */
+    public List<String> allNames() {
+        final List<String> names = new java.util.ArrayList<>(List.of(securityEvents.name(), rotationCommands.name(),
+                rotationResults.name(), securityAlerts.name(), securityCritical.name(), rotationAudit.name(),
+                securityEventsDlq.name()));
+        for (final AdapterTopic a : adapterSources()) {
+            if (!names.contains(a.input().name())) {
+                names.add(a.input().name());
+            }
+            if (!names.contains(a.deadLetters().name())) {
+                names.add(a.deadLetters().name());
+            }
+        }
+        return names;
     }
 }

@@ -42,9 +42,7 @@ public final class TopicsAdmin implements AutoCloseable {
 
     /** Every topic rotor reads or writes. */
     public List<String> topicNames() {
-        final RotorConfig.TopicNames n = config.topics();
-        return List.of(n.securityEvents(), n.rotationCommands(), n.rotationResults(), n.securityAlerts(),
-                n.securityCritical(), n.rotationAudit(), n.securityEventsDlq());
+        return new Topics(config).allNames();
     }
 
     /** Creates the missing topics with the configured partitions, replication and retention; returns those created. */

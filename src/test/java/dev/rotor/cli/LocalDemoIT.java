@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** {@code rotor local --demo --exit-after-demo} from the built jar, as a newcomer runs it. */
+/** {@code rotor local --demo} from the built jar, as the README tells a newcomer to run it. */
 class LocalDemoIT {
     @Test
     void theDemoRotatesEveryExampleAndExitsZero() throws Exception {

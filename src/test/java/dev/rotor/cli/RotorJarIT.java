@@ -1,6 +1,7 @@
 package dev.rotor.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,11 +9,17 @@ import dev.rotor.local.DevVault;
 import dev.rotor.testing.EmbeddedKafkaExtension;
 import java.io.File;
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -22,80 +29,114 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The packaged jar, started the way an operator starts it: {@code java -jar target/rotor.jar run}. */
+/**
+ * The packaged jar, started the way an operator starts it ({@code java -jar target/rotor.jar run}) against a real
+ * broker and the dev Vault: readiness, a rotation, metrics and statistics, a clean stop on SIGTERM, and a restart that
+ * continues from the committed state.
+ */
 class RotorJarIT {
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
     private static final Path JAR = Path.of("target", "rotor.jar");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static ProcessBuilder rotor(final Map<String, String> env, final String... args) {
-        final List<String> cmd = new java.util.ArrayList<>(List.of(
+    private static Process rotor(final Map<String, String> env, final File log, final String... args)
+            throws IOException {
+        final List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
         cmd.addAll(List.of(args));
         final ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("ROTOR_") || k.startsWith("KAFKA_") || k.startsWith("VAULT_"));
         pb.environment().putAll(env);
-        return pb;
+        return pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
+    }
+
+    private static HttpResponse<String> get(final int port, final String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (final IOException e) {
+            return null;
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     @Test
-    void anInvalidSettingStopsRotorWithOneLineAndExitCodeTwo() throws Exception {
-        final Process p = rotor(Map.of("ROTOR_FAILED_AUTH_THRESHOLD", "ten"), "run").start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        final String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-
-        assertThat(p.exitValue()).isEqualTo(2);
-        assertThat(err.strip()).isEqualTo(
-                "rotor: invalid configuration: rotor.failed-auth.threshold: must be a whole number, got 'ten'");
-    }
-
-    @Test
-    void runWithoutVaultCredentialsSaysSoAndExitsTwo() throws Exception {
-        final Process p = rotor(Map.of("ROTOR_OUTPUT_FORMAT", "json"), "run").start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        final String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-
-        assertThat(p.exitValue()).isEqualTo(2);
-        assertThat(err).startsWith("rotor: invalid configuration: VAULT_TOKEN: ");
-    }
-
-    @Test
-    void runDetectsACompromiseAndRotatesTheSecretInVault() throws Exception {
+    void runRotatesServesItsEndpointsStopsCleanlyAndContinuesAfterARestart() throws Exception {
         KAFKA.createTopics(2, "security-events", "rotation-commands", "rotation-results", "security-alerts",
                 "security-critical", "rotation-audit", "security-events-dlq");
         final Path state = Files.createDirectories(Path.of("target", "it-state")).resolve("jar-" + System.nanoTime());
         final File log = Path.of("target", "rotor-jar-it.log").toFile();
-        final DevVault vault = DevVault.start();
-        vault.kvPut("secret", "prod/jar", Map.of("password", "before"));
-        final Process p = rotor(Map.of("KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers(),
-                "KAFKA_STATE_DIR", state.toString(), "ROTOR_OUTPUT_FORMAT", "json",
-                "VAULT_ADDR", vault.address(), "VAULT_TOKEN", vault.rootToken()), "run",
-                "--config", "config/application.properties")
-                .redirectErrorStream(true).redirectOutput(log).start();
-        try {
+        Files.deleteIfExists(log.toPath());
+        final int port = freePort();
+        try (DevVault vault = DevVault.start()) {
+            vault.kvPut("secret", "prod/jar", Map.of("password", "before"));
+            final Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers(),
+                    "KAFKA_STATE_DIR", state.toString(), "ROTOR_OUTPUT_FORMAT", "json",
+                    "ROTOR_HTTP_PORT", Integer.toString(port),
+                    "VAULT_ADDR", vault.address(), "VAULT_TOKEN", vault.rootToken());
+
+            final Process first = rotor(env, log, "run", "--config", "config/application.properties");
+            await().atMost(Duration.ofSeconds(90)).until(() -> {
+                final HttpResponse<String> r = get(port, "/health/ready");
+                return r != null && r.statusCode() == 200;
+            });
+            assertThat(get(port, "/health/live").statusCode()).isEqualTo(200);
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KAFKA.producerProps())) {
-                final String event = "{\"event_type\":\"leaked_credential\",\"threat_level\":\"critical\","
-                        + "\"description\":\"key in a public gist\",\"affected_resources\":[\"secret/prod/jar\"],"
-                        + "\"timestamp\":\"" + Instant.now() + "\"}";
+                final String event = "{\"event_id\":\"jar-1\",\"event_type\":\"leaked_credential\","
+                        + "\"threat_level\":\"critical\",\"description\":\"key in a public gist\","
+                        + "\"affected_resources\":[\"secret/prod/jar\"],\"timestamp\":\"" + Instant.now() + "\"}";
                 producer.send(new ProducerRecord<>("security-events", event.getBytes(StandardCharsets.UTF_8))).get();
             }
-
-            final List<ConsumerRecord<byte[], byte[]>> commands =
-                    KAFKA.readRecords("rotation-commands", 1, Duration.ofSeconds(90));
-
-            assertThat(commands).as(tail(log)).hasSize(1);
-            final JsonNode command = new ObjectMapper().readTree(commands.get(0).value());
-            assertThat(command.path("secret_path").asText()).isEqualTo("secret/prod/jar");
-            assertThat(command.path("rule").asText()).isEqualTo("critical-threat");
             final List<ConsumerRecord<byte[], byte[]>> results =
                     KAFKA.readRecords("rotation-results", 1, Duration.ofSeconds(60));
             assertThat(results).as(tail(log)).hasSize(1);
-            assertThat(new ObjectMapper().readTree(results.get(0).value()).path("status").asText()).isEqualTo("ROTATED");
+            assertThat(JSON.readTree(results.get(0).value()).path("status").asText()).isEqualTo("ROTATED");
             assertThat(vault.kvRead("secret", "prod/jar").get("password")).isNotEqualTo("before");
-        } finally {
-            p.destroy();
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("rotor stops on SIGTERM").isTrue();
-            vault.close();
+            assertThat(vault.kvMetadata("secret", "prod/jar").orElseThrow().currentVersion()).isEqualTo(2);
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                final JsonNode stats = JSON.readTree(get(port, "/stats").body());
+                assertThat(stats.path("total_events").asLong()).isEqualTo(1);
+                assertThat(stats.path("emergency_rotations").asLong()).isEqualTo(1);
+                assertThat(stats.path("successful_rotations").asLong()).isEqualTo(1);
+                assertThat(stats.path("notifications_sent").asLong()).isEqualTo(1);
+                assertThat(stats.path("success_rate").asDouble()).isEqualTo(100.0);
+            });
+            final String metrics = get(port, "/metrics").body();
+            assertThat(metrics).contains("rotor_decisions_total", "rotor_results_total{", "rotor_commands_total",
+                    "rotor_detection_to_result_seconds_bucket", "kafka_stream_");
+
+            first.destroy(); // SIGTERM
+            assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(first.exitValue()).as(tail(log)).isZero();
+
+            // the restart continues from the committed offsets and state: nothing is rotated again
+            final Process second = rotor(env, log, "run", "--config", "config/application.properties");
+            try {
+                await().atMost(Duration.ofSeconds(90)).until(() -> {
+                    final HttpResponse<String> r = get(port, "/health/ready");
+                    return r != null && r.statusCode() == 200;
+                });
+                Thread.sleep(2000);
+                assertThat(KAFKA.readAllCommitted("rotation-results", Duration.ofSeconds(30))).hasSize(1);
+                assertThat(vault.kvMetadata("secret", "prod/jar").orElseThrow().currentVersion()).isEqualTo(2);
+                final JsonNode stats = JSON.readTree(get(port, "/stats").body());
+                assertThat(stats.path("total_events").asLong()).as("statistics survive the restart").isEqualTo(1);
+                assertThat(stats.path("successful_rotations").asLong()).isEqualTo(1);
+            } finally {
+                second.destroy();
+                assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            }
         }
     }
 

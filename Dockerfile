@@ -1,0 +1,12 @@
+# rotor's image: the jar built by `mvn -q package -DskipTests`, its configuration, a JRE.
+FROM eclipse-temurin:17-jre
+RUN useradd --system --uid 10001 rotor && mkdir -p /opt/rotor /var/lib/rotor && chown rotor /var/lib/rotor
+COPY target/rotor.jar /opt/rotor/rotor.jar
+COPY config /opt/rotor/config
+WORKDIR /opt/rotor
+USER rotor
+ENV KAFKA_STATE_DIR=/var/lib/rotor \
+    ROTOR_HTTP_BIND_ADDRESS=0.0.0.0
+EXPOSE 8080
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=60", "-jar", "/opt/rotor/rotor.jar"]
+CMD ["run"]

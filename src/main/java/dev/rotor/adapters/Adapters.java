@@ -1,0 +1,81 @@
+package dev.rotor.adapters;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.rotor.config.PrincipalMappings;
+import dev.rotor.config.SourceFormat;
+import dev.rotor.serde.InvalidEventException;
+import dev.rotor.serde.InvalidEventException.Code;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/** The adapters' entry points: one adapter per format, and the strict JSON reading they share. */
+public final class Adapters {
+    /** As strict as native input (docs/decisions.md, Detection 9): duplicate keys and trailing content are refused. */
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private Adapters() {
+    }
+
+    public static SourceAdapter forFormat(final SourceFormat format, final PrincipalMappings mappings) {
+        return switch (format) {
+            case OCSF -> new OcsfAdapter(mappings);
+            case VAULT_AUDIT -> new VaultAuditAdapter(mappings);
+            case GITHUB -> new GitHubSecretScanningAdapter(mappings);
+            case AWS -> new AwsAdapter(mappings);
+        };
+    }
+
+    /** Reads a record's bytes and adapts them. */
+    public static Adaptation adapt(final SourceAdapter adapter, final byte[] value, final long recordTimestamp,
+                                   final int maxBytes) {
+        if (value == null || value.length == 0) {
+            throw new InvalidEventException(Code.EMPTY, "record value is empty");
+        }
+        if (value.length > maxBytes) {
+            throw new InvalidEventException(Code.OVERSIZE,
+                    "record value is " + value.length + " bytes, more than the limit of " + maxBytes);
+        }
+        return adapter.adapt(object(parse(value), adapter.format()), recordTimestamp);
+    }
+
+    /** Strict JSON; errors name the position, never the content. */
+    static JsonNode parse(final byte[] bytes) {
+        try {
+            final JsonNode root = MAPPER.readTree(bytes);
+            if (root == null) {
+                throw new InvalidEventException(Code.INVALID_JSON, "not valid JSON (no value)");
+            }
+            return root;
+        } catch (final JsonProcessingException e) {
+            final JsonLocation at = e.getLocation();
+            final String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw new InvalidEventException(Code.INVALID_JSON, "not valid JSON" + where);
+        } catch (final IOException e) {
+            throw new InvalidEventException(Code.INVALID_JSON, "not valid JSON");
+        }
+    }
+
+    static JsonNode parse(final String text) {
+        return parse(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static JsonNode object(final JsonNode root, final SourceFormat format) {
+        if (!root.isObject()) {
+            throw new InvalidEventException(Code.UNKNOWN_PAYLOAD, "a " + format.id() + " record must be a JSON object, "
+                    + "found " + JsonFields.kind(root));
+        }
+        return root;
+    }
+}

@@ -1,0 +1,262 @@
+package dev.rotor.adapters;
+
+import static dev.rotor.adapters.JsonFields.at;
+import static dev.rotor.adapters.JsonFields.firstText;
+import static dev.rotor.adapters.JsonFields.meaningful;
+import static dev.rotor.adapters.JsonFields.text;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rotor.avro.ThreatLevel;
+import dev.rotor.config.PrincipalMappings;
+import dev.rotor.config.SourceFormat;
+import dev.rotor.serde.InvalidEventException;
+import dev.rotor.serde.InvalidEventException.Code;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * AWS security sources, in the shapes they reach Kafka: a CloudTrail event (eventVersion 1.x), a CloudTrail log file
+ * ({@code {"Records": [...]}}), a GuardDuty finding (schemaVersion 2.0), or any of these in an EventBridge envelope
+ * ({@code detail-type}, {@code source}, {@code detail}), which is also how AWS Health events arrive.
+ *
+ * <ol>
+ *   <li>CloudTrail {@code ConsoleLogin} failures ({@code responseElements.ConsoleLogin} "Failure", or an
+ *       {@code errorMessage} without "Success") are a {@code failed_auth_spike} (medium, weight 1); every other
+ *       CloudTrail event is not relevant. Principal: {@code userIdentity} (userName — unless AWS hid it —, arn,
+ *       principalId, accountId or recipientAccountId, type, accessKeyId). Id {@code eventID}, time {@code eventTime}.</li>
+ *   <li>GuardDuty findings of type {@code UnauthorizedAccess:IAMUser/*} or {@code CredentialAccess:*} are
+ *       {@code unauthorized_access}, the level from the numeric severity by GuardDuty's bands (below 4 low, below 7
+ *       medium, below 9 high, else critical); archived findings and other types are not relevant. Principal:
+ *       {@code resource.accessKeyDetails} (accessKeyId, userName, principalId, userType), the account, and for RDS
+ *       findings {@code db_instance} and {@code db_user}. Id: the finding's {@code id} (its updates dedupe); time
+ *       {@code updatedAt}, else {@code createdAt}, else the envelope's.</li>
+ *   <li>AWS Health {@code AWS_RISK_CREDENTIALS_EXPOSED} is {@code api_key_exposed}, critical; the principals are
+ *       the {@code affectedEntities[].entityValue} access keys. Id: {@code eventArn}, else the envelope id; time: the
+ *       envelope's, else {@code startTime} (RFC 1123). Other Health events are not relevant.</li>
+ *   <li>Other EventBridge events are not relevant; JSON of none of these shapes is refused (DLQ).</li>
+ * </ol>
+ */
+final class AwsAdapter implements SourceAdapter {
+    static final String HIDDEN_USER = "HIDDEN_DUE_TO_SECURITY_REASONS";
+    static final String CREDENTIALS_EXPOSED = "AWS_RISK_CREDENTIALS_EXPOSED";
+
+    private final PrincipalMappings mappings;
+
+    AwsAdapter(final PrincipalMappings mappings) {
+        this.mappings = mappings;
+    }
+
+    @Override
+    public SourceFormat format() {
+        return SourceFormat.AWS;
+    }
+
+    @Override
+    public Adaptation adapt(final JsonNode root, final long recordTimestamp) {
+        if (root.has("Records")) {
+            final JsonNode records = root.get("Records");
+            if (!records.isArray()) {
+                throw JsonFields.wrongType("Records", "an array of CloudTrail events", records);
+            }
+            Adaptation all = new Adaptation(java.util.List.of(), java.util.List.of(), java.util.List.of());
+            int i = 0;
+            for (final JsonNode r : records) {
+                if (!r.isObject()) {
+                    throw JsonFields.wrongType("Records[" + i + "]", "a CloudTrail event", r);
+                }
+                all = all.plus(cloudTrail(r));
+                i++;
+            }
+            return all;
+        }
+        if (root.has("detail-type") && root.has("detail")) {
+            return eventBridge(root);
+        }
+        if (root.has("eventVersion") && root.has("eventName")) {
+            return cloudTrail(root);
+        }
+        if (root.has("schemaVersion") && root.has("type") && root.has("severity")) {
+            return guardDuty(root, null);
+        }
+        throw new InvalidEventException(Code.UNKNOWN_PAYLOAD, "neither a CloudTrail event or log file, a GuardDuty "
+                + "finding nor an EventBridge event");
+    }
+
+    private Adaptation eventBridge(final JsonNode envelope) {
+        final String detailType = JsonFields.requiredText(envelope, "detail-type");
+        final String source = meaningful(text(envelope, "source"));
+        final JsonNode detail = envelope.get("detail");
+        if (!detail.isObject()) {
+            throw JsonFields.wrongType("detail", "an object", detail);
+        }
+        if ("aws.guardduty".equals(source) || detailType.equals("GuardDuty Finding")) {
+            return guardDuty(detail, envelope);
+        }
+        if ("aws.health".equals(source)) {
+            return health(detail, envelope);
+        }
+        if (detail.has("eventVersion") && detail.has("eventName")) {
+            return cloudTrail(detail);
+        }
+        return Adaptation.notRelevant(meaningful(text(envelope, "id")), timeOrNull(envelope.path("time")),
+                "EventBridge '" + JsonFields.printable(detailType, 80) + "' events are not handled");
+    }
+
+    private Adaptation cloudTrail(final JsonNode event) {
+        final String id = meaningful(text(event, "eventID"));
+        try {
+            final String name = JsonFields.requiredText(event, "eventName");
+            final Instant time = EventTimes.iso(event.path("eventTime"), "eventTime");
+            if (!name.equals("ConsoleLogin")) {
+                return Adaptation.notRelevant(id, time, "CloudTrail " + JsonFields.printable(name, 80)
+                        + " is not a console sign-in");
+            }
+            final String outcome = meaningful(text(event, "responseElements.ConsoleLogin"));
+            final String error = meaningful(text(event, "errorMessage"));
+            final boolean failed = "Failure".equals(outcome) || (error != null && !"Success".equals(outcome));
+            if (!failed) {
+                return Adaptation.notRelevant(id, time, "CloudTrail ConsoleLogin succeeded");
+            }
+            final JsonNode who = event.path("userIdentity");
+            String user = meaningful(text(who, "userName"));
+            if (HIDDEN_USER.equals(user)) {
+                user = null;
+            }
+            final String type = meaningful(text(who, "type"));
+            final Map<String, String> p = new LinkedHashMap<>();
+            p.put("access_key_id", text(who, "accessKeyId"));
+            p.put("user_name", user);
+            p.put("user_arn", text(who, "arn"));
+            p.put("principal_id", text(who, "principalId"));
+            p.put("account_id", firstText(event, "userIdentity.accountId", "recipientAccountId"));
+            p.put("user_type", type);
+            final String subject = user != null ? user : String.valueOf(firstText(event, "userIdentity.arn",
+                    "userIdentity.principalId"));
+            return new Draft(SourceFormat.AWS).id(id).at(time)
+                    .type("failed_auth_spike", ThreatLevel.medium)
+                    .description("AWS console sign-in failed for " + (type == null ? "" : type + " ")
+                            + JsonFields.printable(subject, 200) + (error == null ? "" : " (" + error + ")"))
+                    .sourceIp(text(event, "sourceIPAddress"))
+                    .meta("aws_account", p.get("account_id"))
+                    .meta("aws_region", text(event, "awsRegion"))
+                    .meta("event_name", name)
+                    .principal(p)
+                    .resolve(mappings);
+        } catch (final InvalidEventException e) {
+            throw id == null ? e : e.forEvent(id);
+        }
+    }
+
+    private Adaptation guardDuty(final JsonNode finding, final JsonNode envelope) {
+        final String id = JsonFields.requiredText(finding, "id");
+        try {
+            final String type = JsonFields.requiredText(finding, "type");
+            final JsonNode severity = finding.path("severity");
+            if (!severity.isNumber()) {
+                throw severity.isMissingNode() || severity.isNull()
+                        ? new InvalidEventException(Code.MISSING_FIELD, "severity is missing")
+                        : JsonFields.wrongType("severity", "a number", severity);
+            }
+            final Instant time = guardDutyTime(finding, envelope);
+            if (!type.startsWith("UnauthorizedAccess:IAMUser/") && !type.startsWith("CredentialAccess:")) {
+                return Adaptation.notRelevant(id, time, "GuardDuty " + JsonFields.printable(type, 120)
+                        + " is not about credentials");
+            }
+            if (at(finding, "service.archived").asBoolean(false)) {
+                return Adaptation.notRelevant(id, time, "GuardDuty finding " + type + " is archived");
+            }
+            final double score = severity.doubleValue();
+            final ThreatLevel level = score < 4 ? ThreatLevel.low : score < 7 ? ThreatLevel.medium
+                    : score < 9 ? ThreatLevel.high : ThreatLevel.critical;
+            final String account = firstText(finding, "accountId");
+            final Map<String, String> p = new LinkedHashMap<>();
+            p.put("access_key_id", text(finding, "resource.accessKeyDetails.accessKeyId"));
+            p.put("user_name", text(finding, "resource.accessKeyDetails.userName"));
+            p.put("principal_id", text(finding, "resource.accessKeyDetails.principalId"));
+            p.put("account_id", account);
+            p.put("user_type", text(finding, "resource.accessKeyDetails.userType"));
+            p.put("db_instance", text(finding, "resource.rdsDbInstanceDetails.dbInstanceIdentifier"));
+            p.put("db_user", text(finding, "resource.rdsDbUserDetails.user"));
+            final String title = meaningful(text(finding, "title"));
+            return new Draft(SourceFormat.AWS).id(id).at(time)
+                    .type("unauthorized_access", level)
+                    .description(title == null ? "GuardDuty " + type : title)
+                    .sourceIp(remoteIp(finding.path("service").path("action")))
+                    .meta("finding_type", type)
+                    .meta("aws_account", account)
+                    .meta("aws_region", text(finding, "region"))
+                    .meta("severity_score", severity.asText())
+                    .meta("sample", at(finding, "service.additionalInfo.sample").asBoolean(false) ? "true" : null)
+                    .principal(p)
+                    .resolve(mappings);
+        } catch (final InvalidEventException e) {
+            throw e.forEvent(id);
+        }
+    }
+
+    private Adaptation health(final JsonNode detail, final JsonNode envelope) {
+        final String id = firstText(detail, "eventArn") != null ? firstText(detail, "eventArn")
+                : meaningful(text(envelope, "id"));
+        try {
+            final String code = JsonFields.requiredText(detail, "eventTypeCode");
+            final JsonNode envelopeTime = envelope.path("time");
+            final Instant time = envelopeTime.isTextual() ? EventTimes.iso(envelopeTime, "time")
+                    : EventTimes.isoOrRfc1123(detail.path("startTime"), "detail.startTime");
+            if (!code.equals(CREDENTIALS_EXPOSED)) {
+                return Adaptation.notRelevant(id, time, "AWS Health " + JsonFields.printable(code, 120)
+                        + " is not " + CREDENTIALS_EXPOSED);
+            }
+            final String account = meaningful(text(envelope, "account"));
+            final Draft d = new Draft(SourceFormat.AWS).id(id).at(time)
+                    .type("api_key_exposed", ThreatLevel.critical)
+                    .description("AWS Health " + CREDENTIALS_EXPOSED + ": an access key of account " + account
+                            + " is exposed publicly")
+                    .meta("event_type_code", code)
+                    .meta("aws_account", account)
+                    .meta("aws_region", text(envelope, "region"));
+            for (final JsonNode entity : detail.path("affectedEntities")) {
+                final Map<String, String> p = new LinkedHashMap<>();
+                p.put("access_key_id", text(entity, "entityValue"));
+                p.put("account_id", account);
+                d.principal(p);
+            }
+            return d.resolve(mappings);
+        } catch (final InvalidEventException e) {
+            throw id == null ? e : e.forEvent(id);
+        }
+    }
+
+    private static Instant guardDutyTime(final JsonNode finding, final JsonNode envelope) {
+        for (final String field : new String[] {"updatedAt", "createdAt"}) {
+            final JsonNode t = finding.path(field);
+            if (t.isTextual()) {
+                return EventTimes.iso(t, field);
+            }
+        }
+        if (envelope != null && envelope.path("time").isTextual()) {
+            return EventTimes.iso(envelope.path("time"), "time");
+        }
+        throw new InvalidEventException(Code.MISSING_FIELD, "updatedAt is missing");
+    }
+
+    /** The first {@code remoteIpDetails.ipAddressV4} of the finding's action, whatever its kind. */
+    private static String remoteIp(final JsonNode action) {
+        for (final Iterator<JsonNode> it = action.elements(); it.hasNext(); ) {
+            final String ip = meaningful(text(it.next(), "remoteIpDetails.ipAddressV4"));
+            if (ip != null) {
+                return ip;
+            }
+        }
+        return null;
+    }
+
+    private static Instant timeOrNull(final JsonNode t) {
+        try {
+            return t.isTextual() ? EventTimes.iso(t, "time") : null;
+        } catch (final InvalidEventException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.rotor.adapters;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rotor.serde.InvalidEventException;
+import dev.rotor.serde.InvalidEventException.Code;
+import dev.rotor.serde.JsonEventParser;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Event times in the formats' own representations.
+ *
+ * <ul>
+ *   <li>Epoch numbers (OCSF {@code time}, a {@code timestamp_t} in milliseconds): a magnitude below
+ *       {@value #SECONDS_BELOW} is read as seconds, anything larger as milliseconds. The two ranges cannot be confused
+ *       for real events: 10<sup>11</sup> ms is March 1973, 10<sup>11</sup> s is the year 5138. Some producers (the
+ *       Okta mapping in ocsf/examples) write seconds; a fraction is allowed either way.</li>
+ *   <li>ISO-8601 strings (CloudTrail {@code eventTime}, GitHub {@code created_at}/{@code updated_at}, Vault's
+ *       {@code time} with nanoseconds, GuardDuty {@code updatedAt}, EventBridge {@code time}): as native input, no
+ *       offset meaning UTC.</li>
+ *   <li>RFC 1123 ({@code Sat, 05 Jun 2016 15:10:09 GMT}, AWS Health's {@code startTime}) where a format uses it.</li>
+ * </ul>
+ */
+final class EventTimes {
+    static final long SECONDS_BELOW = 100_000_000_000L;
+
+    private EventTimes() {
+    }
+
+    /** Epoch seconds or milliseconds, as above. */
+    static Instant epoch(final JsonNode node, final String field) {
+        if (!node.isNumber()) {
+            throw new InvalidEventException(Code.INVALID_TIMESTAMP, field + " must be epoch milliseconds (a number), "
+                    + "found " + JsonFields.kind(node));
+        }
+        final BigDecimal v = node.decimalValue();
+        if (v.signum() < 0) {
+            throw new InvalidEventException(Code.INVALID_TIMESTAMP, field + " must not be negative");
+        }
+        try {
+            final BigDecimal millis = v.compareTo(BigDecimal.valueOf(SECONDS_BELOW)) < 0
+                    ? v.movePointRight(3) : v;
+            return Instant.ofEpochMilli(millis.setScale(0, java.math.RoundingMode.DOWN).longValueExact());
+        } catch (final ArithmeticException | java.time.DateTimeException e) {
+            throw new InvalidEventException(Code.INVALID_TIMESTAMP, field + " is out of range");
+        }
+    }
+
+    /** An ISO-8601 date-time string. */
+    static Instant iso(final JsonNode node, final String field) {
+        if (!node.isTextual()) {
+            throw new InvalidEventException(Code.INVALID_TIMESTAMP, field + " must be an ISO-8601 string, found "
+                    + JsonFields.kind(node));
+        }
+        try {
+            return JsonEventParser.parseTimestamp(node.textValue());
+        } catch (final InvalidEventException e) {
+            throw new InvalidEventException(Code.INVALID_TIMESTAMP, field + " is not an ISO-8601 date-time");
+        }
+    }
+
+    /** An ISO-8601 or RFC 1123 date-time string. */
+    static Instant isoOrRfc1123(final JsonNode node, final String field) {
+        if (node.isTextual()) {
+            try {
+                return ZonedDateTime.parse(node.textValue().strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            } catch (final DateTimeParseException e) {
+                // not RFC 1123: try ISO-8601 below
+            }
+        }
+        return iso(node, field);
+    }
+}
