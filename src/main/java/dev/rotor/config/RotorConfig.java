@@ -68,6 +68,7 @@ public final class RotorConfig {
     private final HttpSettings http;
     private final AdapterSources adapters;
     private final TopicSettings topicSettings;
+    private final long rocksDbMemoryBytes;
 
     RotorConfig(final Map<Setting, String> values, final Map<String, String> kafka, final VaultSettings vault,
                 final RotationTargets targets) {
@@ -88,6 +89,7 @@ public final class RotorConfig {
                 wholeSeconds(Setting.VAULT_CONNECT_TIMEOUT), wholeSeconds(Setting.VAULT_READ_TIMEOUT),
                 positiveDuration(Setting.ROTATION_DEADLINE),
                 (int) Math.min(1024, positiveLong(Setting.EXECUTOR_PARALLELISM)));
+        this.rocksDbMemoryBytes = bytes(Setting.ROCKSDB_MEMORY, 8L << 20);
         this.topicSettings = new TopicSettings((int) Math.min(10_000, positiveLong(Setting.TOPICS_PARTITIONS)),
                 replicationFactor(Setting.TOPICS_REPLICATION_FACTOR), positiveDuration(Setting.TOPICS_RETENTION));
         this.http = new HttpSettings(get(Setting.HTTP_BIND_ADDRESS).trim(), port(Setting.HTTP_PORT));
@@ -163,6 +165,11 @@ public final class RotorConfig {
         return topicSettings;
     }
 
+    /** The off-heap budget of all RocksDB stores of this instance. */
+    public long rocksDbMemoryBytes() {
+        return rocksDbMemoryBytes;
+    }
+
     /** A copy with some settings replaced (tests and the CLI's flags); validated like the original. */
     public RotorConfig with(final Map<Setting, String> overrides) {
         final Map<Setting, String> merged = new EnumMap<>(values);
@@ -218,6 +225,25 @@ public final class RotorConfig {
             throw new ConfigException(key, "must be http:// or https:// followed by a host, without user info"
                     + " (e.g. https://vault.example.com:8200)");
         }
+    }
+
+    /** A size such as {@code 64m}, {@code 1g}, {@code 512k} or a number of bytes, at least {@code min}. */
+    private long bytes(final Setting s, final long min) {
+        final String v = get(s).trim().toLowerCase(java.util.Locale.ROOT);
+        final java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*([kmg]?)b?").matcher(v);
+        if (!m.matches()) {
+            throw new ConfigException(s.key(), "must be a size such as 64m or 1g, got '" + get(s) + "'");
+        }
+        final long n = Long.parseLong(m.group(1)) << switch (m.group(2)) {
+            case "k" -> 10;
+            case "m" -> 20;
+            case "g" -> 30;
+            default -> 0;
+        };
+        if (n < min) {
+            throw new ConfigException(s.key(), "must be at least " + (min >> 20) + "m");
+        }
+        return n;
     }
 
     private int replicationFactor(final Setting s) {

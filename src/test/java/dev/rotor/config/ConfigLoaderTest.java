@@ -121,6 +121,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void rocksDbMemoryIsASize() {
+        assertThat(ConfigLoader.defaults(Map.of("rotor.rocksdb.memory", "128m")).rocksDbMemoryBytes())
+                .isEqualTo(128L << 20);
+        assertThat(ConfigLoader.defaults(Map.of("rotor.rocksdb.memory", "1g")).rocksDbMemoryBytes()).isEqualTo(1L << 30);
+        assertThatThrownBy(() -> ConfigLoader.defaults(Map.of("rotor.rocksdb.memory", "lots")))
+                .hasMessage("rotor.rocksdb.memory: must be a size such as 64m or 1g, got 'lots'");
+        assertThatThrownBy(() -> ConfigLoader.defaults(Map.of("rotor.rocksdb.memory", "1m")))
+                .hasMessage("rotor.rocksdb.memory: must be at least 8m");
+    }
+
+    @Test
     void durationsAcceptShortAndIsoForms() {
         assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(Durations.parse("15m")).isEqualTo(Duration.ofMinutes(15));
