@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 
 /**
  * Event times in the formats' own representations.
@@ -21,8 +22,10 @@ import java.time.format.DateTimeParseException;
  *   <li>ISO-8601 strings (CloudTrail {@code eventTime}, GitHub {@code created_at}/{@code updated_at}, Vault's
  *       {@code time} with nanoseconds, GuardDuty {@code updatedAt}, EventBridge {@code time}): as native input, no
  *       offset meaning UTC.</li>
- *   <li>RFC 1123 ({@code Sat, 05 Jun 2016 15:10:09 GMT}, AWS Health's {@code startTime}) where a format uses it.</li>
+ *   <li>RFC 1123 ({@code Sat, 05 Jun 2016 15:10:09 GMT}, AWS Health's {@code startTime}) where a format uses it. The
+ *       day of the week is ignored: AWS's own published sample names the wrong one (5 June 2016 was a Sunday).</li>
  * </ul>
+ * Times are kept to the millisecond, the resolution of {@code SecurityEvent.timestamp}.
  */
 final class EventTimes {
     static final long SECONDS_BELOW = 100_000_000_000L;
@@ -56,7 +59,7 @@ final class EventTimes {
                     + JsonFields.kind(node));
         }
         try {
-            return JsonEventParser.parseTimestamp(node.textValue());
+            return JsonEventParser.parseTimestamp(node.textValue()).truncatedTo(ChronoUnit.MILLIS);
         } catch (final InvalidEventException e) {
             throw new InvalidEventException(Code.INVALID_TIMESTAMP, field + " is not an ISO-8601 date-time");
         }
@@ -66,7 +69,9 @@ final class EventTimes {
     static Instant isoOrRfc1123(final JsonNode node, final String field) {
         if (node.isTextual()) {
             try {
-                return ZonedDateTime.parse(node.textValue().strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                final String withoutWeekday = node.textValue().strip().replaceFirst("^[A-Za-z]{3}, ", "");
+                return ZonedDateTime.parse(withoutWeekday, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant()
+                        .truncatedTo(ChronoUnit.MILLIS);
             } catch (final DateTimeParseException e) {
                 // not RFC 1123: try ISO-8601 below
             }

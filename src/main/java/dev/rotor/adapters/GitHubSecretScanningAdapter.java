@@ -50,7 +50,9 @@ final class GitHubSecretScanningAdapter implements SourceAdapter {
             throw new InvalidEventException(Code.UNKNOWN_PAYLOAD,
                     "alert or repository is missing: not a secret_scanning_alert delivery");
         }
-        final String action = JsonFields.requiredText(root, "action");
+        final boolean location = root.has("location");
+        final String action = location && meaningful(text(root, "action")) == null ? "location"
+                : JsonFields.requiredText(root, "action");
         final String repository = JsonFields.requiredText(root, "repository.full_name");
         final long number = JsonFields.wholeNumber(root, "alert.number", -1);
         if (number < 0) {
@@ -62,7 +64,7 @@ final class GitHubSecretScanningAdapter implements SourceAdapter {
         try {
             final String alert = "GitHub secret scanning alert #" + number + " (" + JsonFields.printable(secretType, 100)
                     + ") in " + JsonFields.printable(repository, 140);
-            if (root.has("location")) {
+            if (location) {
                 return Adaptation.notRelevant(id, time, "a new location of " + alert
                         + "; the alert's own deliveries rotate");
             }
@@ -90,7 +92,7 @@ final class GitHubSecretScanningAdapter implements SourceAdapter {
             principal.put("secret_type", secretType);
             return new Draft(SourceFormat.GITHUB).id(id).at(time)
                     .type("api_key_exposed", publicLeak ? ThreatLevel.critical : ThreatLevel.high)
-                    .description(alert + " " + action.replace('_', ' ') + (publicLeak ? ": publicly leaked" : ""))
+                    .description(alert + " " + action.replace('_', ' ') + (publicLeak && !action.equals("publicly_leaked") ? ": publicly leaked" : ""))
                     .meta("repository", repository)
                     .meta("alert_number", Long.toString(number))
                     .meta("alert_type", secretType)

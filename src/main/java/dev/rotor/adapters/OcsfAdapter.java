@@ -96,7 +96,8 @@ final class OcsfAdapter implements SourceAdapter {
         final boolean failure = status == 2
                 || ((status == -1 || status == 0 || status == 99) && "failure".equalsIgnoreCase(statusText));
         if (!failure) {
-            return Adaptation.notRelevant(id, time, "OCSF authentication with status_id " + status
+            return Adaptation.notRelevant(id, time, "OCSF authentication "
+                    + (status < 0 ? "without status_id" : "with status_id " + status)
                     + (statusText == null ? "" : " (" + JsonFields.printable(statusText, 40) + ")") + " is not a failure");
         }
         if (JsonFields.wholeNumber(root, "activity_id", -1) == 2) {

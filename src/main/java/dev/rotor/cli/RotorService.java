@@ -45,15 +45,16 @@ public final class RotorService implements AutoCloseable {
         final Topics topics = new Topics(config);
         if (role != Role.EXECUTOR) {
             final StreamsBuilder builder = new StreamsBuilder();
-            DetectionTopology.build(builder, config, topics);
+            DetectionTopology.build(builder, config, topics, metrics);
             add(DetectionTopology.APPLICATION_ID, builder, StreamsSettings.forApplication(config, topics,
-                    DetectionTopology.APPLICATION_ID));
+                    DetectionTopology.APPLICATION_ID, metrics));
         }
         if (role != Role.DETECTION) {
             workers = new RotationWorkers(config.executor().parallelism());
             final StreamsBuilder builder = new StreamsBuilder();
             RotationTopology.build(builder, config, topics, rotator, workers, metrics);
-            final Properties props = StreamsSettings.forApplication(config, topics, RotationTopology.APPLICATION_ID);
+            final Properties props = StreamsSettings.forApplication(config, topics, RotationTopology.APPLICATION_ID,
+                    metrics);
             // the executor's stream thread only waits for Kafka; poll often so finished rotations publish promptly
             props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, 20);
             add(RotationTopology.APPLICATION_ID, builder, props);
@@ -82,8 +83,6 @@ public final class RotorService implements AutoCloseable {
             service.topicsCheck = AdminTopicsCheck.start(config.kafka(), new Topics(config).allNames());
             service.ops = OpsServer.start(config.http().bindAddress(), config.http().port(), service.clients,
                     service.metrics, Statistics.forClients(service.clients), service.topicsCheck);
-            LOG.info("Serving /health/live, /health/ready, /metrics and /stats on http://{}:{}",
-                    config.http().bindAddress(), service.ops.port());
         } catch (final RuntimeException e) {
             service.close(Duration.ofSeconds(10));
             throw e;

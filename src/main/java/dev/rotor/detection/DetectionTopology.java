@@ -2,11 +2,13 @@ package dev.rotor.detection;
 
 import dev.rotor.adapters.Adapters;
 import dev.rotor.adapters.SourceAdapter;
+import dev.rotor.avro.AuditDecision;
 import dev.rotor.avro.AuditRecord;
 import dev.rotor.avro.SecurityEvent;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.config.SecretPathPolicy;
 import dev.rotor.serde.SecurityEventDecoder;
+import dev.rotor.streams.Telemetry;
 import dev.rotor.topics.Topics;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
@@ -46,6 +48,12 @@ public final class DetectionTopology {
     }
 
     public static void build(final StreamsBuilder builder, final RotorConfig config, final Topics topics) {
+        build(builder, config, topics, Telemetry.NONE);
+    }
+
+    /** As above, reporting decisions, commands and late events to {@code telemetry} as they are written. */
+    public static void build(final StreamsBuilder builder, final RotorConfig config, final Topics topics,
+                             final Telemetry telemetry) {
         final SecurityEventDecoder decoder = topics.securityEventDecoder();
         final SecretPathPolicy policy = new SecretPathPolicy(config.targets());
         final RotorConfig.DetectionSettings settings = config.detection();
@@ -86,10 +94,17 @@ public final class DetectionTopology {
 
         decisions.get("decided-commands")
                 .mapValues(out -> ((DetectionOutput.Command) out).command(), Named.as("unwrap-commands"))
+                .peek((path, c) -> telemetry.command(c.getRule()), Named.as("measure-commands"))
                 .to(topics.rotationCommands().name(), topics.rotationCommands().produced("write-rotation-commands"));
         final KStream<String, AuditRecord> audits = byKind.get("decoded-audits")
                 .merge(decisions.get("decided-audits"), Named.as("merge-audits"))
-                .mapValues(out -> ((DetectionOutput.Audit) out).record(), Named.as("unwrap-audits"));
+                .mapValues(out -> ((DetectionOutput.Audit) out).record(), Named.as("unwrap-audits"))
+                .peek((key, a) -> {
+                    telemetry.decision(a.getDecision().name(), a.getEventType() == null ? "" : a.getEventType());
+                    if (a.getDecision() == AuditDecision.LATE) {
+                        telemetry.lateEvent();
+                    }
+                }, Named.as("measure-decisions"));
         audits.to(topics.rotationAudit().name(), topics.rotationAudit().produced("write-rotation-audit"));
     }
 

@@ -56,6 +56,9 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Strin
     static final String PENDING_STORE = "pending-rotations";
     static final String EXECUTED_STORE = "executed-commands";
     static final int MAX_CASCADE_DEPTH = 8;
+    /** How long an executed command id is remembered; a replay older than this is caught by kv2's marker instead. */
+    static final Duration EXECUTED_RETENTION = Duration.ofDays(30);
+    private static final Duration PURGE_EVERY = Duration.ofHours(1);
     private static final Logger LOG = LoggerFactory.getLogger(ExecuteRotations.class);
 
     /** A finished rotation, handed from a worker thread to the stream thread. */
@@ -106,8 +109,23 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Strin
         this.executed = context.getStateStore(EXECUTED_STORE);
         this.statistics = context.getStateStore(ExecutorStatistics.STORE);
         this.punctuator = context.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, now -> publishFinished());
+        context.schedule(PURGE_EVERY, PunctuationType.WALL_CLOCK_TIME, this::forgetOldCommands);
         // commands accepted before a restart or a rebalance run again, from the first punctuation (init may not forward)
         this.restartPending = true;
+    }
+
+    /** Keeps {@value #EXECUTED_STORE} bounded: ids older than {@link #EXECUTED_RETENTION} are dropped. */
+    private void forgetOldCommands(final long now) {
+        final long cutoff = now - EXECUTED_RETENTION.toMillis();
+        final List<String> old = new ArrayList<>();
+        try (KeyValueIterator<String, Long> it = executed.all()) {
+            it.forEachRemaining(kv -> {
+                if (kv.value < cutoff) {
+                    old.add(kv.key);
+                }
+            });
+        }
+        old.forEach(executed::delete);
     }
 
     private void restartPending() {

@@ -45,7 +45,7 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
 
     /** Where audit records of refused input go, and how they are serialised. */
-    public record Context(String auditTopic, Serializer<AuditRecord> auditSerializer) {
+    public record Context(String auditTopic, Serializer<AuditRecord> auditSerializer, Telemetry telemetry) {
     }
 
     private String dlqTopic;
@@ -67,6 +67,9 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler {
         }
         final List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         if (exception instanceof InvalidEventException invalid) {
+            if (context != null) {
+                context.telemetry().invalidEvent(invalid.code().name());
+            }
             LOG.warn("Refused record {}-{}@{}: {} {}", ctx.topic(), ctx.partition(), ctx.offset(), invalid.code(),
                     invalid.getMessage());
             addDeadLetter(out, invalid.deadLetterTopic().orElse(dlqTopic), ctx, invalid, invalid.code().name(),

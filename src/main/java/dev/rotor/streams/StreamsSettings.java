@@ -15,6 +15,11 @@ public final class StreamsSettings {
     }
 
     public static Properties forApplication(final RotorConfig config, final Topics topics, final String applicationId) {
+        return forApplication(config, topics, applicationId, Telemetry.NONE);
+    }
+
+    public static Properties forApplication(final RotorConfig config, final Topics topics, final String applicationId,
+                                            final Telemetry telemetry) {
         final Properties p = new Properties();
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
@@ -28,7 +33,7 @@ public final class StreamsSettings {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         p.put(DeadLetterHandler.CONTEXT_CONFIG, new DeadLetterHandler.Context(topics.rotationAudit().name(),
-                topics.rotationAudit().valueSerde().serializer()));
+                topics.rotationAudit().valueSerde().serializer(), telemetry));
         return p;
     }
 }
