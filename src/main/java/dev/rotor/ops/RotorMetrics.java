@@ -227,6 +227,10 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
             final KafkaStreamsMetrics binder = streamsBinders.remove(applicationId);
             if (binder != null) {
                 binder.close();
+                // a refresh that was running while the binder closed may have added meters back
+                registry.getMeters().stream()
+                        .filter(m -> applicationId.equals(m.getId().getTag("application.id")))
+                        .toList().forEach(registry::remove);
                 final Gauge running = registry.find(STREAMS_RUNNING).tag("application_id", applicationId).gauge();
                 if (running != null) {
                     registry.remove(running);
