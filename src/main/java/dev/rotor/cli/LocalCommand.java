@@ -97,9 +97,18 @@ public final class LocalCommand implements Callable<Integer> {
                     }
                 }
                 out.println("rotor is running; Ctrl-C to stop.");
-                final CountDownLatch stop = new CountDownLatch(1);
-                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "rotor-local-stop"));
-                stop.await();
+                // on Ctrl-C the JVM only waits for shutdown hooks, so the hook itself stops everything, in order
+                final CountDownLatch stopped = new CountDownLatch(1);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    rotor.close(Duration.ofSeconds(10));
+                    vault.close();
+                    kafka.close();
+                    if (temporary) {
+                        deleteTree(dir);
+                    }
+                    stopped.countDown();
+                }, "rotor-local-stop"));
+                stopped.await();
                 return RotorCommand.EXIT_OK;
             } finally {
                 rotor.close(Duration.ofSeconds(10));

@@ -84,7 +84,8 @@ public final class LocalKafka implements AutoCloseable {
                 throw new IOException("formatting the local Kafka log directory failed; see " + log);
             }
         }
-        final Process broker = new ProcessBuilder(java(heap, "kafka.Kafka", props.toString()))
+        final Process broker = new ProcessBuilder(java(heap, ChildBroker.class.getName(),
+                Long.toString(ProcessHandle.current().pid()), props.toString()))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         final LocalKafka kafka = new LocalKafka(dir, port, broker, deleteOnClose);
         try {
