@@ -45,7 +45,8 @@ final class Kv2Strategy implements RotationStrategy {
     private static final int MAX_METADATA_VALUE = 512;
 
     /** One read of the secret's current version: its data (values!) stay in memory only. */
-    private record Current(long version, ObjectNode data, Instant createdTime) {
+    /** The latest version as the data read returned it; {@code custom} is missing when Vault predates 1.9. */
+    private record Current(long version, ObjectNode data, Instant createdTime, JsonNode custom) {
     }
 
     @Override
@@ -62,14 +63,16 @@ final class Kv2Strategy implements RotationStrategy {
         final String metadataPath = mount + "/metadata/" + rest;
 
         final Current first = readCurrent(run, dataPath, secretPath);
-        final JsonNode metadata = run.read(metadataPath).data();
-        final JsonNode custom = metadata.path("custom_metadata");
+        // Vault 1.9+ returns custom_metadata with the data; only older servers need the metadata read
+        final JsonNode metadata = !first.custom().isMissingNode() && first.createdTime() != null
+                ? null : run.read(metadataPath).data();
+        final JsonNode custom = metadata == null ? first.custom() : metadata.path("custom_metadata");
         if (request.commandId() != null && request.commandId().equals(custom.path("rotor_command_id").asText(null))) {
             LOG.info("{}: command {} was already applied (custom_metadata.rotor_command_id); nothing written",
                     secretPath, request.commandId());
             return new Result(RotationOutcome.Kind.ALREADY_APPLIED, null,
-                    metadata.path("current_version").canConvertToLong() ? metadata.path("current_version").asLong()
-                            : first.version());
+                    metadata != null && metadata.path("current_version").canConvertToLong()
+                            ? metadata.path("current_version").asLong() : first.version());
         }
         if (!request.manual() && request.triggerTime() != null) {
             final Instant written = first.createdTime() != null ? first.createdTime()
@@ -114,7 +117,8 @@ final class Kv2Strategy implements RotationStrategy {
         if (!data.isObject() || !meta.path("version").canConvertToLong()) {
             throw new RotationFailure("unexpected answer from " + dataPath + " (no data or version)");
         }
-        return new Current(meta.path("version").asLong(), (ObjectNode) data, time(meta.path("created_time").asText("")));
+        return new Current(meta.path("version").asLong(), (ObjectNode) data, time(meta.path("created_time").asText("")),
+                meta.path("custom_metadata"));
     }
 
     private static Instant time(final String text) {

@@ -89,7 +89,7 @@ class NoLeakTest {
             fx.vault.setResponseDelay(Duration.ofMillis(100));
             CompletableFuture<RotationOutcome> running = CompletableFuture.supplyAsync(
                     () -> rotator.rotate(VaultFixture.request("secret/" + cas)));
-            fx.awaitRequest("GET", "secret/metadata/" + cas, 1);
+            fx.awaitRequest("GET", "secret/data/" + cas, 1);
             fx.vault.kvPut("secret", cas, Map.of("password", "cas-other-writer-pw-51", "note", "n"));
             secrets.put("other writer's value", "cas-other-writer-pw-51");
             fx.vault.setResponseDelay(Duration.ZERO);
@@ -101,7 +101,7 @@ class NoLeakTest {
             secrets.put("lost seed", "lost-old-key-22");
             fx.vault.setResponseDelay(Duration.ofMillis(100));
             running = CompletableFuture.supplyAsync(() -> rotator.rotate(VaultFixture.request("secret/" + lost)));
-            fx.awaitRequest("GET", "secret/metadata/" + lost, 1);
+            fx.awaitRequest("GET", "secret/data/" + lost, 1);
             fx.vault.dropNextConnection("secret/data/" + lost, Duration.ofMillis(1300));
             fx.vault.setResponseDelay(Duration.ZERO);
             observed.add(running.get(10, TimeUnit.SECONDS).toString());
