@@ -22,6 +22,10 @@ public final class StreamsSettings {
                                             final Telemetry telemetry) {
         final Properties p = new Properties();
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // With exactly-once, records are visible downstream only after a commit, and an event crosses three
+        // (detection's repartition, its commands, the executor's results): 25 ms instead of Kafka's 100 ms keeps an
+        // event's end-to-end latency near 100 ms at the price of more, smaller transactions.
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 25);
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         p.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);

@@ -80,7 +80,7 @@ class EndToEndIT {
                         "VAULT_TOKEN", vault.rootToken()),
                 Map.of("rotor.output.format", "json", "kafka.schema.registry.url", "", "kafka.bootstrap.servers",
                         KAFKA.bootstrapServers(), "kafka.state.dir", state.toString(),
-                        "kafka.commit.interval.ms", "100"));
+                        "kafka.commit.interval.ms", "25"));
         final RotorConfig.TopicNames n = config.topics();
         KAFKA.createTopics(3, n.securityEvents(), n.rotationCommands(), n.rotationResults(), n.securityAlerts(),
                 n.securityCritical(), n.rotationAudit(), n.securityEventsDlq());
@@ -215,7 +215,7 @@ class EndToEndIT {
         final List<Long> sorted = millis.stream().sorted().toList();
         final long median = (sorted.get(9) + sorted.get(10)) / 2;
         LoggerFactory.getLogger(EndToEndIT.class).info("event -> result, 20 manual triggers: median {} ms, min {} ms,"
-                + " max {} ms (exactly-once, commit interval 100 ms)", median, sorted.get(0), sorted.get(19));
+                + " max {} ms (exactly-once, commit interval 25 ms)", median, sorted.get(0), sorted.get(19));
         assertThat(vault.kvMetadata("secret", "latency/s19").orElseThrow().customMetadata())
                 .containsKey("rotor_command_id");
     }
