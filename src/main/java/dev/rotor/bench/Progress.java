@@ -1,0 +1,88 @@
+package dev.rotor.bench;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+
+/**
+ * A progress bar on stderr while loading and measuring: redrawn in place about five times a second on a terminal,
+ * one line per 10 % otherwise (so a log file stays readable). Runs its own daemon thread; {@link #close()} draws the
+ * final state and ends the line.
+ */
+public final class Progress implements AutoCloseable {
+    private static final int WIDTH = 30;
+
+    private final PrintStream out;
+    private final String label;
+    private final long total;
+    private final LongSupplier done;
+    private final boolean interactive;
+    private final long startNanos = System.nanoTime();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private int lastDecile = -1;
+
+    private Progress(final PrintStream out, final String label, final long total, final LongSupplier done,
+                     final boolean interactive) {
+        this.out = out;
+        this.label = label;
+        this.total = Math.max(1, total);
+        this.done = done;
+        this.interactive = interactive;
+        this.thread = new Thread(this::loop, "bench-progress");
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts showing {@code done}/{@code total} under {@code label}. */
+    public static Progress start(final String label, final long total, final LongSupplier done) {
+        final Progress p = new Progress(System.err, label, total, done, System.console() != null);
+        p.thread.start();
+        return p;
+    }
+
+    private void loop() {
+        while (running) {
+            draw(false);
+            try {
+                Thread.sleep(interactive ? 200 : 500);
+            } catch (final InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private synchronized void draw(final boolean last) {
+        final long d = Math.min(done.getAsLong(), total);
+        final int decile = (int) (d * 10 / total);
+        if (!interactive && !last && decile == lastDecile) {
+            return;
+        }
+        lastDecile = decile;
+        final int filled = (int) (d * WIDTH / total);
+        final double secs = (System.nanoTime() - startNanos) / 1e9;
+        final String bar = "[" + "#".repeat(filled) + ".".repeat(WIDTH - filled) + "]";
+        final String line = String.format(Locale.ROOT, "  %-34s %s %3d%% %,d/%,d  %.1f s  %,.0f/s", label, bar,
+                d * 100 / total, d, total, secs, secs > 0 ? d / secs : 0.0);
+        if (interactive) {
+            out.print("\r" + line + "   ");
+            if (last) {
+                out.println();
+            }
+        } else {
+            out.println(line);
+        }
+        out.flush();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(1000);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        draw(true);
+    }
+}

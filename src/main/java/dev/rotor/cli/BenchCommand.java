@@ -1,0 +1,120 @@
+package dev.rotor.cli;
+
+import dev.rotor.bench.Bench;
+import dev.rotor.bench.BenchSettings;
+import dev.rotor.config.ConfigException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code rotor bench}: throughput, latency, incident scale and memory, each against a baseline in the same run
+ * (issue 5; method in docs/benchmark.md).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Benchmark rotor on this machine: throughput against a raw consumer and a hand-written Kafka"
+                + " Streams job, latency (exactly-once and at-least-once), a 10,000-secret incident, peak memory.",
+                "Starts its own broker (child JVM) and dev Vault; writes results.json, report.html, report.png."})
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--events", paramLabel = "N", defaultValue = "1000000",
+            description = "events in the throughput data set (default 1,000,000)")
+    int events;
+
+    @Option(names = "--scenario", paramLabel = "S", defaultValue = "all", split = ",",
+            description = "all (default), throughput, latency, incident, memory; comma-separated for several")
+    List<String> scenario;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/bench",
+            description = "where results.json, report.html, report.png and logs/ go (default target/bench)")
+    Path out;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+            description = "use this broker instead of starting one (the latency and incident scenarios run rotor with"
+                    + " its own application ids, rotor-detection and rotor-executor: never a cluster where rotor runs)")
+    String bootstrap;
+
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "3", description = "runs of each scenario (default 3)")
+    int runs;
+
+    @Option(names = "--latency-rate", paramLabel = "PER_S", defaultValue = "1000",
+            description = "manual triggers per second in the latency scenario (default 1000)")
+    int latencyRate;
+
+    @Option(names = "--latency-seconds", paramLabel = "S", defaultValue = "60",
+            description = "how long the latency scenario sends (default 60)")
+    int latencySeconds;
+
+    @Option(names = "--incident-secrets", paramLabel = "N", defaultValue = "10000",
+            description = "secrets per incident (default 10,000)")
+    int incidentSecrets;
+
+    @Option(names = "--heap", paramLabel = "SIZE", defaultValue = "256m",
+            description = "-Xmx of the measured Kafka Streams JVMs, rotor detection and the baseline (default 256m)")
+    String heap;
+
+    @Option(names = "--broker-heap", paramLabel = "SIZE", defaultValue = "1g",
+            description = "-Xmx of the local broker (default 1g)")
+    String brokerHeap;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "a rotor setting (rotor.* or kafka.*) for rotor under test in every scenario, e.g."
+                    + " --set kafka.commit.interval.ms=20; repeatable")
+    Map<String, String> set = new LinkedHashMap<>();
+
+    @Option(names = "--profile", description = "record a JFR profile of each rotor detection JVM into <out>/logs")
+    boolean profile;
+
+    @Option(names = "--seed", defaultValue = "42", description = "seed of the data set (default 42)")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        final Set<String> scenarios = new LinkedHashSet<>();
+        for (final String s : scenario) {
+            final String name = s.trim().toLowerCase(Locale.ROOT);
+            if (name.equals("all")) {
+                scenarios.addAll(BenchSettings.ALL);
+            } else if (BenchSettings.ALL.contains(name)) {
+                scenarios.add(name);
+            } else {
+                throw new ConfigException("--scenario", "must be all, throughput, latency, incident or memory, got '"
+                        + s + "'");
+            }
+        }
+        positive("--events", events);
+        positive("--runs", runs);
+        positive("--latency-rate", latencyRate);
+        positive("--latency-seconds", latencySeconds);
+        positive("--incident-secrets", incidentSecrets);
+        for (final String key : set.keySet()) {
+            if (!key.startsWith("rotor.") && !key.startsWith("kafka.")) {
+                throw new ConfigException("--set", "keys start with rotor. or kafka., got '" + key + "'");
+            }
+        }
+        final BenchSettings settings = new BenchSettings(events, Set.copyOf(scenarios), out, Optional.ofNullable(bootstrap),
+                runs, latencyRate, latencySeconds, incidentSecrets, heap, brokerHeap, Map.copyOf(set), profile, seed);
+        final String command = "java -jar target/rotor.jar " + String.join(" ", spec.commandLine().getParseResult()
+                .originalArgs());
+        new Bench(settings, command, System.out).run();
+        return RotorCommand.EXIT_OK;
+    }
+
+    private static void positive(final String flag, final long value) {
+        if (value <= 0) {
+            throw new ConfigException(flag, "must be positive, got " + value);
+        }
+    }
+}
