@@ -31,11 +31,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *       an audit record for every decision (ROTATE, BELOW_THRESHOLD, SUPPRESSED, LATE, DUPLICATE_EVENT).</li>
  *   <li>Guarantees: exact "weight N within any window of length W" (both ends inclusive) per secret, in event time;
  *       counts start again from zero after a threshold is reached (whether that rotated or was suppressed) and after
- *       any command; within the cooldown after a command further triggers are SUPPRESSED, except manual_trigger; an
- *       event more than the grace behind stream time is audited LATE and not counted; a resent event (same id) is
- *       counted once. One read and one write of {@value #STORE} per event.</li>
- *   <li>Limits: lateness is judged against the task's stream time (the newest event time seen on its partition), as
- *       Kafka Streams' own windows do; commands carry the id of the event that crossed the threshold.</li>
+ *       any command; within the cooldown after a command further triggers are SUPPRESSED, except manual_trigger; a
+ *       counted event more than the grace behind the newest event counted for its secret is audited LATE and not
+ *       counted; a resent event (same id) is counted once. One read and one write of {@value #STORE} per event.</li>
+ *   <li>Limits: lateness is judged per secret, not against the task's stream time, so partitions progressing unevenly
+ *       (a catch-up after downtime) do not make events late; commands carry the id of the event that crossed the
+ *       threshold.</li>
  * </ol>
  */
 final class ApplyDetectionRules implements Processor<String, SecurityEvent, String, DetectionOutput> {
@@ -96,16 +97,19 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Stri
     private boolean count(final String path, final SecurityEvent event, final Indicator indicator,
                           final TriggerMatrix.Decision decision, final SecretState state) {
         final long eventTime = event.getTimestamp().toEpochMilli();
-        final long streamTime = context.currentStreamTimeMs();
         final boolean failedAuth = decision.action() == TriggerMatrix.Action.COUNT_FAILED_AUTH;
         final long window = (failedAuth ? settings.failedAuthWindow() : settings.rateLimitWindow()).toMillis();
         final long threshold = failedAuth ? settings.failedAuthThreshold() : settings.rateLimitThreshold();
-        if (eventTime < streamTime - graceMs) {
+        // lateness is judged per secret, against the newest event counted for it, so uneven progress of the
+        // partitions (a catch-up after downtime, a slow producer) does not make other secrets' events late
+        final long newest = state.newestCounted == SecretState.NEVER ? eventTime : state.newestCounted;
+        if (eventTime < newest - graceMs) {
             DetectionStatistics.increment(statistics, DetectionStatistics.LATE_EVENTS, 1);
             audit(path, AuditRecords.of(AuditDecision.LATE, "event is " + Durations.format(
-                    java.time.Duration.ofMillis(streamTime - eventTime)) + " behind stream time, more than the grace of "
-                    + Durations.format(settings.grace()) + "; not counted", event, path, decision.rule(), null,
-                    now(), Map.of("stream_time", Instant.ofEpochMilli(streamTime).toString())));
+                    java.time.Duration.ofMillis(newest - eventTime)) + " behind the newest event counted for this"
+                    + " secret, more than the grace of " + Durations.format(settings.grace()) + "; not counted",
+                    event, path, decision.rule(), null, now(),
+                    Map.of("newest_event_time", Instant.ofEpochMilli(newest).toString())));
             return false;
         }
         final WindowCounts counts = state.counts(decision.action());
@@ -116,7 +120,8 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Stri
                     event, path, decision.rule(), null, now(), Map.of()));
             return false;
         }
-        counts.pruneBefore(streamTime - graceMs - window);
+        state.newestCounted = Math.max(newest, eventTime);
+        counts.pruneBefore(state.newestCounted - graceMs - window);
         final long weight = Weights.of(event, indicator);
         counts.add(eventTime, weight, fingerprint);
         final long sum = counts.maxWindowSumContaining(eventTime, window);
@@ -158,6 +163,7 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Stri
         DetectionStatistics.increment(statistics, DetectionStatistics.EMERGENCY_ROTATIONS, 1);
         LOG.info("Rotate {}: rule {}, event {}, command {}", path, rule, event.getEventId(), commandId);
         context.forward(new Record<>(path, new DetectionOutput.Command(command), now));
+        context.commit(); // a command should reach the executor now, not at the next commit interval
         audit(path, AuditRecords.of(AuditDecision.ROTATE, "rotate: " + rule, event, path, rule, commandId, now, details));
     }
 
@@ -180,19 +186,23 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Stri
     }
 
     /**
-     * Deletes the state of secrets whose events are all too old to count and whose cooldown has passed. Changes are
-     * applied after the scan, so the store is not modified under its own iterator.
+     * Removes what can no longer matter: events older than their secret's newest counted event minus grace and the
+     * longest window, and the whole state of a secret that holds no events and no running cooldown, or that has seen
+     * no counted event for twice (grace + longest window) of stream time. Changes are applied after the scan, so the
+     * store is not modified under its own iterator.
      */
     private void removeIdleState(final long streamTime) {
-        final long cutoff = streamTime - graceMs - settings.longestWindow().toMillis();
+        final long span = graceMs + settings.longestWindow().toMillis();
         final List<String> idle = new ArrayList<>();
         final List<KeyValue<String, SecretState>> pruned = new ArrayList<>();
         try (KeyValueIterator<String, SecretState> it = states.all()) {
             while (it.hasNext()) {
                 final KeyValue<String, SecretState> kv = it.next();
                 final SecretState s = kv.value;
-                final boolean changed = s.failedAuth.pruneBefore(cutoff) | s.rateLimit.pruneBefore(cutoff);
-                if (s.isIdle(streamTime, cooldownMs)) {
+                final long newest = s.newestCounted == SecretState.NEVER ? streamTime : s.newestCounted;
+                final boolean changed = s.failedAuth.pruneBefore(newest - span) | s.rateLimit.pruneBefore(newest - span);
+                final boolean quiet = s.newestCounted != SecretState.NEVER && s.newestCounted < streamTime - 2 * span;
+                if (s.isIdle(streamTime, cooldownMs) || quiet && !s.inCooldown(streamTime, cooldownMs)) {
                     idle.add(kv.key);
                 } else if (changed) {
                     pruned.add(kv);

@@ -224,6 +224,9 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], String, De
                         event.getTimestamp().toEpochMilli()));
             }
         }
+        if (decision.action() == TriggerMatrix.Action.ROTATE && !allowed.isEmpty()) {
+            context.commit(); // a direct trigger: hand it to the rules now, not at the next commit interval
+        }
         return refusals;
     }
 

@@ -15,19 +15,24 @@ import org.apache.kafka.common.serialization.Serializer;
 final class SecretState {
     static final long NEVER = Long.MIN_VALUE;
     private static final byte FORMAT_V1 = 1;
+    private static final byte FORMAT_V2 = 2;
 
     final WindowCounts failedAuth;
     final WindowCounts rateLimit;
     long lastCommandAt;
+    /** Event time of the newest event counted for this secret: lateness and pruning are judged against it. */
+    long newestCounted;
 
     SecretState() {
-        this(new WindowCounts(), new WindowCounts(), NEVER);
+        this(new WindowCounts(), new WindowCounts(), NEVER, NEVER);
     }
 
-    private SecretState(final WindowCounts failedAuth, final WindowCounts rateLimit, final long lastCommandAt) {
+    private SecretState(final WindowCounts failedAuth, final WindowCounts rateLimit, final long lastCommandAt,
+                        final long newestCounted) {
         this.failedAuth = failedAuth;
         this.rateLimit = rateLimit;
         this.lastCommandAt = lastCommandAt;
+        this.newestCounted = newestCounted;
     }
 
     WindowCounts counts(final TriggerMatrix.Action action) {
@@ -63,8 +68,8 @@ final class SecretState {
     }
 
     byte[] toBytes() {
-        final ByteBuffer buf = ByteBuffer.allocate(1 + 8 + 2 * 4 + 24 * (failedAuth.size() + rateLimit.size()));
-        buf.put(FORMAT_V1).putLong(lastCommandAt);
+        final ByteBuffer buf = ByteBuffer.allocate(1 + 8 + 8 + 2 * 4 + 24 * (failedAuth.size() + rateLimit.size()));
+        buf.put(FORMAT_V2).putLong(lastCommandAt).putLong(newestCounted);
         write(buf, failedAuth);
         write(buf, rateLimit);
         return buf.array();
@@ -74,11 +79,12 @@ final class SecretState {
         try {
             final ByteBuffer buf = ByteBuffer.wrap(bytes);
             final byte format = buf.get();
-            if (format != FORMAT_V1) {
+            if (format != FORMAT_V1 && format != FORMAT_V2) {
                 throw new SerializationException("secret state format " + format + " is not supported");
             }
             final long last = buf.getLong();
-            return new SecretState(read(buf), read(buf), last);
+            final long newest = format == FORMAT_V2 ? buf.getLong() : NEVER; // v1 (before it was kept): unknown
+            return new SecretState(read(buf), read(buf), last, newest);
         } catch (final RuntimeException e) {
             if (e instanceof SerializationException s) {
                 throw s;

@@ -217,12 +217,14 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Strin
             restartPending();
         }
         Completion c;
+        boolean published = false;
         while ((c = completions.poll()) != null) {
             final List<RotationCommand> queue = pending.get(c.path());
             if (queue == null || queue.isEmpty() || !queue.get(0).getCommandId().equals(c.commandId())) {
                 continue; // the command is no longer ours (the task moved, or it was already published)
             }
             inFlight.remove(c.path());
+            published = true;
             final RotationCommand command = queue.get(0);
             final RotationOutcome o = c.outcome();
             finish(command, o.kind(), o.strategy(), c.startedAt(), c.completedAt(), o.oldVersion(), o.newVersion(),
@@ -234,6 +236,9 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Strin
                 pending.put(c.path(), rest);
                 start(rest.get(0));
             }
+        }
+        if (published) {
+            context.commit(); // results become readable at the commit: don't wait for the interval
         }
     }
 

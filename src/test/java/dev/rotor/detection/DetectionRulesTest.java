@@ -175,6 +175,19 @@ class DetectionRulesTest {
         }
 
         @Test
+        void latenessIsJudgedPerSecretSoAnotherSecretsNewerEventsDoNotMakeItLate() {
+            try (DetectionDriver d = new DetectionDriver()) {
+                d.send(failure("other-secret", at(30)).paths("secret/prod/ahead"));
+                // 30 minutes behind the task's stream time, but the first event of its own secret
+                d.send(failure("behind-1", at(0)).meta("failed_count", 9));
+                d.send(failure("behind-2", at(1)));
+
+                assertThat(d.audits(AuditDecision.LATE)).isEmpty();
+                assertThat(d.commands()).extracting(kv -> kv.key).containsExactly(DB);
+            }
+        }
+
+        @Test
         void lateCriticalEventsStillRotate() {
             try (DetectionDriver d = new DetectionDriver()) {
                 d.send(failure("now", at(30)));
@@ -322,8 +335,9 @@ class DetectionRulesTest {
                 assertThat(d.secretState().get(DB)).isNotNull();
                 assertThat(d.secretState().get("secret/prod/rotated")).isNotNull();
 
-                // stream time moves 20 minutes on (> 15 min window + 1 min grace; > 5 min cooldown)
-                d.send(failure("elsewhere", at(20)).paths("secret/prod/unrelated"));
+                // stream time moves 40 minutes on: more than twice (15 min window + 1 min grace) without an event
+                // for these secrets, and past the 5 min cooldown
+                d.send(failure("elsewhere", at(40)).paths("secret/prod/unrelated"));
 
                 assertThat(d.secretState().get(DB)).isNull();
                 assertThat(d.secretState().get("secret/prod/rotated")).isNull();

@@ -66,8 +66,10 @@ class WindowCountsTest {
         s.failedAuth.add(100, 3, 42);
         s.rateLimit.add(200, 7, 43);
         s.lastCommandAt = 50;
+        s.newestCounted = 200;
         final SecretState back = SecretState.fromBytes(s.toBytes());
         assertThat(back.lastCommandAt).isEqualTo(50);
+        assertThat(back.newestCounted).isEqualTo(200);
         assertThat(back.failedAuth.maxWindowSumContaining(100, W)).isEqualTo(3);
         assertThat(back.rateLimit.containsFingerprint(43)).isTrue();
     }
