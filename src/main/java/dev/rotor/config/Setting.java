@@ -28,7 +28,7 @@ public enum Setting {
     FAILED_AUTH_WINDOW("rotor.failed-auth.window", "15m", "... within any window of this length"),
     RATE_LIMIT_THRESHOLD("rotor.rate-limit.threshold", "100", "rate-limit violations per secret that mean compromise (inclusive)"),
     RATE_LIMIT_WINDOW("rotor.rate-limit.window", "5m", "... within any window of this length"),
-    GRACE("rotor.grace", "1m", "how far behind stream time an event may arrive and still be counted"),
+    GRACE("rotor.grace", "1m", "how far behind the newest event counted for its secret an event may arrive and still be counted"),
     COOLDOWN("rotor.cooldown", "5m", "after a command for a secret, further triggers within this time are suppressed (manual_trigger excepted)"),
     MAX_CLOCK_SKEW("rotor.max-clock-skew", "5m", "events stamped further than this in the future are refused, so one bad clock cannot blind the windows"),
     MAX_EVENT_BYTES("rotor.max-event-bytes", "1048576", "larger records go to the DLQ"),
