@@ -2,28 +2,20 @@ package dev.rotor.adapters;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.rotor.config.PrincipalMappings;
 import dev.rotor.config.SourceFormat;
 import dev.rotor.serde.InvalidEventException;
 import dev.rotor.serde.InvalidEventException.Code;
+import dev.rotor.serde.JsonEventParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /** The adapters' entry points: one adapter per format, and the strict JSON reading they share. */
 public final class Adapters {
     /** As strict as native input (docs/decisions.md, Detection 9): duplicate keys and trailing content are refused. */
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    private static final ObjectReader MAPPER = JsonEventParser.STRICT_READER;
 
     private Adapters() {
     }

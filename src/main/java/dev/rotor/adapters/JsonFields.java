@@ -3,6 +3,7 @@ package dev.rotor.adapters;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.rotor.serde.InvalidEventException;
+import dev.rotor.serde.JsonEventParser;
 import dev.rotor.serde.InvalidEventException.Code;
 
 /** Small, value-free helpers for reading foreign JSON. Error messages name fields, never the values found. */
@@ -80,15 +81,7 @@ final class JsonFields {
     }
 
     static String kind(final JsonNode n) {
-        return switch (n.getNodeType()) {
-            case ARRAY -> "an array";
-            case OBJECT, POJO -> "an object";
-            case NUMBER -> "a number";
-            case BOOLEAN -> "a boolean";
-            case STRING -> "a string";
-            case NULL, MISSING -> "null";
-            default -> "an unsupported value";
-        };
+        return JsonEventParser.kind(n);
     }
 
     /** Text fit for a reason or a description: control characters escaped, length capped. */

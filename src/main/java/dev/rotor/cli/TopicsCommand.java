@@ -1,25 +1,20 @@
 package dev.rotor.cli;
 
-import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.topics.TopicsAdmin;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code rotor topics}: creates rotor's missing topics and checks the existing ones. */
 @Command(name = "topics", mixinStandardHelpOptions = true,
         description = "Create rotor's missing topics (--create) and check all of them (--validate, the default).")
 public final class TopicsCommand implements Callable<Integer> {
-    @Option(names = "--config", paramLabel = "FILE", description = "properties file (default: config/application.properties)")
-    Path config;
-
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (overrides the config)")
-    String bootstrap;
+    @Mixin
+    ClientOptions client;
 
     @Option(names = "--create", description = "create the topics that are missing, then validate")
     boolean create;
@@ -29,11 +24,7 @@ public final class TopicsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        final Map<String, String> overrides = new HashMap<>();
-        if (bootstrap != null) {
-            overrides.put("kafka.bootstrap.servers", bootstrap);
-        }
-        final RotorConfig cfg = ConfigLoader.loadForClient(RunCommand.configFile(config), System.getenv(), overrides);
+        final RotorConfig cfg = client.load();
         try (TopicsAdmin admin = new TopicsAdmin(cfg)) {
             if (create) {
                 final List<String> created = admin.createMissing();

@@ -3,12 +3,10 @@ package dev.rotor.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rotor.avro.RotationResult;
-import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.Durations;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.detection.DetectionTopology;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -22,6 +20,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code rotor trigger}: publishes a manual_trigger event, and with {@code --wait} prints the results. */
@@ -46,19 +45,12 @@ public final class TriggerCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s", description = "how long --wait waits")
     String timeout;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "properties file (default: config/application.properties)")
-    Path config;
-
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (overrides the config)")
-    String bootstrap;
+    @Mixin
+    ClientOptions client;
 
     @Override
     public Integer call() throws Exception {
-        final Map<String, String> overrides = new HashMap<>();
-        if (bootstrap != null) {
-            overrides.put("kafka.bootstrap.servers", bootstrap);
-        }
-        final RotorConfig cfg = ConfigLoader.loadForClient(RunCommand.configFile(config), System.getenv(), overrides);
+        final RotorConfig cfg = client.load();
         final Duration wait = Durations.parse(timeout);
         final String eventId = "manual-" + UUID.randomUUID();
         final byte[] event = manualTrigger(eventId, paths, reason, threat);

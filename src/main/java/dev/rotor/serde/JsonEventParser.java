@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.rotor.avro.SecurityEvent;
 import dev.rotor.avro.ThreatLevel;
@@ -34,12 +34,13 @@ import java.util.Map;
  * implementation wrote {@code datetime.utcnow().isoformat()}); a whole number is read as epoch milliseconds.
  */
 public final class JsonEventParser {
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    /** Refuses duplicate keys and trailing content; never echoes input in its errors' locations. Immutable. */
+    public static final ObjectReader STRICT_READER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+            .build().reader();
 
     private JsonEventParser() {
     }
@@ -47,7 +48,7 @@ public final class JsonEventParser {
     public static SecurityEvent parse(final byte[] bytes) {
         final JsonNode root;
         try {
-            root = MAPPER.readTree(bytes);
+            root = STRICT_READER.readTree(bytes);
         } catch (final JsonProcessingException e) {
             final JsonLocation at = e.getLocation();
             final String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
@@ -244,7 +245,8 @@ public final class JsonEventParser {
         return new InvalidEventException(Code.WRONG_TYPE, field + " must be " + expected + ", found " + kind(found));
     }
 
-    private static String kind(final JsonNode n) {
+    /** What a JSON value is, for error messages that must not quote the value itself. */
+    public static String kind(final JsonNode n) {
         return switch (n.getNodeType()) {
             case ARRAY -> "an array";
             case OBJECT, POJO -> "an object";
