@@ -3,7 +3,6 @@ package dev.rotor.detection;
 import dev.rotor.adapters.Adapters;
 import dev.rotor.adapters.SourceAdapter;
 import dev.rotor.avro.AuditDecision;
-import dev.rotor.avro.AuditRecord;
 import dev.rotor.avro.SecurityEvent;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.config.SecretPathPolicy;
@@ -25,7 +24,7 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * security-events ─ decode-security-events ─┬─ per-secret events ─ events-by-secret-path ─ apply-detection-rules ─┬─ rotation-commands
  * &lt;topic&gt; ─ adapt-&lt;topic&gt; ─ merge-&lt;topic&gt; ──┤                                                                 │
- *                                           └─ audit ──────────────────────────────────────────────────────────────┴─ rotation-audit
+ *                                           └─ rotation-audit                                                  └─ rotation-audit
  * (invalid records and refused paths → security-events-dlq, through the processing exception handler; an adapter
  *  source's unreadable records → its own DLQ, &lt;topic&gt;-dlq by default)
  * </pre>
@@ -96,16 +95,20 @@ public final class DetectionTopology {
                 .mapValues(out -> ((DetectionOutput.Command) out).command(), Named.as("unwrap-commands"))
                 .peek((path, c) -> telemetry.command(c.getRule()), Named.as("measure-commands"))
                 .to(topics.rotationCommands().name(), topics.rotationCommands().produced("write-rotation-commands"));
-        final KStream<String, AuditRecord> audits = byKind.get("decoded-audits")
-                .merge(decisions.get("decided-audits"), Named.as("merge-audits"))
-                .mapValues(out -> ((DetectionOutput.Audit) out).record(), Named.as("unwrap-audits"))
+        // two sinks, not a merge: a merge would join the two sides of the repartition into one sub-topology
+        writeAudits(byKind.get("decoded-audits"), "decoded", topics, telemetry);
+        writeAudits(decisions.get("decided-audits"), "decided", topics, telemetry);
+    }
+
+    private static void writeAudits(final KStream<String, DetectionOutput> audits, final String side,
+                                    final Topics topics, final Telemetry telemetry) {
+        audits.mapValues(out -> ((DetectionOutput.Audit) out).record(), Named.as("unwrap-" + side + "-audits"))
                 .peek((key, a) -> {
                     telemetry.decision(a.getDecision().name(), a.getEventType() == null ? "" : a.getEventType());
                     if (a.getDecision() == AuditDecision.LATE) {
                         telemetry.lateEvent();
                     }
-                }, Named.as("measure-decisions"));
-        audits.to(topics.rotationAudit().name(), topics.rotationAudit().produced("write-rotation-audit"));
+                }, Named.as("measure-" + side + "-decisions"))
+                .to(topics.rotationAudit().name(), topics.rotationAudit().produced("write-" + side + "-audit"));
     }
-
 }

@@ -72,7 +72,8 @@ class AdaptersTopologyTest {
             assertThat(description.subtopologies().stream().flatMap(s -> s.nodes().stream())
                     .filter(n -> n instanceof TopologyDescription.Sink)
                     .map(n -> ((TopologyDescription.Sink) n).topic()))
-                    .containsExactlyInAnyOrder("events-by-secret-path-repartition", "rotation-commands", "rotation-audit");
+                    .containsExactlyInAnyOrder("events-by-secret-path-repartition", "rotation-commands", "rotation-audit",
+                            "rotation-audit");
         }
     }
 
