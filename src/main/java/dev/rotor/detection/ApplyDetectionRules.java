@@ -41,9 +41,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * </ol>
  */
 final class ApplyDetectionRules implements Processor<String, SecurityEvent, String, DetectionOutput> {
-    /** At most one early commit per 20 ms: sooner for a lone trigger, never one transaction per record. */
-    private static final long COMMIT_SPACING_MS = 20;
-    private final CommitPacer commitPacer = new CommitPacer(COMMIT_SPACING_MS);
+    private final CommitPacer commitPacer = new CommitPacer();
     static final String STORE = "secret-detection-state";
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApplyDetectionRules.class);
 

@@ -52,9 +52,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * </ol>
  */
 final class DecodeSecurityEvents implements Processor<byte[], byte[], String, DetectionOutput> {
-    /** At most one early commit per 20 ms: sooner for a lone trigger, never one transaction per record. */
-    private static final long COMMIT_SPACING_MS = 20;
-    private final CommitPacer commitPacer = new CommitPacer(COMMIT_SPACING_MS);
+    private final CommitPacer commitPacer = new CommitPacer();
     /** Reads one record's value into events; throws {@link InvalidEventException} for a record it cannot read. */
     @FunctionalInterface
     interface Reader {

@@ -54,9 +54,7 @@ import org.slf4j.LoggerFactory;
  * </ol>
  */
 final class ExecuteRotations implements Processor<String, RotationCommand, String, ExecutorOutput> {
-    /** At most one early commit per 20 ms: sooner for a lone result, never one transaction per record. */
-    private static final long COMMIT_SPACING_MS = 20;
-    private final CommitPacer commitPacer = new CommitPacer(COMMIT_SPACING_MS);
+    private final CommitPacer commitPacer = new CommitPacer();
     static final String PENDING_STORE = "pending-rotations";
     static final String EXECUTED_STORE = "executed-commands";
     static final int MAX_CASCADE_DEPTH = 8;
