@@ -165,7 +165,7 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Stri
         DetectionStatistics.increment(statistics, DetectionStatistics.EMERGENCY_ROTATIONS, 1);
         LOG.info("Rotate {}: rule {}, event {}, command {}", path, rule, event.getEventId(), commandId);
         context.forward(new Record<>(path, new DetectionOutput.Command(command), now));
-        commitPacer.requestCommit(context); // a command should reach the executor now, not at the next commit interval
+        commitPacer.requestCommit(context); // a lone command reaches the executor without waiting for the interval
         audit(path, AuditRecords.of(AuditDecision.ROTATE, "rotate: " + rule, event, path, rule, commandId, now, details));
     }
 

@@ -227,7 +227,7 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], String, De
             }
         }
         if (decision.action() == TriggerMatrix.Action.ROTATE && !allowed.isEmpty()) {
-            commitPacer.requestCommit(context); // a direct trigger: hand it to the rules now, not at the next commit interval
+            commitPacer.requestCommit(context); // a lone direct trigger reaches the rules without waiting for the interval
         }
         return refusals;
     }

@@ -7,11 +7,11 @@ import dev.rotor.avro.RotationCommand;
 import dev.rotor.avro.RotationResult;
 import dev.rotor.config.SecretPathPolicy;
 import dev.rotor.serde.Hashing;
+import dev.rotor.streams.CommitPacer;
 import dev.rotor.streams.Telemetry;
 import dev.rotor.vault.RotationOutcome;
 import dev.rotor.vault.RotationRequest;
 import dev.rotor.vault.SecretRotator;
-import dev.rotor.streams.CommitPacer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -240,7 +240,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Strin
             }
         }
         if (published) {
-            commitPacer.requestCommit(context); // results become readable at the commit: don't wait for the interval
+            commitPacer.requestCommit(context); // results become readable at the commit: a lone one need not wait
         }
     }
 
