@@ -2,6 +2,7 @@ package dev.rotor.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -46,6 +47,23 @@ class SecretPathPolicyTest {
     void controlCharactersAreRefusedAndEscapedWhenShown() {
         assertThat(policy.check("secret/prod/a\nb").refusal()).hasValue("contains a control character");
         assertThat(SecretPathPolicy.printable("a\nb")).isEqualTo("a\\u000ab");
+    }
+
+    /** Characters a URL would have to escape never reach Vault: refused at detection, not retried until a deadline. */
+    @Test
+    void charactersAUrlWouldEscapeAreRefused() {
+        for (final String c : List.of("{", "}", "|", "^", "\"", "<", ">", "[", "]", "`", ";", ":", "'", "!", "$")) {
+            final String path = "secret/prod/a" + c + "b";
+            assertThat(policy.check(path).refusal()).as(path).hasValue("contains '" + c + "'");
+            assertThat(SecretPathPolicy.characterProblem(path)).as(path).isPresent();
+        }
+        assertThat(policy.check("secret/prod/caf\u00e9").refusal().orElseThrow()).startsWith("contains U+00E9");
+    }
+
+    @Test
+    void theStrictCharacterSetStillAllowsCommonSecretNames() {
+        assertThat(policy.check("secret/prod/svc-payments_db.v2~blue@eu+1=x,y").allowed()).isTrue();
+        assertThat(SecretPathPolicy.characterProblem("sys/leases/revoke-prefix/database/creds/ro")).isEmpty();
     }
 
     @Test
