@@ -9,6 +9,8 @@ import dev.rotor.ops.Statistics;
 import dev.rotor.rotation.RotationTopology;
 import dev.rotor.rotation.RotationWorkers;
 import dev.rotor.streams.StreamsSettings;
+import dev.rotor.streams.StuckRecords;
+import dev.rotor.streams.UnreadableRecordHandler;
 import dev.rotor.topics.Topics;
 import dev.rotor.vault.SecretRotator;
 import java.time.Duration;
@@ -46,18 +48,21 @@ public final class RotorService implements AutoCloseable {
         if (role != Role.EXECUTOR) {
             final StreamsBuilder builder = new StreamsBuilder();
             DetectionTopology.build(builder, config, topics, metrics);
+            final StuckRecords stuck = new StuckRecords(metrics);
             add(DetectionTopology.APPLICATION_ID, builder, StreamsSettings.forApplication(config, topics,
-                    DetectionTopology.APPLICATION_ID, metrics));
+                    DetectionTopology.APPLICATION_ID, topics.securityEventsDlq().name(), metrics, stuck), stuck);
         }
         if (role != Role.DETECTION) {
             workers = new RotationWorkers(config.executor().parallelism());
             final StreamsBuilder builder = new StreamsBuilder();
             RotationTopology.build(builder, config, topics, rotator, workers, metrics);
+            final StuckRecords stuck = new StuckRecords(metrics);
             final Properties props = StreamsSettings.forApplication(config, topics, RotationTopology.APPLICATION_ID,
-                    metrics);
+                    topics.rotationCommandsDlq().name(), metrics, stuck);
+            props.put(UnreadableRecordHandler.NOTIFIER_CONFIG, RotationTopology.unreadableCommandNotifier(topics));
             // the executor's stream thread only waits for Kafka; poll often so finished rotations publish promptly
             props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, 20);
-            add(RotationTopology.APPLICATION_ID, builder, props);
+            add(RotationTopology.APPLICATION_ID, builder, props, stuck);
         } else {
             workers = null;
         }
@@ -95,12 +100,16 @@ public final class RotorService implements AutoCloseable {
         return ops == null ? -1 : ops.port();
     }
 
-    private void add(final String applicationId, final StreamsBuilder builder, final Properties props) {
+    private void add(final String applicationId, final StreamsBuilder builder, final Properties props,
+                     final StuckRecords stuck) {
         final org.apache.kafka.streams.Topology topology = builder.build(props);
         LOG.info("{} topology:\n{}", applicationId, topology.describe());
         final KafkaStreams streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("{}: stream thread failed ({}); replacing it", applicationId, e.getClass().getName());
+            final Duration backoff = stuck.replaced(applicationId, e);
+            LOG.error("{}: stream thread failed ({}); replacing it in {} ms", applicationId, e.getClass().getName(),
+                    backoff.toMillis());
+            sleep(backoff); // on the dying thread: a record that fails every time is retried with a growing pause
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setStateListener((now, before) -> {
@@ -110,6 +119,14 @@ public final class RotorService implements AutoCloseable {
             }
         });
         clients.put(applicationId, streams);
+    }
+
+    private static void sleep(final Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public Map<String, KafkaStreams> clients() {

@@ -51,7 +51,8 @@ public final class AdapterSources {
 
     static AdapterSources parse(final Function<Setting, String> settings, final RotorConfig.TopicNames own) {
         final Set<String> reserved = Set.of(own.securityEvents(), own.rotationCommands(), own.rotationResults(),
-                own.securityAlerts(), own.securityCritical(), own.rotationAudit(), own.securityEventsDlq());
+                own.securityAlerts(), own.securityCritical(), own.rotationAudit(), own.securityEventsDlq(),
+                own.rotationCommandsDlq());
         final List<Source> out = new ArrayList<>();
         final Set<String> inputs = new HashSet<>();
         for (final SourceFormat format : SourceFormat.values()) {

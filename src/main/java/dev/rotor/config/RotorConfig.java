@@ -23,7 +23,7 @@ public final class RotorConfig {
     /** Names of rotor's topics. */
     public record TopicNames(String securityEvents, String rotationCommands, String rotationResults,
                              String securityAlerts, String securityCritical, String rotationAudit,
-                             String securityEventsDlq) {
+                             String securityEventsDlq, String rotationCommandsDlq) {
     }
 
     /** The detection rules' parameters (DESIGN.md §3). */
@@ -78,7 +78,7 @@ public final class RotorConfig {
         validateVaultAddress(vault.addr());
         this.topics = new TopicNames(topic(Setting.TOPIC_SECURITY_EVENTS), topic(Setting.TOPIC_COMMANDS),
                 topic(Setting.TOPIC_RESULTS), topic(Setting.TOPIC_ALERTS), topic(Setting.TOPIC_CRITICAL),
-                topic(Setting.TOPIC_AUDIT), topic(Setting.TOPIC_DLQ));
+                topic(Setting.TOPIC_AUDIT), topic(Setting.TOPIC_DLQ), topic(Setting.TOPIC_COMMANDS_DLQ));
         this.detection = new DetectionSettings(
                 positiveLong(Setting.FAILED_AUTH_THRESHOLD), positiveDuration(Setting.FAILED_AUTH_WINDOW),
                 positiveLong(Setting.RATE_LIMIT_THRESHOLD), positiveDuration(Setting.RATE_LIMIT_WINDOW),
@@ -105,6 +105,29 @@ public final class RotorConfig {
         if (kafka.getOrDefault("bootstrap.servers", "").isBlank()) {
             throw new ConfigException("kafka.bootstrap.servers", "must be set (e.g. localhost:9092)");
         }
+    }
+
+    /** Kafka's default {@code max.request.size}: the largest record a producer sends. */
+    public static final int DEFAULT_MAX_RECORD_BYTES = 1_048_576;
+    /** Room left in a record for its key, headers and Kafka's overhead when bounding output values. */
+    static final int KEY_AND_HEADERS_BYTES = 16 * 1024;
+
+    /**
+     * The largest record rotor's producers may send: the configured {@code max.request.size}
+     * ({@code kafka.producer.max.request.size} or {@code kafka.max.request.size}), else Kafka's default of 1 MiB.
+     */
+    public int maxRecordBytes() {
+        final String v = kafka.getOrDefault("producer.max.request.size", kafka.get("max.request.size"));
+        try {
+            return v == null ? DEFAULT_MAX_RECORD_BYTES : Math.max(64 * 1024, Integer.parseInt(v.trim()));
+        } catch (final NumberFormatException e) {
+            return DEFAULT_MAX_RECORD_BYTES;
+        }
+    }
+
+    /** The largest output value rotor writes: the record limit less room for its key and headers. */
+    public int maxOutputValueBytes() {
+        return maxRecordBytes() - KEY_AND_HEADERS_BYTES;
     }
 
     public String get(final Setting setting) {

@@ -20,6 +20,7 @@ public enum Setting {
     TOPIC_CRITICAL("rotor.topic.security-critical", "security-critical", "failure notifications"),
     TOPIC_AUDIT("rotor.topic.rotation-audit", "rotation-audit", "every decision and action"),
     TOPIC_DLQ("rotor.topic.security-events-dlq", "security-events-dlq", "bad input, original bytes plus error headers"),
+    TOPIC_COMMANDS_DLQ("rotor.topic.rotation-commands-dlq", "rotation-commands-dlq", "commands the executor cannot read, original bytes plus error headers"),
     TOPICS_PARTITIONS("rotor.topics.partitions", "6", "partitions of the topics `rotor topics --create` makes"),
     TOPICS_REPLICATION_FACTOR("rotor.topics.replication-factor", "-1", "their replication factor (-1: the broker's default)"),
     TOPICS_RETENTION("rotor.topics.retention", "7d", "their retention"),

@@ -10,7 +10,11 @@ import dev.rotor.avro.SecurityEvent;
 import dev.rotor.serde.InvalidEventException;
 import dev.rotor.serde.Redaction;
 import dev.rotor.serde.InvalidEventException.Code;
+import dev.rotor.serde.RegistryException;
 import dev.rotor.serde.SecurityEventDecoder;
+import dev.rotor.config.Durations;
+import dev.rotor.streams.DeadLetters;
+import dev.rotor.streams.Telemetry;
 import dev.rotor.streams.CommitPacer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,11 +24,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code decode-security-events} and each adapter source's {@code adapt-<topic>}: the stateless front of detection.
@@ -60,40 +69,58 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], String, De
     }
 
     /**
+     * How the native input waits for an unusable schema registry.
+     *
+     * @param retryEvery      how often the oldest waiting record is tried again (wall-clock time)
+     * @param maxWait         a record that waited this long is dead-lettered ({@code REGISTRY_UNAVAILABLE})
+     * @param maxRecords      beyond this many waiting records per task, new Avro records are dead-lettered at once
+     * @param deadLetterTopic where such records go
+     * @param maxRecordBytes  the producer's limit, which a dead letter must respect
+     * @param telemetry       told how many records wait, for readiness and metrics
+     */
+    record RegistryWait(Duration retryEvery, Duration maxWait, long maxRecords, String deadLetterTopic,
+                        int maxRecordBytes, Telemetry telemetry) {
+    }
+
+    /**
      * One input of detection.
      *
      * @param reader            how its records become events
      * @param deadLetterTopic   its own DLQ, or empty for the configured one
      * @param refusedPathsToDlq whether an event naming a refused path sends the record to the DLQ
      * @param auditNotRelevant  whether records that are no security event are audited (else only counted)
+     * @param registryWait      for an input with Avro records: how they wait while the schema registry is out
      */
-    record Input(Reader reader, Optional<String> deadLetterTopic, boolean refusedPathsToDlq, boolean auditNotRelevant) {
+    record Input(Reader reader, Optional<String> deadLetterTopic, boolean refusedPathsToDlq, boolean auditNotRelevant,
+                 Optional<RegistryWait> registryWait) {
         /** {@code security-events}: rotor's own event format. */
-        static Input securityEvents(final SecurityEventDecoder decoder) {
+        static Input securityEvents(final SecurityEventDecoder decoder, final RegistryWait registryWait) {
             return new Input((topic, value, timestamp) -> Adaptation.of(decoder.decode(topic, value)), Optional.empty(),
-                    true, true);
+                    true, true, Optional.of(registryWait));
         }
 
         /** An adapter source's topic. */
         static Input adapted(final SourceAdapter adapter, final String deadLetterTopic, final int maxBytes,
                              final boolean auditNotRelevant) {
             return new Input((topic, value, timestamp) -> Adapters.adapt(adapter, value, timestamp, maxBytes),
-                    Optional.of(deadLetterTopic), false, auditNotRelevant);
+                    Optional.of(deadLetterTopic), false, auditNotRelevant, Optional.empty());
         }
     }
 
     private record Decided(SecurityEvent event, TriggerMatrix.Decision decision) {
     }
 
+    /** Refused paths named in a DLQ reason; the rest are counted (each is audited on its own). */
+    static final int REFUSALS_SHOWN = 2;
+    private static final Logger LOG = LoggerFactory.getLogger(DecodeSecurityEvents.class);
+
     private final Input input;
     private final SecretPathPolicy policy;
     private final long maxClockSkewMs;
     private ProcessorContext<String, DetectionOutput> context;
     private KeyValueStore<String, Long> statistics;
-
-    DecodeSecurityEvents(final SecurityEventDecoder decoder, final SecretPathPolicy policy, final Duration maxClockSkew) {
-        this(Input.securityEvents(decoder), policy, maxClockSkew);
-    }
+    private AwaitingRegistry waiting;
+    private String task;
 
     DecodeSecurityEvents(final Input input, final SecretPathPolicy policy, final Duration maxClockSkew) {
         this.input = input;
@@ -105,16 +132,50 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], String, De
     public void init(final ProcessorContext<String, DetectionOutput> context) {
         this.context = context;
         this.statistics = context.getStateStore(DetectionStatistics.EVENT_STATISTICS_STORE);
+        if (input.registryWait().isPresent()) {
+            final RegistryWait wait = input.registryWait().get();
+            this.task = context.applicationId() + "/" + context.taskId();
+            this.waiting = new AwaitingRegistry(context.getStateStore(AwaitingRegistry.STORE));
+            wait.telemetry().recordsAwaitingRegistry(task, waiting.size());
+            context.schedule(wait.retryEvery(), PunctuationType.WALL_CLOCK_TIME, this::retryWaiting);
+        }
+    }
+
+    @Override
+    public void close() {
+        input.registryWait().ifPresent(w -> w.telemetry().recordsAwaitingRegistry(task, 0));
     }
 
     @Override
     public void process(final Record<byte[], byte[]> record) {
         DetectionStatistics.increment(statistics, DetectionStatistics.TOTAL_EVENTS, 1);
+        final DeadLetters.Source source = source(record);
+        if (waiting != null && !waiting.isEmpty() && isAvro(record.value())) {
+            park(source); // behind the records already waiting, so Avro records keep their order
+            return;
+        }
+        try {
+            decide(source);
+        } catch (final RegistryException e) {
+            if (waiting == null) {
+                throw e;
+            }
+            LOG.warn("Schema registry unusable ({}); Avro record {}-{}@{} waits for it, JSON input goes on",
+                    DeadLetters.cap(e.getMessage(), 200), source.topic(), source.partition(), source.offset());
+            park(source);
+        }
+    }
+
+    /**
+     * Decides one record: forwards its secrets' events and the audits settled here. Throws
+     * {@link InvalidEventException} for a record rotor refuses (the caller dead-letters it) and lets a
+     * {@link RegistryException} through (the registry, not the record, is at fault).
+     */
+    private void decide(final DeadLetters.Source source) {
         final Adaptation adaptation;
         final List<Decided> decided = new ArrayList<>();
         try {
-            final String topic = context.recordMetadata().map(RecordMetadata::topic).orElse(null);
-            adaptation = input.reader().read(topic, record.value(), record.timestamp());
+            adaptation = input.reader().read(source.topic(), source.value(), source.timestamp());
             for (final SecurityEvent event : adaptation.events()) {
                 decided.add(new Decided(event, validate(event)));
             }
@@ -125,7 +186,7 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], String, De
             DetectionStatistics.increment(statistics, DetectionStatistics.INVALID_EVENTS, 1);
             throw input.deadLetterTopic().map(e::toDeadLetterTopic).orElse(e);
         }
-        settle(adaptation);
+        settle(adaptation, source.topic() + "-" + source.partition() + "@" + source.offset());
         final List<String> refusals = new ArrayList<>();
         int named = 0;
         String refusedEvent = null;
@@ -140,8 +201,100 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], String, De
         }
         if (!refusals.isEmpty() && input.refusedPathsToDlq()) {
             throw new InvalidEventException(Code.REFUSED_PATH, "refused " + refusals.size() + " of " + named
-                    + " secret paths: " + String.join("; ", refusals), refusedEvent);
+                    + " secret paths: " + String.join("; ", refusals.subList(0, Math.min(REFUSALS_SHOWN,
+                    refusals.size()))) + (refusals.size() > REFUSALS_SHOWN ? "; and "
+                    + (refusals.size() - REFUSALS_SHOWN) + " more (each audited as PATH_REFUSED)" : ""), refusedEvent);
         }
+    }
+
+    private void park(final DeadLetters.Source source) {
+        final RegistryWait wait = input.registryWait().orElseThrow();
+        if (waiting.size() >= wait.maxRecords()) {
+            DetectionStatistics.increment(statistics, DetectionStatistics.INVALID_EVENTS, 1);
+            throw new InvalidEventException(Code.REGISTRY_UNAVAILABLE, "the schema registry is unavailable and "
+                    + wait.maxRecords() + " Avro records already wait for it; this one was not kept");
+        }
+        waiting.park(source, context.currentSystemTimeMs());
+        wait.telemetry().recordsAwaitingRegistry(task, waiting.size());
+    }
+
+    /**
+     * Wall-clock punctuation: tries the oldest waiting record; if the registry answers, decides every waiting record
+     * in order; if not, dead-letters those that waited longer than {@link RegistryWait#maxWait()}. A record that turns
+     * out invalid is dead-lettered here with its original bytes (there is no handler around a punctuation).
+     */
+    private void retryWaiting(final long now) {
+        if (waiting.isEmpty()) {
+            return;
+        }
+        final RegistryWait wait = input.registryWait().orElseThrow();
+        boolean registryDown = false;
+        for (final KeyValue<Bytes, AwaitingRegistry.Parked> kv : waiting.inOrder()) {
+            final AwaitingRegistry.Parked parked = kv.value;
+            if (registryDown) {
+                if (now - parked.parkedAt() < wait.maxWait().toMillis()) {
+                    break; // younger ones wait for the next try
+                }
+                deadLetter(parked.source(), Code.REGISTRY_UNAVAILABLE.name(), "the schema registry was unavailable for "
+                        + Durations.format(wait.maxWait()) + " while this Avro record waited for it", "", now);
+                DetectionStatistics.increment(statistics, DetectionStatistics.INVALID_EVENTS, 1);
+                waiting.remove(kv.key);
+                continue;
+            }
+            try {
+                decide(parked.source());
+                waiting.remove(kv.key);
+            } catch (final RegistryException e) {
+                registryDown = true;
+                if (now - parked.parkedAt() >= wait.maxWait().toMillis()) {
+                    deadLetter(parked.source(), Code.REGISTRY_UNAVAILABLE.name(), "the schema registry was unavailable "
+                            + "for " + Durations.format(wait.maxWait()) + " while this Avro record waited for it", "",
+                            now);
+                    DetectionStatistics.increment(statistics, DetectionStatistics.INVALID_EVENTS, 1);
+                    waiting.remove(kv.key);
+                }
+            } catch (final InvalidEventException e) {
+                deadLetter(parked.source(), e.code().name(), e.getMessage(), e.eventId().orElse(null), now);
+                waiting.remove(kv.key);
+            } catch (final RuntimeException e) {
+                LOG.error("Unexpected error deciding a record that waited for the registry ({}-{}@{}): {}",
+                        parked.source().topic(), parked.source().partition(), parked.source().offset(),
+                        DeadLetters.framesOf(e));
+                deadLetter(parked.source(), "INTERNAL_ERROR", "rotor failed to process this record ("
+                        + e.getClass().getSimpleName() + ")", null, now);
+                waiting.remove(kv.key);
+            }
+        }
+        wait.telemetry().recordsAwaitingRegistry(task, waiting.size());
+    }
+
+    private void deadLetter(final DeadLetters.Source source, final String code, final String reason,
+                            final String eventId, final long now) {
+        final RegistryWait wait = input.registryWait().orElseThrow();
+        wait.telemetry().invalidEvent(code);
+        LOG.warn("Refused record {}-{}@{}: {} {}", source.topic(), source.partition(), source.offset(), code,
+                DeadLetters.cap(reason, 300));
+        final org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> dlq = DeadLetters.of(
+                wait.deadLetterTopic(), source, code, reason, InvalidEventException.class.getName(), "",
+                wait.maxRecordBytes());
+        context.forward(new Record<String, DetectionOutput>(null, new DetectionOutput.DeadLetter(dlq), now,
+                dlq.headers()));
+        if (!Code.REFUSED_PATH.name().equals(code)) {
+            final String at = source.topic() + "-" + source.partition() + "@" + source.offset();
+            audit(eventId != null && !eventId.isEmpty() ? eventId : at, DeadLetters.invalidAudit(at, eventId, code,
+                    reason, now), now);
+        }
+    }
+
+    private DeadLetters.Source source(final Record<byte[], byte[]> record) {
+        final Optional<RecordMetadata> m = context.recordMetadata();
+        return new DeadLetters.Source(m.map(RecordMetadata::topic).orElse(null), m.map(RecordMetadata::partition)
+                .orElse(-1), m.map(RecordMetadata::offset).orElse(-1L), record.timestamp(), record.key(),
+                record.value(), record.headers());
+    }
+
+    private static boolean isAvro(final byte[] value) {
+        return value != null && value.length > 0 && value[0] == 0;
     }
 
     /** The checks every event passes before any of its record is forwarded; returns its trigger-matrix decision. */
@@ -164,7 +317,7 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], String, De
     }
 
     /** Audits (or counts) what an adapter settled: principals that map to no secret, records that are no event. */
-    private void settle(final Adaptation adaptation) {
+    private void settle(final Adaptation adaptation, final String position) {
         final long now = context.currentSystemTimeMs();
         for (final Adaptation.Unmapped u : adaptation.unmapped()) {
             DetectionStatistics.increment(statistics, DetectionStatistics.UNMAPPED_EVENTS, 1);
@@ -181,8 +334,6 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], String, De
         if (!input.auditNotRelevant()) {
             return;
         }
-        final String position = context.recordMetadata()
-                .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("unknown");
         int i = 0;
         for (final Adaptation.NotRelevant n : adaptation.notRelevant()) {
             final String at = adaptation.notRelevant().size() == 1 ? position : position + "#" + i;

@@ -1,5 +1,6 @@
 package dev.rotor.detection;
 
+import org.apache.kafka.clients.producer.ProducerRecord;
 import dev.rotor.avro.AuditRecord;
 import dev.rotor.avro.RotationCommand;
 import dev.rotor.avro.SecurityEvent;
@@ -14,5 +15,9 @@ sealed interface DetectionOutput {
     }
 
     record Command(RotationCommand command) implements DetectionOutput {
+    }
+
+    /** A refused record's dead letter, built in a punctuation where no exception handler can do it. */
+    record DeadLetter(ProducerRecord<byte[], byte[]> record) implements DetectionOutput {
     }
 }

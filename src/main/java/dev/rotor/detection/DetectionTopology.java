@@ -9,7 +9,9 @@ import dev.rotor.config.SecretPathPolicy;
 import dev.rotor.serde.SecurityEventDecoder;
 import dev.rotor.streams.Telemetry;
 import dev.rotor.topics.Topics;
+import java.time.Duration;
 import java.util.Map;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Branched;
@@ -38,6 +40,13 @@ public final class DetectionTopology {
     public static final String EVENTS_BY_SECRET_PATH = "events-by-secret-path";
     public static final String SECRET_STATE_STORE = ApplyDetectionRules.STORE;
 
+    /** How often an Avro record waiting for the schema registry is tried again. */
+    static final Duration REGISTRY_RETRY_EVERY = Duration.ofSeconds(2);
+    /** How long an Avro record may wait for the schema registry before it is dead-lettered. */
+    static final Duration REGISTRY_MAX_WAIT = Duration.ofMinutes(30);
+    /** How many Avro records one task keeps waiting for the schema registry; more are dead-lettered at once. */
+    static final long REGISTRY_MAX_WAITING = 100_000;
+
     private DetectionTopology() {
     }
 
@@ -62,10 +71,16 @@ public final class DetectionTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SECRET_STATE_STORE),
                 Serdes.String(), SecretState.serde()).withCachingEnabled());
 
+        builder.addStateStore(AwaitingRegistry.storeBuilder());
+        final DecodeSecurityEvents.RegistryWait registryWait = new DecodeSecurityEvents.RegistryWait(
+                REGISTRY_RETRY_EVERY, REGISTRY_MAX_WAIT, REGISTRY_MAX_WAITING, topics.securityEventsDlq().name(),
+                config.maxRecordBytes(), telemetry);
         KStream<String, DetectionOutput> decoded = builder
                 .stream(topics.securityEvents().name(), topics.securityEvents().consumed("read-security-events"))
-                .process(() -> new DecodeSecurityEvents(decoder, policy, settings.maxClockSkew()),
-                        Named.as("decode-security-events"), DetectionStatistics.EVENT_STATISTICS_STORE);
+                .process(() -> new DecodeSecurityEvents(DecodeSecurityEvents.Input.securityEvents(decoder,
+                                registryWait), policy, settings.maxClockSkew()),
+                        Named.as("decode-security-events"), DetectionStatistics.EVENT_STATISTICS_STORE,
+                        AwaitingRegistry.STORE);
         for (final Topics.AdapterTopic source : topics.adapterSources()) {
             final String name = source.input().name();
             final SourceAdapter adapter = Adapters.forFormat(source.format(), config.targets().principals());
@@ -79,7 +94,15 @@ public final class DetectionTopology {
         }
         final Map<String, KStream<String, DetectionOutput>> byKind = decoded.split(Named.as("decoded-"))
                 .branch((path, out) -> out instanceof DetectionOutput.PerSecretEvent, Branched.as("per-secret-events"))
+                .branch((path, out) -> out instanceof DetectionOutput.DeadLetter, Branched.as("dead-letters"))
                 .defaultBranch(Branched.as("audits"));
+        // records that waited for the schema registry and were then refused: their dead letters carry their headers
+        byKind.get("decoded-dead-letters")
+                .map((none, out) -> {
+                    final DetectionOutput.DeadLetter dl = (DetectionOutput.DeadLetter) out;
+                    return KeyValue.pair(dl.record().key(), dl.record().value());
+                }, Named.as("unwrap-dead-letters"))
+                .to(topics.securityEventsDlq().name(), topics.securityEventsDlq().produced("write-dead-letters"));
 
         final KStream<String, DetectionOutput> decided = byKind.get("decoded-per-secret-events")
                 .mapValues(out -> ((DetectionOutput.PerSecretEvent) out).event(), Named.as("unwrap-per-secret-events"))

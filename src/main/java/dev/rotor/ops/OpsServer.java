@@ -28,10 +28,12 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>{@code GET /health/live}: 200 {@code {"status":"UP"}} while the process runs.</li>
- *   <li>{@code GET /health/ready}: 200 when every Kafka Streams client is RUNNING and rotor's topics exist (from the
- *       injected {@link TopicsCheck}, which answers from memory), else 503. Both carry
+ *   <li>{@code GET /health/ready}: 200 when every Kafka Streams client is RUNNING, rotor's topics exist (from the
+ *       injected {@link TopicsCheck}, which answers from memory) and no {@link dev.rotor.streams.Alarm} is raised
+ *       (a record stuck, the schema registry or Vault authentication failing), else 503. Both carry
  *       {@code {"status":"UP"|"DOWN","clients":{application id: state},"topics":{"present":..,"missing":[..]
- *       [,"problem":..]}}} and, on 503, {@code "reasons"}: one line per client or topic that is not ready.
+ *       [,"problem":..]},"alarms":{name: problem}}} and, on 503, {@code "reasons"}: one line per client, topic or
+ *       alarm that is not ready.
  *       Changes of readiness are logged once at INFO.</li>
  *   <li>{@code GET /metrics}: {@link RotorMetrics#scrape()} as {@value #PROMETHEUS_CONTENT_TYPE} (501 when the
  *       metrics have no Prometheus registry).</li>
@@ -186,6 +188,11 @@ public final class OpsServer implements AutoCloseable {
                 reasons.add("topics are not present");
             }
         }
+        final Map<String, String> alarmsJson = new LinkedHashMap<>();
+        metrics.activeAlarms().forEach((alarm, problem) -> {
+            alarmsJson.put(alarm.name().toLowerCase(java.util.Locale.ROOT), problem);
+            reasons.add(problem);
+        });
         final boolean ready = reasons.isEmpty();
         final Map<String, Object> topicsJson = new LinkedHashMap<>();
         topicsJson.put("present", topicsResult.present());
@@ -197,6 +204,7 @@ public final class OpsServer implements AutoCloseable {
         body.put("status", ready ? "UP" : "DOWN");
         body.put("clients", clientJson);
         body.put("topics", topicsJson);
+        body.put("alarms", alarmsJson);
         if (!ready) {
             body.put("reasons", reasons);
         }

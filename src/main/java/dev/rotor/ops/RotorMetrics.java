@@ -1,5 +1,6 @@
 package dev.rotor.ops;
 
+import dev.rotor.streams.Alarm;
 import dev.rotor.streams.Telemetry;
 
 import dev.rotor.avro.AuditDecision;
@@ -81,6 +82,10 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
     public static final String LATE_EVENTS = "rotor.late.events";
     public static final String INVALID_EVENTS = "rotor.invalid.events";
     public static final String STREAMS_RUNNING = "rotor.streams.running";
+    public static final String ALARM = "rotor.alarm";
+    public static final String THREAD_REPLACEMENTS = "rotor.stream.thread.replacements";
+    public static final String AWAITING_REGISTRY = "rotor.records.awaiting.registry";
+    public static final String OUTPUTS_REFUSED = "rotor.outputs.refused";
     /** Prefix of the statistics gauges: {@code rotor.stats.total_events} is {@code rotor_stats_total_events}. */
     public static final String STATS_PREFIX = "rotor.stats.";
 
@@ -119,6 +124,10 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
     private final Set<String> outcomes = ConcurrentHashMap.newKeySet();
     private final Timer detectionToResult;
     private final Counter lateEvents;
+    private final Counter outputsRefused;
+    private final Map<String, Counter> threadReplacements = new ConcurrentHashMap<>();
+    private final Map<Alarm, Raised> alarms = new ConcurrentHashMap<>();
+    private final Map<String, Long> awaitingRegistry = new ConcurrentHashMap<>();
     private final Object lock = new Object();
     private boolean statisticsBound;
     private boolean closed;
@@ -146,6 +155,22 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
         lateEvents = Counter.builder(LATE_EVENTS)
                 .description("Events that arrived after the grace period and were not counted")
                 .register(registry);
+        outputsRefused = Counter.builder(OUTPUTS_REFUSED)
+                .description("Output records not written because they would exceed the producer's limit")
+                .register(registry);
+        for (final Alarm alarm : Alarm.values()) {
+            Gauge.builder(ALARM, this, m -> m.activeAlarms().containsKey(alarm) ? 1 : 0)
+                    .description("1 while the alarm is raised (readiness then answers 503 naming it)")
+                    .tag("alarm", alarm.name().toLowerCase(Locale.ROOT))
+                    .register(registry);
+        }
+        Gauge.builder(AWAITING_REGISTRY, awaitingRegistry, m -> m.values().stream().mapToLong(Long::longValue).sum())
+                .description("Avro input records waiting for the schema registry on this instance")
+                .register(registry);
+    }
+
+    /** An alarm's one-line problem and when it lapses on its own ({@code Long.MAX_VALUE}: never). */
+    private record Raised(String problem, long expiresAtMillis) {
     }
 
     /**
@@ -208,6 +233,7 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
                     Tags.of("application.id", applicationId), kafkaMetricsScheduler, kafkaMetricsRefresh);
             binder.bindTo(registry);
             streamsBinders.put(applicationId, binder);
+            replacementCounter(applicationId);
             Gauge.builder(STREAMS_RUNNING, streams, s -> s.state() == KafkaStreams.State.RUNNING ? 1 : 0)
                     .description("1 while the Kafka Streams client is RUNNING, else 0")
                     .tag("application_id", applicationId)
@@ -329,6 +355,65 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
         invalids.computeIfAbsent(tags, t -> Counter.builder(INVALID_EVENTS)
                 .description("Events refused as invalid (dead-lettered), by error code").tags(t).register(registry))
                 .increment();
+    }
+
+    // ---------------------------------------------------------------- alarms (readiness)
+
+    @Override
+    public void alarm(final Alarm alarm, final String problem, final Duration expiresAfter) {
+        final long expires = expiresAfter == null ? Long.MAX_VALUE : System.currentTimeMillis() + expiresAfter.toMillis();
+        final Raised before = alarms.put(alarm, new Raised(problem, expires));
+        if (before == null || !before.problem().equals(problem)) {
+            LOG.warn("alarm {} raised: {}", alarm, problem);
+        }
+    }
+
+    @Override
+    public void clearAlarm(final Alarm alarm) {
+        if (alarms.remove(alarm) != null) {
+            LOG.info("alarm {} cleared", alarm);
+        }
+    }
+
+    /** The raised alarms and their problems; expired ones are dropped. */
+    public Map<Alarm, String> activeAlarms() {
+        final long now = System.currentTimeMillis();
+        alarms.entrySet().removeIf(e -> e.getValue().expiresAtMillis() <= now);
+        final Map<Alarm, String> out = new java.util.EnumMap<>(Alarm.class);
+        alarms.forEach((a, r) -> out.put(a, r.problem()));
+        return out;
+    }
+
+    @Override
+    public void recordsAwaitingRegistry(final String task, final long count) {
+        if (count <= 0) {
+            awaitingRegistry.remove(task);
+        } else {
+            awaitingRegistry.put(task, count);
+        }
+        final long total = awaitingRegistry.values().stream().mapToLong(Long::longValue).sum();
+        if (total > 0) {
+            alarm(Alarm.SCHEMA_REGISTRY_UNAVAILABLE, "schema registry unavailable: " + total
+                    + " Avro record(s) wait for it (JSON input is not affected)", null);
+        } else {
+            clearAlarm(Alarm.SCHEMA_REGISTRY_UNAVAILABLE);
+        }
+    }
+
+    @Override
+    public void threadReplaced(final String applicationId) {
+        replacementCounter(applicationId).increment();
+    }
+
+    private Counter replacementCounter(final String applicationId) {
+        return threadReplacements.computeIfAbsent(applicationId, id -> Counter.builder(THREAD_REPLACEMENTS)
+                .description("Stream threads that died and were replaced, by application id")
+                .tag("application_id", id).register(registry));
+    }
+
+    @Override
+    public void outputRefused(final String topic) {
+        outputsRefused.increment();
     }
 
     /** Closes the Kafka Streams binders, the JVM binders and the registry. Idempotent. */

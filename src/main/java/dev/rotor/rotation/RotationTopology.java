@@ -3,6 +3,7 @@ package dev.rotor.rotation;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.config.SecretPathPolicy;
 import dev.rotor.streams.Telemetry;
+import dev.rotor.streams.UnreadableRecordHandler;
 import dev.rotor.topics.Topics;
 import dev.rotor.vault.SecretRotator;
 import java.time.Duration;
@@ -33,6 +34,14 @@ public final class RotationTopology {
     static final Duration PUBLISH_EVERY = Duration.ofMillis(10);
 
     private RotationTopology() {
+    }
+
+    /**
+     * What the executor client's deserialization handler adds for a command it cannot read: a critical notification
+     * (set under {@link UnreadableRecordHandler#NOTIFIER_CONFIG}, with the commands DLQ as the client's DLQ).
+     */
+    public static UnreadableRecordHandler.Notifier unreadableCommandNotifier(final Topics topics) {
+        return UnreadableCommands.notifier(topics.securityCritical());
     }
 
     public static void build(final StreamsBuilder builder, final RotorConfig config, final Topics topics,

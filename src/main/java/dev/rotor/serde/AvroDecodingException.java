@@ -20,6 +20,8 @@ public class AvroDecodingException extends SerializationException {
         UNKNOWN_SCHEMA_ID,
         /** The bytes end before the header or the record is complete. */
         TRUNCATED,
+        /** The registry's answer for the schema id is no usable Avro schema (a JSON or Protobuf schema, say). */
+        NOT_AVRO_SCHEMA,
         /** The writer schema cannot be resolved to the reader (this build's) schema. */
         INCOMPATIBLE_SCHEMA,
         /** Any other decoding failure, including bytes left over after a complete record. */

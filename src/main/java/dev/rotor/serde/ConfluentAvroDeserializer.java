@@ -136,6 +136,12 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
                 throw new AvroDecodingException(Kind.UNKNOWN_SCHEMA_ID, id, "record on topic '" + topic
                         + "' names schema id " + id + ", which the registry does not know", e);
             }
+            if (e.status() >= 200 && e.status() < 300) {
+                // the registry answered, with something that is no Avro schema: the record names the wrong id
+                throw new AvroDecodingException(Kind.NOT_AVRO_SCHEMA, id, "record on topic '" + topic
+                        + "' names schema id " + id + ", which is not a usable Avro schema ("
+                        + e.getMessage().substring(0, Math.min(200, e.getMessage().length())) + ")");
+            }
             throw e;
         }
         final String problems = Compatibility.problems(readerSchema, writerSchema);

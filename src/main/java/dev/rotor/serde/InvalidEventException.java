@@ -13,7 +13,9 @@ public final class InvalidEventException extends RuntimeException {
         EMPTY, OVERSIZE, UNKNOWN_FORMAT, INVALID_JSON, INVALID_AVRO, UNKNOWN_SCHEMA_ID, MISSING_FIELD, WRONG_TYPE,
         INVALID_THREAT_LEVEL, INVALID_TIMESTAMP, FUTURE_TIMESTAMP, INVALID_COUNT, REFUSED_PATH,
         /** Well-formed JSON that is not a record of the format the topic carries (an adapter's input). */
-        UNKNOWN_PAYLOAD
+        UNKNOWN_PAYLOAD,
+        /** An Avro record that waited for the schema registry longer than allowed, or found no room to wait. */
+        REGISTRY_UNAVAILABLE
     }
 
     private final Code code;

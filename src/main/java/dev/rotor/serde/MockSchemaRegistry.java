@@ -24,6 +24,7 @@ public final class MockSchemaRegistry implements SchemaRegistry {
     public static final String URL_PREFIX = "mock://";
 
     private static final ConcurrentMap<String, Store> SCOPES = new ConcurrentHashMap<>();
+    private static final java.util.Set<String> DOWN = ConcurrentHashMap.newKeySet();
 
     private final String scope;
 
@@ -42,6 +43,18 @@ public final class MockSchemaRegistry implements SchemaRegistry {
     /** Forgets everything registered in {@code scope}; the next registration there gets id 1 again. */
     public static void drop(final String scope) {
         SCOPES.remove(scope);
+    }
+
+    /**
+     * Simulates an outage of {@code scope}: while it is down every call fails with
+     * {@link RegistryUnavailableException}, as an unreachable registry does; what was registered is kept.
+     */
+    public static void outage(final String scope, final boolean down) {
+        if (down) {
+            DOWN.add(scope);
+        } else {
+            DOWN.remove(scope);
+        }
     }
 
     public String scope() {
@@ -70,6 +83,10 @@ public final class MockSchemaRegistry implements SchemaRegistry {
 
     // Looked up on every call so that instances created before a drop() see the fresh scope.
     private Store store() {
+        if (DOWN.contains(scope)) {
+            throw new RegistryUnavailableException("schema registry " + this + " is unavailable (simulated outage)",
+                    503, RegistryException.NO_STATUS);
+        }
         return SCOPES.computeIfAbsent(scope, s -> new Store());
     }
 

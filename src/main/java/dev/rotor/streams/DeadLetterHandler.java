@@ -1,12 +1,9 @@
 package dev.rotor.streams;
 
-import dev.rotor.avro.AuditDecision;
 import dev.rotor.avro.AuditRecord;
-import dev.rotor.serde.Hashing;
 import dev.rotor.serde.InvalidEventException;
 import dev.rotor.serde.RegistryException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +12,7 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
-import org.apache.kafka.streams.errors.internals.ExceptionHandlerUtils;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,9 +25,13 @@ import org.slf4j.LoggerFactory;
  *       ({@code errors.dead.letter.queue.topic.name}, or the exception's {@link InvalidEventException#deadLetterTopic()}
  *       when it names one: an adapter source's own DLQ) with Kafka Streams' error headers plus {@value #CODE_HEADER} and
  *       {@value #REASON_HEADER}; an INVALID audit record is written too (except for refused paths, which the
- *       processor audits one by one).</li>
- *   <li>{@link RegistryException} (unreachable, 5xx, or refusing rotor's credentials): the record may well be fine;
- *       fail, so the thread is replaced and the record retried instead of being dead-lettered.</li>
+ *       processor audits one by one). The dead letter is bounded by the producer's limit ({@link DeadLetters}).</li>
+ *   <li>{@link RegistryException} (unreachable, 5xx, or refusing rotor's credentials), anywhere in the cause chain,
+ *       and Kafka Streams' own {@link StreamsException} (an output write that its production handler failed): the
+ *       record may well be fine; fail, so the thread is replaced and the record retried instead of being
+ *       dead-lettered. Detection's decoder
+ *       parks Avro records itself while the registry is out, so this is a last resort; a record that fails again and
+ *       again raises {@link Alarm#RECORD_STUCK} through {@link StuckRecords}.</li>
  *   <li>Anything else is a rotor bug: resume with a DLQ record, logged at ERROR. The exception is replaced by one that
  *       keeps only its class and stack frames, because a library's message may quote the record's content.</li>
  * </ol>
@@ -39,13 +40,26 @@ import org.slf4j.LoggerFactory;
 public final class DeadLetterHandler implements ProcessingExceptionHandler {
     /** Config key under which the topology passes its {@link Context} (an object, not a string). */
     public static final String CONTEXT_CONFIG = "rotor.dead-letter.context";
-    public static final String CODE_HEADER = "rotor.error.code";
-    public static final String REASON_HEADER = "rotor.error.reason";
+    public static final String CODE_HEADER = DeadLetters.CODE_HEADER;
+    public static final String REASON_HEADER = DeadLetters.REASON_HEADER;
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
 
-    /** Where audit records of refused input go, and how they are serialised. */
-    public record Context(String auditTopic, Serializer<AuditRecord> auditSerializer, Telemetry telemetry) {
+    /**
+     * What the handlers of one Kafka Streams client share: where audit records of refused input go and how they are
+     * serialised, live telemetry, the largest record the producer accepts, and the stuck-record watch.
+     */
+    public record Context(String auditTopic, Serializer<AuditRecord> auditSerializer, Telemetry telemetry,
+                          int maxRecordBytes, StuckRecords stuckRecords) {
+        /** The INVALID audit record for a refused record at {@code source} (topic-partition@offset). */
+        public ProducerRecord<byte[], byte[]> invalidAudit(final String source, final String eventId,
+                                                           final String code, final String reason) {
+            final AuditRecord audit = DeadLetters.invalidAudit(source, eventId, code, reason,
+                    System.currentTimeMillis());
+            final String key = eventId != null ? eventId : source;
+            return new ProducerRecord<>(auditTopic, null, key.getBytes(StandardCharsets.UTF_8),
+                    auditSerializer.serialize(auditTopic, audit));
+        }
     }
 
     private String dlqTopic;
@@ -60,9 +74,14 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler {
 
     @Override
     public Response handleError(final ErrorHandlerContext ctx, final Record<?, ?> record, final Exception exception) {
-        if (exception instanceof RegistryException) {
-            LOG.error("Schema registry unusable while processing {}-{}@{}; failing so the record is retried: {}",
-                    ctx.topic(), ctx.partition(), ctx.offset(), exception.getMessage());
+        if (exception instanceof StreamsException || causedBy(exception, RegistryException.class)) {
+            // the environment, not the record: a registry that cannot be used, or Kafka Streams' own failure of a
+            // write (a production handler choosing to fail reaches us as a StreamsException from the sink)
+            LOG.error("Failing the task for {}-{}@{} so the record is retried: {}", ctx.topic(), ctx.partition(),
+                    ctx.offset(), DeadLetters.cap(String.valueOf(exception.getMessage()), 300));
+            if (context != null) {
+                context.stuckRecords().failing(ctx.taskId(), ctx.topic(), ctx.partition(), ctx.offset());
+            }
             return Response.fail();
         }
         final List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
@@ -71,55 +90,40 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler {
                 context.telemetry().invalidEvent(invalid.code().name());
             }
             LOG.warn("Refused record {}-{}@{}: {} {}", ctx.topic(), ctx.partition(), ctx.offset(), invalid.code(),
-                    invalid.getMessage());
-            addDeadLetter(out, invalid.deadLetterTopic().orElse(dlqTopic), ctx, invalid, invalid.code().name(),
-                    invalid.getMessage());
+                    DeadLetters.cap(invalid.getMessage(), 300));
+            addDeadLetter(out, invalid.deadLetterTopic().orElse(dlqTopic), ctx, invalid.code().name(),
+                    invalid.getMessage(), invalid);
             if (invalid.code() != InvalidEventException.Code.REFUSED_PATH && context != null) {
-                out.add(audit(ctx, invalid));
+                out.add(context.invalidAudit(ctx.topic() + "-" + ctx.partition() + "@" + ctx.offset(),
+                        invalid.eventId().orElse(null), invalid.code().name(), invalid.getMessage()));
             }
         } else {
-            final Exception safe = sanitised(exception);
-            LOG.error("Unexpected error in processor {} for record {}-{}@{}; record sent to the DLQ", ctx.processorNodeId(),
-                    ctx.topic(), ctx.partition(), ctx.offset(), safe);
-            addDeadLetter(out, dlqTopic, ctx, safe, "INTERNAL_ERROR", "rotor failed to process this record ("
-                    + exception.getClass().getSimpleName() + " in " + ctx.processorNodeId() + ")");
+            LOG.error("Unexpected error in processor {} for record {}-{}@{}; record sent to the DLQ: {}",
+                    ctx.processorNodeId(), ctx.topic(), ctx.partition(), ctx.offset(), DeadLetters.framesOf(exception));
+            addDeadLetter(out, dlqTopic, ctx, "INTERNAL_ERROR", "rotor failed to process this record ("
+                    + exception.getClass().getSimpleName() + " in " + ctx.processorNodeId() + ")", exception);
         }
         return Response.resume(out);
     }
 
-    private static void addDeadLetter(final List<ProducerRecord<byte[], byte[]>> out, final String topic,
-                                      final ErrorHandlerContext ctx, final Exception exception, final String code,
-                                      final String reason) {
+    private static boolean causedBy(final Throwable t, final Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void addDeadLetter(final List<ProducerRecord<byte[], byte[]>> out, final String topic,
+                               final ErrorHandlerContext ctx, final String code, final String reason,
+                               final Exception exception) {
         if (topic == null || topic.isBlank()) {
             return;
         }
-        final ProducerRecord<byte[], byte[]> dlq = ExceptionHandlerUtils.buildDeadLetterQueueRecord(topic,
-                ctx.sourceRawKey(), ctx.sourceRawValue(), ctx, exception);
-        dlq.headers().add(CODE_HEADER, code.getBytes(StandardCharsets.UTF_8));
-        dlq.headers().add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
-        out.add(dlq);
-    }
-
-    private ProducerRecord<byte[], byte[]> audit(final ErrorHandlerContext ctx, final InvalidEventException invalid) {
-        final String source = ctx.topic() + "-" + ctx.partition() + "@" + ctx.offset();
-        final String eventId = invalid.eventId().orElse(null);
-        final AuditRecord audit = AuditRecord.newBuilder()
-                .setAuditId(Hashing.id("audit", source, AuditDecision.INVALID.name()))
-                .setDecision(AuditDecision.INVALID)
-                .setReason("invalid event (" + invalid.code() + "): " + invalid.getMessage())
-                .setEventId(eventId)
-                .setRecordedAt(Instant.now())
-                .setDetails(Map.of("source", source, "error_code", invalid.code().name()))
-                .build();
-        final String key = eventId != null ? eventId : source;
-        return new ProducerRecord<>(context.auditTopic(), null, key.getBytes(StandardCharsets.UTF_8),
-                context.auditSerializer().serialize(context.auditTopic(), audit));
-    }
-
-    /** The exception's class and stack frames without its message or causes. */
-    static Exception sanitised(final Exception e) {
-        final Exception safe = new Exception(e.getClass().getName() + " (message withheld: it may quote input)");
-        safe.setStackTrace(e.getStackTrace());
-        return safe;
+        final int limit = context == null ? StreamsSettings.DEFAULT_MAX_RECORD_BYTES : context.maxRecordBytes();
+        out.add(DeadLetters.of(topic, new DeadLetters.Source(ctx.topic(), ctx.partition(), ctx.offset(),
+                ctx.timestamp(), ctx.sourceRawKey(), ctx.sourceRawValue(), ctx.headers()), code, reason,
+                exception.getClass().getName(), DeadLetters.framesOf(exception), limit));
     }
 }

@@ -5,22 +5,31 @@ import dev.rotor.topics.Topics;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 
 /**
  * The Kafka Streams properties of one of rotor's clients: rotor's defaults, then the operator's {@code kafka.*}
  * properties, then what rotor must control (the application id and the dead-letter wiring).
  */
 public final class StreamsSettings {
+    /** Kafka's default {@code max.request.size}: the largest record a producer sends. */
+    public static final int DEFAULT_MAX_RECORD_BYTES = RotorConfig.DEFAULT_MAX_RECORD_BYTES;
+
     private StreamsSettings() {
     }
 
+    /** A client's properties with detection's DLQ ({@code security-events-dlq}), no telemetry. */
     public static Properties forApplication(final RotorConfig config, final Topics topics, final String applicationId) {
-        return forApplication(config, topics, applicationId, Telemetry.NONE);
+        return forApplication(config, topics, applicationId, topics.securityEventsDlq().name(), Telemetry.NONE,
+                new StuckRecords(Telemetry.NONE));
     }
 
+    /**
+     * @param deadLetterTopic where records this client refuses go (Kafka Streams' DLQ setting)
+     * @param stuckRecords    the watch that the handlers and the uncaught-exception handler of this client share
+     */
     public static Properties forApplication(final RotorConfig config, final Topics topics, final String applicationId,
-                                            final Telemetry telemetry) {
+                                            final String deadLetterTopic, final Telemetry telemetry,
+                                            final StuckRecords stuckRecords) {
         final Properties p = new Properties();
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         // With exactly-once, records are visible downstream only after a commit, and an event crosses three
@@ -36,11 +45,13 @@ public final class StreamsSettings {
         p.putAll(config.kafka());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.put(BoundedRocksDbMemory.LIMIT_CONFIG, Long.toString(config.rocksDbMemoryBytes()));
-        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().securityEventsDlq());
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetterTopic);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
-        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, OutputLimitHandler.class);
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, UnreadableRecordHandler.class);
         p.put(DeadLetterHandler.CONTEXT_CONFIG, new DeadLetterHandler.Context(topics.rotationAudit().name(),
-                topics.rotationAudit().valueSerde().serializer(), telemetry));
+                topics.rotationAudit().valueSerde().serializer(), telemetry, config.maxRecordBytes(), stuckRecords));
         return p;
     }
+
 }

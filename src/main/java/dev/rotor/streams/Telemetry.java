@@ -32,4 +32,26 @@ public interface Telemetry {
 
     default void detectionToResult(final Duration latency) {
     }
+
+    /**
+     * Raises or refreshes {@code alarm} with a one-line, value-free {@code problem}; it stays raised until
+     * {@link #clearAlarm} or, when {@code expiresAfter} is not null, until that long after the last raise.
+     */
+    default void alarm(final Alarm alarm, final String problem, final Duration expiresAfter) {
+    }
+
+    default void clearAlarm(final Alarm alarm) {
+    }
+
+    /** How many Avro records of one task wait for the schema registry (0 when none or the task closed). */
+    default void recordsAwaitingRegistry(final String task, final long count) {
+    }
+
+    /** A stream thread of {@code applicationId} died and was replaced. */
+    default void threadReplaced(final String applicationId) {
+    }
+
+    /** An output record was not written because it would exceed the producer's limit. */
+    default void outputRefused(final String topic) {
+    }
 }

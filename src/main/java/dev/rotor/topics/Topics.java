@@ -11,6 +11,7 @@ import dev.rotor.serde.AvroBinarySerde;
 import dev.rotor.serde.AvroJson;
 import dev.rotor.serde.ConfluentAvroSerde;
 import dev.rotor.serde.SecurityEventDecoder;
+import dev.rotor.serde.BoundedSerde;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -26,6 +27,7 @@ public final class Topics {
     private final RotorConfig config;
     private final Topic<byte[], byte[]> securityEvents;
     private final Topic<byte[], byte[]> securityEventsDlq;
+    private final Topic<byte[], byte[]> rotationCommandsDlq;
     private final Topic<String, RotationCommand> rotationCommands;
     private final Topic<String, RotationResult> rotationResults;
     private final Topic<String, Notification> securityAlerts;
@@ -42,6 +44,7 @@ public final class Topics {
         final RotorConfig.TopicNames n = config.topics();
         this.securityEvents = new Topic<>(n.securityEvents(), Serdes.ByteArray(), Serdes.ByteArray());
         this.securityEventsDlq = new Topic<>(n.securityEventsDlq(), Serdes.ByteArray(), Serdes.ByteArray());
+        this.rotationCommandsDlq = new Topic<>(n.rotationCommandsDlq(), Serdes.ByteArray(), Serdes.ByteArray());
         this.rotationCommands = new Topic<>(n.rotationCommands(), Serdes.String(), output(RotationCommand.class));
         this.rotationResults = new Topic<>(n.rotationResults(), Serdes.String(), output(RotationResult.class));
         this.securityAlerts = new Topic<>(n.securityAlerts(), Serdes.String(), output(Notification.class));
@@ -58,6 +61,11 @@ public final class Topics {
 
     public Topic<byte[], byte[]> securityEventsDlq() {
         return securityEventsDlq;
+    }
+
+    /** Where the executor puts rotation commands it cannot read. */
+    public Topic<byte[], byte[]> rotationCommandsDlq() {
+        return rotationCommandsDlq;
     }
 
     public Topic<String, RotationCommand> rotationCommands() {
@@ -87,7 +95,7 @@ public final class Topics {
 
     /** Serde of the internal {@code events-by-secret-path} repartition topic: one secret's slice of an event. */
     public Serde<SecurityEvent> perSecretEventSerde() {
-        return AvroBinarySerde.of(SecurityEvent.class);
+        return BoundedSerde.of(AvroBinarySerde.of(SecurityEvent.class), config.maxOutputValueBytes());
     }
 
     /** The input decoder, with Avro support when a schema registry is configured. */
@@ -97,9 +105,14 @@ public final class Topics {
         return new SecurityEventDecoder(config.detection().maxEventBytes(), avro == null ? null : avro.deserializer());
     }
 
+    /**
+     * An output's serde, bounded so that no value can exceed what the producer accepts (an oversized output is
+     * dropped and its input dead-lettered by the production exception handler, never sent).
+     */
     private <T extends SpecificRecord> Serde<T> output(final Class<T> type) {
-        return config.outputFormat() == RotorConfig.OutputFormat.JSON
+        final Serde<T> serde = config.outputFormat() == RotorConfig.OutputFormat.JSON
                 ? AvroJson.serde(type) : configured(new ConfluentAvroSerde<>(type));
+        return BoundedSerde.of(serde, config.maxOutputValueBytes());
     }
 
     private <T extends SpecificRecord> ConfluentAvroSerde<T> configured(final ConfluentAvroSerde<T> serde) {
@@ -111,7 +124,7 @@ public final class Topics {
     public List<String> allNames() {
         final List<String> names = new java.util.ArrayList<>(List.of(securityEvents.name(), rotationCommands.name(),
                 rotationResults.name(), securityAlerts.name(), securityCritical.name(), rotationAudit.name(),
-                securityEventsDlq.name()));
+                securityEventsDlq.name(), rotationCommandsDlq.name()));
         for (final AdapterTopic a : adapterSources()) {
             if (!names.contains(a.input().name())) {
                 names.add(a.input().name());

@@ -73,7 +73,7 @@ class AdaptersTopologyTest {
                     .filter(n -> n instanceof TopologyDescription.Sink)
                     .map(n -> ((TopologyDescription.Sink) n).topic()))
                     .containsExactlyInAnyOrder("events-by-secret-path-repartition", "rotation-commands", "rotation-audit",
-                            "rotation-audit");
+                            "rotation-audit", "security-events-dlq");
         }
     }
 

@@ -11,7 +11,10 @@ import dev.rotor.avro.SecurityEvent;
 import dev.rotor.avro.ThreatLevel;
 import dev.rotor.serde.ConfluentAvroSerde;
 import dev.rotor.serde.MockSchemaRegistry;
+import dev.rotor.ops.RotorMetrics;
+import dev.rotor.streams.Alarm;
 import dev.rotor.streams.DeadLetterHandler;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -25,6 +28,9 @@ import org.junit.jupiter.api.Test;
 class DetectionAvroTest {
     private static final String SCOPE = "detection-avro-test";
     private static final Map<String, String> AVRO = Map.of("rotor.output.format", "avro",
+            "kafka.schema.registry.url", "mock://" + SCOPE);
+    /** Avro input through the registry, JSON output: a registry outage then touches the input only. */
+    private static final Map<String, String> AVRO_IN_JSON_OUT = Map.of("rotor.output.format", "json",
             "kafka.schema.registry.url", "mock://" + SCOPE);
 
     @AfterEach
@@ -87,14 +93,100 @@ class DetectionAvroTest {
         }
     }
 
+    /**
+     * The poison pill of the first build: {@code \x00\x00\x00\x00\x07garbage} with no registry reachable failed
+     * the task for ever, and every event after it on the partition waited. Now it waits alone and JSON goes on.
+     */
     @Test
-    void anUnreachableRegistryFailsTheTaskInsteadOfDeadLetteringGoodRecords() {
-        final byte[] event = avro(critical("x", "secret/a"));
+    void anAvroRecordWaitsForAnUnreachableRegistryWhileJsonEventsAfterItAreDecided() {
+        final byte[] poison = "\u0000\u0000\u0000\u0000\u0007garbage".getBytes(StandardCharsets.ISO_8859_1);
+        final RotorMetrics metrics = RotorMetrics.forTests();
         try (DetectionDriver d = new DetectionDriver(Map.of("rotor.output.format", "json",
-                "kafka.schema.registry.url", "http://127.0.0.1:1"))) {
-            assertThatThrownBy(() -> d.send(event)).isInstanceOf(StreamsException.class);
+                "kafka.schema.registry.url", "http://127.0.0.1:1"), metrics)) {
+            d.send(poison);
+            d.send(Events.event("leaked_credential", "critical").id("json-after").at(NOW.minusSeconds(5))
+                    .paths("secret/prod/after"));
 
+            assertThat(d.commands()).extracting(kv -> kv.key).containsExactly("secret/prod/after");
             assertThat(d.deadLetters()).isEmpty();
+            assertThat(metrics.activeAlarms()).containsKey(Alarm.SCHEMA_REGISTRY_UNAVAILABLE);
+            assertThat(metrics.registry().get(RotorMetrics.AWAITING_REGISTRY).gauge().value()).isEqualTo(1.0);
+
+            d.advanceWallClock(Duration.ofMinutes(10)); // retried, still unreachable: it keeps waiting
+            assertThat(d.deadLetters()).isEmpty();
+
+            d.advanceWallClock(Duration.ofMinutes(21)); // past the 30 minute limit: dead-lettered, original bytes
+            assertThat(d.deadLetters()).singleElement().satisfies(r -> {
+                assertThat(r.value()).isEqualTo(poison);
+                assertThat(header(r, DeadLetterHandler.CODE_HEADER)).isEqualTo("REGISTRY_UNAVAILABLE");
+            });
+            assertThat(d.audits(AuditDecision.INVALID)).singleElement()
+                    .satisfies(a -> assertThat(a.getReason()).contains("REGISTRY_UNAVAILABLE"));
+            assertThat(metrics.activeAlarms()).doesNotContainKey(Alarm.SCHEMA_REGISTRY_UNAVAILABLE);
+        }
+    }
+
+    @Test
+    void avroRecordsThatWaitedForTheRegistryAreDecidedInOrderOnceItAnswers() {
+        final byte[] first = avro(critical("avro-1", "secret/prod/one"));
+        final byte[] second = avro(critical("avro-2", "secret/prod/two"));
+        final RotorMetrics metrics = RotorMetrics.forTests();
+        try (DetectionDriver d = new DetectionDriver(AVRO_IN_JSON_OUT, metrics)) {
+            MockSchemaRegistry.outage(SCOPE, true);
+            try {
+                d.send(first);
+                d.send(Events.event("leaked_credential", "critical").id("json-1").at(NOW.minusSeconds(5))
+                        .paths("secret/prod/json"));
+                d.send(second);
+                d.advanceWallClock(Duration.ofSeconds(5));
+                assertThat(d.commands()).extracting(kv -> kv.key).containsExactly("secret/prod/json");
+            } finally {
+                MockSchemaRegistry.outage(SCOPE, false);
+            }
+            d.advanceWallClock(Duration.ofSeconds(3));
+
+            assertThat(d.commands()).extracting(kv -> kv.key).containsExactly("secret/prod/one", "secret/prod/two");
+            assertThat(d.deadLetters()).isEmpty();
+            assertThat(metrics.activeAlarms()).isEmpty();
+            assertThat(d.statistics()).containsEntry(DetectionStatistics.TOTAL_EVENTS, 3L)
+                    .containsEntry(DetectionStatistics.EMERGENCY_ROTATIONS, 3L);
+        }
+    }
+
+    /** Avro output needs the registry too: an output it cannot register fails the task (retried), never drops it. */
+    @Test
+    void anOutputTheRegistryCannotRegisterFailsTheTaskInsteadOfBeingDropped() {
+        try (DetectionDriver d = new DetectionDriver(AVRO)) {
+            MockSchemaRegistry.outage(SCOPE, true);
+            try {
+                assertThatThrownBy(() -> d.send(Events.event("leaked_credential", "critical").id("json-1")
+                        .at(NOW.minusSeconds(5)).paths("secret/prod/json"))).isInstanceOf(StreamsException.class);
+                assertThat(d.deadLetters()).isEmpty();
+            } finally {
+                MockSchemaRegistry.outage(SCOPE, false);
+            }
+        }
+    }
+
+    @Test
+    void anInvalidRecordThatWaitedForTheRegistryIsDeadLetteredWithItsOwnReason() {
+        final byte[] unknownId = avro(critical("x", "secret/prod/x"));
+        unknownId[4] = 99;
+        try (DetectionDriver d = new DetectionDriver(AVRO_IN_JSON_OUT)) {
+            MockSchemaRegistry.outage(SCOPE, true);
+            try {
+                d.send(unknownId);
+            } finally {
+                MockSchemaRegistry.outage(SCOPE, false);
+            }
+            d.advanceWallClock(Duration.ofSeconds(3));
+
+            assertThat(d.deadLetters()).singleElement().satisfies(r -> {
+                assertThat(r.value()).isEqualTo(unknownId);
+                assertThat(header(r, DeadLetterHandler.CODE_HEADER)).isEqualTo("UNKNOWN_SCHEMA_ID");
+                assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("siem-key");
+            });
+            assertThat(d.audits(AuditDecision.INVALID)).hasSize(1);
         }
     }
 

@@ -6,6 +6,8 @@ import dev.rotor.avro.RotationCommand;
 import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.streams.StreamsSettings;
+import dev.rotor.streams.Telemetry;
+import java.time.Duration;
 import dev.rotor.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,6 +51,10 @@ final class DetectionDriver implements AutoCloseable {
     }
 
     DetectionDriver(final Map<String, String> settings) {
+        this(settings, Telemetry.NONE);
+    }
+
+    DetectionDriver(final Map<String, String> settings, final Telemetry telemetry) {
         final Map<String, String> s = new HashMap<>();
         s.put("rotor.output.format", "json");
         s.put("kafka.schema.registry.url", "mock://detection-test");
@@ -61,7 +67,7 @@ final class DetectionDriver implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         final StreamsBuilder builder = new StreamsBuilder();
-        DetectionTopology.build(builder, config, topics);
+        DetectionTopology.build(builder, config, topics, telemetry);
         final Properties props = StreamsSettings.forApplication(config, topics, DetectionTopology.APPLICATION_ID);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         final Topology topology = builder.build(props);
@@ -99,6 +105,11 @@ final class DetectionDriver implements AutoCloseable {
         } catch (final java.time.format.DateTimeParseException e) {
             return NOW;
         }
+    }
+
+    /** Moves the driver's wall clock (wall-clock punctuations run). */
+    void advanceWallClock(final Duration d) {
+        driver.advanceWallClockTime(d);
     }
 
     List<KeyValue<String, RotationCommand>> commands() {
