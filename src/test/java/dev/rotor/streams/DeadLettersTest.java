@@ -47,14 +47,14 @@ class DeadLettersTest {
         final byte[] half = new byte[600_000];
         original.add("a", half);
         original.add("b", half);
-        final byte[] value = new byte[1_040_000];
+        final byte[] value = new byte[1_046_000];
         Arrays.fill(value, (byte) 'x');
         final ProducerRecord<byte[], byte[]> r = DeadLetters.of("dlq", new DeadLetters.Source("in", 0, 1, 5L,
                 new byte[100], value, original), "OVERSIZE", "r".repeat(600_000), "X", "s".repeat(600_000), LIMIT);
 
         assertThat(size(r)).isLessThan(LIMIT - DeadLetters.RECORD_OVERHEAD_BYTES);
         assertThat(header(r, DeadLetters.HEADERS_DROPPED_HEADER)).isEqualTo("2");
-        assertThat(header(r, DeadLetters.VALUE_TRUNCATED_HEADER)).isEqualTo("1040000");
+        assertThat(header(r, DeadLetters.VALUE_TRUNCATED_HEADER)).isEqualTo("1046000");
         assertThat(header(r, DeadLetters.REASON_HEADER)).hasSize(DeadLetters.MAX_REASON_CHARS);
         assertThat(value).startsWith(r.value());
     }
