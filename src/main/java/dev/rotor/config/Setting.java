@@ -33,7 +33,7 @@ public enum Setting {
     COOLDOWN("rotor.cooldown", "5m", "after a command for a secret, further triggers within this time are suppressed (manual_trigger excepted)"),
     MAX_CLOCK_SKEW("rotor.max-clock-skew", "5m", "events stamped further than this in the future are refused, so one bad clock cannot blind the windows"),
     MAX_EVENT_BYTES("rotor.max-event-bytes", "1048576", "larger records go to the DLQ"),
-    STATE_CLEANUP_INTERVAL("rotor.state-cleanup-interval", "1m", "stream-time interval at which idle per-secret state is removed"),
+    STATE_CLEANUP_INTERVAL("rotor.state-cleanup-interval", "1m", "how often (rotor's clock) per-secret state that can no longer matter is removed"),
     ROCKSDB_MEMORY("rotor.rocksdb.memory", "64m", "off-heap memory shared by all of this instance's RocksDB stores (block cache and memtables)"),
 
     ADAPTERS_OCSF_TOPICS("rotor.adapters.ocsf.topics", "", "topics of OCSF events (comma separated; topic=dlq names the DLQ, default <topic>-dlq)"),

@@ -35,9 +35,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *       any command; within the cooldown after a command further triggers are SUPPRESSED, except manual_trigger; a
  *       counted event more than the grace behind the newest event counted for its secret is audited LATE and not
  *       counted; a resent event (same id) is counted once. One read and one write of {@value #STORE} per event.</li>
- *   <li>Limits: lateness is judged per secret, not against the task's stream time, so partitions progressing unevenly
- *       (a catch-up after downtime) do not make events late; commands carry the id of the event that crossed the
- *       threshold.</li>
+ *   <li>Clocks: the event's own time places it in its secret's windows and decides its lateness, judged per secret
+ *       (never against the task's stream time, so partitions or sources progressing unevenly do not make events
+ *       late). rotor's clock, which a sender cannot forge, runs the cooldown and decides when a secret's state is
+ *       forgotten (a wall-clock punctuation every {@code rotor.state-cleanup-interval}): a replayed backlog or an event
+ *       stamped ahead can neither end a cooldown early nor get another secret's count wiped.</li>
+ *   <li>Limits: commands carry the id of the event that crossed the threshold.</li>
  * </ol>
  */
 final class ApplyDetectionRules implements Processor<String, SecurityEvent, String, DetectionOutput> {
@@ -63,7 +66,9 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Stri
         this.context = context;
         this.states = context.getStateStore(STORE);
         this.statistics = context.getStateStore(DetectionStatistics.DECISION_STATISTICS_STORE);
-        context.schedule(settings.stateCleanupInterval(), PunctuationType.STREAM_TIME, this::removeIdleState);
+        // rotor's clock, not stream time: one event stamped ahead (or a backfill) must not make every other secret's
+        // state look idle on this task
+        context.schedule(settings.stateCleanupInterval(), PunctuationType.WALL_CLOCK_TIME, this::removeIdleState);
     }
 
     @Override
@@ -72,14 +77,15 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Stri
         final SecurityEvent event = record.value();
         final Indicator indicator = TriggerMatrix.indicator(event.getEventType());
         final TriggerMatrix.Decision decision = TriggerMatrix.decide(indicator, event.getThreatLevel());
-        final long eventTime = event.getTimestamp().toEpochMilli();
+        final long now = now();
         SecretState state = states.get(path);
         if (state == null) {
             state = new SecretState();
         }
+        state.lastSeenAt = now;
         switch (decision.action()) {
             case ROTATE -> {
-                if (indicator != Indicator.manual_trigger && state.inCooldown(eventTime, cooldownMs)) {
+                if (indicator != Indicator.manual_trigger && state.inCooldown(now, cooldownMs)) {
                     suppress(path, event, decision.rule(), state, Map.of());
                 } else {
                     command(path, event, decision.rule(), state, Map.of());
@@ -132,7 +138,7 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Stri
         if (sum < threshold) {
             audit(path, AuditRecords.of(AuditDecision.BELOW_THRESHOLD, sum + " of " + threshold + " within "
                     + details.get("window"), event, path, decision.rule(), null, now(), details));
-        } else if (state.inCooldown(eventTime, cooldownMs)) {
+        } else if (state.inCooldown(now(), cooldownMs)) {
             suppress(path, event, decision.rule(), state, details);
             state.resetCounts();
         } else {
@@ -161,7 +167,7 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Stri
                         .build())
                 .setRequestedAt(Instant.ofEpochMilli(now))
                 .build();
-        state.commanded(event.getTimestamp().toEpochMilli());
+        state.commanded(now);
         DetectionStatistics.increment(statistics, DetectionStatistics.EMERGENCY_ROTATIONS, 1);
         LOG.info("Rotate {}: rule {}, event {}, command {}", path, rule, event.getEventId(), commandId);
         context.forward(new Record<>(path, new DetectionOutput.Command(command), now));
@@ -188,12 +194,13 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Stri
     }
 
     /**
-     * Removes what can no longer matter: events older than their secret's newest counted event minus grace and the
-     * longest window, and the whole state of a secret that holds no events and no running cooldown, or that has seen
-     * no counted event for twice (grace + longest window) of stream time. Changes are applied after the scan, so the
-     * store is not modified under its own iterator.
+     * Wall-clock punctuation. Removes what can no longer matter: events older than their secret's newest counted event
+     * minus grace and the longest window (event time, per secret), and the whole state of a secret whose cooldown has
+     * ended and that holds no counted events or has had no event for twice (grace + longest window) of rotor's own
+     * clock. Another secret's event times never decide it. Changes are applied after the scan, so the store is not
+     * modified under its own iterator.
      */
-    private void removeIdleState(final long streamTime) {
+    private void removeIdleState(final long now) {
         final long span = graceMs + settings.longestWindow().toMillis();
         final List<String> idle = new ArrayList<>();
         final List<KeyValue<String, SecretState>> pruned = new ArrayList<>();
@@ -201,10 +208,9 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Stri
             while (it.hasNext()) {
                 final KeyValue<String, SecretState> kv = it.next();
                 final SecretState s = kv.value;
-                final long newest = s.newestCounted == SecretState.NEVER ? streamTime : s.newestCounted;
-                final boolean changed = s.failedAuth.pruneBefore(newest - span) | s.rateLimit.pruneBefore(newest - span);
-                final boolean quiet = s.newestCounted != SecretState.NEVER && s.newestCounted < streamTime - 2 * span;
-                if (s.isIdle(streamTime, cooldownMs) || quiet && !s.inCooldown(streamTime, cooldownMs)) {
+                final boolean changed = s.newestCounted != SecretState.NEVER
+                        && (s.failedAuth.pruneBefore(s.newestCounted - span) | s.rateLimit.pruneBefore(s.newestCounted - span));
+                if (s.forgettable(now, cooldownMs, 2 * span)) {
                     idle.add(kv.key);
                 } else if (changed) {
                     pruned.add(kv);

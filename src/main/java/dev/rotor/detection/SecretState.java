@@ -9,44 +9,51 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Everything detection remembers about one secret, in one store value: the recent failed-auth and rate-limit events
- * and when the last command for it was issued (for the cooldown). Keeping it in one value is what makes detection a
- * single read and a single write per event.
+ * (event time: the sliding windows are about when things happened), when the last command for it was issued and
+ * when rotor last saw an event for it (rotor's own clock: a sender cannot forge them, so a stamped-ahead or replayed
+ * event can neither shorten a cooldown nor get another secret's state forgotten). Keeping it in one value is what
+ * makes detection a single read and a single write per event.
  */
 final class SecretState {
     static final long NEVER = Long.MIN_VALUE;
     private static final byte FORMAT_V1 = 1;
     private static final byte FORMAT_V2 = 2;
+    private static final byte FORMAT_V3 = 3;
 
     final WindowCounts failedAuth;
     final WindowCounts rateLimit;
+    /** rotor's clock (processing time) when the last command for this secret was issued: the cooldown runs from it. */
     long lastCommandAt;
     /** Event time of the newest event counted for this secret: lateness and pruning are judged against it. */
     long newestCounted;
+    /** rotor's clock when an event for this secret last reached the rules: idle state is forgotten by it. */
+    long lastSeenAt;
 
     SecretState() {
-        this(new WindowCounts(), new WindowCounts(), NEVER, NEVER);
+        this(new WindowCounts(), new WindowCounts(), NEVER, NEVER, NEVER);
     }
 
     private SecretState(final WindowCounts failedAuth, final WindowCounts rateLimit, final long lastCommandAt,
-                        final long newestCounted) {
+                        final long newestCounted, final long lastSeenAt) {
         this.failedAuth = failedAuth;
         this.rateLimit = rateLimit;
         this.lastCommandAt = lastCommandAt;
         this.newestCounted = newestCounted;
+        this.lastSeenAt = lastSeenAt;
     }
 
     WindowCounts counts(final TriggerMatrix.Action action) {
         return action == TriggerMatrix.Action.COUNT_RATE_LIMIT ? rateLimit : failedAuth;
     }
 
-    /** True when a trigger at {@code eventTime} falls within the cooldown of the last command (or before it). */
-    boolean inCooldown(final long eventTime, final long cooldownMs) {
-        return lastCommandAt != NEVER && eventTime < lastCommandAt + cooldownMs;
+    /** True while the cooldown of the last command runs at {@code now} (rotor's clock). */
+    boolean inCooldown(final long now, final long cooldownMs) {
+        return lastCommandAt != NEVER && now < lastCommandAt + cooldownMs;
     }
 
-    /** A command was issued for a trigger at {@code eventTime}: counts start again from zero. */
-    void commanded(final long eventTime) {
-        lastCommandAt = lastCommandAt == NEVER ? eventTime : Math.max(lastCommandAt, eventTime);
+    /** A command was issued at {@code now} (rotor's clock): counts start again from zero. */
+    void commanded(final long now) {
+        lastCommandAt = lastCommandAt == NEVER ? now : Math.max(lastCommandAt, now);
         resetCounts();
     }
 
@@ -55,10 +62,15 @@ final class SecretState {
         rateLimit.clear();
     }
 
-    /** Nothing here can influence a future decision any more. */
-    boolean isIdle(final long streamTime, final long cooldownMs) {
-        return failedAuth.isEmpty() && rateLimit.isEmpty()
-                && (lastCommandAt == NEVER || lastCommandAt + cooldownMs < streamTime);
+    /**
+     * Whether the state may be forgotten at {@code now} (rotor's clock): never while a cooldown runs; otherwise when
+     * it holds no counted events, or when no event for the secret arrived for {@code quietMs}.
+     */
+    boolean forgettable(final long now, final long cooldownMs, final long quietMs) {
+        if (inCooldown(now, cooldownMs)) {
+            return false;
+        }
+        return failedAuth.isEmpty() && rateLimit.isEmpty() || lastSeenAt != NEVER && lastSeenAt + quietMs < now;
     }
 
     static Serde<SecretState> serde() {
@@ -68,8 +80,8 @@ final class SecretState {
     }
 
     byte[] toBytes() {
-        final ByteBuffer buf = ByteBuffer.allocate(1 + 8 + 8 + 2 * 4 + 24 * (failedAuth.size() + rateLimit.size()));
-        buf.put(FORMAT_V2).putLong(lastCommandAt).putLong(newestCounted);
+        final ByteBuffer buf = ByteBuffer.allocate(1 + 8 + 8 + 8 + 2 * 4 + 24 * (failedAuth.size() + rateLimit.size()));
+        buf.put(FORMAT_V3).putLong(lastCommandAt).putLong(newestCounted).putLong(lastSeenAt);
         write(buf, failedAuth);
         write(buf, rateLimit);
         return buf.array();
@@ -79,12 +91,14 @@ final class SecretState {
         try {
             final ByteBuffer buf = ByteBuffer.wrap(bytes);
             final byte format = buf.get();
-            if (format != FORMAT_V1 && format != FORMAT_V2) {
+            if (format != FORMAT_V1 && format != FORMAT_V2 && format != FORMAT_V3) {
                 throw new SerializationException("secret state format " + format + " is not supported");
             }
             final long last = buf.getLong();
-            final long newest = format == FORMAT_V2 ? buf.getLong() : NEVER; // v1 (before it was kept): unknown
-            return new SecretState(read(buf), read(buf), last, newest);
+            final long newest = format >= FORMAT_V2 ? buf.getLong() : NEVER; // v1 (before it was kept): unknown
+            // before v3 the secret's last activity was not kept: its newest known time stands in for it
+            final long seen = format == FORMAT_V3 ? buf.getLong() : Math.max(last, newest);
+            return new SecretState(read(buf), read(buf), last, newest, seen);
         } catch (final RuntimeException e) {
             if (e instanceof SerializationException s) {
                 throw s;

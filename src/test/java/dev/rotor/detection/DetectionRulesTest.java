@@ -232,6 +232,7 @@ class DetectionRulesTest {
                 assertThat(d.commands()).hasSize(1);
 
                 // after the cooldown, 9 more in the same window do not rotate: the first 10 were consumed
+                d.advanceWallClock(Duration.ofMinutes(2));
                 d.send(failure("more", at(2)).meta("failed_count", 9));
                 assertThat(d.commands()).isEmpty();
                 d.send(failure("tenth", at(3)));
@@ -258,9 +259,26 @@ class DetectionRulesTest {
         void aTriggerAfterTheCooldownRotatesAgain() {
             try (DetectionDriver d = new DetectionDriver()) {
                 d.send(event("leaked_credential", "critical").id("first").at(at(0)).paths(DB));
+                d.advanceWallClock(Duration.ofMinutes(5)); // the cooldown runs on rotor's clock
                 d.send(event("leaked_credential", "critical").id("second").at(at(5)).paths(DB));
 
                 assertThat(d.commands()).extracting(kv -> kv.value.getEventId()).containsExactly("first", "second");
+            }
+        }
+
+        /**
+         * A sender cannot shorten the cooldown with its timestamps: twelve critical events stamped five minutes apart,
+         * as a replayed backlog or a forging sender would send them, arrive at once and rotate once.
+         */
+        @Test
+        void triggersStampedFiveMinutesApartButArrivingTogetherRotateOnce() {
+            try (DetectionDriver d = new DetectionDriver()) {
+                for (int i = 0; i < 12; i++) {
+                    d.send(event("leaked_credential", "critical").id("replayed-" + i).at(at(5L * i - 55)).paths(DB));
+                }
+
+                assertThat(d.commands()).extracting(kv -> kv.value.getEventId()).containsExactly("replayed-0");
+                assertThat(d.audits(AuditDecision.SUPPRESSED)).hasSize(11);
             }
         }
 
@@ -335,13 +353,48 @@ class DetectionRulesTest {
                 assertThat(d.secretState().get(DB)).isNotNull();
                 assertThat(d.secretState().get("secret/prod/rotated")).isNotNull();
 
-                // stream time moves 40 minutes on: more than twice (15 min window + 1 min grace) without an event
-                // for these secrets, and past the 5 min cooldown
                 d.send(failure("elsewhere", at(40)).paths("secret/prod/unrelated"));
 
+                // rotor's clock moves 33 minutes on: more than twice (15 min window + 1 min grace) without an event
+                // for DB, and past the 5 min cooldown of the rotated secret
+                d.advanceWallClock(Duration.ofMinutes(33));
                 assertThat(d.secretState().get(DB)).isNull();
                 assertThat(d.secretState().get("secret/prod/rotated")).isNull();
-                assertThat(d.secretState().get("secret/prod/unrelated")).isNotNull();
+                assertThat(d.secretState().get("secret/prod/unrelated")).isNull();
+            }
+        }
+
+        /**
+         * Another secret's newer events never make a secret's count disappear: stream time jumping an hour ahead (a
+         * second source with less delivery lag, or a backfill beside live events) used to wipe the count of a secret
+         * under attack, so ten failed logins within minutes never rotated.
+         */
+        @Test
+        void anotherSecretsNewerEventsDoNotWipeACountInProgress() {
+            try (DetectionDriver d = new DetectionDriver()) {
+                for (int i = 0; i < 5; i++) {
+                    d.send(failure("early-" + i, at(i)));
+                }
+                // the other source is an hour ahead; stream time jumps with it
+                d.send(event("failed_auth_spike", "medium").id("other").at(NOW).paths("secret/prod/other"));
+                d.advanceWallClock(Duration.ofMinutes(2));
+                for (int i = 5; i < 10; i++) {
+                    d.send(failure("late-" + i, at(i)));
+                }
+
+                assertThat(d.commands()).extracting(kv -> kv.value.getEventId()).containsExactly("late-9");
+            }
+        }
+
+        @Test
+        void aCooldownIsKeptWhileItRunsEvenWithoutCounts() {
+            try (DetectionDriver d = new DetectionDriver()) {
+                d.send(event("leaked_credential", "critical").id("first").at(at(0)).paths(DB));
+                d.advanceWallClock(Duration.ofMinutes(3)); // a cleanup runs every minute
+                d.send(event("leaked_credential", "critical").id("second").at(at(1)).paths(DB));
+
+                assertThat(d.commands()).hasSize(1);
+                assertThat(d.audits(AuditDecision.SUPPRESSED)).extracting(a -> a.getEventId()).containsExactly("second");
             }
         }
     }
