@@ -58,6 +58,11 @@ public final class EventLimits {
         return id.isEmpty() ? null : id;
     }
 
+    /** Whether an id may be carried as it is (into an audit key, say): within the limit, no control characters. */
+    static boolean isAcceptableId(final String id) {
+        return id.length() <= MAX_EVENT_ID && !hasControlCharacter(id);
+    }
+
     /** Checks an event type (already trimmed). */
     public static void eventType(final String type, final String eventId) {
         if (type.isEmpty()) {

@@ -8,8 +8,9 @@ import java.util.Optional;
  * no cause: both could carry the record's content (a JSON parser's excerpt, say) into the DLQ's stacktrace header.
  *
  * <p>Bounded whatever its callers pass: a reason longer than {@value #MAX_REASON} characters is cut (ending in
- * {@code …}), and an event id longer than {@link EventLimits#MAX_EVENT_ID} is dropped (a cut id could name another
- * event), so no DLQ header or audit record built from it can outgrow the producer's limit.
+ * {@code …}), and an event id longer than {@link EventLimits#MAX_EVENT_ID} or holding control characters is dropped (a
+ * cut id could name another event; adapters pass their sources' raw ids), so no DLQ header or audit record built from
+ * it can outgrow the producer's limit or break a line.
  */
 public final class InvalidEventException extends RuntimeException {
     /** Why a record was refused; the code goes into the {@code rotor.error.code} DLQ header. */
@@ -44,7 +45,7 @@ public final class InvalidEventException extends RuntimeException {
                                   final String deadLetterTopic) {
         super(capped(reason), null, false, false);
         this.code = code;
-        this.eventId = Optional.ofNullable(eventId).filter(id -> id.length() <= EventLimits.MAX_EVENT_ID);
+        this.eventId = Optional.ofNullable(eventId).filter(EventLimits::isAcceptableId);
         this.deadLetterTopic = Optional.ofNullable(deadLetterTopic);
     }
 

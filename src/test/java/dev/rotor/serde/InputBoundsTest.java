@@ -251,6 +251,7 @@ class InputBoundsTest {
     void anEventIdOverTheLimitIsNeverCarried() {
         assertThat(new InvalidEventException(Code.WRONG_TYPE, "r", "i".repeat(257)).eventId()).isEmpty();
         assertThat(new InvalidEventException(Code.WRONG_TYPE, "r").forEvent("i".repeat(257)).eventId()).isEmpty();
+        assertThat(new InvalidEventException(Code.WRONG_TYPE, "r", "a\nb").eventId()).isEmpty();
         assertThat(new InvalidEventException(Code.WRONG_TYPE, "r", "i".repeat(256)).eventId()).contains("i".repeat(256));
     }
 }
