@@ -3,8 +3,7 @@ package dev.rotor.adapters;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rotor.serde.InvalidEventException;
 import dev.rotor.serde.InvalidEventException.Code;
-import dev.rotor.serde.JsonEventParser;
-import java.math.BigDecimal;
+import dev.rotor.serde.Timestamps;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -12,24 +11,21 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 
 /**
- * Event times in the formats' own representations.
+ * Event times in the formats' own representations, read by the rules of {@link Timestamps} that native input uses too.
  *
  * <ul>
- *   <li>Epoch numbers (OCSF {@code time}, a {@code timestamp_t} in milliseconds): a magnitude below
- *       {@value #SECONDS_BELOW} is read as seconds, anything larger as milliseconds. The two ranges cannot be confused
- *       for real events: 10<sup>11</sup> ms is March 1973, 10<sup>11</sup> s is the year 5138. Some producers (the
- *       Okta mapping in ocsf/examples) write seconds; a fraction is allowed either way.</li>
+ *   <li>Epoch numbers (OCSF {@code time}, a {@code timestamp_t} in milliseconds): {@link Timestamps#epoch}, a
+ *       magnitude below {@value Timestamps#SECONDS_BELOW} being seconds (some producers, such as the Okta mapping in
+ *       ocsf/examples, write seconds), anything larger milliseconds; a fraction is allowed either way.</li>
  *   <li>ISO-8601 strings (CloudTrail {@code eventTime}, GitHub {@code created_at}/{@code updated_at}, Vault's
- *       {@code time} with nanoseconds, GuardDuty {@code updatedAt}, EventBridge {@code time}): as native input, no
- *       offset meaning UTC.</li>
+ *       {@code time} with nanoseconds, GuardDuty {@code updatedAt}, EventBridge {@code time}): {@link Timestamps#iso},
+ *       as native input, no offset meaning UTC.</li>
  *   <li>RFC 1123 ({@code Sat, 05 Jun 2016 15:10:09 GMT}, AWS Health's {@code startTime}) where a format uses it. The
  *       day of the week is ignored: AWS's own published sample names the wrong one (5 June 2016 was a Sunday).</li>
  * </ul>
  * Times are kept to the millisecond, the resolution of {@code SecurityEvent.timestamp}.
  */
 final class EventTimes {
-    static final long SECONDS_BELOW = 100_000_000_000L;
-
     private EventTimes() {
     }
 
@@ -39,17 +35,7 @@ final class EventTimes {
             throw new InvalidEventException(Code.INVALID_TIMESTAMP, field + " must be epoch milliseconds (a number), "
                     + "found " + JsonFields.kind(node));
         }
-        final BigDecimal v = node.decimalValue();
-        if (v.signum() < 0) {
-            throw new InvalidEventException(Code.INVALID_TIMESTAMP, field + " must not be negative");
-        }
-        try {
-            final BigDecimal millis = v.compareTo(BigDecimal.valueOf(SECONDS_BELOW)) < 0
-                    ? v.movePointRight(3) : v;
-            return Instant.ofEpochMilli(millis.setScale(0, java.math.RoundingMode.DOWN).longValueExact());
-        } catch (final ArithmeticException | java.time.DateTimeException e) {
-            throw new InvalidEventException(Code.INVALID_TIMESTAMP, field + " is out of range");
-        }
+        return Timestamps.epoch(node, field);
     }
 
     /** An ISO-8601 date-time string. */
@@ -58,11 +44,7 @@ final class EventTimes {
             throw new InvalidEventException(Code.INVALID_TIMESTAMP, field + " must be an ISO-8601 string, found "
                     + JsonFields.kind(node));
         }
-        try {
-            return JsonEventParser.parseTimestamp(node.textValue()).truncatedTo(ChronoUnit.MILLIS);
-        } catch (final InvalidEventException e) {
-            throw new InvalidEventException(Code.INVALID_TIMESTAMP, field + " is not an ISO-8601 date-time");
-        }
+        return Timestamps.iso(node.textValue(), field).truncatedTo(ChronoUnit.MILLIS);
     }
 
     /** An ISO-8601 or RFC 1123 date-time string. */

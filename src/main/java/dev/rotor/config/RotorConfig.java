@@ -29,7 +29,8 @@ public final class RotorConfig {
     /** The detection rules' parameters (DESIGN.md §3). */
     public record DetectionSettings(long failedAuthThreshold, Duration failedAuthWindow, long rateLimitThreshold,
                                     Duration rateLimitWindow, Duration grace, Duration cooldown,
-                                    Duration maxClockSkew, int maxEventBytes, Duration stateCleanupInterval) {
+                                    Duration maxClockSkew, int maxEventBytes, Duration stateCleanupInterval,
+                                    Duration maxEventAge) {
         /** The longest window: how much history per secret the rules must keep. */
         public Duration longestWindow() {
             return failedAuthWindow.compareTo(rateLimitWindow) >= 0 ? failedAuthWindow : rateLimitWindow;
@@ -84,7 +85,7 @@ public final class RotorConfig {
                 positiveLong(Setting.RATE_LIMIT_THRESHOLD), positiveDuration(Setting.RATE_LIMIT_WINDOW),
                 nonNegativeDuration(Setting.GRACE), nonNegativeDuration(Setting.COOLDOWN),
                 nonNegativeDuration(Setting.MAX_CLOCK_SKEW), (int) Math.min(Integer.MAX_VALUE, positiveLong(Setting.MAX_EVENT_BYTES)),
-                positiveDuration(Setting.STATE_CLEANUP_INTERVAL));
+                positiveDuration(Setting.STATE_CLEANUP_INTERVAL), positiveDuration(Setting.MAX_EVENT_AGE));
         this.executor = new ExecutorSettings(get(Setting.VAULT_APPROLE_MOUNT),
                 wholeSeconds(Setting.VAULT_CONNECT_TIMEOUT), wholeSeconds(Setting.VAULT_READ_TIMEOUT),
                 positiveDuration(Setting.ROTATION_DEADLINE),
@@ -296,11 +297,20 @@ public final class RotorConfig {
     }
 
     private Duration duration(final Setting s) {
+        final Duration d;
         try {
-            return Durations.parse(get(s));
+            d = Durations.parse(get(s));
         } catch (final IllegalArgumentException e) {
             throw new ConfigException(s.key(), e.getMessage());
+        } catch (final ArithmeticException e) {
+            throw new ConfigException(s.key(), "'" + get(s).trim() + "' is too long");
         }
+        try {
+            d.toMillis(); // every duration is used in milliseconds somewhere
+        } catch (final ArithmeticException e) {
+            throw new ConfigException(s.key(), "'" + get(s).trim() + "' is too long");
+        }
+        return d;
     }
 
     private Duration positiveDuration(final Setting s) {

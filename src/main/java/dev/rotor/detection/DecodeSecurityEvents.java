@@ -5,6 +5,7 @@ import dev.rotor.adapters.Adapters;
 import dev.rotor.adapters.SourceAdapter;
 import dev.rotor.avro.AuditDecision;
 import dev.rotor.avro.Indicator;
+import dev.rotor.config.Durations;
 import dev.rotor.config.SecretPathPolicy;
 import dev.rotor.avro.SecurityEvent;
 import dev.rotor.serde.InvalidEventException;
@@ -117,15 +118,18 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], String, De
     private final Input input;
     private final SecretPathPolicy policy;
     private final long maxClockSkewMs;
+    private final Duration maxEventAge;
     private ProcessorContext<String, DetectionOutput> context;
     private KeyValueStore<String, Long> statistics;
     private AwaitingRegistry waiting;
     private String task;
 
-    DecodeSecurityEvents(final Input input, final SecretPathPolicy policy, final Duration maxClockSkew) {
+    DecodeSecurityEvents(final Input input, final SecretPathPolicy policy, final Duration maxClockSkew,
+                         final Duration maxEventAge) {
         this.input = input;
         this.policy = policy;
         this.maxClockSkewMs = maxClockSkew.toMillis();
+        this.maxEventAge = maxEventAge;
     }
 
     @Override
@@ -297,12 +301,23 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], String, De
         return value != null && value.length > 0 && value[0] == 0;
     }
 
-    /** The checks every event passes before any of its record is forwarded; returns its trigger-matrix decision. */
+    /**
+     * The checks every event passes before any of its record is forwarded; returns its trigger-matrix decision. The
+     * event time must lie within [now - max-event-age, now + max-clock-skew] of rotor's wall clock: an event too old
+     * (a replayed archive, a time misread by orders of magnitude) is refused rather than trusted, as the executor
+     * would otherwise weigh it against a secret's later changes.
+     */
     private TriggerMatrix.Decision validate(final SecurityEvent event) {
         final long now = context.currentSystemTimeMs();
-        if (event.getTimestamp().toEpochMilli() > now + maxClockSkewMs) {
+        final long eventTime = event.getTimestamp().toEpochMilli();
+        if (eventTime > now + maxClockSkewMs) {
             throw new InvalidEventException(Code.FUTURE_TIMESTAMP, "timestamp is more than "
                     + Duration.ofMillis(maxClockSkewMs) + " ahead of rotor's clock", event.getEventId());
+        }
+        if (eventTime < now - Math.min(now, maxEventAge.toMillis())) {
+            throw new InvalidEventException(Code.STALE_TIMESTAMP, "timestamp is more than "
+                    + Durations.format(maxEventAge) + " before rotor's clock (rotor.max-event-age)",
+                    event.getEventId());
         }
         final Indicator indicator = TriggerMatrix.indicator(event.getEventType());
         final TriggerMatrix.Decision decision = TriggerMatrix.decide(indicator, event.getThreatLevel());

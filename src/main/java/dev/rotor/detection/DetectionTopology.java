@@ -78,7 +78,7 @@ public final class DetectionTopology {
         KStream<String, DetectionOutput> decoded = builder
                 .stream(topics.securityEvents().name(), topics.securityEvents().consumed("read-security-events"))
                 .process(() -> new DecodeSecurityEvents(DecodeSecurityEvents.Input.securityEvents(decoder,
-                                registryWait), policy, settings.maxClockSkew()),
+                                registryWait), policy, settings.maxClockSkew(), settings.maxEventAge()),
                         Named.as("decode-security-events"), DetectionStatistics.EVENT_STATISTICS_STORE,
                         AwaitingRegistry.STORE);
         for (final Topics.AdapterTopic source : topics.adapterSources()) {
@@ -88,7 +88,8 @@ public final class DetectionTopology {
                     source.deadLetters().name(), settings.maxEventBytes(), config.adapters().auditNotRelevant());
             final KStream<String, DetectionOutput> adapted = builder
                     .stream(name, source.input().consumed("read-" + name))
-                    .process(() -> new DecodeSecurityEvents(input, policy, settings.maxClockSkew()),
+                    .process(() -> new DecodeSecurityEvents(input, policy, settings.maxClockSkew(),
+                                    settings.maxEventAge()),
                             Named.as("adapt-" + name), DetectionStatistics.EVENT_STATISTICS_STORE);
             decoded = decoded.merge(adapted, Named.as("merge-" + name));
         }

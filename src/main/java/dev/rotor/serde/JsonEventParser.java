@@ -1,8 +1,11 @@
 package dev.rotor.serde;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,12 +16,6 @@ import dev.rotor.avro.ThreatLevel;
 import dev.rotor.serde.InvalidEventException.Code;
 import java.io.IOException;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -30,12 +27,26 @@ import java.util.Map;
  * Reads the JSON form of a security event (DESIGN.md §2) into a {@link SecurityEvent}.
  *
  * <p>Strict where ambiguity could be used to trick rotor: duplicate keys and trailing content are refused. Errors name
- * the field and what was expected, never the value found. A timestamp without a zone is read as UTC (the original
- * implementation wrote {@code datetime.utcnow().isoformat()}); a whole number is read as epoch milliseconds.
+ * the field and what was expected, never the value found (a metadata key only in a capped, printable form). The
+ * timestamp is read by {@link Timestamps}: ISO-8601 (no offset = UTC, as the original implementation wrote
+ * {@code datetime.utcnow().isoformat()}) or epoch seconds or milliseconds, as a number or a string of digits. The
+ * event id is checked ({@link EventLimits#eventId}) before any reason is tied to it.
  */
 public final class JsonEventParser {
-    /** Refuses duplicate keys and trailing content; never echoes input in its errors' locations. Immutable. */
-    public static final ObjectReader STRICT_READER = JsonMapper.builder()
+    /**
+     * How deep JSON may nest. A security event nests 2 levels, the adapters' formats (CloudTrail, GuardDuty, OCSF)
+     * about 10; Jackson's own default is 1,000. Deeper input is refused as INVALID_JSON by the parser itself, before
+     * any recursion could exhaust the stack.
+     */
+    public static final int MAX_NESTING_DEPTH = 64;
+
+    /**
+     * Refuses duplicate keys, trailing content and nesting deeper than {@value #MAX_NESTING_DEPTH}; never echoes input
+     * in its errors' locations. Immutable.
+     */
+    public static final ObjectReader STRICT_READER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+                    .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
@@ -49,6 +60,12 @@ public final class JsonEventParser {
         final JsonNode root;
         try {
             root = STRICT_READER.readTree(bytes);
+        } catch (final StreamConstraintsException e) {
+            // Jackson's message names the limit, not the content; ours says it in rotor's words
+            throw new InvalidEventException(Code.INVALID_JSON, e.getMessage() != null
+                    && e.getMessage().contains("nesting depth") ? "not valid JSON: nested deeper than "
+                    + MAX_NESTING_DEPTH + " levels" : "not valid JSON: exceeds a parser limit (length of a number, "
+                    + "string or name)");
         } catch (final JsonProcessingException e) {
             final JsonLocation at = e.getLocation();
             final String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
@@ -59,7 +76,7 @@ public final class JsonEventParser {
         if (root == null || !root.isObject()) {
             throw new InvalidEventException(Code.INVALID_JSON, "a security event must be a JSON object");
         }
-        final String eventId = optionalString(root, "event_id");
+        final String eventId = EventLimits.eventId(optionalString(root, "event_id"));
         try {
             return SecurityEvent.newBuilder()
                     .setEventId(eventId)
@@ -74,78 +91,6 @@ public final class JsonEventParser {
         } catch (final InvalidEventException e) {
             throw eventId == null ? e : e.forEvent(eventId);
         }
-    }
-
-    /** ISO-8601 with or without offset (no offset = UTC); public so other input formats read time the same way. */
-    public static Instant parseTimestamp(final String text) {
-        final Instant fast = utcFastPath(text);
-        if (fast != null) {
-            return fast;
-        }
-        try {
-            final TemporalAccessor t = DateTimeFormatter.ISO_DATE_TIME.parseBest(text.trim(), OffsetDateTime::from,
-                    LocalDateTime::from);
-            return t instanceof OffsetDateTime o ? o.toInstant() : ((LocalDateTime) t).toInstant(ZoneOffset.UTC);
-        } catch (final DateTimeParseException e) {
-            throw new InvalidEventException(Code.INVALID_TIMESTAMP,
-                    "timestamp is not an ISO-8601 date-time (e.g. 2026-01-15T10:30:00Z)");
-        }
-    }
-
-    /**
-     * {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z}, the form nearly every sender uses, read without the general formatter
-     * (which costs more than the rest of an event's decoding); anything else returns null and takes the general path.
-     */
-    static Instant utcFastPath(final String t) {
-        final int n = t.length();
-        if (n < 20 || t.charAt(n - 1) != 'Z' || t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(10) != 'T'
-                || t.charAt(13) != ':' || t.charAt(16) != ':') {
-            return null;
-        }
-        final int year = digits(t, 0, 4);
-        final int month = digits(t, 5, 7);
-        final int day = digits(t, 8, 10);
-        final int hour = digits(t, 11, 13);
-        final int minute = digits(t, 14, 16);
-        final int second = digits(t, 17, 19);
-        int nanos = 0;
-        if (n > 20) {
-            if (t.charAt(19) != '.' || n - 21 < 1 || n - 21 > 9) {
-                return null;
-            }
-            final int fraction = digits(t, 20, n - 1);
-            if (fraction < 0) {
-                return null;
-            }
-            nanos = fraction;
-            for (int i = n - 21; i < 9; i++) {
-                nanos *= 10;
-            }
-        } else if (t.charAt(19) != 'Z') {
-            return null;
-        }
-        if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
-                || second < 0 || second > 59) {
-            return null;
-        }
-        try {
-            return LocalDateTime.of(year, month, day, hour, minute, second, nanos).toInstant(ZoneOffset.UTC);
-        } catch (final java.time.DateTimeException e) {
-            return null; // e.g. February 30th: the general path reports it
-        }
-    }
-
-    /** The decimal number in t[from, to), or -1 when a character is not a digit. */
-    private static int digits(final String t, final int from, final int to) {
-        int v = 0;
-        for (int i = from; i < to; i++) {
-            final char c = t.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            v = v * 10 + (c - '0');
-        }
-        return v;
     }
 
     private static ThreatLevel threatLevel(final JsonNode root) {
@@ -164,14 +109,7 @@ public final class JsonEventParser {
         if (node == null || node.isNull()) {
             throw new InvalidEventException(Code.MISSING_FIELD, "timestamp is missing");
         }
-        if (node.isIntegralNumber() && node.canConvertToLong()) {
-            return Instant.ofEpochMilli(node.longValue());
-        }
-        if (!node.isTextual()) {
-            throw new InvalidEventException(Code.INVALID_TIMESTAMP,
-                    "timestamp must be an ISO-8601 string or epoch milliseconds, found " + kind(node));
-        }
-        return parseTimestamp(node.textValue());
+        return Timestamps.of(node, "timestamp");
     }
 
     private static Map<String, String> metadata(final JsonNode root) {
@@ -183,8 +121,10 @@ public final class JsonEventParser {
         if (!node.isObject()) {
             throw wrongType("metadata", "an object", node);
         }
+        int position = 0;
         for (final Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             final Map.Entry<String, JsonNode> e = it.next();
+            EventLimits.metadataKey(e.getKey(), ++position, null);
             final JsonNode v = e.getValue();
             if (v.isNull()) {
                 continue;
@@ -194,7 +134,7 @@ public final class JsonEventParser {
             } else if (v.isArray() && "secret_paths".equals(e.getKey())) {
                 out.put(e.getKey(), String.join(",", stringArray(node, "secret_paths")));
             } else {
-                throw wrongType("metadata." + e.getKey(), "a string, number or boolean", v);
+                throw wrongType("metadata." + EventLimits.shown(e.getKey()), "a string, number or boolean", v);
             }
         }
         return out;

@@ -18,18 +18,16 @@ import org.apache.kafka.common.serialization.Deserializer;
  *   <li>Format: the first byte decides. {@code 0} is Avro in the Confluent wire format; {@code '{'} (after optional
  *       white space or a UTF-8 BOM) is JSON; anything else is refused.</li>
  *   <li>Normalisation: event_type lower case; a missing event_id becomes a stable id derived from the content, so a
- *       resent event dedupes; description and metadata values are capped so that no output record can outgrow the
- *       broker's limit.</li>
+ *       resent event dedupes; description and metadata values are cut, and over-long identifiers, metadata keys and
+ *       path lists refused ({@link EventLimits}), so that no output record can outgrow the broker's limit.</li>
  *   <li>Limits: it does not check rules (counts, paths, clock skew); detection does.</li>
  * </ol>
  * A registry that cannot be reached is not the record's fault: that error propagates as is, so the record is retried
  * rather than dead-lettered.
  */
 public final class SecurityEventDecoder {
-    static final int MAX_DESCRIPTION = 4096;
-    static final int MAX_METADATA_ENTRIES = 64;
-    static final int MAX_METADATA_VALUE = 1024;
-    static final int MAX_ID = 256;
+    private static final String SECRET_PATH = "secret_path";
+    private static final String SECRET_PATHS = "secret_paths";
 
     private final int maxBytes;
     private final Deserializer<SecurityEvent> avro;
@@ -88,32 +86,51 @@ public final class SecurityEventDecoder {
         return i < b.length && (b[i] == '{' || b[i] == '[');
     }
 
-    /** Applies the normalisation rules above; idempotent. */
+    /**
+     * Applies the normalisation rules above and the bounds of {@link EventLimits}; idempotent. Every input passes
+     * here: native JSON, Avro, and the adapters' events.
+     */
     public static SecurityEvent normalise(final SecurityEvent e) {
-        final String given = e.getEventId() == null ? null : e.getEventId().trim();
-        if (given != null && given.length() > MAX_ID) {
-            throw new InvalidEventException(Code.WRONG_TYPE, "event_id must be at most " + MAX_ID + " characters");
+        final String given = EventLimits.eventId(e.getEventId());
+        final String eventType = e.getEventType().strip().toLowerCase(Locale.ROOT);
+        EventLimits.eventType(eventType, given);
+        EventLimits.sourceIp(e.getSourceIp(), given);
+        EventLimits.pathCount(e.getAffectedResources().size(), "affected_resources", given);
+        int position = 0;
+        for (final String key : e.getMetadata().keySet()) {
+            EventLimits.metadataKey(key, ++position, given);
         }
-        final String eventType = e.getEventType().trim().toLowerCase(Locale.ROOT);
-        final String eventId = given == null || given.isEmpty() ? deriveId(e, eventType) : given;
-        if (e.getSourceIp() != null && e.getSourceIp().length() > MAX_ID) {
-            throw new InvalidEventException(Code.WRONG_TYPE, "source_ip must be at most " + MAX_ID + " characters", eventId);
+        final String secretPaths = e.getMetadata().get(SECRET_PATHS);
+        if (secretPaths != null) {
+            EventLimits.pathCount(pathsIn(secretPaths), "metadata." + SECRET_PATHS, given);
         }
+        final String eventId = given == null ? deriveId(e, eventType) : given;
         final Map<String, String> metadata = new LinkedHashMap<>();
         for (final Map.Entry<String, String> m : e.getMetadata().entrySet()) {
-            final boolean paths = m.getKey().equals("secret_path") || m.getKey().equals("secret_paths");
-            if (!paths && metadata.size() >= MAX_METADATA_ENTRIES) {
+            final boolean paths = m.getKey().equals(SECRET_PATH) || m.getKey().equals(SECRET_PATHS);
+            if (!paths && metadata.size() >= EventLimits.MAX_METADATA_ENTRIES) {
                 continue;
             }
-            metadata.put(cap(m.getKey(), MAX_ID), paths ? m.getValue() : cap(m.getValue(), MAX_METADATA_VALUE));
+            metadata.put(m.getKey(), paths ? m.getValue() : cap(m.getValue(), EventLimits.MAX_METADATA_VALUE));
         }
         return SecurityEvent.newBuilder(e)
                 .setEventId(eventId)
                 .setEventType(eventType)
-                .setDescription(cap(e.getDescription(), MAX_DESCRIPTION))
+                .setDescription(cap(e.getDescription(), EventLimits.MAX_DESCRIPTION))
                 .setAffectedResources(new ArrayList<>(e.getAffectedResources()))
                 .setMetadata(metadata)
                 .build();
+    }
+
+    /** How many non-blank entries a comma-separated path list has. */
+    private static int pathsIn(final String list) {
+        int count = 0;
+        for (final String p : list.split(",")) {
+            if (!p.isBlank()) {
+                count++;
+            }
+        }
+        return count;
     }
 
     private static String deriveId(final SecurityEvent e, final String eventType) {

@@ -213,7 +213,9 @@ class AdaptersTopologyTest {
     @Test
     void anAdaptedPathOutsideTheAllowlistIsAuditedNotDeadLettered() {
         try (AdapterDriver d = new AdapterDriver()) {
-            d.send(VAULT, Fixtures.bytes("vault--pki-issue-permission-denied-response.json"));
+            // the sample as logged now: its own 2021 time is older than rotor.max-event-age
+            d.send(VAULT, edited("vault--pki-issue-permission-denied-response.json",
+                    n -> n.put("time", NOW.minusSeconds(30).toString())));
 
             assertThat(d.commands()).isEmpty();
             assertThat(d.audits(AuditDecision.PATH_REFUSED)).singleElement().satisfies(a ->
@@ -246,6 +248,26 @@ class AdaptersTopologyTest {
                     assertThat(header(r, DeadLetterHandler.CODE_HEADER)).isEqualTo("FUTURE_TIMESTAMP"));
             assertThat(d.audits(AuditDecision.INVALID)).singleElement()
                     .satisfies(a -> assertThat(a.getEventId()).isEqualTo("future"));
+        }
+    }
+
+    @Test
+    void anAdaptedEventOlderThanTheMaximumAgeGoesToTheSourcesDlq() {
+        try (AdapterDriver d = new AdapterDriver()) {
+            // OCSF time in epoch seconds: read as seconds, four days old
+            final byte[] old = edited(WINDOWS_4625, n -> {
+                object(n, "user").put("name", "svc-a");
+                object(n, "metadata").put("uid", "old");
+                n.put("time", NOW.minus(Duration.ofDays(4)).getEpochSecond());
+            });
+            d.send(OCSF, old);
+
+            assertThat(d.deadLetters(OCSF + "-dlq")).singleElement().satisfies(r -> {
+                assertThat(header(r, DeadLetterHandler.CODE_HEADER)).isEqualTo("STALE_TIMESTAMP");
+                assertThat(header(r, DeadLetterHandler.REASON_HEADER))
+                        .isEqualTo("timestamp is more than 3d before rotor's clock (rotor.max-event-age)");
+            });
+            assertThat(d.audits(AuditDecision.BELOW_THRESHOLD)).isEmpty();
         }
     }
 }

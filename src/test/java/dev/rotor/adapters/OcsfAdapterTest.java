@@ -17,6 +17,7 @@ import dev.rotor.avro.ThreatLevel;
 import dev.rotor.config.SourceFormat;
 import dev.rotor.serde.InvalidEventException;
 import dev.rotor.serde.InvalidEventException.Code;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -158,7 +159,14 @@ class OcsfAdapterTest {
                         Code.UNKNOWN_PAYLOAD, "a ocsf record must be a JSON object, found an array"),
                 arguments("truncated JSON", "{\"class_uid\": 3002, ".getBytes(), Code.INVALID_JSON, "not valid JSON"),
                 arguments("a duplicate key", "{\"class_uid\": 3002, \"class_uid\": 2004}".getBytes(),
-                        Code.INVALID_JSON, "not valid JSON"));
+                        Code.INVALID_JSON, "not valid JSON"),
+                arguments("100,000 nested arrays", "[".repeat(100_000).getBytes(), Code.INVALID_JSON,
+                        "not valid JSON"),
+                arguments("time beyond a double", new String(edited(WINDOWS_4625, n -> n.put("time", "__t__")),
+                        StandardCharsets.UTF_8).replace("\"__t__\"", "1e999").getBytes(StandardCharsets.UTF_8),
+                        Code.INVALID_TIMESTAMP, "time is out of range"),
+                arguments("time negative", edited(WINDOWS_4625, n -> n.put("time", -1)),
+                        Code.INVALID_TIMESTAMP, "time must not be negative"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -40,6 +40,7 @@ class ConfigLoaderTest {
         assertThat(c.detection().rateLimitWindow()).isEqualTo(Duration.ofMinutes(5));
         assertThat(c.detection().grace()).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.detection().cooldown()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.detection().maxEventAge()).isEqualTo(Duration.ofDays(3));
         assertThat(c.outputFormat()).isEqualTo(RotorConfig.OutputFormat.AVRO);
         assertThat(c.topics().securityEventsDlq()).isEqualTo("security-events-dlq");
         assertThat(c.targets().match("secret/prod/x")).get().extracting(RotationTargets.Target::strategy)
@@ -89,6 +90,22 @@ class ConfigLoaderTest {
                 .hasMessage("rotor.rate-limit.threshold: must be greater than 0, got 0");
         assertThatThrownBy(() -> ConfigLoader.defaults(Map.of("rotor.topic.rotation-audit", "bad topic")))
                 .hasMessageStartingWith("rotor.topic.rotation-audit: 'bad topic' is not a valid topic name");
+    }
+
+    @Test
+    void theMaximumEventAgeIsAPositiveDuration() {
+        assertThat(ConfigLoader.load(Optional.empty(), Map.of("ROTOR_MAX_EVENT_AGE", "12h"), Map.of()).detection()
+                .maxEventAge()).isEqualTo(Duration.ofHours(12));
+        assertThat(ConfigLoader.defaults(Map.of("rotor.max-event-age", "PT36H")).detection().maxEventAge())
+                .isEqualTo(Duration.ofHours(36));
+        assertThatThrownBy(() -> ConfigLoader.defaults(Map.of("rotor.max-event-age", "0d")))
+                .hasMessage("rotor.max-event-age: must be longer than 0");
+        assertThatThrownBy(() -> ConfigLoader.defaults(Map.of("rotor.max-event-age", "-PT1H")))
+                .hasMessage("rotor.max-event-age: must be longer than 0");
+        assertThatThrownBy(() -> ConfigLoader.defaults(Map.of("rotor.max-event-age", "a week")))
+                .hasMessageStartingWith("rotor.max-event-age: 'a week' is not a duration");
+        assertThatThrownBy(() -> ConfigLoader.defaults(Map.of("rotor.max-event-age", "999999999999999d")))
+                .hasMessage("rotor.max-event-age: '999999999999999d' is too long");
     }
 
     @Test

@@ -202,4 +202,29 @@ class DetectionAvroTest {
             assertThat(d.statistics()).containsEntry(DetectionStatistics.INVALID_EVENTS, 1L);
         }
     }
+
+    @Test
+    void anAvroEventOlderThanTheMaximumAgeGoesToTheDlq() {
+        try (DetectionDriver d = new DetectionDriver(AVRO)) {
+            final SecurityEvent old = SecurityEvent.newBuilder(critical("old", "secret/old"))
+                    .setTimestamp(NOW.minus(Duration.ofDays(3)).minusSeconds(1)).build();
+            d.send(avro(old));
+            d.send(avro(critical("fresh", "secret/fresh")));
+
+            assertThat(d.deadLetters()).singleElement().satisfies(r ->
+                    assertThat(header(r, DeadLetterHandler.CODE_HEADER)).isEqualTo("STALE_TIMESTAMP"));
+            assertThat(d.commands()).extracting(kv -> kv.key).containsExactly("secret/fresh");
+        }
+    }
+
+    @Test
+    void anAvroEventWithAnOverlongTypeGoesToTheDlq() {
+        try (DetectionDriver d = new DetectionDriver(AVRO)) {
+            d.send(avro(SecurityEvent.newBuilder(critical("long", "secret/a")).setEventType("t".repeat(65)).build()));
+
+            assertThat(d.deadLetters()).singleElement().satisfies(r ->
+                    assertThat(header(r, DeadLetterHandler.CODE_HEADER)).isEqualTo("FIELD_TOO_LONG"));
+            assertThat(d.commands()).isEmpty();
+        }
+    }
 }
