@@ -8,9 +8,7 @@ import dev.rotor.ops.RotorMetrics;
 import dev.rotor.ops.Statistics;
 import dev.rotor.rotation.RotationTopology;
 import dev.rotor.rotation.RotationWorkers;
-import dev.rotor.streams.StreamsSettings;
 import dev.rotor.streams.StuckRecords;
-import dev.rotor.streams.UnreadableRecordHandler;
 import dev.rotor.topics.Topics;
 import dev.rotor.vault.SecretRotator;
 import java.time.Duration;
@@ -21,7 +19,6 @@ import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,20 +46,16 @@ public final class RotorService implements AutoCloseable {
             final StreamsBuilder builder = new StreamsBuilder();
             DetectionTopology.build(builder, config, topics, metrics);
             final StuckRecords stuck = new StuckRecords(metrics);
-            add(DetectionTopology.APPLICATION_ID, builder, StreamsSettings.forApplication(config, topics,
-                    DetectionTopology.APPLICATION_ID, topics.securityEventsDlq().name(), metrics, stuck), stuck);
+            add(DetectionTopology.APPLICATION_ID, builder,
+                    DetectionTopology.streamsProperties(config, topics, metrics, stuck), stuck);
         }
         if (role != Role.DETECTION) {
             workers = new RotationWorkers(config.executor().parallelism());
             final StreamsBuilder builder = new StreamsBuilder();
             RotationTopology.build(builder, config, topics, rotator, workers, metrics);
             final StuckRecords stuck = new StuckRecords(metrics);
-            final Properties props = StreamsSettings.forApplication(config, topics, RotationTopology.APPLICATION_ID,
-                    topics.rotationCommandsDlq().name(), metrics, stuck);
-            props.put(UnreadableRecordHandler.NOTIFIER_CONFIG, RotationTopology.unreadableCommandNotifier(topics));
-            // the executor's stream thread only waits for Kafka; poll often so finished rotations publish promptly
-            props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, 20);
-            add(RotationTopology.APPLICATION_ID, builder, props, stuck);
+            add(RotationTopology.APPLICATION_ID, builder,
+                    RotationTopology.streamsProperties(config, topics, metrics, stuck), stuck);
         } else {
             workers = null;
         }

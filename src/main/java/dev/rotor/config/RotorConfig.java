@@ -53,7 +53,7 @@ public final class RotorConfig {
 
     /** How the executor calls Vault (DESIGN.md §4). */
     public record ExecutorSettings(String appRoleMount, Duration connectTimeout, Duration readTimeout,
-                                   Duration rotationDeadline, int parallelism) {
+                                   Duration rotationDeadline, int parallelism, int maxQueuedPerSecret) {
     }
 
     private final Map<Setting, String> values;
@@ -89,7 +89,8 @@ public final class RotorConfig {
         this.executor = new ExecutorSettings(get(Setting.VAULT_APPROLE_MOUNT),
                 wholeSeconds(Setting.VAULT_CONNECT_TIMEOUT), wholeSeconds(Setting.VAULT_READ_TIMEOUT),
                 positiveDuration(Setting.ROTATION_DEADLINE),
-                (int) Math.min(1024, positiveLong(Setting.EXECUTOR_PARALLELISM)));
+                (int) Math.min(1024, positiveLong(Setting.EXECUTOR_PARALLELISM)),
+                (int) Math.min(1024, positiveLong(Setting.EXECUTOR_MAX_QUEUED_PER_SECRET)));
         this.rocksDbMemoryBytes = bytes(Setting.ROCKSDB_MEMORY, 8L << 20);
         this.topicSettings = new TopicSettings((int) Math.min(10_000, positiveLong(Setting.TOPICS_PARTITIONS)),
                 replicationFactor(Setting.TOPICS_REPLICATION_FACTOR), positiveDuration(Setting.TOPICS_RETENTION));

@@ -56,8 +56,9 @@ public enum Setting {
     VAULT_APPROLE_MOUNT("rotor.vault.approle-mount", "approle", "mount of the AppRole auth method used with VAULT_ROLE_ID/VAULT_SECRET_ID"),
     VAULT_CONNECT_TIMEOUT("rotor.vault.connect-timeout", "2s", "hard limit on opening a connection to Vault (whole seconds)"),
     VAULT_READ_TIMEOUT("rotor.vault.read-timeout", "5s", "hard limit on waiting for one Vault response (whole seconds)"),
-    ROTATION_DEADLINE("rotor.rotation.deadline", "5m", "transient Vault errors are retried with backoff until this long after the command was requested"),
-    EXECUTOR_PARALLELISM("rotor.executor.parallelism", "16", "rotations in flight at once per executor instance (never two for one secret)");
+    ROTATION_DEADLINE("rotor.rotation.deadline", "5m", "transient Vault errors are retried with backoff until this long after a worker started the rotation"),
+    EXECUTOR_PARALLELISM("rotor.executor.parallelism", "16", "rotations in flight at once per executor instance (never two for one secret)"),
+    EXECUTOR_MAX_QUEUED_PER_SECRET("rotor.executor.max-queued-per-secret", "32", "commands that may wait for one secret; more are FAILED at once with a critical alert");
 
     private static final Map<String, Setting> BY_KEY = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(Setting::key, Function.identity()));

@@ -7,10 +7,13 @@ import dev.rotor.avro.SecurityEvent;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.config.SecretPathPolicy;
 import dev.rotor.serde.SecurityEventDecoder;
+import dev.rotor.streams.StreamsSettings;
+import dev.rotor.streams.StuckRecords;
 import dev.rotor.streams.Telemetry;
 import dev.rotor.topics.Topics;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -53,6 +56,13 @@ public final class DetectionTopology {
     /** The id of the command an event asks for on a secret: deterministic, so the executor can refuse a replay. */
     public static String commandId(final String eventId, final String secretPath) {
         return ApplyDetectionRules.commandId(eventId, secretPath);
+    }
+
+    /** The detection client's Kafka Streams properties: rotor's defaults, with security-events-dlq as its DLQ. */
+    public static Properties streamsProperties(final RotorConfig config, final Topics topics,
+                                               final Telemetry telemetry, final StuckRecords stuckRecords) {
+        return StreamsSettings.forApplication(config, topics, APPLICATION_ID, topics.securityEventsDlq().name(),
+                telemetry, stuckRecords);
     }
 
     public static void build(final StreamsBuilder builder, final RotorConfig config, final Topics topics) {

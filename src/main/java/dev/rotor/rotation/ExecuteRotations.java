@@ -2,6 +2,7 @@ package dev.rotor.rotation;
 
 import dev.rotor.avro.AuditDecision;
 import dev.rotor.avro.AuditRecord;
+import dev.rotor.avro.Indicator;
 import dev.rotor.avro.ResultStatus;
 import dev.rotor.avro.RotationCommand;
 import dev.rotor.avro.RotationResult;
@@ -71,19 +72,32 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Strin
      * A rotation handed to the workers; {@code started} is set when a worker picks it up and {@code done} opens when
      * the worker has left the rotator, however it ended.
      */
-    private record Running(Future<?> future, AtomicBoolean started, CountDownLatch done) {
+    private record Running(Future<?> future, AtomicBoolean started, AtomicBoolean cancelled, CountDownLatch done) {
+    }
+
+    /**
+     * How the executor runs.
+     *
+     * @param deadline           how long a rotation retries transient Vault errors, from when a worker starts it
+     * @param punctuateEvery     how often finished rotations are published
+     * @param closeWait          how long a closing task waits for its in-flight rotations
+     * @param dryRun             decide and publish DRY_RUN results, call nothing
+     * @param maxQueuedPerSecret commands that may wait for one secret
+     * @param maxQueueBytes      the largest a secret's queue may be once serialised (a store value, changelogged)
+     */
+    record Settings(Duration deadline, Duration punctuateEvery, Duration closeWait, boolean dryRun,
+                    int maxQueuedPerSecret, int maxQueueBytes) {
     }
 
     private final SecretRotator rotator;
     private final RotationWorkers workers;
     private final SecretPathPolicy policy;
-    private final Duration deadline;
-    private final Duration punctuateEvery;
-    private final Duration closeWait;
-    private final boolean dryRun;
+    private final Settings settings;
     private final Telemetry telemetry;
     private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
     private final Map<String, Running> inFlight = new HashMap<>();
+    private final org.apache.kafka.common.serialization.Serializer<List<RotationCommand>> queueSerializer =
+            CommandQueue.serde().serializer();
     private ProcessorContext<String, ExecutorOutput> context;
     private KeyValueStore<String, List<RotationCommand>> pending;
     private KeyValueStore<String, Long> executed;
@@ -92,15 +106,11 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Strin
     private boolean restartPending;
 
     ExecuteRotations(final SecretRotator rotator, final RotationWorkers workers, final SecretPathPolicy policy,
-                     final Duration deadline, final Duration punctuateEvery, final Duration closeWait,
-                     final boolean dryRun, final Telemetry telemetry) {
+                     final Settings settings, final Telemetry telemetry) {
         this.rotator = rotator;
         this.workers = workers;
         this.policy = policy;
-        this.deadline = deadline;
-        this.punctuateEvery = punctuateEvery;
-        this.closeWait = closeWait;
-        this.dryRun = dryRun;
+        this.settings = settings;
         this.telemetry = telemetry;
     }
 
@@ -110,7 +120,8 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Strin
         this.pending = context.getStateStore(PENDING_STORE);
         this.executed = context.getStateStore(EXECUTED_STORE);
         this.statistics = context.getStateStore(ExecutorStatistics.STORE);
-        this.punctuator = context.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, now -> publishFinished());
+        this.punctuator = context.schedule(settings.punctuateEvery(), PunctuationType.WALL_CLOCK_TIME,
+                now -> publishFinished());
         context.schedule(PURGE_EVERY, PunctuationType.WALL_CLOCK_TIME, this::forgetOldCommands);
         // commands accepted before a restart or a rebalance run again, from the first punctuation (init may not forward)
         this.restartPending = true;
@@ -162,7 +173,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Strin
             finish(command, RotationOutcome.Kind.FAILED, "none", now, now, null, null, error, List.of(), List.of());
             return;
         }
-        if (dryRun) {
+        if (settings.dryRun()) {
             executed.put(command.getCommandId(), now);
             ExecutorStatistics.increment(statistics, ExecutorStatistics.DRY_RUNS);
             emitResult(command, ResultStatus.DRY_RUN, true, "none", now, now, null, null, null, 0);
@@ -172,10 +183,32 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Strin
         }
         final List<RotationCommand> updated = queue == null ? new ArrayList<>() : new ArrayList<>(queue);
         updated.add(command);
+        final String full = queueFull(updated);
+        if (full != null) {
+            finish(command, RotationOutcome.Kind.FAILED, "none", now, now, null, null, full, List.of(), List.of());
+            return;
+        }
         pending.put(path, updated);
         if (updated.size() == 1) {
             start(command);
         }
+    }
+
+    /**
+     * Why {@code queue} may not be stored, or null: a secret's queue is bounded in count and in bytes, so it can never
+     * outgrow what a store value (and its changelog record) may hold and crash-loop the executor.
+     */
+    private String queueFull(final List<RotationCommand> queue) {
+        if (queue.size() > settings.maxQueuedPerSecret()) {
+            return "not queued: " + settings.maxQueuedPerSecret() + " commands already wait for this secret"
+                    + " (rotor.executor.max-queued-per-secret)";
+        }
+        final int bytes = queueSerializer.serialize(PENDING_STORE, queue).length;
+        if (bytes > settings.maxQueueBytes()) {
+            return "not queued: the commands waiting for this secret would take " + bytes + " bytes, more than "
+                    + settings.maxQueueBytes();
+        }
+        return null;
     }
 
     private static boolean queued(final List<RotationCommand> queue, final String commandId) {
@@ -187,15 +220,16 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Strin
         final String path = command.getSecretPath();
         final long startedAt = context.currentSystemTimeMs();
         audit(command, AuditDecision.ROTATION_STARTED, "rotation started", startedAt, Map.of());
-        final RotationRequest request = new RotationRequest(command.getCommandId(), path,
-                command.getRule() + ": " + command.getEventType(),
-                "manual_trigger".equals(command.getEventType()), command.getTrigger().getTimestamp(),
-                Instant.ofEpochMilli(startedAt).plus(deadline));
         final CountDownLatch done = new CountDownLatch(1);
         final AtomicBoolean started = new AtomicBoolean();
+        final AtomicBoolean cancelled = new AtomicBoolean();
         final Future<?> future = workers.pool().submit(() -> {
             started.set(true);
             try {
+                // the deadline counts from here: time spent queued behind other secrets' rotations is not retrying
+                final RotationRequest request = new RotationRequest(command.getCommandId(), path, reason(command),
+                        command.getIndicator() == Indicator.manual_trigger, command.getTrigger().getTimestamp(),
+                        Instant.now().plus(settings.deadline()), cancelled::get);
                 RotationOutcome outcome;
                 try {
                     outcome = rotator.rotate(request);
@@ -210,7 +244,17 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Strin
                 done.countDown();
             }
         });
-        inFlight.put(path, new Running(future, started, done));
+        inFlight.put(path, new Running(future, started, cancelled, done));
+    }
+
+    /**
+     * What the secret's custom_metadata and the audit trail record as the reason: the rule and the indicator, both
+     * from closed sets, never text a sender chose (an event_type may be 64 characters of anything).
+     */
+    static String reason(final RotationCommand command) {
+        final Indicator indicator = command.getIndicator() == null ? Indicator.other : command.getIndicator();
+        final String rule = command.getRule() == null ? "unknown" : command.getRule();
+        return (rule.length() > 64 ? rule.substring(0, 64) : rule) + ": " + indicator.name();
     }
 
     /** Stream thread: publishes what the workers finished and starts each secret's next command. */
@@ -359,17 +403,23 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Strin
     }
 
     /**
-     * The task is closing (shutdown or rebalance): stop in-flight rotations and wait a bounded time for them, so that
-     * the next owner of the partition does not call Vault for the same secret while a call of ours is still running.
-     * Their commands stay in {@value #PENDING_STORE} and run again there.
+     * The task is closing (shutdown or rebalance). In-flight rotations are asked to stop before their next Vault call
+     * (a cancel flag, never an interrupt: an interrupted HTTP call may still have been applied by Vault, and treating
+     * it as not done is how a secret gets rotated twice). A rotation past its point of no return finishes its
+     * bookkeeping. The task waits a bounded time for them, so that the next owner of the partition does not call
+     * Vault for the same secret while a call of ours is still running; their commands stay in
+     * {@value #PENDING_STORE} and the next owner runs them again, recognising work already done (kv2's marker).
      */
     @Override
     public void close() {
         if (punctuator != null) {
             punctuator.cancel();
         }
-        inFlight.values().forEach(r -> r.future().cancel(true));
-        final long until = System.nanoTime() + closeWait.toNanos();
+        for (final Running r : inFlight.values()) {
+            r.cancelled().set(true);
+            r.future().cancel(false); // only if no worker picked it up yet
+        }
+        final long until = System.nanoTime() + settings.closeWait().toNanos();
         for (final Running r : inFlight.values()) {
             if (!r.started().get()) {
                 continue; // cancelled before a worker picked it up: it will never run

@@ -2,12 +2,16 @@ package dev.rotor.rotation;
 
 import dev.rotor.config.RotorConfig;
 import dev.rotor.config.SecretPathPolicy;
+import dev.rotor.streams.StreamsSettings;
+import dev.rotor.streams.StuckRecords;
 import dev.rotor.streams.Telemetry;
 import dev.rotor.streams.UnreadableRecordHandler;
 import dev.rotor.topics.Topics;
 import dev.rotor.vault.SecretRotator;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Branched;
@@ -37,11 +41,17 @@ public final class RotationTopology {
     }
 
     /**
-     * What the executor client's deserialization handler adds for a command it cannot read: a critical notification
-     * (set under {@link UnreadableRecordHandler#NOTIFIER_CONFIG}, with the commands DLQ as the client's DLQ).
+     * The executor client's Kafka Streams properties: rotor's defaults with the commands DLQ as its dead-letter topic,
+     * a critical notification for each command it cannot read, and a short poll (its stream thread only waits for
+     * Kafka, so finished rotations publish promptly).
      */
-    public static UnreadableRecordHandler.Notifier unreadableCommandNotifier(final Topics topics) {
-        return UnreadableCommands.notifier(topics.securityCritical());
+    public static Properties streamsProperties(final RotorConfig config, final Topics topics,
+                                               final Telemetry telemetry, final StuckRecords stuckRecords) {
+        final Properties props = StreamsSettings.forApplication(config, topics, APPLICATION_ID,
+                topics.rotationCommandsDlq().name(), telemetry, stuckRecords);
+        props.put(UnreadableRecordHandler.NOTIFIER_CONFIG, UnreadableCommands.notifier(topics.securityCritical()));
+        props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, 20);
+        return props;
     }
 
     public static void build(final StreamsBuilder builder, final RotorConfig config, final Topics topics,
@@ -55,6 +65,9 @@ public final class RotationTopology {
         final RotorConfig.ExecutorSettings executor = config.executor();
         // a closing task waits at most for one Vault call to time out before handing its secrets over
         final Duration closeWait = executor.connectTimeout().plus(executor.readTimeout()).plusSeconds(1);
+        // a secret's queue is one store value: half the producer's limit leaves room for its changelog record
+        final ExecuteRotations.Settings settings = new ExecuteRotations.Settings(executor.rotationDeadline(),
+                PUBLISH_EVERY, closeWait, config.dryRun(), executor.maxQueuedPerSecret(), config.maxRecordBytes() / 2);
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE),
                 Serdes.String(), CommandQueue.serde()).withCachingEnabled());
@@ -64,8 +77,7 @@ public final class RotationTopology {
 
         final KStream<String, ExecutorOutput> outputs = builder
                 .stream(topics.rotationCommands().name(), topics.rotationCommands().consumed("read-rotation-commands"))
-                .process(() -> new ExecuteRotations(rotator, workers, policy, executor.rotationDeadline(),
-                                PUBLISH_EVERY, closeWait, config.dryRun(), telemetry),
+                .process(() -> new ExecuteRotations(rotator, workers, policy, settings, telemetry),
                         Named.as("execute-rotations"), PENDING_STORE, EXECUTED_STORE, ExecutorStatistics.STORE);
 
         final Map<String, KStream<String, ExecutorOutput>> byKind = outputs.split(Named.as("executed-"))

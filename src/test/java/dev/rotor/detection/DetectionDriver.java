@@ -5,7 +5,6 @@ import dev.rotor.avro.AuditRecord;
 import dev.rotor.avro.RotationCommand;
 import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
-import dev.rotor.streams.StreamsSettings;
 import dev.rotor.streams.StuckRecords;
 import dev.rotor.streams.Telemetry;
 import java.time.Duration;
@@ -69,8 +68,8 @@ final class DetectionDriver implements AutoCloseable {
         }
         final StreamsBuilder builder = new StreamsBuilder();
         DetectionTopology.build(builder, config, topics, telemetry);
-        final Properties props = StreamsSettings.forApplication(config, topics, DetectionTopology.APPLICATION_ID,
-                topics.securityEventsDlq().name(), telemetry, new StuckRecords(telemetry));
+        final Properties props = DetectionTopology.streamsProperties(config, topics, telemetry,
+                new StuckRecords(telemetry));
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         final Topology topology = builder.build(props);
         this.driver = new TopologyTestDriver(topology, props, NOW);

@@ -6,7 +6,8 @@ import dev.rotor.avro.RotationCommand;
 import dev.rotor.avro.RotationResult;
 import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
-import dev.rotor.streams.StreamsSettings;
+import dev.rotor.streams.StuckRecords;
+import dev.rotor.streams.Telemetry;
 import dev.rotor.topics.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,9 +35,11 @@ final class ExecutorDriver implements AutoCloseable {
     final RotorConfig config;
     final Topics topics;
     final ScriptedRotator rotator = new ScriptedRotator();
-    private final RotationWorkers workers = new RotationWorkers(4);
+    private final RotationWorkers workers;
     final TopologyTestDriver driver;
     private final TestInputTopic<String, RotationCommand> commands;
+    private final TestInputTopic<byte[], byte[]> rawCommands;
+    private final TestOutputTopic<byte[], byte[]> deadLetters;
     private final TestOutputTopic<String, RotationResult> results;
     private final TestOutputTopic<String, Notification> alerts;
     private final TestOutputTopic<String, Notification> critical;
@@ -51,6 +54,11 @@ final class ExecutorDriver implements AutoCloseable {
     }
 
     ExecutorDriver(final Map<String, String> settings) {
+        this(settings, 4);
+    }
+
+    ExecutorDriver(final Map<String, String> settings, final int workerThreads) {
+        workers = new RotationWorkers(workerThreads);
         final Map<String, String> s = new HashMap<>(Map.of("rotor.output.format", "json",
                 "kafka.schema.registry.url", "mock://executor-test"));
         s.putAll(settings);
@@ -58,7 +66,8 @@ final class ExecutorDriver implements AutoCloseable {
         topics = new Topics(config);
         final StreamsBuilder builder = new StreamsBuilder();
         RotationTopology.build(builder, config, topics, rotator, workers);
-        final Properties props = StreamsSettings.forApplication(config, topics, RotationTopology.APPLICATION_ID);
+        final Properties props = RotationTopology.streamsProperties(config, topics, Telemetry.NONE,
+                new StuckRecords(Telemetry.NONE));
         try {
             props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createDirectories(Path.of("target", "ttd"))
                     .resolve("executor-" + System.nanoTime()).toString());
@@ -68,6 +77,10 @@ final class ExecutorDriver implements AutoCloseable {
         driver = new TopologyTestDriver(builder.build(props), props, Instant.parse("2026-11-25T12:00:00Z"));
         commands = driver.createInputTopic(config.topics().rotationCommands(), Serdes.String().serializer(),
                 topics.rotationCommands().valueSerde().serializer());
+        rawCommands = driver.createInputTopic(config.topics().rotationCommands(), Serdes.ByteArray().serializer(),
+                Serdes.ByteArray().serializer());
+        deadLetters = driver.createOutputTopic(config.topics().rotationCommandsDlq(), Serdes.ByteArray().deserializer(),
+                Serdes.ByteArray().deserializer());
         results = driver.createOutputTopic(config.topics().rotationResults(), Serdes.String().deserializer(),
                 topics.rotationResults().valueSerde().deserializer());
         alerts = driver.createOutputTopic(config.topics().securityAlerts(), Serdes.String().deserializer(),
@@ -81,6 +94,16 @@ final class ExecutorDriver implements AutoCloseable {
     void send(final RotationCommand command) {
         commands.pipeInput(command.getSecretPath(), command);
         drain();
+    }
+
+    /** A record on rotation-commands as a foreign or broken producer may write it. */
+    void sendRaw(final byte[] key, final byte[] value) {
+        rawCommands.pipeInput(key, value);
+        drain();
+    }
+
+    List<org.apache.kafka.streams.test.TestRecord<byte[], byte[]>> deadLetters() {
+        return deadLetters.readRecordsToList();
     }
 
     /** Advances the wall clock (running the publishing punctuator) until {@code done} holds, or fails after 10 s. */
