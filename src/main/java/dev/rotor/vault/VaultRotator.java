@@ -4,6 +4,7 @@ import dev.rotor.config.ConfigException;
 import dev.rotor.config.RotationTargets;
 import dev.rotor.config.RotationTargets.Target;
 import dev.rotor.config.RotorConfig;
+import dev.rotor.config.SecretPathPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,7 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The executor's {@link SecretRotator} on Vault: finds the rotation target for the path, runs its strategy with the
+ * The executor's {@link SecretRotator} on Vault: refuses a path that fails {@link SecretPathPolicy#structuralProblem}
+ * (FAILED at once, no Vault call), finds the rotation target for the path, runs its strategy with the
  * retry rule (transient errors retried with backoff until the request's deadline; 403, 404 and other 4xx fail at
  * once) and reports a {@link RotationOutcome} with every Vault call made (method, path, status, duration).
  *
@@ -84,6 +86,12 @@ public final class VaultRotator implements SecretRotator {
         final Instant started = Instant.now();
         final String path = request.secretPath() == null ? ""
                 : request.secretPath().startsWith("/") ? request.secretPath().substring(1) : request.secretPath();
+        final Optional<String> refused = SecretPathPolicy.structuralProblem(path);
+        if (refused.isPresent()) {
+            // checked again here (detection and the executor check it too): nothing unchecked may reach a Vault URL
+            return finish(SecretPathPolicy.printable(path), started, new RotationOutcome(RotationOutcome.Kind.FAILED,
+                    "none", null, null, "secret path refused: " + refused.get(), List.of(), List.of()));
+        }
         final Optional<Target> target = targets.match(path);
         if (target.isEmpty()) {
             return finish(path, started, new RotationOutcome(RotationOutcome.Kind.FAILED, "none", null, null,
