@@ -24,10 +24,11 @@ import org.slf4j.LoggerFactory;
  * retry rule (transient errors retried with backoff until the request's deadline; 403, 404 and other 4xx fail at
  * once) and reports a {@link RotationOutcome} with every Vault call made (method, path, status, duration).
  *
- * <p>Thread-safe: worker threads share one instance. Never throws for anything Vault answers. On interruption it
- * stops before the next Vault call and returns FAILED "interrupted" — unless a kv2 secret had already been changed,
- * in which case the bookkeeping steps finish and the outcome is ROTATED; either way the thread's interrupt flag is
- * set again on return.
+ * <p>Thread-safe: worker threads share one instance. Never throws for anything Vault answers. Stopping (see
+ * {@link RotationRun}): a request whose {@link RotationRequest#cancelled() cancelled} signal turns true before the
+ * secret was changed ends CANCELLED; after that the rotation finishes. On interruption (JVM shutdown) it stops before
+ * the next Vault call and returns FAILED "interrupted" — unless the change had already been sent, in which case the
+ * remaining steps finish; either way the thread's interrupt flag is set again on return.
  */
 public final class VaultRotator implements SecretRotator {
     private static final Logger LOG = LoggerFactory.getLogger(VaultRotator.class);
@@ -110,11 +111,12 @@ public final class VaultRotator implements SecretRotator {
             }
             final RotationStrategy.Result r = strategy.rotate(run, spec, path);
             final boolean cascades = r.kind() == RotationOutcome.Kind.ROTATED
-                    || r.kind() == RotationOutcome.Kind.ALREADY_APPLIED;
-            outcome = new RotationOutcome(r.kind(), strategyName, r.oldVersion(), r.newVersion(), null, run.calls(),
-                    cascades ? spec.dependents() : List.of());
+                    || r.kind() == RotationOutcome.Kind.ALREADY_APPLIED
+                    || r.kind() == RotationOutcome.Kind.ROTATED_INCOMPLETE;
+            outcome = new RotationOutcome(r.kind(), strategyName, r.oldVersion(), r.newVersion(), r.error(),
+                    run.calls(), cascades ? spec.dependents() : List.of());
         } catch (final RotationFailure f) {
-            outcome = failed(strategyName, f.getMessage(), run);
+            outcome = new RotationOutcome(f.kind(), strategyName, null, null, f.getMessage(), run.calls(), List.of());
         } catch (final ConfigException e) {
             outcome = failed(strategyName, e.getMessage(), run);
         } catch (final RuntimeException e) {
@@ -141,6 +143,8 @@ public final class VaultRotator implements SecretRotator {
                     o.newVersion() == null ? "" : ": version " + o.oldVersion() + " -> " + o.newVersion(), ms,
                     o.calls().size());
             case FAILED -> LOG.warn("rotation of {} ({}) failed after {} ms: {}", path, o.strategy(), ms, o.error());
+            case ROTATED_INCOMPLETE -> LOG.warn("rotation of {} ({}) incomplete after {} ms: {}", path, o.strategy(),
+                    ms, o.error());
             default -> LOG.info("{} not rotated: {} ({} ms)", path, o.kind(), ms);
         }
         return o;
