@@ -78,6 +78,7 @@ public final class VaultClient {
     private static final long RENEW_RETRY_NANOS = Duration.ofSeconds(5).toNanos();
     private static final String LOOKUP_SELF = "auth/token/lookup-self";
     private static final String RENEW_SELF = "auth/token/renew-self";
+    private static final String APPROLE_REJECTED = "Vault AppRole login rejected";
 
     /** How rotor authenticates to Vault. */
     public sealed interface Credentials permits TokenCredentials, AppRoleCredentials {
@@ -539,7 +540,7 @@ public final class VaultClient {
                 case TRANSIENT, INTERRUPTED -> TokenCheck.failed(TokenCheck.State.UNREACHABLE, e.status(),
                         e.getMessage());
                 case PERMISSION_DENIED, OTHER_CLIENT_ERROR, NOT_FOUND -> TokenCheck.failed(TokenCheck.State.INVALID,
-                        e.status(), "Vault AppRole login rejected (" + e.getMessage() + ")");
+                        e.status(), APPROLE_REJECTED + " (" + e.getMessage() + ")");
                 default -> TokenCheck.failed(TokenCheck.State.ERROR, e.status(), e.getMessage());
             };
         }
@@ -559,8 +560,12 @@ public final class VaultClient {
         final TokenCheck check = checkToken();
         if (check.state() == TokenCheck.State.INVALID) {
             if (credentials instanceof AppRoleCredentials a) {
-                throw new ConfigException("VAULT_SECRET_ID", "Vault refused the AppRole login at auth/" + a.mount()
-                        + "/login (" + check.status() + "); check VAULT_ROLE_ID and VAULT_SECRET_ID");
+                if (check.detail().startsWith(APPROLE_REJECTED)) {
+                    throw new ConfigException("VAULT_SECRET_ID", "Vault refused the AppRole login at auth/"
+                            + a.mount() + "/login (" + check.status() + "); check VAULT_ROLE_ID and VAULT_SECRET_ID");
+                }
+                throw new ConfigException("VAULT_ROLE_ID", "Vault refuses the token of the AppRole login ("
+                        + LOOKUP_SELF + " answered " + check.status() + "); give the role the default policy");
             }
             throw new ConfigException("VAULT_TOKEN", "Vault refuses this token (" + LOOKUP_SELF + " answered "
                     + check.status() + "): it is expired, revoked or unknown, or lacks the default policy");
@@ -664,7 +669,7 @@ public final class VaultClient {
             } catch (final VaultCallException e) {
                 if (e.kind() != VaultCallException.Kind.INTERRUPTED) {
                     authHealth.problem(e.isTransient() ? "Vault unreachable: " + e.getMessage()
-                            : "Vault AppRole login rejected (" + e.getMessage() + ")");
+                            : APPROLE_REJECTED + " (" + e.getMessage() + ")");
                 }
                 throw e;
             }
