@@ -76,7 +76,8 @@ class Kv2ExactlyOnceTest {
     @Test
     void crashAfterTheDataWriteLandedIsFinishedOnReplayWithOneNewVersion() {
         final String p = seed("once/landed");
-        final RotationRequest req = VaultFixture.request("secret/" + p, false, Instant.now(), Duration.ofMillis(1500));
+        // manual, as in the finding: no "changed after the trigger" check can hide a second write
+        final RotationRequest req = VaultFixture.request("secret/" + p, true, Instant.now(), Duration.ofMillis(1500));
         // the write is applied but its answer is lost, and every read-back fails until the deadline: the run dies
         // between the data write and its bookkeeping, like a kill -9 there
         fx.vault.dropNextConnection("POST", "secret/data/" + p, Duration.ofMillis(1500));
