@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rotor.config.SecretValue;
 import dev.rotor.local.Capability;
 import dev.rotor.local.Policy;
+import dev.rotor.local.RecordingServer;
+import dev.rotor.local.TokenSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -142,6 +144,37 @@ class NoLeakTest {
             secrets.put("static role password before", fx.vault.staticRolePassword("leaky"));
             observed.add(rotator.rotate(VaultFixture.request("database/static-roles/leaky")).toString());
             secrets.put("static role password after", fx.vault.staticRolePassword("leaky"));
+
+            // a redirect on the data write, token checks, renewal and a revoked token: value-free too
+            try (RecordingServer stranger = new RecordingServer()) {
+                final String moved = VaultFixture.unique("app/moved");
+                fx.vault.kvPut("secret", moved, Map.of("password", "moved-old-pw-62"));
+                secrets.put("redirected seed", "moved-old-pw-62");
+                fx.vault.redirectNext("POST", "secret/data/" + moved, 1, 307, stranger.address());
+                observed.add(rotator.rotate(VaultFixture.request("secret/" + moved)).toString());
+            }
+            final String shortLived = fx.vault.createToken(TokenSpec.builder().ttl(Duration.ofSeconds(2)).build());
+            secrets.put("short-lived token", shortLived);
+            final VaultClient renewing = fx.tokenClient(shortLived);
+            observed.add(renewing.verifyAtStartup().toString());
+            try (VaultTokenRenewer renewer = new VaultTokenRenewer(renewing, Duration.ofSeconds(60),
+                    Duration.ofMillis(200))) {
+                renewer.start();
+                Thread.sleep(2500);
+            }
+            renewing.write("auth/token/revoke-self", JsonNodeFactory.instance.objectNode());
+            try {
+                renewing.read("secret/data/" + denied, x -> { });
+            } catch (final VaultCallException e) {
+                observed.add(e.toString());
+            }
+            observed.add(renewing.checkToken().toString() + renewing.authHealth());
+            secrets.put("bogus token", "hvs.bogus-token-value-19");
+            try {
+                fx.tokenClient("hvs.bogus-token-value-19").verifyAtStartup();
+            } catch (final dev.rotor.config.ConfigException e) {
+                observed.add(e.getMessage());
+            }
 
             // direct client failures: their messages must be value-free too
             final ObjectNode body = JsonNodeFactory.instance.objectNode();
