@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 final class RotationRun {
     private static final Logger LOG = LoggerFactory.getLogger(RotationRun.class);
+    /** How often a backoff wait looks at the cancellation signal. */
+    private static final long CANCEL_POLL_MILLIS = 50;
 
     @FunctionalInterface
     interface Call<T> {
@@ -155,8 +157,13 @@ final class RotationRun {
         }
         final long delay = Math.min(delays.nextDelayMillis(), remaining);
         LOG.warn("{}; retrying in {} ms", last.getMessage(), delay);
+        final long until = System.nanoTime() + delay * 1_000_000;
         try {
-            Thread.sleep(delay);
+            // in slices, so a cancel during a long backoff is noticed within one
+            for (long left = delay; left > 0; left = (until - System.nanoTime()) / 1_000_000) {
+                Thread.sleep(Math.min(left, CANCEL_POLL_MILLIS));
+                checkStop();
+            }
         } catch (final InterruptedException e) {
             noteInterrupt();
             if (!changing) {

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -211,6 +212,29 @@ class Kv2ExactlyOnceTest {
         final RotationOutcome replay = rotator.rotate(replayOf(req).withCancellation(() -> false));
         assertThat(replay.kind()).as("the next owner finishes the command").isEqualTo(Kind.ROTATED);
         assertThat(metadata(p).currentVersion()).isEqualTo(2);
+    }
+
+    @Test
+    void aCancelDuringRetriesBeforeTheWriteStopsWithinABackoffSlice() throws Exception {
+        final String p = seed("once/cancel-outage");
+        fx.vault.seal();
+        try {
+            final AtomicBoolean cancel = new AtomicBoolean();
+            final RotationRequest req = VaultFixture.request("secret/" + p, false, Instant.now(),
+                    Duration.ofSeconds(30)).withCancellation(cancel::get);
+            final CompletableFuture<RotationOutcome> running = CompletableFuture.supplyAsync(() -> rotator.rotate(req));
+            fx.awaitRequest("GET", "secret/data/" + p, 3);
+
+            final long t0 = System.nanoTime();
+            cancel.set(true);
+            final RotationOutcome o = running.get(5, TimeUnit.SECONDS);
+
+            assertThat(o.kind()).isEqualTo(Kind.CANCELLED);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(1500));
+        } finally {
+            fx.vault.unseal();
+        }
+        assertThat(metadata(p).currentVersion()).isEqualTo(1);
     }
 
     @Test
