@@ -8,9 +8,11 @@ import dev.rotor.ops.RotorMetrics;
 import dev.rotor.ops.Statistics;
 import dev.rotor.rotation.RotationTopology;
 import dev.rotor.rotation.RotationWorkers;
+import dev.rotor.rotation.VaultAuthWatch;
 import dev.rotor.streams.StuckRecords;
 import dev.rotor.topics.Topics;
 import dev.rotor.vault.SecretRotator;
+import dev.rotor.vault.VaultRotator;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,6 +40,7 @@ public final class RotorService implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final RotorMetrics metrics = RotorMetrics.create();
     private AdminTopicsCheck topicsCheck;
+    private VaultAuthWatch vaultAuthWatch;
     private OpsServer ops;
 
     private RotorService(final RotorConfig config, final Role role, final SecretRotator rotator) {
@@ -53,6 +56,11 @@ public final class RotorService implements AutoCloseable {
             workers = new RotationWorkers(config.executor().parallelism());
             final StreamsBuilder builder = new StreamsBuilder();
             RotationTopology.build(builder, config, topics, rotator, workers, metrics);
+            if (rotator instanceof VaultRotator vault) {
+                // keeps the token alive; while Vault refuses rotor, readiness says so and a person is alerted
+                vaultAuthWatch = new VaultAuthWatch(vault.client(), metrics, topics.securityCritical(),
+                        TriggerCommand.producer(config));
+            }
             final StuckRecords stuck = new StuckRecords(metrics);
             add(RotationTopology.APPLICATION_ID, builder,
                     RotationTopology.streamsProperties(config, topics, metrics, stuck), stuck);
@@ -67,6 +75,9 @@ public final class RotorService implements AutoCloseable {
         service.metrics.bindStreams(service.clients);
         service.metrics.bindStatistics(Statistics.forClients(service.clients));
         service.clients.values().forEach(KafkaStreams::start);
+        if (service.vaultAuthWatch != null) {
+            service.vaultAuthWatch.start();
+        }
         return service;
     }
 
@@ -146,6 +157,9 @@ public final class RotorService implements AutoCloseable {
         }
         if (topicsCheck != null) {
             topicsCheck.close();
+        }
+        if (vaultAuthWatch != null) {
+            vaultAuthWatch.close();
         }
         clients.values().forEach(s -> s.close(CloseOptions.groupMembershipOperation(
                 CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(timeout)));

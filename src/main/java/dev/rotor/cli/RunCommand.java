@@ -36,6 +36,10 @@ public final class RunCommand implements Callable<Integer> {
         final RotorConfig cfg = ConfigLoader.load(configFile(config), System.getenv(), Map.of());
         // Vault credentials and rotation targets are checked before anything waits for Kafka
         final VaultRotator rotator = r == RotorService.Role.DETECTION ? null : VaultRotator.fromConfig(cfg);
+        if (rotator != null) {
+            // a token Vault refuses is a configuration error (exit 2); an unreachable Vault is an outage: start anyway
+            rotator.client().verifyAtStartup();
+        }
         try (TopicsAdmin admin = new TopicsAdmin(cfg)) {
             admin.awaitTopics(admin.topicNames(), Duration.ofDays(365));
         }

@@ -190,6 +190,25 @@ public final class DevVault implements AutoCloseable {
     }
 
     /**
+     * Like {@link #failNextMatching(String, int, int)}, only for requests with this HTTP method ({@code null} = any),
+     * and after first letting {@code skip} matching requests through: {@code failMatching("POST",
+     * "secret/metadata/app", 1, 100, 500)} answers the second and later metadata writes of {@code app} with 500.
+     */
+    public void failMatching(String method, String pathPrefix, int skip, int n, int status) {
+        faults.fail(method, pathPrefix, skip, n, status);
+    }
+
+    /**
+     * The next {@code n} requests with this method ({@code null} = any) under {@code pathPrefix} are answered with
+     * {@code status} (a 3xx) and a {@code Location} naming {@code targetAddress} followed by the request's own path
+     * and query, without being applied: what a standby node, a proxy or an attacker on the path can answer. The
+     * client must not follow it.
+     */
+    public void redirectNext(String method, String pathPrefix, int n, int status, String targetAddress) {
+        faults.redirectNext(method, pathPrefix, n, status, targetAddress);
+    }
+
+    /**
      * The next request under {@code pathPrefix} is applied normally, then its connection is held for
      * {@link #DEFAULT_DROP_HOLD} and closed without an answer: the client sees a timeout (if its timeout is
      * shorter) or a closed connection, although the write happened.
@@ -203,7 +222,12 @@ public final class DevVault implements AutoCloseable {
         faults.dropNext(pathPrefix, hold);
     }
 
-    /** Removes pending injected failures and drops, and the response delay. */
+    /** Like {@link #dropNextConnection(String, Duration)}, only for a request with this HTTP method. */
+    public void dropNextConnection(String method, String pathPrefix, Duration hold) {
+        faults.dropNext(method, pathPrefix, hold);
+    }
+
+    /** Removes pending injected failures, redirects and drops, and the response delay. */
     public void clearFaults() {
         faults.clear();
     }

@@ -3,6 +3,7 @@ package dev.rotor.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -492,17 +493,20 @@ final class Kv2Engine implements Engine {
         return out;
     }
 
-    /** Vault's limits: at most 64 keys, key length 1..128, value length 1..512, printable characters only. */
+    /**
+     * Vault's limits: at most 64 keys, key length 1..128, value length 1..512, printable characters only. Lengths are
+     * UTF-8 bytes, as Go's {@code len} counts them: 512 characters of {@code é} are 1024 bytes and refused.
+     */
     private static void validateCustom(Map<String, String> custom) {
         List<String> problems = new ArrayList<>();
         if (custom.size() > 64) {
             problems.add("payload must contain at most 64 keys, provided " + custom.size());
         }
         custom.forEach((k, v) -> {
-            if (k.isEmpty() || k.length() > 128) {
+            if (k.isEmpty() || utf8Length(k) > 128) {
                 problems.add("length of key \"" + printableName(k) + "\" must be between 1 and 128");
             }
-            if (v.isEmpty() || v.length() > 512) {
+            if (v.isEmpty() || utf8Length(v) > 512) {
                 problems.add("length of value for key \"" + printableName(k) + "\" must be between 1 and 512");
             }
             if (!printable(k)) {
@@ -516,6 +520,10 @@ final class Kv2Engine implements Engine {
             Collections.sort(problems);
             throw ApiError.badRequest("custom_metadata validation failed: " + String.join("; ", problems));
         }
+    }
+
+    private static int utf8Length(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static boolean printable(String s) {

@@ -81,12 +81,23 @@ final class VaultHandler implements HttpHandler {
                 Thread.sleep(delay.toMillis());
             }
             String requestId = Secrets.uuid();
-            Integer injected = faults.takeFailure(apiPath);
+            Faults.Redirect redirect = faults.takeRedirect(method, path, query);
+            if (redirect != null) {
+                // answered before anything is applied, as a standby node or a proxy sending the client elsewhere
+                record(method, path, query, redirect.status(), namespace, false, true);
+                recorded = true;
+                exchange.getResponseHeaders().set("Location", redirect.location());
+                exchange.getResponseHeaders().set("Cache-Control", "no-store");
+                exchange.sendResponseHeaders(redirect.status(), -1);
+                LOG.debug("dev vault {} {} -> {} (injected redirect)", method, path, redirect.status());
+                return;
+            }
+            Integer injected = faults.takeFailure(method, apiPath);
             Outcome outcome = injected != null
                     ? new Outcome(Faults.injectedError(injected, apiPath), null, null, true)
                     : dispatch(exchange, method, path, query, body, requestId);
             int status = outcome.response().status();
-            Duration hold = faults.takeDrop(apiPath);
+            Duration hold = faults.takeDrop(method, apiPath);
             if (hold != null) {
                 record(method, path, query, status, namespace, true, outcome.injected());
                 LOG.debug("dev vault {} {} -> applied, dropping the connection", method, path);

@@ -273,6 +273,12 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Strin
             published = true;
             final RotationCommand command = queue.get(0);
             final RotationOutcome o = c.outcome();
+            if (o.kind() == RotationOutcome.Kind.CANCELLED) {
+                // only a closing task cancels, and it never publishes; should one slip through, run it again
+                LOG.warn("Rotation of {} was cancelled while its task stayed open; starting it again", c.path());
+                start(command);
+                continue;
+            }
             finish(command, o.kind(), o.strategy(), c.startedAt(), c.completedAt(), o.oldVersion(), o.newVersion(),
                     o.error(), o.calls(), o.dependents());
             final List<RotationCommand> rest = new ArrayList<>(queue.subList(1, queue.size()));
@@ -318,6 +324,18 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Strin
                 audit(command, AuditDecision.ROTATION_FINISHED, kind == RotationOutcome.Kind.ROTATED ? "rotated"
                         : "already rotated by this command before a restart; not rotated again", completedAt,
                         Map.of("status", "ROTATED", "strategy", strategy));
+                cascade(command, dependents, completedAt);
+            }
+            case ROTATED_INCOMPLETE -> {
+                ExecutorStatistics.increment(statistics, ExecutorStatistics.SUCCESSFUL_ROTATIONS);
+                ExecutorStatistics.increment(statistics, ExecutorStatistics.NOTIFICATIONS_SENT);
+                emitResult(command, ResultStatus.ROTATED_INCOMPLETE, true, strategy, startedAt, completedAt,
+                        oldVersion, newVersion, error, 1);
+                context.forward(new Record<>(command.getSecretPath(),
+                        new ExecutorOutput.Alert(Notifications.incomplete(command, error, details, now), true),
+                        completedAt));
+                audit(command, AuditDecision.ROTATION_FINISHED, "rotated, but incomplete: " + error, completedAt,
+                        Map.of("status", "ROTATED_INCOMPLETE", "strategy", strategy));
                 cascade(command, dependents, completedAt);
             }
             case ALREADY_MITIGATED -> {

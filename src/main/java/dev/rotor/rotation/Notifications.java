@@ -49,6 +49,22 @@ public final class Notifications {
                 + "IMMEDIATE ACTION REQUIRED!";
     }
 
+    /** A rotation that changed the secret but could not finish its follow-up steps: a person must finish them. */
+    public static String incompleteText(final RotationCommand command, final String error) {
+        return "⚠️ EMERGENCY ROTATION INCOMPLETE ⚠️\n\n"
+                + "Secret: " + command.getSecretPath() + "\n"
+                + "Trigger: " + command.getEventType() + "\n"
+                + "Threat Level: " + command.getThreatLevel() + "\n"
+                + "The secret was rotated, but: " + error + "\n\n"
+                + "IMMEDIATE ACTION REQUIRED!";
+    }
+
+    public static Notification incomplete(final RotationCommand command, final String error,
+                                          final Map<String, String> details, final Instant now) {
+        return Notification.newBuilder().setChannel(CRITICAL_CHANNEL).setPriority("critical")
+                .setMessage(incompleteText(command, error)).setMetadata(details).setCreatedAt(now).build();
+    }
+
     public static Notification success(final RotationCommand command, final Map<String, String> details,
                                        final Instant now) {
         return Notification.newBuilder().setChannel(ALERTS_CHANNEL).setPriority("high")

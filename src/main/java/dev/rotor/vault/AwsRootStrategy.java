@@ -14,7 +14,7 @@ final class AwsRootStrategy implements RotationStrategy {
 
     @Override
     public Result rotate(final RotationRun run, final TargetSpec spec, final String secretPath) throws RotationFailure {
-        run.writeIdempotent(spec.mountOf(secretPath) + "/config/rotate-root", JsonNodeFactory.instance.objectNode());
+        run.writeChange(spec.mountOf(secretPath) + "/config/rotate-root", JsonNodeFactory.instance.objectNode());
         return Result.rotated(null, null);
     }
 }

@@ -14,7 +14,7 @@ final class DatabaseRootStrategy implements RotationStrategy {
 
     @Override
     public Result rotate(final RotationRun run, final TargetSpec spec, final String secretPath) throws RotationFailure {
-        run.writeIdempotent(spec.mountOf(secretPath) + "/rotate-root/" + spec.nameOf(secretPath),
+        run.writeChange(spec.mountOf(secretPath) + "/rotate-root/" + spec.nameOf(secretPath),
                 JsonNodeFactory.instance.objectNode());
         return Result.rotated(null, null);
     }

@@ -15,7 +15,7 @@ final class DatabaseStaticRoleStrategy implements RotationStrategy {
 
     @Override
     public Result rotate(final RotationRun run, final TargetSpec spec, final String secretPath) throws RotationFailure {
-        run.writeIdempotent(spec.mountOf(secretPath) + "/rotate-role/" + spec.nameOf(secretPath),
+        run.writeChange(spec.mountOf(secretPath) + "/rotate-role/" + spec.nameOf(secretPath),
                 JsonNodeFactory.instance.objectNode());
         return Result.rotated(null, null);
     }

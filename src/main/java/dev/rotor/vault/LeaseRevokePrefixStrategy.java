@@ -16,7 +16,7 @@ final class LeaseRevokePrefixStrategy implements RotationStrategy {
 
     @Override
     public Result rotate(final RotationRun run, final TargetSpec spec, final String secretPath) throws RotationFailure {
-        run.writeIdempotent("sys/leases/revoke-prefix/" + spec.prefix().orElse(secretPath),
+        run.writeChange("sys/leases/revoke-prefix/" + spec.prefix().orElse(secretPath),
                 JsonNodeFactory.instance.objectNode());
         return Result.rotated(null, null);
     }

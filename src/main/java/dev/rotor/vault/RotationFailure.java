@@ -1,19 +1,26 @@
 package dev.rotor.vault;
 
 /**
- * Why a rotation ends as FAILED. The message is value-free (a path, a status, field names) and becomes the outcome's
- * error, so it is what operators read in the critical alert.
+ * Why a rotation ends as FAILED (or CANCELLED). The message is value-free (a path, a status, field names) and becomes
+ * the outcome's error, so it is what operators read in the critical alert.
  */
 final class RotationFailure extends Exception {
     private final VaultCallException vaultError;
+    private final RotationOutcome.Kind kind;
 
     RotationFailure(final String message) {
         this(message, null);
     }
 
     RotationFailure(final String message, final VaultCallException vaultError) {
+        this(message, vaultError, RotationOutcome.Kind.FAILED);
+    }
+
+    private RotationFailure(final String message, final VaultCallException vaultError,
+                            final RotationOutcome.Kind kind) {
         super(message, null, false, false);
         this.vaultError = vaultError;
+        this.kind = kind;
     }
 
     static RotationFailure of(final VaultCallException e) {
@@ -24,8 +31,23 @@ final class RotationFailure extends Exception {
         return new RotationFailure("interrupted");
     }
 
+    static RotationFailure cancelled() {
+        return new RotationFailure("cancelled before the secret was changed (nothing was rotated)", null,
+                RotationOutcome.Kind.CANCELLED);
+    }
+
+    /** The same failure with more said about it (same kind and Vault error). */
+    RotationFailure explained(final String message) {
+        return new RotationFailure(message, vaultError, kind);
+    }
+
     /** The Vault error behind this failure, if there was one. */
     VaultCallException vaultError() {
         return vaultError;
+    }
+
+    /** FAILED, or CANCELLED. */
+    RotationOutcome.Kind kind() {
+        return kind;
     }
 }

@@ -9,19 +9,31 @@ import java.util.List;
  * @param strategy   the strategy used (kv2, database-static-role, ...), or "none" when no target matched
  * @param oldVersion the secret's version before (kv2, transit), when known
  * @param newVersion the version after, when known
- * @param error      for FAILED: a clear, value-free message, e.g. {@code permission denied on secret/data/prod/db}
+ * @param error      for FAILED and CANCELLED: why; for ROTATED_INCOMPLETE: which follow-up step failed. A clear,
+ *                   value-free message, e.g. {@code permission denied on secret/data/prod/db}; null otherwise
  * @param calls      every Vault call made, in order, for the audit trail
- * @param dependents secret paths the target names as dependents, to be rotated after a successful rotation
+ * @param dependents secret paths the target names as dependents, to be rotated after the secret changed
  */
 public record RotationOutcome(Kind kind, String strategy, Long oldVersion, Long newVersion, String error,
                               List<VaultCall> calls, List<String> dependents) {
     public enum Kind {
         /** Rotated now. */
         ROTATED,
-        /** This command had already been applied (its id is in the secret's custom_metadata): nothing done again. */
+        /**
+         * This command had already changed the secret (a replay after a crash or a task move, or a second run of the
+         * same command at the same time): not changed again; any unfinished follow-up steps were completed now.
+         */
         ALREADY_APPLIED,
         /** The secret was changed after the triggering event (kv2 updated_time), so it was not rotated. */
         ALREADY_MITIGATED,
+        /**
+         * The secret was changed (the leaked value is no longer current), but a follow-up step failed even after
+         * retries: quarantine of the replaced version (still readable) or the rotation marker. {@code error} names the
+         * step. Needs an operator, like FAILED, but the dependents must still be rotated.
+         */
+        ROTATED_INCOMPLETE,
+        /** Stopped on request before the secret was changed (the task moved, rotor is stopping): nothing to report. */
+        CANCELLED,
         /** Could not rotate: a permanent error, or transient errors until the deadline. */
         FAILED
     }
@@ -30,7 +42,13 @@ public record RotationOutcome(Kind kind, String strategy, Long oldVersion, Long 
     public record VaultCall(String method, String path, int status, long durationMs) {
     }
 
+    /** Whether the leaked value is no longer current, or nothing had to be done (everything but FAILED and CANCELLED). */
     public boolean success() {
-        return kind != Kind.FAILED;
+        return kind != Kind.FAILED && kind != Kind.CANCELLED;
+    }
+
+    /** Whether this rotation (now or before a replay) changed the secret: its dependents must follow. */
+    public boolean secretChanged() {
+        return kind == Kind.ROTATED || kind == Kind.ALREADY_APPLIED || kind == Kind.ROTATED_INCOMPLETE;
     }
 }

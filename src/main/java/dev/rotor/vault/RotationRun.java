@@ -10,18 +10,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One rotation in progress: the Vault calls it made, its deadline, and the retry rule. Strategies call Vault only
- * through it, choosing per call whether a transient failure may be retried blindly:
+ * One rotation in progress: the Vault calls it made, its deadline, the retry rule, and its point of no return.
+ * Strategies call Vault only through it, choosing per call whether a transient failure may be retried blindly:
  * <ul>
- *   <li>{@link #read}, {@link #readAllowingNotFound}, {@link #writeIdempotent}: retried with backoff until the
- *       deadline (reads; writes whose repetition is harmless);</li>
+ *   <li>{@link #read}, {@link #readAllowingNotFound}, {@link #readVersionAllowingNotFound}, {@link #writeIdempotent}:
+ *       retried with backoff until the deadline (reads; writes whose repetition is harmless);</li>
  *   <li>{@link #writeOnce}: never retried here — the caller reads state back first ({@link #pause} between).</li>
  * </ul>
- * Interruption stops the rotation between attempts, except after its point of no return ({@link #finishing()}): once
- * a secret has been changed the bookkeeping calls still run, and the interrupt is re-asserted at the end.
+ *
+ * <p><b>Stopping.</b> Before every Vault call and between retries the run asks the request's
+ * {@link RotationRequest#cancelled() cancelled} signal and the thread's interrupt flag. Until the point of no return
+ * ({@link #beginChange()}, called just before the request that changes the secret is sent) a cancel ends the
+ * rotation as CANCELLED ("cancelled before the secret was changed") and an interrupt (JVM shutdown) as FAILED
+ * "interrupted". From the point of no return on, both are ignored: the remaining calls (read-back, quarantine,
+ * markers) still run, so a change that was sent is never treated as not done; an interrupt is re-asserted at the end.
+ * A cancel never cuts an HTTP call short; only an interrupt can, and only before the point of no return does that end
+ * the rotation.
  */
 final class RotationRun {
     private static final Logger LOG = LoggerFactory.getLogger(RotationRun.class);
+    /** How often a backoff wait looks at the cancellation signal. */
+    private static final long CANCEL_POLL_MILLIS = 50;
 
     @FunctionalInterface
     interface Call<T> {
@@ -34,7 +43,7 @@ final class RotationRun {
     private final Instant started;
     private final Instant deadline;
     private final List<VaultCall> calls = new ArrayList<>();
-    private boolean finishing;
+    private boolean changing;
     private boolean interrupted;
 
     RotationRun(final VaultClient client, final RotationRequest request, final Backoff backoff, final Instant started,
@@ -59,9 +68,18 @@ final class RotationRun {
         return interrupted;
     }
 
-    /** From now on the rotation has changed Vault: interrupts are deferred, and the remaining steps still run. */
-    void finishing() {
-        finishing = true;
+    /**
+     * The point of no return: the next request may change the secret. Stops first if the rotation was cancelled or
+     * interrupted; from then on cancels and interrupts are ignored (see the class comment).
+     */
+    void beginChange() throws RotationFailure {
+        checkStop();
+        changing = true;
+    }
+
+    /** Whether the point of no return has been passed. */
+    boolean changing() {
+        return changing;
     }
 
     VaultResponse read(final String apiPath) throws RotationFailure {
@@ -72,20 +90,34 @@ final class RotationRun {
         return retrying(() -> client.readAllowingNotFound(apiPath, calls::add));
     }
 
+    /** One version of a KV v2 secret ({@code ?version=N}); a deleted, destroyed or pruned version is a 404 answer. */
+    VaultResponse readVersionAllowingNotFound(final String apiPath, final long version) throws RotationFailure {
+        return retrying(() -> client.readVersionAllowingNotFound(apiPath, version, calls::add));
+    }
+
     /** A write that may safely be repeated after a timeout (metadata, quarantine, rotate endpoints). */
     VaultResponse writeIdempotent(final String apiPath, final ObjectNode body) throws RotationFailure {
         return retrying(() -> client.write(apiPath, body, calls::add));
     }
 
+    /**
+     * A write that changes the secret and may be repeated (rotate endpoints): {@link #beginChange()}, then
+     * {@link #writeIdempotent}.
+     */
+    VaultResponse writeChange(final String apiPath, final ObjectNode body) throws RotationFailure {
+        beginChange();
+        return writeIdempotent(apiPath, body);
+    }
+
     /** One attempt of a write carrying secret values; the caller decides what a failure means. */
     VaultResponse writeOnce(final String apiPath, final ObjectNode body) throws VaultCallException, RotationFailure {
-        checkInterrupt();
+        checkStop();
         try {
             return client.writeSecret(apiPath, body, calls::add);
         } catch (final VaultCallException e) {
             if (e.kind() == VaultCallException.Kind.INTERRUPTED) {
                 noteInterrupt();
-                if (!finishing) {
+                if (!changing) {
                     throw RotationFailure.interrupted();
                 }
             }
@@ -97,13 +129,13 @@ final class RotationRun {
     <T> T retrying(final Call<T> call) throws RotationFailure {
         final Backoff.Sequence delays = backoff.start();
         while (true) {
-            checkInterrupt();
+            checkStop();
             try {
                 return call.run();
             } catch (final VaultCallException e) {
                 if (e.kind() == VaultCallException.Kind.INTERRUPTED) {
                     noteInterrupt();
-                    if (!finishing) {
+                    if (!changing) {
                         throw RotationFailure.interrupted();
                     }
                 } else if (!e.isTransient()) {
@@ -125,11 +157,16 @@ final class RotationRun {
         }
         final long delay = Math.min(delays.nextDelayMillis(), remaining);
         LOG.warn("{}; retrying in {} ms", last.getMessage(), delay);
+        final long until = System.nanoTime() + delay * 1_000_000;
         try {
-            Thread.sleep(delay);
+            // in slices, so a cancel during a long backoff is noticed within one
+            for (long left = delay; left > 0; left = (until - System.nanoTime()) / 1_000_000) {
+                Thread.sleep(Math.min(left, CANCEL_POLL_MILLIS));
+                checkStop();
+            }
         } catch (final InterruptedException e) {
             noteInterrupt();
-            if (!finishing) {
+            if (!changing) {
                 throw RotationFailure.interrupted();
             }
         }
@@ -142,13 +179,19 @@ final class RotationRun {
         return backoff.start();
     }
 
-    /** Stops before the next Vault call if the thread was interrupted (deferred after the point of no return). */
-    void checkInterrupt() throws RotationFailure {
+    /**
+     * Before the point of no return: stops if the thread was interrupted (FAILED "interrupted") or the request was
+     * cancelled (CANCELLED). Afterwards a pending interrupt is only noted.
+     */
+    void checkStop() throws RotationFailure {
         if (Thread.interrupted()) {
             noteInterrupt();
-            if (!finishing) {
+            if (!changing) {
                 throw RotationFailure.interrupted();
             }
+        }
+        if (!changing && request.cancelled().getAsBoolean()) {
+            throw RotationFailure.cancelled();
         }
     }
 

@@ -10,8 +10,15 @@ interface RotationStrategy {
 
     Result rotate(RotationRun run, TargetSpec spec, String secretPath) throws RotationFailure;
 
-    /** A non-failed result; versions are null when the engine has none (database, leases, AWS). */
-    record Result(RotationOutcome.Kind kind, Long oldVersion, Long newVersion) {
+    /**
+     * A non-failed result; versions are null when the engine has none (database, leases, AWS). {@code error} is set
+     * only for ROTATED_INCOMPLETE (which follow-up step failed).
+     */
+    record Result(RotationOutcome.Kind kind, Long oldVersion, Long newVersion, String error) {
+        Result(final RotationOutcome.Kind kind, final Long oldVersion, final Long newVersion) {
+            this(kind, oldVersion, newVersion, null);
+        }
+
         static Result rotated(final Long oldVersion, final Long newVersion) {
             return new Result(RotationOutcome.Kind.ROTATED, oldVersion, newVersion);
         }

@@ -19,7 +19,7 @@ final class TransitStrategy implements RotationStrategy {
     public Result rotate(final RotationRun run, final TargetSpec spec, final String secretPath) throws RotationFailure {
         final String key = spec.mountOf(secretPath) + "/keys/" + spec.nameOf(secretPath);
         final Long before = latestVersion(run, key);
-        final VaultResponse rotated = run.writeIdempotent(key + "/rotate", JsonNodeFactory.instance.objectNode());
+        final VaultResponse rotated = run.writeChange(key + "/rotate", JsonNodeFactory.instance.objectNode());
         Long after = version(rotated.data());
         if (after == null) {
             after = latestVersion(run, key);

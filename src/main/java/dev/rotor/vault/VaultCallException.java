@@ -20,6 +20,13 @@ public final class VaultCallException extends Exception {
         PERMISSION_DENIED,
         /** Any other 4xx, or an answer rotor cannot use. */
         OTHER_CLIENT_ERROR,
+        /**
+         * A 3xx: rotor never follows redirects (a followed 301/302 turns a write into a GET, and the token would go to
+         * whatever host the redirect names). Not transient: VAULT_ADDR must name the active node or the load balancer.
+         */
+        REDIRECT,
+        /** The API path has a character outside rotor's strict set; nothing was sent. Not transient. */
+        INVALID_PATH,
         /** The calling thread was interrupted while waiting for Vault. */
         INTERRUPTED
     }

@@ -4,6 +4,7 @@ import dev.rotor.config.ConfigException;
 import dev.rotor.config.RotationTargets;
 import dev.rotor.config.RotationTargets.Target;
 import dev.rotor.config.RotorConfig;
+import dev.rotor.config.SecretPathPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,14 +19,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The executor's {@link SecretRotator} on Vault: finds the rotation target for the path, runs its strategy with the
+ * The executor's {@link SecretRotator} on Vault: refuses a path that fails {@link SecretPathPolicy#structuralProblem}
+ * (FAILED at once, no Vault call), finds the rotation target for the path, runs its strategy with the
  * retry rule (transient errors retried with backoff until the request's deadline; 403, 404 and other 4xx fail at
  * once) and reports a {@link RotationOutcome} with every Vault call made (method, path, status, duration).
  *
- * <p>Thread-safe: worker threads share one instance. Never throws for anything Vault answers. On interruption it
- * stops before the next Vault call and returns FAILED "interrupted" — unless a kv2 secret had already been changed,
- * in which case the bookkeeping steps finish and the outcome is ROTATED; either way the thread's interrupt flag is
- * set again on return.
+ * <p>Thread-safe: worker threads share one instance. Never throws for anything Vault answers. Stopping (see
+ * {@link RotationRun}): a request whose {@link RotationRequest#cancelled() cancelled} signal turns true before the
+ * secret was changed ends CANCELLED; after that the rotation finishes. On interruption (JVM shutdown) it stops before
+ * the next Vault call and returns FAILED "interrupted" — unless the change had already been sent, in which case the
+ * remaining steps finish; either way the thread's interrupt flag is set again on return.
  */
 public final class VaultRotator implements SecretRotator {
     private static final Logger LOG = LoggerFactory.getLogger(VaultRotator.class);
@@ -63,6 +66,11 @@ public final class VaultRotator implements SecretRotator {
         validate(targets);
     }
 
+    /** The client this rotator calls Vault with (for the start-up token check and the renewer). */
+    public VaultClient client() {
+        return client;
+    }
+
     /** The app's rotator: a {@link VaultClient} from the config, its targets (validated), its rotation deadline. */
     public static VaultRotator fromConfig(final RotorConfig config) {
         return new VaultRotator(VaultClient.fromConfig(config), config.targets(),
@@ -84,6 +92,12 @@ public final class VaultRotator implements SecretRotator {
         final Instant started = Instant.now();
         final String path = request.secretPath() == null ? ""
                 : request.secretPath().startsWith("/") ? request.secretPath().substring(1) : request.secretPath();
+        final Optional<String> refused = SecretPathPolicy.structuralProblem(path);
+        if (refused.isPresent()) {
+            // checked again here (detection and the executor check it too): nothing unchecked may reach a Vault URL
+            return finish(SecretPathPolicy.printable(path), started, new RotationOutcome(RotationOutcome.Kind.FAILED,
+                    "none", null, null, "secret path refused: " + refused.get(), List.of(), List.of()));
+        }
         final Optional<Target> target = targets.match(path);
         if (target.isEmpty()) {
             return finish(path, started, new RotationOutcome(RotationOutcome.Kind.FAILED, "none", null, null,
@@ -102,11 +116,12 @@ public final class VaultRotator implements SecretRotator {
             }
             final RotationStrategy.Result r = strategy.rotate(run, spec, path);
             final boolean cascades = r.kind() == RotationOutcome.Kind.ROTATED
-                    || r.kind() == RotationOutcome.Kind.ALREADY_APPLIED;
-            outcome = new RotationOutcome(r.kind(), strategyName, r.oldVersion(), r.newVersion(), null, run.calls(),
-                    cascades ? spec.dependents() : List.of());
+                    || r.kind() == RotationOutcome.Kind.ALREADY_APPLIED
+                    || r.kind() == RotationOutcome.Kind.ROTATED_INCOMPLETE;
+            outcome = new RotationOutcome(r.kind(), strategyName, r.oldVersion(), r.newVersion(), r.error(),
+                    run.calls(), cascades ? spec.dependents() : List.of());
         } catch (final RotationFailure f) {
-            outcome = failed(strategyName, f.getMessage(), run);
+            outcome = new RotationOutcome(f.kind(), strategyName, null, null, f.getMessage(), run.calls(), List.of());
         } catch (final ConfigException e) {
             outcome = failed(strategyName, e.getMessage(), run);
         } catch (final RuntimeException e) {
@@ -133,6 +148,8 @@ public final class VaultRotator implements SecretRotator {
                     o.newVersion() == null ? "" : ": version " + o.oldVersion() + " -> " + o.newVersion(), ms,
                     o.calls().size());
             case FAILED -> LOG.warn("rotation of {} ({}) failed after {} ms: {}", path, o.strategy(), ms, o.error());
+            case ROTATED_INCOMPLETE -> LOG.warn("rotation of {} ({}) incomplete after {} ms: {}", path, o.strategy(),
+                    ms, o.error());
             default -> LOG.info("{} not rotated: {} ({} ms)", path, o.kind(), ms);
         }
         return o;

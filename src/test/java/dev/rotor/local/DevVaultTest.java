@@ -436,4 +436,90 @@ class DevVaultTest {
         assertThat(mounts.at("/data/other-kv~1/options/version").asText()).isEqualTo("2");
         assertThat(mounts.has("team-kv/")).as("sys/mounts copies data to the top level").isTrue();
     }
+
+    @Test
+    void redirectNextAnswersA3xxWithTheTargetAndTheSamePathWithoutApplyingTheRequest() throws Exception {
+        vault.kvPut("secret", "moved", Map.of("password", "old"));
+        vault.redirectNext("POST", "secret/data/moved", 1, 307, "http://127.0.0.1:1/");
+        java.net.http.HttpClient noFollow = java.net.http.HttpClient.newBuilder()
+                .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+
+        assertThat(read("secret/data/moved", root).status()).as("GET is not matched").isEqualTo(200);
+        java.net.http.HttpResponse<String> answer = noFollow.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(vault.address() + "/v1/secret/data/moved?x=1"))
+                        .header("X-Vault-Token", root)
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                VaultHttp.JSON.writeValueAsString(kvBody(Map.of("password", "new"), 1))))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(answer.statusCode()).isEqualTo(307);
+        assertThat(answer.headers().firstValue("Location"))
+                .contains("http://127.0.0.1:1/v1/secret/data/moved?x=1");
+        assertThat(vault.kvMetadata("secret", "moved").orElseThrow().currentVersion()).isEqualTo(1);
+        assertThat(vault.requests()).filteredOn(Request::injected).extracting(Request::status).containsExactly(307);
+        assertThat(write("secret/data/moved", root, kvBody(Map.of("password", "new"), 1)).status())
+                .as("only the next request is redirected").isEqualTo(200);
+    }
+
+    @Test
+    void failMatchingLetsSkippedRequestsThroughAndOnlyMatchesItsMethod() throws Exception {
+        vault.kvPut("secret", "meta", Map.of("password", "old"));
+        vault.failMatching("POST", "secret/metadata/meta", 1, 2, 500);
+
+        assertThat(read("secret/metadata/meta", root).status()).isEqualTo(200);
+        assertThat(write("secret/metadata/meta", root, Map.of("custom_metadata", Map.of("a", "1"))).status())
+                .as("first POST let through").isEqualTo(204);
+        assertThat(write("secret/metadata/meta", root, Map.of("custom_metadata", Map.of("a", "2"))).status())
+                .isEqualTo(500);
+        assertThat(write("secret/metadata/meta", root, Map.of("custom_metadata", Map.of("a", "3"))).status())
+                .isEqualTo(500);
+        assertThat(write("secret/metadata/meta", root, Map.of("custom_metadata", Map.of("a", "4"))).status())
+                .isEqualTo(204);
+        assertThat(vault.kvMetadata("secret", "meta").orElseThrow().customMetadata()).containsEntry("a", "4");
+    }
+
+    @Test
+    void dropNextConnectionWithAMethodLeavesOtherMethodsAlone() throws Exception {
+        vault.kvPut("secret", "dropped", Map.of("password", "old"));
+        vault.dropNextConnection("POST", "secret/data/dropped", Duration.ZERO);
+
+        assertThat(read("secret/data/dropped", root).status()).isEqualTo(200);
+        assertThatThrownBy(() -> write("secret/data/dropped", root, kvBody(Map.of("password", "new"), 1)))
+                .isInstanceOf(IOException.class);
+        assertThat(vault.kvMetadata("secret", "dropped").orElseThrow().currentVersion()).isEqualTo(2);
+    }
+
+    @Test
+    void customMetadataValuesAreLimitedTo512Utf8BytesAsGoCountsThem() throws Exception {
+        vault.kvPut("secret", "bytes", Map.of("password", "old"));
+
+        assertThat(write("secret/metadata/bytes", root, Map.of("custom_metadata", Map.of("k", "x".repeat(512))))
+                .status()).isEqualTo(204);
+        VaultHttp.Answer wide = write("secret/metadata/bytes", root,
+                Map.of("custom_metadata", Map.of("k", "\u00e9".repeat(300))));
+        assertThat(wide.status()).as("300 characters, 600 bytes").isEqualTo(400);
+        assertThat(wide.body()).contains("custom_metadata validation failed");
+    }
+
+    @Test
+    void shortLivedTokensExpireUnlessRenewedAndNonRenewableOnesCannotBeRenewed() throws Exception {
+        String renewable = vault.createToken(TokenSpec.builder().ttl(Duration.ofSeconds(2)).build());
+        String fixed = vault.createToken(TokenSpec.builder().ttl(Duration.ofSeconds(2)).renewable(false).build());
+
+        JsonNode lookup = read("auth/token/lookup-self", renewable).json().get("data");
+        assertThat(lookup.get("renewable").asBoolean()).isTrue();
+        assertThat(lookup.get("ttl").asLong()).isBetween(1L, 2L);
+        assertThat(lookup.get("expire_time").asText()).isNotEmpty();
+        assertThat(write("auth/token/renew-self", fixed, null).body())
+                .isEqualTo("{\"errors\":[\"lease is not renewable\"]}");
+        for (int i = 0; i < 3; i++) {
+            Thread.sleep(1000);
+            assertThat(write("auth/token/renew-self", renewable, null).status()).isEqualTo(200);
+        }
+
+        assertThat(read("auth/token/lookup-self", renewable).status()).isEqualTo(200);
+        VaultHttp.Answer expired = read("auth/token/lookup-self", fixed);
+        assertThat(expired.status()).isEqualTo(403);
+        assertThat(expired.body()).contains("invalid token");
+    }
 }

@@ -38,8 +38,6 @@ final class ExecutorDriver implements AutoCloseable {
     private final RotationWorkers workers;
     final TopologyTestDriver driver;
     private final TestInputTopic<String, RotationCommand> commands;
-    private final TestInputTopic<byte[], byte[]> rawCommands;
-    private final TestOutputTopic<byte[], byte[]> deadLetters;
     private final TestOutputTopic<String, RotationResult> results;
     private final TestOutputTopic<String, Notification> alerts;
     private final TestOutputTopic<String, Notification> critical;
@@ -77,10 +75,6 @@ final class ExecutorDriver implements AutoCloseable {
         driver = new TopologyTestDriver(builder.build(props), props, Instant.parse("2026-11-25T12:00:00Z"));
         commands = driver.createInputTopic(config.topics().rotationCommands(), Serdes.String().serializer(),
                 topics.rotationCommands().valueSerde().serializer());
-        rawCommands = driver.createInputTopic(config.topics().rotationCommands(), Serdes.ByteArray().serializer(),
-                Serdes.ByteArray().serializer());
-        deadLetters = driver.createOutputTopic(config.topics().rotationCommandsDlq(), Serdes.ByteArray().deserializer(),
-                Serdes.ByteArray().deserializer());
         results = driver.createOutputTopic(config.topics().rotationResults(), Serdes.String().deserializer(),
                 topics.rotationResults().valueSerde().deserializer());
         alerts = driver.createOutputTopic(config.topics().securityAlerts(), Serdes.String().deserializer(),
@@ -94,16 +88,6 @@ final class ExecutorDriver implements AutoCloseable {
     void send(final RotationCommand command) {
         commands.pipeInput(command.getSecretPath(), command);
         drain();
-    }
-
-    /** A record on rotation-commands as a foreign or broken producer may write it. */
-    void sendRaw(final byte[] key, final byte[] value) {
-        rawCommands.pipeInput(key, value);
-        drain();
-    }
-
-    List<org.apache.kafka.streams.test.TestRecord<byte[], byte[]>> deadLetters() {
-        return deadLetters.readRecordsToList();
     }
 
     /** Advances the wall clock (running the publishing punctuator) until {@code done} holds, or fails after 10 s. */

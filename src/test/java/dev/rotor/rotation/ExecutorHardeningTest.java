@@ -5,14 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rotor.avro.Indicator;
 import dev.rotor.avro.ResultStatus;
 import dev.rotor.avro.RotationCommand;
-import dev.rotor.streams.DeadLetters;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 
 /** What the executor does with commands it cannot run: never silent, never unbounded, never blocking others. */
@@ -20,34 +16,6 @@ class ExecutorHardeningTest {
     private static RotationCommand command(final String id, final String path) {
         return RotationCommand.newBuilder(NotificationsTest.command("198.51.100.4", Map.of("user", "svc")))
                 .setCommandId(id).setSecretPath(path).build();
-    }
-
-    private static String header(final org.apache.kafka.streams.test.TestRecord<byte[], byte[]> r, final String name) {
-        final Header h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
-    @Test
-    void aCommandThatCannotBeReadGoesToTheCommandsDlqWithACriticalNotificationAndTheNextOneRuns() {
-        try (ExecutorDriver d = new ExecutorDriver()) {
-            final byte[] corrupt = "{\"command_id\": 42, \"not\": \"a command\"".getBytes(StandardCharsets.UTF_8);
-            d.sendRaw("secret/prod/db".getBytes(StandardCharsets.UTF_8), corrupt);
-            d.send(command("c-after", "secret/prod/db"));
-            d.runUntilResults(1);
-
-            assertThat(d.deadLetters()).singleElement().satisfies(r -> {
-                assertThat(r.value()).isEqualTo(corrupt);
-                assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("secret/prod/db");
-                assertThat(header(r, DeadLetters.CODE_HEADER)).isEqualTo("UNREADABLE");
-            });
-            assertThat(d.criticalSeen).singleElement().satisfies(n -> {
-                assertThat(n.getPriority()).isEqualTo("critical");
-                assertThat(n.getMessage()).startsWith("🚨 EMERGENCY ROTATION FAILED 🚨")
-                        .contains("Secret: secret/prod/db", "unreadable rotation command", "IMMEDIATE ACTION REQUIRED!");
-                assertThat(n.getMetadata()).containsEntry("error_code", "UNREADABLE");
-            });
-            assertThat(d.resultsSeen).extracting(kv -> kv.value.getCommandId()).containsExactly("c-after");
-        }
     }
 
     @Test

@@ -103,6 +103,27 @@ class EngineRotationTest {
     }
 
     @Test
+    void aCancelBeforeTheRotateCallStopsAndACancelDuringItsRetriesIsIgnored() {
+        fx.vault.addTransitKey("cancelled");
+        final RotationOutcome early = rotator.rotate(VaultFixture.request("transit/keys/cancelled")
+                .withCancellation(() -> fx.count("GET", "transit/keys/cancelled") > 0));
+
+        assertThat(early.kind()).isEqualTo(Kind.CANCELLED);
+        assertThat(fx.count("POST", "transit/keys/cancelled/rotate")).isZero();
+        assertThat(fx.vault.transitLatestVersion("cancelled")).isEqualTo(1);
+
+        // the first rotate attempt may have been applied: from then on the retries run to the end
+        fx.vault.addDatabaseConnection("pg-cancel");
+        fx.vault.failNextMatching("database/rotate-root/pg-cancel", 2, 503);
+        final RotationOutcome late = rotator.rotate(VaultFixture.request("database/config/pg-cancel")
+                .withCancellation(() -> fx.count("POST", "database/rotate-root/pg-cancel") > 0));
+
+        assertThat(late.kind()).isEqualTo(Kind.ROTATED);
+        assertThat(late.calls()).extracting(VaultCall::status).containsExactly(503, 503, 204);
+        assertThat(fx.vault.databaseRootRotations("pg-cancel")).isEqualTo(1);
+    }
+
+    @Test
     void transitKeyGetsANewVersion() {
         fx.vault.addTransitKey("payments");
 

@@ -88,9 +88,10 @@ class Kv2RotationTest {
         assertThat(o.newVersion()).isEqualTo(2L);
         assertThat(o.calls()).extracting(VaultCall::method, VaultCall::path, VaultCall::status).containsExactly(
                 tuple("GET", "secret/data/" + p, 200),
-                tuple("POST", "secret/data/" + p, 200),
                 tuple("POST", "secret/metadata/" + p, 204),
-                tuple("POST", "secret/delete/" + p, 204));
+                tuple("POST", "secret/data/" + p, 200),
+                tuple("POST", "secret/delete/" + p, 204),
+                tuple("POST", "secret/metadata/" + p, 204));
 
         final Map<String, Object> data = fx.data("secret", p);
         final String value = (String) data.get("value");
@@ -101,6 +102,8 @@ class Kv2RotationTest {
         final KvMetadata m = fx.vault.kvMetadata("secret", p).orElseThrow();
         assertThat(m.currentVersion()).isEqualTo(2);
         assertThat(m.customMetadata()).containsEntry("rotor_command_id", req.commandId())
+                .containsEntry("rotor_state", "rotated").containsEntry("rotor_replaces_version", "1")
+                .containsEntry("rotor_new_version", "2").containsKey("rotor_intent_at")
                 .containsEntry("rotated_by", "rotor").containsEntry("reason", "test: leaked_credential")
                 .containsKey("rotated_at");
         assertThat(Instant.parse(m.customMetadata().get("rotated_at")))
@@ -183,7 +186,7 @@ class Kv2RotationTest {
         final RotationOutcome o = rotator.rotate(VaultFixture.request("secret/" + p));
 
         assertThat(o.kind()).isEqualTo(Kind.ROTATED);
-        assertThat(o.calls()).as("read, write, metadata: no quarantine call").hasSize(3);
+        assertThat(o.calls()).as("read, intent, write, done marker: no quarantine call").hasSize(4);
         final KvMetadata m = fx.vault.kvMetadata("secret", p).orElseThrow();
         assertThat(m.versions().get(1).deleted()).isFalse();
         assertThat(m.versions().get(1).destroyed()).isFalse();
@@ -254,9 +257,9 @@ class Kv2RotationTest {
 
     @Test
     void permissionDeniedFailsAtOnceAfterExactlyOneWriteAttempt() {
-        final String token = fx.vault.createToken(Policy.named("kv-read-only")
+        final String token = fx.vault.createToken(Policy.named("kv-data-read-only")
                 .path("secret/data/*", Capability.READ)
-                .path("secret/metadata/*", Capability.READ)
+                .path("secret/metadata/*", Capability.READ, Capability.UPDATE)
                 .build());
         final VaultRotator readOnly = fx.rotator(fx.tokenClient(token), TARGETS);
         final String p = VaultFixture.unique("app/ro");
@@ -298,7 +301,7 @@ class Kv2RotationTest {
         final RotationOutcome o = rotator.rotate(VaultFixture.request("secret/" + p));
 
         assertThat(o.kind()).isEqualTo(Kind.ROTATED);
-        assertThat(o.calls()).extracting(VaultCall::status).startsWith(500, 500, 200, 200);
+        assertThat(o.calls()).extracting(VaultCall::status).startsWith(500, 500, 200, 204, 200);
     }
 
     @Test

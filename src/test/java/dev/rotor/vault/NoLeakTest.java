@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rotor.config.SecretValue;
 import dev.rotor.local.Capability;
 import dev.rotor.local.Policy;
+import dev.rotor.local.RecordingServer;
+import dev.rotor.local.TokenSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -90,8 +92,8 @@ class NoLeakTest {
             CompletableFuture<RotationOutcome> running = CompletableFuture.supplyAsync(
                     () -> rotator.rotate(VaultFixture.request("secret/" + cas)));
             fx.awaitRequest("GET", "secret/data/" + cas, 1);
-            fx.vault.kvPut("secret", cas, Map.of("password", "cas-other-writer-pw-51", "note", "n"));
-            secrets.put("other writer's value", "cas-other-writer-pw-51");
+            // the other writer keeps the password (had it changed it, rotor would count the credential as rotated)
+            fx.vault.kvPut("secret", cas, Map.of("password", "cas-old-pw-93kd", "note", "other-writer-note-51"));
             fx.vault.setResponseDelay(Duration.ZERO);
             observed.add(running.get(10, TimeUnit.SECONDS).toString());
             rotatedFields.put(cas, List.of("password"));
@@ -142,6 +144,37 @@ class NoLeakTest {
             secrets.put("static role password before", fx.vault.staticRolePassword("leaky"));
             observed.add(rotator.rotate(VaultFixture.request("database/static-roles/leaky")).toString());
             secrets.put("static role password after", fx.vault.staticRolePassword("leaky"));
+
+            // a redirect on the data write, token checks, renewal and a revoked token: value-free too
+            try (RecordingServer stranger = new RecordingServer()) {
+                final String moved = VaultFixture.unique("app/moved");
+                fx.vault.kvPut("secret", moved, Map.of("password", "moved-old-pw-62"));
+                secrets.put("redirected seed", "moved-old-pw-62");
+                fx.vault.redirectNext("POST", "secret/data/" + moved, 1, 307, stranger.address());
+                observed.add(rotator.rotate(VaultFixture.request("secret/" + moved)).toString());
+            }
+            final String shortLived = fx.vault.createToken(TokenSpec.builder().ttl(Duration.ofSeconds(2)).build());
+            secrets.put("short-lived token", shortLived);
+            final VaultClient renewing = fx.tokenClient(shortLived);
+            observed.add(renewing.verifyAtStartup().toString());
+            try (VaultTokenRenewer renewer = new VaultTokenRenewer(renewing, Duration.ofSeconds(60),
+                    Duration.ofMillis(200))) {
+                renewer.start();
+                Thread.sleep(2500);
+            }
+            renewing.write("auth/token/revoke-self", JsonNodeFactory.instance.objectNode());
+            try {
+                renewing.read("secret/data/" + denied, x -> { });
+            } catch (final VaultCallException e) {
+                observed.add(e.toString());
+            }
+            observed.add(renewing.checkToken().toString() + renewing.authHealth());
+            secrets.put("bogus token", "hvs.bogus-token-value-19");
+            try {
+                fx.tokenClient("hvs.bogus-token-value-19").verifyAtStartup();
+            } catch (final dev.rotor.config.ConfigException e) {
+                observed.add(e.getMessage());
+            }
 
             // direct client failures: their messages must be value-free too
             final ObjectNode body = JsonNodeFactory.instance.objectNode();

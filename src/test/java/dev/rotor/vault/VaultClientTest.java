@@ -74,6 +74,25 @@ class VaultClientTest {
     }
 
     @Test
+    void readsAGivenVersionOfAKvV2SecretAndRecordsTheQuery() throws Exception {
+        final String p = VaultFixture.unique("client/versions");
+        fx.vault.kvPut("secret", p, Map.of("value", "first"));
+        fx.vault.kvPut("secret", p, Map.of("value", "second"));
+        fx.vault.kvSoftDelete("secret", p, 2);
+        final List<VaultCall> calls = new ArrayList<>();
+
+        final VaultResponse one = root.readVersionAllowingNotFound("secret/data/" + p, 1, calls::add);
+        final VaultResponse two = root.readVersionAllowingNotFound("secret/data/" + p, 2, calls::add);
+
+        assertThat(one.found()).isTrue();
+        assertThat("first".equals(one.data().path("data").path("value").asText())).as("version 1's value").isTrue();
+        assertThat(two.found()).as("a soft-deleted version is a 404 answer").isFalse();
+        assertThat(two.data().path("metadata").path("version").asLong()).isEqualTo(2);
+        assertThat(calls).extracting(VaultCall::path)
+                .containsExactly("secret/data/" + p + "?version=1", "secret/data/" + p + "?version=2");
+    }
+
+    @Test
     void listAndDeleteUseTheirOwnVerbs() throws Exception {
         final String p = VaultFixture.unique("client/list");
         fx.vault.kvPut("secret", p + "/a", Map.of("value", "x"));
