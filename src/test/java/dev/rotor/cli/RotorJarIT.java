@@ -73,7 +73,7 @@ class RotorJarIT {
     @Test
     void runRotatesServesItsEndpointsStopsCleanlyAndContinuesAfterARestart() throws Exception {
         KAFKA.createTopics(2, "security-events", "rotation-commands", "rotation-results", "security-alerts",
-                "security-critical", "rotation-audit", "security-events-dlq");
+                "security-critical", "rotation-audit", "security-events-dlq", "rotation-commands-dlq");
         final Path state = Files.createDirectories(Path.of("target", "it-state")).resolve("jar-" + System.nanoTime());
         final File log = Path.of("target", "rotor-jar-it.log").toFile();
         Files.deleteIfExists(log.toPath());
