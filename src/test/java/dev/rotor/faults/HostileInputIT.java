@@ -131,6 +131,11 @@ class HostileInputIT {
                         .collect(Collectors.groupingBy(v -> v.hostile().kind(), TreeMap::new, Collectors.counting()));
                 final Map<String, Long> dlqCodes = out.deadLetters().stream().collect(Collectors.groupingBy(
                         d -> String.valueOf(d.code()), TreeMap::new, Collectors.counting()));
+                final List<String> failedTasks = ThreadReplacements.failedRecords(rotor).stream().map(pos -> {
+                    final String[] at = pos.substring(pos.lastIndexOf('-') + 1).split("@");
+                    final String id = load.idAt(Integer.parseInt(at[0]), Long.parseLong(at[1]));
+                    return pos + " = " + (id == null ? "?" : id);
+                }).toList();
                 final Map<String, Long> replacedBy = replaced.stream().collect(Collectors.groupingBy(
                         l -> l.replaceAll(".*stream thread failed \\(", "").replaceAll("\\).*", ""), TreeMap::new,
                         Collectors.counting()));
@@ -151,6 +156,8 @@ class HostileInputIT {
                         .put("good manual triggers not ROTATED", goodManualNotRotated.size())
                         .put("DLQ records by rotor.error.code", dlqCodes)
                         .put("stream threads replaced (log lines)", replaced.size() + " " + replacedBy)
+                        .put("records that failed a stream task", failedTasks)
+                        .put("causes of task failures in the log", ThreadReplacements.causes(rotor))
                         .put("thread failure metrics", metric.samples().isEmpty() ? "none exposed"
                                 : metric.samples());
                 figures.publish();

@@ -245,8 +245,8 @@ final class HostileInputs {
             case 2 -> json(id, "huge-field", e.metadata("k".repeat(500_000), "v"), Expect.handled());
             case 3 -> json(id, "huge-field", e.metadata("k".repeat(500_000), "not-a-count").type("failed_auth_spike")
                     .metadata("failed_count", "many"), Expect.deadLettered());
-            case 4 -> new Hostile(id, "huge-field", false, utf8(JsonEvent.failedLogin(null, ALLOWED + id)
-                    .json().replace("{", "{\"event_id\":\"" + mib + "\",")), Expect.handled());
+            case 4 -> new Hostile(id, "huge-field", false, utf8("{\"event_id\":\"" + mib + "\","
+                    + JsonEvent.failedLogin(null, ALLOWED + id).json().substring(1)), Expect.handled());
             case 5 -> json(id, "huge-field", e.sourceIp(mib), Expect.handled());
             case 6 -> json(id, "huge-field", e.paths(ALLOWED + "p".repeat(1_000_000)), Expect.handled());
             case 7 -> json(id, "huge-field", e.paths("secret/other/" + "p".repeat(1_000_000)),

@@ -139,6 +139,13 @@ final class LoadGenerator implements AutoCloseable {
         return positions.get(id);
     }
 
+    /** The id of the record sent to {@code partition}/{@code offset}, or null. */
+    String idAt(final int partition, final long offset) {
+        return positions.entrySet().stream()
+                .filter(e -> e.getValue().partition() == partition && e.getValue().offset() == offset)
+                .map(Map.Entry::getKey).findFirst().orElse(null);
+    }
+
     @Override
     public void close() {
         if (steady != null) {

@@ -16,7 +16,29 @@ final class ThreadReplacements {
             "^([a-z_]*(failed_stream_threads|thread_replace|threads_replaced|stream_thread_failures)[a-z_]*)"
                     + "(\\{[^}]*})?\\s+([0-9.eE+-]+)$", Pattern.MULTILINE);
 
+    /** Kafka Streams' message when a processor throws: names the input record that failed the task. */
+    private static final Pattern FAILED_RECORD = Pattern.compile(
+            "Exception caught in process\\. taskId=[^,]+, processor=[^,]+, topic=([^,]+), partition=(\\d+), "
+                    + "offset=(\\d+)");
+
     private ThreadReplacements() {
+    }
+
+    /**
+     * The input records that failed a stream task ({@code topic-partition@offset}, as Kafka Streams names them when
+     * a processor throws), each once, in the order first seen.
+     */
+    static List<String> failedRecords(final RotorProcess rotor) {
+        return rotor.logLines("Exception caught in process").stream().map(FAILED_RECORD::matcher)
+                .filter(Matcher::find).map(m -> m.group(1) + "-" + m.group(2) + "@" + m.group(3)).distinct().toList();
+    }
+
+    /** The distinct root causes in the log ({@code Caused by: ...} lines, cut to 200 characters), with counts. */
+    static java.util.Map<String, Long> causes(final RotorProcess rotor) {
+        return rotor.logLines("Caused by: ").stream().map(l -> l.substring(l.indexOf("Caused by: ") + 11))
+                .map(l -> l.length() > 200 ? l.substring(0, 200) + "..." : l)
+                .collect(java.util.stream.Collectors.groupingBy(l -> l, java.util.TreeMap::new,
+                        java.util.stream.Collectors.counting()));
     }
 
     /** The log lines of every start of {@code rotor} that report a replaced stream thread. */
