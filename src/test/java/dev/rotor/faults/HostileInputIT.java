@@ -33,7 +33,7 @@ class HostileInputIT {
     private static final int GOOD = 1_000;
     private static final int GOOD_MANUAL_EVERY = 20;
     private static final int EPOCH_SECOND_SECRETS = 10;
-    private static final Duration SETTLE = Duration.ofSeconds(90);
+    private static final Duration SETTLE = Duration.ofSeconds(60);
     private static final int SHOWN = 40;
     private static final String[] RUN = {"run", "--role", "all", "--config", "config/application.properties"};
 

@@ -37,7 +37,7 @@ class KillNineUnderLoadIT {
     private static final int MANUAL_TRIGGERS = 1_000;
     private static final int COUNTED_EVENTS = 10_000;
     private static final int EVENTS_PER_COUNTED_SECRET = 5;
-    private static final Duration LOAD = Duration.ofSeconds(60);
+    private static final Duration LOAD = Duration.ofSeconds(50);
     private static final Duration KILL_EVERY = Duration.ofSeconds(10);
     private static final Duration SETTLE = Duration.ofSeconds(150);
     private static final Duration QUIET = Duration.ofSeconds(5);
@@ -101,6 +101,7 @@ class KillNineUnderLoadIT {
                 out.catchUp();
                 final Map<Integer, Integer> versions = new TreeMap<>();
                 final List<String> rotatedTwice = new ArrayList<>();
+                final List<String> rotatedTwicePaths = new ArrayList<>();
                 final List<String> notRotated = new ArrayList<>();
                 for (final String path : manualPaths) {
                     final int v = vault.kvMetadata("secret", path.substring("secret/".length()))
@@ -108,6 +109,7 @@ class KillNineUnderLoadIT {
                     versions.merge(v, 1, Integer::sum);
                     if (v > 2) {
                         rotatedTwice.add(path + " (version " + v + ")");
+                        rotatedTwicePaths.add(path);
                     } else if (v < 2) {
                         notRotated.add(path);
                     }
@@ -153,6 +155,10 @@ class KillNineUnderLoadIT {
                         .put("events never decided (lost)", undecided.size())
                         .put("stream threads replaced (log lines)", replaced.size());
                 figures.publish();
+                if (!rotatedTwicePaths.isEmpty()) {
+                    LOG.warn("secrets rotated more than once, with the Vault calls and log lines about them:\n{}",
+                            RotationTrace.describe(rotatedTwicePaths, vault, List.of(a, b)));
+                }
                 if (!undecided.isEmpty()) {
                     LOG.warn("undecided events, with where they were sent:\n{}",
                             LostEvents.describe(undecided, load, KAFKA.bootstrapServers()));

@@ -111,7 +111,7 @@ class VaultOutageIT {
                         .put("outage", ANSWERING_503.toSeconds() + " s of 503, then " + REFUSING.toSeconds()
                                 + " s of refused connections")
                         .put("Vault requests answered 503", answered503)
-                        .put("connections refused or cut (proxy)", refusedOrReset)
+                        .put("open Vault connections cut when the refusal began", refusedOrReset)
                         .put("commands / commands with a result", out.commandsById().size() + " / " + results.size())
                         .put("results by status", statuses)
                         .put("commands with more than one result", severalResults.size())
