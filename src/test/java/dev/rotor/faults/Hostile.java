@@ -11,8 +11,23 @@ import java.nio.charset.StandardCharsets;
  * @param nullKey sent without a key: found in the DLQ by its input partition/offset
  * @param value  the bytes, or null for a tombstone
  * @param expect what rotor must do with it
+ * @param variant which case of its family it is, printable and short (e.g. {@code failed_count="1e3"}), or null
  */
-record Hostile(String id, String kind, boolean nullKey, byte[] value, Expect expect) {
+record Hostile(String id, String kind, boolean nullKey, byte[] value, Expect expect, String variant) {
+
+    Hostile(final String id, final String kind, final boolean nullKey, final byte[] value, final Expect expect) {
+        this(id, kind, nullKey, value, expect, null);
+    }
+
+    /** The same record, described as {@code variant} (control and non-ASCII characters escaped, capped). */
+    Hostile variant(final String text) {
+        final StringBuilder b = new StringBuilder();
+        for (int i = 0; i < text.length() && b.length() < 80; i++) {
+            final char c = text.charAt(i);
+            b.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\u%04x", (int) c));
+        }
+        return new Hostile(id, kind, nullKey, value, expect, text.length() > 80 ? b + "..." : b.toString());
+    }
 
     /** The outcome a hostile record must have. */
     enum Outcome {

@@ -188,9 +188,9 @@ final class HostileInputs {
             bad[bytes.length] = (byte) 0xc3;
             bad[bytes.length + 1] = (byte) 0x28;
             bad[bytes.length + 2] = '}';
-            return new Hostile(id, "invalid-json", false, bad, Expect.deadLettered());
+            return new Hostile(id, "invalid-json", false, bad, Expect.deadLettered()).variant("invalid UTF-8");
         }
-        return new Hostile(id, "invalid-json", false, bytes, Expect.deadLettered());
+        return new Hostile(id, "invalid-json", false, bytes, Expect.deadLettered()).variant(v);
     }
 
     private Hostile deepNesting(final int i) {
@@ -204,7 +204,9 @@ final class HostileInputs {
             default -> "{\"event_id\":\"" + id + "\",\"event_type\":\"failed_auth_spike\",\"threat_level\":\"low\","
                     + "\"timestamp\":\"" + now + "\",\"metadata\":{\"k\":" + open + "]".repeat(100_000) + "}}";
         };
-        return new Hostile(id, "deep-nesting", false, utf8(v), Expect.deadLettered());
+        return new Hostile(id, "deep-nesting", false, utf8(v), Expect.deadLettered())
+                .variant(new String[] {"100000 [", "metadata: 100000 [", "affected_resources: 100000 [ ]",
+                    "50000 nested objects", "metadata value: 100000 [ ]"}[i % 5]);
     }
 
     private Hostile wrongType(final int i) {
@@ -220,7 +222,7 @@ final class HostileInputs {
             {"event_id", "42"}, {"event_id", "{\"id\":1}"}, {"source_ip", "[1]"}, {"metadata", "{\"secret_paths\":42}"},
         };
         final String[] c = cases[i % cases.length];
-        return json(id, "wrong-type", e.raw(c[0], c[1]), Expect.handled());
+        return json(id, "wrong-type", e.raw(c[0], c[1]), Expect.handled()).variant(c[0] + "=" + c[1]);
     }
 
     private Hostile missingField(final int i) {
@@ -239,7 +241,7 @@ final class HostileInputs {
         final String id = nextId("huge-field");
         final String mib = "m".repeat(1_000_000);
         final JsonEvent e = JsonEvent.failedLogin(id, ALLOWED + id);
-        return switch (i) {
+        final Hostile h = switch (i) {
             case 0 -> json(id, "huge-field", e.description(mib), Expect.handled());
             case 1 -> json(id, "huge-field", e.metadata("note", mib), Expect.handled());
             case 2 -> json(id, "huge-field", e.metadata("k".repeat(500_000), "v"), Expect.handled());
@@ -258,6 +260,10 @@ final class HostileInputs {
                         Expect.deadLettered());
             }
         };
+        return h.variant(new String[] {"description of 1,000,000 chars", "metadata value of 1,000,000 chars",
+            "metadata key of 500,000 chars", "metadata key of 500,000 chars and an invalid count",
+            "event_id of 1,000,000 chars", "source_ip of 1,000,000 chars", "allowlisted path of 1,000,000 chars",
+            "refused path of 1,000,000 chars", "invalid JSON of " + NEAR_LIMIT + " bytes"}[Math.min(i, 8)]);
     }
 
     private Hostile manyPaths(final int i) {
@@ -277,7 +283,9 @@ final class HostileInputs {
         } else {
             e.paths(paths);
         }
-        return json(id, "many-paths", e, i == 0 ? Expect.handled() : Expect.deadLettered("REFUSED_PATH"));
+        return json(id, "many-paths", e, i == 0 ? Expect.handled() : Expect.deadLettered("REFUSED_PATH"))
+                .variant(new String[] {"10,000 allowed paths", "10,000 paths outside the allowlist",
+                    "10,000 sys/ paths in metadata.secret_paths", "5,000 allowed and 5,000 refused paths"}[i]);
     }
 
     private static final String[] REFUSED_SHAPES = {
@@ -301,7 +309,8 @@ final class HostileInputs {
         // an allowed path next to the refused one: the refusal must not depend on being alone
         final JsonEvent e = i % 3 == 0 ? JsonEvent.failedLogin(id, shape)
                 : JsonEvent.failedLogin(id, ALLOWED + "ok-" + id).paths(ALLOWED + "ok-" + id, shape);
-        return json(id, "refused-path", e, Expect.deadLettered("REFUSED_PATH"));
+        return json(id, "refused-path", e, Expect.deadLettered("REFUSED_PATH"))
+                .variant((i % 3 == 0 ? "alone: " : "with an allowed path: ") + shape);
     }
 
     private Hostile count(final int i) {
@@ -319,17 +328,19 @@ final class HostileInputs {
             final String v = invalid[k % invalid.length];
             e.metadataRaw(key, parse(v));
             final boolean surelyInvalid = !v.equals("\"١٢\"") && !v.equals("\"１０\"");
-            return json(id, "count", e, surelyInvalid ? Expect.deadLettered("INVALID_COUNT") : Expect.handled());
+            return json(id, "count", e, surelyInvalid ? Expect.deadLettered("INVALID_COUNT") : Expect.handled())
+                    .variant(key + "=" + v);
         }
-        e.metadataRaw(key, parse(huge[k % huge.length]));
-        return json(id, "count", e, Expect.handled());
+        final String v = huge[k % huge.length];
+        e.metadataRaw(key, parse(v));
+        return json(id, "count", e, Expect.handled()).variant(key + "=" + v);
     }
 
     private Hostile timestamp(final int i) {
         final String id = nextId("timestamp");
         final JsonEvent e = JsonEvent.failedLogin(id, ALLOWED + "ts-" + id);
         final long s = now.getEpochSecond();
-        return switch (i % 15) {
+        final Hostile h = switch (i % 15) {
             case 0, 1 -> json(id, "timestamp-epoch-seconds", e.timestamp(s - i % 60),
                     Expect.decided("BELOW_THRESHOLD"));
             case 2 -> json(id, "timestamp-epoch-millis", e.timestamp(now.toEpochMilli()),
@@ -356,6 +367,7 @@ final class HostileInputs {
             case 13 -> json(id, "timestamp-epoch-seconds-string", e.timestamp(Long.toString(s)), Expect.handled());
             default -> json(id, "timestamp-epoch-seconds-recent", e.timestamp(s - 3600), Expect.decided("BELOW_THRESHOLD"));
         };
+        return h.variant("timestamp=" + parse(new String(h.value(), StandardCharsets.UTF_8)).path("timestamp"));
     }
 
     private Hostile oddButValid(final int i) {

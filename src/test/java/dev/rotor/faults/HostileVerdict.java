@@ -69,7 +69,8 @@ record HostileVerdict(Hostile hostile, List<String> codes, List<String> decision
 
     /** {@code id (kind): expected X, got DLQ [..] audit [..] results [..]}. */
     String describe() {
-        return hostile.id() + " (" + hostile.kind() + (hostile.nullKey() ? ", null key" : "") + "): expected "
+        return hostile.id() + " (" + hostile.kind() + (hostile.nullKey() ? ", null key" : "")
+                + (hostile.variant() == null ? "" : ": " + hostile.variant()) + "): expected "
                 + hostile.expect() + ", got DLQ " + codes + " audit " + decisions + " results " + statuses;
     }
 }
