@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Invariants: no stream thread is ever replaced (rotor's log line and the thread metrics); every hostile record
  * is in the DLQ with a {@code rotor.error.code} or audited with a reason, and meets its particular expectation where
- * the README or issue 14 names one; every good event is decided, and every good manual trigger rotates its secret.
+ * the README or issue 14 names one; none is dead-lettered as {@code INTERNAL_ERROR} (rotor's code for its own bugs);
+ * every good event is decided, and every good manual trigger rotates its secret.
  */
 class HostileInputIT {
     private static final Logger LOG = LoggerFactory.getLogger(HostileInputIT.class);
@@ -114,6 +115,8 @@ class HostileInputIT {
                         .map(HostileVerdict::describe).toList();
                 final List<String> mismatched = verdicts.stream().filter(v -> v.handled() && !v.meetsExpectation())
                         .map(HostileVerdict::describe).toList();
+                final List<String> internalErrors = verdicts.stream()
+                        .filter(v -> v.codes().contains("INTERNAL_ERROR")).map(HostileVerdict::describe).toList();
                 final List<String> goodUndecided = good.stream().map(Planned::id).filter(id -> !out.decided(id))
                         .toList();
                 final List<String> goodManualNotRotated = goodManual.stream()
@@ -175,6 +178,8 @@ class HostileInputIT {
                         + "reason (by family: %s)", unhandledByKind).isEmpty();
                 soft.assertThat(mismatched).as("hostile records whose outcome is not the required one (by family: "
                         + "%s)", mismatchedByKind).isEmpty();
+                soft.assertThat(internalErrors).as("hostile records dead-lettered as INTERNAL_ERROR (by the DLQ "
+                        + "handler's contract, a rotor bug rather than a refusal with a reason)").isEmpty();
                 soft.assertThat(goodUndecided).as("good events never decided").isEmpty();
                 soft.assertThat(goodManualNotRotated).as("good manual triggers not ROTATED").isEmpty();
                 soft.assertThat(settled).as("settled within %s", SETTLE).isTrue();

@@ -300,7 +300,7 @@ final class HostileInputs {
         "secret/faults/hostile/%2e%2e/x", "secret/faults/hostile/x y", "secret/faults/hostile/\u00e9",
         "secret/faults/hostile/x\\y", "secret/faults/hostile/x?y=1", "secret/faults/hostile/x#frag",
         "secret/faults/hostile/x;y", "secret/faults/hostile/x`y", "secret/faults/hostile/\u202ertl",
-        "secret/faults/hostile/x\u200b", "SECRET/faults/hostile/x", "secret/faults/hostile/x\r",
+        "secret/faults/hostile/x\u200b", "SECRET/faults/hostile/x", "secret/faults/hostile/x\ry",
     };
 
     private Hostile refusedPath(final int i) {
@@ -319,16 +319,20 @@ final class HostileInputs {
         final JsonEvent e = JsonEvent.event(id).type(rate ? "rate_limit_exceeded" : "failed_auth_spike").level("low")
                 .paths(ALLOWED + "count-" + id);
         final String key = rate ? "violation_count" : "failed_count";
-        final String[] invalid = {"\"abc\"", "\"1e3\"", "\"1.5\"", "\"0x10\"", "\"\"", "\" \"", "\"NaN\"", "true",
-            "[1]", "{\"n\":1}", "\"-1\"", "-1", "-5", "\"-0.5\"", "1.5", "\"+\"", "\"١٢\"", "\"１０\""};
+        // README: "a non-negative whole number, or a string holding one"; anything else is INVALID_COUNT, except a
+        // JSON value of the wrong kind (array, object, boolean), which may be refused as WRONG_TYPE
+        final String[] invalid = {"\"abc\"", "\"1.5\"", "\"0x10\"", "\"\"", "\" \"", "\"NaN\"", "\"-1\"", "-1", "-5",
+            "\"-0.5\"", "1.5", "\"+\"", "true", "[1]", "{\"n\":1}", "\"1e3\"", "\"١٢\"", "\"１０\""};
         final String[] huge = {"1e30", "99999999999999999999", "\"99999999999999999999\"", "9223372036854775807",
             "9223372036854775808", "4611686018427387904", "\"9223372036854775807\"", "1e308", "0", "\"0007\""};
         final int k = i / 2;
         if (k < invalid.length * 2) {
             final String v = invalid[k % invalid.length];
             e.metadataRaw(key, parse(v));
-            final boolean surelyInvalid = !v.equals("\"١٢\"") && !v.equals("\"１０\"");
-            return json(id, "count", e, surelyInvalid ? Expect.deadLettered("INVALID_COUNT") : Expect.handled())
+            final int which = k % invalid.length;
+            final Expect expect = which < 12 ? Expect.deadLettered("INVALID_COUNT")
+                    : which < 15 ? Expect.deadLettered() : Expect.handled(); // 1e3 and non-ASCII digits: either
+            return json(id, "count", e, expect)
                     .variant(key + "=" + v);
         }
         final String v = huge[k % huge.length];
@@ -340,32 +344,35 @@ final class HostileInputs {
         final String id = nextId("timestamp");
         final JsonEvent e = JsonEvent.failedLogin(id, ALLOWED + "ts-" + id);
         final long s = now.getEpochSecond();
+        final int j = i / 15; // which variant of the case, independent of the case
         final Hostile h = switch (i % 15) {
-            case 0, 1 -> json(id, "timestamp-epoch-seconds", e.timestamp(s - i % 60),
+            case 0, 1 -> json(id, "timestamp-epoch-seconds", e.timestamp(s - j),
                     Expect.decided("BELOW_THRESHOLD"));
-            case 2 -> json(id, "timestamp-epoch-millis", e.timestamp(now.toEpochMilli()),
+            case 2 -> json(id, "timestamp-epoch-millis", e.timestamp(now.toEpochMilli() - j),
                     Expect.decided("BELOW_THRESHOLD"));
-            case 3 -> json(id, "timestamp-offset", e.timestamp(OffsetDateTime.ofInstant(now, ZoneOffset.ofHoursMinutes(5,
-                    30)).toString()), Expect.decided("BELOW_THRESHOLD"));
-            case 4, 5 -> json(id, "timestamp-older-than-3-days", e.timestamp(now.minus(Duration.ofDays(4 + i % 30))
+            case 3 -> json(id, "timestamp-offset", e.timestamp(OffsetDateTime.ofInstant(now,
+                    ZoneOffset.ofHoursMinutes(j % 2 == 0 ? 5 : -7, j % 2 == 0 ? 30 : 0)).toString()),
+                    Expect.decided("BELOW_THRESHOLD"));
+            case 4, 5 -> json(id, "timestamp-older-than-3-days", e.timestamp(now.minus(Duration.ofDays(4 + j * 3))
                     .toString()), Expect.deadLettered("STALE_TIMESTAMP"));
             case 6 -> json(id, "timestamp-far-past", e.timestamp(new String[] {"1970-01-01T00:00:00Z",
-                "1000-01-01T00:00:00Z", "2001-09-09T01:46:40Z"}[i % 3]), Expect.deadLettered("STALE_TIMESTAMP"));
-            case 7 -> json(id, "timestamp-far-past-number", e.timestamp(new long[] {0L, 1L, 1_000_000_000_000L}[i % 3]),
+                "1000-01-01T00:00:00Z", "2001-09-09T01:46:40Z"}[j % 3]), Expect.deadLettered("STALE_TIMESTAMP"));
+            case 7 -> json(id, "timestamp-far-past-number", e.timestamp(new long[] {0L, 1L, 1_000_000_000_000L}[j % 3]),
                     Expect.deadLettered());
             case 8 -> json(id, "timestamp-far-future", e.timestamp(new String[] {"9999-12-31T23:59:59Z",
-                "+999999999-12-31T23:59:59Z", now.plus(Duration.ofDays(365)).toString()}[i % 3]), Expect.deadLettered());
+                "+999999999-12-31T23:59:59Z", now.plus(Duration.ofDays(365)).toString()}[j % 3]), Expect.deadLettered());
             case 9 -> json(id, "timestamp-far-future-number", e.timestamp(new long[] {Long.MAX_VALUE,
-                1_000_000_000_000_000_000L, now.toEpochMilli() + Duration.ofDays(30).toMillis()}[i % 3]),
+                1_000_000_000_000_000_000L, now.toEpochMilli() + Duration.ofDays(30).toMillis()}[j % 3]),
                     Expect.deadLettered());
-            case 10 -> json(id, "timestamp-negative", e.timestamp(new long[] {-1L, Long.MIN_VALUE, -62_135_596_800L}[i
+            case 10 -> json(id, "timestamp-negative", e.timestamp(new long[] {-1L, Long.MIN_VALUE, -62_135_596_800L}[j
                     % 3]), Expect.deadLettered());
             case 11 -> json(id, "timestamp-invalid", e.timestamp(new String[] {"yesterday", "", "2026-13-45T00:00:00Z",
-                "NaN", "2026-12-06 10:00"}[i % 5]), Expect.handled());
+                "NaN", "2026-12-06 10:00"}[j % 5]), Expect.deadLettered());
             case 12 -> json(id, "timestamp-invalid-type", e.raw("timestamp", new String[] {"1e300", "true", "null",
-                "1.5e9"}[i % 4]), Expect.handled());
-            case 13 -> json(id, "timestamp-epoch-seconds-string", e.timestamp(Long.toString(s)), Expect.handled());
-            default -> json(id, "timestamp-epoch-seconds-recent", e.timestamp(s - 3600), Expect.decided("BELOW_THRESHOLD"));
+                "1.5e9"}[j % 4]), Expect.handled());
+            case 13 -> json(id, "timestamp-epoch-seconds-string", e.timestamp(Long.toString(s - j)), Expect.handled());
+            default -> json(id, "timestamp-epoch-seconds-recent", e.timestamp(s - 3600 - j),
+                    Expect.decided("BELOW_THRESHOLD"));
         };
         return h.variant("timestamp=" + parse(new String(h.value(), StandardCharsets.UTF_8)).path("timestamp"));
     }
