@@ -1,5 +1,7 @@
 package dev.rotor.faults;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -22,7 +24,10 @@ import java.util.concurrent.TimeUnit;
  * ({@link #shared()}); it is stopped when the JVM exits. Its output goes to {@code target/faults/apicurio.log}.
  */
 final class ApicurioRegistry {
+    /** Where the Confluent-compatible API lives under the registry's root. */
+    static final String CCOMPAT_PATH = "/apis/ccompat/v7";
     private static final String DEFAULT_JAVA = "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java";
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
     private static ApicurioRegistry shared;
 
@@ -50,8 +55,6 @@ final class ApicurioRegistry {
     String ccompatUrl() {
         return "http://127.0.0.1:" + port + CCOMPAT_PATH;
     }
-
-    static final String CCOMPAT_PATH = "/apis/ccompat/v7";
 
     private static ApicurioRegistry start() {
         final String dir = System.getProperty("rotor.apicurio.dir");
@@ -133,22 +136,7 @@ final class ApicurioRegistry {
                 throw new IllegalStateException("registering a JSON schema answered " + r.statusCode() + ": "
                         + r.body());
             }
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("id").asInt();
-        } catch (final IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** What {@code GET /schemas/ids/<id>} answers: status and body. */
-    String schemaById(final int id) {
-        try {
-            final HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(ccompatUrl() + "/schemas/ids/" + id)).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() + " " + r.body();
+            return JSON.readTree(r.body()).path("id").asInt();
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         } catch (final InterruptedException e) {
@@ -159,8 +147,8 @@ final class ApicurioRegistry {
 
     private static String quote(final String s) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(s);
-        } catch (final com.fasterxml.jackson.core.JsonProcessingException e) {
+            return JSON.writeValueAsString(s);
+        } catch (final JsonProcessingException e) {
             throw new IllegalArgumentException(e);
         }
     }

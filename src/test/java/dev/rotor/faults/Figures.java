@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -45,9 +44,5 @@ final class Figures {
             throw new UncheckedIOException(e);
         }
         return table.toString();
-    }
-
-    static String path(final Path p) {
-        return p.toString();
     }
 }

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The environment of one rotor instance of the fault suite: what an operator would export before
@@ -72,13 +71,6 @@ final class RotorEnvironment {
 
     Map<String, String> asMap() {
         return Map.copyOf(env);
-    }
-
-    /** The variables without the Vault token, for reports. */
-    Map<String, String> describe() {
-        final Map<String, String> shown = new TreeMap<>(env);
-        shown.remove("VAULT_TOKEN");
-        return shown;
     }
 
     private static int freePort() {

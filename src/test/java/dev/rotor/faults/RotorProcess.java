@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -233,10 +232,5 @@ final class RotorProcess implements AutoCloseable {
     @Override
     public String toString() {
         return name + (isAlive() ? " (pid " + process.pid() + ")" : " (stopped)");
-    }
-
-    /** The environment rotor is started with, without the Vault token. */
-    Map<String, String> describe() {
-        return environment.describe();
     }
 }
