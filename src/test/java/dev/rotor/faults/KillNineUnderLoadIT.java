@@ -57,11 +57,11 @@ class KillNineUnderLoadIT {
                 manualPaths.add("secret/" + rest);
             }
             final Plan plan = Plan.of(manualPaths);
-            final RotorProcess a = RotorProcess.start("kill-9-a", RotorEnvironment.of(KAFKA.bootstrapServers(),
+            try (RotorProcess a = RotorProcess.start("kill-9-a", RotorEnvironment.of(KAFKA.bootstrapServers(),
                     "kill-9-a", vault.address(), vault.rootToken()), RUN);
-            final RotorProcess b = RotorProcess.start("kill-9-b", RotorEnvironment.of(KAFKA.bootstrapServers(),
+                 RotorProcess b = RotorProcess.start("kill-9-b", RotorEnvironment.of(KAFKA.bootstrapServers(),
                     "kill-9-b", vault.address(), vault.rootToken()), RUN);
-            try (a; b; LoadGenerator load = new LoadGenerator(KAFKA.producerProps(), RotorOutputs.INPUT);
+                 LoadGenerator load = new LoadGenerator(KAFKA.producerProps(), RotorOutputs.INPUT);
                  RotorOutputs out = new RotorOutputs(KAFKA.bootstrapServers())) {
                 a.awaitReady(Duration.ofSeconds(120));
                 b.awaitReady(Duration.ofSeconds(120));
