@@ -49,16 +49,22 @@ import org.slf4j.LoggerFactory;
  *       repartition); audit records for what is settled here (not a compromise indicator, no affected secrets,
  *       path refused; for adapted records also UNMAPPED — the principal maps to no secret — and NOT_RELEVANT — the
  *       record is no security event, unless {@code rotor.adapters.audit-not-relevant=false}).</li>
- *   <li>Guarantees: every event, native or adapted, passes the same checks (clock skew, counts) and the same path
- *       policy. An invalid record raises an {@link InvalidEventException} (for an adapter source, aimed at the
+ *   <li>Guarantees: every event, native or adapted, passes the same checks (not stamped too far ahead or too long
+ *       ago, counts) and the same path policy. An invalid record raises an {@link InvalidEventException} (for an adapter source, aimed at the
  *       source's own DLQ); the processing exception handler turns it into a DLQ record with the original bytes and
  *       processing goes on. A native event naming a refused path is dead-lettered too (its sender asked for it); an
  *       adapted one is only audited, as its path comes from rotor's own mapping. The allowed secrets of an event with
  *       some refused paths are still processed. Counts total, invalid, unmapped and not-relevant records in
  *       {@value DetectionStatistics#EVENT_STATISTICS_STORE}.</li>
- *   <li>Limits: no state besides the counters; windows, cooldown and lateness are the rules' business. A record is
- *       validated whole before anything of it is forwarded, so one bad event of a batch (a CloudTrail log file)
- *       dead-letters the whole record.</li>
+ *   <li>The schema registry: a native Avro record whose writer schema cannot be fetched (registry unreachable or
+ *       refusing rotor) is not the record's fault. It waits in {@value AwaitingRegistry#STORE} with the Avro records
+ *       after it, while JSON records go on; a wall-clock punctuation retries the oldest and, once the registry
+ *       answers, decides them all in order (dead-lettering those then found invalid itself, since no handler wraps a
+ *       punctuation). A record that waited {@link RegistryWait#maxWait()}, or that finds
+ *       {@link RegistryWait#maxRecords()} already waiting, is dead-lettered as {@code REGISTRY_UNAVAILABLE}.</li>
+ *   <li>Limits: no state besides the counters and the records waiting for the registry; windows, cooldown and
+ *       lateness are the rules' business. A record is validated whole before anything of it is forwarded, so one bad
+ *       event of a batch (a CloudTrail log file) dead-letters the whole record.</li>
  * </ol>
  */
 final class DecodeSecurityEvents implements Processor<byte[], byte[], String, DetectionOutput> {
