@@ -9,7 +9,7 @@ import dev.rotor.avro.Trigger;
 import dev.rotor.config.Durations;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.serde.Hashing;
-import dev.rotor.streams.CommitPacer;
+import dev.rotor.streams.Telemetry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,26 +43,27 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *   <li>Limits: commands carry the id of the event that crossed the threshold.</li>
  * </ol>
  */
-final class ApplyDetectionRules implements Processor<String, SecurityEvent, String, DetectionOutput> {
-    private final CommitPacer commitPacer = new CommitPacer();
+final class ApplyDetectionRules implements Processor<String, SecurityEvent, Object, Object> {
     static final String STORE = "secret-detection-state";
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApplyDetectionRules.class);
 
     private final RotorConfig.DetectionSettings settings;
+    private final Telemetry telemetry;
     private final long graceMs;
     private final long cooldownMs;
-    private ProcessorContext<String, DetectionOutput> context;
+    private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, SecretState> states;
     private KeyValueStore<String, Long> statistics;
 
-    ApplyDetectionRules(final RotorConfig.DetectionSettings settings) {
+    ApplyDetectionRules(final RotorConfig.DetectionSettings settings, final Telemetry telemetry) {
         this.settings = settings;
+        this.telemetry = telemetry;
         this.graceMs = settings.grace().toMillis();
         this.cooldownMs = settings.cooldown().toMillis();
     }
 
     @Override
-    public void init(final ProcessorContext<String, DetectionOutput> context) {
+    public void init(final ProcessorContext<Object, Object> context) {
         this.context = context;
         this.states = context.getStateStore(STORE);
         this.statistics = context.getStateStore(DetectionStatistics.DECISION_STATISTICS_STORE);
@@ -170,8 +171,8 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Stri
         state.commanded(now);
         DetectionStatistics.increment(statistics, DetectionStatistics.EMERGENCY_ROTATIONS, 1);
         LOG.info("Rotate {}: rule {}, event {}, command {}", path, rule, event.getEventId(), commandId);
-        context.forward(new Record<>(path, new DetectionOutput.Command(command), now));
-        commitPacer.requestCommit(context); // a lone command reaches the executor without waiting for the interval
+        telemetry.command(rule);
+        context.forward(new Record<>(path, command, now), DetectionTopology.WRITE_COMMANDS);
         audit(path, AuditRecords.of(AuditDecision.ROTATE, "rotate: " + rule, event, path, rule, commandId, now, details));
     }
 
@@ -186,7 +187,12 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Stri
     }
 
     private void audit(final String key, final AuditRecord audit) {
-        context.forward(new Record<>(key, new DetectionOutput.Audit(audit), audit.getRecordedAt().toEpochMilli()));
+        telemetry.decision(audit.getDecision().name(), audit.getEventType() == null ? "" : audit.getEventType());
+        if (audit.getDecision() == AuditDecision.LATE) {
+            telemetry.lateEvent();
+        }
+        context.forward(new Record<>(key, audit, audit.getRecordedAt().toEpochMilli()),
+                DetectionTopology.WRITE_DECIDED_AUDIT);
     }
 
     private long now() {

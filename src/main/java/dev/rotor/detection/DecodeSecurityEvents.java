@@ -16,7 +16,6 @@ import dev.rotor.serde.SecurityEventDecoder;
 import dev.rotor.config.Durations;
 import dev.rotor.streams.DeadLetters;
 import dev.rotor.streams.Telemetry;
-import dev.rotor.streams.CommitPacer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,16 +36,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code decode-security-events} and each adapter source's {@code adapt-<topic>}: the stateless front of detection.
- * One class for both, so native and adapted events share one validation and routing path.
+ * {@code decode-security-events}: the front of detection, for every input. One processor for all, so native and
+ * adapted events share one validation and routing path.
  *
  * <ol>
- *   <li>Reads: raw records of one input (any key): {@code security-events} (JSON or Avro {@link SecurityEvent}s), or
- *       an adapter source's topic (OCSF, Vault audit, GitHub, AWS JSON, read by a
- *       {@link dev.rotor.adapters.SourceAdapter} into zero or more events).</li>
- *   <li>Writes: for each allowed secret of an event that the trigger matrix does not ignore, a
- *       {@link DetectionOutput.PerSecretEvent} keyed by the secret path and stamped with the event's time (for the
- *       repartition); audit records for what is settled here (not a compromise indicator, no affected secrets,
+ *   <li>Reads: raw records of every input (any key): {@code security-events} (JSON or Avro {@link SecurityEvent}s)
+ *       and each adapter source's topic (OCSF, Vault audit, GitHub, AWS JSON, read by a
+ *       {@link dev.rotor.adapters.SourceAdapter} into zero or more events); the record's topic says which.</li>
+ *   <li>Writes, each to its sink by name: for each allowed secret of an event that the trigger matrix does not
+ *       ignore, a slice of the event keyed by the secret path and stamped with the event's time (to the repartition,
+ *       {@link DetectionTopology#TO_RULES}); audit records for what is settled here (not a compromise indicator, no affected secrets,
  *       path refused; for adapted records also UNMAPPED — the principal maps to no secret — and NOT_RELEVANT — the
  *       record is no security event, unless {@code rotor.adapters.audit-not-relevant=false}).</li>
  *   <li>Guarantees: every event, native or adapted, passes the same checks (not stamped too far ahead or too long
@@ -67,8 +66,7 @@ import org.slf4j.LoggerFactory;
  *       event of a batch (a CloudTrail log file) dead-letters the whole record.</li>
  * </ol>
  */
-final class DecodeSecurityEvents implements Processor<byte[], byte[], String, DetectionOutput> {
-    private final CommitPacer commitPacer = new CommitPacer();
+final class DecodeSecurityEvents implements Processor<byte[], byte[], Object, Object> {
     /** Reads one record's value into events; throws {@link InvalidEventException} for a record it cannot read. */
     @FunctionalInterface
     interface Reader {
@@ -121,29 +119,36 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], String, De
     static final int REFUSALS_SHOWN = 2;
     private static final Logger LOG = LoggerFactory.getLogger(DecodeSecurityEvents.class);
 
-    private final Input input;
+    private final Map<String, Input> inputs;
+    private final Optional<RegistryWait> registryWait;
     private final SecretPathPolicy policy;
     private final long maxClockSkewMs;
     private final Duration maxEventAge;
-    private ProcessorContext<String, DetectionOutput> context;
+    private final Telemetry telemetry;
+    private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, Long> statistics;
     private AwaitingRegistry waiting;
     private String task;
 
-    DecodeSecurityEvents(final Input input, final SecretPathPolicy policy, final Duration maxClockSkew,
-                         final Duration maxEventAge) {
-        this.input = input;
+    /**
+     * @param inputs the inputs by topic: {@code security-events} and each adapter source
+     */
+    DecodeSecurityEvents(final Map<String, Input> inputs, final SecretPathPolicy policy, final Duration maxClockSkew,
+                         final Duration maxEventAge, final Telemetry telemetry) {
+        this.inputs = Map.copyOf(inputs);
+        this.registryWait = inputs.values().stream().flatMap(i -> i.registryWait().stream()).findFirst();
+        this.telemetry = telemetry;
         this.policy = policy;
         this.maxClockSkewMs = maxClockSkew.toMillis();
         this.maxEventAge = maxEventAge;
     }
 
     @Override
-    public void init(final ProcessorContext<String, DetectionOutput> context) {
+    public void init(final ProcessorContext<Object, Object> context) {
         this.context = context;
         this.statistics = context.getStateStore(DetectionStatistics.EVENT_STATISTICS_STORE);
-        if (input.registryWait().isPresent()) {
-            final RegistryWait wait = input.registryWait().get();
+        if (registryWait.isPresent()) {
+            final RegistryWait wait = registryWait.get();
             this.task = context.applicationId() + "/" + context.taskId();
             this.waiting = new AwaitingRegistry(context.getStateStore(AwaitingRegistry.STORE));
             wait.telemetry().recordsAwaitingRegistry(task, waiting.size());
@@ -153,21 +158,26 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], String, De
 
     @Override
     public void close() {
-        input.registryWait().ifPresent(w -> w.telemetry().recordsAwaitingRegistry(task, 0));
+        registryWait.ifPresent(w -> w.telemetry().recordsAwaitingRegistry(task, 0));
     }
 
     @Override
     public void process(final Record<byte[], byte[]> record) {
         DetectionStatistics.increment(statistics, DetectionStatistics.TOTAL_EVENTS, 1);
         final DeadLetters.Source source = source(record);
-        if (waiting != null && !waiting.isEmpty() && isAvro(record.value())) {
+        final Input input = inputs.get(source.topic());
+        if (input == null) {
+            throw new IllegalStateException("no input is configured for topic " + source.topic());
+        }
+        final boolean parks = input.registryWait().isPresent();
+        if (parks && !waiting.isEmpty() && isAvro(record.value())) {
             park(source); // behind the records already waiting, so Avro records keep their order
             return;
         }
         try {
-            decide(source);
+            decide(input, source);
         } catch (final RegistryException e) {
-            if (waiting == null) {
+            if (!parks) {
                 throw e;
             }
             LOG.warn("Schema registry unusable ({}); Avro record {}-{}@{} waits for it, JSON input goes on",
@@ -181,7 +191,7 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], String, De
      * {@link InvalidEventException} for a record rotor refuses (the caller dead-letters it) and lets a
      * {@link RegistryException} through (the registry, not the record, is at fault).
      */
-    private void decide(final DeadLetters.Source source) {
+    private void decide(final Input input, final DeadLetters.Source source) {
         final Adaptation adaptation;
         final List<Decided> decided = new ArrayList<>();
         try {
@@ -196,7 +206,7 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], String, De
             DetectionStatistics.increment(statistics, DetectionStatistics.INVALID_EVENTS, 1);
             throw input.deadLetterTopic().map(e::toDeadLetterTopic).orElse(e);
         }
-        settle(adaptation, source.topic() + "-" + source.partition() + "@" + source.offset());
+        settle(input, adaptation, source.topic() + "-" + source.partition() + "@" + source.offset());
         final List<String> refusals = new ArrayList<>();
         int named = 0;
         String refusedEvent = null;
@@ -218,7 +228,7 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], String, De
     }
 
     private void park(final DeadLetters.Source source) {
-        final RegistryWait wait = input.registryWait().orElseThrow();
+        final RegistryWait wait = registryWait.orElseThrow();
         if (waiting.size() >= wait.maxRecords()) {
             DetectionStatistics.increment(statistics, DetectionStatistics.INVALID_EVENTS, 1);
             throw new InvalidEventException(Code.REGISTRY_UNAVAILABLE, "the schema registry is unavailable and "
@@ -237,7 +247,9 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], String, De
         if (waiting.isEmpty()) {
             return;
         }
-        final RegistryWait wait = input.registryWait().orElseThrow();
+        final RegistryWait wait = registryWait.orElseThrow();
+        final Input input = inputs.values().stream().filter(i -> i.registryWait().isPresent()).findFirst()
+                .orElseThrow();
         boolean registryDown = false;
         for (final KeyValue<Bytes, AwaitingRegistry.Parked> kv : waiting.inOrder()) {
             final AwaitingRegistry.Parked parked = kv.value;
@@ -252,7 +264,7 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], String, De
                 continue;
             }
             try {
-                decide(parked.source());
+                decide(input, parked.source());
                 waiting.remove(kv.key);
             } catch (final RegistryException e) {
                 registryDown = true;
@@ -280,15 +292,14 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], String, De
 
     private void deadLetter(final DeadLetters.Source source, final String code, final String reason,
                             final String eventId, final long now) {
-        final RegistryWait wait = input.registryWait().orElseThrow();
+        final RegistryWait wait = registryWait.orElseThrow();
         wait.telemetry().invalidEvent(code);
         LOG.warn("Refused record {}-{}@{}: {} {}", source.topic(), source.partition(), source.offset(), code,
                 DeadLetters.cap(reason, 300));
         final org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> dlq = DeadLetters.of(
                 wait.deadLetterTopic(), source, code, reason, InvalidEventException.class.getName(), "",
                 wait.maxRecordBytes());
-        context.forward(new Record<String, DetectionOutput>(null, new DetectionOutput.DeadLetter(dlq), now,
-                dlq.headers()));
+        context.forward(new Record<>(dlq.key(), dlq.value(), now, dlq.headers()), DetectionTopology.WRITE_DEAD_LETTERS);
         if (!Code.REFUSED_PATH.name().equals(code)) {
             final String at = source.topic() + "-" + source.partition() + "@" + source.offset();
             audit(eventId != null && !eventId.isEmpty() ? eventId : at, DeadLetters.invalidAudit(at, eventId, code,
@@ -338,7 +349,7 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], String, De
     }
 
     /** Audits (or counts) what an adapter settled: principals that map to no secret, records that are no event. */
-    private void settle(final Adaptation adaptation, final String position) {
+    private void settle(final Input input, final Adaptation adaptation, final String position) {
         final long now = context.currentSystemTimeMs();
         for (final Adaptation.Unmapped u : adaptation.unmapped()) {
             DetectionStatistics.increment(statistics, DetectionStatistics.UNMAPPED_EVENTS, 1);
@@ -394,18 +405,16 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], String, De
                         + event.getEventType() + " is not a compromise indicator", event, path, decision.rule(), null,
                         now, Map.of()), now);
             } else {
-                context.forward(new Record<>(path, new DetectionOutput.PerSecretEvent(slice(event, path, sliceMetadata)),
-                        event.getTimestamp().toEpochMilli()));
+                context.forward(new Record<>(path, slice(event, path, sliceMetadata), event.getTimestamp().toEpochMilli()),
+                        DetectionTopology.TO_RULES);
             }
-        }
-        if (decision.action() == TriggerMatrix.Action.ROTATE && !allowed.isEmpty()) {
-            commitPacer.requestCommit(context); // a lone direct trigger reaches the rules without waiting for the interval
         }
         return refusals;
     }
 
     private void audit(final String key, final dev.rotor.avro.AuditRecord audit, final long now) {
-        context.forward(new Record<>(key, new DetectionOutput.Audit(audit), now));
+        telemetry.decision(audit.getDecision().name(), audit.getEventType() == null ? "" : audit.getEventType());
+        context.forward(new Record<>(key, audit, now), DetectionTopology.WRITE_DECODED_AUDIT);
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.rotor.detection;
 
 import dev.rotor.adapters.Adapters;
 import dev.rotor.adapters.SourceAdapter;
-import dev.rotor.avro.AuditDecision;
 import dev.rotor.avro.SecurityEvent;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.config.SecretPathPolicy;
@@ -10,14 +9,15 @@ import dev.rotor.serde.SecurityEventDecoder;
 import dev.rotor.streams.StreamsSettings;
 import dev.rotor.streams.StuckRecords;
 import dev.rotor.streams.Telemetry;
+import dev.rotor.topics.Topic;
 import dev.rotor.topics.Topics;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
@@ -27,20 +27,30 @@ import org.apache.kafka.streams.state.Stores;
  * rotor-detection: security events in; rotation commands and audit records out (DESIGN.md §1–3).
  *
  * <pre>
- * security-events ─ decode-security-events ─┬─ per-secret events ─ events-by-secret-path ─ apply-detection-rules ─┬─ rotation-commands
- * &lt;topic&gt; ─ adapt-&lt;topic&gt; ─ merge-&lt;topic&gt; ──┤                                                                 │
- *                                           └─ rotation-audit                                                  └─ rotation-audit
- * (invalid records and refused paths → security-events-dlq, through the processing exception handler; an adapter
- *  source's unreadable records → its own DLQ, &lt;topic&gt;-dlq by default)
+ * read-security-events ── decode-security-events ──┬── events-by-secret-path ── apply-detection-rules ──┬── write-rotation-commands
+ *   security-events and every                      ├── write-decoded-audit                              └── write-decided-audit
+ *   adapter source topic                           └── write-dead-letters
  * </pre>
- * One {@code read-<topic>} / {@code adapt-<topic>} pair per configured adapter source ({@code rotor.adapters.*.topics},
- * issue 6); the adapted events join the native ones before the split, so the same repartition, rules, windows and
- * audit apply to both.
+ * One reader and one decoder take {@code security-events} and every configured adapter source
+ * ({@code rotor.adapters.*.topics}), so native and adapted events meet the same checks, the same repartition by
+ * secret path, the same rules, windows and audit. Each processor forwards each kind of output to its sink by name:
+ * the topology shows business steps, not split and unwrap glue. Records refused while being decoded go to
+ * security-events-dlq (an adapter source's to its own DLQ, {@code <topic>-dlq} by default) through the processing
+ * exception handler; {@code write-dead-letters} carries those refused later, after waiting for the schema registry.
  */
 public final class DetectionTopology {
     public static final String APPLICATION_ID = "rotor-detection";
     /** The repartition that gives one secret's events to one task (topic {@code rotor-detection-events-by-secret-path-repartition}). */
     public static final String EVENTS_BY_SECRET_PATH = "events-by-secret-path";
+    /** The topology's node names: processors forward each output to its child by name. */
+    static final String READ_INPUTS = "read-security-events";
+    static final String DECODE = "decode-security-events";
+    static final String TO_RULES = EVENTS_BY_SECRET_PATH + "-repartition-filter";
+    static final String WRITE_DECODED_AUDIT = "write-decoded-audit";
+    static final String WRITE_DEAD_LETTERS = "write-dead-letters";
+    static final String APPLY_RULES = "apply-detection-rules";
+    static final String WRITE_COMMANDS = "write-rotation-commands";
+    static final String WRITE_DECIDED_AUDIT = "write-decided-audit";
     public static final String SECRET_STATE_STORE = ApplyDetectionRules.STORE;
 
     /** How often an Avro record waiting for the schema registry is tried again. */
@@ -85,64 +95,32 @@ public final class DetectionTopology {
         final DecodeSecurityEvents.RegistryWait registryWait = new DecodeSecurityEvents.RegistryWait(
                 REGISTRY_RETRY_EVERY, REGISTRY_MAX_WAIT, REGISTRY_MAX_WAITING, topics.securityEventsDlq().name(),
                 config.maxRecordBytes(), telemetry);
-        KStream<String, DetectionOutput> decoded = builder
-                .stream(topics.securityEvents().name(), topics.securityEvents().consumed("read-security-events"))
-                .process(() -> new DecodeSecurityEvents(DecodeSecurityEvents.Input.securityEvents(decoder,
-                                registryWait), policy, settings.maxClockSkew(), settings.maxEventAge()),
-                        Named.as("decode-security-events"), DetectionStatistics.EVENT_STATISTICS_STORE,
-                        AwaitingRegistry.STORE);
+        final Map<String, DecodeSecurityEvents.Input> inputs = new LinkedHashMap<>();
+        inputs.put(topics.securityEvents().name(), DecodeSecurityEvents.Input.securityEvents(decoder, registryWait));
         for (final Topics.AdapterTopic source : topics.adapterSources()) {
-            final String name = source.input().name();
             final SourceAdapter adapter = Adapters.forFormat(source.format(), config.targets().principals());
-            final DecodeSecurityEvents.Input input = DecodeSecurityEvents.Input.adapted(adapter,
-                    source.deadLetters().name(), settings.maxEventBytes(), config.adapters().auditNotRelevant());
-            final KStream<String, DetectionOutput> adapted = builder
-                    .stream(name, source.input().consumed("read-" + name))
-                    .process(() -> new DecodeSecurityEvents(input, policy, settings.maxClockSkew(),
-                                    settings.maxEventAge()),
-                            Named.as("adapt-" + name), DetectionStatistics.EVENT_STATISTICS_STORE);
-            decoded = decoded.merge(adapted, Named.as("merge-" + name));
+            inputs.put(source.input().name(), DecodeSecurityEvents.Input.adapted(adapter, source.deadLetters().name(),
+                    settings.maxEventBytes(), config.adapters().auditNotRelevant()));
         }
-        final Map<String, KStream<String, DetectionOutput>> byKind = decoded.split(Named.as("decoded-"))
-                .branch((path, out) -> out instanceof DetectionOutput.PerSecretEvent, Branched.as("per-secret-events"))
-                .branch((path, out) -> out instanceof DetectionOutput.DeadLetter, Branched.as("dead-letters"))
-                .defaultBranch(Branched.as("audits"));
-        // records that waited for the schema registry and were then refused: their dead letters carry their headers
-        byKind.get("decoded-dead-letters")
-                .map((none, out) -> {
-                    final DetectionOutput.DeadLetter dl = (DetectionOutput.DeadLetter) out;
-                    return KeyValue.pair(dl.record().key(), dl.record().value());
-                }, Named.as("unwrap-dead-letters"))
-                .to(topics.securityEventsDlq().name(), topics.securityEventsDlq().produced("write-dead-letters"));
 
-        final KStream<String, DetectionOutput> decided = byKind.get("decoded-per-secret-events")
-                .mapValues(out -> ((DetectionOutput.PerSecretEvent) out).event(), Named.as("unwrap-per-secret-events"))
+        // one reader and one decoder for every input, so every event, native or adapted, meets the same checks and
+        // reaches the rules through the same repartition; the decoder forwards each output to its sink by name
+        final KStream<Object, Object> decoded = builder
+                .stream(List.copyOf(inputs.keySet()), topics.securityEvents().consumed(READ_INPUTS))
+                .process(() -> new DecodeSecurityEvents(inputs, policy, settings.maxClockSkew(),
+                                settings.maxEventAge(), telemetry),
+                        Named.as(DECODE), DetectionStatistics.EVENT_STATISTICS_STORE, AwaitingRegistry.STORE);
+        topics.rotationAudit().sinkOf(decoded, WRITE_DECODED_AUDIT);
+        topics.securityEventsDlq().sinkOf(decoded, WRITE_DEAD_LETTERS);
+
+        final KStream<String, SecurityEvent> perSecretEvents = Topic.narrowed(decoded);
+        final KStream<Object, Object> decided = perSecretEvents
                 .repartition(Repartitioned.<String, SecurityEvent>as(EVENTS_BY_SECRET_PATH)
                         .withKeySerde(Serdes.String()).withValueSerde(topics.perSecretEventSerde()))
-                .process(() -> new ApplyDetectionRules(settings), Named.as("apply-detection-rules"),
+                .process(() -> new ApplyDetectionRules(settings, telemetry), Named.as(APPLY_RULES),
                         SECRET_STATE_STORE, DetectionStatistics.DECISION_STATISTICS_STORE);
-        final Map<String, KStream<String, DetectionOutput>> decisions = decided.split(Named.as("decided-"))
-                .branch((path, out) -> out instanceof DetectionOutput.Command, Branched.as("commands"))
-                .defaultBranch(Branched.as("audits"));
-
-        decisions.get("decided-commands")
-                .mapValues(out -> ((DetectionOutput.Command) out).command(), Named.as("unwrap-commands"))
-                .peek((path, c) -> telemetry.command(c.getRule()), Named.as("measure-commands"))
-                .to(topics.rotationCommands().name(), topics.rotationCommands().produced("write-rotation-commands"));
-        // two sinks, not a merge: a merge would join the two sides of the repartition into one sub-topology
-        writeAudits(byKind.get("decoded-audits"), "decoded", topics, telemetry);
-        writeAudits(decisions.get("decided-audits"), "decided", topics, telemetry);
-    }
-
-    private static void writeAudits(final KStream<String, DetectionOutput> audits, final String side,
-                                    final Topics topics, final Telemetry telemetry) {
-        audits.mapValues(out -> ((DetectionOutput.Audit) out).record(), Named.as("unwrap-" + side + "-audits"))
-                .peek((key, a) -> {
-                    telemetry.decision(a.getDecision().name(), a.getEventType() == null ? "" : a.getEventType());
-                    if (a.getDecision() == AuditDecision.LATE) {
-                        telemetry.lateEvent();
-                    }
-                }, Named.as("measure-" + side + "-decisions"))
-                .to(topics.rotationAudit().name(), topics.rotationAudit().produced("write-" + side + "-audit"));
+        topics.rotationCommands().sinkOf(decided, WRITE_COMMANDS);
+        // two audit sinks, not a merge: a merge would join the two sides of the repartition into one sub-topology
+        topics.rotationAudit().sinkOf(decided, WRITE_DECIDED_AUDIT);
     }
 }

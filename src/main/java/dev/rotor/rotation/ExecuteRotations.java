@@ -8,7 +8,6 @@ import dev.rotor.avro.RotationCommand;
 import dev.rotor.avro.RotationResult;
 import dev.rotor.config.SecretPathPolicy;
 import dev.rotor.serde.Hashing;
-import dev.rotor.streams.CommitPacer;
 import dev.rotor.streams.Telemetry;
 import dev.rotor.vault.RotationOutcome;
 import dev.rotor.vault.RotationRequest;
@@ -54,8 +53,7 @@ import org.slf4j.LoggerFactory;
  *       one punctuation interval after the rotation finishes.</li>
  * </ol>
  */
-final class ExecuteRotations implements Processor<String, RotationCommand, String, ExecutorOutput> {
-    private final CommitPacer commitPacer = new CommitPacer();
+final class ExecuteRotations implements Processor<String, RotationCommand, Object, Object> {
     static final String PENDING_STORE = "pending-rotations";
     static final String EXECUTED_STORE = "executed-commands";
     static final int MAX_CASCADE_DEPTH = 8;
@@ -98,7 +96,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Strin
     private final Map<String, Running> inFlight = new HashMap<>();
     private final org.apache.kafka.common.serialization.Serializer<List<RotationCommand>> queueSerializer =
             CommandQueue.serde().serializer();
-    private ProcessorContext<String, ExecutorOutput> context;
+    private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, List<RotationCommand>> pending;
     private KeyValueStore<String, Long> executed;
     private KeyValueStore<String, Long> statistics;
@@ -115,7 +113,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Strin
     }
 
     @Override
-    public void init(final ProcessorContext<String, ExecutorOutput> context) {
+    public void init(final ProcessorContext<Object, Object> context) {
         this.context = context;
         this.pending = context.getStateStore(PENDING_STORE);
         this.executed = context.getStateStore(EXECUTED_STORE);
@@ -263,14 +261,12 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Strin
             restartPending();
         }
         Completion c;
-        boolean published = false;
         while ((c = completions.poll()) != null) {
             final List<RotationCommand> queue = pending.get(c.path());
             if (queue == null || queue.isEmpty() || !queue.get(0).getCommandId().equals(c.commandId())) {
                 continue; // the command is no longer ours (the task moved, or it was already published)
             }
             inFlight.remove(c.path());
-            published = true;
             final RotationCommand command = queue.get(0);
             final RotationOutcome o = c.outcome();
             if (o.kind() == RotationOutcome.Kind.CANCELLED) {
@@ -288,9 +284,6 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Strin
                 pending.put(c.path(), rest);
                 start(rest.get(0));
             }
-        }
-        if (published) {
-            commitPacer.requestCommit(context); // results become readable at the commit: a lone one need not wait
         }
     }
 
@@ -319,8 +312,8 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Strin
                 ExecutorStatistics.increment(statistics, ExecutorStatistics.NOTIFICATIONS_SENT);
                 emitResult(command, ResultStatus.ROTATED, true, strategy, startedAt, completedAt, oldVersion,
                         newVersion, null, 1);
-                context.forward(new Record<>(command.getSecretPath(),
-                        new ExecutorOutput.Alert(Notifications.success(command, details, now), false), completedAt));
+                context.forward(new Record<>(command.getSecretPath(), Notifications.success(command, details, now),
+                        completedAt), RotationTopology.WRITE_ALERTS);
                 audit(command, AuditDecision.ROTATION_FINISHED, kind == RotationOutcome.Kind.ROTATED ? "rotated"
                         : "already rotated by this command before a restart; not rotated again", completedAt,
                         Map.of("status", "ROTATED", "strategy", strategy));
@@ -332,8 +325,8 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Strin
                 emitResult(command, ResultStatus.ROTATED_INCOMPLETE, true, strategy, startedAt, completedAt,
                         oldVersion, newVersion, error, 1);
                 context.forward(new Record<>(command.getSecretPath(),
-                        new ExecutorOutput.Alert(Notifications.incomplete(command, error, details, now), true),
-                        completedAt));
+                        Notifications.incomplete(command, error, details, now), completedAt),
+                        RotationTopology.WRITE_CRITICAL);
                 audit(command, AuditDecision.ROTATION_FINISHED, "rotated, but incomplete: " + error, completedAt,
                         Map.of("status", "ROTATED_INCOMPLETE", "strategy", strategy));
                 cascade(command, dependents, completedAt);
@@ -351,8 +344,8 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Strin
                 emitResult(command, ResultStatus.FAILED, false, strategy, startedAt, completedAt, oldVersion,
                         newVersion, error, 1);
                 context.forward(new Record<>(command.getSecretPath(),
-                        new ExecutorOutput.Alert(Notifications.failure(command, error, details, now), true),
-                        completedAt));
+                        Notifications.failure(command, error, details, now), completedAt),
+                        RotationTopology.WRITE_CRITICAL);
                 audit(command, AuditDecision.ROTATION_FINISHED, "failed: " + error, completedAt,
                         Map.of("status", "FAILED", "strategy", strategy));
             }
@@ -375,7 +368,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Strin
                     .setCascadeDepth(parent.getCascadeDepth() + 1)
                     .setParentCommandId(parent.getCommandId())
                     .build();
-            context.forward(new Record<>(dependent, new ExecutorOutput.Cascade(child), now));
+            context.forward(new Record<>(dependent, child, now), RotationTopology.WRITE_DEPENDENT_COMMANDS);
         }
     }
 
@@ -398,7 +391,9 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Strin
                 .setNotificationsSent(notifications)
                 .setError(error)
                 .build();
-        context.forward(new Record<>(command.getSecretPath(), new ExecutorOutput.Result(result), completedAt));
+        telemetry.result(status.name(), strategy);
+        telemetry.detectionToResult(Duration.ofMillis(Math.max(0, result.getDetectionLatencyMs())));
+        context.forward(new Record<>(command.getSecretPath(), result, completedAt), RotationTopology.WRITE_RESULTS);
     }
 
     private void audit(final RotationCommand command, final AuditDecision decision, final String reason,
@@ -417,7 +412,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Strin
                 .setRecordedAt(Instant.ofEpochMilli(at))
                 .setDetails(details)
                 .build();
-        context.forward(new Record<>(command.getSecretPath(), new ExecutorOutput.Audit(audit), at));
+        context.forward(new Record<>(command.getSecretPath(), audit, at), RotationTopology.WRITE_AUDIT);
     }
 
     /**

@@ -14,7 +14,6 @@ import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.state.Stores;
@@ -34,6 +33,14 @@ public final class RotationTopology {
     public static final String APPLICATION_ID = "rotor-executor";
     public static final String PENDING_STORE = ExecuteRotations.PENDING_STORE;
     public static final String EXECUTED_STORE = ExecuteRotations.EXECUTED_STORE;
+    /** The topology's node names: the executor forwards each output to its sink by name. */
+    static final String READ_COMMANDS = "read-rotation-commands";
+    static final String EXECUTE = "execute-rotations";
+    static final String WRITE_RESULTS = "write-rotation-results";
+    static final String WRITE_ALERTS = "write-security-alerts";
+    static final String WRITE_CRITICAL = "write-security-critical";
+    static final String WRITE_DEPENDENT_COMMANDS = "write-dependent-commands";
+    static final String WRITE_AUDIT = "write-executor-audit";
     /** How often finished rotations are published (the worker threads finish at any time). */
     static final Duration PUBLISH_EVERY = Duration.ofMillis(10);
 
@@ -75,37 +82,15 @@ public final class RotationTopology {
                 Serdes.String(), Serdes.Long()).withCachingEnabled());
         builder.addStateStore(ExecutorStatistics.store());
 
-        final KStream<String, ExecutorOutput> outputs = builder
-                .stream(topics.rotationCommands().name(), topics.rotationCommands().consumed("read-rotation-commands"))
+        final KStream<Object, Object> executed = builder
+                .stream(topics.rotationCommands().name(), topics.rotationCommands().consumed(READ_COMMANDS))
                 .process(() -> new ExecuteRotations(rotator, workers, policy, settings, telemetry),
-                        Named.as("execute-rotations"), PENDING_STORE, EXECUTED_STORE, ExecutorStatistics.STORE);
-
-        final Map<String, KStream<String, ExecutorOutput>> byKind = outputs.split(Named.as("executed-"))
-                .branch((path, out) -> out instanceof ExecutorOutput.Result, Branched.as("results"))
-                .branch((path, out) -> out instanceof ExecutorOutput.Alert a && !a.critical(), Branched.as("alerts"))
-                .branch((path, out) -> out instanceof ExecutorOutput.Alert a && a.critical(), Branched.as("critical"))
-                .branch((path, out) -> out instanceof ExecutorOutput.Cascade, Branched.as("cascades"))
-                .defaultBranch(Branched.as("audits"));
-
-        byKind.get("executed-results")
-                .mapValues(out -> ((ExecutorOutput.Result) out).result(), Named.as("unwrap-results"))
-                .peek((path, r) -> {
-                    telemetry.result(r.getStatus().name(), r.getStrategy());
-                    telemetry.detectionToResult(Duration.ofMillis(Math.max(0, r.getDetectionLatencyMs())));
-                }, Named.as("measure-results"))
-                .to(topics.rotationResults().name(), topics.rotationResults().produced("write-rotation-results"));
-        byKind.get("executed-alerts")
-                .mapValues(out -> ((ExecutorOutput.Alert) out).notification(), Named.as("unwrap-alerts"))
-                .to(topics.securityAlerts().name(), topics.securityAlerts().produced("write-security-alerts"));
-        byKind.get("executed-critical")
-                .mapValues(out -> ((ExecutorOutput.Alert) out).notification(), Named.as("unwrap-critical"))
-                .to(topics.securityCritical().name(), topics.securityCritical().produced("write-security-critical"));
-        byKind.get("executed-cascades")
-                .mapValues(out -> ((ExecutorOutput.Cascade) out).command(), Named.as("unwrap-cascades"))
-                .to(topics.rotationCommands().name(), topics.rotationCommands().produced("write-dependent-commands"));
-        byKind.get("executed-audits")
-                .mapValues(out -> ((ExecutorOutput.Audit) out).record(), Named.as("unwrap-executor-audits"))
-                .to(topics.rotationAudit().name(), topics.rotationAudit().produced("write-executor-audit"));
+                        Named.as(EXECUTE), PENDING_STORE, EXECUTED_STORE, ExecutorStatistics.STORE);
+        topics.rotationResults().sinkOf(executed, WRITE_RESULTS);
+        topics.securityAlerts().sinkOf(executed, WRITE_ALERTS);
+        topics.securityCritical().sinkOf(executed, WRITE_CRITICAL);
+        topics.rotationCommands().sinkOf(executed, WRITE_DEPENDENT_COMMANDS);
+        topics.rotationAudit().sinkOf(executed, WRITE_AUDIT);
     }
 
 }
