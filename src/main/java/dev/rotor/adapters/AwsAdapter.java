@@ -28,10 +28,12 @@ import java.util.Map;
  *   <li>CloudTrail {@code ConsoleLogin} failures ({@code responseElements.ConsoleLogin} "Failure", or an
  *       {@code errorMessage} without "Success") are a {@code failed_auth_spike} (medium, weight 1); every other
  *       CloudTrail event is not relevant. Principal: {@code userIdentity} (userName — unless AWS hid it —, arn,
- *       principalId, accountId or recipientAccountId, type, accessKeyId). Id {@code eventID}, time {@code eventTime}.</li>
- *   <li>GuardDuty findings, in either spelling: {@link GuardDutyFinding}. Security Hub findings: {@link SecurityHubFinding},
- *       by the same rules. A list of findings gives one outcome per finding, in order (several events, as a CloudTrail
- *       log file does); an element of neither kind refuses the whole record, an empty list is not relevant.</li>
+ *       principalId, accountId or recipientAccountId, type, accessKeyId). Id {@code eventID}, time
+ *       {@code eventTime}.</li>
+ *   <li>GuardDuty findings, in either spelling: {@link GuardDutyFinding}. Security Hub findings:
+ *       {@link SecurityHubFinding}, by the same rules. A list of findings gives one outcome per finding, in order
+ *       (several events, as a CloudTrail log file does); an element of neither kind refuses the whole record, an empty
+ *       list is not relevant.</li>
  *   <li>AWS Health {@code AWS_RISK_CREDENTIALS_EXPOSED} is {@code api_key_exposed}, critical; the principals are
  *       the {@code affectedEntities[].entityValue} access keys. Id: {@code eventArn}, else the envelope id; time: the
  *       envelope's, else {@code startTime} (RFC 1123). Other Health events are not relevant.</li>

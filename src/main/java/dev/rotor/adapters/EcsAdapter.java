@@ -22,14 +22,14 @@ import java.util.Map;
  *       principal maps to. Without {@code event.outcome}, an {@code event.type} holding {@code authentication_failure}
  *       (what Filebeat's system module wrote before ECS had an outcome) is a failure too.</li>
  *   <li>Not relevant: other categories; {@code event.kind} other than {@code event} (an alert or signal is judged by
- *       the events it is about, a metric or state is no attempt); outcomes {@code success} and {@code unknown}, or none;
- *       a failed logoff ({@code event.type} {@code end}).</li>
+ *       the events it is about, a metric or state is no attempt); outcomes {@code success} and {@code unknown}, or
+ *       none; a failed logoff ({@code event.type} {@code end}).</li>
  *   <li>Principal: {@code user.name}, {@code user.id}, {@code user.domain}, {@code user.email}, {@code host.name} (else
  *       {@code host.hostname}) and {@code event.dataset}, so one mapping can tell an Okta user from a Windows one.
  *       Source IP {@code source.ip}, else {@code client.ip}. Time {@code @timestamp}: ISO-8601 as Beats write it,
  *       or an epoch number ({@link EventTimes#epoch}).</li>
- *   <li>Event id: {@code event.id}, else the Elasticsearch {@code _id}; else a hash of the whole document, so a replayed
- *       record dedupes while two failures in the same second (sshd logs whole seconds) stay two.</li>
+ *   <li>Event id: {@code event.id}, else the Elasticsearch {@code _id}; else a hash of the whole document, so a
+ *       replayed record dedupes while two failures in the same second (sshd logs whole seconds) stay two.</li>
  *   <li>JSON with neither {@code @timestamp}, {@code ecs.version} nor any {@code event} field is not ECS (DLQ). The
  *       {@code message} and {@code event.original} texts are never copied: they may hold what a user typed.</li>
  * </ol>

@@ -13,8 +13,8 @@ import java.util.List;
  *
  * <ol>
  *   <li>ECS lets a document write {@code event.category} nested ({@code "event": {"category": ...}}), dotted
- *       ({@code "event.category": ...}), or mixed ({@code "event": {"outcome.reason": ...}}); Beats write nested objects,
- *       ECS loggers dotted keys. {@link #node} finds a field in any of these spellings.</li>
+ *       ({@code "event.category": ...}), or mixed ({@code "event": {"outcome.reason": ...}}); Beats write nested
+ *       objects, ECS loggers dotted keys. {@link #node} finds a field in any of these spellings.</li>
  *   <li>A field given in two spellings with different values is refused ({@code WRONG_TYPE}): Elasticsearch would keep
  *       both, and rotor will not pick one of two answers to "did this login fail".</li>
  *   <li>An Elasticsearch search hit ({@code _source} with {@code _id}) is unwrapped; its {@code _id}, or a top-level

@@ -57,7 +57,7 @@ final class GuardDutyFinding {
     private GuardDutyFinding() {
     }
 
-    /** Whether a GuardDuty finding type is about credentials: {@code UnauthorizedAccess:IAMUser/*}, {@code CredentialAccess:*}. */
+    /** About credentials: {@code UnauthorizedAccess:IAMUser/*}, {@code CredentialAccess:*}. */
     static boolean isCredentialType(final String type) {
         return type.startsWith("UnauthorizedAccess:IAMUser/") || type.startsWith("CredentialAccess:");
     }

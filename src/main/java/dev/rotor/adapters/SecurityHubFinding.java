@@ -27,9 +27,9 @@ import java.util.Map;
  * <ol>
  *   <li>Relevant when one of the {@code Types} ({@code namespace/category/classifier}; else
  *       {@code FindingProviderFields.Types}) is about credentials: in the {@code TTPs/Credential Access} category, or
- *       naming a GuardDuty type that {@link GuardDutyFinding#isCredentialType} accepts. GuardDuty writes its types into
- *       ASFF with {@code -} for {@code /} ({@code TTPs/UnauthorizedAccess:IAMUser-MaliciousIPCaller}); the classifier is
- *       turned back before the test. Then {@code unauthorized_access}.</li>
+ *       naming a GuardDuty type that {@link GuardDutyFinding#isCredentialType} accepts. GuardDuty writes its types
+ *       into ASFF with {@code -} for {@code /} ({@code TTPs/UnauthorizedAccess:IAMUser-MaliciousIPCaller}); the
+ *       classifier is turned back before the test. Then {@code unauthorized_access}.</li>
  *   <li>Not relevant: other types; {@code RecordState} {@code ARCHIVED}; {@code Workflow.Status} (else the older
  *       {@code WorkflowState}) {@code RESOLVED} or {@code SUPPRESSED}.</li>
  *   <li>Level: {@code Severity.Label} (else {@code FindingProviderFields.Severity.Label}): INFORMATIONAL and LOW low,
@@ -53,7 +53,8 @@ final class SecurityHubFinding {
     /** Whether an ASFF finding type is about credentials (see the class comment). */
     static boolean isCredentialType(final String asffType) {
         final String[] parts = asffType.split("/");
-        if (parts.length >= 2 && parts[0].strip().equals("TTPs") && parts[1].strip().equalsIgnoreCase("Credential Access")) {
+        if (parts.length >= 2 && parts[0].strip().equals("TTPs")
+                && parts[1].strip().equalsIgnoreCase("Credential Access")) {
             return true;
         }
         for (int i = 0; i < parts.length; i++) {
@@ -249,7 +250,8 @@ final class SecurityHubFinding {
 
     /**
      * The remote address: {@code Action.<kind>.RemoteIpDetails.IpAddressV4} (a port probe's first detail), else
-     * {@code Network.SourceIpV4}, else a GuardDuty {@code ProductFields} entry ending {@code remoteIpDetails/ipAddressV4}.
+     * {@code Network.SourceIpV4}, else a GuardDuty {@code ProductFields} entry ending
+     * {@code remoteIpDetails/ipAddressV4}.
      */
     private static String remoteIp(final JsonNode finding) {
         for (final Iterator<JsonNode> it = finding.path("Action").elements(); it.hasNext(); ) {
