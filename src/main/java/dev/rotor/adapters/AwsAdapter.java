@@ -5,12 +5,12 @@ import static dev.rotor.adapters.JsonFields.meaningful;
 import static dev.rotor.adapters.JsonFields.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rotor.adapters.GuardDutyFinding.Spelling;
 import dev.rotor.avro.ThreatLevel;
 import dev.rotor.config.PrincipalMappings;
 import dev.rotor.config.SourceFormat;
 import dev.rotor.serde.InvalidEventException;
 import dev.rotor.serde.InvalidEventException.Code;
-import dev.rotor.adapters.GuardDutyFinding.Spelling;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
