@@ -26,6 +26,7 @@ public final class Adapters {
             case VAULT_AUDIT -> new VaultAuditAdapter(mappings);
             case GITHUB -> new GitHubSecretScanningAdapter(mappings);
             case AWS -> new AwsAdapter(mappings);
+            case ECS -> new EcsAdapter(mappings);
         };
     }
 

@@ -1,37 +1,39 @@
 package dev.rotor.adapters;
 
-import static dev.rotor.adapters.JsonFields.at;
 import static dev.rotor.adapters.JsonFields.firstText;
 import static dev.rotor.adapters.JsonFields.meaningful;
 import static dev.rotor.adapters.JsonFields.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rotor.adapters.GuardDutyFinding.Spelling;
 import dev.rotor.avro.ThreatLevel;
 import dev.rotor.config.PrincipalMappings;
 import dev.rotor.config.SourceFormat;
 import dev.rotor.serde.InvalidEventException;
 import dev.rotor.serde.InvalidEventException.Code;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * AWS security sources, in the shapes they reach Kafka: a CloudTrail event (eventVersion 1.x), a CloudTrail log file
- * ({@code {"Records": [...]}}), a GuardDuty finding (schemaVersion 2.0), or any of these in an EventBridge envelope
- * ({@code detail-type}, {@code source}, {@code detail}), which is also how AWS Health events arrive.
+ * ({@code {"Records": [...]}}), a GuardDuty finding (schemaVersion 2.0, camelCase as EventBridge sends it), the
+ * {@code {"Findings": [...]}} of {@code aws guardduty get-findings} (PascalCase) or of Security Hub's
+ * {@code get-findings} / {@code BatchImportFindings} (ASFF), a single such finding, or any of these in an EventBridge
+ * envelope ({@code detail-type}, {@code source}, {@code detail}; Security Hub's puts its findings in
+ * {@code detail.findings[]}), which is also how AWS Health events arrive.
  *
  * <ol>
  *   <li>CloudTrail {@code ConsoleLogin} failures ({@code responseElements.ConsoleLogin} "Failure", or an
  *       {@code errorMessage} without "Success") are a {@code failed_auth_spike} (medium, weight 1); every other
  *       CloudTrail event is not relevant. Principal: {@code userIdentity} (userName — unless AWS hid it —, arn,
- *       principalId, accountId or recipientAccountId, type, accessKeyId). Id {@code eventID}, time {@code eventTime}.</li>
- *   <li>GuardDuty findings of type {@code UnauthorizedAccess:IAMUser/*} or {@code CredentialAccess:*} are
- *       {@code unauthorized_access}, the level from the numeric severity by GuardDuty's bands (below 4 low, below 7
- *       medium, below 9 high, else critical); archived findings and other types are not relevant. Principal:
- *       {@code resource.accessKeyDetails} (accessKeyId, userName, principalId, userType), the account, and for RDS
- *       findings {@code db_instance} and {@code db_user}. Id: the finding's {@code id} (its updates dedupe); time
- *       {@code updatedAt}, else {@code createdAt}, else the envelope's.</li>
+ *       principalId, accountId or recipientAccountId, type, accessKeyId). Id {@code eventID}, time
+ *       {@code eventTime}.</li>
+ *   <li>GuardDuty findings, in either spelling: {@link GuardDutyFinding}. Security Hub findings:
+ *       {@link SecurityHubFinding}, by the same rules. A list of findings gives one outcome per finding, in order
+ *       (several events, as a CloudTrail log file does); an element of neither kind refuses the whole record, an empty
+ *       list is not relevant.</li>
  *   <li>AWS Health {@code AWS_RISK_CREDENTIALS_EXPOSED} is {@code api_key_exposed}, critical; the principals are
  *       the {@code affectedEntities[].entityValue} access keys. Id: {@code eventArn}, else the envelope id; time: the
  *       envelope's, else {@code startTime} (RFC 1123). Other Health events are not relevant.</li>
@@ -41,6 +43,7 @@ import java.util.Map;
 final class AwsAdapter implements SourceAdapter {
     static final String HIDDEN_USER = "HIDDEN_DUE_TO_SECURITY_REASONS";
     static final String CREDENTIALS_EXPOSED = "AWS_RISK_CREDENTIALS_EXPOSED";
+    private static final Adaptation NOTHING = new Adaptation(List.of(), List.of(), List.of());
 
     private final PrincipalMappings mappings;
 
@@ -60,7 +63,7 @@ final class AwsAdapter implements SourceAdapter {
             if (!records.isArray()) {
                 throw JsonFields.wrongType("Records", "an array of CloudTrail events", records);
             }
-            Adaptation all = new Adaptation(java.util.List.of(), java.util.List.of(), java.util.List.of());
+            Adaptation all = NOTHING;
             int i = 0;
             for (final JsonNode r : records) {
                 if (!r.isObject()) {
@@ -71,6 +74,9 @@ final class AwsAdapter implements SourceAdapter {
             }
             return all;
         }
+        if (root.has("Findings")) {
+            return findings(root.get("Findings"), "Findings", null);
+        }
         if (root.has("detail-type") && root.has("detail")) {
             return eventBridge(root);
         }
@@ -78,10 +84,47 @@ final class AwsAdapter implements SourceAdapter {
             return cloudTrail(root);
         }
         if (root.has("schemaVersion") && root.has("type") && root.has("severity")) {
-            return guardDuty(root, null);
+            return GuardDutyFinding.adapt(root, null, Spelling.CAMEL, mappings);
+        }
+        if (root.has("SchemaVersion") && root.has("ProductArn")) {
+            return SecurityHubFinding.adapt(root, null, mappings);
+        }
+        if (root.has("SchemaVersion") && root.has("Type") && root.has("Severity")) {
+            return GuardDutyFinding.adapt(root, null, Spelling.PASCAL, mappings);
         }
         throw new InvalidEventException(Code.UNKNOWN_PAYLOAD, "neither a CloudTrail event or log file, a GuardDuty "
-                + "finding nor an EventBridge event");
+                + "or Security Hub finding (or a list of them) nor an EventBridge event");
+    }
+
+    /** A list of GuardDuty (PascalCase or camelCase) or Security Hub (ASFF) findings, each read on its own. */
+    private Adaptation findings(final JsonNode list, final String field, final JsonNode envelope) {
+        if (!list.isArray()) {
+            throw JsonFields.wrongType(field, "an array of findings", list);
+        }
+        if (list.isEmpty()) {
+            return Adaptation.notRelevant(envelope == null ? null : meaningful(text(envelope, "id")),
+                    envelope == null ? null : timeOrNull(envelope.path("time")), field + " is empty");
+        }
+        Adaptation all = NOTHING;
+        int i = 0;
+        for (final JsonNode f : list) {
+            final String at = field + "[" + i + "]";
+            if (!f.isObject()) {
+                throw JsonFields.wrongType(at, "a finding", f);
+            }
+            if (f.has("ProductArn")) {
+                all = all.plus(SecurityHubFinding.adapt(f, envelope, mappings));
+            } else if (f.has("Type") && f.has("Severity")) {
+                all = all.plus(GuardDutyFinding.adapt(f, envelope, Spelling.PASCAL, mappings));
+            } else if (f.has("type") && f.has("severity")) {
+                all = all.plus(GuardDutyFinding.adapt(f, envelope, Spelling.CAMEL, mappings));
+            } else {
+                throw new InvalidEventException(Code.UNKNOWN_PAYLOAD, at + " is neither a GuardDuty finding (Type, "
+                        + "Severity) nor a Security Hub finding (ProductArn)");
+            }
+            i++;
+        }
+        return all;
     }
 
     private Adaptation eventBridge(final JsonNode envelope) {
@@ -92,7 +135,10 @@ final class AwsAdapter implements SourceAdapter {
             throw JsonFields.wrongType("detail", "an object", detail);
         }
         if ("aws.guardduty".equals(source) || detailType.equals("GuardDuty Finding")) {
-            return guardDuty(detail, envelope);
+            return GuardDutyFinding.adapt(detail, envelope, Spelling.CAMEL, mappings);
+        }
+        if ("aws.securityhub".equals(source) && detail.has("findings")) {
+            return findings(detail.get("findings"), "detail.findings", envelope);
         }
         if ("aws.health".equals(source)) {
             return health(detail, envelope);
@@ -149,53 +195,6 @@ final class AwsAdapter implements SourceAdapter {
         }
     }
 
-    private Adaptation guardDuty(final JsonNode finding, final JsonNode envelope) {
-        final String id = JsonFields.requiredText(finding, "id");
-        try {
-            final String type = JsonFields.requiredText(finding, "type");
-            final JsonNode severity = finding.path("severity");
-            if (!severity.isNumber()) {
-                throw severity.isMissingNode() || severity.isNull()
-                        ? new InvalidEventException(Code.MISSING_FIELD, "severity is missing")
-                        : JsonFields.wrongType("severity", "a number", severity);
-            }
-            final Instant time = guardDutyTime(finding, envelope);
-            if (!type.startsWith("UnauthorizedAccess:IAMUser/") && !type.startsWith("CredentialAccess:")) {
-                return Adaptation.notRelevant(id, time, "GuardDuty " + JsonFields.printable(type, 120)
-                        + " is not about credentials");
-            }
-            if (at(finding, "service.archived").asBoolean(false)) {
-                return Adaptation.notRelevant(id, time, "GuardDuty finding " + type + " is archived");
-            }
-            final double score = severity.doubleValue();
-            final ThreatLevel level = score < 4 ? ThreatLevel.low : score < 7 ? ThreatLevel.medium
-                    : score < 9 ? ThreatLevel.high : ThreatLevel.critical;
-            final String account = firstText(finding, "accountId");
-            final Map<String, String> p = new LinkedHashMap<>();
-            p.put("access_key_id", text(finding, "resource.accessKeyDetails.accessKeyId"));
-            p.put("user_name", text(finding, "resource.accessKeyDetails.userName"));
-            p.put("principal_id", text(finding, "resource.accessKeyDetails.principalId"));
-            p.put("account_id", account);
-            p.put("user_type", text(finding, "resource.accessKeyDetails.userType"));
-            p.put("db_instance", text(finding, "resource.rdsDbInstanceDetails.dbInstanceIdentifier"));
-            p.put("db_user", text(finding, "resource.rdsDbUserDetails.user"));
-            final String title = meaningful(text(finding, "title"));
-            return new Draft(SourceFormat.AWS).id(id).at(time)
-                    .type("unauthorized_access", level)
-                    .description(title == null ? "GuardDuty " + type : title)
-                    .sourceIp(remoteIp(finding.path("service").path("action")))
-                    .meta("finding_type", type)
-                    .meta("aws_account", account)
-                    .meta("aws_region", text(finding, "region"))
-                    .meta("severity_score", severity.asText())
-                    .meta("sample", at(finding, "service.additionalInfo.sample").asBoolean(false) ? "true" : null)
-                    .principal(p)
-                    .resolve(mappings);
-        } catch (final InvalidEventException e) {
-            throw e.forEvent(id);
-        }
-    }
-
     private Adaptation health(final JsonNode detail, final JsonNode envelope) {
         final String id = firstText(detail, "eventArn") != null ? firstText(detail, "eventArn")
                 : meaningful(text(envelope, "id"));
@@ -226,30 +225,6 @@ final class AwsAdapter implements SourceAdapter {
         } catch (final InvalidEventException e) {
             throw id == null ? e : e.forEvent(id);
         }
-    }
-
-    private static Instant guardDutyTime(final JsonNode finding, final JsonNode envelope) {
-        for (final String field : new String[] {"updatedAt", "createdAt"}) {
-            final JsonNode t = finding.path(field);
-            if (t.isTextual()) {
-                return EventTimes.iso(t, field);
-            }
-        }
-        if (envelope != null && envelope.path("time").isTextual()) {
-            return EventTimes.iso(envelope.path("time"), "time");
-        }
-        throw new InvalidEventException(Code.MISSING_FIELD, "updatedAt is missing");
-    }
-
-    /** The first {@code remoteIpDetails.ipAddressV4} of the finding's action, whatever its kind. */
-    private static String remoteIp(final JsonNode action) {
-        for (final Iterator<JsonNode> it = action.elements(); it.hasNext(); ) {
-            final String ip = meaningful(text(it.next(), "remoteIpDetails.ipAddressV4"));
-            if (ip != null) {
-                return ip;
-            }
-        }
-        return null;
     }
 
     private static Instant timeOrNull(final JsonNode t) {

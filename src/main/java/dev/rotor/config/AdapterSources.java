@@ -29,7 +29,8 @@ public final class AdapterSources {
             SourceFormat.OCSF, Setting.ADAPTERS_OCSF_TOPICS,
             SourceFormat.VAULT_AUDIT, Setting.ADAPTERS_VAULT_AUDIT_TOPICS,
             SourceFormat.GITHUB, Setting.ADAPTERS_GITHUB_TOPICS,
-            SourceFormat.AWS, Setting.ADAPTERS_AWS_TOPICS);
+            SourceFormat.AWS, Setting.ADAPTERS_AWS_TOPICS,
+            SourceFormat.ECS, Setting.ADAPTERS_ECS_TOPICS);
 
     private final List<Source> sources;
     private final boolean auditNotRelevant;

@@ -12,11 +12,11 @@ import java.util.regex.Pattern;
 
 /**
  * The {@code principals:} section of {@code rotation-targets.yaml}: which secret a principal named by a foreign event
- * (an OCSF user, a Vault login path, a GitHub repository and secret type, an AWS access key) stands for.
+ * (an OCSF or ECS user, a Vault login path, a GitHub repository and secret type, an AWS access key) stands for.
  *
  * <pre>
  * principals:
- *   - source: ocsf                       # ocsf | vault-audit | github | aws
+ *   - source: ocsf                       # ocsf | vault-audit | github | aws | ecs
  *     match: {user.name: "svc-*"}        # principal attribute: glob; every one must match
  *     secret: "secret/prod/{user.name}"  # or secrets: [..]; {attribute} or {1}, {2}.. (what the wildcards matched)
  * </pre>

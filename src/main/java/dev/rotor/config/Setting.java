@@ -40,7 +40,8 @@ public enum Setting {
     ADAPTERS_OCSF_TOPICS("rotor.adapters.ocsf.topics", "", "topics of OCSF events (comma separated; topic=dlq names the DLQ, default <topic>-dlq)"),
     ADAPTERS_VAULT_AUDIT_TOPICS("rotor.adapters.vault-audit.topics", "", "topics of Vault file-audit JSON lines (same syntax)"),
     ADAPTERS_GITHUB_TOPICS("rotor.adapters.github.topics", "", "topics of GitHub secret_scanning_alert webhook deliveries (same syntax)"),
-    ADAPTERS_AWS_TOPICS("rotor.adapters.aws.topics", "", "topics of CloudTrail events/log files, GuardDuty findings, AWS Health events (same syntax)"),
+    ADAPTERS_AWS_TOPICS("rotor.adapters.aws.topics", "", "topics of CloudTrail events/log files, GuardDuty and Security Hub (ASFF) findings, AWS Health events (same syntax)"),
+    ADAPTERS_ECS_TOPICS("rotor.adapters.ecs.topics", "", "topics of Elastic Common Schema documents: authentication events from Beats, Elastic Agent, ECS loggers (same syntax)"),
     ADAPTERS_AUDIT_NOT_RELEVANT("rotor.adapters.audit-not-relevant", "true", "audit every adapted record that is no security event (false: only count them)"),
 
     HTTP_PORT("rotor.http.port", "8080", "port of /health, /metrics and /stats (0 = any free port)"),

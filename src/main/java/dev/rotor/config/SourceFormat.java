@@ -16,9 +16,14 @@ public enum SourceFormat {
     VAULT_AUDIT("vault-audit", List.of("display_name", "entity_id", "login_path", "mount", "user")),
     /** GitHub {@code secret_scanning_alert} (and {@code secret_scanning_alert_location}) webhook deliveries. */
     GITHUB("github", List.of("repository", "owner", "organization", "secret_type")),
-    /** CloudTrail events and log files, GuardDuty findings, AWS Health events (bare or in an EventBridge envelope). */
+    /**
+     * CloudTrail events and log files, GuardDuty findings (as EventBridge sends them or as {@code get-findings} returns
+     * them), Security Hub findings (ASFF), AWS Health events; bare or in an EventBridge envelope.
+     */
     AWS("aws", List.of("access_key_id", "user_name", "user_arn", "principal_id", "account_id", "user_type",
-            "db_instance", "db_user"));
+            "db_instance", "db_user")),
+    /** Elastic Common Schema documents (Beats, Elastic Agent, ECS loggers), nested or with dotted keys. */
+    ECS("ecs", List.of("user.name", "user.id", "user.domain", "user.email", "host.name", "event.dataset"));
 
     private final String id;
     private final List<String> attributes;

@@ -36,7 +36,7 @@ import org.apache.kafka.streams.test.TestRecord;
 /**
  * rotor's detection topology with adapter sources in a TopologyTestDriver, wired as in production (the same build
  * method and Streams properties). Sources: {@value #OCSF}, {@value #VAULT}, {@value #GITHUB}, {@value #AWS} (whose DLQ
- * is named {@value #AWS_DLQ}; the others use {@code <topic>-dlq}).
+ * is named {@value #AWS_DLQ}; the others use {@code <topic>-dlq}), {@value #ECS}.
  */
 final class AdapterDriver implements AutoCloseable {
     static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
@@ -45,6 +45,7 @@ final class AdapterDriver implements AutoCloseable {
     static final String GITHUB = "github-secret-scanning";
     static final String AWS = "aws-security";
     static final String AWS_DLQ = "aws-dlq";
+    static final String ECS = "ecs-auth";
 
     static final String TARGETS = """
             targets:
@@ -62,6 +63,12 @@ final class AdapterDriver implements AutoCloseable {
               - source: aws
                 match: {user_arn: "arn:aws:iam::*:root"}
                 secret: "secret/aws/{1}/root"
+              - source: aws
+                match: {access_key_id: "AKIA*"}
+                secret: "secret/aws/keys/{access_key_id}"
+              - source: ecs
+                match: {user.name: "*", host.name: "*"}
+                secret: "secret/hosts/{host.name}/{user.name}"
             """;
 
     final RotorConfig config;
@@ -85,6 +92,7 @@ final class AdapterDriver implements AutoCloseable {
         s.put("rotor.adapters.vault-audit.topics", VAULT);
         s.put("rotor.adapters.github.topics", GITHUB);
         s.put("rotor.adapters.aws.topics", AWS + "=" + AWS_DLQ);
+        s.put("rotor.adapters.ecs.topics", ECS);
         s.putAll(settings);
         this.config = ConfigLoader.defaults(s).withTargets(RotationTargets.parse(TARGETS, "adapter driver"));
         this.topics = new Topics(config);

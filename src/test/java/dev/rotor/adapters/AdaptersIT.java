@@ -3,6 +3,7 @@ package dev.rotor.adapters;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rotor.avro.AuditDecision;
 import dev.rotor.avro.AuditRecord;
 import dev.rotor.avro.RotationCommand;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 6 end to end on a real KRaft broker with exactly_once_v2: foreign records produced by a plain KafkaProducer
+ * Issues 6 and 12 end to end on a real KRaft broker with exactly_once_v2: foreign records produced by a plain KafkaProducer
  * to their own topics become commands on rotation-commands (detection only; no Vault).
  *
  * <ol>
@@ -43,6 +44,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *   <li>a Vault audit stream of repeated permission-denied reads of one path → one rotation of that path;</li>
  *   <li>a GitHub publicly_leaked delivery → an immediate rotation with a critical trigger;</li>
  *   <li>an unmapped principal → an UNMAPPED audit record, no rotation;</li>
+ *   <li>ten failed sshd logins as ECS documents (Elastic's sample, without ids) → one rotation of the host's
+ *       secret;</li>
+ *   <li>a GuardDuty {@code get-findings} list holding a high credential finding and a Recon one → one rotation of the
+ *       key, one NOT_RELEVANT audit;</li>
  * </ol>
  * and a malformed record on a source's topic goes to that source's DLQ while the records after it are processed.
  */
@@ -53,6 +58,8 @@ class AdaptersIT {
     private static final String OCSF = "ocsf-events";
     private static final String VAULT = "vault-audit";
     private static final String GITHUB = "github-secret-scanning";
+    private static final String AWS = "aws-security";
+    private static final String ECS = "ecs-auth";
     /** One key for every record: the same partition of each topic, so one task reads them in the order produced. */
     private static final String KEY = "shipper-1";
 
@@ -65,14 +72,16 @@ class AdaptersIT {
         final Path stateDir = Files.createDirectories(Path.of("target", "it-state")).resolve("adapters-" + System.nanoTime());
         config = ConfigLoader.defaults(Map.of("rotor.output.format", "json", "kafka.schema.registry.url", "",
                         "rotor.adapters.ocsf.topics", OCSF, "rotor.adapters.vault-audit.topics", VAULT,
-                        "rotor.adapters.github.topics", GITHUB))
+                        "rotor.adapters.github.topics", GITHUB, "rotor.adapters.aws.topics", AWS,
+                        "rotor.adapters.ecs.topics", ECS))
                 .withTargets(RotationTargets.parse(AdapterDriver.TARGETS, "AdaptersIT"))
                 .withKafka(Map.of("bootstrap.servers", KAFKA.bootstrapServers(), StreamsConfig.STATE_DIR_CONFIG,
                         stateDir.toString()));
         topics = new Topics(config);
         final RotorConfig.TopicNames n = config.topics();
         KAFKA.createTopics(3, n.securityEvents(), n.rotationCommands(), n.rotationAudit(), n.securityEventsDlq(),
-                OCSF, OCSF + "-dlq", VAULT, VAULT + "-dlq", GITHUB, GITHUB + "-dlq");
+                OCSF, OCSF + "-dlq", VAULT, VAULT + "-dlq", GITHUB, GITHUB + "-dlq", AWS, AWS + "-dlq", ECS,
+                ECS + "-dlq");
         final StreamsBuilder builder = new StreamsBuilder();
         DetectionTopology.build(builder, config, topics);
         final Properties props = StreamsSettings.forApplication(config, topics, DetectionTopology.APPLICATION_ID);
@@ -106,13 +115,34 @@ class AdaptersIT {
             }
             send(producer, GITHUB, KEY, AdaptersTopologyTest.githubPubliclyLeaked(
                     Instant.now().minusSeconds(10)));
+            for (int i = 0; i < 10; i++) {
+                send(producer, ECS, KEY, AdaptersTopologyTest.sshFailure("deploy",
+                        start.plus(Duration.ofSeconds(80L * i)), 40000 + i));
+            }
+            final String recent = Instant.now().minusSeconds(20).toString();
+            send(producer, AWS, KEY, AwsFindingsTest.findings(AwsFindingsTest.apiFinding(f -> {
+                f.put("Type", "UnauthorizedAccess:IAMUser/MaliciousIPCaller").put("Severity", 8)
+                        .put("UpdatedAt", recent);
+                ((ObjectNode) f.get("Resource").get("AccessKeyDetails")).put("AccessKeyId", "AKIAIOSFODNN7EXAMPLE");
+            }), AwsFindingsTest.apiFinding(f -> f.put("Id", "it-recon").put("UpdatedAt", recent))));
             producer.flush();
         }
 
-        final List<RotationCommand> commands = KAFKA.readRecords(config.topics().rotationCommands(), 3, WAIT).stream()
+        final List<RotationCommand> commands = KAFKA.readRecords(config.topics().rotationCommands(), 5, WAIT).stream()
                 .map(r -> topics.rotationCommands().valueSerde().deserializer().deserialize("c", r.value())).toList();
         assertThat(commands).extracting(RotationCommand::getSecretPath)
-                .containsExactlyInAnyOrder("secret/prod/svc-payments", "secret/payments/db", "secret/ci/Hello-World/adafruit");
+                .containsExactlyInAnyOrder("secret/prod/svc-payments", "secret/payments/db", "secret/ci/Hello-World/adafruit",
+                        "secret/hosts/slave22/deploy", "secret/aws/keys/AKIAIOSFODNN7EXAMPLE");
+        assertThat(commands).filteredOn(c -> c.getSecretPath().equals("secret/hosts/slave22/deploy")).singleElement()
+                .satisfies(c -> {
+                    assertThat(c.getRule()).isEqualTo("failed-auth-threshold");
+                    assertThat(c.getTrigger().getMetadata()).containsEntry("source", "ecs");
+                });
+        assertThat(commands).filteredOn(c -> c.getSecretPath().equals("secret/aws/keys/AKIAIOSFODNN7EXAMPLE"))
+                .singleElement().satisfies(c -> {
+                    assertThat(c.getRule()).isEqualTo("high-threat-indicator");
+                    assertThat(c.getEventId()).isEqualTo(AwsFindingsTest.GET_FINDINGS_ID);
+                });
         assertThat(commands).filteredOn(c -> c.getSecretPath().equals("secret/prod/svc-payments")).singleElement()
                 .satisfies(c -> assertThat(c.getRule()).isEqualTo("failed-auth-threshold"));
         assertThat(commands).filteredOn(c -> c.getSecretPath().equals("secret/payments/db")).singleElement()
@@ -137,12 +167,14 @@ class AdaptersIT {
                     .map(r -> topics.rotationAudit().valueSerde().deserializer().deserialize("a", r.value())).toList();
             assertThat(audits).filteredOn(a -> a.getDecision() == AuditDecision.UNMAPPED).singleElement()
                     .satisfies(a -> assertThat(a.getDetails().get("principal")).startsWith("user.name=bob"));
-            assertThat(audits).filteredOn(a -> a.getDecision() == AuditDecision.ROTATE).hasSize(3);
+            assertThat(audits).filteredOn(a -> a.getDecision() == AuditDecision.ROTATE).hasSize(5);
             assertThat(audits).filteredOn(a -> a.getDecision() == AuditDecision.SUPPRESSED).hasSize(4);
-            assertThat(audits).filteredOn(a -> a.getDecision() == AuditDecision.BELOW_THRESHOLD).hasSize(9);
+            assertThat(audits).filteredOn(a -> a.getDecision() == AuditDecision.BELOW_THRESHOLD).hasSize(18);
+            assertThat(audits).filteredOn(a -> a.getDecision() == AuditDecision.NOT_RELEVANT).singleElement()
+                    .satisfies(a -> assertThat(a.getEventId()).isEqualTo("it-recon"));
             assertThat(audits).filteredOn(a -> a.getDecision() == AuditDecision.INVALID).hasSize(1);
         });
-        assertThat(KAFKA.readAllCommitted(config.topics().rotationCommands(), WAIT)).hasSize(3);
+        assertThat(KAFKA.readAllCommitted(config.topics().rotationCommands(), WAIT)).hasSize(5);
     }
 
     private static void send(final KafkaProducer<byte[], byte[]> producer, final String topic, final String key,

@@ -2,6 +2,7 @@ package dev.rotor.adapters;
 
 import static dev.rotor.adapters.AdapterDriver.AWS;
 import static dev.rotor.adapters.AdapterDriver.AWS_DLQ;
+import static dev.rotor.adapters.AdapterDriver.ECS;
 import static dev.rotor.adapters.AdapterDriver.GITHUB;
 import static dev.rotor.adapters.AdapterDriver.NOW;
 import static dev.rotor.adapters.AdapterDriver.OCSF;
@@ -10,7 +11,10 @@ import static dev.rotor.adapters.AdapterDriver.header;
 import static dev.rotor.adapters.Fixtures.edited;
 import static dev.rotor.adapters.Fixtures.object;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rotor.avro.AuditDecision;
 import dev.rotor.avro.AuditRecord;
 import dev.rotor.avro.RotationCommand;
@@ -68,7 +72,7 @@ class AdaptersTopologyTest {
                     .filter(n -> n instanceof TopologyDescription.Source)
                     .filter(n -> n.name().equals("read-security-events"))
                     .flatMap(n -> ((TopologyDescription.Source) n).topicSet().stream()))
-                    .containsExactlyInAnyOrder("security-events", OCSF, VAULT, GITHUB, AWS);
+                    .containsExactlyInAnyOrder("security-events", OCSF, VAULT, GITHUB, AWS, ECS);
             assertThat(description.subtopologies().stream().flatMap(s -> s.nodes().stream())
                     .filter(n -> n instanceof TopologyDescription.Sink)
                     .map(n -> ((TopologyDescription.Sink) n).topic()))
@@ -268,6 +272,116 @@ class AdaptersTopologyTest {
                         .isEqualTo("timestamp is more than 3d before rotor's clock (rotor.max-event-age)");
             });
             assertThat(d.audits(AuditDecision.BELOW_THRESHOLD)).isEmpty();
+        }
+    }
+
+    /** The published sshd failure (Elastic's system module, ECS 8.0.0) for another user, at another time and port. */
+    static byte[] sshFailure(final String user, final Instant time, final int port) {
+        return edited(EcsAdapterTest.SSH, n -> {
+            n.put("@timestamp", time.toString());
+            object(n, "user").put("name", user);
+            object(n, "source").put("port", port);
+        });
+    }
+
+    @Test
+    void tenFailedSshLoginsAsEcsDocumentsWithinFifteenMinutesRotateTheHostsSecretOnce() {
+        try (AdapterDriver d = new AdapterDriver()) {
+            final Instant start = NOW.minus(Duration.ofMinutes(14));
+            for (int i = 0; i < 10; i++) {
+                final Instant t = start.plus(Duration.ofSeconds(80L * i));
+                d.send(ECS, sshFailure("deploy", t, 40000 + i), t);
+            }
+
+            assertThat(d.commands()).singleElement().satisfies(c -> {
+                assertThat(c.key).isEqualTo("secret/hosts/slave22/deploy");
+                assertThat(c.value.getRule()).isEqualTo("failed-auth-threshold");
+                assertThat(c.value.getEventType()).isEqualTo("failed_auth_spike");
+                assertThat(c.value.getTrigger().getSourceIp()).isEqualTo("89.160.20.156");
+                assertThat(c.value.getTrigger().getMetadata()).containsEntry("source", "ecs")
+                        .containsEntry("principal", "user.name=deploy, host.name=slave22");
+            });
+            assertThat(d.audits(AuditDecision.BELOW_THRESHOLD)).hasSize(9);
+            assertThat(d.deadLetters(ECS + "-dlq")).isEmpty();
+        }
+    }
+
+    @Test
+    void aReplayedEcsDocumentWithoutIdIsCountedOnce() {
+        try (AdapterDriver d = new AdapterDriver()) {
+            final Instant t = NOW.minus(Duration.ofMinutes(1));
+            d.send(ECS, sshFailure("deploy", t, 40000), t);
+            d.send(ECS, sshFailure("deploy", t, 40000), t);
+            d.send(ECS, sshFailure("deploy", t, 40001), t);
+
+            assertThat(d.audits(AuditDecision.BELOW_THRESHOLD)).hasSize(2);
+            assertThat(d.audits(AuditDecision.DUPLICATE_EVENT)).hasSize(1);
+        }
+    }
+
+    @Test
+    void ecsRecordsThatAreNoFailureAreAuditedAndOtherShapesGoToTheEcsDlq() {
+        try (AdapterDriver d = new AdapterDriver()) {
+            d.send(ECS, Fixtures.bytes(EcsAdapterTest.OKTA));
+            d.send(ECS, Fixtures.bytes("ocsf--authentication-3002-failure-windows-4625.json"));
+
+            assertThat(d.audits(AuditDecision.NOT_RELEVANT)).singleElement().satisfies(a -> {
+                assertThat(a.getEventId()).isEqualTo("3aeede38-4f67-11ea-abd3-1f5d113f2546");
+                assertThat(a.getReason()).isEqualTo(
+                        "not relevant: ECS authentication with event.outcome success is not a failure");
+            });
+            assertThat(d.deadLetters(ECS + "-dlq")).singleElement().satisfies(r ->
+                    assertThat(header(r, DeadLetterHandler.CODE_HEADER)).isEqualTo("UNKNOWN_PAYLOAD"));
+            assertThat(d.commands()).isEmpty();
+        }
+    }
+
+    @Test
+    void aGetFindingsListWithTwoHighCredentialFindingsRotatesBothKeysAndAuditsTheRest() {
+        try (AdapterDriver d = new AdapterDriver()) {
+            final Instant t = NOW.minusSeconds(30);
+            final ObjectNode first = AwsFindingsTest.apiFinding(f -> {
+                f.put("Type", "UnauthorizedAccess:IAMUser/MaliciousIPCaller").put("Severity", 8).put("Id", "gd-1")
+                        .put("UpdatedAt", t.toString());
+                object(object(f, "Resource"), "AccessKeyDetails").put("AccessKeyId", "AKIAIOSFODNN7EXAMPLE");
+            });
+            final ObjectNode second = AwsFindingsTest.asffCredentialFinding(f -> {
+                ((ObjectNode) f.get("Resources").get(0)).put("Id", "AWS::IAM::AccessKey:AKIAI44QH8DHBEXAMPLE");
+                object(f, "Severity").put("Label", "HIGH");
+                f.put("UpdatedAt", t.toString());
+            });
+            final ObjectNode recon = AwsFindingsTest.apiFinding(f -> f.put("Id", "gd-recon").put("UpdatedAt",
+                    t.toString()));
+            d.send(AWS, AwsFindingsTest.findings(first, recon, second), t);
+
+            assertThat(d.commands()).extracting(c -> c.key, c -> c.value.getRule()).containsExactlyInAnyOrder(
+                    tuple("secret/aws/keys/AKIAIOSFODNN7EXAMPLE", "high-threat-indicator"),
+                    tuple("secret/aws/keys/AKIAI44QH8DHBEXAMPLE", "high-threat-indicator"));
+            assertThat(d.audits(AuditDecision.NOT_RELEVANT)).singleElement()
+                    .satisfies(a -> assertThat(a.getEventId()).isEqualTo("gd-recon"));
+            assertThat(d.deadLetters(AWS_DLQ)).isEmpty();
+        }
+    }
+
+    @Test
+    void aSecurityHubFindingInItsEventBridgeEnvelopeRotatesTheMappedKey() {
+        try (AdapterDriver d = new AdapterDriver()) {
+            final Instant t = NOW.minusSeconds(30);
+            final ObjectNode detail = JsonNodeFactory.instance.objectNode();
+            detail.putArray("findings").add(AwsFindingsTest.asffCredentialFinding(f -> {
+                ((ObjectNode) f.get("Resources").get(0)).put("Id", "AWS::IAM::AccessKey:AKIAIOSFODNN7EXAMPLE");
+                object(f, "Severity").put("Label", "CRITICAL");
+                f.put("UpdatedAt", t.toString());
+            }));
+            d.send(AWS, AwsFindingsTest.securityHubEvent("Security Hub Findings - Imported", detail), t);
+
+            assertThat(d.commands()).singleElement().satisfies(c -> {
+                assertThat(c.key).isEqualTo("secret/aws/keys/AKIAIOSFODNN7EXAMPLE");
+                assertThat(c.value.getThreatLevel()).isEqualTo(ThreatLevel.critical);
+                assertThat(c.value.getEventId()).isEqualTo(AwsFindingsTest.SAMPLE_ID);
+                assertThat(c.value.getTrigger().getMetadata())
+                        .containsEntry("finding_type", AwsFindingsTest.MALICIOUS_IP_CALLER);
+            });
         }
     }
 }

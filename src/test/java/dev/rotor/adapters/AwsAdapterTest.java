@@ -192,8 +192,8 @@ class AwsAdapterTest {
     static Stream<Arguments> refused() {
         return Stream.of(
                 arguments("an ECS document (Elastic)", bytes("ecs--system-auth-ssh-failed-password-root.json"),
-                        Code.UNKNOWN_PAYLOAD, "neither a CloudTrail event or log file, a GuardDuty finding nor an "
-                                + "EventBridge event"),
+                        Code.UNKNOWN_PAYLOAD, "neither a CloudTrail event or log file, a GuardDuty or Security Hub "
+                                + "finding (or a list of them) nor an EventBridge event"),
                 arguments("an OCSF event", bytes("ocsf--authentication-3002-failure-windows-4625.json"),
                         Code.UNKNOWN_PAYLOAD, "neither a CloudTrail event"),
                 arguments("Records that is not an array", "{\"Records\": {}}".getBytes(), Code.WRONG_TYPE,

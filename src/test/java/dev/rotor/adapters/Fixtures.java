@@ -59,6 +59,18 @@ final class Fixtures {
               - source: aws
                 match: {db_instance: "*", db_user: "*"}
                 secret: "secret/rds/{1}/{2}"
+              - source: aws
+                match: {user_name: "testuser", account_id: "111122223333"}
+                secret: "secret/aws/111122223333/keys/{user_name}"
+              - source: ecs
+                match: {user.name: "root", host.name: "slave22"}
+                secret: "secret/hosts/{host.name}/root"
+              - source: ecs
+                match: {user.domain: "VAGRANT-*", user.name: "*"}
+                secret: "secret/windows/{user.name}"
+              - source: ecs
+                match: {user.name: "JaneDoe", user.id: "AIDA*"}
+                secret: "secret/aws/console/{user.name}"
             """;
     static final PrincipalMappings MAPPINGS = RotationTargets.parse(TARGETS, "adapter tests").principals();
 

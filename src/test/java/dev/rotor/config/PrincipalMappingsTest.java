@@ -65,7 +65,7 @@ class PrincipalMappingsTest {
                 .hasMessage("rotor.targets.file (t.yaml): 'principals:' must be a list");
         assertThatThrownBy(() -> parse("principals:\n  - source: splunk\n    match: {x: y}\n    secret: s\n"))
                 .hasMessage("rotor.targets.file (t.yaml): principals[0].source 'splunk' is unknown (one of "
-                        + "[ocsf, vault-audit, github, aws])");
+                        + "[ocsf, vault-audit, github, aws, ecs])");
         assertThatThrownBy(() -> parse("principals:\n  - source: ocsf\n    match: {user.nam: x}\n    secret: s\n"))
                 .hasMessageContaining("principals[0].match: 'user.nam' is not a principal attribute of ocsf");
         assertThatThrownBy(() -> parse("principals:\n  - source: ocsf\n    match: {}\n    secret: s\n"))
