@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
 public final class RotorConfig {
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
+    /** Which counted events below the threshold get an audit record ({@code rotor.audit.below-threshold}). */
+    public enum BelowThresholdAudit { ALL, CROSSINGS, NONE }
+
     /** Output value encoding of rotor's own topics. */
     public enum OutputFormat { AVRO, JSON }
 
@@ -30,7 +33,7 @@ public final class RotorConfig {
     public record DetectionSettings(long failedAuthThreshold, Duration failedAuthWindow, long rateLimitThreshold,
                                     Duration rateLimitWindow, Duration grace, Duration cooldown,
                                     Duration maxClockSkew, int maxEventBytes, Duration stateCleanupInterval,
-                                    Duration maxEventAge) {
+                                    Duration maxEventAge, BelowThresholdAudit belowThresholdAudit) {
         /** The longest window: how much history per secret the rules must keep. */
         public Duration longestWindow() {
             return failedAuthWindow.compareTo(rateLimitWindow) >= 0 ? failedAuthWindow : rateLimitWindow;
@@ -85,7 +88,8 @@ public final class RotorConfig {
                 positiveLong(Setting.RATE_LIMIT_THRESHOLD), positiveDuration(Setting.RATE_LIMIT_WINDOW),
                 nonNegativeDuration(Setting.GRACE), nonNegativeDuration(Setting.COOLDOWN),
                 nonNegativeDuration(Setting.MAX_CLOCK_SKEW), (int) Math.min(Integer.MAX_VALUE, positiveLong(Setting.MAX_EVENT_BYTES)),
-                positiveDuration(Setting.STATE_CLEANUP_INTERVAL), positiveDuration(Setting.MAX_EVENT_AGE));
+                positiveDuration(Setting.STATE_CLEANUP_INTERVAL), positiveDuration(Setting.MAX_EVENT_AGE),
+                enumValue(Setting.AUDIT_BELOW_THRESHOLD, BelowThresholdAudit.class));
         this.executor = new ExecutorSettings(get(Setting.VAULT_APPROLE_MOUNT),
                 wholeSeconds(Setting.VAULT_CONNECT_TIMEOUT), wholeSeconds(Setting.VAULT_READ_TIMEOUT),
                 positiveDuration(Setting.ROTATION_DEADLINE),

@@ -34,6 +34,7 @@ public enum Setting {
     MAX_CLOCK_SKEW("rotor.max-clock-skew", "5m", "events stamped further than this in the future are refused, so one bad clock cannot blind the windows"),
     MAX_EVENT_AGE("rotor.max-event-age", "3d", "events stamped further than this in the past are refused (DLQ, STALE_TIMESTAMP) rather than trusted"),
     MAX_EVENT_BYTES("rotor.max-event-bytes", "1048576", "larger records go to the DLQ"),
+    AUDIT_BELOW_THRESHOLD("rotor.audit.below-threshold", "crossings", "which counted events below the threshold get an audit record: all, crossings (when the window sum first reaches half the threshold) or none; rotations, suppressions, refusals and late events are always audited"),
     STATE_CLEANUP_INTERVAL("rotor.state-cleanup-interval", "1m", "how often (rotor's clock) per-secret state that can no longer matter is removed"),
     ROCKSDB_MEMORY("rotor.rocksdb.memory", "64m", "off-heap memory shared by all of this instance's RocksDB stores (block cache and memtables)"),
 

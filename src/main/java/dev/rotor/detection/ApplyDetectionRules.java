@@ -29,7 +29,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *   <li>Reads: one secret's slice of an event, keyed by secret path, stamped with event time (from the
  *       {@code events-by-secret-path} repartition, so one secret's events meet in one task, in order).</li>
  *   <li>Writes: a {@link RotationCommand} when the trigger matrix says rotate or a window reaches its threshold;
- *       an audit record for every decision (ROTATE, BELOW_THRESHOLD, SUPPRESSED, LATE, DUPLICATE_EVENT).</li>
+ *       an audit record for every decision that changes or refuses something (ROTATE, SUPPRESSED, LATE,
+ *       DUPLICATE_EVENT) and, as {@code rotor.audit.below-threshold} says, for counted events that stay below the
+ *       threshold (BELOW_THRESHOLD: all, only when the window sum reaches half the threshold, or none).</li>
  *   <li>Guarantees: exact "weight N within any window of length W" (both ends inclusive) per secret, in event time;
  *       counts start again from zero after a threshold is reached (whether that rotated or was suppressed) and after
  *       any command; within the cooldown after a command further triggers are SUPPRESSED, except manual_trigger; a
@@ -137,8 +139,12 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
         final Map<String, String> details = Map.of("weight", Long.toString(weight), "window_sum", Long.toString(sum),
                 "threshold", Long.toString(threshold), "window", Durations.format(java.time.Duration.ofMillis(window)));
         if (sum < threshold) {
-            audit(path, AuditRecords.of(AuditDecision.BELOW_THRESHOLD, sum + " of " + threshold + " within "
-                    + details.get("window"), event, path, decision.rule(), null, now(), details));
+            if (auditBelowThreshold(sum, weight, threshold)) {
+                audit(path, AuditRecords.of(AuditDecision.BELOW_THRESHOLD, sum + " of " + threshold + " within "
+                        + details.get("window"), event, path, decision.rule(), null, now(), details));
+            } else {
+                telemetry.decision(AuditDecision.BELOW_THRESHOLD.name(), event.getEventType());
+            }
         } else if (state.inCooldown(now(), cooldownMs)) {
             suppress(path, event, decision.rule(), state, details);
             state.resetCounts();
@@ -146,6 +152,22 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
             command(path, event, decision.rule(), state, details);
         }
         return true;
+    }
+
+    /**
+     * Whether a counted event below the threshold is audited ({@code rotor.audit.below-threshold}): every one, none,
+     * or only the one with which the window sum reaches half the threshold — an attack building up shows in the
+     * audit trail, background noise (one or two failed logins per secret) does not double the output volume.
+     */
+    private boolean auditBelowThreshold(final long sum, final long weight, final long threshold) {
+        return switch (settings.belowThresholdAudit()) {
+            case ALL -> true;
+            case NONE -> false;
+            case CROSSINGS -> {
+                final long half = threshold / 2 + threshold % 2;
+                yield sum >= half && sum - weight < half;
+            }
+        };
     }
 
     private void command(final String path, final SecurityEvent event, final String rule, final SecretState state,

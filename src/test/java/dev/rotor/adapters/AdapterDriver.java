@@ -87,6 +87,7 @@ final class AdapterDriver implements AutoCloseable {
     AdapterDriver(final Map<String, String> settings) {
         final Map<String, String> s = new HashMap<>();
         s.put("rotor.output.format", "json");
+        s.put("rotor.audit.below-threshold", "all"); // the rule tests read every decision from the audit
         s.put("kafka.schema.registry.url", "mock://adapter-test");
         s.put("rotor.adapters.ocsf.topics", OCSF);
         s.put("rotor.adapters.vault-audit.topics", VAULT);

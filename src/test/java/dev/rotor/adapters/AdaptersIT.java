@@ -71,6 +71,7 @@ class AdaptersIT {
     static void startDetection() throws Exception {
         final Path stateDir = Files.createDirectories(Path.of("target", "it-state")).resolve("adapters-" + System.nanoTime());
         config = ConfigLoader.defaults(Map.of("rotor.output.format", "json", "kafka.schema.registry.url", "",
+                        "rotor.audit.below-threshold", "all",
                         "rotor.adapters.ocsf.topics", OCSF, "rotor.adapters.vault-audit.topics", VAULT,
                         "rotor.adapters.github.topics", GITHUB, "rotor.adapters.aws.topics", AWS,
                         "rotor.adapters.ecs.topics", ECS))

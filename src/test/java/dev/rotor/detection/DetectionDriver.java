@@ -57,6 +57,7 @@ final class DetectionDriver implements AutoCloseable {
     DetectionDriver(final Map<String, String> settings, final Telemetry telemetry) {
         final Map<String, String> s = new HashMap<>();
         s.put("rotor.output.format", "json");
+        s.put("rotor.audit.below-threshold", "all"); // the rule tests read every decision from the audit
         s.put("kafka.schema.registry.url", "mock://detection-test");
         s.putAll(settings);
         this.config = ConfigLoader.defaults(s);

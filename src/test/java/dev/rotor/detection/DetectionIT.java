@@ -52,7 +52,8 @@ class DetectionIT {
     @BeforeAll
     static void startDetection() throws Exception {
         final Path stateDir = Files.createDirectories(Path.of("target", "it-state")).resolve("detection-" + System.nanoTime());
-        config = ConfigLoader.defaults(Map.of("kafka.schema.registry.url", "mock://" + SCOPE))
+        config = ConfigLoader.defaults(Map.of("kafka.schema.registry.url", "mock://" + SCOPE,
+                        "rotor.audit.below-threshold", "all"))
                 .withKafka(Map.of("bootstrap.servers", KAFKA.bootstrapServers(), StreamsConfig.STATE_DIR_CONFIG,
                         stateDir.toString()));
         topics = new Topics(config);

@@ -224,6 +224,49 @@ class DetectionRulesTest {
     }
 
     @Nested
+    class BelowThresholdAudit {
+        @Test
+        void byDefaultOnlyTheEventWithWhichTheCountReachesHalfTheThresholdIsAudited() {
+            try (DetectionDriver d = new DetectionDriver(Map.of("rotor.audit.below-threshold", "crossings"))) {
+                for (int i = 0; i < 10; i++) {
+                    d.send(failure("f" + i, at(i)));
+                }
+
+                assertThat(d.audits(AuditDecision.BELOW_THRESHOLD)).extracting(a -> a.getEventId())
+                        .containsExactly("f4");
+                assertThat(d.audits(AuditDecision.ROTATE)).extracting(a -> a.getEventId()).containsExactly("f9");
+            }
+        }
+
+        @Test
+        void aHeavyEventThatJumpsPastHalfIsTheCrossing() {
+            try (DetectionDriver d = new DetectionDriver(Map.of("rotor.audit.below-threshold", "crossings"))) {
+                d.send(failure("one", at(0)));
+                d.send(failure("seven", at(1)).meta("failed_count", 7));
+                d.send(failure("one-more", at(2)));
+
+                assertThat(d.audits(AuditDecision.BELOW_THRESHOLD)).extracting(a -> a.getEventId())
+                        .containsExactly("seven");
+            }
+        }
+
+        @Test
+        void noneAuditsNoCountedEventButStillEveryDecisionThatActs() {
+            try (DetectionDriver d = new DetectionDriver(Map.of("rotor.audit.below-threshold", "none"))) {
+                for (int i = 0; i < 10; i++) {
+                    d.send(failure("f" + i, at(i)));
+                }
+                d.send(failure("f3", at(3))); // a resend
+
+                assertThat(d.audits(AuditDecision.BELOW_THRESHOLD)).isEmpty();
+                assertThat(d.audits(AuditDecision.ROTATE)).hasSize(1);
+                assertThat(d.audits(AuditDecision.DUPLICATE_EVENT)).isEmpty(); // counts were reset by the rotation
+                assertThat(d.commands()).hasSize(1);
+            }
+        }
+    }
+
+    @Nested
     class AfterACommand {
         @Test
         void countsStartAgainFromZeroAfterARotation() {

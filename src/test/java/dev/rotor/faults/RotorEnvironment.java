@@ -43,6 +43,8 @@ final class RotorEnvironment {
         e.env.put("KAFKA_SESSION_TIMEOUT_MS", SESSION_TIMEOUT_MS);
         e.env.put("KAFKA_HEARTBEAT_INTERVAL_MS", HEARTBEAT_INTERVAL_MS);
         e.env.put("ROTOR_OUTPUT_FORMAT", "json");
+        // the invariants read every decision, counted events included, from the audit trail
+        e.env.put("ROTOR_AUDIT_BELOW_THRESHOLD", "all");
         e.env.put("ROTOR_HTTP_PORT", Integer.toString(e.httpPort));
         e.env.put("ROTOR_TARGETS_FILE", TARGETS.toAbsolutePath().toString());
         e.env.put("VAULT_ADDR", vaultAddress);
