@@ -1,9 +1,6 @@
 package dev.rotor.notify;
 
-import dev.rotor.avro.Notification;
 import dev.rotor.config.RotorConfig;
-import dev.rotor.serde.AvroJson;
-import dev.rotor.serde.ConfluentAvroSerde;
 import dev.rotor.serde.RegistryException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,7 +70,7 @@ public final class NotificationDelivery implements AutoCloseable {
     private final Map<TopicPartition, Long> rereadUntil = new HashMap<>();
     private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
     private final Thread thread;
-    private ConfluentAvroSerde<Notification> avro;
+    private final NotificationDecoder decoder;
     private volatile boolean ready;
 
     private NotificationDelivery(final RotorConfig config, final NotifySettings settings,
@@ -102,6 +99,7 @@ public final class NotificationDelivery implements AutoCloseable {
             }
         }
         this.router = new AlertRouter(sinks, pagerDuty, settings.dedupWindow(), metrics);
+        this.decoder = new NotificationDecoder(config.kafka());
         this.consumer = new KafkaConsumer<>(consumerProperties());
         this.thread = new Thread(this::run, "rotor-notify");
         this.thread.setDaemon(true);
@@ -141,9 +139,6 @@ public final class NotificationDelivery implements AutoCloseable {
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (avro != null) {
-            avro.close();
-        }
     }
 
     private String describe() {
@@ -182,6 +177,7 @@ public final class NotificationDelivery implements AutoCloseable {
         } catch (final RuntimeException e) {
             LOG.error("Notification delivery stopped: {}", e.toString());
         } finally {
+            decoder.close();
             try {
                 consumer.close(Duration.ofSeconds(5));
             } catch (final RuntimeException e) {
@@ -197,7 +193,7 @@ public final class NotificationDelivery implements AutoCloseable {
         final boolean reread = until != null && r.offset() < until;
         final Alert alert;
         try {
-            alert = Alert.of(channel, r.key(), decode(r.value()));
+            alert = Alert.of(channel, r.key(), decoder.decode(r.value()));
         } catch (final RegistryException e) {
             // the registry, not the record (a bad record is an AvroDecodingException): read it again later
             LOG.warn("Notification {}-{}@{} waits for the schema registry: {}", r.topic(), r.partition(),
@@ -235,21 +231,6 @@ public final class NotificationDelivery implements AutoCloseable {
                 e.getClass().getSimpleName());
         sinks.get(channel).forEach(s -> metrics.record(s.kind().id(), DeliveryMetrics.FAILED));
         commit(tp, r.offset() + 1);
-    }
-
-    /** Confluent-wire Avro (first byte 0) or JSON, whatever {@code rotor.output.format} the executor uses. */
-    private Notification decode(final byte[] value) {
-        if (value == null || value.length == 0) {
-            throw new IllegalArgumentException("empty");
-        }
-        if (value[0] == 0) {
-            if (avro == null) {
-                avro = new ConfluentAvroSerde<>(Notification.class);
-                avro.configure(config.kafka(), false);
-            }
-            return avro.deserializer().deserialize("notify", value);
-        }
-        return AvroJson.fromBytes(value, Notification.class);
     }
 
     private void commit(final TopicPartition tp, final long next) {
