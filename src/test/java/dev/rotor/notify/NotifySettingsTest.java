@@ -78,9 +78,23 @@ class NotifySettingsTest {
     @Test
     void theCredentialsAreNotSettingsAndTheEnvironmentDoesNotWarnAboutThem() {
         // read by NotifySettings, ignored (without a warning) by the loader: never a Kafka property
-        final RotorConfig c = ConfigLoader.load(Optional.empty(), Map.of(
-                "ROTOR_NOTIFY_SECURITY_CRITICAL_PAGERDUTY_ROUTING_KEY", KEY), Map.of());
-        assertThat(c.kafka().values()).doesNotContain(KEY);
+        final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        final ch.qos.logback.classic.Logger loader =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ConfigLoader.class);
+        loader.addAppender(logs);
+        final RotorConfig c;
+        try {
+            c = ConfigLoader.load(Optional.empty(), Map.of(
+                    "ROTOR_NOTIFY_SECURITY_CRITICAL_PAGERDUTY_ROUTING_KEY", KEY,
+                    "ROTOR_NOTIFY_SECURITY_ALERTS_SLACK_WEBHOOK_URL", HOOK,
+                    "ROTOR_NOTIFY_SECURITY_CRITICAL_SLACK_WEBHOOK_URL", HOOK), Map.of());
+        } finally {
+            loader.detachAppender(logs);
+        }
+        assertThat(logs.list).isEmpty();
+        assertThat(c.kafka().values()).doesNotContain(KEY, HOOK);
         assertThatThrownBy(() -> ConfigLoader.defaults(Map.of("rotor.notify.security-critical.pagerduty.routing-key",
                 KEY))).isInstanceOf(ConfigException.class).message().doesNotContain(KEY);
     }
