@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The top-level {@code rotor} command. Exit codes: 0 clean stop, 1 fatal runtime error, 2 bad config or usage. */
 @Command(name = "rotor", mixinStandardHelpOptions = true, versionProvider = RotorCommand.Version.class,
         description = "Emergency credential rotation on Kafka Streams.",
-        subcommands = {RunCommand.class, LocalCommand.class, TriggerCommand.class, TopicsCommand.class, BenchCommand.class})
+        subcommands = {RunCommand.class, LocalCommand.class, TriggerCommand.class, TopicsCommand.class, BenchCommand.class,
+                DlqCommand.class})
 public final class RotorCommand implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_RUNTIME = 1;

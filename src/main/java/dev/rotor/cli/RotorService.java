@@ -2,6 +2,8 @@ package dev.rotor.cli;
 
 import dev.rotor.config.RotorConfig;
 import dev.rotor.detection.DetectionTopology;
+import dev.rotor.notify.NotificationDelivery;
+import dev.rotor.notify.NotifySettings;
 import dev.rotor.ops.AdminTopicsCheck;
 import dev.rotor.ops.OpsServer;
 import dev.rotor.ops.RotorMetrics;
@@ -42,6 +44,7 @@ public final class RotorService implements AutoCloseable {
     private AdminTopicsCheck topicsCheck;
     private VaultAuthWatch vaultAuthWatch;
     private OpsServer ops;
+    private NotificationDelivery notifications;
 
     private RotorService(final RotorConfig config, final Role role, final SecretRotator rotator) {
         final Topics topics = new Topics(config);
@@ -71,12 +74,19 @@ public final class RotorService implements AutoCloseable {
 
     /** Builds and starts the clients of {@code role}; {@code rotator} may be null for the detection role. */
     public static RotorService start(final RotorConfig config, final Role role, final SecretRotator rotator) {
+        // checked before anything starts: a sink without its credential is a configuration error (exit 2)
+        final NotifySettings notify = role == Role.DETECTION ? null : NotifySettings.from(config, System.getenv());
         final RotorService service = new RotorService(config, role, rotator);
         service.metrics.bindStreams(service.clients);
         service.metrics.bindStatistics(Statistics.forClients(service.clients));
         service.clients.values().forEach(KafkaStreams::start);
         if (service.vaultAuthWatch != null) {
             service.vaultAuthWatch.start();
+        }
+        if (notify != null) {
+            // its own consumer group: a slow webhook never delays a rotation (README "Notification sinks")
+            service.notifications = NotificationDelivery.start(config, notify, service.metrics::notification)
+                    .orElse(null);
         }
         return service;
     }
@@ -160,6 +170,9 @@ public final class RotorService implements AutoCloseable {
         }
         if (vaultAuthWatch != null) {
             vaultAuthWatch.close();
+        }
+        if (notifications != null) {
+            notifications.close();
         }
         clients.values().forEach(s -> s.close(CloseOptions.groupMembershipOperation(
                 CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(timeout)));

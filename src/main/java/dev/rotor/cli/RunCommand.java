@@ -39,6 +39,8 @@ public final class RunCommand implements Callable<Integer> {
         if (rotator != null) {
             // a token Vault refuses is a configuration error (exit 2); an unreachable Vault is an outage: start anyway
             rotator.client().verifyAtStartup();
+            // a notification sink without its credential is a configuration error too (exit 2)
+            dev.rotor.notify.NotifySettings.from(cfg, System.getenv());
         }
         try (TopicsAdmin admin = new TopicsAdmin(cfg)) {
             admin.awaitTopics(admin.topicNames(), Duration.ofDays(365));

@@ -34,7 +34,10 @@ public final class ConfigLoader {
     private static final Set<String> KAFKA_SCRIPT_VARIABLES = Set.of("KAFKA_HOME", "KAFKA_OPTS", "KAFKA_HEAP_OPTS",
             "KAFKA_JMX_OPTS", "KAFKA_JVM_PERFORMANCE_OPTS", "KAFKA_LOG4J_OPTS", "KAFKA_GC_LOG_OPTS", "KAFKA_DEBUG",
             "KAFKA_CLUSTER_ID", "KAFKA_VERSION");
-    private static final Set<String> ROTOR_NON_SETTINGS = Set.of("ROTOR_OPTS", "ROTOR_HOME", "ROTOR_CONFIG");
+    private static final Set<String> ROTOR_NON_SETTINGS = Set.of("ROTOR_OPTS", "ROTOR_HOME", "ROTOR_CONFIG",
+            // notification sinks' credentials: environment only, read by dev.rotor.notify.NotifySettings
+            "ROTOR_NOTIFY_SECURITY_ALERTS_SLACK_WEBHOOK_URL", "ROTOR_NOTIFY_SECURITY_CRITICAL_SLACK_WEBHOOK_URL",
+            "ROTOR_NOTIFY_SECURITY_CRITICAL_PAGERDUTY_ROUTING_KEY");
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
 

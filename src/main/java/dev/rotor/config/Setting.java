@@ -60,7 +60,17 @@ public enum Setting {
     VAULT_READ_TIMEOUT("rotor.vault.read-timeout", "5s", "hard limit on waiting for one Vault response (whole seconds)"),
     ROTATION_DEADLINE("rotor.rotation.deadline", "5m", "transient Vault errors are retried with backoff until this long after a worker started the rotation"),
     EXECUTOR_PARALLELISM("rotor.executor.parallelism", "16", "rotations in flight at once per executor instance (never two for one secret)"),
-    EXECUTOR_MAX_QUEUED_PER_SECRET("rotor.executor.max-queued-per-secret", "32", "commands that may wait for one secret; more are FAILED at once with a critical alert");
+    EXECUTOR_MAX_QUEUED_PER_SECRET("rotor.executor.max-queued-per-secret", "32", "commands that may wait for one secret; more are FAILED at once with a critical alert"),
+
+    NOTIFY_ALERTS_SINKS("rotor.notify.security-alerts.sinks", "", "where success notifications are delivered besides Kafka: slack (empty: nowhere)"),
+    NOTIFY_CRITICAL_SINKS("rotor.notify.security-critical.sinks", "", "where failure notifications are delivered besides Kafka: slack, pagerduty or both (empty: nowhere)"),
+    NOTIFY_PAGERDUTY_URL("rotor.notify.pagerduty.url", "https://events.pagerduty.com/v2/enqueue", "PagerDuty Events API v2 endpoint"),
+    NOTIFY_PAGERDUTY_SOURCE("rotor.notify.pagerduty.source", "rotor", "the payload.source of PagerDuty events"),
+    NOTIFY_TIMEOUT("rotor.notify.timeout", "5s", "limit on each HTTP request to a sink (connect and response)"),
+    NOTIFY_MAX_ATTEMPTS("rotor.notify.max-attempts", "5", "attempts per notification and sink before it is given up (failed)"),
+    NOTIFY_BACKOFF("rotor.notify.backoff", "1s", "pause before the first retry; doubles after each, at most 30s"),
+    NOTIFY_DEDUP_WINDOW("rotor.notify.dedup-window", "1000", "notifications per partition remembered (and re-read at start) to recognise a redelivery"),
+    NOTIFY_GROUP_ID("rotor.notify.group-id", "rotor-notify", "consumer group of the notification delivery");
 
     private static final Map<String, Setting> BY_KEY = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(Setting::key, Function.identity()));

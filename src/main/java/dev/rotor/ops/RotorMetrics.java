@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  *       {@value #COMMANDS}{@code _total{rule}}, {@value #RESULTS}{@code _total{status,strategy}},
  *       {@value #VAULT_CALL}{@code _seconds{strategy,outcome}} (timer with SLO buckets),
  *       {@value #DETECTION_TO_RESULT}{@code _seconds} (timer with a percentile histogram plus SLO buckets
- *       50 ms .. 5 s), {@value #LATE_EVENTS}{@code _total}, {@value #INVALID_EVENTS}{@code _total{code}}, and
+ *       50 ms .. 5 s), {@value #LATE_EVENTS}{@code _total}, {@value #INVALID_EVENTS}{@code _total{code}},
+ *       {@value #NOTIFICATIONS}{@code _total{sink,outcome}}, and
  *       {@value #STREAMS_RUNNING}{@code {application_id}} (1 while that client is RUNNING). In Micrometer the names are
  *       dotted ({@code rotor.decisions}).</li>
  *   <li><b>Bounded label values.</b> Every tag value is mapped onto a closed set, so a hostile or broken producer
@@ -86,6 +87,8 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
     public static final String THREAD_REPLACEMENTS = "rotor.stream.thread.replacements";
     public static final String AWAITING_REGISTRY = "rotor.records.awaiting.registry";
     public static final String OUTPUTS_REFUSED = "rotor.outputs.refused";
+    /** Notification sinks' deliveries (issue 12): {@code rotor_notifications_total{sink,outcome}}. */
+    public static final String NOTIFICATIONS = "rotor.notifications";
     /** Prefix of the statistics gauges: {@code rotor.stats.total_events} is {@code rotor_stats_total_events}. */
     public static final String STATS_PREFIX = "rotor.stats.";
 
@@ -106,6 +109,8 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
             .collect(Collectors.toUnmodifiableSet());
     private static final Set<String> STATUSES = Arrays.stream(ResultStatus.values()).map(Enum::name)
             .collect(Collectors.toUnmodifiableSet());
+    private static final Set<String> SINKS = Set.of("slack", "pagerduty");
+    private static final Set<String> DELIVERY_OUTCOMES = Set.of("delivered", "failed", "retried", "duplicate");
     private static final Set<String> INVALID_CODES = Arrays.stream(InvalidEventException.Code.values())
             .map(Enum::name).collect(Collectors.toUnmodifiableSet());
 
@@ -120,6 +125,7 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
     private final Map<Tags, Counter> results = new ConcurrentHashMap<>();
     private final Map<Tags, Timer> vaultCalls = new ConcurrentHashMap<>();
     private final Map<Tags, Counter> invalids = new ConcurrentHashMap<>();
+    private final Map<Tags, Counter> notifications = new ConcurrentHashMap<>();
     private final Set<String> rules = ConcurrentHashMap.newKeySet();
     private final Set<String> outcomes = ConcurrentHashMap.newKeySet();
     private final Timer detectionToResult;
@@ -354,6 +360,18 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
         final Tags tags = Tags.of("code", closed(upper(code), INVALID_CODES));
         invalids.computeIfAbsent(tags, t -> Counter.builder(INVALID_EVENTS)
                 .description("Events refused as invalid (dead-lettered), by error code").tags(t).register(registry))
+                .increment();
+    }
+
+    /**
+     * A notification sink's delivery outcome: {@code sink} slack or pagerduty, {@code outcome} delivered, failed,
+     * retried (one more attempt) or duplicate (a redelivery not sent again); anything else is {@code other}.
+     */
+    public void notification(final String sink, final String outcome) {
+        final Tags tags = Tags.of("sink", closed(lower(sink), SINKS), "outcome", closed(lower(outcome), DELIVERY_OUTCOMES));
+        notifications.computeIfAbsent(tags, t -> Counter.builder(NOTIFICATIONS)
+                .description("Notification deliveries to Slack/PagerDuty by sink and outcome").tags(t)
+                .register(registry))
                 .increment();
     }
 
