@@ -98,7 +98,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
             CommandQueue.serde().serializer();
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, List<RotationCommand>> pending;
-    private KeyValueStore<String, Long> executed;
+    private KeyValueStore<String, ExecutedCommand> executed;
     private KeyValueStore<String, Long> statistics;
     private Cancellable punctuator;
     private boolean restartPending;
@@ -129,9 +129,9 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     private void forgetOldCommands(final long now) {
         final long cutoff = now - EXECUTED_RETENTION.toMillis();
         final List<String> old = new ArrayList<>();
-        try (KeyValueIterator<String, Long> it = executed.all()) {
+        try (KeyValueIterator<String, ExecutedCommand> it = executed.all()) {
             it.forEachRemaining(kv -> {
-                if (kv.value < cutoff) {
+                if (kv.value.at() < cutoff) {
                     old.add(kv.key);
                 }
             });
@@ -158,11 +158,19 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         final String path = command.getSecretPath();
         final long now = context.currentSystemTimeMs();
         final List<RotationCommand> queue = pending.get(path);
-        if (executed.get(command.getCommandId()) != null || queued(queue, command.getCommandId())) {
+        final ExecutedCommand original = executed.get(command.getCommandId());
+        final boolean running = original == null && queued(queue, command.getCommandId());
+        if (original != null || running) {
+            // the duplicate reports what the original did: success only if it succeeded (a replayed FAILED command
+            // must not read as a rotation), and not yet known while the original still runs
             ExecutorStatistics.increment(statistics, ExecutorStatistics.DUPLICATES);
-            emitResult(command, ResultStatus.DUPLICATE, true, "none", now, now, null, null, null, 0);
-            audit(command, AuditDecision.ROTATION_FINISHED, "duplicate command: already executed, nothing called",
-                    now, Map.of("status", "DUPLICATE"));
+            emitResult(command, ResultStatus.DUPLICATE, original != null && original.success(), "none", now, now,
+                    null, null, running ? "duplicate of a command still running; its own result follows"
+                            : original.success() ? null : "duplicate of a command that failed", 0);
+            audit(command, AuditDecision.ROTATION_FINISHED, running ? "duplicate command: the original is still "
+                    + "running, nothing called" : "duplicate command: already executed, nothing called", now,
+                    Map.of("status", "DUPLICATE", "original_success", running ? "unknown"
+                            : Boolean.toString(original.success())));
             return;
         }
         final SecretPathPolicy.Verdict verdict = policy.check(path);
@@ -172,7 +180,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
             return;
         }
         if (settings.dryRun()) {
-            executed.put(command.getCommandId(), now);
+            executed.put(command.getCommandId(), new ExecutedCommand(now, true));
             ExecutorStatistics.increment(statistics, ExecutorStatistics.DRY_RUNS);
             emitResult(command, ResultStatus.DRY_RUN, true, "none", now, now, null, null, null, 0);
             audit(command, AuditDecision.ROTATION_FINISHED, "dry run: decided, nothing called in Vault", now,
@@ -290,7 +298,8 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     private void finish(final RotationCommand command, final RotationOutcome.Kind kind, final String strategy,
                         final long startedAt, final long completedAt, final Long oldVersion, final Long newVersion,
                         final String error, final List<RotationOutcome.VaultCall> calls, final List<String> dependents) {
-        executed.put(command.getCommandId(), completedAt);
+        executed.put(command.getCommandId(), new ExecutedCommand(completedAt,
+                kind != RotationOutcome.Kind.FAILED && kind != RotationOutcome.Kind.CANCELLED));
         for (final RotationOutcome.VaultCall call : calls) {
             telemetry.vaultCall(strategy, call.status() == 0 ? "no_response"
                     : call.status() < 300 ? "ok" : "error", Duration.ofMillis(call.durationMs()));

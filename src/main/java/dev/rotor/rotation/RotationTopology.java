@@ -79,7 +79,7 @@ public final class RotationTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE),
                 Serdes.String(), CommandQueue.serde()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXECUTED_STORE),
-                Serdes.String(), Serdes.Long()).withCachingEnabled());
+                Serdes.String(), ExecutedCommand.serde()).withCachingEnabled());
         builder.addStateStore(ExecutorStatistics.store());
 
         final KStream<Object, Object> executed = builder

@@ -62,8 +62,28 @@ class ExecuteRotationsTest {
             assertThat(d.rotator.requests).hasSize(1);
             assertThat(d.resultsSeen).extracting(kv -> kv.value.getStatus())
                     .containsExactly(ResultStatus.ROTATED, ResultStatus.DUPLICATE);
+            assertThat(d.resultsSeen.get(1).value.getSuccess()).isTrue();
             assertThat(d.alertsSeen).hasSize(1);
             assertThat(d.statistics()).containsEntry(ExecutorStatistics.DUPLICATES, 1L);
+        }
+    }
+
+    /** A replayed FAILED command must not read as a rotation: the duplicate carries the original's success. */
+    @Test
+    void aDuplicateOfAFailedCommandSaysItFailed() {
+        try (ExecutorDriver d = new ExecutorDriver()) {
+            d.rotator.answer(r -> ScriptedRotator.failed("permission denied on secret/data/prod/db"));
+            d.send(command("c1", "secret/prod/db"));
+            d.runUntilResults(1);
+            d.send(command("c1", "secret/prod/db"));
+            d.runUntilResults(2);
+
+            assertThat(d.rotator.requests).hasSize(1);
+            assertThat(d.resultsSeen.get(1).value).satisfies(r -> {
+                assertThat(r.getStatus()).isEqualTo(ResultStatus.DUPLICATE);
+                assertThat(r.getSuccess()).isFalse();
+                assertThat(r.getError()).isEqualTo("duplicate of a command that failed");
+            });
         }
     }
 
@@ -80,6 +100,7 @@ class ExecuteRotationsTest {
             assertThat(d.rotator.requests).hasSize(1);
             assertThat(d.resultsSeen).extracting(kv -> kv.value.getStatus())
                     .containsExactly(ResultStatus.DUPLICATE, ResultStatus.ROTATED);
+            assertThat(d.resultsSeen.get(0).value.getSuccess()).as("not known while the original runs").isFalse();
         }
     }
 
