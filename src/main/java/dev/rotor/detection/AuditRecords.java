@@ -4,11 +4,16 @@ import dev.rotor.adapters.Adaptation;
 import dev.rotor.avro.AuditDecision;
 import dev.rotor.avro.AuditRecord;
 import dev.rotor.avro.SecurityEvent;
+import dev.rotor.redaction.Redaction;
 import dev.rotor.serde.Hashing;
 import java.time.Instant;
 import java.util.Map;
 
-/** Builds detection's audit records. Ids are deterministic so a replay after a crash writes the same record again. */
+/**
+ * Builds detection's audit records. Ids are deterministic so a replay after a crash writes the same record again.
+ * Reasons and details are redacted ({@link Redaction}): they may quote a refused path, a principal or an adapter's
+ * reading of a foreign record.
+ */
 final class AuditRecords {
     private AuditRecords() {
     }
@@ -20,7 +25,7 @@ final class AuditRecords {
         return AuditRecord.newBuilder()
                 .setAuditId(Hashing.id("audit", eventId, path, decision.name()))
                 .setDecision(decision)
-                .setReason(reason)
+                .setReason(Redaction.text(reason))
                 .setEventId(eventId)
                 .setSecretPath(path)
                 .setCommandId(commandId)
@@ -29,7 +34,7 @@ final class AuditRecords {
                 .setThreatLevel(event == null ? null : event.getThreatLevel())
                 .setEventTime(event == null ? null : event.getTimestamp())
                 .setRecordedAt(Instant.ofEpochMilli(recordedAt))
-                .setDetails(Map.copyOf(details))
+                .setDetails(Map.copyOf(details.isEmpty() ? details : Redaction.metadata(details)))
                 .build();
     }
 
@@ -48,8 +53,8 @@ final class AuditRecords {
         return AuditRecord.newBuilder()
                 .setAuditId(Hashing.id("audit", n.eventId(), at, AuditDecision.NOT_RELEVANT.name()))
                 .setDecision(AuditDecision.NOT_RELEVANT)
-                .setReason("not relevant: " + n.reason())
-                .setEventId(n.eventId())
+                .setReason(Redaction.text("not relevant: " + n.reason()))
+                .setEventId(Redaction.holdsCredential(n.eventId()) ? null : n.eventId())
                 .setEventTime(n.eventTime())
                 .setRecordedAt(Instant.ofEpochMilli(recordedAt))
                 .setDetails(Map.of("record", at))

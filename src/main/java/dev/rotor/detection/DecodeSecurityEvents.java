@@ -9,7 +9,6 @@ import dev.rotor.config.Durations;
 import dev.rotor.config.SecretPathPolicy;
 import dev.rotor.avro.SecurityEvent;
 import dev.rotor.serde.InvalidEventException;
-import dev.rotor.serde.Redaction;
 import dev.rotor.serde.InvalidEventException.Code;
 import dev.rotor.serde.RegistryException;
 import dev.rotor.serde.SecurityEventDecoder;
@@ -417,11 +416,14 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], String, De
                 event.getDescription(), List.of(path), event.getSourceIp(), event.getTimestamp(), metadata);
     }
 
-    /** The metadata commands and audit records carry: no path lists, and secret-named values redacted. */
+    /**
+     * The metadata commands and audit records carry: no path lists. Already redacted: every event, native or adapted,
+     * was normalised ({@link SecurityEventDecoder#normalise}), which redacts its text once for all outputs.
+     */
     private static Map<String, String> withoutPathLists(final Map<String, String> metadata) {
         final Map<String, String> m = new LinkedHashMap<>(metadata);
         m.remove(AffectedSecrets.SECRET_PATH);
         m.remove(AffectedSecrets.SECRET_PATHS);
-        return Redaction.redacted(m);
+        return m;
     }
 }
