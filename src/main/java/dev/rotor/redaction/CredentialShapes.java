@@ -47,7 +47,7 @@ import java.util.regex.Pattern;
  */
 final class CredentialShapes {
     /** A token boundary: the character before a match is no part of a token. */
-    private static final String START = "(?<![A-Za-z0-9_-])";
+    private static final String START = "(?<![A-Za-z0-9])";
     private static final String END = "(?![A-Za-z0-9_-])";
 
     /**

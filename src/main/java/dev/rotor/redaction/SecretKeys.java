@@ -13,13 +13,14 @@ import java.util.Set;
  * <ol>
  *   <li>The key is split into words at {@code - _ .}, spaces and lower-to-upper case changes.</li>
  *   <li>{@link Verdict#NONE} when its last word describes rather than holds a value ({@link #QUALIFIERS}:
- *       {@code secret_path}, {@code token_type}, {@code password_reset}, {@code auth_method}, ...).</li>
+ *       {@code secret_path}, {@code token_type}, {@code password_reset}, {@code auth_method}, and the event codes
+ *       {@code AWS_RISK_CREDENTIALS_EXPOSED} and {@code CredentialAccess} that SIEMs print before a colon).</li>
  *   <li>{@link Verdict#ALWAYS} when a word, or two adjacent words joined, is one of {@link #SECRET_WORDS}
  *       ({@code password}, {@code api key}, {@code session id}, ...), the last word is one of {@link #SECRET_NOUNS}
  *       ({@code auth}, {@code pwd}, {@code session}: too common as a first word, as in {@code auth_failures}), or the
  *       key run together contains one of {@link #EMBEDDED} ({@code xsrftoken}, {@code setcookie}).</li>
- *   <li>{@link Verdict#IF_RANDOM} when a word is one of {@link #KEY_WORDS} ({@code key}, {@code access},
- *       {@code signature}): such a value is hidden only when it looks machine-made ({@link #looksRandom}), so that
+ *   <li>{@link Verdict#IF_RANDOM} when a word is one of {@link #KEY_WORDS} ({@code key}, {@code signature},
+ *       {@code salt}): such a value is hidden only when it looks machine-made ({@link #looksRandom}), so that
  *       {@code encryption_key: 9f86d081884c7d65...} is hidden and {@code partition_key: orders} is not.</li>
  * </ol>
  * Limits: a heuristic, like every secret scanner's keyword list. It errs towards hiding: a harmless value under a
@@ -47,7 +48,7 @@ public final class SecretKeys {
     static final List<String> EMBEDDED = List.of("password", "passwd", "secret", "token", "apikey", "privatekey",
             "credential", "cookie");
     /** Words whose value is hidden when it looks machine-made. */
-    static final Set<String> KEY_WORDS = Set.of("key", "keys", "access", "signature", "sig", "hmac", "salt");
+    static final Set<String> KEY_WORDS = Set.of("key", "keys", "signature", "sig", "hmac", "salt");
     /** Last words that describe a secret rather than hold one. */
     static final Set<String> QUALIFIERS = Set.of("type", "types", "kind", "path", "paths", "name", "names", "count",
             "length", "len", "policy", "policies", "ttl", "version", "format", "status", "method", "mode", "provider",
@@ -55,7 +56,8 @@ public final class SecretKeys {
             "expired", "age", "duration", "timeout", "reset", "hint", "strength", "attempt", "attempts", "failure",
             "failures", "failed", "errors", "retries", "required", "enabled", "rotation", "rotated", "changed",
             "updated", "created", "location", "manager", "store", "engine", "mount", "validity", "owner", "file",
-            "files");
+            "files", "exposed", "leaked", "detected", "found", "compromised", "revoked", "missing", "invalid",
+            "access");
     /** Values shorter than this never look machine-made. */
     static final int MIN_RANDOM_LENGTH = 16;
 

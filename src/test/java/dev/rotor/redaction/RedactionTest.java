@@ -142,6 +142,8 @@ class RedactionTest {
             "repository=acme/api, owner=acme, secret_type=github_personal_access_token",
             "refused 1 of 2 secret paths: 'sys/seal' is under sys/",
             "GuardDuty UnauthorizedAccess:IAMUser/TorIPCaller from 198.51.100.4",
+            "finding CredentialAccess:RDS/AnomalousBehavior.SuccessfulLogin",
+            "AWS Health AWS_RISK_CREDENTIALS_EXPOSED: an access key of account 123456789012 is exposed publicly",
             "risk-based sk-assessment of the task-list",
             "2026-11-25T10:30:00.412Z 7 of 10 within 15m",
             "uuid 123e4567-e89b-12d3-a456-426614174000",
