@@ -29,8 +29,8 @@ class AdapterRedactionTest {
                 .put("status_detail", jwt.text())));
 
         final SecurityEvent e = a.events().get(0);
-        assertThat(e.getDescription()).isEqualTo("header Authorization: Bearer [REDACTED] was replayed (session "
-                + "[REDACTED] replayed)");
+        assertThat(e.getDescription()).withFailMessage("the description is not redacted as expected")
+                .isEqualTo("header Authorization: Bearer [REDACTED] was replayed (session [REDACTED] replayed)");
         assertThat(FakeCredentials.leaks(FakeCredentials.secretsOf(List.of(bearer, jwt), Map.of()),
                 Map.of("event", e.toString()))).isEmpty();
         assertThat(e.getAffectedResources()).containsExactly("secret/windows/6KJ2BPP/administrator");

@@ -123,7 +123,9 @@ class DetectionRedactionTest {
             assertThat(deadLetters).singleElement().satisfies(r -> {
                 assertThat(r.value()).as("the DLQ keeps the original bytes").isEqualTo(refused);
                 assertThat(DetectionDriver.header(r, DeadLetters.CODE_HEADER)).isEqualTo("REFUSED_PATH");
-                assertThat(DetectionDriver.header(r, DeadLetters.REASON_HEADER)).contains("sys/password=[REDACTED]");
+                assertThat(DetectionDriver.header(r, DeadLetters.REASON_HEADER))
+                        .withFailMessage("the DLQ reason does not show the refused path redacted")
+                        .contains("sys/password=[REDACTED]");
             });
         }
         for (final ILoggingEvent e : logs.list) {
@@ -151,11 +153,13 @@ class DetectionRedactionTest {
             final Map<String, RotationCommand> commands = new LinkedHashMap<>();
             d.commands().forEach(kv -> commands.put(kv.key, kv.value));
 
-            assertThat(commands.get("secret/redact/issue").getTrigger()).satisfies(t -> {
-                assertThat(t.getDescription()).isEqualTo("API key found in a paste: password=[REDACTED]");
-                assertThat(t.getMetadata()).containsOnly(Map.entry("repository", "acme/payments"),
-                        Map.entry("apikey", "[REDACTED]"), Map.entry("passwd", "[REDACTED]"));
-            });
+            // failure messages name the field, never print it: it may hold the credential
+            final var issue = commands.get("secret/redact/issue").getTrigger();
+            assertThat(issue.getDescription()).withFailMessage("description not redacted as expected")
+                    .isEqualTo("API key found in a paste: password=[REDACTED]");
+            assertThat(issue.getMetadata()).withFailMessage("metadata not redacted as expected").containsOnly(
+                    Map.entry("repository", "acme/payments"), Map.entry("apikey", "[REDACTED]"),
+                    Map.entry("passwd", "[REDACTED]"));
             assertThat(commands.get("secret/prod/payments/db")).satisfies(c -> {
                 assertThat(c.getEventId()).isEqualTo("siem-7f3a1c");
                 assertThat(c.getTrigger().getDescription())
@@ -183,9 +187,14 @@ class DetectionRedactionTest {
 
             final List<RotationCommand> commands = d.commands().stream().map(kv -> kv.value).toList();
 
-            assertThat(commands).hasSize(3).allSatisfy(c -> assertThat(c.getEventId()).startsWith("derived-"));
-            assertThat(commands.get(0).getCommandId()).isEqualTo(commands.get(1).getCommandId());
-            assertThat(commands.get(2).getEventId()).isNotEqualTo(commands.get(0).getEventId());
+            // failure messages name the check, never print the ids: they may hold the credential
+            assertThat(commands).hasSize(3);
+            assertThat(commands.stream().allMatch(c -> c.getEventId().startsWith("derived-")))
+                    .withFailMessage("an event id holding a credential was kept").isTrue();
+            assertThat(commands.get(0).getCommandId().equals(commands.get(1).getCommandId()))
+                    .withFailMessage("a resent event got another command id").isTrue();
+            assertThat(commands.get(2).getEventId().equals(commands.get(0).getEventId()))
+                    .withFailMessage("two events with different ids got the same derived id").isFalse();
         }
     }
 

@@ -32,7 +32,8 @@ class RedactionTest {
 
         assertThat(FakeCredentials.leaks(FakeCredentials.secretsOf(List.of(fake), Map.of()), Map.of("text", out)))
                 .as(kind).isEmpty();
-        assertThat(out).as(kind).contains(REDACTED).contains(fake.text().substring(0, fake.text().indexOf(' ')));
+        assertThat(out).withFailMessage(kind + ": no " + REDACTED + " or the first word lost")
+                .contains(REDACTED).contains(fake.text().substring(0, fake.text().indexOf(' ')));
         assertThat(Redaction.holdsCredential(fake.text())).as(kind).isTrue();
     }
 
@@ -41,7 +42,7 @@ class RedactionTest {
     void redactingTwiceChangesNothing(final String kind, final Fake fake) {
         final String once = Redaction.text(fake.text());
 
-        assertThat(Redaction.text(once)).as(kind).isEqualTo(once);
+        assertThat(Redaction.text(once)).withFailMessage(kind + ": changed again").isEqualTo(once);
         assertThat(Redaction.holdsCredential(once)).as(kind).isFalse();
     }
 
@@ -52,20 +53,24 @@ class RedactionTest {
             shown.put(f.name(), Redaction.text(f.text()));
         }
 
-        assertThat(shown.get("password-pair")).isEqualTo("login failed for admin password=[REDACTED] from the console");
-        assertThat(shown.get("token-pair")).isEqualTo("request carried token: [REDACTED] twice");
-        assertThat(shown.get("secret-pair")).isEqualTo("config dump secret=[REDACTED]; end");
-        assertThat(shown.get("json-api-key")).isEqualTo("body {\"api_key\": \"[REDACTED]\", \"user\": \"svc\"}");
-        assertThat(shown.get("authorization-bearer")).isEqualTo("header Authorization: Bearer [REDACTED] was replayed");
-        assertThat(shown.get("authorization-basic")).isEqualTo("header Authorization: Basic [REDACTED]");
-        assertThat(shown.get("url-password"))
-                .isEqualTo("clone https://deploy:[REDACTED]@git.example.com/acme/api.git failed");
-        assertThat(shown.get("cli-flag")).isEqualTo("process list shows mysql --password [REDACTED] --host db");
-        assertThat(shown.get("slack-webhook")).isEqualTo("webhook https://hooks.slack.com/services/[REDACTED] exposed");
-        assertThat(shown.get("pem-private-key")).isEqualTo("key material: -----BEGIN RSA PRIVATE KEY-----[REDACTED]"
+        shows(shown, "password-pair", "login failed for admin password=[REDACTED] from the console");
+        shows(shown, "token-pair", "request carried token: [REDACTED] twice");
+        shows(shown, "secret-pair", "config dump secret=[REDACTED]; end");
+        shows(shown, "json-api-key", "body {\"api_key\": \"[REDACTED]\", \"user\": \"svc\"}");
+        shows(shown, "authorization-bearer", "header Authorization: Bearer [REDACTED] was replayed");
+        shows(shown, "authorization-basic", "header Authorization: Basic [REDACTED]");
+        shows(shown, "url-password", "clone https://deploy:[REDACTED]@git.example.com/acme/api.git failed");
+        shows(shown, "cli-flag", "process list shows mysql --password [REDACTED] --host db");
+        shows(shown, "slack-webhook", "webhook https://hooks.slack.com/services/[REDACTED] exposed");
+        shows(shown, "pem-private-key", "key material: -----BEGIN RSA PRIVATE KEY-----[REDACTED]"
                 + "-----END RSA PRIVATE KEY-----\n");
-        assertThat(shown.get("github-token-ghp")).isEqualTo("token [REDACTED] found in a commit");
-        assertThat(shown.get("stripe-sk-live")).isEqualTo("stripe [REDACTED] in logs");
+        shows(shown, "github-token-ghp", "token [REDACTED] found in a commit");
+        shows(shown, "stripe-sk-live", "stripe [REDACTED] in logs");
+    }
+
+    /** Fails naming the kind only: the text may still hold the fake. */
+    private static void shows(final Map<String, String> shown, final String kind, final String expected) {
+        assertThat(shown.get(kind)).withFailMessage(kind + ": not shown as expected").isEqualTo(expected);
     }
 
     @Test
@@ -79,11 +84,14 @@ class RedactionTest {
                 + FakeCredentials.ISSUE_PASSWORD);
         final Map<String, String> shown = Redaction.metadata(metadata);
 
-        assertThat(description).isEqualTo("Credentials found in a paste: password=[REDACTED]");
-        assertThat(shown).containsExactly(Map.entry("repository", "acme/payments"), Map.entry("apikey", REDACTED),
+        assertThat(description).withFailMessage("description not redacted")
+                .isEqualTo("Credentials found in a paste: password=[REDACTED]");
+        assertThat(shown).withFailMessage("metadata not redacted").containsExactly(
+                Map.entry("repository", "acme/payments"), Map.entry("apikey", REDACTED),
                 Map.entry("passwd", REDACTED));
         // the Stripe key is hidden by its shape too, under a harmless key or in free text
-        assertThat(Redaction.value("note", "key " + FakeCredentials.ISSUE_STRIPE_KEY)).isEqualTo("key " + REDACTED);
+        assertThat(Redaction.value("note", "key " + FakeCredentials.ISSUE_STRIPE_KEY))
+                .withFailMessage("the Stripe key's shape not hidden").isEqualTo("key " + REDACTED);
     }
 
     @ParameterizedTest
@@ -158,7 +166,8 @@ class RedactionTest {
                 .orElseThrow();
         final String cut = pem.text().substring(0, pem.text().indexOf(pem.secrets().get(2)) + 10);
 
-        assertThat(Redaction.text(cut)).isEqualTo("key material: -----BEGIN RSA PRIVATE KEY-----" + REDACTED);
+        assertThat(Redaction.text(cut)).withFailMessage("cut key not hidden to its end")
+                .isEqualTo("key material: -----BEGIN RSA PRIVATE KEY-----" + REDACTED);
     }
 
     @Test
@@ -167,7 +176,8 @@ class RedactionTest {
         final String token = jwt.secrets().get(0);
         final String headerAndPayload = token.substring(0, token.lastIndexOf('.'));
 
-        assertThat(Redaction.text("cut " + headerAndPayload)).isEqualTo("cut " + REDACTED);
+        assertThat(Redaction.text("cut " + headerAndPayload)).withFailMessage("cut JWT not hidden")
+                .isEqualTo("cut " + REDACTED);
     }
 
     @Test
@@ -183,7 +193,8 @@ class RedactionTest {
 
         final Map<String, String> shown = Redaction.metadata(metadata);
 
-        assertThat(shown).containsExactly(Map.entry("repository", "acme/website"), Map.entry("commit_sha", "a1b2c3"),
+        assertThat(shown).withFailMessage("metadata not redacted as expected").containsExactly(
+                Map.entry("repository", "acme/website"), Map.entry("commit_sha", "a1b2c3"),
                 Map.entry(REDACTED, "found"), Map.entry("file_path", "config/prod.env"),
                 Map.entry("note", "DB_PASSWORD=[REDACTED] in config/prod.env"));
     }
@@ -194,8 +205,9 @@ class RedactionTest {
         final String path = "secret/aws/keys/" + aws.secrets().get(0);
 
         assertThat(Redaction.metadata(Map.of("secret_path", path), java.util.Set.of("secret_path")))
-                .containsEntry("secret_path", path);
-        assertThat(Redaction.metadata(Map.of("secret_path", path))).containsEntry("secret_path",
+                .withFailMessage("path list not kept").containsEntry("secret_path", path);
+        assertThat(Redaction.metadata(Map.of("secret_path", path))).withFailMessage("path not redacted")
+                .containsEntry("secret_path",
                 "secret/aws/keys/" + REDACTED);
     }
 }

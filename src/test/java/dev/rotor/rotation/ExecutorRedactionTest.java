@@ -81,8 +81,9 @@ class ExecutorRedactionTest {
             final Notification issueAlert = d.alertsSeen.stream()
                     .filter(n -> "secret/redact/issue".equals(n.getMetadata().get("secret_path"))).findFirst()
                     .orElseThrow();
-            assertThat(issueAlert.getMessage()).contains("Description: API key found in a paste: password=[REDACTED]\n",
-                    "  apikey: [REDACTED]\n", "  passwd: [REDACTED]\n");
+            assertThat(issueAlert.getMessage()).withFailMessage("the issue's example is not redacted as expected")
+                    .contains("Description: API key found in a paste: password=[REDACTED]\n", "  apikey: [REDACTED]\n",
+                            "  passwd: [REDACTED]\n");
             assertThat(d.criticalSeen).hasSize((fakes.size() + 4) / 5);
             assertThat(d.alertsSeen).hasSize(fakes.size() + 1 - d.criticalSeen.size());
         } finally {

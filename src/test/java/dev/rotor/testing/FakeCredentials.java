@@ -157,7 +157,7 @@ public final class FakeCredentials {
         return b.toString();
     }
 
-    /** Like {@link #pick}, but with at least one upper-case letter, one lower-case letter and one digit, as real keys. */
+    /** Like {@link #pick}, but with an upper-case letter, a lower-case letter and a digit, as real keys have. */
     private static String mixed(final SplittableRandom r, final String alphabet, final int n) {
         String s;
         do {
