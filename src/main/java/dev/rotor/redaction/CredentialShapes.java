@@ -3,7 +3,6 @@ package dev.rotor.redaction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,8 +15,9 @@ import java.util.regex.Pattern;
  * which group is replaced by {@link Redaction#REDACTED}; the rest of the match (a URL's user, a PEM block's armour
  * lines, an authorisation scheme) is kept so the text stays readable.
  *
- * <p>Patterns are precompiled, anchored on a literal prefix and free of nested quantifiers, so each runs in time
- * linear in the text. The list, in the order applied (the block and URL shapes first, so the shorter shapes do not cut
+ * <p>Patterns are precompiled and anchored on a literal prefix. Each runs in time linear in the text: no nested
+ * quantifiers; a long repetition is either bounded (at most 512 characters) or possessive and preceded by a
+ * look-behind that refuses its own characters, so a run of token characters is scanned from its start only, once. The list, in the order applied (the block and URL shapes first, so the shorter shapes do not cut
  * them up):
  * <table>
  *   <caption>shapes</caption>
@@ -69,10 +69,9 @@ final class CredentialShapes {
             this(name, needles, ignoreCase, pattern, group, accept, null);
         }
 
-        boolean mayMatch(final String text, final Lowered lowered) {
-            final String haystack = ignoreCase ? lowered.get() : text;
+        boolean mayMatch(final String text) {
             for (final String n : needles) {
-                if (haystack.contains(n)) {
+                if (ignoreCase ? containsIgnoringCase(text, n) : text.contains(n)) {
                     return requires == null || requires.matcher(text).find();
                 }
             }
@@ -104,21 +103,17 @@ final class CredentialShapes {
         }
     }
 
-    /** The text in lower case, computed once and only when a case-insensitive shape asks for it. */
-    static final class Lowered {
-        private final String text;
-        private String lower;
-
-        Lowered(final String text) {
-            this.text = text;
-        }
-
-        String get() {
-            if (lower == null) {
-                lower = text.toLowerCase(Locale.ROOT);
+    /** Whether {@code text} contains {@code lowerNeedle} in any case, without copying the text. */
+    static boolean containsIgnoringCase(final String text, final String lowerNeedle) {
+        final char first = lowerNeedle.charAt(0);
+        final int last = text.length() - lowerNeedle.length();
+        for (int i = 0; i <= last; i++) {
+            if (Character.toLowerCase(text.charAt(i)) == first
+                    && text.regionMatches(true, i, lowerNeedle, 0, lowerNeedle.length())) {
+                return true;
             }
-            return lower;
         }
+        return false;
     }
 
     private static final Pattern AWS_KEY_ID = Pattern.compile(
@@ -132,7 +127,7 @@ final class CredentialShapes {
             shape("url-password", List.of("://"),
                     "(?i)\\b[a-z][a-z0-9+.-]{0,30}://[^\\s:/?#@\"'<>\\[\\]]{1,256}:([^\\s/?#\"'<>]{1,256})@", 1),
             shape("slack-webhook", List.of("hooks.slack.com"),
-                    "hooks\\.slack\\.com/(?:services|workflows|triggers)/([A-Za-z0-9_/+-]{8,})", 1),
+                    "hooks\\.slack\\.com/(?:services|workflows|triggers)/([A-Za-z0-9_/+-]{8,512})", 1),
             new Shape("aws-secret-access-key", AWS_KEY_ID_NEEDLES, false,
                     Pattern.compile("(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"), 0,
                     CredentialShapes::mixedCaseAndDigits, AWS_KEY_ID),
@@ -146,17 +141,18 @@ final class CredentialShapes {
             shape("google-api-key", List.of("AIza"), START + "AIza[0-9A-Za-z_-]{35}" + END, 0),
             shape("vault-token", List.of("hvs.", "hvb.", "hvr."), START + "hv[sbr]\\.[A-Za-z0-9_-]{20,512}", 0),
             shape("npm-token", List.of("npm_"), START + "npm_[A-Za-z0-9]{36}" + END, 0),
-            shape("pypi-token", List.of("pypi-AgEIcHlwaS5vcmc"), START + "pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{20,}", 0),
+            shape("pypi-token", List.of("pypi-AgEIcHlwaS5vcmc"), START + "pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{20,512}", 0),
             shape("sendgrid-key", List.of("SG."), START + "SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}" + END, 0),
             new Shape("openai-style-key", List.of("sk-"), false,
                     Pattern.compile(START + "sk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,255}"), 0,
                     CredentialShapes::lettersAndDigits),
-            shape("jwt", List.of("eyJ"),
-                    START + "eyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}(?:\\.[A-Za-z0-9_-]*)?", 0),
+            shape("jwt", List.of("eyJ"), "(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}+\\.eyJ[A-Za-z0-9_-]{5,}+"
+                    + "(?:\\.[A-Za-z0-9_-]*+)?", 0),
             new Shape("bearer", List.of("bearer"), true,
-                    Pattern.compile("(?i)\\bbearer\\s+([A-Za-z0-9._~+/-]{8,}=*)"), 1, CredentialShapes::notAWord),
+                    Pattern.compile("(?i)\\bbearer[ \\t]{1,8}([A-Za-z0-9._~+/-]{8,}+=*+)"), 1,
+                    CredentialShapes::notAWord),
             new Shape("basic-auth", List.of("basic"), true,
-                    Pattern.compile("(?i)\\bbasic\\s+([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])"), 1,
+                    Pattern.compile("(?i)\\bbasic[ \\t]{1,8}([A-Za-z0-9+/]{4,}+={0,2}+)(?![A-Za-z0-9+/=])"), 1,
                     CredentialShapes::decodesToUserAndPassword));
 
     private CredentialShapes() {
@@ -164,15 +160,10 @@ final class CredentialShapes {
 
     /** The text with every credential-shaped value replaced, or the same instance when there is none. */
     static String redact(final String text) {
-        Lowered lowered = new Lowered(text);
         String out = text;
         for (final Shape s : SHAPES) {
-            if (s.mayMatch(out, lowered)) {
-                final String next = s.apply(out);
-                if (next != out) {
-                    out = next;
-                    lowered = new Lowered(out);
-                }
+            if (s.mayMatch(out)) {
+                out = s.apply(out);
             }
         }
         return out;

@@ -20,7 +20,8 @@ import java.util.Set;
  *       {@code , ; & ) ] } < > " ' `}, at most {@value #MAX_VALUE} characters. So a password that contains one of
  *       these characters and is not quoted is hidden only up to it.</li>
  *   <li>Cost: one pass; a separator costs a backward look of at most {@value #MAX_KEY} characters, and a value is read
- *       only when its key names a secret. A text with none of {@code = : -- <} costs four {@code indexOf}s.</li>
+ *       (at most {@value #MAX_VALUE} characters ahead) only when its key names a secret; every search is bounded, so
+ *       the whole is linear in the text. A text with none of {@code = : -- <} costs four {@code indexOf}s.</li>
  * </ol>
  */
 final class SecretPairs {
@@ -125,8 +126,8 @@ final class SecretPairs {
             return null;
         }
         final int start = end + 1;
-        final int close = text.indexOf('<', start);
-        if (close < 0 || close - start > MAX_VALUE || !text.startsWith("</" + key + ">", close)) {
+        final int close = indexWithin(text, "</", start, start + MAX_VALUE);
+        if (close < 0 || !text.startsWith("</" + key + ">", close)) {
             return null;
         }
         final Span value = new Span(start, close);
@@ -167,6 +168,9 @@ final class SecretPairs {
         final int start = j + 1;
         if (start >= end) {
             return null;
+        }
+        if (!hasLetter(text, start, end)) {
+            return null; // "10:30", "2001:db8": numbers, not names
         }
         final String word = text.substring(start, end);
         if (start >= 2 && text.charAt(start - 1) == ' ' && EXTENDERS.contains(word.toLowerCase(Locale.ROOT))) {
@@ -213,8 +217,8 @@ final class SecretPairs {
         if (q < n && isQuote(text.charAt(q))) {
             final String closing = text.substring(k, q + 1);
             final int start = q + 1;
-            int end = text.indexOf(closing, start);
-            if (end < 0 || end - start > MAX_VALUE) {
+            int end = indexWithin(text, closing, start, start + MAX_VALUE);
+            if (end < 0) {
                 end = lineEnd(text, start);
             }
             return new Span(schemeEnd(text, start, end), end);
@@ -240,8 +244,8 @@ final class SecretPairs {
 
     /** Within a quoted value, the position after a leading authorisation scheme and its spaces, else {@code start}. */
     private static int schemeEnd(final String text, final int start, final int end) {
-        final int space = text.indexOf(' ', start);
-        if (space < 0 || space >= end || !SCHEMES.contains(text.substring(start, space).toLowerCase(Locale.ROOT))) {
+        final int space = indexWithin(text, " ", start, end - 1);
+        if (space < 0 || !SCHEMES.contains(text.substring(start, space).toLowerCase(Locale.ROOT))) {
             return start;
         }
         int k = space;
@@ -251,10 +255,29 @@ final class SecretPairs {
         return k;
     }
 
+    /** Where {@code s} first occurs at or after {@code from} and at or before {@code last}, or -1: a bounded search. */
+    private static int indexWithin(final String text, final String s, final int from, final int last) {
+        final int end = Math.min(last, text.length() - s.length());
+        for (int i = from; i <= end; i++) {
+            if (text.startsWith(s, i)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private static int lineEnd(final String text, final int start) {
-        final int newline = text.indexOf('\n', start);
-        final int end = newline < 0 ? text.length() : newline;
-        return Math.min(end, start + MAX_VALUE);
+        final int newline = indexWithin(text, "\n", start, start + MAX_VALUE);
+        return newline < 0 ? Math.min(text.length(), start + MAX_VALUE) : newline;
+    }
+
+    private static boolean hasLetter(final String text, final int start, final int end) {
+        for (int i = start; i < end; i++) {
+            if (Character.isLetter(text.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isKeyChar(final char c) {
