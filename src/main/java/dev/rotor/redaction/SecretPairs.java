@@ -126,7 +126,7 @@ final class SecretPairs {
             return null;
         }
         final int start = end + 1;
-        final int close = indexWithin(text, "</", start, start + MAX_VALUE);
+        final int close = indexWithin(text, "<", start, start + MAX_VALUE); // a value holds no <
         if (close < 0 || !text.startsWith("</" + key + ">", close)) {
             return null;
         }
