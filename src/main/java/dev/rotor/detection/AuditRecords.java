@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * Builds detection's audit records. Ids are deterministic so a replay after a crash writes the same record again.
- * Reasons and details are redacted ({@link Redaction}): they may quote a refused path, a principal or an adapter's
- * reading of a foreign record.
+ * Event fields are already redacted (normalisation); {@link #of}'s reason and details are rotor's own words and
+ * figures, or redacted by the caller (a refused path). What an adapter says of a foreign record (a principal, a
+ * reason) is redacted here ({@link Redaction}).
  */
 final class AuditRecords {
     private AuditRecords() {
@@ -25,7 +26,7 @@ final class AuditRecords {
         return AuditRecord.newBuilder()
                 .setAuditId(Hashing.id("audit", eventId, path, decision.name()))
                 .setDecision(decision)
-                .setReason(Redaction.text(reason))
+                .setReason(reason)
                 .setEventId(eventId)
                 .setSecretPath(path)
                 .setCommandId(commandId)
@@ -34,16 +35,17 @@ final class AuditRecords {
                 .setThreatLevel(event == null ? null : event.getThreatLevel())
                 .setEventTime(event == null ? null : event.getTimestamp())
                 .setRecordedAt(Instant.ofEpochMilli(recordedAt))
-                .setDetails(Map.copyOf(details.isEmpty() ? details : Redaction.metadata(details)))
+                .setDetails(Map.copyOf(details))
                 .build();
     }
 
     /** An adapted event whose principal maps to no secret (keyed and identified by event id and principal). */
     static AuditRecord unmapped(final SecurityEvent event, final String principal, final String rule,
                                 final long recordedAt) {
-        return AuditRecord.newBuilder(of(AuditDecision.UNMAPPED, "unmapped: principal " + principal
+        final String shown = Redaction.text(principal);
+        return AuditRecord.newBuilder(of(AuditDecision.UNMAPPED, "unmapped: principal " + shown
                         + " maps to no secret (principals: in the rotation targets); nothing rotated", event, null, rule, null, recordedAt,
-                        Map.of("principal", principal, "source", event.getMetadata().getOrDefault("source", ""))))
+                        Map.of("principal", shown, "source", event.getMetadata().getOrDefault("source", ""))))
                 .setAuditId(Hashing.id("audit", event.getEventId(), principal, AuditDecision.UNMAPPED.name()))
                 .build();
     }

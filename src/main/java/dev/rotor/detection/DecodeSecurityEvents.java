@@ -8,6 +8,7 @@ import dev.rotor.avro.Indicator;
 import dev.rotor.config.Durations;
 import dev.rotor.config.SecretPathPolicy;
 import dev.rotor.avro.SecurityEvent;
+import dev.rotor.redaction.Redaction;
 import dev.rotor.serde.InvalidEventException;
 import dev.rotor.serde.InvalidEventException.Code;
 import dev.rotor.serde.RegistryException;
@@ -379,7 +380,7 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], String, De
             if (v.allowed()) {
                 allowed.add(v.path());
             } else {
-                final String shown = SecretPathPolicy.printable(v.path());
+                final String shown = Redaction.text(SecretPathPolicy.printable(v.path())); // a refused path is text
                 refusals.add("'" + shown + "' " + v.refusal().get());
                 audit(event.getEventId(), AuditRecords.of(AuditDecision.PATH_REFUSED,
                         "secret path refused: " + v.refusal().get(), event, null, decision.rule(), null, now,
