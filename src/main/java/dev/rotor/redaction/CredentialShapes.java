@@ -116,6 +116,8 @@ final class CredentialShapes {
         return false;
     }
 
+    /** No shape matches fewer characters than this ({@code a://u:p@}, {@code basic dTpw}). */
+    private static final int SHORTEST = 8;
     private static final Pattern AWS_KEY_ID = Pattern.compile(
             "(?<![A-Z0-9])(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])");
     private static final List<String> AWS_KEY_ID_NEEDLES = List.of("AKIA", "ASIA", "ABIA", "ACCA", "A3T");
@@ -161,6 +163,9 @@ final class CredentialShapes {
 
     /** The text with every credential-shaped value replaced, or the same instance when there is none. */
     static String redact(final String text) {
+        if (text.length() < SHORTEST) {
+            return text;
+        }
         String out = text;
         for (final Shape s : SHAPES) {
             if (s.mayMatch(out)) {

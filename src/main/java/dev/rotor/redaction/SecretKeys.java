@@ -3,7 +3,9 @@ package dev.rotor.redaction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decides whether a key (a metadata key, or the word before {@code =} / {@code :} in free text) names a secret, and so
@@ -60,6 +62,12 @@ public final class SecretKeys {
             "access");
     /** Values shorter than this never look machine-made. */
     static final int MIN_RANDOM_LENGTH = 16;
+    /**
+     * Verdicts of keys seen, since the same few metadata keys come with every event; bounded, so that senders making up
+     * keys cannot grow it (once full, further keys are judged each time).
+     */
+    private static final int MAX_REMEMBERED = 4096;
+    private static final Map<String, Verdict> REMEMBERED = new ConcurrentHashMap<>();
 
     private SecretKeys() {
     }
@@ -69,7 +77,18 @@ public final class SecretKeys {
         if (key == null || key.isEmpty()) {
             return Verdict.NONE;
         }
-        final List<String> words = words(key);
+        final Verdict known = REMEMBERED.get(key);
+        if (known != null) {
+            return known;
+        }
+        final Verdict verdict = judgeWords(words(key), key.length());
+        if (REMEMBERED.size() < MAX_REMEMBERED && key.length() <= 128) {
+            REMEMBERED.put(key, verdict);
+        }
+        return verdict;
+    }
+
+    private static Verdict judgeWords(final List<String> words, final int length) {
         if (words.isEmpty()) {
             return Verdict.NONE;
         }
@@ -80,7 +99,7 @@ public final class SecretKeys {
         if (SECRET_NOUNS.contains(last)) {
             return Verdict.ALWAYS;
         }
-        final StringBuilder joined = new StringBuilder(key.length());
+        final StringBuilder joined = new StringBuilder(length);
         for (int i = 0; i < words.size(); i++) {
             final String w = words.get(i);
             if (SECRET_WORDS.contains(w) || i > 0 && SECRET_WORDS.contains(words.get(i - 1) + w)) {

@@ -1,5 +1,6 @@
 package dev.rotor.serde;
 
+import dev.rotor.avro.Indicator;
 import dev.rotor.avro.SecurityEvent;
 import dev.rotor.redaction.Redaction;
 import dev.rotor.serde.InvalidEventException.Code;
@@ -36,6 +37,8 @@ public final class SecurityEventDecoder {
     private static final String SECRET_PATHS = "secret_paths";
     /** Metadata entries that name secrets to rotate: identifiers, kept exactly as sent. */
     private static final Set<String> PATH_LISTS = Set.of(SECRET_PATH, SECRET_PATHS);
+    private static final Set<String> INDICATORS = java.util.Arrays.stream(Indicator.values()).map(Enum::name)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     private final int maxBytes;
     private final Deserializer<SecurityEvent> avro;
@@ -114,7 +117,7 @@ public final class SecurityEventDecoder {
         }
         // redacted before the id is derived and before anything is cut (a cut credential may no longer look like one)
         final SecurityEvent redacted = SecurityEvent.newBuilder(e)
-                .setEventType(Redaction.holdsCredential(type) ? Redaction.REDACTED : type.toLowerCase(Locale.ROOT))
+                .setEventType(eventType(type))
                 .setDescription(Redaction.text(e.getDescription()))
                 .setSourceIp(Redaction.text(e.getSourceIp()))
                 .setMetadata(Redaction.metadata(e.getMetadata(), PATH_LISTS))
@@ -135,6 +138,12 @@ public final class SecurityEventDecoder {
                 .setAffectedResources(new ArrayList<>(e.getAffectedResources()))
                 .setMetadata(metadata)
                 .build();
+    }
+
+    /** Lower case; one of the nine indicators as it is, anything else redacted (an unknown type is sender's text). */
+    private static String eventType(final String type) {
+        final String lower = type.toLowerCase(Locale.ROOT);
+        return INDICATORS.contains(lower) || !Redaction.holdsCredential(type) ? lower : Redaction.REDACTED;
     }
 
     /** How many non-blank entries a comma-separated path list has. */
