@@ -5,12 +5,14 @@ import dev.rotor.avro.SecurityEvent;
 import dev.rotor.redaction.Redaction;
 import dev.rotor.serde.InvalidEventException.Code;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -37,8 +39,8 @@ public final class SecurityEventDecoder {
     private static final String SECRET_PATHS = "secret_paths";
     /** Metadata entries that name secrets to rotate: identifiers, kept exactly as sent. */
     private static final Set<String> PATH_LISTS = Set.of(SECRET_PATH, SECRET_PATHS);
-    private static final Set<String> INDICATORS = java.util.Arrays.stream(Indicator.values()).map(Enum::name)
-            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    private static final Set<String> INDICATORS = Arrays.stream(Indicator.values()).map(Enum::name)
+            .collect(Collectors.toUnmodifiableSet());
 
     private final int maxBytes;
     private final Deserializer<SecurityEvent> avro;
