@@ -8,6 +8,7 @@ import dev.rotor.avro.SecurityEvent;
 import dev.rotor.avro.Trigger;
 import dev.rotor.config.Durations;
 import dev.rotor.config.RotorConfig;
+import dev.rotor.redaction.Redaction;
 import dev.rotor.serde.Hashing;
 import dev.rotor.streams.Telemetry;
 import java.time.Instant;
@@ -182,11 +183,11 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
                 .setThreatLevel(event.getThreatLevel())
                 .setEventType(event.getEventType())
                 .setIndicator(TriggerMatrix.indicator(event.getEventType()))
-                .setTrigger(Trigger.newBuilder()
-                        .setDescription(event.getDescription())
-                        .setSourceIp(event.getSourceIp())
+                .setTrigger(Trigger.newBuilder() // redacted at decoding; again for records from before redaction
+                        .setDescription(Redaction.text(event.getDescription()))
+                        .setSourceIp(Redaction.text(event.getSourceIp()))
                         .setTimestamp(event.getTimestamp())
-                        .setMetadata(event.getMetadata())
+                        .setMetadata(Redaction.metadata(event.getMetadata()))
                         .build())
                 .setRequestedAt(Instant.ofEpochMilli(now))
                 .build();

@@ -4,11 +4,17 @@ import dev.rotor.adapters.Adaptation;
 import dev.rotor.avro.AuditDecision;
 import dev.rotor.avro.AuditRecord;
 import dev.rotor.avro.SecurityEvent;
+import dev.rotor.redaction.Redaction;
 import dev.rotor.serde.Hashing;
 import java.time.Instant;
 import java.util.Map;
 
-/** Builds detection's audit records. Ids are deterministic so a replay after a crash writes the same record again. */
+/**
+ * Builds detection's audit records. Ids are deterministic so a replay after a crash writes the same record again.
+ * Event fields are already redacted (normalisation); {@link #of}'s reason and details are rotor's own words and
+ * figures, or redacted by the caller (a refused path). What an adapter says of a foreign record (a principal, a
+ * reason) is redacted here ({@link Redaction}).
+ */
 final class AuditRecords {
     private AuditRecords() {
     }
@@ -36,9 +42,10 @@ final class AuditRecords {
     /** An adapted event whose principal maps to no secret (keyed and identified by event id and principal). */
     static AuditRecord unmapped(final SecurityEvent event, final String principal, final String rule,
                                 final long recordedAt) {
-        return AuditRecord.newBuilder(of(AuditDecision.UNMAPPED, "unmapped: principal " + principal
+        final String shown = Redaction.text(principal);
+        return AuditRecord.newBuilder(of(AuditDecision.UNMAPPED, "unmapped: principal " + shown
                         + " maps to no secret (principals: in the rotation targets); nothing rotated", event, null, rule, null, recordedAt,
-                        Map.of("principal", principal, "source", event.getMetadata().getOrDefault("source", ""))))
+                        Map.of("principal", shown, "source", event.getMetadata().getOrDefault("source", ""))))
                 .setAuditId(Hashing.id("audit", event.getEventId(), principal, AuditDecision.UNMAPPED.name()))
                 .build();
     }
@@ -48,8 +55,8 @@ final class AuditRecords {
         return AuditRecord.newBuilder()
                 .setAuditId(Hashing.id("audit", n.eventId(), at, AuditDecision.NOT_RELEVANT.name()))
                 .setDecision(AuditDecision.NOT_RELEVANT)
-                .setReason("not relevant: " + n.reason())
-                .setEventId(n.eventId())
+                .setReason(Redaction.text("not relevant: " + n.reason()))
+                .setEventId(Redaction.holdsCredential(n.eventId()) ? null : n.eventId())
                 .setEventTime(n.eventTime())
                 .setRecordedAt(Instant.ofEpochMilli(recordedAt))
                 .setDetails(Map.of("record", at))

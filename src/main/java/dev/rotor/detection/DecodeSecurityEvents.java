@@ -8,8 +8,8 @@ import dev.rotor.avro.Indicator;
 import dev.rotor.config.Durations;
 import dev.rotor.config.SecretPathPolicy;
 import dev.rotor.avro.SecurityEvent;
+import dev.rotor.redaction.Redaction;
 import dev.rotor.serde.InvalidEventException;
-import dev.rotor.serde.Redaction;
 import dev.rotor.serde.InvalidEventException.Code;
 import dev.rotor.serde.RegistryException;
 import dev.rotor.serde.SecurityEventDecoder;
@@ -391,7 +391,7 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], Object, Ob
             if (v.allowed()) {
                 allowed.add(v.path());
             } else {
-                final String shown = SecretPathPolicy.printable(v.path());
+                final String shown = Redaction.text(SecretPathPolicy.printable(v.path())); // a refused path is text
                 refusals.add("'" + shown + "' " + v.refusal().get());
                 audit(event.getEventId(), AuditRecords.of(AuditDecision.PATH_REFUSED,
                         "secret path refused: " + v.refusal().get(), event, null, decision.rule(), null, now,
@@ -426,11 +426,14 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], Object, Ob
                 event.getDescription(), List.of(path), event.getSourceIp(), event.getTimestamp(), metadata);
     }
 
-    /** The metadata commands and audit records carry: no path lists, and secret-named values redacted. */
+    /**
+     * The metadata commands and audit records carry: no path lists. Already redacted: every event, native or adapted,
+     * was normalised ({@link SecurityEventDecoder#normalise}), which redacts its text once for all outputs.
+     */
     private static Map<String, String> withoutPathLists(final Map<String, String> metadata) {
         final Map<String, String> m = new LinkedHashMap<>(metadata);
         m.remove(AffectedSecrets.SECRET_PATH);
         m.remove(AffectedSecrets.SECRET_PATHS);
-        return Redaction.redacted(m);
+        return m;
     }
 }

@@ -2,15 +2,17 @@ package dev.rotor.rotation;
 
 import dev.rotor.avro.Notification;
 import dev.rotor.avro.RotationCommand;
-import dev.rotor.serde.Redaction;
+import dev.rotor.redaction.Redaction;
 import java.time.Instant;
 import java.util.Map;
 
 /**
  * The security team's messages, in the original implementation's words (DESIGN.md §5), with two changes: timestamps
- * are UTC ISO-8601 with {@code Z}, and metadata values whose key names a secret are shown as {@value #REDACTED}.
- * The message is built only from the command's trigger and the outcome's error, neither of which ever holds a
- * secret value; the redaction covers what an event's sender may have put in its metadata.
+ * are UTC ISO-8601 with {@code Z}, and credentials an event's sender put into its description, source address or
+ * metadata are shown as {@value #REDACTED} ({@link Redaction}: secret-named keys and credential-shaped values).
+ * Detection redacted the command's trigger already; it is redacted again here (a command from before redaction, or
+ * from another producer), because a notification is where a leaked credential does most harm: people read it and
+ * forward it. Errors and details are rotor's own words and identifiers (paths, ids), never an event's text.
  */
 public final class Notifications {
     public static final String ALERTS_CHANNEL = "security-alerts";
@@ -27,12 +29,12 @@ public final class Notifications {
                 .append("Secret: ").append(command.getSecretPath()).append('\n')
                 .append("Trigger: ").append(command.getEventType()).append('\n')
                 .append("Threat Level: ").append(command.getThreatLevel()).append('\n')
-                .append("Description: ").append(command.getTrigger().getDescription()).append('\n')
+                .append("Description: ").append(Redaction.text(command.getTrigger().getDescription())).append('\n')
                 .append("Timestamp: ").append(command.getTrigger().getTimestamp()).append('\n');
         if (command.getTrigger().getSourceIp() != null) {
-            b.append("Source IP: ").append(command.getTrigger().getSourceIp()).append('\n');
+            b.append("Source IP: ").append(Redaction.text(command.getTrigger().getSourceIp())).append('\n');
         }
-        final Map<String, String> metadata = Redaction.redacted(command.getTrigger().getMetadata());
+        final Map<String, String> metadata = Redaction.metadata(command.getTrigger().getMetadata());
         if (!metadata.isEmpty()) {
             b.append("\nAdditional Details:\n");
             metadata.forEach((k, v) -> b.append("  ").append(k).append(": ").append(v).append('\n'));

@@ -1,11 +1,15 @@
 package dev.rotor.serde;
 
+import dev.rotor.redaction.Redaction;
 import java.util.Optional;
 
 /**
  * An input record rotor refuses. It carries a stable {@link Code} and a one-line reason that names fields and
  * limits but never a field's value, so it is safe for DLQ headers, audit records and logs. It has no stack trace and
  * no cause: both could carry the record's content (a JSON parser's excerpt, say) into the DLQ's stacktrace header.
+ *
+ * <p>Redacted whatever its callers pass: credentials in the reason (a refused path quoted in it, say) are replaced
+ * ({@link Redaction#text}), and an event id holding one is dropped, so the message is safe for logs too.
  *
  * <p>Bounded whatever its callers pass: a reason longer than {@value #MAX_REASON} characters is cut (ending in
  * {@code …}), and an event id longer than {@link EventLimits#MAX_EVENT_ID} or holding control characters is dropped (a
@@ -47,7 +51,8 @@ public final class InvalidEventException extends RuntimeException {
                                   final String deadLetterTopic) {
         super(capped(reason), null, false, false);
         this.code = code;
-        this.eventId = Optional.ofNullable(eventId).filter(EventLimits::isAcceptableId);
+        this.eventId = Optional.ofNullable(eventId).filter(EventLimits::isAcceptableId)
+                .filter(id -> !Redaction.holdsCredential(id));
         this.deadLetterTopic = Optional.ofNullable(deadLetterTopic);
     }
 
@@ -78,7 +83,8 @@ public final class InvalidEventException extends RuntimeException {
         return new InvalidEventException(code, getMessage(), eventId.orElse(null), topic);
     }
 
-    private static String capped(final String reason) {
+    private static String capped(final String raw) {
+        final String reason = Redaction.text(raw); // before the cut, which could leave a credential unrecognisable
         if (reason == null || reason.length() <= MAX_REASON) {
             return reason;
         }

@@ -1,13 +1,18 @@
 package dev.rotor.serde;
 
+import dev.rotor.avro.Indicator;
 import dev.rotor.avro.SecurityEvent;
+import dev.rotor.redaction.Redaction;
 import dev.rotor.serde.InvalidEventException.Code;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -20,6 +25,10 @@ import org.apache.kafka.common.serialization.Deserializer;
  *   <li>Normalisation: event_type lower case; a missing event_id becomes a stable id derived from the content, so a
  *       resent event dedupes; description and metadata values are cut, and over-long identifiers, metadata keys and
  *       path lists refused ({@link EventLimits}), so that no output record can outgrow the broker's limit.</li>
+ *   <li>Redaction: credentials in the description, source address, event type and metadata (all but the path lists)
+ *       are replaced by {@value Redaction#REDACTED} ({@link Redaction}), before anything else sees the event. An
+ *       event id holding a credential is replaced by a derived one, and ids are derived from the redacted content, so
+ *       no id is a hash from which a redacted value could be guessed back.</li>
  *   <li>Limits: it does not check rules (counts, paths, clock skew); detection does.</li>
  * </ol>
  * A registry that cannot be reached is not the record's fault: that error propagates as is, so the record is retried
@@ -28,6 +37,10 @@ import org.apache.kafka.common.serialization.Deserializer;
 public final class SecurityEventDecoder {
     private static final String SECRET_PATH = "secret_path";
     private static final String SECRET_PATHS = "secret_paths";
+    /** Metadata entries that name secrets to rotate: identifiers, kept exactly as sent. */
+    private static final Set<String> PATH_LISTS = Set.of(SECRET_PATH, SECRET_PATHS);
+    private static final Set<String> INDICATORS = Arrays.stream(Indicator.values()).map(Enum::name)
+            .collect(Collectors.toUnmodifiableSet());
 
     private final int maxBytes;
     private final Deserializer<SecurityEvent> avro;
@@ -92,8 +105,8 @@ public final class SecurityEventDecoder {
      */
     public static SecurityEvent normalise(final SecurityEvent e) {
         final String given = EventLimits.eventId(e.getEventId());
-        final String eventType = e.getEventType().strip().toLowerCase(Locale.ROOT);
-        EventLimits.eventType(eventType, given);
+        final String type = e.getEventType().strip();
+        EventLimits.eventType(type, given);
         EventLimits.sourceIp(e.getSourceIp(), given);
         EventLimits.pathCount(e.getAffectedResources().size(), "affected_resources", given);
         int position = 0;
@@ -104,22 +117,35 @@ public final class SecurityEventDecoder {
         if (secretPaths != null) {
             EventLimits.pathCount(pathsIn(secretPaths), "metadata." + SECRET_PATHS, given);
         }
-        final String eventId = given == null ? deriveId(e, eventType) : given;
+        // redacted before the id is derived and before anything is cut (a cut credential may no longer look like one)
+        final SecurityEvent redacted = SecurityEvent.newBuilder(e)
+                .setEventType(eventType(type))
+                .setDescription(Redaction.text(e.getDescription()))
+                .setSourceIp(Redaction.text(e.getSourceIp()))
+                .setMetadata(Redaction.metadata(e.getMetadata(), PATH_LISTS))
+                .build();
+        final String eventId = given == null ? deriveId(redacted, null)
+                : Redaction.holdsCredential(given) ? deriveId(redacted, Redaction.text(given)) : given;
         final Map<String, String> metadata = new LinkedHashMap<>();
-        for (final Map.Entry<String, String> m : e.getMetadata().entrySet()) {
-            final boolean paths = m.getKey().equals(SECRET_PATH) || m.getKey().equals(SECRET_PATHS);
+        for (final Map.Entry<String, String> m : redacted.getMetadata().entrySet()) {
+            final boolean paths = PATH_LISTS.contains(m.getKey());
             if (!paths && metadata.size() >= EventLimits.MAX_METADATA_ENTRIES) {
                 continue;
             }
             metadata.put(m.getKey(), paths ? m.getValue() : cap(m.getValue(), EventLimits.MAX_METADATA_VALUE));
         }
-        return SecurityEvent.newBuilder(e)
+        return SecurityEvent.newBuilder(redacted)
                 .setEventId(eventId)
-                .setEventType(eventType)
-                .setDescription(cap(e.getDescription(), EventLimits.MAX_DESCRIPTION))
+                .setDescription(cap(redacted.getDescription(), EventLimits.MAX_DESCRIPTION))
                 .setAffectedResources(new ArrayList<>(e.getAffectedResources()))
                 .setMetadata(metadata)
                 .build();
+    }
+
+    /** Lower case; one of the nine indicators as it is, anything else redacted (an unknown type is sender's text). */
+    private static String eventType(final String type) {
+        final String lower = type.toLowerCase(Locale.ROOT);
+        return INDICATORS.contains(lower) || !Redaction.holdsCredential(type) ? lower : Redaction.REDACTED;
     }
 
     /** How many non-blank entries a comma-separated path list has. */
@@ -133,9 +159,16 @@ public final class SecurityEventDecoder {
         return count;
     }
 
-    private static String deriveId(final SecurityEvent e, final String eventType) {
+    /**
+     * An id from the event's (redacted) content; {@code redactedId} is the sender's id with its credentials hidden,
+     * when the sender gave one that held a credential (so two such events with different ids stay two events).
+     */
+    private static String deriveId(final SecurityEvent e, final String redactedId) {
         final List<String> parts = new ArrayList<>();
-        parts.add(eventType);
+        if (redactedId != null) {
+            parts.add(redactedId);
+        }
+        parts.add(e.getEventType());
         parts.add(e.getThreatLevel().name());
         parts.add(e.getDescription());
         parts.add(String.valueOf(e.getSourceIp()));

@@ -2,6 +2,7 @@ package dev.rotor.streams;
 
 import dev.rotor.avro.AuditDecision;
 import dev.rotor.avro.AuditRecord;
+import dev.rotor.redaction.Redaction;
 import dev.rotor.serde.Hashing;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -24,6 +25,9 @@ import org.apache.kafka.streams.errors.internals.ExceptionHandlerUtils;
  *       capped at {@value #MAX_REASON_CHARS} characters and the stack trace at {@value #MAX_STACKTRACE_CHARS}; if the
  *       record still does not fit, the original headers are dropped ({@value #HEADERS_DROPPED_HEADER}: how many), and
  *       then the value is cut to what fits ({@value #VALUE_TRUNCATED_HEADER}: the original length).</li>
+ *   <li>Redaction: the reason is redacted ({@link Redaction}) before it is capped, in the headers and in the INVALID
+ *       audit record; the value keeps the original bytes (DESIGN.md §9: replayable, and the DLQ has the input
+ *       topic's access rules).</li>
  *   <li>Limits: a truncated value can no longer be replayed as is; only inputs within a few KiB of the producer's
  *       limit are affected.</li>
  * </ol>
@@ -57,7 +61,7 @@ public final class DeadLetters {
     public static ProducerRecord<byte[], byte[]> of(final String topic, final Source source, final String code,
                                                     final String reason, final String exceptionClass,
                                                     final String stackTrace, final int maxRecordBytes) {
-        final String shortReason = cap(reason, MAX_REASON_CHARS);
+        final String shortReason = cap(Redaction.text(reason), MAX_REASON_CHARS);
         final Headers errors = new RecordHeaders();
         errors.add(CODE_HEADER, utf8(code));
         errors.add(REASON_HEADER, utf8(shortReason));
@@ -99,7 +103,7 @@ public final class DeadLetters {
         return AuditRecord.newBuilder()
                 .setAuditId(Hashing.id("audit", source, AuditDecision.INVALID.name()))
                 .setDecision(AuditDecision.INVALID)
-                .setReason(cap("invalid event (" + code + "): " + reason, MAX_REASON_CHARS + 40))
+                .setReason(cap("invalid event (" + code + "): " + Redaction.text(reason), MAX_REASON_CHARS + 40))
                 .setEventId(eventId)
                 .setRecordedAt(Instant.ofEpochMilli(recordedAt))
                 .setDetails(Map.of("source", source, "error_code", code))

@@ -1,5 +1,6 @@
 package dev.rotor.streams;
 
+import dev.rotor.redaction.Redaction;
 import dev.rotor.serde.AvroDecodingException;
 import dev.rotor.serde.RegistryException;
 import java.util.ArrayList;
@@ -63,7 +64,7 @@ public final class UnreadableRecordHandler implements DeserializationExceptionHa
         }
         final String code = exception instanceof AvroDecodingException a ? a.kind().name() : "UNREADABLE";
         final String reason = exception instanceof AvroDecodingException
-                ? DeadLetters.cap(exception.getMessage(), 300)
+                ? DeadLetters.cap(Redaction.text(exception.getMessage()), 300)
                 : "the record cannot be read as this topic's type (" + exception.getClass().getSimpleName() + ")";
         LOG.error("CRITICAL unreadable record {}-{}@{} sent to {}: {} {}", ctx.topic(), ctx.partition(),
                 ctx.offset(), dlqTopic, code, reason);

@@ -4,6 +4,7 @@ import dev.rotor.faults.LoadGenerator.Planned;
 import dev.rotor.faults.RotorOutputs.DeadLetter;
 import dev.rotor.local.DevVault;
 import dev.rotor.serde.HttpSchemaRegistry;
+import dev.rotor.testing.ApicurioRegistry;
 import dev.rotor.testing.EmbeddedKafkaExtension;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -8,25 +8,15 @@ import static dev.rotor.serde.SerdeFixtures.securityEventWithout;
 import static dev.rotor.serde.SerdeFixtures.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.assertj.core.api.Assertions.fail;
 
 import dev.rotor.avro.SecurityEvent;
 import dev.rotor.serde.AvroDecodingException.Kind;
+import dev.rotor.testing.ApicurioRegistry;
 import org.apache.avro.Schema;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -34,75 +24,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The serde and registry client against a real Confluent-compatible registry: Apicurio Registry 3 (DESIGN.md §8),
- * unpacked by maven-dependency-plugin into {@code rotor.apicurio.dir} and started once for the class as a child JVM
- * (Java 21+) on 127.0.0.1 with in-memory storage and global BACKWARD compatibility. Its output goes to
- * {@code target/apicurio-registry-it.log}.
+ * the integration tests' shared instance ({@link ApicurioRegistry#shared()}: a child JVM on Java 21+, in memory, on
+ * 127.0.0.1, global BACKWARD compatibility). Every subject here starts with {@code it-}, so other tests on the same
+ * registry do not disturb it.
  */
 class ApicurioRegistryIT {
     private static final Logger LOG = LoggerFactory.getLogger(ApicurioRegistryIT.class);
-    private static final String DEFAULT_JAVA = "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java";
-    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
 
-    private static Process apicurio;
-    private static Path logFile;
     private static String baseUrl;
     private static HttpSchemaRegistry client;
 
     @BeforeAll
-    static void startApicurio() throws Exception {
-        final String dir = System.getProperty("rotor.apicurio.dir");
-        if (dir == null) {
-            fail("system property rotor.apicurio.dir is not set: run this test through maven-failsafe (mvn verify)");
-        }
-        final Path home = Path.of(dir);
-        final Path jar = home.resolve("quarkus-run.jar");
-        if (!Files.isRegularFile(jar)) {
-            fail("Apicurio Registry is not unpacked: " + jar + " is missing (mvn verify unpacks "
-                    + "io.apicurio:apicurio-registry-app:tar.gz:all there in pre-integration-test)");
-        }
-        final Path java = Path.of(System.getProperty("rotor.apicurio.java", DEFAULT_JAVA));
-        if (!Files.isExecutable(java)) {
-            fail("Apicurio Registry 3 needs Java 21 or later, expected at " + java + " (Temurin 25); install it or "
-                    + "point -Drotor.apicurio.java at another Java 21+ binary");
-        }
-        final int port = freePort();
-        final int managementPort = freePort();
-        logFile = home.resolveSibling("apicurio-registry-it.log");
+    static void startApicurio() {
         final long start = System.nanoTime();
-        apicurio = new ProcessBuilder(List.of(java.toString(),
-                "-Xmx512m",
-                "-XX:TieredStopAtLevel=1", // C1 only: starts about a quarter faster; plenty for a test registry
-                "-Dquarkus.http.host=127.0.0.1",
-                "-Dquarkus.http.port=" + port,
-                // The management interface (health, metrics) defaults to 0.0.0.0:9000: keep it local and free.
-                "-Dquarkus.management.host=127.0.0.1",
-                "-Dquarkus.management.port=" + managementPort,
-                "-Dapicurio.storage.kind=sql",
-                "-Dapicurio.storage.sql.kind=h2",
-                "-Dapicurio.rules.global.compatibility=BACKWARD",
-                "-jar", jar.toString()))
-                .directory(home.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(logFile.toFile())
-                .start();
-        baseUrl = "http://127.0.0.1:" + port + "/apis/ccompat/v7";
-        awaitReady();
-        LOG.info("Apicurio Registry ready at {} in {} ms (log: {})", baseUrl,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), logFile);
+        baseUrl = ApicurioRegistry.shared().ccompatUrl();
+        LOG.info("Apicurio Registry ready at {} in {} ms", baseUrl,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         client = new HttpSchemaRegistry(List.of(baseUrl), null, Duration.ofSeconds(2), Duration.ofSeconds(10));
-    }
-
-    @AfterAll
-    static void stopApicurio() throws InterruptedException {
-        if (apicurio == null) {
-            return;
-        }
-        apicurio.descendants().forEach(ProcessHandle::destroy);
-        apicurio.destroy();
-        if (!apicurio.waitFor(15, TimeUnit.SECONDS)) {
-            apicurio.descendants().forEach(ProcessHandle::destroyForcibly);
-            apicurio.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
     }
 
     @Test
@@ -189,39 +127,5 @@ class ApicurioRegistryIT {
         assertThat(e.status()).isEqualTo(404);
         assertThat(e).hasMessageStartingWith("unknown schema id 987654");
         assertThat(decoding.kind()).isEqualTo(Kind.UNKNOWN_SCHEMA_ID);
-    }
-
-    private static void awaitReady() throws IOException, InterruptedException {
-        final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        final HttpRequest probe = HttpRequest.newBuilder(URI.create(baseUrl + "/subjects"))
-                .timeout(Duration.ofSeconds(2)).build();
-        final long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!apicurio.isAlive()) {
-                fail("Apicurio Registry exited with status " + apicurio.exitValue() + " during startup; see "
-                        + logFile + ":\n" + tail(logFile));
-            }
-            try {
-                if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (final IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        fail("Apicurio Registry was not ready within " + STARTUP_TIMEOUT + "; see " + logFile + ":\n"
-                + tail(logFile));
-    }
-
-    private static String tail(final Path file) throws IOException {
-        final List<String> lines = Files.readAllLines(file);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.rotor.faults;
+package dev.rotor.testing;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,14 +18,18 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real Confluent-compatible schema registry of the fault suite: Apicurio Registry 3, unpacked by
- * maven-dependency-plugin into {@code rotor.apicurio.dir} and run as a child JVM on Java 21+ (as in
- * {@code ApicurioRegistryIT}), in memory, on 127.0.0.1. One instance serves every fault scenario of the test JVM
- * ({@link #shared()}); it is stopped when the JVM exits. Its output goes to {@code target/faults/apicurio.log}.
+ * The real Confluent-compatible schema registry of the integration tests (DESIGN.md §8): Apicurio Registry 3, unpacked
+ * by maven-dependency-plugin into {@code rotor.apicurio.dir} (in {@code pre-integration-test}) and run as a child JVM
+ * on Java 21+ ({@code rotor.apicurio.java}, default Temurin 25), with in-memory storage and global BACKWARD
+ * compatibility, bound to 127.0.0.1. Ready in about 4 s.
+ *
+ * <p>One instance serves every integration test of the JVM ({@link #shared()}: the serde's {@code ApicurioRegistryIT},
+ * the Avro end-to-end test, the fault suite); it is stopped when the JVM exits. Tests share it safely because each
+ * registers under its own subjects. Its output goes to {@code target/apicurio-registry.log}.
  */
-final class ApicurioRegistry {
+public final class ApicurioRegistry {
     /** Where the Confluent-compatible API lives under the registry's root. */
-    static final String CCOMPAT_PATH = "/apis/ccompat/v7";
+    public static final String CCOMPAT_PATH = "/apis/ccompat/v7";
     private static final String DEFAULT_JAVA = "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
@@ -40,40 +44,41 @@ final class ApicurioRegistry {
     }
 
     /** The registry of this JVM, started on first use. */
-    static synchronized ApicurioRegistry shared() {
+    public static synchronized ApicurioRegistry shared() {
         if (shared == null || !shared.process.isAlive()) {
             shared = start();
         }
         return shared;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** The Confluent-compatible API: {@code http://127.0.0.1:<port>/apis/ccompat/v7}. */
-    String ccompatUrl() {
+    public String ccompatUrl() {
         return "http://127.0.0.1:" + port + CCOMPAT_PATH;
     }
 
     private static ApicurioRegistry start() {
         final String dir = System.getProperty("rotor.apicurio.dir");
         if (dir == null) {
-            throw new IllegalStateException("system property rotor.apicurio.dir is not set: run the fault suite "
+            throw new IllegalStateException("system property rotor.apicurio.dir is not set: run integration tests "
                     + "through maven-failsafe (mvn verify)");
         }
         final Path jar = Path.of(dir).resolve("quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("Apicurio Registry is not unpacked: " + jar + " is missing");
+            throw new IllegalStateException("Apicurio Registry is not unpacked: " + jar + " is missing (mvn verify "
+                    + "unpacks io.apicurio:apicurio-registry-app:tar.gz:all there in pre-integration-test)");
         }
         final Path java = Path.of(System.getProperty("rotor.apicurio.java", DEFAULT_JAVA));
         if (!Files.isExecutable(java)) {
-            throw new IllegalStateException("Apicurio Registry 3 needs Java 21+, expected at " + java
-                    + " (or -Drotor.apicurio.java)");
+            throw new IllegalStateException("Apicurio Registry 3 needs Java 21 or later, expected at " + java
+                    + " (Temurin 25); install it or point -Drotor.apicurio.java at another Java 21+ binary");
         }
         final int port = freePort();
         final int management = freePort();
-        final Path log = FaultFiles.dir().resolve("apicurio.log");
+        final Path log = Path.of(dir).resolveSibling("apicurio-registry.log");
         try {
             final Process p = new ProcessBuilder(List.of(java.toString(), "-Xmx512m", "-XX:TieredStopAtLevel=1",
                     "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
@@ -124,7 +129,7 @@ final class ApicurioRegistry {
      * Registers a JSON Schema (not Avro) under {@code subject} through the Confluent-compatible API and returns its
      * id: a schema id that exists but that no Avro reader can use.
      */
-    int registerJsonSchema(final String subject, final String jsonSchema) {
+    public int registerJsonSchema(final String subject, final String jsonSchema) {
         final String body = "{\"schemaType\":\"JSON\",\"schema\":" + quote(jsonSchema) + "}";
         try {
             final HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
