@@ -90,8 +90,9 @@ public final class Statistics {
 
     /**
      * Statistics of rotor's clients (application id → client, as {@code RotorService.clients()}): the detection
-     * client is asked for the detection stores only and the executor for its store only; a client with another
-     * application id is asked for all three.
+     * client (its id ends in {@code rotor-detection}, whatever {@code rotor.application-id-prefix} precedes it) is
+     * asked for the detection stores only and the executor ({@code ...rotor-executor}) for its store only; a client
+     * with another application id is asked for all three.
      */
     public static Statistics forClients(final Map<String, KafkaStreams> clients) {
         final Map<String, StoreReader> readers = new LinkedHashMap<>();
@@ -100,10 +101,10 @@ public final class Statistics {
     }
 
     private static Set<String> hostedBy(final String applicationId) {
-        if (DetectionTopology.APPLICATION_ID.equals(applicationId)) {
+        if (applicationId.endsWith(DetectionTopology.APPLICATION_ID)) {
             return Set.copyOf(DETECTION_STORES);
         }
-        if (RotationTopology.APPLICATION_ID.equals(applicationId)) {
+        if (applicationId.endsWith(RotationTopology.APPLICATION_ID)) {
             return Set.copyOf(EXECUTOR_STORES);
         }
         return null;
