@@ -28,9 +28,15 @@ import org.slf4j.LoggerFactory;
 /**
  * rotor's running Kafka Streams clients: detection and/or executor, each with its own application id, so a slow
  * Vault never delays detection. Used by {@code rotor run} and by the end-to-end tests, so both wire rotor the same way.
+ * The clients are keyed by their application id: {@code rotor.application-id-prefix} followed by
+ * {@code rotor-detection} or {@code rotor-executor}, so two instances with different prefixes (production and a
+ * shadow) share no consumer group, internal topic, transactional id or state directory on one cluster.
  */
 public final class RotorService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RotorService.class);
+    /** The topology descriptions, at INFO: shown with {@code --verbose}, silenced on the console for people. */
+    public static final String TOPOLOGY_LOGGER = "dev.rotor.topology";
+    private static final Logger TOPOLOGY = LoggerFactory.getLogger(TOPOLOGY_LOGGER);
 
     /** Which clients an instance runs. */
     public enum Role { ALL, DETECTION, EXECUTOR }
@@ -49,7 +55,7 @@ public final class RotorService implements AutoCloseable {
             final StreamsBuilder builder = new StreamsBuilder();
             DetectionTopology.build(builder, config, topics, metrics);
             final StuckRecords stuck = new StuckRecords(metrics);
-            add(DetectionTopology.APPLICATION_ID, builder,
+            add(config.applicationId(DetectionTopology.APPLICATION_ID), builder,
                     DetectionTopology.streamsProperties(config, topics, metrics, stuck), stuck);
         }
         if (role != Role.DETECTION) {
@@ -62,7 +68,7 @@ public final class RotorService implements AutoCloseable {
                         TriggerCommand.producer(config));
             }
             final StuckRecords stuck = new StuckRecords(metrics);
-            add(RotationTopology.APPLICATION_ID, builder,
+            add(config.applicationId(RotationTopology.APPLICATION_ID), builder,
                     RotationTopology.streamsProperties(config, topics, metrics, stuck), stuck);
         } else {
             workers = null;
@@ -107,7 +113,7 @@ public final class RotorService implements AutoCloseable {
     private void add(final String applicationId, final StreamsBuilder builder, final Properties props,
                      final StuckRecords stuck) {
         final org.apache.kafka.streams.Topology topology = builder.build(props);
-        LOG.info("{} topology:\n{}", applicationId, topology.describe());
+        TOPOLOGY.info("{} topology:\n{}", applicationId, topology.describe());
         final KafkaStreams streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(e -> {
             final Duration backoff = stuck.replaced(applicationId, e);
