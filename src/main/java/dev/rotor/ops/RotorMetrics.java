@@ -267,7 +267,7 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
 
     /**
      * Publishes DESIGN.md §6's statistics as gauges {@code rotor_stats_<name>} (e.g. {@code rotor_stats_total_events},
-     * {@code rotor_stats_success_rate} in percent) plus {@code rotor_stats_complete} (1 when every store could be
+     * {@code rotor_stats_success_rate}, 0 to 1) plus {@code rotor_stats_complete} (1 when every store could be
      * read). One scrape reads the stores once: the snapshot is reused for {@code maxAge}. Values come from this
      * instance's state stores, so they survive restarts; while a client rebalances a store's share may be missing
      * (complete = 0). Call once.
@@ -288,7 +288,7 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
                     .register(registry);
         }
         Gauge.builder(STATS_PREFIX + Statistics.SUCCESS_RATE, cache, c -> c.get().successRate())
-                .description("successful_rotations / (successful_rotations + failed_rotations) in percent, 0 when none")
+                .description("successful_rotations / (successful_rotations + failed_rotations), 0 to 1, 0 when none")
                 .strongReference(true)
                 .register(registry);
         Gauge.builder(STATS_PREFIX + Statistics.COMPLETE, cache, c -> c.get().complete() ? 1 : 0)

@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Arithmetic.</b> Each counter is the sum over every store and every local active task that has it, except
  *       {@code duplicates} = detection's duplicate events + the executor's DUPLICATE results (the two stores use the
  *       same key name for different things). {@code success_rate} = successful_rotations /
- *       (successful_rotations + failed_rotations) × 100, rounded to two decimals, and 0 when no rotation has finished
- *       (ALREADY_MITIGATED, DUPLICATE and DRY_RUN results are in neither term).</li>
+ *       (successful_rotations + failed_rotations), a fraction from 0 to 1 as in the original implementation, rounded
+ *       to four decimals, and 0 when no rotation has finished (ALREADY_MITIGATED, DUPLICATE and DRY_RUN results are
+ *       in neither term; docs/decisions.md says why the denominator is not emergency_rotations).</li>
  *   <li><b>Rebalancing.</b> A store that cannot be queried now (client not started, rebalancing, restoring, shutting
  *       down) is left out: what could be read is reported, with {@code "complete": false} and the store marked
  *       {@code unavailable} under {@code "stores"}.</li>
@@ -186,11 +187,14 @@ public final class Statistics {
             return counters.getOrDefault(statistic, 0L);
         }
 
-        /** successful / (successful + failed) in percent, two decimals; 0 when no rotation has finished. */
+        /**
+         * successful / (successful + failed), from 0 to 1 (the original's scale), four decimals; 0 when no rotation
+         * has finished.
+         */
         public double successRate() {
             final long ok = get(SUCCESSFUL_ROTATIONS);
             final long finished = ok + get(FAILED_ROTATIONS);
-            return finished == 0 ? 0.0 : Math.round(ok * 10_000.0 / finished) / 100.0;
+            return finished == 0 ? 0.0 : Math.round(ok * 10_000.0 / finished) / 10_000.0;
         }
 
         /** True when no store was unavailable. */

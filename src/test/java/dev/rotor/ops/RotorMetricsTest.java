@@ -141,7 +141,7 @@ class RotorMetricsTest {
             assertThat(text).contains("rotor_stats_successful_rotations 3.0")
                     .contains("rotor_stats_failed_rotations 1.0")
                     .contains("rotor_stats_total_events 0.0")
-                    .contains("rotor_stats_success_rate 75.0")
+                    .contains("rotor_stats_success_rate 0.75")
                     .contains("rotor_stats_complete 1.0");
             assertThat(reads).as("one snapshot serves every gauge").hasValue(1);
             assertThatThrownBy(() -> metrics.bindStatistics(new Statistics(Map.of())))
