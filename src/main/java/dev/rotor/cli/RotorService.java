@@ -80,6 +80,10 @@ public final class RotorService implements AutoCloseable {
         final RotorService service = new RotorService(config, role, rotator);
         service.metrics.bindStreams(service.clients);
         service.metrics.bindStatistics(Statistics.forClients(service.clients));
+        final KafkaStreams executor = service.clients.get(config.applicationId(RotationTopology.APPLICATION_ID));
+        if (executor != null) {
+            service.metrics.bindPendingRotations(executor);
+        }
         service.clients.values().forEach(KafkaStreams::start);
         if (service.vaultAuthWatch != null) {
             service.vaultAuthWatch.start();
