@@ -75,6 +75,20 @@ public final class RotorService implements AutoCloseable {
         }
     }
 
+    /**
+     * The rotator an instance with {@code config} uses: with {@code rotor.dry-run=true} one that cannot reach Vault
+     * (a dry run decides and publishes DRY_RUN results, calls nothing in Vault and so needs no Vault credentials; were
+     * it ever asked to rotate, the rotation would fail rather than happen), else {@link VaultRotator#fromConfig}.
+     */
+    public static SecretRotator rotator(final RotorConfig config) {
+        if (config.dryRun()) {
+            return request -> {
+                throw new IllegalStateException("rotor.dry-run=true: nothing is rotated in Vault");
+            };
+        }
+        return VaultRotator.fromConfig(config);
+    }
+
     /** Builds and starts the clients of {@code role}; {@code rotator} may be null for the detection role. */
     public static RotorService start(final RotorConfig config, final Role role, final SecretRotator rotator) {
         final RotorService service = new RotorService(config, role, rotator);

@@ -3,6 +3,7 @@ package dev.rotor.cli;
 import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.topics.TopicsAdmin;
+import dev.rotor.vault.SecretRotator;
 import dev.rotor.vault.VaultRotator;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -60,11 +61,11 @@ public final class RunCommand implements Callable<Integer> {
             Logging.verbose(logFile);
         }
         final RotorConfig cfg = ConfigLoader.load(configFile(config), System.getenv(), Map.of());
-        // Vault credentials and rotation targets are checked before anything waits for Kafka
-        final VaultRotator rotator = r == RotorService.Role.DETECTION ? null : VaultRotator.fromConfig(cfg);
-        if (rotator != null) {
+        // Vault credentials and rotation targets are checked before anything waits for Kafka; a dry run needs none
+        final SecretRotator rotator = r == RotorService.Role.DETECTION ? null : RotorService.rotator(cfg);
+        if (rotator instanceof VaultRotator vault) {
             // a token Vault refuses is a configuration error (exit 2); an unreachable Vault is an outage: start anyway
-            rotator.client().verifyAtStartup();
+            vault.client().verifyAtStartup();
         }
         if (forPeople) {
             out.println("rotor run (" + r.name().toLowerCase(java.util.Locale.ROOT) + "): waiting for Kafka at "
@@ -104,7 +105,7 @@ public final class RunCommand implements Callable<Integer> {
         out.println("  Kafka        " + cfg.kafka().get("bootstrap.servers") + "   reading "
                 + (r == RotorService.Role.EXECUTOR ? cfg.topics().rotationCommands() : cfg.topics().securityEvents()));
         if (r != RotorService.Role.DETECTION) {
-            out.println("  Vault        " + cfg.vault().addr());
+            out.println("  Vault        " + (cfg.dryRun() ? "not used (rotor.dry-run=true)" : cfg.vault().addr()));
         }
         out.println("  rotor HTTP   http://" + cfg.http().bindAddress() + ":" + service.httpPort()
                 + "/health/ready  /metrics  /stats");
