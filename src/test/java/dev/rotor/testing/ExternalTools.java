@@ -34,8 +34,10 @@ public final class ExternalTools {
 
     /** Skips the calling test unless {@code kcat} is installed. */
     public static void assumeKcat() {
-        Assumptions.assumeTrue(kcat().isPresent(), "kcat is not installed: this test runs the README's kcat "
-                + "example; install it with `apt-get install kcat` (Debian/Ubuntu) to run it. .ci/run installs it.");
+        if (kcat().isEmpty()) {
+            skip("kcat is not installed: this test runs the README's kcat example; install it with "
+                    + "`apt-get install kcat` (Debian/Ubuntu) to run it. .ci/run installs it.");
+        }
     }
 
     /**
@@ -56,12 +58,28 @@ public final class ExternalTools {
                 : Optional.empty();
     }
 
-    /** The Java 21+ for Apicurio; skips the calling test (or class, from a @BeforeAll) when there is none. */
+    /** The Java 21+ for Apicurio; skips the calling test when there is none. */
     public static Path assumeApicurioJava() {
         final Optional<Path> java = apicurioJava();
-        Assumptions.assumeTrue(java.isPresent(), () -> "no Java 21+ for Apicurio Registry 3: expected "
-                + System.getProperty("rotor.apicurio.java", APICURIO_JAVA) + "; install a JDK 21+ there (e.g. "
-                + "Temurin 25) or point -Drotor.apicurio.java at one. .ci/run uses " + APICURIO_JAVA + ".");
+        if (java.isEmpty()) {
+            skip(NO_APICURIO_JAVA.get());
+        }
         return java.get();
+    }
+
+    /** Why Apicurio cannot run here: no Java 21+ found, and how to provide one. */
+    public static final java.util.function.Supplier<String> NO_APICURIO_JAVA = () -> "no Java 21+ for Apicurio "
+            + "Registry 3: expected " + System.getProperty("rotor.apicurio.java", APICURIO_JAVA) + "; install a JDK "
+            + "21+ there (e.g. Temurin 25) or point -Drotor.apicurio.java at one. .ci/run uses " + APICURIO_JAVA + ".";
+
+    /** Says on the build's output, not only in its report, why tests are skipped. */
+    public static void announceSkip(final String why) {
+        System.err.println("[skipped] " + why);
+    }
+
+    /** Aborts the calling test (reported as skipped) and says why on the build's output. */
+    private static void skip(final String why) {
+        announceSkip(why);
+        Assumptions.abort(why);
     }
 }
