@@ -8,7 +8,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -17,9 +16,9 @@ import java.util.TreeMap;
  * functions of the output records, so the console and its tests cannot drift.
  *
  * <ol>
- *   <li><b>What is shown.</b> The secret path (or the event id when a decision names no secret), the decision or
- *       status, the rule or strategy, and rotor's own value-free reason or error. Nothing of the triggering event's
- *       text (description, metadata) is printed.</li>
+ *   <li><b>What is shown.</b> The secret path (or the event id when a decision names no secret, "unreadable
+ *       record" when there is not even that), the decision or status, the rule or strategy, and rotor's own
+ *       value-free reason or error. Nothing of the triggering event's text (description, metadata) is printed.</li>
  *   <li><b>What is left out.</b> The executor's audit records (ROTATION_STARTED, VAULT_CALL, ROTATION_FINISHED: the
  *       result line says it), NOT_RELEVANT (records an adapter found to be no security event) and UNKNOWN.</li>
  *   <li><b>Width.</b> Reasons and errors are cut at {@value #MAX_TEXT} characters and control characters become
@@ -46,7 +45,7 @@ final class ConsoleFormat {
      */
     static String decision(final AuditRecord a) {
         final String subject = a.getSecretPath() != null ? a.getSecretPath()
-                : "event " + Optional.ofNullable(a.getEventId()).orElse("-");
+                : a.getEventId() != null ? "event " + a.getEventId() : "unreadable record";
         final String rule = a.getRule() == null ? "-" : a.getRule();
         final String line = String.format(Locale.ROOT, "  decision  %-28s %-17s %s", subject, a.getDecision(), rule);
         return a.getDecision() == AuditDecision.ROTATE || a.getReason() == null || a.getReason().isBlank()

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li><b>For people (the default).</b> The full log (what {@code logback.xml} would print, without the topology
  *       descriptions) goes to a file, rolled at {@value #ROLL_SIZE} into at most {@value #ROLLED_FILES} older files
- *       ({@code rotor.log.1} ...); the console keeps rotor's own warnings and errors and any library's errors, in a
- *       short form, between the command's own lines.</li>
+ *       ({@code rotor.log.1} ...); the console keeps rotor's own warnings and any error, in a short form, between
+ *       the command's own lines ({@link WarningsForPeople}).</li>
  *   <li><b>Verbose.</b> Today's output: everything on standard output, topology descriptions included; also to a
  *       file when one is named.</li>
  *   <li><b>The operator's configuration wins.</b> With {@code -Dlogback.configurationFile} nothing is changed, and
@@ -141,19 +141,26 @@ final class Logging {
     }
 
     /**
-     * What reaches a person's console: rotor's own warnings and errors (an alarm, a stuck record, Vault refusing the
-     * token) and any library's errors. A library's warnings (Kafka's retries while topics are created, a rebalance,
-     * a transaction retried) are routine; they stay in the file.
+     * What reaches a person's console: any error, and rotor's own warnings (an alarm raised, Vault refusing the token,
+     * an ignored setting). Left in the file: a library's warnings (Kafka's retries while topics are created, a
+     * transaction retried: routine, retried by the library), and the warnings of rotor's loggers that describe one
+     * record or one retry ({@link #PER_RECORD}), since the console already shows that record's decision or rotation,
+     * within its line budget; a flood of bad input or a Vault outage must not flood the console.
      */
     static final class WarningsForPeople extends Filter<ILoggingEvent> {
+        static final java.util.Set<String> PER_RECORD = java.util.Set.of(
+                "dev.rotor.streams.DeadLetterHandler", "dev.rotor.detection.DecodeSecurityEvents",
+                "dev.rotor.vault.VaultRotator", "dev.rotor.vault.RotationRun");
+
         @Override
         public FilterReply decide(final ILoggingEvent event) {
             final Level level = event.getLevel();
             if (level.isGreaterOrEqual(Level.ERROR)) {
                 return FilterReply.NEUTRAL;
             }
-            return level.isGreaterOrEqual(Level.WARN) && event.getLoggerName().startsWith("dev.rotor.")
-                    ? FilterReply.NEUTRAL : FilterReply.DENY;
+            final String logger = event.getLoggerName();
+            return level.isGreaterOrEqual(Level.WARN) && logger.startsWith("dev.rotor.")
+                    && !PER_RECORD.contains(logger) ? FilterReply.NEUTRAL : FilterReply.DENY;
         }
     }
 }

@@ -52,6 +52,14 @@ class ConsoleFormatTest {
     }
 
     @Test
+    void aDecisionWithoutSecretOrEventIdIsAnUnreadableRecord() {
+        final AuditRecord a = audit(AuditDecision.INVALID, null, null, "invalid event (UNKNOWN_FORMAT)");
+        a.setEventId(null);
+
+        assertThat(ConsoleFormat.decision(a)).startsWith("  decision  unreadable record            INVALID");
+    }
+
+    @Test
     void onlyDetectionDecisionsThatConcernAPersonAreShown() {
         assertThat(ConsoleFormat.shown(audit(AuditDecision.ROTATE, "secret/a", "r", ""))).isTrue();
         assertThat(ConsoleFormat.shown(audit(AuditDecision.SUPPRESSED, "secret/a", "r", ""))).isTrue();
