@@ -108,7 +108,9 @@ class DashboardsIT {
                     final String s = get(port);
                     return s.contains("status=\"ROTATED\"") && s.contains("status=\"FAILED\"")
                             && s.contains("rotor_invalid_events_total{") && s.contains("decision=\"BELOW_THRESHOLD\"")
-                            && s.contains("kafka_consumer_fetch_manager_records_lag{");
+                            && s.contains("kafka_consumer_fetch_manager_records_lag{")
+                            // read from the executor's pending store: 0 once both rotations finished (NaN if unreadable)
+                            && s.contains("\nrotor_pending_rotations 0.0");
                 });
                 return get(port);
             } finally {
