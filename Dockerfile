@@ -9,4 +9,5 @@ ENV KAFKA_STATE_DIR=/var/lib/rotor \
     ROTOR_HTTP_BIND_ADDRESS=0.0.0.0
 EXPOSE 8080
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=60", "-jar", "/opt/rotor/rotor.jar"]
-CMD ["run"]
+# --verbose: the full log on standard output, where container runtimes collect it (no rotor.log in the image)
+CMD ["run", "--verbose"]

@@ -124,8 +124,11 @@ final class BenchEnv implements AutoCloseable {
         if (!ownBroker) {
             return;
         }
-        final List<String> apps = List.of(dev.rotor.detection.DetectionTopology.APPLICATION_ID,
-                dev.rotor.rotation.RotationTopology.APPLICATION_ID);
+        // the ids rotor's clients get: rotor.application-id-prefix (a --set override, else empty) + the base names
+        final String idPrefix = settings.rotorOverrides()
+                .getOrDefault(dev.rotor.config.Setting.APPLICATION_ID_PREFIX.key(), "").trim();
+        final List<String> apps = List.of(idPrefix + dev.rotor.detection.DetectionTopology.APPLICATION_ID,
+                idPrefix + dev.rotor.rotation.RotationTopology.APPLICATION_ID);
         try {
             admin.deleteConsumerGroups(apps).all().get();
         } catch (final ExecutionException e) {

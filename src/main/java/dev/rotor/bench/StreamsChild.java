@@ -87,6 +87,8 @@ public final class StreamsChild {
             final StreamsBuilder builder = new StreamsBuilder();
             DetectionTopology.build(builder, config, topics);
             props = StreamsSettings.forApplication(config, topics, applicationId);
+            // the bench names this child's group whole (it watches that group's lag): no rotor.application-id-prefix
+            props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
             topology = builder.build(props);
         } else {
             props = new Properties();

@@ -35,12 +35,20 @@ import picocli.CommandLine.Option;
 /**
  * {@code rotor local}: everything on one machine with no setup — a Kafka broker (child JVM), a dev Vault seeded with
  * sample secrets, and rotor itself with JSON output. {@code --demo} plays the original implementation's examples.
+ *
+ * <p>The console is for a person: the endpoints, then one line per decision and rotation; the full log goes to
+ * {@code <data dir>/rotor.log} ({@code --log-file}), and {@code --verbose} prints it on the console instead. The data
+ * dir (broker, Kafka Streams state, log, the dev Vault's token) defaults to {@code rotor-local-<port base>} in the
+ * working directory, emptied at start so every run begins fresh, and kept after exit so the log can be read; it is
+ * outside the OS temp directory, which the OS may clean under a running state store.
  */
 @Command(name = "local", mixinStandardHelpOptions = true,
         description = "Run Kafka, a dev Vault and rotor on this machine, with nothing to install or configure.")
 public final class LocalCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration DEMO_TIMEOUT = Duration.ofSeconds(120);
+    /** Marks a data dir that {@code rotor local} made, and so may empty at the next start. */
+    static final String MARKER = ".rotor-local";
 
     @Option(names = "--demo", description = "play the original implementation's five examples and print what happened")
     boolean demo;
@@ -52,15 +60,34 @@ public final class LocalCommand implements Callable<Integer> {
             description = "Kafka listens on N (controller N+1), the dev Vault on N+2, rotor's HTTP on N+3 (default 19092)")
     int portBase;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "where the broker and state live (default: a temp dir, deleted on exit)")
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "where the broker, rotor's state and the log live "
+            + "(default: rotor-local-<port base> in the working directory, emptied at start and kept after exit; a "
+            + "given DIR is kept between runs)")
     Path dataDir;
+
+    @Option(names = "--log-file", paramLabel = "FILE", description = "where the full log goes (default: <data dir>/rotor.log)")
+    Path logFile;
+
+    @Option(names = "--verbose", description = "print the full log on the console, as rotor did before (also to "
+            + "--log-file when given)")
+    boolean verbose;
 
     private final PrintStream out = System.out;
 
     @Override
     public Integer call() throws Exception {
-        final boolean temporary = dataDir == null;
-        final Path dir = temporary ? Files.createTempDirectory("rotor-local-") : dataDir;
+        if (answers(portBase)) {
+            throw new dev.rotor.config.ConfigException("--port-base", "127.0.0.1:" + portBase + " is in use (another "
+                    + "rotor local?); stop it or pick another --port-base");
+        }
+        final Path dir = dataDir != null ? Files.createDirectories(dataDir) : freshDefaultDir(Path.of("rotor-local-" + portBase));
+        final boolean forPeople = !verbose && !Logging.operatorConfigured();
+        final Path log = logFile != null ? logFile : dir.resolve("rotor.log");
+        if (forPeople) {
+            Logging.forPeople(log);
+        } else {
+            Logging.verbose(logFile);
+        }
         out.println("Starting a local Kafka broker, a dev Vault and rotor in " + dir + " ...");
         try (LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"), portBase, "512m", false);
              DevVault vault = DevVault.start(portBase + 2)) {
@@ -76,7 +103,7 @@ public final class LocalCommand implements Callable<Integer> {
                     Map.of("VAULT_ADDR", vault.address(), "VAULT_TOKEN", vault.rootToken()),
                     Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
                             "kafka.schema.registry.url", "",
-                            "kafka.state.dir", dir.resolve("state").toString(),
+                            "kafka.state.dir", dir.resolve("state").toAbsolutePath().toString(),
                             "kafka.num.stream.threads", "1",
                             "rotor.output.format", "json",
                             "rotor.topics.partitions", "3",
@@ -89,23 +116,25 @@ public final class LocalCommand implements Callable<Integer> {
                     VaultRotator.fromConfig(cfg));
             try {
                 awaitRunning(rotor);
-                banner(cfg, vault, tokenFile);
+                banner(cfg, vault, tokenFile, forPeople ? log : logFile);
                 if (demo) {
                     final boolean allRotated = new Demo(cfg, out).play();
                     if (exitAfterDemo) {
                         return allRotated ? RotorCommand.EXIT_OK : RotorCommand.EXIT_RUNTIME;
                     }
                 }
-                out.println("rotor is running; Ctrl-C to stop.");
+                final ConsoleFeed feed = forPeople ? ConsoleFeed.start(cfg, RotorService.Role.ALL, out) : null;
+                out.println("rotor is running; Ctrl-C to stop." + (feed == null ? ""
+                        : " Decisions and rotations appear below as they happen."));
                 // on Ctrl-C the JVM only waits for shutdown hooks, so the hook itself stops everything, in order
                 final CountDownLatch stopped = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    if (feed != null) {
+                        feed.close();
+                    }
                     rotor.close(Duration.ofSeconds(10));
                     vault.close();
                     kafka.close();
-                    if (temporary) {
-                        deleteTree(dir);
-                    }
                     stopped.countDown();
                 }, "rotor-local-stop"));
                 stopped.await();
@@ -113,10 +142,35 @@ public final class LocalCommand implements Callable<Integer> {
             } finally {
                 rotor.close(Duration.ofSeconds(10));
             }
-        } finally {
-            if (temporary) {
-                deleteTree(dir);
+        }
+    }
+
+    /**
+     * The default data dir, emptied: what an earlier {@code rotor local} left there (broker, state, log) is removed
+     * so the run starts fresh. A directory rotor did not make (no {@value #MARKER} file, not empty) is left alone.
+     */
+    static Path freshDefaultDir(final Path dir) throws java.io.IOException {
+        if (Files.isDirectory(dir)) {
+            final boolean ours = Files.exists(dir.resolve(MARKER));
+            try (var entries = Files.list(dir)) {
+                if (!ours && entries.findAny().isPresent()) {
+                    throw new dev.rotor.config.ConfigException("--data-dir", dir.toAbsolutePath() + " exists and was "
+                            + "not made by rotor local; remove it or pass --data-dir");
+                }
             }
+            deleteTree(dir);
+        }
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(MARKER), "made by rotor local; emptied at its next start\n");
+        return dir;
+    }
+
+    private static boolean answers(final int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (final java.io.IOException e) {
+            return false;
         }
     }
 
@@ -130,7 +184,7 @@ public final class LocalCommand implements Callable<Integer> {
         }
     }
 
-    private void banner(final RotorConfig cfg, final DevVault vault, final Path tokenFile) {
+    private void banner(final RotorConfig cfg, final DevVault vault, final Path tokenFile, final Path log) {
         final String b = cfg.kafka().get("bootstrap.servers");
         out.println();
         out.println("rotor local is running");
@@ -141,6 +195,9 @@ public final class LocalCommand implements Callable<Integer> {
                 + "/health/ready  /metrics  /stats");
         out.println("  secrets      " + String.join(" ", LocalSeed.KV.keySet().stream().sorted()
                 .map(p -> "secret/" + p).toList()));
+        if (log != null) {
+            out.println("  full log     " + log);
+        }
         out.println();
         out.println("Send an event with kcat:");
         out.println("  printf '{\"event_type\":\"leaked_credential\",\"threat_level\":\"critical\",\"description\":"
@@ -234,29 +291,26 @@ public final class LocalCommand implements Callable<Integer> {
                             final RotationResult r = outputs.decode(value, RotationResult.class);
                             if (demoPaths.contains(r.getSecretPath())) {
                                 results.put(r.getSecretPath(), r);
-                                out.printf("  rotation  %-28s %-17s %-6s %5d ms%n", r.getSecretPath(), r.getStatus(),
-                                        r.getStrategy(), r.getDurationMs());
+                                out.println(ConsoleFormat.rotation(r));
                             }
                         } else {
                             final AuditRecord a = outputs.decode(value, AuditRecord.class);
                             if (a.getSecretPath() != null && demoPaths.contains(a.getSecretPath())
                                     && a.getDecision().ordinal() < AuditDecision.ROTATION_STARTED.ordinal()) {
-                                out.printf("  decision  %-28s %-17s %s%n", a.getSecretPath(), a.getDecision(),
-                                        a.getRule());
+                                out.println(ConsoleFormat.decision(a));
                             }
                         }
                     });
                 }
             }
             out.println();
-            out.printf("%-31s %-28s %-17s %-8s %s%n", "example", "secret", "result", "strategy", "duration");
+            out.println(ConsoleFormat.tableHeader());
             boolean allRotated = true;
             for (final Example e : examples) {
                 for (final String p : e.paths()) {
                     final RotationResult r = results.get(p);
                     allRotated &= r != null && r.getSuccess();
-                    out.printf("%-31s %-28s %-17s %-8s %s%n", e.name(), p, r == null ? "NO RESULT" : r.getStatus(),
-                            r == null ? "-" : r.getStrategy(), r == null ? "-" : r.getDurationMs() + " ms");
+                    out.println(ConsoleFormat.tableRow(e.name(), p, r));
                 }
             }
             out.printf("%n%d of %d secrets rotated%n", results.values().stream().filter(RotationResult::getSuccess).count(),

@@ -30,9 +30,15 @@ import org.slf4j.LoggerFactory;
 /**
  * rotor's running Kafka Streams clients: detection and/or executor, each with its own application id, so a slow
  * Vault never delays detection. Used by {@code rotor run} and by the end-to-end tests, so both wire rotor the same way.
+ * The clients are keyed by their application id: {@code rotor.application-id-prefix} followed by
+ * {@code rotor-detection} or {@code rotor-executor}, so two instances with different prefixes (production and a
+ * shadow) share no consumer group, internal topic, transactional id or state directory on one cluster.
  */
 public final class RotorService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RotorService.class);
+    /** The topology descriptions, at INFO: shown with {@code --verbose}, silenced on the console for people. */
+    public static final String TOPOLOGY_LOGGER = "dev.rotor.topology";
+    private static final Logger TOPOLOGY = LoggerFactory.getLogger(TOPOLOGY_LOGGER);
 
     /** Which clients an instance runs. */
     public enum Role { ALL, DETECTION, EXECUTOR }
@@ -52,7 +58,7 @@ public final class RotorService implements AutoCloseable {
             final StreamsBuilder builder = new StreamsBuilder();
             DetectionTopology.build(builder, config, topics, metrics);
             final StuckRecords stuck = new StuckRecords(metrics);
-            add(DetectionTopology.APPLICATION_ID, builder,
+            add(config.applicationId(DetectionTopology.APPLICATION_ID), builder,
                     DetectionTopology.streamsProperties(config, topics, metrics, stuck), stuck);
         }
         if (role != Role.DETECTION) {
@@ -65,11 +71,25 @@ public final class RotorService implements AutoCloseable {
                         TriggerCommand.producer(config));
             }
             final StuckRecords stuck = new StuckRecords(metrics);
-            add(RotationTopology.APPLICATION_ID, builder,
+            add(config.applicationId(RotationTopology.APPLICATION_ID), builder,
                     RotationTopology.streamsProperties(config, topics, metrics, stuck), stuck);
         } else {
             workers = null;
         }
+    }
+
+    /**
+     * The rotator an instance with {@code config} uses: with {@code rotor.dry-run=true} one that cannot reach Vault
+     * (a dry run decides and publishes DRY_RUN results, calls nothing in Vault and so needs no Vault credentials; were
+     * it ever asked to rotate, the rotation would fail rather than happen), else {@link VaultRotator#fromConfig}.
+     */
+    public static SecretRotator rotator(final RotorConfig config) {
+        if (config.dryRun()) {
+            return request -> {
+                throw new IllegalStateException("rotor.dry-run=true: nothing is rotated in Vault");
+            };
+        }
+        return VaultRotator.fromConfig(config);
     }
 
     /** Builds and starts the clients of {@code role}; {@code rotator} may be null for the detection role. */
@@ -79,6 +99,10 @@ public final class RotorService implements AutoCloseable {
         final RotorService service = new RotorService(config, role, rotator);
         service.metrics.bindStreams(service.clients);
         service.metrics.bindStatistics(Statistics.forClients(service.clients));
+        final KafkaStreams executor = service.clients.get(config.applicationId(RotationTopology.APPLICATION_ID));
+        if (executor != null) {
+            service.metrics.bindPendingRotations(executor);
+        }
         service.clients.values().forEach(KafkaStreams::start);
         if (service.vaultAuthWatch != null) {
             service.vaultAuthWatch.start();
@@ -117,7 +141,7 @@ public final class RotorService implements AutoCloseable {
     private void add(final String applicationId, final StreamsBuilder builder, final Properties props,
                      final StuckRecords stuck) {
         final org.apache.kafka.streams.Topology topology = builder.build(props);
-        LOG.info("{} topology:\n{}", applicationId, topology.describe());
+        TOPOLOGY.info("{} topology:\n{}", applicationId, topology.describe());
         final KafkaStreams streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(e -> {
             final Duration backoff = stuck.replaced(applicationId, e);

@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  */
 public final class RotorConfig {
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    /** Application ids become consumer groups, topic name prefixes and directory names: the topic alphabet, short. */
+    private static final Pattern APPLICATION_ID_PREFIX = Pattern.compile("[a-zA-Z0-9._-]{0,100}");
 
     /** Which counted events below the threshold get an audit record ({@code rotor.audit.below-threshold}). */
     public enum BelowThresholdAudit { ALL, CROSSINGS, NONE }
@@ -73,6 +75,7 @@ public final class RotorConfig {
     private final AdapterSources adapters;
     private final TopicSettings topicSettings;
     private final long rocksDbMemoryBytes;
+    private final String applicationIdPrefix;
 
     RotorConfig(final Map<Setting, String> values, final Map<String, String> kafka, final VaultSettings vault,
                 final RotationTargets targets) {
@@ -96,6 +99,7 @@ public final class RotorConfig {
                 (int) Math.min(1024, positiveLong(Setting.EXECUTOR_PARALLELISM)),
                 (int) Math.min(1024, positiveLong(Setting.EXECUTOR_MAX_QUEUED_PER_SECRET)));
         this.rocksDbMemoryBytes = bytes(Setting.ROCKSDB_MEMORY, 8L << 20);
+        this.applicationIdPrefix = applicationIdPrefix(Setting.APPLICATION_ID_PREFIX);
         this.topicSettings = new TopicSettings((int) Math.min(10_000, positiveLong(Setting.TOPICS_PARTITIONS)),
                 replicationFactor(Setting.TOPICS_REPLICATION_FACTOR), positiveDuration(Setting.TOPICS_RETENTION));
         this.http = new HttpSettings(get(Setting.HTTP_BIND_ADDRESS).trim(), port(Setting.HTTP_PORT));
@@ -194,6 +198,20 @@ public final class RotorConfig {
         return topicSettings;
     }
 
+    /**
+     * The Kafka Streams application id of one of rotor's clients: {@code rotor.application-id-prefix} followed by its
+     * base name ({@code rotor-detection}, {@code rotor-executor}). With the default empty prefix the ids are the
+     * base names.
+     */
+    public String applicationId(final String baseName) {
+        return applicationIdPrefix + baseName;
+    }
+
+    /** {@code rotor.application-id-prefix}, empty by default. */
+    public String applicationIdPrefix() {
+        return applicationIdPrefix;
+    }
+
     /** The off-heap budget of all RocksDB stores of this instance. */
     public long rocksDbMemoryBytes() {
         return rocksDbMemoryBytes;
@@ -222,6 +240,15 @@ public final class RotorConfig {
         final String v = get(s);
         if (!TOPIC_NAME.matcher(v).matches()) {
             throw new ConfigException(s.key(), "'" + v + "' is not a valid topic name (letters, digits, '.', '_', '-'; at most 249)");
+        }
+        return v;
+    }
+
+    private String applicationIdPrefix(final Setting s) {
+        final String v = get(s).trim();
+        if (!APPLICATION_ID_PREFIX.matcher(v).matches()) {
+            throw new ConfigException(s.key(), "'" + v + "' cannot start an application id (letters, digits, '.', '_', "
+                    + "'-'; at most 100), e.g. shadow-");
         }
         return v;
     }

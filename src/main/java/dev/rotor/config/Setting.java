@@ -24,6 +24,7 @@ public enum Setting {
     TOPICS_PARTITIONS("rotor.topics.partitions", "6", "partitions of the topics `rotor topics --create` makes"),
     TOPICS_REPLICATION_FACTOR("rotor.topics.replication-factor", "-1", "their replication factor (-1: the broker's default)"),
     TOPICS_RETENTION("rotor.topics.retention", "7d", "their retention"),
+    APPLICATION_ID_PREFIX("rotor.application-id-prefix", "", "prepended to the application ids rotor-detection and rotor-executor (consumer groups, internal topics, state): another prefix shares no state"),
 
     FAILED_AUTH_THRESHOLD("rotor.failed-auth.threshold", "10", "failed logins per secret that mean compromise (inclusive)"),
     FAILED_AUTH_WINDOW("rotor.failed-auth.window", "15m", "... within any window of this length"),

@@ -50,13 +50,15 @@ import org.slf4j.LoggerFactory;
  *       (memory, GC, threads, class loading, CPU, uptime, open files); rotor's meters below; and, once
  *       {@link #bindStatistics} is called, DESIGN.md §6's statistics as {@code rotor_stats_*} gauges.</li>
  *   <li><b>rotor's meters</b> (Prometheus names): {@value #DECISIONS}{@code _total{decision,event_type}},
- *       {@value #COMMANDS}{@code _total{rule}}, {@value #RESULTS}{@code _total{status,strategy}},
+ *       {@value #COMMANDS}{@code _total{rule}}, {@value #RESULTS}{@code _total{status,strategy}} (FAILED and
+ *       ROTATED_INCOMPLETE of every strategy present at 0 from the start, so alerts see the first one),
  *       {@value #VAULT_CALL}{@code _seconds{strategy,outcome}} (timer with SLO buckets),
  *       {@value #DETECTION_TO_RESULT}{@code _seconds} (timer with a percentile histogram plus SLO buckets
  *       50 ms .. 5 s), {@value #LATE_EVENTS}{@code _total}, {@value #INVALID_EVENTS}{@code _total{code}},
  *       {@value #NOTIFICATIONS}{@code _total{sink,outcome}}, and
- *       {@value #STREAMS_RUNNING}{@code {application_id}} (1 while that client is RUNNING). In Micrometer the names are
- *       dotted ({@code rotor.decisions}).</li>
+ *       {@value #STREAMS_RUNNING}{@code {application_id}} (1 while that client is RUNNING), and once
+ *       {@link #bindPendingRotations} is called {@value #PENDING_ROTATIONS} (commands accepted by the executor and not
+ *       finished). In Micrometer the names are dotted ({@code rotor.decisions}).</li>
  *   <li><b>Bounded label values.</b> Every tag value is mapped onto a closed set, so a hostile or broken producer
  *       cannot create unbounded time series: {@code event_type} to the indicator names of {@code Indicator.avsc}
  *       (any case) or {@code other}; {@code decision} to {@code AuditDecision} symbols, {@code status} to
@@ -89,6 +91,7 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
     public static final String OUTPUTS_REFUSED = "rotor.outputs.refused";
     /** Notification sinks' deliveries (issue 12): {@code rotor_notifications_total{sink,outcome}}. */
     public static final String NOTIFICATIONS = "rotor.notifications";
+    public static final String PENDING_ROTATIONS = "rotor.pending.rotations";
     /** Prefix of the statistics gauges: {@code rotor.stats.total_events} is {@code rotor_stats_total_events}. */
     public static final String STATS_PREFIX = "rotor.stats.";
 
@@ -173,6 +176,14 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
         Gauge.builder(AWAITING_REGISTRY, awaitingRegistry, m -> m.values().stream().mapToLong(Long::longValue).sum())
                 .description("Avro input records waiting for the schema registry on this instance")
                 .register(registry);
+        // The results that page a person exist at 0 from the start: Prometheus' increase() cannot see the first
+        // increment of a series that appears with it, so an alert on a lazily created counter missed the first
+        // failed rotation after every start (ops/prometheus/rotor-alerts.yml, RotorRotationFailed).
+        for (final String strategy : RotationTargets.STRATEGIES) {
+            for (final ResultStatus status : List.of(ResultStatus.FAILED, ResultStatus.ROTATED_INCOMPLETE)) {
+                resultCounter(Tags.of("status", status.name(), "strategy", strategy));
+            }
+        }
     }
 
     /** An alarm's one-line problem and when it lapses on its own ({@code Long.MAX_VALUE}: never). */
@@ -273,7 +284,7 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
 
     /**
      * Publishes DESIGN.md §6's statistics as gauges {@code rotor_stats_<name>} (e.g. {@code rotor_stats_total_events},
-     * {@code rotor_stats_success_rate} in percent) plus {@code rotor_stats_complete} (1 when every store could be
+     * {@code rotor_stats_success_rate}, 0 to 1) plus {@code rotor_stats_complete} (1 when every store could be
      * read). One scrape reads the stores once: the snapshot is reused for {@code maxAge}. Values come from this
      * instance's state stores, so they survive restarts; while a client rebalances a store's share may be missing
      * (complete = 0). Call once.
@@ -294,11 +305,26 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
                     .register(registry);
         }
         Gauge.builder(STATS_PREFIX + Statistics.SUCCESS_RATE, cache, c -> c.get().successRate())
-                .description("successful_rotations / (successful_rotations + failed_rotations) in percent, 0 when none")
+                .description("successful_rotations / (successful_rotations + failed_rotations), 0 to 1, 0 when none")
                 .strongReference(true)
                 .register(registry);
         Gauge.builder(STATS_PREFIX + Statistics.COMPLETE, cache, c -> c.get().complete() ? 1 : 0)
                 .description("1 when every statistics store of this instance could be read, 0 while rebalancing")
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /**
+     * Publishes {@value #PENDING_ROTATIONS} ({@code rotor_pending_rotations}): the rotation commands the executor
+     * client {@code executor} has accepted and not finished, queued or in flight, read from its pending store at most
+     * once a second; NaN while the store cannot be read. Call once, for the executor client.
+     */
+    public void bindPendingRotations(final KafkaStreams executor) {
+        Objects.requireNonNull(executor, "executor");
+        Gauge.builder(PENDING_ROTATIONS, new PendingRotations(executor, Duration.ofSeconds(1)),
+                        PendingRotations::getAsDouble)
+                .description("Rotation commands accepted by this instance's executor and not finished (queued or in "
+                        + "flight); NaN while its store cannot be read")
                 .strongReference(true)
                 .register(registry);
     }
@@ -330,9 +356,12 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
     /** A rotation result ({@code ResultStatus} symbol, any case) of {@code strategy}. */
     public void result(final String status, final String strategy) {
         final Tags tags = Tags.of("status", closed(upper(status), STATUSES), "strategy", strategy(strategy));
-        results.computeIfAbsent(tags, t -> Counter.builder(RESULTS)
-                .description("Rotation results by status and strategy").tags(t).register(registry))
-                .increment();
+        resultCounter(tags).increment();
+    }
+
+    private Counter resultCounter(final Tags tags) {
+        return results.computeIfAbsent(tags, t -> Counter.builder(RESULTS)
+                .description("Rotation results by status and strategy").tags(t).register(registry));
     }
 
     /** One Vault HTTP call of {@code strategy} that ended with {@code outcome} (e.g. ok, error, timeout). */

@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Arithmetic.</b> Each counter is the sum over every store and every local active task that has it, except
  *       {@code duplicates} = detection's duplicate events + the executor's DUPLICATE results (the two stores use the
  *       same key name for different things). {@code success_rate} = successful_rotations /
- *       (successful_rotations + failed_rotations) × 100, rounded to two decimals, and 0 when no rotation has finished
- *       (ALREADY_MITIGATED, DUPLICATE and DRY_RUN results are in neither term).</li>
+ *       (successful_rotations + failed_rotations), a fraction from 0 to 1 as in the original implementation, rounded
+ *       to four decimals, and 0 when no rotation has finished (ALREADY_MITIGATED, DUPLICATE and DRY_RUN results are
+ *       in neither term; docs/decisions.md says why the denominator is not emergency_rotations).</li>
  *   <li><b>Rebalancing.</b> A store that cannot be queried now (client not started, rebalancing, restoring, shutting
  *       down) is left out: what could be read is reported, with {@code "complete": false} and the store marked
  *       {@code unavailable} under {@code "stores"}.</li>
@@ -90,8 +91,9 @@ public final class Statistics {
 
     /**
      * Statistics of rotor's clients (application id → client, as {@code RotorService.clients()}): the detection
-     * client is asked for the detection stores only and the executor for its store only; a client with another
-     * application id is asked for all three.
+     * client (its id ends in {@code rotor-detection}, whatever {@code rotor.application-id-prefix} precedes it) is
+     * asked for the detection stores only and the executor ({@code ...rotor-executor}) for its store only; a client
+     * with another application id is asked for all three.
      */
     public static Statistics forClients(final Map<String, KafkaStreams> clients) {
         final Map<String, StoreReader> readers = new LinkedHashMap<>();
@@ -100,10 +102,10 @@ public final class Statistics {
     }
 
     private static Set<String> hostedBy(final String applicationId) {
-        if (DetectionTopology.APPLICATION_ID.equals(applicationId)) {
+        if (applicationId.endsWith(DetectionTopology.APPLICATION_ID)) {
             return Set.copyOf(DETECTION_STORES);
         }
-        if (RotationTopology.APPLICATION_ID.equals(applicationId)) {
+        if (applicationId.endsWith(RotationTopology.APPLICATION_ID)) {
             return Set.copyOf(EXECUTOR_STORES);
         }
         return null;
@@ -185,11 +187,14 @@ public final class Statistics {
             return counters.getOrDefault(statistic, 0L);
         }
 
-        /** successful / (successful + failed) in percent, two decimals; 0 when no rotation has finished. */
+        /**
+         * successful / (successful + failed), from 0 to 1 (the original's scale), four decimals; 0 when no rotation
+         * has finished.
+         */
         public double successRate() {
             final long ok = get(SUCCESSFUL_ROTATIONS);
             final long finished = ok + get(FAILED_ROTATIONS);
-            return finished == 0 ? 0.0 : Math.round(ok * 10_000.0 / finished) / 100.0;
+            return finished == 0 ? 0.0 : Math.round(ok * 10_000.0 / finished) / 10_000.0;
         }
 
         /** True when no store was unavailable. */

@@ -26,7 +26,8 @@ public final class AvroBinarySerde {
         final SpecificData model = SpecificData.getForClass(type);
         final Schema schema = model.getSchema(type);
         final BinaryMessageEncoder<T> encoder = new BinaryMessageEncoder<>(model, schema);
-        final BinaryMessageDecoder<T> decoder = new BinaryMessageDecoder<>(model, schema);
+        // maps (an event's metadata) come back in the order they were written, as the sender wrote them
+        final BinaryMessageDecoder<T> decoder = new BinaryMessageDecoder<>(OrderedMaps.model(model), schema);
         final Serializer<T> ser = (topic, record) -> {
             if (record == null) {
                 return null;

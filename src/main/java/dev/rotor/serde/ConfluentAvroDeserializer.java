@@ -47,7 +47,7 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
     /** A deserializer that uses {@code registry} and ignores {@code schema.registry.url}. */
     public ConfluentAvroDeserializer(final Class<T> type, final SchemaRegistry registry) {
         this.type = Objects.requireNonNull(type, "type");
-        this.model = SpecificData.getForClass(type);
+        this.model = OrderedMaps.model(SpecificData.getForClass(type)); // maps keep the writer's key order
         this.readerSchema = model.getSchema(type);
         this.injectedRegistry = registry;
     }
@@ -154,7 +154,10 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
     private record Incompatible(String detail) {
     }
 
-    /** A specific reader that does not pre-size collections by counts read from the (untrusted) bytes. */
+    /**
+     * A specific reader that does not pre-size collections by counts read from the (untrusted) bytes; its model
+     * ({@link OrderedMaps#model}) keeps maps in the order they were written and bounds the fast reader's sizes too.
+     */
     private static final class ResolvingReader<T> extends SpecificDatumReader<T> {
         ResolvingReader(final Schema writer, final Schema reader, final SpecificData model) {
             super(writer, reader, model);
@@ -167,7 +170,7 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
 
         @Override
         protected Object newMap(final Object old, final int size) {
-            return super.newMap(old, Math.min(size, MAX_INITIAL_CAPACITY));
+            return super.newMap(old, Math.min(size, MAX_INITIAL_CAPACITY)); // the model's: in the writer's key order
         }
     }
 }

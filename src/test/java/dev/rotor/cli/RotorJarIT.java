@@ -77,6 +77,8 @@ class RotorJarIT {
         final Path state = Files.createDirectories(Path.of("target", "it-state")).resolve("jar-" + System.nanoTime());
         final File log = Path.of("target", "rotor-jar-it.log").toFile();
         Files.deleteIfExists(log.toPath());
+        final Path fullLog = Path.of("target", "rotor-jar-it-full.log");
+        Files.deleteIfExists(fullLog);
         final int port = freePort();
         try (DevVault vault = DevVault.start()) {
             vault.kvPut("secret", "prod/jar", Map.of("password", "before"));
@@ -85,7 +87,8 @@ class RotorJarIT {
                     "ROTOR_HTTP_PORT", Integer.toString(port),
                     "VAULT_ADDR", vault.address(), "VAULT_TOKEN", vault.rootToken());
 
-            final Process first = rotor(env, log, "run", "--config", "config/application.properties");
+            final Process first = rotor(env, log, "run", "--config", "config/application.properties",
+                    "--log-file", fullLog.toString());
             await().atMost(Duration.ofSeconds(90)).until(() -> {
                 final HttpResponse<String> r = get(port, "/health/ready");
                 return r != null && r.statusCode() == 200;
@@ -104,13 +107,19 @@ class RotorJarIT {
             assertThat(vault.kvRead("secret", "prod/jar").get("password")).isNotEqualTo("before");
             assertThat(vault.kvMetadata("secret", "prod/jar").orElseThrow().currentVersion()).isEqualTo(2);
 
+            // the console shows a person the decision and the rotation; the full log went to --log-file
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(Files.readString(log.toPath()))
+                    .contains("rotor started (all)", "  decision  secret/prod/jar", "  rotation  secret/prod/jar"));
+            assertThat(Files.readString(log.toPath()).lines()).noneMatch(l -> l.contains(" INFO "));
+            assertThat(Files.readString(fullLog)).contains("rotor-detection: REBALANCING -> RUNNING");
+
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 final JsonNode stats = JSON.readTree(get(port, "/stats").body());
                 assertThat(stats.path("total_events").asLong()).isEqualTo(1);
                 assertThat(stats.path("emergency_rotations").asLong()).isEqualTo(1);
                 assertThat(stats.path("successful_rotations").asLong()).isEqualTo(1);
                 assertThat(stats.path("notifications_sent").asLong()).isEqualTo(1);
-                assertThat(stats.path("success_rate").asDouble()).isEqualTo(100.0);
+                assertThat(stats.path("success_rate").asDouble()).isEqualTo(1.0);
             });
             final String metrics = get(port, "/metrics").body();
             assertThat(metrics).contains("rotor_decisions_total", "rotor_results_total{", "rotor_commands_total",
@@ -121,7 +130,8 @@ class RotorJarIT {
             assertThat(first.exitValue()).as(tail(log)).isZero();
 
             // the restart continues from the committed offsets and state: nothing is rotated again
-            final Process second = rotor(env, log, "run", "--config", "config/application.properties");
+            // --verbose: the full log on standard output, as before the console for people
+            final Process second = rotor(env, log, "run", "--config", "config/application.properties", "--verbose");
             try {
                 await().atMost(Duration.ofSeconds(90)).until(() -> {
                     final HttpResponse<String> r = get(port, "/health/ready");
@@ -133,6 +143,7 @@ class RotorJarIT {
                 final JsonNode stats = JSON.readTree(get(port, "/stats").body());
                 assertThat(stats.path("total_events").asLong()).as("statistics survive the restart").isEqualTo(1);
                 assertThat(stats.path("successful_rotations").asLong()).isEqualTo(1);
+                assertThat(Files.readString(log.toPath())).contains("INFO  [", "Sub-topology");
             } finally {
                 second.destroy();
                 assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -137,7 +137,7 @@ class OpsServerIT {
                 assertThat(s.get("failed_rotations").asLong()).isEqualTo(1);
             });
             stats = JSON.readTree(get(server, "/stats").body());
-            assertThat(stats.get("success_rate").asDouble()).isEqualTo(66.67);
+            assertThat(stats.get("success_rate").asDouble()).isEqualTo(0.6667);
             assertThat(stats.get("complete").asBoolean()).isTrue();
             assertThat(stats.get("stores").get("event-statistics").asText()).isEqualTo("ok");
             assertThat(stats.get("stores").get("executor-statistics").asText()).isEqualTo("ok");

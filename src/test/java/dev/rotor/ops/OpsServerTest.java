@@ -162,7 +162,7 @@ class OpsServerTest {
                 "not_relevant_events", "complete", "stores");
         assertThat(body.get("total_events").asLong()).isEqualTo(12);
         assertThat(body.get("successful_rotations").asLong()).isEqualTo(4);
-        assertThat(body.get("success_rate").asDouble()).isEqualTo(100.0);
+        assertThat(body.get("success_rate").asDouble()).isEqualTo(1.0);
         assertThat(body.get("complete").asBoolean()).isTrue();
         assertThat(body.get("stores").get("decision-statistics").asText()).isEqualTo("not_hosted");
     }

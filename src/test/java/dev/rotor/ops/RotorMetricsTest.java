@@ -37,6 +37,26 @@ class RotorMetricsTest {
     }
 
     @Test
+    void failedAndIncompleteResultsExistAtZeroBeforeTheFirstSoAnAlertSeesIt() {
+        // Prometheus' increase() cannot count the first increment of a series that appears with it
+        try (RotorMetrics metrics = RotorMetrics.forTests()) {
+            final MeterRegistry r = metrics.registry();
+            for (final String strategy : dev.rotor.config.RotationTargets.STRATEGIES) {
+                for (final String status : new String[] {"FAILED", "ROTATED_INCOMPLETE"}) {
+                    final Counter c = r.find(RotorMetrics.RESULTS).tags("status", status, "strategy", strategy)
+                            .counter();
+                    assertThat(c).as(status + " " + strategy).isNotNull();
+                    assertThat(c.count()).isZero();
+                }
+            }
+
+            metrics.result("FAILED", "kv2");
+
+            assertThat(count(r, RotorMetrics.RESULTS, "status", "FAILED", "strategy", "kv2")).isEqualTo(1);
+        }
+    }
+
+    @Test
     void unknownLabelValuesCollapseToOther() {
         try (RotorMetrics metrics = RotorMetrics.forTests()) {
             metrics.decision("MADE_UP", "some-siem-specific-type-42");
@@ -141,7 +161,7 @@ class RotorMetricsTest {
             assertThat(text).contains("rotor_stats_successful_rotations 3.0")
                     .contains("rotor_stats_failed_rotations 1.0")
                     .contains("rotor_stats_total_events 0.0")
-                    .contains("rotor_stats_success_rate 75.0")
+                    .contains("rotor_stats_success_rate 0.75")
                     .contains("rotor_stats_complete 1.0");
             assertThat(reads).as("one snapshot serves every gauge").hasValue(1);
             assertThatThrownBy(() -> metrics.bindStatistics(new Statistics(Map.of())))

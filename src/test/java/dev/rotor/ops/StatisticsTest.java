@@ -55,7 +55,8 @@ class StatisticsTest {
                 "notifications_sent", 3L, "suppressed", 2L, "invalid_events", 3L, "late_events", 1L,
                 "already_mitigated", 1L, "dry_runs", 0L));
         assertThat(s.get("duplicates")).as("detection's duplicate events + executor's DUPLICATE results").isEqualTo(9);
-        assertThat(s.successRate()).as("2 of 3 finished rotations, in percent, two decimals").isEqualTo(66.67);
+        assertThat(s.successRate()).as("2 of 3 finished rotations, 0 to 1 as the original, four decimals")
+                .isEqualTo(0.6667);
         assertThat(s.complete()).isTrue();
         assertThat(s.stores()).containsExactly(Map.entry("event-statistics", StoreStatus.OK),
                 Map.entry("decision-statistics", StoreStatus.OK), Map.entry("executor-statistics", StoreStatus.OK));
@@ -75,7 +76,7 @@ class StatisticsTest {
         final Statistics.Snapshot s = new Statistics(Map.of("rotor-executor", executor)).snapshot();
         assertThat(s.successRate()).isZero();
         assertThat(Statistics.Snapshot.of(Map.of(), Map.of("successful_rotations", 5L), Map.of()).successRate())
-                .isEqualTo(100.0);
+                .isEqualTo(1.0);
         assertThat(Statistics.Snapshot.of(Map.of(), Map.of("failed_rotations", 5L), Map.of()).successRate())
                 .isZero();
     }
@@ -129,7 +130,7 @@ class StatisticsTest {
                 "successful_rotations", "failed_rotations", "notifications_sent", "success_rate", "suppressed",
                 "duplicates", "invalid_events", "late_events", "already_mitigated", "dry_runs", "unmapped_events",
                 "not_relevant_events", "complete", "stores");
-        assertThat(json).containsEntry("success_rate", 66.67).containsEntry("complete", true)
+        assertThat(json).containsEntry("success_rate", 0.6667).containsEntry("complete", true)
                 .containsEntry("total_events", 40L);
         final Map<String, String> expectedStores = new LinkedHashMap<>();
         expectedStores.put("event-statistics", "ok");

@@ -1,0 +1,87 @@
+package dev.rotor.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rotor.config.ConfigException;
+import dev.rotor.config.ConfigLoader;
+import dev.rotor.config.RotorConfig;
+import dev.rotor.detection.DetectionTopology;
+import dev.rotor.rotation.RotationTopology;
+import dev.rotor.topics.Topics;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.internals.ClientUtils;
+import org.junit.jupiter.api.Test;
+
+class StreamsSettingsTest {
+    private static RotorConfig config(final Map<String, String> overrides) {
+        final Map<String, String> all = new java.util.HashMap<>(Map.of("rotor.output.format", "json",
+                "kafka.bootstrap.servers", "localhost:9092"));
+        all.putAll(overrides);
+        return ConfigLoader.defaults(all);
+    }
+
+    private static Properties props(final RotorConfig config, final String baseName) {
+        return StreamsSettings.forApplication(config, new Topics(config), baseName);
+    }
+
+    @Test
+    void withoutAPrefixTheApplicationIdsAreTheBaseNames() {
+        final RotorConfig c = config(Map.of());
+
+        assertThat(props(c, DetectionTopology.APPLICATION_ID).get(StreamsConfig.APPLICATION_ID_CONFIG))
+                .isEqualTo("rotor-detection");
+        assertThat(props(c, RotationTopology.APPLICATION_ID).get(StreamsConfig.APPLICATION_ID_CONFIG))
+                .isEqualTo("rotor-executor");
+    }
+
+    @Test
+    void thePrefixPrecedesBothApplicationIdsAndSoTheirGroupsAndInternalTopics() {
+        final RotorConfig c = config(Map.of("rotor.application-id-prefix", "shadow-"));
+        final StreamsConfig detection = new StreamsConfig(props(c, DetectionTopology.APPLICATION_ID));
+
+        assertThat(detection.getString(StreamsConfig.APPLICATION_ID_CONFIG)).isEqualTo("shadow-rotor-detection");
+        assertThat(props(c, RotationTopology.APPLICATION_ID).get(StreamsConfig.APPLICATION_ID_CONFIG))
+                .isEqualTo("shadow-rotor-executor");
+        // the consumer group is the application id, so the shadow never joins production's group
+        assertThat(detection.getMainConsumerConfigs("shadow-rotor-detection", "c", 0))
+                .containsEntry("group.id", "shadow-rotor-detection");
+        assertThat(c.applicationId(DetectionTopology.APPLICATION_ID)).isEqualTo("shadow-rotor-detection");
+    }
+
+    @Test
+    void anApplicationIdPrefixThatCannotNameATopicIsAConfigurationError() {
+        for (final String bad : new String[] {"shadow/", "sha dow", "x".repeat(101), "prod:"}) {
+            assertThatThrownBy(() -> config(Map.of("rotor.application-id-prefix", bad)))
+                    .as(bad).isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("rotor.application-id-prefix: ");
+        }
+    }
+
+    @Test
+    void thePartitionAssignorsCopyOfTheConfigKeepsTheGlobalProcessingHandlerEnabled() {
+        // Kafka Streams' assignor builds a StreamsConfig from the main consumer's properties; without the setting
+        // there it warns "Processing exception handler is not enabled for the GlobalThread" at every start
+        final StreamsConfig client = new StreamsConfig(props(config(Map.of()), DetectionTopology.APPLICATION_ID));
+        final Map<String, Object> consumer = client.getMainConsumerConfigs("rotor-detection", "c", 0);
+
+        final StreamsConfig assignorCopy = new ClientUtils.QuietStreamsConfig(consumer);
+
+        assertThat(client.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG)).isTrue();
+        assertThat(assignorCopy.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG)).isTrue();
+    }
+
+    @Test
+    void anOperatorWhoTurnsTheGlobalHandlerOffTurnsItOffInTheAssignorsCopyToo() {
+        final StreamsConfig client = new StreamsConfig(props(config(Map.of(
+                "kafka.processing.exception.handler.global.enabled", "false")), DetectionTopology.APPLICATION_ID));
+
+        final StreamsConfig assignorCopy = new ClientUtils.QuietStreamsConfig(
+                client.getMainConsumerConfigs("rotor-detection", "c", 0));
+
+        assertThat(assignorCopy.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG))
+                .isFalse();
+    }
+}
