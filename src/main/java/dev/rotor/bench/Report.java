@@ -101,7 +101,7 @@ final class Report {
             if (d instanceof Map<?, ?> m && !m.isEmpty()) {
                 final StringBuilder s = new StringBuilder();
                 m.forEach((k, v) -> s.append(s.length() == 0 ? "" : "; ").append(k).append('=').append(v));
-                b.append(String.format(Locale.ROOT, "%-8s %s%n", name.length() > 8 ? name.substring(0, 8) : name, s));
+                b.append(String.format(Locale.ROOT, "%-8s %s%n", name, s));
             }
         });
         b.append('\n');
@@ -193,8 +193,8 @@ final class Report {
                 List.of("incident.critical.seconds", "incident.manual.seconds"),
                 List.of("1 critical event", "manual triggers"), 5.0, "goal 5 s", false));
         charts.add(barChart("Peak RSS during throughput (VmHWM)", "MiB",
-                List.of("memory.rotor_peak_rss", "memory.baseline_peak_rss"),
-                List.of("rotor detection (c)", "baseline (b)"), 512.0, "goal 512 MiB", false));
+                List.of("memory.rotor_peak_rss", "memory.baseline_peak_rss", "memory.per_key_peak_rss"),
+                List.of("rotor detection (c)", "DSL (b)", "per-key (b3)"), 512.0, "goal 512 MiB", false));
         final int w = 800;
         final int h = 520;
         final int header = 40;
