@@ -168,7 +168,7 @@ final class BenchEnv implements AutoCloseable {
         if (!topics.isEmpty()) {
             admin.deleteTopics(topics).all().get();
         }
-        final long until = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        final long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!internal.get().isEmpty() && System.nanoTime() < until) {
             Thread.sleep(100);
         }

@@ -3,6 +3,7 @@ package dev.rotor.bench;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -47,10 +48,10 @@ public record GitStamp(String commit, String dirty) {
     }
 
     private static Optional<String> git(final Path dir, final String... args) {
-        final List<String> cmd = new java.util.ArrayList<>(List.of("git"));
+        final List<String> cmd = new ArrayList<>(List.of("git"));
         cmd.addAll(List.of(args));
         try {
-            final Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(false)
+            final Process p = new ProcessBuilder(cmd).directory(dir.toFile())
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             p.getOutputStream().close();
             final byte[] out = p.getInputStream().readAllBytes();

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -142,7 +143,7 @@ final class LatencyUnderLoadScenario {
             sender.join();
             final double seconds = (window[1] - window[0]) / 1e9;
             final double rate = sent.get() / Math.max(0.001, seconds);
-            details.merge("background_sent", sent.get() + " in " + String.format(java.util.Locale.ROOT, "%.1f",
+            details.merge("background_sent", sent.get() + " in " + String.format(Locale.ROOT, "%.1f",
                     seconds) + " s", (a, b) -> a + "; " + b);
             details.merge("background_achieved_per_s", Math.round(rate), (a, b) -> a + " " + b);
             details.merge("background_results", backgroundResults.toString(), (a, b) -> a + " " + b);

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -49,7 +50,7 @@ record PerKeyEvent(Action action, long eventTime, long weight, String eventId) {
     private static final Action[] ACTIONS = Action.values();
 
     /** Reads one event; empty when it asks for nothing or cannot be read. */
-    static java.util.Optional<Parsed> parse(final byte[] json) {
+    static Optional<Parsed> parse(final byte[] json) {
         String id = null;
         String type = null;
         String level = null;
@@ -60,7 +61,7 @@ record PerKeyEvent(Action action, long eventTime, long weight, String eventId) {
         final List<String> paths = new ArrayList<>(1);
         try (JsonParser p = JSON.createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 final String field = p.currentName();
@@ -82,7 +83,7 @@ record PerKeyEvent(Action action, long eventTime, long weight, String eventId) {
                                 paths.add(p.getText());
                             }
                             if (p.currentToken() != JsonToken.END_ARRAY) {
-                                return java.util.Optional.empty();
+                                return Optional.empty();
                             }
                         } else {
                             p.skipChildren();
@@ -109,14 +110,14 @@ record PerKeyEvent(Action action, long eventTime, long weight, String eventId) {
                 }
             }
         } catch (final IOException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         if (type == null || level == null || paths.isEmpty() || timestamp == null && timestampNumber == Long.MIN_VALUE) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         final Action action = decide(type, level);
         if (action == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         final long time;
         final long weight;
@@ -125,12 +126,12 @@ record PerKeyEvent(Action action, long eventTime, long weight, String eventId) {
             weight = action == Action.COUNT_FAILED_AUTH ? weight(failedCount)
                     : action == Action.COUNT_RATE_LIMIT ? weight(violationCount) : 1;
         } catch (final DateTimeParseException | NumberFormatException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         if (id == null) {
             id = Long.toHexString(fingerprint(new String(json, StandardCharsets.UTF_8)));
         }
-        return java.util.Optional.of(new Parsed(new PerKeyEvent(action, time, weight, id), paths));
+        return Optional.of(new Parsed(new PerKeyEvent(action, time, weight, id), paths));
     }
 
     /** rotor's trigger matrix (DESIGN.md §3); null: the event asks for nothing. */

@@ -1,5 +1,6 @@
 package dev.rotor.bench;
 
+import java.util.Optional;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -24,7 +25,7 @@ final class PerKeyParse implements Processor<byte[], byte[], String, PerKeyEvent
 
     @Override
     public void process(final Record<byte[], byte[]> record) {
-        final var parsed = record.value() == null ? java.util.Optional.<PerKeyEvent.Parsed>empty()
+        final Optional<PerKeyEvent.Parsed> parsed = record.value() == null ? Optional.empty()
                 : PerKeyEvent.parse(record.value());
         if (parsed.isEmpty()) {
             counters.ignored.incrementAndGet();

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
@@ -222,7 +223,7 @@ final class Report {
     private CategoryChart throughputChart() {
         final String raw = figure("throughput.raw_consumer").map(f -> "(a) raw consumer " + num(f.median()) + "/s")
                 .orElse("(a) not measured");
-        final String ratios = String.join(", ", java.util.stream.Stream.of(
+        final String ratios = String.join(", ", Stream.of(
                 figure("throughput.ratio_c_b3").map(f -> "c/b3 = " + num(f.median())),
                 figure("throughput.ratio_c_b2").map(f -> "c/b2 = " + num(f.median())),
                 figure("throughput.ratio_c_b").map(f -> "c/b = " + num(f.median())),
