@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rotor.config.ConfigLoader;
+import dev.rotor.config.RotorConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,6 +85,29 @@ class BenchChecksTest {
 
         assertThat(v.status()).isEqualTo(Target.Status.NOT_JUDGED);
         assertThat(v.text()).contains("90,000").contains("1,000,000-event mix").contains("20,000");
+    }
+
+    @Test
+    void anIncompleteWarmUpOrAMissingResultIsAProblemAndACompleteRunIsNot() {
+        assertThat(new RotorUnderTest.WarmUp(200, 200).problem("eos run 1")).isNull();
+        assertThat(new RotorUnderTest.WarmUp(200, 150).problem("eos run 1"))
+                .isEqualTo("eos run 1: warm-up incomplete, 150 of 200 triggers rotated");
+
+        final Histogram h = new Histogram(3);
+        assertThat(new TriggerProbe.Outcome(h, Map.of(), 400, 0, 0, 10).problem("run 1")).isNull();
+        assertThat(new TriggerProbe.Outcome(h, Map.of(), 400, 3, 1, 10).problem("run 1"))
+                .isEqualTo("run 1: 3 of 400 results missing 60 s after the last send, 1 of 400 results not ROTATED");
+    }
+
+    @Test
+    void burstsAreExpectedToRotateOnlyUnderARuleTheyMustCross() {
+        final EventMix mix = EventMix.generate(20_000, 1_764_000_000_000L, 42, "t");
+        final RotorConfig.DetectionSettings defaults = ConfigLoader.defaults(Map.of()).detection();
+        assertThat(ThroughputScenario.expectedCommands(mix, defaults))
+                .hasSize(mix.triggerPaths().size() + mix.burstPathNames().size());
+        final RotorConfig.DetectionSettings strict = ConfigLoader.defaults(Map.of("rotor.failed-auth.threshold",
+                "5000")).detection();
+        assertThat(ThroughputScenario.expectedCommands(mix, strict)).containsExactlyElementsOf(mix.triggerPaths());
     }
 
     @Test
