@@ -25,11 +25,21 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * {@code rotor bench}: starts a broker (child JVM, unless one is given) and the dev Vault, runs the chosen scenarios
- * ({@link ThroughputScenario}, {@link LatencyScenario}, {@link IncidentScenario}; memory is measured during
- * throughput), prints the summary table and writes results.json, report.html and report.png. Method and choices:
- * docs/benchmark.md.
+ * ({@link ThroughputScenario}, {@link LatencyScenario}, {@link LatencyUnderLoadScenario}, {@link IncidentScenario};
+ * memory is measured during throughput), prints the summary table and writes results.json, report.html and
+ * report.png, each stamped with the git commit of the working directory and whether its tree was dirty. Method and
+ * choices: docs/benchmark.md.
  */
 public final class Bench {
+    /**
+     * What a bench run produced.
+     *
+     * @param summary the printed summary table
+     * @param invalid the figures whose checks failed (key: reason); empty when every check passed
+     */
+    public record Result(String summary, Map<String, String> invalid) {
+    }
+
     private final BenchSettings settings;
     private final String command;
     private final PrintStream out;
@@ -40,9 +50,11 @@ public final class Bench {
         this.out = out;
     }
 
-    /** Runs everything; returns the report's summary table. */
-    public String run() throws Exception {
+    /** Runs everything; returns the report's summary table and the figures that failed their checks. */
+    public Result run() throws Exception {
         System.setProperty("java.awt.headless", "true");
+        // read before anything is written, from the directory the bench was started in
+        final GitStamp git = GitStamp.of(Path.of("").toAbsolutePath());
         Files.createDirectories(settings.out());
         BenchLogging.toFile(settings.out().resolve("bench.log"));
         final Path work = Files.createTempDirectory("rotor-bench-");
@@ -58,6 +70,7 @@ public final class Bench {
                 bootstrap = kafka.bootstrapServers();
             }
             out.println("Broker " + bootstrap + "; work directory " + work + "; logs in " + settings.out());
+            out.println("Measuring " + git.describe());
             try (BenchEnv env = new BenchEnv(settings, bootstrap, work, prefix)) {
                 final List<Figure> figures = new ArrayList<>();
                 final Map<String, Object> scenarios = new LinkedHashMap<>();
@@ -77,19 +90,30 @@ public final class Bench {
                     scenarios.put("latency", l.details);
                     latency.putAll(l.merged);
                 }
+                if (settings.runs("latency-under-load")) {
+                    out.println("Scenario 2b: latency under load, " + LatencyUnderLoadScenario.TRIGGERS_PER_S
+                            + " manual triggers/s amid " + LatencyUnderLoadScenario.BACKGROUND_PER_S
+                            + " events/s of the bench mix for " + settings.latencySeconds() + " s, exactly-once");
+                    final LatencyUnderLoadScenario l = new LatencyUnderLoadScenario(env);
+                    figures.addAll(l.run());
+                    scenarios.put("latency-under-load", l.details);
+                    latency.putAll(l.merged);
+                }
                 if (settings.runs("incident")) {
                     out.println("Scenario 3: incident of " + settings.incidentSecrets() + " secrets");
                     final IncidentScenario i = new IncidentScenario(env);
                     figures.addAll(i.run());
                     scenarios.put("incident", i.details);
                 }
-                final String title = String.format(Locale.ROOT, "rotor bench %s: %s, %d run(s) per scenario"
+                final String title = String.format(Locale.ROOT, "rotor bench %s, %s: %s, %d run(s) per scenario"
                         + " (median, spread min - max)", Instant.now().toString().substring(0, 19) + "Z",
+                        git.shortForm(),
                         settings.runs("throughput") || settings.runs("memory")
                                 ? String.format(Locale.ROOT, "%,d events", settings.events())
                                 : String.join(", ", new java.util.TreeSet<>(settings.scenarios())),
                         settings.runs());
-                final Report report = new Report(title, command, machine(), config(env), scenarios, figures, latency);
+                final Report report = new Report(title, command, git, settings, machine(), config(env), scenarios,
+                        figures, latency);
                 final String summary = report.summary();
                 out.println();
                 out.print(summary);
@@ -99,7 +123,9 @@ public final class Bench {
                 out.println();
                 out.println("Wrote " + settings.out().resolve("results.json") + ", " + settings.out().resolve(
                         "report.html") + " and " + settings.out().resolve("report.png"));
-                return summary;
+                final Map<String, String> invalid = new LinkedHashMap<>();
+                report.invalid().forEach(f -> invalid.put(f.key(), f.invalid()));
+                return new Result(summary, invalid);
             }
         } finally {
             if (kafka != null) {
@@ -161,8 +187,11 @@ public final class Bench {
                 + d.cooldown());
         m.put("rotor.executor.parallelism", cfg.executor().parallelism());
         m.put("rotation_targets", "secret/** kv2 (rotor local's), dev Vault in the bench JVM");
-        m.put("baseline", "Jackson parse, key by path, SlidingWindows " + BaselineTopology.WINDOW + " grace "
-                + BaselineTopology.GRACE + " count, exactly_once_v2, Streams defaults");
+        m.put("baseline_b_b2", "Jackson parse, key by path, SlidingWindows " + BaselineTopology.WINDOW + " grace "
+                + BaselineTopology.GRACE + " count, exactly_once_v2, Streams defaults (b: bench mix, b2: sparse mix)");
+        m.put("baseline_b3", "Processor API: Jackson streaming parse + trigger matrix, repartition by path, one store"
+                + " value per secret (rotor's algorithm), commands only; rotor's Streams settings above without "
+                + PerKeyBaselineTopology.DLQ_SETTINGS);
         m.put("partitions", BenchEnv.PARTITIONS);
         return m;
     }

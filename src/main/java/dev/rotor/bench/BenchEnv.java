@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,8 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 
 /**
@@ -105,12 +109,33 @@ final class BenchEnv implements AutoCloseable {
         }
     }
 
-    /** Creates a topic with {@link #PARTITIONS} partitions, unlimited retention (the data set's times are old). */
+    /**
+     * Creates a topic with {@link #PARTITIONS} partitions, unlimited retention (the data set's times are old), and
+     * waits until every partition's leader answers. Producing at once into a topic whose leaders are still being
+     * elected can leave an idempotent producer retrying OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout.
+     */
     void createTopic(final String name) throws InterruptedException, ExecutionException {
         final Set<String> existing = admin.listTopics().names().get();
         if (!existing.contains(name)) {
             admin.createTopics(List.of(new NewTopic(name, Optional.of(PARTITIONS), Optional.empty())
                     .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")))).all().get();
+        }
+        final Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            ends.put(new TopicPartition(name, p), OffsetSpec.latest());
+        }
+        final long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                // answered by each partition's leader: it fails until that broker has taken the leadership
+                admin.listOffsets(ends).all().get();
+                return;
+            } catch (final ExecutionException e) {
+                if (System.nanoTime() > until) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 
@@ -146,7 +171,7 @@ final class BenchEnv implements AutoCloseable {
         if (!topics.isEmpty()) {
             admin.deleteTopics(topics).all().get();
         }
-        final long until = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        final long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!internal.get().isEmpty() && System.nanoTime() < until) {
             Thread.sleep(100);
         }

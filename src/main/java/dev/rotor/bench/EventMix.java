@@ -2,7 +2,9 @@ package dev.rotor.bench;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -26,6 +28,10 @@ import java.util.SplittableRandom;
  * </ul>
  * Events are sorted by event time; partition {@code i % partitions} receives the i-th, so every partition is in
  * event-time order. The record timestamp is the event time (the hand-written baseline windows on it).
+ *
+ * <p>{@link #sparse} keeps the same kinds and shares but gives every event a path of its own among
+ * {@code ceil(N / 2)} paths (two events per path, at random times in the 30 minutes: about one event per path per
+ * 15-minute window), the layout in which the DSL's sliding windows are cheapest (DESIGN.md §8) — baseline (b2).
  */
 public final class EventMix {
     public static final long SPAN_MS = 30 * 60_000L;
@@ -49,9 +55,14 @@ public final class EventMix {
     private final Map<String, Integer> counts = new LinkedHashMap<>();
     private final int singlePaths;
     private final int burstPaths;
+    /** The first segments of every path, e.g. {@code secret/bench}. */
+    private final String pathRoot;
+    /** Paths in the sparse layout (every kind on the one pool {@code <root>/sparse/s<n>}); 0: the bench layout. */
+    private final int sparsePaths;
 
     private EventMix(final int count, final long startMs, final String runTag, final byte[] kinds, final int[] paths,
-                     final long[] times, final int singlePaths, final int burstPaths) {
+                     final long[] times, final int singlePaths, final int burstPaths, final String pathRoot,
+                     final int sparsePaths) {
         this.count = count;
         this.startMs = startMs;
         this.runTag = runTag;
@@ -60,10 +71,29 @@ public final class EventMix {
         this.times = times;
         this.singlePaths = singlePaths;
         this.burstPaths = burstPaths;
+        this.pathRoot = pathRoot;
+        this.sparsePaths = sparsePaths;
     }
 
-    /** Generates {@code count} events whose times lie in [startMs, startMs + 30 min). */
+    /** Generates {@code count} events whose times lie in [startMs, startMs + 30 min), paths under secret/bench. */
     public static EventMix generate(final int count, final long startMs, final long seed, final String runTag) {
+        return generate(count, startMs, seed, runTag, "secret/bench", false);
+    }
+
+    /**
+     * The bench mix's kinds and shares, but each path named by two events only ({@code ceil(count / 2)} paths under
+     * {@code secret/bench/sparse/}): about one event per path per window, for baseline (b2).
+     */
+    public static EventMix sparse(final int count, final long startMs, final long seed, final String runTag) {
+        return generate(count, startMs, seed, runTag, "secret/bench", true);
+    }
+
+    /**
+     * The bench mix with its paths under {@code pathRoot} (e.g. {@code secret/bench/load/r1}), so the secrets of one
+     * run are not those of another.
+     */
+    public static EventMix generate(final int count, final long startMs, final long seed, final String runTag,
+                                    final String pathRoot, final boolean sparse) {
         final int bursts = (int) Math.round(count * 0.10);
         final int rateLimits = (int) Math.round(count * 0.20);
         final int triggers = (int) Math.round(count * 0.01);
@@ -120,7 +150,16 @@ public final class EventMix {
             sp[k] = path[from];
             st[k] = startMs + time[from];
         }
-        final EventMix mix = new EventMix(count, startMs, runTag, sk, sp, st, singlePaths, burstPaths);
+        final int sparsePaths = sparse ? (count + 1) / 2 : 0;
+        if (sparse) {
+            // every kind on one pool: generation index g names path g % pool, so each path gets two events at
+            // independent random times (the kind's own path choice is ignored)
+            for (int k = 0; k < count; k++) {
+                sp[k] = (int) (order[k] & 0x7fffffffL) % sparsePaths;
+            }
+        }
+        final EventMix mix = new EventMix(count, startMs, runTag, sk, sp, st, singlePaths, burstPaths, pathRoot,
+                sparsePaths);
         mix.counts.put("single_failed_auth", singles);
         mix.counts.put("brute_force_burst", bursts);
         mix.counts.put("rate_limit", rateLimits);
@@ -144,8 +183,64 @@ public final class EventMix {
 
     /** Distinct secret paths the events name. */
     public int distinctPaths() {
+        if (sparsePaths > 0) {
+            return sparsePaths;
+        }
         return singlePaths + burstPaths + Math.min(RATE_LIMIT_PATHS, counts.get("rate_limit"))
                 + counts.get("trigger");
+    }
+
+    /** Whether this is the sparse layout of {@link #sparse}. */
+    public boolean isSparse() {
+        return sparsePaths > 0;
+    }
+
+    /**
+     * The paths of the direct triggers ({@code leaked_credential} critical, {@code api_key_exposed} high): each must
+     * get a rotation command, whatever the windows decide. Empty in the sparse layout (its triggers share paths).
+     */
+    public List<String> triggerPaths() {
+        final List<String> out = new ArrayList<>();
+        if (sparsePaths == 0) {
+            for (int j = 0; j < counts.get("trigger"); j++) {
+                out.add(pathRoot + "/leaked/t" + j);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The brute-force burst paths: each takes {@value #BURST_FAILURES} failed logins within
+     * {@link #BURST_MS}, so each must get a command under any failed-auth rule of at most that many within at least
+     * that long. Empty in the sparse layout.
+     */
+    public List<String> burstPathNames() {
+        final List<String> out = new ArrayList<>();
+        if (sparsePaths == 0 && counts.get("brute_force_burst") > 0) {
+            for (int p = 0; p < burstPaths; p++) {
+                out.add(pathRoot + "/admin/a" + p);
+            }
+        }
+        return out;
+    }
+
+    /** Failed logins each burst path takes within {@link #BURST_MS} ({@value #BURST_FAILURES} unless N is tiny). */
+    public int burstFailuresPerPath() {
+        return counts.get("brute_force_burst") / burstPaths;
+    }
+
+    /** The secret path the i-th event names. */
+    public String path(final int i) {
+        final int p = paths[i];
+        if (sparsePaths > 0) {
+            return pathRoot + "/sparse/s" + p;
+        }
+        return switch (kinds[i]) {
+            case SINGLE, NOISE -> pathRoot + "/users/u" + p;
+            case BURST -> pathRoot + "/admin/a" + p;
+            case RATE_LIMIT -> pathRoot + "/api/k" + p;
+            default -> pathRoot + "/leaked/t" + p;
+        };
     }
 
     public int singlePaths() {
@@ -163,8 +258,12 @@ public final class EventMix {
 
     /** The i-th event as UTF-8 JSON (~200 bytes). */
     public byte[] json(final int i) {
+        return json(i, times[i]);
+    }
+
+    /** The i-th event stamped with {@code timeMs} instead of its own time (for a live, paced stream). */
+    public byte[] json(final int i, final long timeMs) {
         final StringBuilder b = new StringBuilder(240);
-        final int p = paths[i];
         b.append("{\"event_id\":\"").append(runTag).append('-').append(i).append("\",\"event_type\":\"");
         switch (kinds[i]) {
             case SINGLE -> b.append("failed_auth_spike\",\"threat_level\":\"medium\",\"description\":\"failed login\"");
@@ -175,15 +274,9 @@ public final class EventMix {
             default -> b.append((i & 1) == 0 ? "leaked_credential\",\"threat_level\":\"critical\""
                     : "api_key_exposed\",\"threat_level\":\"high\"").append(",\"description\":\"key in a paste\"");
         }
-        b.append(",\"affected_resources\":[\"");
-        switch (kinds[i]) {
-            case SINGLE, NOISE -> b.append("secret/bench/users/u").append(p);
-            case BURST -> b.append("secret/bench/admin/a").append(p);
-            case RATE_LIMIT -> b.append("secret/bench/api/k").append(p);
-            default -> b.append("secret/bench/leaked/t").append(p);
-        }
+        b.append(",\"affected_resources\":[\"").append(path(i));
         b.append("\"],\"source_ip\":\"203.0.113.").append(i & 127).append("\",\"timestamp\":\"")
-                .append(Instant.ofEpochMilli(times[i])).append('"');
+                .append(Instant.ofEpochMilli(timeMs)).append('"');
         switch (kinds[i]) {
             case SINGLE, BURST -> b.append(",\"metadata\":{\"failed_count\":1}");
             case RATE_LIMIT -> b.append(",\"metadata\":{\"violation_count\":1}");

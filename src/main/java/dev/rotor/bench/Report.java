@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
@@ -32,7 +33,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The benchmark's outputs: the summary table (stdout), {@code results.json}, {@code report.png} (throughput bars,
- * latency distribution, incident times, peak RSS — rendered headless with XChart) and {@code report.html}.
+ * latency distribution, incident times, peak RSS — rendered headless with XChart) and {@code report.html}. Each
+ * carries the git commit the run measured and whether the tree was dirty; an invalid figure (a failed check) shows its
+ * reason instead of a number, and the targets are judged by {@link Target#verdict}.
  */
 final class Report {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -44,12 +47,16 @@ final class Report {
     private final List<Figure> figures;
     private final Map<String, Histogram> latency;
     private final String command;
+    private final GitStamp git;
+    private final BenchSettings settings;
 
-    Report(final String title, final String command, final Map<String, Object> machine,
-           final Map<String, Object> config, final Map<String, Object> scenarios, final List<Figure> figures,
-           final Map<String, Histogram> latency) {
+    Report(final String title, final String command, final GitStamp git, final BenchSettings settings,
+           final Map<String, Object> machine, final Map<String, Object> config, final Map<String, Object> scenarios,
+           final List<Figure> figures, final Map<String, Histogram> latency) {
         this.title = title;
         this.command = command;
+        this.git = git;
+        this.settings = settings;
         this.machine = machine;
         this.config = config;
         this.scenarios = scenarios;
@@ -87,6 +94,7 @@ final class Report {
     String summary() {
         final StringBuilder b = new StringBuilder();
         b.append(title).append('\n');
+        b.append("code     ").append(git.describe()).append('\n');
         b.append("command  ").append(command).append('\n');
         b.append("machine  ").append(kv(machine)).append('\n');
         b.append("config   ").append(kv(config)).append('\n');
@@ -94,7 +102,7 @@ final class Report {
             if (d instanceof Map<?, ?> m && !m.isEmpty()) {
                 final StringBuilder s = new StringBuilder();
                 m.forEach((k, v) -> s.append(s.length() == 0 ? "" : "; ").append(k).append('=').append(v));
-                b.append(String.format(Locale.ROOT, "%-8s %s%n", name.length() > 8 ? name.substring(0, 8) : name, s));
+                b.append(String.format(Locale.ROOT, "%-8s %s%n", name, s));
             }
         });
         b.append('\n');
@@ -102,21 +110,41 @@ final class Report {
         b.append(String.format(Locale.ROOT, row, "scenario", "figure", "median", "spread (min - max)", "unit"));
         b.append("-".repeat(121)).append('\n');
         for (final Figure f : figures) {
-            b.append(String.format(Locale.ROOT, row, f.scenario(), f.label(), num(f.median()),
-                    num(f.min()) + " - " + num(f.max()) + " (n=" + f.runs().size() + ")", f.unit()));
+            if (f.valid()) {
+                b.append(String.format(Locale.ROOT, row, f.scenario(), f.label(), num(f.median()),
+                        num(f.min()) + " - " + num(f.max()) + " (n=" + f.runs().size() + ")", f.unit()));
+            } else {
+                b.append(String.format(Locale.ROOT, row, f.scenario(), f.label(), "INVALID", "(n="
+                        + f.runs().size() + ")", f.unit()));
+            }
         }
-        b.append('\n').append("targets (on the median)\n");
+        b.append('\n').append("checks   ");
+        final List<Figure> invalid = invalid();
+        if (invalid.isEmpty()) {
+            b.append("passed: every warm-up completed and every expected command and result exists\n");
+        } else {
+            b.append("FAILED for ").append(invalid.size()).append(" figure(s); their numbers are not shown:\n");
+            invalid.forEach(f -> b.append("  ").append(f.key()).append(": ").append(f.invalid()).append('\n'));
+        }
+        b.append('\n').append("targets (issue 13, on the median)\n");
         for (final Target t : Target.ISSUE) {
-            final Optional<Figure> f = t.of(figures);
-            b.append(String.format(Locale.ROOT, "  %-66s %s%n", t.text(),
-                    f.map(t::verdict).orElse("not measured in this run")));
+            b.append(String.format(Locale.ROOT, "  %-70s %s%n", t.text(), t.verdict(figures, settings).text()));
         }
         return b.toString();
+    }
+
+    /** The figures whose checks failed. */
+    List<Figure> invalid() {
+        return figures.stream().filter(f -> !f.valid()).toList();
     }
 
     void writeJson(final Path file) throws IOException {
         final Map<String, Object> root = new LinkedHashMap<>();
         root.put("title", title);
+        final Map<String, Object> code = new LinkedHashMap<>();
+        code.put("commit", git.commit());
+        code.put("tree", git.dirty());
+        root.put("git", code);
         root.put("command", command);
         root.put("machine", machine);
         root.put("config", config);
@@ -128,24 +156,31 @@ final class Report {
             m.put("scenario", f.scenario());
             m.put("label", f.label());
             m.put("unit", f.unit());
-            m.put("median", f.median());
-            m.put("min", f.min());
-            m.put("max", f.max());
+            m.put("valid", f.valid());
+            if (!f.valid()) {
+                m.put("invalid", f.invalid());
+            }
+            // an invalid figure has no median: its runs stay for diagnosis only
+            m.put("median", f.valid() ? f.median() : null);
+            m.put("min", f.valid() ? f.min() : null);
+            m.put("max", f.valid() ? f.max() : null);
             m.put("runs", f.runs());
             fs.add(m);
         }
         root.put("figures", fs);
         final List<Map<String, Object>> ts = new ArrayList<>();
         for (final Target t : Target.ISSUE) {
-            t.of(figures).ifPresent(f -> {
-                final Map<String, Object> m = new LinkedHashMap<>();
-                m.put("target", t.text());
-                m.put("figure", t.figure());
-                m.put("median", f.median());
-                m.put("limit", t.limit());
-                m.put("met", t.met(f));
-                ts.add(m);
-            });
+            final Target.Verdict v = t.verdict(figures, settings);
+            final Map<String, Object> m = new LinkedHashMap<>();
+            m.put("target", t.text());
+            m.put("figure", t.figure());
+            m.put("limit", t.limit());
+            m.put("status", v.status().name());
+            m.put("verdict", v.text());
+            m.put("median", t.of(figures).filter(Figure::valid).map(Figure::median).orElse(null));
+            m.put("met", v.status() == Target.Status.MET ? Boolean.TRUE
+                    : v.status() == Target.Status.NOT_MET ? Boolean.FALSE : null);
+            ts.add(m);
         }
         root.put("targets", ts);
         JSON.writeValue(file.toFile(), root);
@@ -157,10 +192,10 @@ final class Report {
         charts.add(latencyChart());
         charts.add(barChart("Incident: time until every result is readable", "s",
                 List.of("incident.critical.seconds", "incident.manual.seconds"),
-                List.of("1 critical event", "manual triggers"), 30.0, "target 30 s", false));
+                List.of("1 critical event", "manual triggers"), 5.0, "goal 5 s", false));
         charts.add(barChart("Peak RSS during throughput (VmHWM)", "MiB",
-                List.of("memory.rotor_peak_rss", "memory.baseline_peak_rss"),
-                List.of("rotor detection (c)", "baseline (b)"), 512.0, "target 512 MiB", false));
+                List.of("memory.rotor_peak_rss", "memory.baseline_peak_rss", "memory.per_key_peak_rss"),
+                List.of("rotor detection (c)", "DSL (b)", "per-key (b3)"), 512.0, "goal 512 MiB", false));
         final int w = 800;
         final int h = 520;
         final int header = 40;
@@ -180,21 +215,28 @@ final class Report {
         ImageIO.write(img, "png", file.toFile());
     }
 
+    /** A valid figure: the charts never draw a number whose checks failed. */
     private Optional<Figure> figure(final String key) {
-        return figures.stream().filter(f -> f.key().equals(key)).findFirst();
+        return figures.stream().filter(f -> f.key().equals(key) && f.valid()).findFirst();
     }
 
     private CategoryChart throughputChart() {
         final String raw = figure("throughput.raw_consumer").map(f -> "(a) raw consumer " + num(f.median()) + "/s")
                 .orElse("(a) not measured");
-        final String ratios = figure("throughput.ratio_c_b").map(f -> "c/b = " + num(f.median()) + "x (target 2x)")
-                .orElse("") + figure("throughput.ratio_c_a").map(f -> ", c/a = " + num(f.median()) + "x").orElse("");
+        final String ratios = String.join(", ", Stream.of(
+                figure("throughput.ratio_c_b3").map(f -> "c/b3 = " + num(f.median())),
+                figure("throughput.ratio_c_b2").map(f -> "c/b2 = " + num(f.median())),
+                figure("throughput.ratio_c_b").map(f -> "c/b = " + num(f.median())),
+                figure("throughput.ratio_c_a").map(f -> "c/a = " + num(f.median())))
+                .flatMap(Optional::stream).toList());
         final CategoryChart c = new CategoryChartBuilder().width(800).height(520)
                 .title("Throughput, events/s (median): " + ratios).yAxisTitle("events/s").xAxisTitle(raw).build();
         final List<String> names = new ArrayList<>();
         final List<Double> values = new ArrayList<>();
-        final String[][] bars = {{"throughput.baseline", "(b) bare SlidingWindows, EOS"},
-                {"throughput.rotor_detection", "(c) rotor detection, EOS"}};
+        final String[][] bars = {{"throughput.baseline", "(b) DSL windows"},
+                {"throughput.baseline_sparse", "(b2) DSL, sparse mix"},
+                {"throughput.baseline_per_key", "(b3) per-key PAPI"},
+                {"throughput.rotor_detection", "(c) rotor detection"}};
         for (final String[] bar : bars) {
             figure(bar[0]).ifPresent(f -> {
                 names.add(bar[1]);
@@ -235,7 +277,8 @@ final class Report {
                 xs.add(Math.max(0.1, v.getValueIteratedTo() / 1000.0));
                 ys.add(v.getPercentileLevelIteratedTo());
             }
-            final String name = (e.getKey().equals("eos") ? "exactly-once" : "at-least-once") + String.format(
+            final String name = (e.getKey().equals("eos") ? "exactly-once" : e.getKey().equals("alos")
+                    ? "at-least-once" : e.getKey()) + String.format(
                     Locale.ROOT, "  p50 %s  p99 %s ms", num(h.getValueAtPercentile(50) / 1000.0),
                     num(h.getValueAtPercentile(99) / 1000.0));
             final XYSeries s = c.addSeries(name, xs, ys);
@@ -289,17 +332,23 @@ final class Report {
         b.append("<h1>").append(esc(title)).append("</h1>");
         b.append("<p><code>").append(esc(command)).append("</code></p>");
         b.append("<p><img src=\"report.png\" alt=\"charts\" style=\"max-width:100%\"></p>");
-        b.append("<h2>Targets</h2><table><tr><th>target</th><th>median</th><th>verdict</th></tr>");
+        b.append("<p>").append(esc(git.describe())).append("</p>");
+        b.append("<h2>Targets</h2><table><tr><th>target</th><th>verdict</th></tr>");
         for (final Target t : Target.ISSUE) {
-            final Optional<Figure> f = t.of(figures);
-            b.append("<tr><td>").append(esc(t.text())).append("</td><td class=n>")
-                    .append(f.map(x -> num(x.median()) + " " + x.unit()).orElse("-")).append("</td><td class=")
-                    .append(f.map(x -> t.met(x) ? "met>MET" : "not>NOT MET").orElse(">not measured"))
+            final Target.Verdict v = t.verdict(figures, settings);
+            b.append("<tr><td>").append(esc(t.text())).append("</td><td class=")
+                    .append(v.status() == Target.Status.MET ? "met" : "not").append('>').append(esc(v.text()))
                     .append("</td></tr>");
         }
         b.append("</table><h2>Figures</h2><table><tr><th>scenario</th><th>figure</th><th>median</th><th>min</th>"
                 + "<th>max</th><th>runs</th><th>unit</th></tr>");
         for (final Figure f : figures) {
+            if (!f.valid()) {
+                b.append("<tr><td>").append(esc(f.scenario())).append("</td><td>").append(esc(f.label()))
+                        .append("</td><td class=not colspan=3>INVALID: ").append(esc(f.invalid()))
+                        .append("</td><td></td><td>").append(esc(f.unit())).append("</td></tr>");
+                continue;
+            }
             b.append("<tr><td>").append(esc(f.scenario())).append("</td><td>").append(esc(f.label()))
                     .append("</td><td class=n>").append(num(f.median())).append("</td><td class=n>")
                     .append(num(f.min())).append("</td><td class=n>").append(num(f.max())).append("</td><td>");

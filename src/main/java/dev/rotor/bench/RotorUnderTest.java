@@ -139,19 +139,39 @@ final class RotorUnderTest implements AutoCloseable {
         void accept(String path, String status, JsonNode result, long receivedNanos);
     }
 
-    /** Sends one manual trigger per path and waits for every result; returns how many arrived. */
-    int warmUp(final BenchEnv env, final List<String> paths, final Duration timeout) {
+    /**
+     * The warm-up's outcome: a scenario measured after an incomplete warm-up would include rotor's start-up in its
+     * figures, so it is refused.
+     *
+     * @param expected triggers sent
+     * @param rotated  ROTATED results read before the timeout
+     */
+    record WarmUp(int expected, int rotated) {
+        /** Null when every warm-up trigger rotated; else why the scenario's figures cannot be trusted. */
+        String problem(final String what) {
+            return rotated == expected ? null
+                    : what + ": warm-up incomplete, " + rotated + " of " + expected + " triggers rotated";
+        }
+    }
+
+    /** Sends one manual trigger per path and waits for every result (or the timeout). */
+    WarmUp warmUp(final BenchEnv env, final List<String> paths, final Duration timeout) {
         seed(env, paths);
         final java.util.Set<String> waiting = new java.util.HashSet<>(paths);
+        final int[] rotated = {0};
         for (final String p : paths) {
             send(event("warmup-" + p, "manual_trigger", "low", List.of(p)));
         }
         flush();
         final long until = System.nanoTime() + timeout.toNanos();
         while (!waiting.isEmpty() && System.nanoTime() < until) {
-            pollResults(Duration.ofMillis(100), (path, status, result, at) -> waiting.remove(path));
+            pollResults(Duration.ofMillis(100), (path, status, result, at) -> {
+                if (waiting.remove(path) && status.equals("ROTATED")) {
+                    rotated[0]++;
+                }
+            });
         }
-        return paths.size() - waiting.size();
+        return new WarmUp(paths.size(), rotated[0]);
     }
 
     static Path freshStateDir(final BenchEnv env, final String name) throws IOException {

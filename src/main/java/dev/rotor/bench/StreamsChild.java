@@ -23,13 +23,16 @@ import org.apache.kafka.streams.Topology;
  * The measured Kafka Streams application of a throughput run, in its own JVM (so its peak RSS is its own):
  *
  * <pre>
- * java -Xmx256m -cp rotor.jar dev.rotor.bench.StreamsChild rotor|baseline APP_ID READY_FILE key=value...
+ * java -Xmx256m -cp rotor.jar dev.rotor.bench.StreamsChild rotor|baseline|per-key APP_ID READY_FILE key=value...
  * </pre>
  * {@code rotor}: rotor's detection topology ({@link DetectionTopology#build}) with rotor's own Streams settings
  * ({@link StreamsSettings#forApplication}) and the configuration built by {@link ConfigLoader} from the key=value
  * overrides, exactly as {@code rotor run --role detection} builds it, except for the application id (fresh per run, so
  * each run starts from offset zero with empty state). {@code baseline}: {@link BaselineTopology} with its
- * {@code bench.input}/{@code bench.output} topics and {@code kafka.*} properties.
+ * {@code bench.input}/{@code bench.output} topics and {@code kafka.*} properties (b and b2). {@code per-key}:
+ * {@link PerKeyBaselineTopology} (b3) reading {@code bench.input}, writing commands to {@code bench.output}, with the
+ * detection settings and Kafka Streams properties rotor's configuration gives for the same overrides, less the
+ * dead-letter wiring.
  * Writes the wall-clock time into READY_FILE when the client first reaches RUNNING; closes on SIGTERM.
  */
 public final class StreamsChild {
@@ -41,7 +44,8 @@ public final class StreamsChild {
      * baseline's windows) and, for rotor, its own counters from the decision-statistics store (late events, rotations,
      * suppressed), so the reader can see how much work each side skipped.
      */
-    private static void writeStatistics(final KafkaStreams streams, final boolean rotor, final Path file) {
+    private static void writeStatistics(final KafkaStreams streams, final boolean rotor, final PerKeyCounters perKey,
+                                        final Path file) {
         final Properties out = new Properties();
         double dropped = 0;
         for (final var m : streams.metrics().entrySet()) {
@@ -51,6 +55,9 @@ public final class StreamsChild {
             }
         }
         out.setProperty("dropped_records", Long.toString((long) dropped));
+        if (perKey != null) {
+            perKey.snapshot().forEach((k, v) -> out.setProperty(k, Long.toString(v)));
+        }
         if (rotor) {
             try {
                 final org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, Long> store = streams.store(
@@ -81,7 +88,16 @@ public final class StreamsChild {
         }
         final Topology topology;
         final Properties props;
-        if (mode.equals("rotor")) {
+        final PerKeyCounters perKey = mode.equals("per-key") ? new PerKeyCounters() : null;
+        if (perKey != null) {
+            final Map<String, String> rotorSettings = new LinkedHashMap<>(settings);
+            rotorSettings.keySet().removeIf(k -> k.startsWith("bench."));
+            final RotorConfig config = ConfigLoader.load(Optional.empty(), Map.of(), rotorSettings);
+            props = PerKeyBaselineTopology.streamsSettings(StreamsSettings.forApplication(config, new Topics(config),
+                    applicationId));
+            topology = PerKeyBaselineTopology.build(settings.get("bench.input"), settings.get("bench.output"),
+                    config.detection(), perKey, props);
+        } else if (mode.equals("rotor")) {
             final RotorConfig config = ConfigLoader.load(Optional.empty(), Map.of(), settings);
             final Topics topics = new Topics(config);
             final StreamsBuilder builder = new StreamsBuilder();
@@ -121,7 +137,7 @@ public final class StreamsChild {
         });
         final boolean rotor = mode.equals("rotor");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            writeStatistics(streams, rotor, ready.resolveSibling(ready.getFileName() + ".stats"));
+            writeStatistics(streams, rotor, perKey, ready.resolveSibling(ready.getFileName() + ".stats"));
             streams.close(Duration.ofSeconds(20));
             stopped.countDown();
         }, "bench-child-stop"));

@@ -18,15 +18,23 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Scenario 1 (throughput) and 4 (memory). Loads the {@link EventMix} once, then per run measures on the same topic:
- * (a) a plain KafkaConsumer, (b) the hand-written {@link BaselineTopology}, (c) rotor's detection — (b) and (c) each
- * in a child JVM ({@link StreamsChild}) with a fresh application id, timed from RUNNING to the moment the group has
- * committed every input record and drained its repartition topics; the child's peak RSS (VmHWM) is scenario 4.
+ * Scenario 1 (throughput) and 4 (memory). Loads the {@link EventMix} once (and, for (b2), its sparse layout into a
+ * second topic), then per run measures: (a) a plain KafkaConsumer; (b) the hand-written DSL {@link BaselineTopology}
+ * on the bench mix; (b2) the same DSL job on the sparse mix; (b3) {@link PerKeyBaselineTopology}, rotor's per-secret
+ * algorithm alone with rotor's settings; (c) rotor's detection. (b), (b2), (b3) and (c) each run in a child JVM
+ * ({@link StreamsChild}) with a fresh application id, timed from RUNNING to the moment the group has committed every
+ * input record and drained its repartition topics; the child's peak RSS (VmHWM) is scenario 4.
+ *
+ * <p>Checks, per run: (c) and (b3) must have written a rotation command for every direct trigger and every brute-force
+ * burst of the data set; (b) and (b2) must have written counts. A run that fails a check makes its figure and every
+ * ratio built on it INVALID.
  */
 final class ThroughputScenario {
     /** What one child run measured. */
     record ChildRun(double eventsPerSecond, double seconds, double peakRssMiB) {
     }
+
+    private static final Duration READ_OUTPUT = Duration.ofMinutes(5);
 
     private final BenchEnv env;
     private final BenchSettings s;
@@ -39,98 +47,205 @@ final class ThroughputScenario {
         this.rotorOverrides = env.rotorOverrides("tp", env.work.resolve("state-unused"));
     }
 
-    /** The input topic every throughput run reads. */
+    /** The input topic every throughput run reads (the bench mix). */
     String inputTopic() {
         return rotorOverrides.get("rotor.topic.security-events");
     }
 
-    /** rotor's settings in the detection child of run r (fresh state directory). */
-    Map<String, String> rotorSettings(final int run) {
-        final Map<String, String> m = new LinkedHashMap<>(rotorOverrides);
-        m.put("kafka.state.dir", env.work.resolve("state-rotor-" + run).toString());
+    /** The input topic of (b2): the sparse mix. */
+    String sparseTopic() {
+        return env.prefix + "-tp-sparse-events";
+    }
+
+    /**
+     * rotor's settings for the child {@code tag} of run r: the shared input topic, its own output topics and a fresh
+     * state directory (so each run's commands can be checked on their own).
+     */
+    Map<String, String> rotorSettings(final String tag, final int run) {
+        final Map<String, String> m = new LinkedHashMap<>(env.rotorOverrides("tp-" + tag + "-r" + run,
+                env.work.resolve("state-" + tag + "-" + run)));
+        m.put("rotor.topic.security-events", inputTopic());
         return m;
+    }
+
+    /**
+     * The paths that must get a rotation command from any correct detection with these settings: every direct trigger
+     * (critical, or a high leaked key: rotate at once) and — when the failed-auth rule is at most half a burst within
+     * at least a burst's span — every brute-force path. The margin covers events a job rightly counts as late.
+     */
+    static List<String> expectedCommands(final EventMix mix, final RotorConfig.DetectionSettings d) {
+        final List<String> out = new ArrayList<>(mix.triggerPaths());
+        if (d.failedAuthThreshold() <= mix.burstFailuresPerPath() / 2
+                && d.failedAuthWindow().toMillis() >= EventMix.BURST_MS) {
+            out.addAll(mix.burstPathNames());
+        }
+        return out;
     }
 
     List<Figure> run() throws Exception {
         final boolean throughput = s.runs("throughput");
-        final RotorConfig config = env.rotorConfig(rotorSettings(0));
         env.createTopic(inputTopic());
-        env.createRotorTopics(config);
-        final String baselineOut = env.prefix + "-tp-baseline-counts";
-        env.createTopic(baselineOut);
 
         final long start = System.currentTimeMillis() - EventMix.SPAN_MS - Duration.ofMinutes(1).toMillis();
         final EventMix mix = EventMix.generate(s.events(), start, s.seed(), env.prefix + "-e");
         final double loadRate = EventLoader.load(env.bootstrap, inputTopic(), BenchEnv.PARTITIONS, mix, 2);
-        long bytes = 0;
-        final int sample = Math.min(mix.count(), 10_000);
-        for (int i = 0; i < sample; i++) {
-            bytes += mix.json(i * (mix.count() / sample)).length;
-        }
         details.put("events", mix.count());
         details.put("mix", mix.counts());
         details.put("distinct_paths", mix.distinctPaths());
         details.put("single_paths", mix.singlePaths());
         details.put("burst_paths", mix.burstPaths());
-        details.put("average_event_bytes", bytes / sample);
+        details.put("average_event_bytes", averageBytes(mix));
         details.put("partitions", BenchEnv.PARTITIONS);
         details.put("input_topic", inputTopic());
         details.put("load_events_per_s", Math.round(loadRate));
+        final RotorConfig.DetectionSettings detection = env.rotorConfig(rotorSettings("c", 0)).detection();
+        final List<String> expected = expectedCommands(mix, detection);
+        details.put("expected_command_paths", expected.size() + " (every direct trigger"
+                + (expected.size() > mix.triggerPaths().size() ? " and every brute-force burst)" : ")"));
+        EventMix sparse = null;
+        if (throughput) {
+            env.createTopic(sparseTopic());
+            sparse = EventMix.sparse(s.events(), start, s.seed(), env.prefix + "-s");
+            EventLoader.load(env.bootstrap, sparseTopic(), BenchEnv.PARTITIONS, sparse, 2);
+            details.put("sparse_paths", sparse.distinctPaths() + " (b2's data set: the same kinds and shares, each"
+                    + " path named by at most 2 events in 30 minutes)");
+        }
 
         final List<Double> raw = new ArrayList<>();
         final List<Double> baseline = new ArrayList<>();
+        final List<Double> sparseBaseline = new ArrayList<>();
+        final List<Double> perKey = new ArrayList<>();
         final List<Double> rotor = new ArrayList<>();
         final List<Double> rotorRss = new ArrayList<>();
         final List<Double> baselineRss = new ArrayList<>();
-        final List<Double> load = new ArrayList<>();
-        load.add(loadRate);
+        final List<Double> perKeyRss = new ArrayList<>();
+        final List<String> bProblems = new ArrayList<>();
+        final List<String> b2Problems = new ArrayList<>();
+        final List<String> b3Problems = new ArrayList<>();
+        final List<String> cProblems = new ArrayList<>();
         for (int r = 1; r <= s.runs(); r++) {
+            final String of = " run " + r + "/" + s.runs();
             if (throughput) {
                 raw.add(rawConsumer(r, mix.count()));
-                final ChildRun b = child("baseline", env.prefix + "-baseline-r" + r, baselineSettings(r, baselineOut),
-                        "(b) baseline run " + r + "/" + s.runs(), mix.count(), false);
+                final String bOut = env.prefix + "-tp-b-r" + r + "-counts";
+                env.createTopic(bOut);
+                final ChildRun b = child("baseline", "b", env.prefix + "-baseline-r" + r, inputTopic(),
+                        baselineSettings(r, "b", inputTopic(), bOut), "(b) DSL baseline" + of, mix.count(), false);
                 baseline.add(b.eventsPerSecond());
                 baselineRss.add(b.peakRssMiB());
+                checkWrote("(b) run " + r, "b", bOut, bProblems);
+
+                final String b2Out = env.prefix + "-tp-b2-r" + r + "-counts";
+                env.createTopic(b2Out);
+                final ChildRun b2 = child("baseline", "b2", env.prefix + "-baseline-sparse-r" + r, sparseTopic(),
+                        baselineSettings(r, "b2", sparseTopic(), b2Out), "(b2) DSL, sparse mix" + of, sparse.count(),
+                        false);
+                sparseBaseline.add(b2.eventsPerSecond());
+                checkWrote("(b2) run " + r, "b2", b2Out, b2Problems);
+
+                final String b3Out = env.prefix + "-tp-b3-r" + r + "-commands";
+                env.createTopic(b3Out);
+                final Map<String, String> b3Settings = rotorSettings("b3", r);
+                b3Settings.put("bench.input", inputTopic());
+                b3Settings.put("bench.output", b3Out);
+                final ChildRun b3 = child("per-key", "b3", env.prefix + "-per-key-r" + r, inputTopic(), b3Settings,
+                        "(b3) per-key baseline" + of, mix.count(), false);
+                perKey.add(b3.eventsPerSecond());
+                perKeyRss.add(b3.peakRssMiB());
+                checkCommands("(b3) run " + r, "b3", b3Out, expected, b3Problems);
             }
-            final ChildRun c = child("rotor", env.prefix + "-rotor-detection-r" + r, rotorSettings(r),
-                    "(c) rotor detection run " + r + "/" + s.runs(), mix.count(), s.profile());
+            final Map<String, String> cSettings = rotorSettings("c", r);
+            final RotorConfig cConfig = env.rotorConfig(cSettings);
+            env.createRotorTopics(cConfig);
+            final ChildRun c = child("rotor", "c", env.prefix + "-rotor-detection-r" + r, inputTopic(), cSettings,
+                    "(c) rotor detection" + of, mix.count(), s.profile());
             rotor.add(c.eventsPerSecond());
             rotorRss.add(c.peakRssMiB());
+            checkCommands("(c) run " + r, "c", cConfig.topics().rotationCommands(), expected, cProblems);
         }
         final List<Figure> figures = new ArrayList<>();
-        figures.add(new Figure("load.events_per_s", "throughput", "loading the data set (2 producers)", "events/s", load));
+        figures.add(new Figure("load.events_per_s", "throughput", "loading the data set (2 producers)", "events/s",
+                List.of(loadRate)));
         if (throughput) {
             figures.add(new Figure("throughput.raw_consumer", "throughput", "(a) raw KafkaConsumer", "events/s", raw));
-            figures.add(new Figure("throughput.baseline", "throughput", "(b) bare Streams SlidingWindows, EOS",
-                    "events/s", baseline));
+            figures.add(Figure.checked("throughput.baseline", "throughput", "(b) DSL SlidingWindows, bench mix, EOS",
+                    "events/s", baseline, bProblems));
+            figures.add(Figure.checked("throughput.baseline_sparse", "throughput",
+                    "(b2) DSL SlidingWindows, sparse mix, EOS", "events/s", sparseBaseline, b2Problems));
+            figures.add(Figure.checked("throughput.baseline_per_key", "throughput",
+                    "(b3) per-key Processor API job, rotor's settings", "events/s", perKey, b3Problems));
         }
-        figures.add(new Figure("throughput.rotor_detection", "throughput", "(c) rotor detection, EOS", "events/s",
-                rotor));
+        figures.add(Figure.checked("throughput.rotor_detection", "throughput", "(c) rotor detection, EOS", "events/s",
+                rotor, cProblems));
         if (throughput) {
-            final List<Double> ca = new ArrayList<>();
-            final List<Double> cb = new ArrayList<>();
-            for (int i = 0; i < rotor.size(); i++) {
-                ca.add(rotor.get(i) / raw.get(i));
-                cb.add(rotor.get(i) / baseline.get(i));
-            }
-            figures.add(new Figure("throughput.ratio_c_a", "throughput", "c/a (rotor / raw consumer)", "x", ca));
-            figures.add(new Figure("throughput.ratio_c_b", "throughput", "c/b (rotor / baseline)", "x", cb));
+            figures.add(ratio("throughput.ratio_c_a", "c/a (rotor / raw consumer)", rotor, raw, cProblems, List.of()));
+            figures.add(ratio("throughput.ratio_c_b", "c/b (rotor / DSL, bench mix)", rotor, baseline, cProblems,
+                    bProblems));
+            figures.add(ratio("throughput.ratio_c_b2", "c/b2 (rotor / DSL on the sparse mix)", rotor, sparseBaseline,
+                    cProblems, b2Problems));
+            figures.add(ratio("throughput.ratio_c_b3", "c/b3 (rotor / its own algorithm alone)", rotor, perKey,
+                    cProblems, b3Problems));
         }
-        figures.add(new Figure("memory.rotor_peak_rss", "memory", "rotor detection peak RSS (VmHWM)", "MiB",
-                rotorRss));
+        figures.add(Figure.checked("memory.rotor_peak_rss", "memory", "rotor detection peak RSS (VmHWM)", "MiB",
+                rotorRss, cProblems));
         if (throughput) {
-            figures.add(new Figure("memory.baseline_peak_rss", "memory", "baseline peak RSS (VmHWM)", "MiB",
+            figures.add(new Figure("memory.baseline_peak_rss", "memory", "(b) DSL baseline peak RSS (VmHWM)", "MiB",
                     baselineRss));
+            figures.add(new Figure("memory.per_key_peak_rss", "memory", "(b3) per-key baseline peak RSS (VmHWM)",
+                    "MiB", perKeyRss));
         }
         return figures;
     }
 
-    private Map<String, String> baselineSettings(final int run, final String output) {
+    /** c / x per run; invalid when either side failed a check. */
+    private static Figure ratio(final String key, final String label, final List<Double> c, final List<Double> x,
+                                final List<String> cProblems, final List<String> xProblems) {
+        final List<Double> v = new ArrayList<>();
+        for (int i = 0; i < c.size(); i++) {
+            v.add(c.get(i) / x.get(i));
+        }
+        final List<String> problems = new ArrayList<>(cProblems);
+        problems.addAll(xProblems);
+        return Figure.checked(key, "throughput", label, "x", v, problems);
+    }
+
+    private static long averageBytes(final EventMix mix) {
+        long bytes = 0;
+        final int sample = Math.min(mix.count(), 10_000);
+        for (int i = 0; i < sample; i++) {
+            bytes += mix.json(i * (mix.count() / sample)).length;
+        }
+        return bytes / sample;
+    }
+
+    /** A DSL baseline must have written counts. */
+    private void checkWrote(final String what, final String tag, final String topic, final List<String> problems) {
+        final TopicTally t = TopicTally.read(env.bootstrap, topic, READ_OUTPUT);
+        details.merge(tag + "_count_records", t.records(), (x, y) -> x + " " + y);
+        if (t.records() == 0) {
+            problems.add(what + ": no counts written");
+        }
+    }
+
+    /** A detection job must have written a command for each expected path. */
+    private void checkCommands(final String what, final String tag, final String topic, final List<String> expected,
+                               final List<String> problems) {
+        final TopicTally t = TopicTally.read(env.bootstrap, topic, READ_OUTPUT);
+        details.merge(tag + "_commands", t.records() + " for " + t.perKey().size() + " paths",
+                (x, y) -> x + "; " + y);
+        final List<String> missing = t.missing(expected);
+        if (!missing.isEmpty()) {
+            problems.add(TopicTally.describeMissing(what, missing, expected.size()));
+        }
+    }
+
+    private Map<String, String> baselineSettings(final int run, final String tag, final String input,
+                                                 final String output) {
         final Map<String, String> m = new LinkedHashMap<>();
-        m.put("bench.input", inputTopic());
+        m.put("bench.input", input);
         m.put("bench.output", output);
         m.put("kafka.bootstrap.servers", env.bootstrap);
-        m.put("kafka.state.dir", env.work.resolve("state-baseline-" + run).toString());
+        m.put("kafka.state.dir", env.work.resolve("state-" + tag + "-" + run).toString());
         return m;
     }
 
@@ -171,9 +286,13 @@ final class ThroughputScenario {
         return (records - firstBatch) / Math.max(1e-9, (end - first) / 1e9);
     }
 
-    /** (b) or (c) in a child JVM; events/s from RUNNING until drained, and the child's peak RSS. */
-    ChildRun child(final String mode, final String applicationId, final Map<String, String> settings,
-                   final String label, final long records, final boolean profile) throws Exception {
+    /**
+     * (b), (b2), (b3) or (c) in a child JVM reading {@code input}; events/s from RUNNING until drained, and the child's
+     * peak RSS. What the child reports about the work it skipped goes into the details under {@code tag}.
+     */
+    ChildRun child(final String mode, final String tag, final String applicationId, final String input,
+                   final Map<String, String> settings, final String label, final long records,
+                   final boolean profile) throws Exception {
         final Path ready = env.work.resolve(applicationId + ".ready");
         Files.deleteIfExists(ready);
         final Path log = env.logs.resolve(applicationId + ".log");
@@ -191,7 +310,7 @@ final class ThroughputScenario {
         pb.environment().keySet().removeIf(k -> k.startsWith("ROTOR_") || k.startsWith("KAFKA_")
                 || k.startsWith("VAULT_"));
         final Process process = pb.start();
-        try (GroupWatcher watcher = new GroupWatcher(env.bootstrap, applicationId, inputTopic())) {
+        try (GroupWatcher watcher = new GroupWatcher(env.bootstrap, applicationId, input)) {
             final long readyBy = System.nanoTime() + Duration.ofMinutes(3).toNanos();
             while (!Files.exists(ready)) {
                 if (!process.isAlive()) {
@@ -241,8 +360,8 @@ final class ThroughputScenario {
                 }
                 for (final String k : new java.util.TreeSet<>(p.stringPropertyNames())) {
                     if (k.equals("dropped_records") || k.equals("late_events") || k.equals("emergency_rotations")
-                            || k.equals("suppressed")) {
-                        details.merge(mode + "_" + k, p.getProperty(k), (x, y) -> x + " " + y);
+                            || k.equals("suppressed") || k.equals("duplicates")) {
+                        details.merge(tag + "_" + k, p.getProperty(k), (x, y) -> x + " " + y);
                     }
                 }
             }

@@ -22,9 +22,11 @@ import picocli.CommandLine.Model.CommandSpec;
  * (issue 5; method in docs/benchmark.md).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Benchmark rotor on this machine: throughput against a raw consumer and a hand-written Kafka"
-                + " Streams job, latency (exactly-once and at-least-once), a 10,000-secret incident, peak memory.",
-                "Starts its own broker (child JVM) and dev Vault; writes results.json, report.html, report.png."})
+        description = {"Benchmark rotor on this machine: throughput against a raw consumer and three hand-written Kafka"
+                + " Streams jobs, latency (exactly-once and at-least-once, and amid 1,000 events/s), a 10,000-secret"
+                + " incident, peak memory.",
+                "Starts its own broker (child JVM) and dev Vault; writes results.json, report.html, report.png.",
+                "Exit code 1 when a scenario could not run or a figure failed its checks (shown as INVALID)."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -34,7 +36,8 @@ public final class BenchCommand implements Callable<Integer> {
     int events;
 
     @Option(names = "--scenario", paramLabel = "S", defaultValue = "all", split = ",",
-            description = "all (default), throughput, latency, incident, memory; comma-separated for several")
+            description = "all (default), throughput, latency, latency-under-load, incident, memory; comma-separated"
+                    + " for several")
     List<String> scenario;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/bench",
@@ -49,12 +52,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--runs", paramLabel = "N", defaultValue = "3", description = "runs of each scenario (default 3)")
     int runs;
 
-    @Option(names = "--latency-rate", paramLabel = "PER_S", defaultValue = "1000",
-            description = "manual triggers per second in the latency scenario (default 1000)")
+    @Option(names = "--latency-rate", paramLabel = "PER_S", defaultValue = "100",
+            description = "manual triggers per second in the latency scenario (default 100, the rate of its goal)")
     int latencyRate;
 
-    @Option(names = "--latency-seconds", paramLabel = "S", defaultValue = "60",
-            description = "how long the latency scenario sends (default 60)")
+    @Option(names = "--latency-seconds", paramLabel = "S", defaultValue = "40",
+            description = "how long the latency and latency-under-load scenarios send (default 40)")
     int latencySeconds;
 
     @Option(names = "--incident-secrets", paramLabel = "N", defaultValue = "10000",
@@ -90,8 +93,8 @@ public final class BenchCommand implements Callable<Integer> {
             } else if (BenchSettings.ALL.contains(name)) {
                 scenarios.add(name);
             } else {
-                throw new ConfigException("--scenario", "must be all, throughput, latency, incident or memory, got '"
-                        + s + "'");
+                throw new ConfigException("--scenario", "must be all, throughput, latency, latency-under-load,"
+                        + " incident or memory, got '" + s + "'");
             }
         }
         positive("--events", events);
@@ -108,7 +111,12 @@ public final class BenchCommand implements Callable<Integer> {
                 runs, latencyRate, latencySeconds, incidentSecrets, heap, brokerHeap, Map.copyOf(set), profile, seed);
         final String command = "java -jar target/rotor.jar " + String.join(" ", spec.commandLine().getParseResult()
                 .originalArgs());
-        new Bench(settings, command, System.out).run();
+        final Bench.Result result = new Bench(settings, command, System.out).run();
+        if (!result.invalid().isEmpty()) {
+            System.err.println("rotor bench: " + result.invalid().size() + " figure(s) failed their checks and are"
+                    + " INVALID: " + String.join(", ", result.invalid().keySet()));
+            return RotorCommand.EXIT_RUNTIME;
+        }
         return RotorCommand.EXIT_OK;
     }
 

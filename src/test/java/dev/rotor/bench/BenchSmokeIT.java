@@ -13,8 +13,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code rotor bench} from the built jar, shrunk so that it finishes in a few minutes on two cores: every scenario
- * runs to completion, the three report files exist, and every figure in results.json is a positive number. No timing
- * is asserted (absolute numbers on a shared machine are noise).
+ * (the baselines b, b2 and b3 and latency-under-load included) runs to completion, passes its checks (warm-ups
+ * completed, expected commands and results exist), the three report files exist, every figure in results.json is a
+ * valid positive number, and the run is stamped with its git commit. No timing is asserted (absolute numbers on a
+ * shared machine are noise).
  */
 class BenchSmokeIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,7 +42,9 @@ class BenchSmokeIT {
 
         assertThat(exited).as(output).isTrue();
         assertThat(p.exitValue()).as(output).isZero();
-        assertThat(output).contains("(c) rotor detection, EOS").contains("targets (on the median)");
+        assertThat(output).contains("(c) rotor detection, EOS").contains("(b3) per-key Processor API job")
+                .contains("targets (issue 13, on the median)").contains("checks   passed")
+                .contains("code     commit ").doesNotContain("INVALID");
         for (final String f : List.of("results.json", "report.html", "report.png")) {
             assertThat(out.resolve(f)).as(f).exists().isNotEmptyFile();
         }
@@ -52,6 +56,7 @@ class BenchSmokeIT {
         for (final JsonNode f : results.path("figures")) {
             final String key = f.path("key").asText();
             keys.add(key);
+            assertThat(f.path("valid").asBoolean()).as(key + " is valid: " + f.path("invalid").asText()).isTrue();
             for (final String field : List.of("median", "min", "max")) {
                 assertThat(f.path(field).isNumber()).as(key + "." + field + " is a number").isTrue();
                 assertThat(f.path(field).asDouble()).as(key + "." + field).isPositive();
@@ -64,7 +69,20 @@ class BenchSmokeIT {
         assertThat(keys).contains("throughput.raw_consumer", "throughput.baseline", "throughput.rotor_detection",
                 "throughput.ratio_c_a", "throughput.ratio_c_b", "memory.rotor_peak_rss", "latency.eos.p50",
                 "latency.eos.p99", "latency.alos.p99", "latency.alos.max", "incident.critical.seconds",
-                "incident.manual.seconds", "incident.critical.changed_once", "incident.manual.changed_once");
+                "incident.manual.seconds", "incident.critical.changed_once", "incident.manual.changed_once",
+                "throughput.baseline_sparse", "throughput.baseline_per_key", "throughput.ratio_c_b2",
+                "throughput.ratio_c_b3", "memory.per_key_peak_rss", "latency_under_load.p50",
+                "latency_under_load.p90", "latency_under_load.p99", "latency_under_load.max");
         assertThat(results.path("machine").path("cores").asInt()).isPositive();
+        // run from the project's checkout: the stamp names a commit, and whether the tree was dirty
+        assertThat(results.path("git").path("commit").asText()).matches("[0-9a-f]{40}");
+        assertThat(results.path("git").path("tree").asText()).matches("clean|dirty \\(\\d+ changed files?\\)");
+        // every goal has a verdict; none is judged on an invalid figure
+        assertThat(results.path("targets")).hasSize(Target.ISSUE.size());
+        for (final JsonNode t : results.path("targets")) {
+            assertThat(t.path("status").asText()).as(t.path("target").asText()).isIn("MET", "NOT_MET", "NOT_JUDGED");
+        }
+        // the incident's verdict carries "each secret changed exactly once"
+        assertThat(output).contains("every secret changed exactly once");
     }
 }

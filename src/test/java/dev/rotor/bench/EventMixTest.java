@@ -64,6 +64,46 @@ class EventMixTest {
     }
 
     @Test
+    void theSparseMixKeepsTheSharesButNamesEachPathAtMostTwice() {
+        final EventMix bench = EventMix.generate(20_000, START, 42, "t");
+        final EventMix sparse = EventMix.sparse(20_000, START, 42, "s");
+        assertThat(sparse.counts()).isEqualTo(bench.counts());
+        assertThat(sparse.isSparse()).isTrue();
+        final Map<String, Integer> perPath = new HashMap<>();
+        final SecurityEventDecoder decoder = new SecurityEventDecoder(1_048_576, null);
+        for (int i = 0; i < sparse.count(); i++) {
+            if (i > 0) {
+                assertThat(sparse.time(i)).isGreaterThanOrEqualTo(sparse.time(i - 1));
+            }
+            final SecurityEvent e = decoder.decode("t", sparse.json(i));
+            assertThat(e.getAffectedResources()).containsExactly(sparse.path(i));
+            perPath.merge(sparse.path(i), 1, Integer::sum);
+        }
+        assertThat(perPath).hasSize(10_000).hasSize(sparse.distinctPaths());
+        assertThat(perPath.values()).allMatch(n -> n <= 2);
+        assertThat(sparse.triggerPaths()).isEmpty();
+        assertThat(sparse.burstPathNames()).isEmpty();
+    }
+
+    @Test
+    void theMixNamesItsDirectTriggersAndBurstsAndCanBeRestampedForALiveStream() {
+        final EventMix mix = EventMix.generate(20_000, START, 42, "t", "secret/bench/load/r1", false);
+        final Set<String> triggers = new HashSet<>(mix.triggerPaths());
+        final Set<String> bursts = new HashSet<>(mix.burstPathNames());
+        assertThat(triggers).hasSize(200).allMatch(p -> p.startsWith("secret/bench/load/r1/leaked/"));
+        assertThat(bursts).hasSize(2);
+        assertThat(mix.burstFailuresPerPath()).isEqualTo(1_000);
+        final SecurityEventDecoder decoder = new SecurityEventDecoder(1_048_576, null);
+        final Set<String> named = new HashSet<>();
+        for (int i = 0; i < mix.count(); i++) {
+            named.add(mix.path(i));
+        }
+        assertThat(named).containsAll(triggers).containsAll(bursts);
+        final long live = START + 3_600_000L;
+        assertThat(decoder.decode("t", mix.json(7, live)).getTimestamp().toEpochMilli()).isEqualTo(live);
+    }
+
+    @Test
     void aFigureReportsMedianAndSpread() {
         final Figure f = new Figure("k", "s", "l", "u", List.of(3.0, 1.0, 2.0));
         assertThat(f.median()).isEqualTo(2.0);
