@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * installed ({@code .ci/run} installs it).
  */
 class KcatIT {
-    private static final int PORT_BASE = 49092;
+    /** Broker, controller, dev Vault and rotor HTTP: four ports, free and outside the ephemeral range. */
+    private static final int PORT_BASE = dev.rotor.testing.FreePorts.block(4);
     private static final Pattern EXAMPLE = Pattern.compile("<!-- kcat-example -->\\s*```bash\\n(.*?)```", Pattern.DOTALL);
 
     @Test

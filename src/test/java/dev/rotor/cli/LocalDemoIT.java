@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /** {@code rotor local --demo} from the built jar, as the README tells a newcomer to run it. */
 class LocalDemoIT {
-    private static final int PORT_BASE = 39092;
+    /** Broker, controller, dev Vault and rotor HTTP: four ports, free and outside the ephemeral range. */
+    private static final int PORT_BASE = dev.rotor.testing.FreePorts.block(4);
 
     @Test
     void theDemoRotatesEveryExampleShowsAQuietConsoleAndLogsToTheDataDir() throws Exception {
