@@ -35,7 +35,8 @@ public final class RotorConfig {
     public record DetectionSettings(long failedAuthThreshold, Duration failedAuthWindow, long rateLimitThreshold,
                                     Duration rateLimitWindow, Duration grace, Duration cooldown,
                                     Duration maxClockSkew, int maxEventBytes, Duration stateCleanupInterval,
-                                    Duration maxEventAge, BelowThresholdAudit belowThresholdAudit) {
+                                    Duration maxEventAge, BelowThresholdAudit belowThresholdAudit,
+                                    Duration manualTriggerInterval) {
         /** The longest window: how much history per secret the rules must keep. */
         public Duration longestWindow() {
             return failedAuthWindow.compareTo(rateLimitWindow) >= 0 ? failedAuthWindow : rateLimitWindow;
@@ -92,7 +93,8 @@ public final class RotorConfig {
                 nonNegativeDuration(Setting.GRACE), nonNegativeDuration(Setting.COOLDOWN),
                 nonNegativeDuration(Setting.MAX_CLOCK_SKEW), (int) Math.min(Integer.MAX_VALUE, positiveLong(Setting.MAX_EVENT_BYTES)),
                 positiveDuration(Setting.STATE_CLEANUP_INTERVAL), positiveDuration(Setting.MAX_EVENT_AGE),
-                enumValue(Setting.AUDIT_BELOW_THRESHOLD, BelowThresholdAudit.class));
+                enumValue(Setting.AUDIT_BELOW_THRESHOLD, BelowThresholdAudit.class),
+                nonNegativeDuration(Setting.MANUAL_TRIGGER_INTERVAL));
         this.executor = new ExecutorSettings(get(Setting.VAULT_APPROLE_MOUNT),
                 wholeSeconds(Setting.VAULT_CONNECT_TIMEOUT), wholeSeconds(Setting.VAULT_READ_TIMEOUT),
                 positiveDuration(Setting.ROTATION_DEADLINE),

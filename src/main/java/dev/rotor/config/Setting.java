@@ -32,6 +32,7 @@ public enum Setting {
     RATE_LIMIT_WINDOW("rotor.rate-limit.window", "5m", "... within any window of this length"),
     GRACE("rotor.grace", "1m", "how far behind the newest event counted for its secret an event may arrive and still be counted"),
     COOLDOWN("rotor.cooldown", "5m", "after a command for a secret, further triggers within this time are suppressed (manual_trigger excepted)"),
+    MANUAL_TRIGGER_INTERVAL("rotor.manual-trigger.interval", "1m", "a manual_trigger for a secret within this time (rotor's clock) after the last manual rotation of it is suppressed, so a script or a replay cannot rotate one secret again and again; 0 turns the limit off"),
     MAX_CLOCK_SKEW("rotor.max-clock-skew", "5m", "events stamped further than this in the future are refused, so one bad clock cannot blind the windows"),
     MAX_EVENT_AGE("rotor.max-event-age", "3d", "events stamped further than this in the past are refused (DLQ, STALE_TIMESTAMP) rather than trusted"),
     MAX_EVENT_BYTES("rotor.max-event-bytes", "1048576", "larger records go to the DLQ"),

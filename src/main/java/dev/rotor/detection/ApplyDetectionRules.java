@@ -35,7 +35,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *       threshold (BELOW_THRESHOLD: all, only when the window sum reaches half the threshold, or none).</li>
  *   <li>Guarantees: exact "weight N within any window of length W" (both ends inclusive) per secret, in event time;
  *       counts start again from zero after a threshold is reached (whether that rotated or was suppressed) and after
- *       any command; within the cooldown after a command further triggers are SUPPRESSED, except manual_trigger; a
+ *       any command; within the cooldown after a command further triggers are SUPPRESSED, except manual_trigger,
+ *       which has its own limit: one per secret per {@code rotor.manual-trigger.interval}, later ones SUPPRESSED; a
  *       counted event more than the grace behind the newest event counted for its secret is audited LATE and not
  *       counted; a resent event (same id) is counted once. One read and one write of {@value #STORE} per event.</li>
  *   <li>Clocks: the event's own time places it in its secret's windows and decides its lateness, judged per secret
@@ -54,6 +55,7 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
     private final Telemetry telemetry;
     private final long graceMs;
     private final long cooldownMs;
+    private final long manualIntervalMs;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, SecretState> states;
     private KeyValueStore<String, Long> statistics;
@@ -63,6 +65,7 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
         this.telemetry = telemetry;
         this.graceMs = settings.grace().toMillis();
         this.cooldownMs = settings.cooldown().toMillis();
+        this.manualIntervalMs = settings.manualTriggerInterval().toMillis();
     }
 
     @Override
@@ -89,7 +92,14 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
         state.lastSeenAt = now;
         switch (decision.action()) {
             case ROTATE -> {
-                if (indicator != Indicator.manual_trigger && state.inCooldown(now, cooldownMs)) {
+                if (indicator == Indicator.manual_trigger) {
+                    if (state.manualTooSoon(now, manualIntervalMs)) {
+                        suppressManual(path, event, decision.rule(), state);
+                    } else {
+                        command(path, event, decision.rule(), state, Map.of());
+                        state.manualCommanded(now);
+                    }
+                } else if (state.inCooldown(now, cooldownMs)) {
                     suppress(path, event, decision.rule(), state, Map.of());
                 } else {
                     command(path, event, decision.rule(), state, Map.of());
@@ -209,6 +219,22 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
                 path, rule, null, now(), details));
     }
 
+    /**
+     * A manual_trigger within {@code rotor.manual-trigger.interval} of the secret's last manual rotation: an operator
+     * who really needs another one waits out the interval; a script looping over {@code rotor trigger} or a replayed
+     * backlog of triggers rotates the secret once.
+     */
+    private void suppressManual(final String path, final SecurityEvent event, final String rule,
+                                final SecretState state) {
+        DetectionStatistics.increment(statistics, DetectionStatistics.SUPPRESSED, 1);
+        final Instant until = Instant.ofEpochMilli(state.lastManualAt + manualIntervalMs);
+        LOG.info("Suppressed {}: manual trigger, event {}, manual-trigger interval until {}", path, event.getEventId(),
+                until);
+        audit(path, AuditRecords.of(AuditDecision.SUPPRESSED, "manual_trigger within the manual-trigger interval of "
+                + Durations.format(settings.manualTriggerInterval()) + " after the last manual rotation (until "
+                + until + ")", event, path, rule, null, now(), Map.of("limit", "rotor.manual-trigger.interval")));
+    }
+
     private void audit(final String key, final AuditRecord audit) {
         telemetry.decision(audit.getDecision().name(), audit.getEventType() == null ? "" : audit.getEventType());
         if (audit.getDecision() == AuditDecision.LATE) {
@@ -239,7 +265,8 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
                 final SecretState s = kv.value;
                 final boolean changed = s.newestCounted != SecretState.NEVER
                         && (s.failedAuth.pruneBefore(s.newestCounted - span) | s.rateLimit.pruneBefore(s.newestCounted - span));
-                if (s.forgettable(now, cooldownMs, 2 * span)) {
+                // a manual trigger's limit outlives a shorter cooldown: the state that holds it stays
+                if (s.forgettable(now, Math.max(cooldownMs, manualIntervalMs), 2 * span)) {
                     idle.add(kv.key);
                 } else if (changed) {
                     pruned.add(kv);

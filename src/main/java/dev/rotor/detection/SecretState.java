@@ -19,6 +19,7 @@ final class SecretState {
     private static final byte FORMAT_V1 = 1;
     private static final byte FORMAT_V2 = 2;
     private static final byte FORMAT_V3 = 3;
+    private static final byte FORMAT_V4 = 4;
 
     final WindowCounts failedAuth;
     final WindowCounts rateLimit;
@@ -28,18 +29,21 @@ final class SecretState {
     long newestCounted;
     /** rotor's clock when an event for this secret last reached the rules: idle state is forgotten by it. */
     long lastSeenAt;
+    /** rotor's clock when the last manual_trigger command for this secret was issued: manual triggers' own limit. */
+    long lastManualAt;
 
     SecretState() {
-        this(new WindowCounts(), new WindowCounts(), NEVER, NEVER, NEVER);
+        this(new WindowCounts(), new WindowCounts(), NEVER, NEVER, NEVER, NEVER);
     }
 
     private SecretState(final WindowCounts failedAuth, final WindowCounts rateLimit, final long lastCommandAt,
-                        final long newestCounted, final long lastSeenAt) {
+                        final long newestCounted, final long lastSeenAt, final long lastManualAt) {
         this.failedAuth = failedAuth;
         this.rateLimit = rateLimit;
         this.lastCommandAt = lastCommandAt;
         this.newestCounted = newestCounted;
         this.lastSeenAt = lastSeenAt;
+        this.lastManualAt = lastManualAt;
     }
 
     WindowCounts counts(final TriggerMatrix.Action action) {
@@ -49,6 +53,16 @@ final class SecretState {
     /** True while the cooldown of the last command runs at {@code now} (rotor's clock). */
     boolean inCooldown(final long now, final long cooldownMs) {
         return lastCommandAt != NEVER && now < lastCommandAt + cooldownMs;
+    }
+
+    /** True while a manual_trigger at {@code now} (rotor's clock) is within {@code intervalMs} of the last manual one. */
+    boolean manualTooSoon(final long now, final long intervalMs) {
+        return intervalMs > 0 && lastManualAt != NEVER && now < lastManualAt + intervalMs;
+    }
+
+    /** The command issued at {@code now} (rotor's clock) came from a manual_trigger: its limit runs from here. */
+    void manualCommanded(final long now) {
+        lastManualAt = lastManualAt == NEVER ? now : Math.max(lastManualAt, now);
     }
 
     /** A command was issued at {@code now} (rotor's clock): counts start again from zero. */
@@ -80,8 +94,9 @@ final class SecretState {
     }
 
     byte[] toBytes() {
-        final ByteBuffer buf = ByteBuffer.allocate(1 + 8 + 8 + 8 + 2 * 4 + 24 * (failedAuth.size() + rateLimit.size()));
-        buf.put(FORMAT_V3).putLong(lastCommandAt).putLong(newestCounted).putLong(lastSeenAt);
+        final ByteBuffer buf = ByteBuffer.allocate(1 + 8 + 8 + 8 + 8 + 2 * 4
+                + 24 * (failedAuth.size() + rateLimit.size()));
+        buf.put(FORMAT_V4).putLong(lastCommandAt).putLong(newestCounted).putLong(lastSeenAt).putLong(lastManualAt);
         write(buf, failedAuth);
         write(buf, rateLimit);
         return buf.array();
@@ -91,14 +106,16 @@ final class SecretState {
         try {
             final ByteBuffer buf = ByteBuffer.wrap(bytes);
             final byte format = buf.get();
-            if (format != FORMAT_V1 && format != FORMAT_V2 && format != FORMAT_V3) {
+            if (format < FORMAT_V1 || format > FORMAT_V4) {
                 throw new SerializationException("secret state format " + format + " is not supported");
             }
             final long last = buf.getLong();
             final long newest = format >= FORMAT_V2 ? buf.getLong() : NEVER; // v1 (before it was kept): unknown
             // before v3 the secret's last activity was not kept: its newest known time stands in for it
-            final long seen = format == FORMAT_V3 ? buf.getLong() : Math.max(last, newest);
-            return new SecretState(read(buf), read(buf), last, newest, seen);
+            final long seen = format >= FORMAT_V3 ? buf.getLong() : Math.max(last, newest);
+            // before v4 manual triggers had no limit of their own: none is known to have run
+            final long manual = format >= FORMAT_V4 ? buf.getLong() : NEVER;
+            return new SecretState(read(buf), read(buf), last, newest, seen, manual);
         } catch (final RuntimeException e) {
             if (e instanceof SerializationException s) {
                 throw s;

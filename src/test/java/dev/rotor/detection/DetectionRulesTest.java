@@ -336,6 +336,75 @@ class DetectionRulesTest {
             }
         }
 
+        /** The finding: 50 manual triggers for one secret in 5 s rotated it 50 times. */
+        @Test
+        void manualTriggersForOneSecretRotateOncePerManualTriggerInterval() {
+            try (DetectionDriver d = new DetectionDriver()) {
+                for (int i = 0; i < 50; i++) {
+                    d.send(event("manual_trigger", "low").id("script-" + i).at(at(0)).paths(DB));
+                }
+
+                assertThat(d.commands()).extracting(kv -> kv.value.getEventId()).containsExactly("script-0");
+                assertThat(d.audits(AuditDecision.SUPPRESSED)).hasSize(49).allSatisfy(a -> {
+                    assertThat(a.getReason()).startsWith("manual_trigger within the manual-trigger interval of 1m");
+                    assertThat(a.getDetails()).containsEntry("limit", "rotor.manual-trigger.interval");
+                });
+                assertThat(d.statistics()).containsEntry(DetectionStatistics.SUPPRESSED, 49L)
+                        .containsEntry(DetectionStatistics.EMERGENCY_ROTATIONS, 1L);
+            }
+        }
+
+        @Test
+        void aManualTriggerAfterTheIntervalRotatesAgainEvenWithinTheCooldown() {
+            try (DetectionDriver d = new DetectionDriver()) {
+                d.send(event("manual_trigger", "low").id("first").at(at(0)).paths(DB));
+                d.advanceWallClock(Duration.ofSeconds(59));
+                d.send(event("manual_trigger", "low").id("too-soon").at(at(1)).paths(DB));
+                d.advanceWallClock(Duration.ofSeconds(1)); // the interval runs on rotor's clock, not the event's
+                d.send(event("manual_trigger", "low").id("second").at(at(1)).paths(DB));
+
+                assertThat(d.commands()).extracting(kv -> kv.value.getEventId()).containsExactly("first", "second");
+            }
+        }
+
+        @Test
+        void theManualLimitIsPerSecretAndLeavesAutomaticRulesAlone() {
+            try (DetectionDriver d = new DetectionDriver()) {
+                d.send(event("manual_trigger", "low").id("m-db").at(at(0)).paths(DB));
+                d.send(event("manual_trigger", "low").id("m-other").at(at(0)).paths("secret/prod/other"));
+                // a critical event after a manual rotation meets the cooldown, as after any command
+                d.send(event("leaked_credential", "critical").id("leak").at(at(0)).paths(DB));
+
+                assertThat(d.commands()).extracting(kv -> kv.value.getEventId()).containsExactly("m-db", "m-other");
+                assertThat(d.audits(AuditDecision.SUPPRESSED)).singleElement()
+                        .satisfies(a -> assertThat(a.getReason()).contains("cooldown"));
+            }
+        }
+
+        @Test
+        void aZeroManualTriggerIntervalTurnsTheLimitOff() {
+            try (DetectionDriver d = new DetectionDriver(Map.of("rotor.manual-trigger.interval", "0s"))) {
+                for (int i = 0; i < 3; i++) {
+                    d.send(event("manual_trigger", "low").id("m-" + i).at(at(0)).paths(DB));
+                }
+
+                assertThat(d.commands()).hasSize(3);
+            }
+        }
+
+        /** Idle-state cleanup must not forget a manual limit that outlives a shorter cooldown. */
+        @Test
+        void cleanupKeepsTheManualLimitWhenItOutlivesTheCooldown() {
+            try (DetectionDriver d = new DetectionDriver(Map.of("rotor.cooldown", "0s",
+                    "rotor.manual-trigger.interval", "10m"))) {
+                d.send(event("manual_trigger", "low").id("first").at(at(0)).paths(DB));
+                d.advanceWallClock(Duration.ofMinutes(3)); // cleanups run every minute
+                d.send(event("manual_trigger", "low").id("again").at(at(3)).paths(DB));
+
+                assertThat(d.commands()).extracting(kv -> kv.value.getEventId()).containsExactly("first");
+            }
+        }
+
         @Test
         void cooldownIsPerSecret() {
             try (DetectionDriver d = new DetectionDriver()) {

@@ -67,11 +67,30 @@ class WindowCountsTest {
         s.rateLimit.add(200, 7, 43);
         s.lastCommandAt = 50;
         s.newestCounted = 200;
+        s.lastSeenAt = 60;
+        s.lastManualAt = 40;
         final SecretState back = SecretState.fromBytes(s.toBytes());
         assertThat(back.lastCommandAt).isEqualTo(50);
         assertThat(back.newestCounted).isEqualTo(200);
+        assertThat(back.lastSeenAt).isEqualTo(60);
+        assertThat(back.lastManualAt).isEqualTo(40);
         assertThat(back.failedAuth.maxWindowSumContaining(100, W)).isEqualTo(3);
         assertThat(back.rateLimit.containsFingerprint(43)).isTrue();
+    }
+
+    /** State written before manual triggers had their own limit (format 3) reads back with no manual rotation known. */
+    @Test
+    void stateOfTheFormerFormatStillReads() {
+        final java.nio.ByteBuffer v3 = java.nio.ByteBuffer.allocate(1 + 3 * 8 + 2 * 4 + 24);
+        v3.put((byte) 3).putLong(50).putLong(200).putLong(60);
+        v3.putInt(1).putLong(100).putLong(3).putLong(42);
+        v3.putInt(0);
+        final SecretState back = SecretState.fromBytes(v3.array());
+        assertThat(back.lastCommandAt).isEqualTo(50);
+        assertThat(back.lastSeenAt).isEqualTo(60);
+        assertThat(back.lastManualAt).isEqualTo(SecretState.NEVER);
+        assertThat(back.failedAuth.containsFingerprint(42)).isTrue();
+        assertThat(back.manualTooSoon(61, 60_000)).isFalse();
     }
 
     /** The two-pointer answer equals brute force over every window that contains the event. */
