@@ -10,6 +10,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,8 +38,10 @@ import org.slf4j.LoggerFactory;
  *       {@code == R} → the write did not land: it is made now with {@code cas=R} (the ALREADY_MITIGATED check was made
  *       before the intent). Version R+1 exists but did not change the fields → someone else wrote it: rotate on top of
  *       it (a new intent first).</li>
- *   <li>Otherwise, unless manual: the current version written after the trigger → ALREADY_MITIGATED (the write time is
- *       the version's {@code created_time}, falling back to the metadata's {@code updated_time}). Then the intent is
+ *   <li>Otherwise, unless manual: the current version written after the trigger (the version's {@code created_time},
+ *       falling back to the metadata's {@code updated_time}) and holding in every rotated field another value than the
+ *       version current at the trigger's time (or no version existed then) → ALREADY_MITIGATED; a copy of the leaked
+ *       value, or a trigger-time version that can no longer be read, is rotated. Then the intent is
  *       written: existing keys kept, plus {@code rotor_command_id}, {@code rotor_state=pending},
  *       {@code rotor_replaces_version} = the version read, {@code rotor_intent_at} (retried like any idempotent write;
  *       if it cannot be written — 403, 400 too many keys, deadline — FAILED, nothing changed).</li>
@@ -153,9 +156,8 @@ final class Kv2Strategy implements RotationStrategy {
             }
             default -> {
                 if (!request.manual() && request.triggerTime() != null && first.written() != null
-                        && first.written().isAfter(request.triggerTime())) {
-                    LOG.info("{}: version {} was written at {}, after the trigger at {}; not rotated", secretPath,
-                            first.version(), first.written(), request.triggerTime());
+                        && first.written().isAfter(request.triggerTime())
+                        && changedSinceTrigger(run, spec, paths, secretPath, first, request.triggerTime())) {
                     return new Result(RotationOutcome.Kind.ALREADY_MITIGATED, first.version(), first.version());
                 }
                 final Map<String, String> custom = recordIntent(run, paths, secretPath, first.custom(), commandId,
@@ -316,6 +318,65 @@ final class Kv2Strategy implements RotationStrategy {
             }
         }
         return true;
+    }
+
+    /**
+     * The evidence for ALREADY_MITIGATED: the current version, written after the trigger, holds in every rotated field a
+     * value other than the version that was current at the trigger's time. A newer version alone is not enough: it may
+     * be a copy of the leaked value, or an attacker's write of it. When the version of the trigger's time cannot be
+     * read (deleted, destroyed, pruned), nothing proves the value changed, so the secret is rotated. A secret that had
+     * no version yet at the trigger's time cannot hold what leaked then. Values are compared here and never logged.
+     */
+    private static boolean changedSinceTrigger(final RotationRun run, final TargetSpec spec, final Paths paths,
+                                               final String secretPath, final Current current,
+                                               final Instant triggerTime) throws RotationFailure {
+        final JsonNode versions = run.read(paths.metadata()).data().path("versions");
+        long atTrigger = 0;
+        final Iterator<Map.Entry<String, JsonNode>> it = versions.fields();
+        while (it.hasNext()) {
+            final Map.Entry<String, JsonNode> v = it.next();
+            final Instant created = time(v.getValue().path("created_time").asText(""));
+            final long number = parseVersion(v.getKey());
+            if (created != null && !created.isAfter(triggerTime) && number > atTrigger && number < current.version()) {
+                atTrigger = number;
+            }
+        }
+        if (atTrigger == 0) {
+            LOG.info("{}: version {} was written at {}, after the trigger at {}, and no version existed before it; "
+                    + "not rotated", secretPath, current.version(), current.written(), triggerTime);
+            return true;
+        }
+        final VaultResponse then = run.readVersionAllowingNotFound(paths.data(), atTrigger);
+        if (!then.found() || !then.data().path("data").isObject()) {
+            LOG.info("{}: version {} was written after the trigger, but version {} (current at the trigger) cannot be "
+                    + "read to prove the value changed; rotating", secretPath, current.version(), atTrigger);
+            return false;
+        }
+        final ObjectNode old = (ObjectNode) then.data().path("data");
+        final List<String> same = new ArrayList<>();
+        for (final String f : fieldsToRotate(spec, current.data(), secretPath)) {
+            final JsonNode before = old.get(f);
+            if (before != null && before.equals(current.data().get(f))) {
+                same.add(f);
+            }
+        }
+        if (same.isEmpty()) {
+            LOG.info("{}: version {} was written at {}, after the trigger at {}, and changed every rotated field of "
+                    + "version {}; not rotated", secretPath, current.version(), current.written(), triggerTime,
+                    atTrigger);
+            return true;
+        }
+        LOG.info("{}: version {} was written after the trigger but still holds version {}'s value in {}; rotating",
+                secretPath, current.version(), atTrigger, listOf(new TreeSet<>(same)));
+        return false;
+    }
+
+    private static long parseVersion(final String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (final NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static Instant time(final String text) {

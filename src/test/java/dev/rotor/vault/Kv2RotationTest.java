@@ -376,6 +376,60 @@ class Kv2RotationTest {
         assertThat(fx.vault.kvMetadata("secret", p).orElseThrow().currentVersion()).isEqualTo(2);
     }
 
+    /** A version written after the trigger that still holds the leaked value (a copy, an attacker's write). */
+    @Test
+    void aNewerVersionStillHoldingTheLeakedValueIsRotated() throws Exception {
+        final String p = VaultFixture.unique("app/copied");
+        fx.vault.kvPut("secret", p, Map.of("password", "leaked", "user", "u"));
+        Thread.sleep(5);
+        final Instant trigger = Instant.now();
+        Thread.sleep(5);
+        fx.vault.kvPut("secret", p, Map.of("password", "leaked", "user", "someone-else"));
+
+        final RotationOutcome o = rotator.rotate(VaultFixture.request("secret/" + p, false, trigger,
+                Duration.ofSeconds(5)));
+
+        assertThat(o.kind()).as(String.valueOf(o.error())).isEqualTo(Kind.ROTATED);
+        assertThat(o.oldVersion()).isEqualTo(2L);
+        assertThat(o.newVersion()).isEqualTo(3L);
+        assertThat(fx.vault.kvRead("secret", p).get("password")).isNotEqualTo("leaked");
+    }
+
+    @Test
+    void aNewerVersionThatChangedTheRotatedFieldsIsAlreadyMitigated() throws Exception {
+        final String p = VaultFixture.unique("app/changed");
+        fx.vault.kvPut("secret", p, Map.of("password", "leaked", "user", "u"));
+        Thread.sleep(5);
+        final Instant trigger = Instant.now();
+        Thread.sleep(5);
+        fx.vault.kvPut("secret", p, Map.of("password", "replaced-by-hand", "user", "u"));
+
+        final RotationOutcome o = rotator.rotate(VaultFixture.request("secret/" + p, false, trigger,
+                Duration.ofSeconds(5)));
+
+        assertThat(o.kind()).isEqualTo(Kind.ALREADY_MITIGATED);
+        assertThat(fx.count("POST", "secret/data/" + p)).isZero();
+        assertThat(fx.vault.kvMetadata("secret", p).orElseThrow().currentVersion()).isEqualTo(2);
+    }
+
+    /** Nothing proves the value changed when the version of the trigger's time is gone: rotate. */
+    @Test
+    void aNewerVersionIsNotEvidenceWhenTheTriggersVersionCannotBeRead() throws Exception {
+        final String p = VaultFixture.unique("app/destroyed");
+        fx.vault.kvPut("secret", p, Map.of("password", "leaked"));
+        Thread.sleep(5);
+        final Instant trigger = Instant.now();
+        Thread.sleep(5);
+        fx.vault.kvPut("secret", p, Map.of("password", "leaked"));
+        fx.vault.kvDestroy("secret", p, 1);
+
+        final RotationOutcome o = rotator.rotate(VaultFixture.request("secret/" + p, false, trigger,
+                Duration.ofSeconds(5)));
+
+        assertThat(o.kind()).as(String.valueOf(o.error())).isEqualTo(Kind.ROTATED);
+        assertThat(fx.vault.kvMetadata("secret", p).orElseThrow().currentVersion()).isEqualTo(3);
+    }
+
     @Test
     void timeoutOnTheWriteIsResolvedByReadingBackAndWritesExactlyOneVersion() throws Exception {
         final String p = VaultFixture.unique("app/timeout");
