@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The throughput data set (issue 5): N security events with a realistic mix, event times spread over 30 minutes,
+ * The throughput data set: N security events with a realistic mix, event times spread over 30 minutes,
  * generated deterministically from a seed and kept compactly (kind, path, time per event) so that they are serialised
  * on the fly by the loader threads.
  *

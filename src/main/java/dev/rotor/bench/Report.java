@@ -126,7 +126,7 @@ final class Report {
             b.append("FAILED for ").append(invalid.size()).append(" figure(s); their numbers are not shown:\n");
             invalid.forEach(f -> b.append("  ").append(f.key()).append(": ").append(f.invalid()).append('\n'));
         }
-        b.append('\n').append("targets (issue 13, on the median)\n");
+        b.append('\n').append("goals (judged on the median)\n");
         for (final Target t : Target.ISSUE) {
             b.append(String.format(Locale.ROOT, "  %-70s %s%n", t.text(), t.verdict(figures, settings).text()));
         }

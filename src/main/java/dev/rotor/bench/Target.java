@@ -7,7 +7,7 @@ import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
 /**
- * One of the goals of issue 13, judged on the median of a figure.
+ * One of the bench's performance goals (docs/benchmark.md, "Goals"), judged on the median of a figure.
  *
  * <p>A verdict is never kinder than the data: an invalid figure (a failed check of its outputs) is INVALID, not MET; a
  * goal stated for other parameters than the run's (the 1,000,000-event mix, 100 triggers/s, 10,000 secrets, 40 s) is
@@ -44,7 +44,7 @@ public record Target(String figure, String text, boolean atMost, double limit,
     private static final int LATENCY_RATE = 100;
     private static final int INCIDENT_SECRETS = 10_000;
 
-    /** Issue 13's goals. */
+    /** The performance goals rotor is measured against. */
     public static final List<Target> ISSUE = List.of(
             new Target("throughput.rotor_detection", "detection throughput c >= 40,000 events/s on the 1M mix", false,
                     40_000, s -> s.events() == FULL_MIX ? Optional.empty()

@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code rotor bench}: throughput, latency, incident scale and memory, each against a baseline in the same run
- * (issue 5; method in docs/benchmark.md).
+ * (method in docs/benchmark.md).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmark rotor on this machine: throughput against a raw consumer and three hand-written Kafka"

@@ -108,7 +108,7 @@ public final class RotationTargets {
         return targets;
     }
 
-    /** The {@code principals:} section: which secret a principal named by an adapted event stands for (issue 6). */
+    /** The {@code principals:} section: which secret a principal named by an adapted event stands for. */
     public PrincipalMappings principals() {
         return principals;
     }

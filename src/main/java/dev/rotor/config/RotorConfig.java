@@ -191,7 +191,7 @@ public final class RotorConfig {
         return http;
     }
 
-    /** The adapter input topics (issue 6) and how their irrelevant records are audited. */
+    /** The adapter input topics and how their irrelevant records are audited. */
     public AdapterSources adapters() {
         return adapters;
     }

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The foreign input formats rotor reads through its adapters (issue 6), each with the principal attributes its
+ * The foreign input formats rotor reads through its adapters, each with the principal attributes its
  * adapter reports. The attribute names are the vocabulary of the {@code principals:} section of
  * {@code rotation-targets.yaml}; a mapping that names another attribute is refused when the file is loaded.
  */

@@ -89,7 +89,7 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
     public static final String THREAD_REPLACEMENTS = "rotor.stream.thread.replacements";
     public static final String AWAITING_REGISTRY = "rotor.records.awaiting.registry";
     public static final String OUTPUTS_REFUSED = "rotor.outputs.refused";
-    /** Notification sinks' deliveries (issue 12): {@code rotor_notifications_total{sink,outcome}}. */
+    /** Notification sinks' deliveries: {@code rotor_notifications_total{sink,outcome}}. */
     public static final String NOTIFICATIONS = "rotor.notifications";
     public static final String PENDING_ROTATIONS = "rotor.pending.rotations";
     /** Prefix of the statistics gauges: {@code rotor.stats.total_events} is {@code rotor_stats_total_events}. */

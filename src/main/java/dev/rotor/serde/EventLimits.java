@@ -5,7 +5,7 @@ import dev.rotor.serde.InvalidEventException.Code;
 /**
  * The bounds on what an event may carry into rotor's outputs. Fields copied from input reach commands, audit records,
  * notifications, DLQ headers and log lines; uncapped, one 600,000-character {@code event_type} made an audit record
- * the producer refused, which failed the task on every retry (issue 14, finding 2). Every input — native JSON, Avro,
+ * the producer refused, which failed the task on every retry. Every input — native JSON, Avro,
  * adapted — passes these checks in {@link SecurityEventDecoder#normalise}; the JSON reader applies the id and key checks
  * earlier, before it uses either in a reason.
  *

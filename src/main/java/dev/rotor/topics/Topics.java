@@ -35,7 +35,7 @@ public final class Topics {
     private final Topic<String, AuditRecord> rotationAudit;
     private final List<AdapterTopic> adapterSources;
 
-    /** An adapter input (issue 6): a topic of one foreign format, read as bytes, and its own dead-letter topic. */
+    /** An adapter input: a topic of one foreign format, read as bytes, and its own dead-letter topic. */
     public record AdapterTopic(SourceFormat format, Topic<byte[], byte[]> input, Topic<byte[], byte[]> deadLetters) {
     }
 

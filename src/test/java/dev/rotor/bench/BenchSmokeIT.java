@@ -43,7 +43,7 @@ class BenchSmokeIT {
         assertThat(exited).as(output).isTrue();
         assertThat(p.exitValue()).as(output).isZero();
         assertThat(output).contains("(c) rotor detection, EOS").contains("(b3) per-key Processor API job")
-                .contains("targets (issue 13, on the median)").contains("checks   passed")
+                .contains("goals (judged on the median)").contains("checks   passed")
                 .contains("code     commit ").doesNotContain("INVALID");
         for (final String f : List.of("results.json", "report.html", "report.png")) {
             assertThat(out.resolve(f)).as(f).exists().isNotEmptyFile();

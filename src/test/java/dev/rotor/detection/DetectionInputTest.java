@@ -275,7 +275,7 @@ class DetectionInputTest {
 
         @Test
         void aCriticalLeakStampedInEpochSecondsRotatesWithItsRealTime() {
-            // issue 14, finding 7: read as milliseconds this was 1970, and the executor then called it mitigated
+            // read as milliseconds this was 1970, and the executor then called it mitigated
             try (DetectionDriver d = new DetectionDriver()) {
                 d.send(withTimestamp("leak", Long.toString(AT.getEpochSecond())));
 
@@ -319,7 +319,7 @@ class DetectionInputTest {
         }
     }
 
-    /** Nothing copied from input makes an output record outgrow the producer's limit (issue 14, finding 2). */
+    /** Nothing copied from input makes an output record outgrow the producer's limit. */
     @Nested
     class BoundedOutputs {
         private static final int SMALL = 4_096;

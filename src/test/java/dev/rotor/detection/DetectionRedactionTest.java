@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * Redaction through the whole detection topology (issue 12, finding 1): events carrying fake credentials of every
+ * Redaction through the whole detection topology: events carrying fake credentials of every
  * kind in their description, metadata, source address and id, and naming a refused path that holds one, are decided
  * as usual; then every record on every topic detection wrote to (commands, audit, the DLQ's headers, the
  * {@code events-by-secret-path} repartition) and every log line is searched for every fake. The DLQ's value alone

@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The whole of rotor with Avro outputs against the real schema registry (issue 12, finding 6): RotorService with role
+ * The whole of rotor with Avro outputs against the real schema registry: RotorService with role
  * {@code all} on the in-JVM broker, the dev Vault over HTTP, {@code rotor.output.format=avro} and the shared Apicurio
  * Registry. A JSON leak with credentials in its text, an Avro (Confluent wire format) manual trigger and a leak of a
  * secret Vault does not have go in; every output topic is read back through the registry, by the schema id each record

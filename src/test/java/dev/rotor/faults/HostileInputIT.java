@@ -18,12 +18,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fault scenario 4 (issue 14): 1,000 generated hostile records ({@link HostileInputs}) interleaved with 1,000 good
+ * Fault scenario 4: 1,000 generated hostile records ({@link HostileInputs}) interleaved with 1,000 good
  * events on {@code security-events}, read by one rotor instance with a real schema registry (Apicurio).
  *
  * <p>Invariants: no stream thread is ever replaced (rotor's log line and the thread metrics); every hostile record
  * is in the DLQ with a {@code rotor.error.code} or audited with a reason, and meets its particular expectation where
- * the README or issue 14 names one; none is dead-lettered as {@code INTERNAL_ERROR} (rotor's code for its own bugs);
+ * the README names one; none is dead-lettered as {@code INTERNAL_ERROR} (rotor's code for its own bugs);
  * every good event is decided, and every good manual trigger rotates its secret.
  */
 class HostileInputIT {

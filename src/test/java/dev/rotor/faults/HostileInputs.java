@@ -18,12 +18,12 @@ import java.util.function.IntFunction;
 
 /**
  * Generates the fault suite's hostile inputs for {@code security-events}, deterministically (seeded): the families of
- * issue 14 (bad magic byte, unknown and non-Avro schema ids, truncated Avro, invalid JSON, deep nesting, 1 MiB
+ * input that once stopped or misled rotor (bad magic byte, unknown and non-Avro schema ids, truncated Avro, invalid JSON, deep nesting, 1 MiB
  * fields, 10,000 paths in one event, every refused path shape, non-numeric / negative / huge counts, far-past /
  * far-future / epoch-second timestamps, a 600,000-character event_type, tombstones, null keys) and a few more, each
  * with the outcome rotor must give it ({@link Hostile.Expect}).
  *
- * <p>Where the README or issue 14 says what must happen (a refused path is dead-lettered as {@code REFUSED_PATH}, a
+ * <p>Where the README says what must happen (a refused path is dead-lettered as {@code REFUSED_PATH}, a
  * timestamp older than 3 days as {@code STALE_TIMESTAMP}, an event_type over 64 characters goes to the DLQ, an
  * epoch-seconds timestamp is an ordinary event time), the expectation says so; elsewhere it is only "dead-lettered
  * with a code, or audited with a reason".

@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fault scenario 1 (issue 14): two rotor instances ({@code run --role all}) on one broker, one of them killed with
+ * Fault scenario 1: two rotor instances ({@code run --role all}) on one broker, one of them killed with
  * SIGKILL every 10 s and restarted at once (same state dir), while a steady load runs: 1,000 manual triggers on
  * distinct secrets mixed with 10,000 below-threshold failed logins (at most 5 per secret, the threshold is 10). Then
  * the killing stops and rotor is given time to settle.

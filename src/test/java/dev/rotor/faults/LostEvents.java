@@ -11,8 +11,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * Evidence for an event that was never decided: where it was sent (partition, offset), and whether rotor did write
  * something for it that no read_committed consumer will ever see (records of aborted or still-open transactions on
  * the repartition, command and audit topics: {@code read_uncommitted} finds them, {@code read_committed} does not).
- * That is the signature of issue 14's finding 10 (an event lost in an aborted transaction while its input offset was
- * committed).
+ * That is the signature of an event lost in an aborted transaction while its input offset was
+ * committed.
  */
 final class LostEvents {
     private static final int SHOWN = 25;

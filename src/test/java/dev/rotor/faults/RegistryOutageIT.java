@@ -19,13 +19,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fault scenario 3 (issue 14): the schema registry goes away and comes back while JSON and Avro events arrive on
+ * Fault scenario 3: the schema registry goes away and comes back while JSON and Avro events arrive on
  * {@code security-events}. rotor reads Avro through a TCP proxy in front of a real Apicurio Registry, so the registry
  * keeps its schemas across the "outage": 15 s of refused connections, then 15 s of connections reset on accept.
  *
  * <p>Six schema versions are registered before the outage; rotor sees only version 0 before it, so every other
  * version's id is first met during the outage and cannot be fetched (rotor must notice the outage). The outage
- * stream also carries {@code \x00\x00\x00\x00\x07garbage}, issue 14's poison record.
+ * stream also carries {@code \x00\x00\x00\x00\x07garbage}, the poison record that used to stop a partition.
  *
  * <p>Invariants: JSON events keep being decided during the outage (each within {@value #JSON_DEADLINE_SECONDS} s of
  * being sent); after the registry is back, every Avro event is decided, or dead-lettered with a code naming the

@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fault scenario 2 (issue 14): Vault unusable for a minute while manual triggers keep arriving. For the first 30 s
+ * Fault scenario 2: Vault unusable for a minute while manual triggers keep arriving. For the first 30 s
  * every Vault request is answered 503 ({@code Vault is sealed}, the dev Vault's fault switch); for the next 30 s
  * the connection is refused (a TCP proxy in front of the dev Vault closes its listening socket, so the dev Vault keeps
  * its secrets). 200 manual triggers arrive evenly over that minute. rotor's rotation deadline is its default 5 min.

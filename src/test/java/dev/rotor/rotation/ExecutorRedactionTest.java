@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * The executor redacts on its own (issue 12, finding 1): a command whose trigger still carries credentials (written
+ * The executor redacts on its own: a command whose trigger still carries credentials (written
  * before redaction existed, or by another producer of {@code rotation-commands}) gives notifications, results, audit
  * records, Vault requests and log lines without any of them. Only the executor's own copy of its input (the pending
  * commands' changelog) holds what the input held.

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Fields copied from input are bounded (issue 14, finding 2), for JSON and for Avro-decoded events alike
+ * Fields copied from input are bounded, for JSON and for Avro-decoded events alike
  * ({@link SecurityEventDecoder#normalise}), and no reason ever quotes an over-long field.
  */
 class InputBoundsTest {

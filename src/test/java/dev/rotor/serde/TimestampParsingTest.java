@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The timestamp shapes rotor accepts (docs/decisions.md, "Input timestamps and bounds"), and those it refuses. */
 class TimestampParsingTest {
-    /** 2025-12-05T20:20:00Z: the time of the epoch-seconds event in issue 14, finding 7. */
+    /** 2025-12-05T20:20:00Z: the time of a real SIEM's epoch-seconds event. */
     private static final Instant ISSUE_TIME = Instant.ofEpochSecond(1_764_966_000L);
 
     private static JsonNode json(final String text) {

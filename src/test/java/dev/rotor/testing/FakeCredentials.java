@@ -114,7 +114,7 @@ public final class FakeCredentials {
                 "x-session-token", "t" + pick(r, LOWER, 16), "db_credentials", "c" + pick(r, LOWER, 12));
     }
 
-    /** The issue's own example (issue 12, finding 1): description, and metadata apikey / passwd. */
+    /** The issue's own example: description, and metadata apikey / passwd. */
     public static final String ISSUE_PASSWORD = "hunter" + "2";
     public static final String ISSUE_STRIPE_KEY = "sk" + "_live_" + "abc123" + "XYZ";
 

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * kv2 rotates exactly once per command across crashes, task moves and concurrent runs of the same command (issue 14
- * finding 12): the intent is recorded before the data write and recognised on replay. A "crash" is a first run that
+ * kv2 rotates exactly once per command across crashes, task moves and concurrent runs of the same command:
+ * the intent is recorded before the data write and recognised on replay. A "crash" is a first run that
  * ends (deadline, fault) at the chosen step; the replay is a second {@code rotate()} of the same command id.
  */
 class Kv2ExactlyOnceTest {

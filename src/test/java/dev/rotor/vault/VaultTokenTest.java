@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * rotor's Vault token is checked at start-up (lookup-self), renewed while renewable, and its state is exposed through
- * {@link VaultAuthHealth} for readiness (issue 14 finding 8).
+ * {@link VaultAuthHealth} for readiness.
  */
 class VaultTokenTest {
     private static final Policy READER = Policy.named("token-test-reader")

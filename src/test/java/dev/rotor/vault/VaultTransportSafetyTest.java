@@ -21,8 +21,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * What never leaves rotor for Vault: a request that would follow a redirect (issue 14 finding 6), and a request whose
- * path a URL cannot carry as is (finding 5). Both fail at once, without retrying until the deadline.
+ * What never leaves rotor for Vault: a request that would follow a redirect, and a request whose
+ * path a URL cannot carry as is. Both fail at once, without retrying until the deadline.
  */
 class VaultTransportSafetyTest {
     private static final String TARGETS = "targets:\n  - pattern: \"secret/**\"\n    strategy: kv2\n";
