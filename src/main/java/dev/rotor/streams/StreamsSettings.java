@@ -52,6 +52,11 @@ public final class StreamsSettings {
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 25);
         // Kafka Streams lingers 100 ms per produce by default: three hops would add up to 300 ms under at-least-once
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        // Right after a commit, the next transaction's first requests often meet the previous one still completing
+        // (CONCURRENT_TRANSACTIONS) and are retried; from the client's default 100 ms that wait was a large part of a
+        // trigger's latency under exactly-once (docs/benchmark.md). Backoff still grows to the default 1 s maximum,
+        // so an outage is not hammered.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 10);
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         p.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);

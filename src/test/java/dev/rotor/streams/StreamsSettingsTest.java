@@ -51,6 +51,18 @@ class StreamsSettingsTest {
         assertThat(c.applicationId(DetectionTopology.APPLICATION_ID)).isEqualTo("shadow-rotor-detection");
     }
 
+    /** The producer rotor's stream threads use retries a transaction's requests after 10 ms, not Kafka's 100 ms. */
+    @Test
+    void theStreamsProducerRetriesSoonAndCanBeOverridden() {
+        final StreamsConfig defaults = new StreamsConfig(props(config(Map.of()), DetectionTopology.APPLICATION_ID));
+        assertThat(defaults.getProducerConfigs("p")).containsEntry("retry.backoff.ms", 10)
+                .doesNotContainKey("retry.backoff.max.ms");
+
+        final StreamsConfig overridden = new StreamsConfig(props(config(Map.of("kafka.producer.retry.backoff.ms",
+                "50")), DetectionTopology.APPLICATION_ID));
+        assertThat(overridden.getProducerConfigs("p").get("retry.backoff.ms")).hasToString("50");
+    }
+
     @Test
     void anApplicationIdPrefixThatCannotNameATopicIsAConfigurationError() {
         for (final String bad : new String[] {"shadow/", "sha dow", "x".repeat(101), "prod:"}) {
