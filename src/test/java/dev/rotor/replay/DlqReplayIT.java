@@ -69,7 +69,10 @@ class DlqReplayIT {
         base = ConfigLoader.load(Optional.empty(), Map.of("VAULT_ADDR", vault.address(), "VAULT_TOKEN",
                 vault.rootToken()), Map.of("rotor.output.format", "json", "kafka.schema.registry.url", "",
                 "kafka.bootstrap.servers", KAFKA.bootstrapServers(), "kafka.state.dir", state.toString(),
-                "kafka.commit.interval.ms", "25"));
+                "kafka.commit.interval.ms", "25",
+                // a second replay usually comes long after the first: without the manual-trigger limit, the replayed
+                // manual trigger reaches the executor again, whose command-id check is what is tested here
+                "rotor.manual-trigger.interval", "0s"));
         final RotorConfig.TopicNames n = base.topics();
         KAFKA.createTopics(3, n.securityEvents(), n.rotationCommands(), n.rotationResults(), n.securityAlerts(),
                 n.securityCritical(), n.rotationAudit(), n.securityEventsDlq(), n.rotationCommandsDlq());

@@ -376,15 +376,23 @@ class Kv2RotationTest {
         assertThat(fx.vault.kvMetadata("secret", p).orElseThrow().currentVersion()).isEqualTo(2);
     }
 
+    /** Writes version 1 ({@code before}), takes the trigger's time, writes version 2 ({@code after}). */
+    private Instant writtenAroundTheTrigger(final String p, final Map<String, ?> before,
+                                            final Map<String, ?> after) throws InterruptedException {
+        fx.vault.kvPut("secret", p, before);
+        Thread.sleep(5);
+        final Instant trigger = Instant.now();
+        Thread.sleep(5);
+        fx.vault.kvPut("secret", p, after);
+        return trigger;
+    }
+
     /** A version written after the trigger that still holds the leaked value (a copy, an attacker's write). */
     @Test
     void aNewerVersionStillHoldingTheLeakedValueIsRotated() throws Exception {
         final String p = VaultFixture.unique("app/copied");
-        fx.vault.kvPut("secret", p, Map.of("password", "leaked", "user", "u"));
-        Thread.sleep(5);
-        final Instant trigger = Instant.now();
-        Thread.sleep(5);
-        fx.vault.kvPut("secret", p, Map.of("password", "leaked", "user", "someone-else"));
+        final Instant trigger = writtenAroundTheTrigger(p, Map.of("password", "leaked", "user", "u"),
+                Map.of("password", "leaked", "user", "someone-else"));
 
         final RotationOutcome o = rotator.rotate(VaultFixture.request("secret/" + p, false, trigger,
                 Duration.ofSeconds(5)));
@@ -398,11 +406,8 @@ class Kv2RotationTest {
     @Test
     void aNewerVersionThatChangedTheRotatedFieldsIsAlreadyMitigated() throws Exception {
         final String p = VaultFixture.unique("app/changed");
-        fx.vault.kvPut("secret", p, Map.of("password", "leaked", "user", "u"));
-        Thread.sleep(5);
-        final Instant trigger = Instant.now();
-        Thread.sleep(5);
-        fx.vault.kvPut("secret", p, Map.of("password", "replaced-by-hand", "user", "u"));
+        final Instant trigger = writtenAroundTheTrigger(p, Map.of("password", "leaked", "user", "u"),
+                Map.of("password", "replaced-by-hand", "user", "u"));
 
         final RotationOutcome o = rotator.rotate(VaultFixture.request("secret/" + p, false, trigger,
                 Duration.ofSeconds(5)));
@@ -416,11 +421,7 @@ class Kv2RotationTest {
     @Test
     void aNewerVersionIsNotEvidenceWhenTheTriggersVersionCannotBeRead() throws Exception {
         final String p = VaultFixture.unique("app/destroyed");
-        fx.vault.kvPut("secret", p, Map.of("password", "leaked"));
-        Thread.sleep(5);
-        final Instant trigger = Instant.now();
-        Thread.sleep(5);
-        fx.vault.kvPut("secret", p, Map.of("password", "leaked"));
+        final Instant trigger = writtenAroundTheTrigger(p, Map.of("password", "leaked"), Map.of("password", "leaked"));
         fx.vault.kvDestroy("secret", p, 1);
 
         final RotationOutcome o = rotator.rotate(VaultFixture.request("secret/" + p, false, trigger,
