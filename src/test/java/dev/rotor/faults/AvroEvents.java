@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rotor.avro.SecurityEvent;
+import dev.rotor.serde.RegistryUnavailableException;
 import dev.rotor.serde.SchemaRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,14 +37,30 @@ final class AvroEvents {
     private AvroEvents() {
     }
 
-    /** Registers versions 0..count-1 under {@code subject} and returns them with their ids. */
+    /**
+     * Registers versions 0..count-1 under {@code subject} and returns them with their ids. A registration that times
+     * out is sent again (registering the same schema twice gives the same id): the shared registry's first answers can
+     * be slow while it warms up on a busy machine, and that is not what the fault scenario is about.
+     */
     static List<Version> register(final SchemaRegistry registry, final String subject, final int count) {
         final List<Version> versions = new ArrayList<>();
         for (int k = 0; k < count; k++) {
             final Schema schema = withProbeFields(k);
-            versions.add(new Version(k, registry.register(subject, schema), schema));
+            versions.add(new Version(k, registerPatiently(registry, subject, schema), schema));
         }
         return versions;
+    }
+
+    private static int registerPatiently(final SchemaRegistry registry, final String subject, final Schema schema) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return registry.register(subject, schema);
+            } catch (final RegistryUnavailableException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static Schema withProbeFields(final int k) {
