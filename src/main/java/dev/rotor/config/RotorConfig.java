@@ -57,6 +57,15 @@ public final class RotorConfig {
     public record HttpSettings(String bindAddress, int port) {
     }
 
+    /**
+     * How Avro input waits for an unavailable schema registry.
+     *
+     * @param maxWait    how long one event may wait before it is dead-lettered
+     * @param maxWaiting how many events one task keeps waiting
+     */
+    public record RegistryWaitSettings(Duration maxWait, long maxWaiting) {
+    }
+
     /** How the executor calls Vault (DESIGN.md §4). */
     public record ExecutorSettings(String appRoleMount, Duration connectTimeout, Duration readTimeout,
                                    Duration rotationDeadline, int parallelism, int maxQueuedPerSecret) {
@@ -66,6 +75,7 @@ public final class RotorConfig {
     private final Map<String, String> kafka;
     private final TopicNames topics;
     private final DetectionSettings detection;
+    private final RegistryWaitSettings registryWait;
     private final OutputFormat outputFormat;
     private final boolean dryRun;
     private final Path targetsFile;
@@ -95,6 +105,8 @@ public final class RotorConfig {
                 positiveDuration(Setting.STATE_CLEANUP_INTERVAL), positiveDuration(Setting.MAX_EVENT_AGE),
                 enumValue(Setting.AUDIT_BELOW_THRESHOLD, BelowThresholdAudit.class),
                 nonNegativeDuration(Setting.MANUAL_TRIGGER_INTERVAL));
+        this.registryWait = new RegistryWaitSettings(positiveDuration(Setting.SCHEMA_REGISTRY_MAX_WAIT),
+                positiveLong(Setting.SCHEMA_REGISTRY_MAX_WAITING));
         this.executor = new ExecutorSettings(get(Setting.VAULT_APPROLE_MOUNT),
                 wholeSeconds(Setting.VAULT_CONNECT_TIMEOUT), wholeSeconds(Setting.VAULT_READ_TIMEOUT),
                 positiveDuration(Setting.ROTATION_DEADLINE),
@@ -161,6 +173,10 @@ public final class RotorConfig {
 
     public DetectionSettings detection() {
         return detection;
+    }
+
+    public RegistryWaitSettings registryWait() {
+        return registryWait;
     }
 
     public OutputFormat outputFormat() {

@@ -36,6 +36,8 @@ public enum Setting {
     MAX_CLOCK_SKEW("rotor.max-clock-skew", "5m", "events stamped further than this in the future are refused, so one bad clock cannot blind the windows"),
     MAX_EVENT_AGE("rotor.max-event-age", "3d", "events stamped further than this in the past are refused (DLQ, STALE_TIMESTAMP) rather than trusted"),
     MAX_EVENT_BYTES("rotor.max-event-bytes", "1048576", "larger records go to the DLQ"),
+    SCHEMA_REGISTRY_MAX_WAIT("rotor.schema-registry.max-wait", "30m", "how long an Avro event may wait for an unavailable schema registry (JSON events go on) before it is dead-lettered as REGISTRY_UNAVAILABLE"),
+    SCHEMA_REGISTRY_MAX_WAITING("rotor.schema-registry.max-waiting", "100000", "Avro events one task keeps waiting for the schema registry; beyond it new ones are dead-lettered at once (REGISTRY_UNAVAILABLE)"),
     AUDIT_BELOW_THRESHOLD("rotor.audit.below-threshold", "crossings", "which counted events below the threshold get an audit record: all, crossings (when the window sum first reaches half the threshold) or none; rotations, suppressions, refusals and late events are always audited"),
     STATE_CLEANUP_INTERVAL("rotor.state-cleanup-interval", "1m", "how often (rotor's clock) per-secret state that can no longer matter is removed"),
     ROCKSDB_MEMORY("rotor.rocksdb.memory", "64m", "off-heap memory shared by all of this instance's RocksDB stores (block cache and memtables)"),

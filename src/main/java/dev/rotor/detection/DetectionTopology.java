@@ -55,10 +55,6 @@ public final class DetectionTopology {
 
     /** How often an Avro record waiting for the schema registry is tried again. */
     static final Duration REGISTRY_RETRY_EVERY = Duration.ofSeconds(2);
-    /** How long an Avro record may wait for the schema registry before it is dead-lettered. */
-    static final Duration REGISTRY_MAX_WAIT = Duration.ofMinutes(30);
-    /** How many Avro records one task keeps waiting for the schema registry; more are dead-lettered at once. */
-    static final long REGISTRY_MAX_WAITING = 100_000;
 
     private DetectionTopology() {
     }
@@ -93,7 +89,8 @@ public final class DetectionTopology {
 
         builder.addStateStore(AwaitingRegistry.storeBuilder());
         final DecodeSecurityEvents.RegistryWait registryWait = new DecodeSecurityEvents.RegistryWait(
-                REGISTRY_RETRY_EVERY, REGISTRY_MAX_WAIT, REGISTRY_MAX_WAITING, topics.securityEventsDlq().name(),
+                REGISTRY_RETRY_EVERY, config.registryWait().maxWait(), config.registryWait().maxWaiting(),
+                topics.securityEventsDlq().name(),
                 config.maxRecordBytes(), telemetry);
         final Map<String, DecodeSecurityEvents.Input> inputs = new LinkedHashMap<>();
         inputs.put(topics.securityEvents().name(), DecodeSecurityEvents.Input.securityEvents(decoder, registryWait));

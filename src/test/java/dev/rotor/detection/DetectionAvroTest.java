@@ -127,6 +127,24 @@ class DetectionAvroTest {
     }
 
     @Test
+    void theRegistryWaitLimitsAreSettings() {
+        final byte[] poison = "\u0000\u0000\u0000\u0000\u0007garbage".getBytes(StandardCharsets.ISO_8859_1);
+        try (DetectionDriver d = new DetectionDriver(Map.of("rotor.output.format", "json",
+                "kafka.schema.registry.url", "http://127.0.0.1:1", "rotor.schema-registry.max-wait", "2m",
+                "rotor.schema-registry.max-waiting", "2"))) {
+            d.send(poison);
+            d.send(poison);
+            d.send(poison); // a third finds two waiting: dead-lettered at once
+            assertThat(d.deadLetters()).singleElement().satisfies(r ->
+                    assertThat(header(r, DeadLetterHandler.CODE_HEADER)).isEqualTo("REGISTRY_UNAVAILABLE"));
+
+            d.advanceWallClock(Duration.ofMinutes(3)); // past the 2 minute wait: the two waiting ones follow
+            assertThat(d.deadLetters()).hasSize(2).allSatisfy(r ->
+                    assertThat(header(r, DeadLetterHandler.CODE_HEADER)).isEqualTo("REGISTRY_UNAVAILABLE"));
+        }
+    }
+
+    @Test
     void avroRecordsThatWaitedForTheRegistryAreDecidedInOrderOnceItAnswers() {
         final byte[] first = avro(critical("avro-1", "secret/prod/one"));
         final byte[] second = avro(critical("avro-2", "secret/prod/two"));
