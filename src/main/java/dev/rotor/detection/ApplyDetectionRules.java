@@ -211,12 +211,9 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
 
     private void suppress(final String path, final SecurityEvent event, final String rule, final SecretState state,
                           final Map<String, String> details) {
-        DetectionStatistics.increment(statistics, DetectionStatistics.SUPPRESSED, 1);
         final Instant until = Instant.ofEpochMilli(state.lastCommandAt + cooldownMs);
-        LOG.info("Suppressed {}: rule {}, event {}, cooldown until {}", path, rule, event.getEventId(), until);
-        audit(path, AuditRecords.of(AuditDecision.SUPPRESSED, rule + " fired within the cooldown of "
-                + Durations.format(settings.cooldown()) + " after the last command (until " + until + ")", event,
-                path, rule, null, now(), details));
+        suppressed(path, event, rule, "cooldown", until, rule + " fired within the cooldown of "
+                + Durations.format(settings.cooldown()) + " after the last command (until " + until + ")", details);
     }
 
     /**
@@ -226,13 +223,18 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
      */
     private void suppressManual(final String path, final SecurityEvent event, final String rule,
                                 final SecretState state) {
-        DetectionStatistics.increment(statistics, DetectionStatistics.SUPPRESSED, 1);
         final Instant until = Instant.ofEpochMilli(state.lastManualAt + manualIntervalMs);
-        LOG.info("Suppressed {}: manual trigger, event {}, manual-trigger interval until {}", path, event.getEventId(),
-                until);
-        audit(path, AuditRecords.of(AuditDecision.SUPPRESSED, "manual_trigger within the manual-trigger interval of "
-                + Durations.format(settings.manualTriggerInterval()) + " after the last manual rotation (until "
-                + until + ")", event, path, rule, null, now(), Map.of("limit", "rotor.manual-trigger.interval")));
+        suppressed(path, event, rule, "manual-trigger interval", until, "manual_trigger within the manual-trigger "
+                + "interval of " + Durations.format(settings.manualTriggerInterval()) + " after the last manual "
+                + "rotation (until " + until + ")", Map.of("limit", "rotor.manual-trigger.interval"));
+    }
+
+    /** Counts, logs and audits a trigger that a limit ({@code limit}, running {@code until}) kept from rotating. */
+    private void suppressed(final String path, final SecurityEvent event, final String rule, final String limit,
+                            final Instant until, final String reason, final Map<String, String> details) {
+        DetectionStatistics.increment(statistics, DetectionStatistics.SUPPRESSED, 1);
+        LOG.info("Suppressed {}: rule {}, event {}, {} until {}", path, rule, event.getEventId(), limit, until);
+        audit(path, AuditRecords.of(AuditDecision.SUPPRESSED, reason, event, path, rule, null, now(), details));
     }
 
     private void audit(final String key, final AuditRecord audit) {

@@ -98,8 +98,8 @@ final class Kv2Strategy implements RotationStrategy {
                 return new Marker(State.NONE, 0, 0);
             }
             final String state = custom.get(KEY_STATE);
-            final long replaces = number(custom.get(KEY_REPLACES));
-            final long newVersion = number(custom.get(KEY_NEW_VERSION));
+            final long replaces = versionNumber(custom.get(KEY_REPLACES));
+            final long newVersion = versionNumber(custom.get(KEY_NEW_VERSION));
             if (state == null || STATE_ROTATED.equals(state)) {
                 return new Marker(State.DONE, replaces, newVersion); // no state: a marker of the earlier protocol
             }
@@ -108,13 +108,14 @@ final class Kv2Strategy implements RotationStrategy {
             }
             return new Marker(State.MALFORMED, 0, 0);
         }
+    }
 
-        private static long number(final String s) {
-            try {
-                return s == null ? 0 : Long.parseLong(s);
-            } catch (final NumberFormatException e) {
-                return 0;
-            }
+    /** A version number as Vault's JSON keys and rotor's markers write it; 0 (no version) when absent or not one. */
+    private static long versionNumber(final String s) {
+        try {
+            return s == null ? 0 : Long.parseLong(s);
+        } catch (final NumberFormatException e) {
+            return 0;
         }
     }
 
@@ -336,7 +337,7 @@ final class Kv2Strategy implements RotationStrategy {
         while (it.hasNext()) {
             final Map.Entry<String, JsonNode> v = it.next();
             final Instant created = time(v.getValue().path("created_time").asText(""));
-            final long number = parseVersion(v.getKey());
+            final long number = versionNumber(v.getKey());
             if (created != null && !created.isAfter(triggerTime) && number > atTrigger && number < current.version()) {
                 atTrigger = number;
             }
@@ -369,14 +370,6 @@ final class Kv2Strategy implements RotationStrategy {
         LOG.info("{}: version {} was written after the trigger but still holds version {}'s value in {}; rotating",
                 secretPath, current.version(), atTrigger, listOf(new TreeSet<>(same)));
         return false;
-    }
-
-    private static long parseVersion(final String text) {
-        try {
-            return Long.parseLong(text);
-        } catch (final NumberFormatException e) {
-            return 0;
-        }
     }
 
     private static Instant time(final String text) {

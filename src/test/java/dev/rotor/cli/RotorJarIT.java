@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rotor.local.DevVault;
 import dev.rotor.testing.EmbeddedKafkaExtension;
+import dev.rotor.testing.FreePorts;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -64,12 +64,6 @@ class RotorJarIT {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void runRotatesServesItsEndpointsStopsCleanlyAndContinuesAfterARestart() throws Exception {
         KAFKA.createTopics(2, "security-events", "rotation-commands", "rotation-results", "security-alerts",
@@ -79,7 +73,7 @@ class RotorJarIT {
         Files.deleteIfExists(log.toPath());
         final Path fullLog = Path.of("target", "rotor-jar-it-full.log");
         Files.deleteIfExists(fullLog);
-        final int port = freePort();
+        final int port = FreePorts.one();
         try (DevVault vault = DevVault.start()) {
             vault.kvPut("secret", "prod/jar", Map.of("password", "before"));
             final Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers(),

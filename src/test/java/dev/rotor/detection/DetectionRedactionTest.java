@@ -54,9 +54,7 @@ class DetectionRedactionTest {
     void noFakeCredentialReachesAnyTopicHeaderOrLogLine() {
         final List<Fake> fakes = FakeCredentials.all();
         final Map<String, String> named = FakeCredentials.secretNamedMetadata();
-        final Map<String, String> secrets = FakeCredentials.secretsOf(fakes, named);
-        secrets.put("issue password", FakeCredentials.ISSUE_PASSWORD);
-        secrets.put("issue stripe key", FakeCredentials.ISSUE_STRIPE_KEY);
+        final Map<String, String> secrets = FakeCredentials.plantedSecrets(fakes, named);
         final Fake github = fakes.stream().filter(f -> f.name().equals("github-token-ghp")).findFirst().orElseThrow();
         final Fake password = fakes.stream().filter(f -> f.name().equals("password-pair")).findFirst().orElseThrow();
         final byte[] refused;

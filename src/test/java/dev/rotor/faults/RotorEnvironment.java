@@ -1,9 +1,6 @@
 package dev.rotor.faults;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import dev.rotor.testing.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -36,7 +33,7 @@ final class RotorEnvironment {
      */
     static RotorEnvironment of(final String bootstrapServers, final String instance, final String vaultAddress,
                                final String vaultToken) {
-        final RotorEnvironment e = new RotorEnvironment(freePort());
+        final RotorEnvironment e = new RotorEnvironment(FreePorts.one());
         final Path state = FaultFiles.emptyDir(FaultFiles.dir().resolve("state").resolve(instance));
         e.env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         e.env.put("KAFKA_STATE_DIR", state.toAbsolutePath().toString());
@@ -73,13 +70,5 @@ final class RotorEnvironment {
 
     Map<String, String> asMap() {
         return Map.copyOf(env);
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (final IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -33,9 +33,7 @@ class ExecutorRedactionTest {
     void aCommandCarryingCredentialsGivesOutputsWithoutThem() {
         final List<Fake> fakes = FakeCredentials.all();
         final Map<String, String> named = FakeCredentials.secretNamedMetadata();
-        final Map<String, String> secrets = FakeCredentials.secretsOf(fakes, named);
-        secrets.put("issue password", FakeCredentials.ISSUE_PASSWORD);
-        secrets.put("issue stripe key", FakeCredentials.ISSUE_STRIPE_KEY);
+        final Map<String, String> secrets = FakeCredentials.plantedSecrets(fakes, named);
         final Map<String, String> outputs = new LinkedHashMap<>();
         final ListAppender<ILoggingEvent> logs = new ListAppender<>();
         final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

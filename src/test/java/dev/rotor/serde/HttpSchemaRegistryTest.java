@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.rotor.avro.SecurityEvent;
+import dev.rotor.testing.FreePorts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -106,7 +106,7 @@ class HttpSchemaRegistryTest {
 
     @Test
     void aRefusedConnectionIsTransient() throws Exception {
-        final HttpSchemaRegistry client = client(null, "http://127.0.0.1:" + closedPort());
+        final HttpSchemaRegistry client = client(null, "http://127.0.0.1:" + FreePorts.one());
 
         assertThatThrownBy(() -> client.schemaById(1)).isInstanceOf(RegistryUnavailableException.class)
                 .hasMessageContaining("could not get schema id 1");
@@ -129,7 +129,7 @@ class HttpSchemaRegistryTest {
     void theNextUrlIsTriedWhenOneFailsAndRememberedForLaterCalls() throws Exception {
         final FakeRegistry down = fake(r -> new Answer(500, "oops"));
         final FakeRegistry up = fake(r -> new Answer(200, "{\"schema\":\"\\\"long\\\"\"}"));
-        final HttpSchemaRegistry client = client(null, "http://127.0.0.1:" + closedPort(), down.url(""), up.url(""));
+        final HttpSchemaRegistry client = client(null, "http://127.0.0.1:" + FreePorts.one(), down.url(""), up.url(""));
 
         client.schemaById(1);
         client.schemaById(2);
@@ -183,7 +183,7 @@ class HttpSchemaRegistryTest {
     void theFactoryTakesPrefixedUserInfoAndSeveralUrls() throws Exception {
         final FakeRegistry fake = fake(r -> new Answer(200, "{\"schema\":\"\\\"long\\\"\"}"));
         final SchemaRegistry registry = SchemaRegistries.fromConfig(Map.of(
-                "schema.registry.url", "http://127.0.0.1:" + closedPort() + ", " + fake.url(""),
+                "schema.registry.url", "http://127.0.0.1:" + FreePorts.one() + ", " + fake.url(""),
                 "schema.registry.basic.auth.credentials.source", "USER_INFO",
                 "schema.registry.basic.auth.user.info", "rotor:" + PASSWORD));
 
@@ -217,12 +217,6 @@ class HttpSchemaRegistryTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("user:password")
                 .hasMessageNotContaining(PASSWORD);
-    }
-
-    private static int closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     private static void sleep(final long millis) {

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -72,8 +70,8 @@ public final class ApicurioRegistry {
         }
         // no Java 21+: whatever needs the registry is skipped with a message naming what to install
         final Path java = ExternalTools.assumeApicurioJava();
-        final int port = freePort();
-        final int management = freePort();
+        final int port = FreePorts.one();
+        final int management = FreePorts.one();
         final Path log = Path.of(dir).resolveSibling("apicurio-registry.log");
         try {
             final Process p = new ProcessBuilder(List.of(java.toString(), "-Xmx512m", "-XX:TieredStopAtLevel=1",
@@ -181,14 +179,6 @@ public final class ApicurioRegistry {
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (final IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -145,6 +145,17 @@ public final class FakeCredentials {
         return out;
     }
 
+    /**
+     * Every secret the whole-topology redaction tests plant: those of {@code fakes} and {@code metadata}
+     * ({@link #secretsOf}) plus the issue's own password and Stripe key.
+     */
+    public static Map<String, String> plantedSecrets(final List<Fake> fakes, final Map<String, String> metadata) {
+        final Map<String, String> out = secretsOf(fakes, metadata);
+        out.put("issue password", ISSUE_PASSWORD);
+        out.put("issue stripe key", ISSUE_STRIPE_KEY);
+        return out;
+    }
+
     private static Fake fake(final String name, final String text, final String secret) {
         return new Fake(name, text, List.of(secret));
     }

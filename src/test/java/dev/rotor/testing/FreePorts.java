@@ -1,6 +1,7 @@
 package dev.rotor.testing;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.concurrent.ThreadLocalRandom;
@@ -15,6 +16,19 @@ public final class FreePorts {
     private static final int HIGH = 32_000;
 
     private FreePorts() {
+    }
+
+    /**
+     * A port free on 127.0.0.1 right now, chosen by the OS (so inside its ephemeral range): for a server a test starts
+     * at once, where another connection taking the port in between is very unlikely. Nothing listens on it afterwards,
+     * so it also serves as a port that refuses connections.
+     */
+    public static int one() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A base port such that {@code base .. base + count - 1} are all free right now. */
