@@ -74,7 +74,11 @@ class TopologyDescriptionTest {
     }
 
     @Test
-    void theExecutorIsOneProcessorWithItsSinks() throws IOException {
-        matchesGolden(executor(), "executor.txt");
+    void theExecutorRunsCommandsAndAnnouncesStormsOnce() throws IOException {
+        final TopologyDescription d = executor();
+        assertThat(d.globalStores()).as("every instance reads all operator decisions").hasSize(1);
+        assertThat(d.subtopologies()).as("the executor, and the storm announcer behind a one-partition topic")
+                .hasSize(2);
+        matchesGolden(d, "executor.txt");
     }
 }

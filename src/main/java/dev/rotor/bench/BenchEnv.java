@@ -73,7 +73,7 @@ final class BenchEnv implements AutoCloseable {
      * rotor's settings for a scenario: its defaults (exactly_once_v2, one stream thread, ...) with only what the
      * benchmark must set — the broker, no schema registry (JSON output, as {@code rotor local}), the local rotation
      * targets ({@code secret/**} is kv2), a state directory, topics named {@code <prefix>-<scenario>-<name>} with 6
-     * partitions — and then the operator's {@code --set} overrides.
+     * partitions, the storm breaker off — and then the operator's {@code --set} overrides.
      */
     Map<String, String> rotorOverrides(final String scenario, final Path stateDir) {
         final Map<String, String> m = new LinkedHashMap<>();
@@ -91,6 +91,11 @@ final class BenchEnv implements AutoCloseable {
         m.put("rotor.topic.security-critical", t + "security-critical");
         m.put("rotor.topic.rotation-audit", t + "rotation-audit");
         m.put("rotor.topic.security-events-dlq", t + "security-events-dlq");
+        m.put("rotor.topic.rotor-control", t + "rotor-control");
+        // the bench measures speed, not policy: with the storm breaker on, the incident's 10,000 secrets would be held
+        // and the background mix's rotations would be skipped work (--set turns it back on)
+        m.put("rotor.breaker.max-rotations", "0");
+        m.put("rotor.breaker.max-secrets-per-event", "0");
         m.putAll(settings.rotorOverrides());
         return m;
     }

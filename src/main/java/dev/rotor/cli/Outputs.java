@@ -24,7 +24,15 @@ final class Outputs implements AutoCloseable {
     private final RotorConfig config;
     private final KafkaConsumer<byte[], byte[]> consumer;
 
+    private final Map<TopicPartition, Long> endAtStart;
+
+    /** Reads what {@code topics} get from now on. */
     Outputs(final RotorConfig config, final List<String> topics) {
+        this(config, topics, false);
+    }
+
+    /** Reads {@code topics} from their start ({@code fromStart}) or from now on. */
+    Outputs(final RotorConfig config, final List<String> topics, final boolean fromStart) {
         this.config = config;
         final Map<String, Object> props = new HashMap<>(config.kafka());
         props.keySet().retainAll(ConsumerConfig.configNames());
@@ -39,8 +47,18 @@ final class Outputs implements AutoCloseable {
                         .map(p -> new TopicPartition(t, p.partition())))
                 .toList();
         consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
+        this.endAtStart = consumer.endOffsets(partitions);
+        if (fromStart) {
+            consumer.seekToBeginning(partitions);
+        } else {
+            consumer.seekToEnd(partitions);
+        }
         partitions.forEach(consumer::position); // fix the starting point now, before anything is sent
+    }
+
+    /** Whether everything the topics held when this reader was made has been read. */
+    boolean caughtUp() {
+        return endAtStart.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
     }
 
     /** Polls once and hands every record to {@code sink} as (topic, raw value). */

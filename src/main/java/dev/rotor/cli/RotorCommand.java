@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "rotor", mixinStandardHelpOptions = true, versionProvider = RotorCommand.Version.class,
         description = "Emergency credential rotation on Kafka Streams.",
         subcommands = {RunCommand.class, LocalCommand.class, TriggerCommand.class, TopicsCommand.class, BenchCommand.class,
-                DlqCommand.class})
+                DlqCommand.class, ControlCommands.Held.class, ControlCommands.Approve.class,
+                ControlCommands.Release.class, ControlCommands.Pause.class, ControlCommands.Resume.class})
 public final class RotorCommand implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_RUNTIME = 1;

@@ -13,6 +13,7 @@ import dev.rotor.rotation.RotationWorkers;
 import dev.rotor.rotation.VaultAuthWatch;
 import dev.rotor.streams.StuckRecords;
 import dev.rotor.topics.Topics;
+import dev.rotor.topics.TopicsAdmin;
 import dev.rotor.vault.SecretRotator;
 import dev.rotor.vault.VaultRotator;
 import java.time.Duration;
@@ -64,7 +65,7 @@ public final class RotorService implements AutoCloseable {
         if (role != Role.DETECTION) {
             workers = new RotationWorkers(config.executor().parallelism());
             final StreamsBuilder builder = new StreamsBuilder();
-            RotationTopology.build(builder, config, topics, rotator, workers, metrics);
+            RotationTopology.build(builder, config, topics, rotator, workers, metrics, commandPartitions(config));
             if (rotator instanceof VaultRotator vault) {
                 // keeps the token alive; while Vault refuses rotor, readiness says so and a person is alerted
                 vaultAuthWatch = new VaultAuthWatch(vault.client(), metrics, topics.securityCritical(),
@@ -75,6 +76,15 @@ public final class RotorService implements AutoCloseable {
                     RotationTopology.streamsProperties(config, topics, metrics, stuck), stuck);
         } else {
             workers = null;
+        }
+    }
+
+    private static int commandPartitions(final RotorConfig config) {
+        try (TopicsAdmin admin = new TopicsAdmin(config)) {
+            return admin.prepareExecutor(Duration.ofSeconds(30));
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking the executor's topics", e);
         }
     }
 

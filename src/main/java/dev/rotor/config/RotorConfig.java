@@ -28,7 +28,23 @@ public final class RotorConfig {
     /** Names of rotor's topics. */
     public record TopicNames(String securityEvents, String rotationCommands, String rotationResults,
                              String securityAlerts, String securityCritical, String rotationAudit,
-                             String securityEventsDlq, String rotationCommandsDlq) {
+                             String securityEventsDlq, String rotationCommandsDlq, String rotorControl) {
+    }
+
+    /**
+     * The storm breaker (README "Storm breaker"): how many automatic rotations the executor group may start per
+     * window, how many secrets one event may rotate, and how long a held command waits for an operator.
+     *
+     * @param maxRotations       per {@code window} across the group; 0 = no budget
+     * @param window             the budget's window, on rotor's clock
+     * @param maxSecretsPerEvent 0 = no limit
+     * @param holdExpiry         a held command older than this fails
+     */
+    public record BreakerSettings(int maxRotations, Duration window, int maxSecretsPerEvent, Duration holdExpiry) {
+        /** No budget and no per-event limit (pause still holds). */
+        public static BreakerSettings off() {
+            return new BreakerSettings(0, Duration.ofMinutes(10), 0, Duration.ofHours(12));
+        }
     }
 
     /** The detection rules' parameters (DESIGN.md §3). */
@@ -82,6 +98,7 @@ public final class RotorConfig {
     private final RotationTargets targets;
     private final VaultSettings vault;
     private final ExecutorSettings executor;
+    private final BreakerSettings breaker;
     private final HttpSettings http;
     private final AdapterSources adapters;
     private final TopicSettings topicSettings;
@@ -96,7 +113,8 @@ public final class RotorConfig {
         validateVaultAddress(vault.addr());
         this.topics = new TopicNames(topic(Setting.TOPIC_SECURITY_EVENTS), topic(Setting.TOPIC_COMMANDS),
                 topic(Setting.TOPIC_RESULTS), topic(Setting.TOPIC_ALERTS), topic(Setting.TOPIC_CRITICAL),
-                topic(Setting.TOPIC_AUDIT), topic(Setting.TOPIC_DLQ), topic(Setting.TOPIC_COMMANDS_DLQ));
+                topic(Setting.TOPIC_AUDIT), topic(Setting.TOPIC_DLQ), topic(Setting.TOPIC_COMMANDS_DLQ),
+                topic(Setting.TOPIC_CONTROL));
         this.detection = new DetectionSettings(
                 positiveLong(Setting.FAILED_AUTH_THRESHOLD), positiveDuration(Setting.FAILED_AUTH_WINDOW),
                 positiveLong(Setting.RATE_LIMIT_THRESHOLD), positiveDuration(Setting.RATE_LIMIT_WINDOW),
@@ -112,6 +130,10 @@ public final class RotorConfig {
                 positiveDuration(Setting.ROTATION_DEADLINE),
                 (int) Math.min(1024, positiveLong(Setting.EXECUTOR_PARALLELISM)),
                 (int) Math.min(1024, positiveLong(Setting.EXECUTOR_MAX_QUEUED_PER_SECRET)));
+        this.breaker = new BreakerSettings((int) Math.min(Integer.MAX_VALUE, nonNegativeLong(Setting.BREAKER_MAX_ROTATIONS)),
+                positiveDuration(Setting.BREAKER_WINDOW),
+                (int) Math.min(Integer.MAX_VALUE, nonNegativeLong(Setting.BREAKER_MAX_SECRETS_PER_EVENT)),
+                positiveDuration(Setting.BREAKER_HOLD_EXPIRY));
         this.rocksDbMemoryBytes = bytes(Setting.ROCKSDB_MEMORY, 8L << 20);
         this.applicationIdPrefix = applicationIdPrefix(Setting.APPLICATION_ID_PREFIX);
         this.topicSettings = new TopicSettings((int) Math.min(10_000, positiveLong(Setting.TOPICS_PARTITIONS)),
@@ -203,6 +225,10 @@ public final class RotorConfig {
         return executor;
     }
 
+    public BreakerSettings breaker() {
+        return breaker;
+    }
+
     public HttpSettings http() {
         return http;
     }
@@ -272,15 +298,28 @@ public final class RotorConfig {
     }
 
     private long positiveLong(final Setting s) {
+        final long n = wholeNumber(s);
+        if (n <= 0) {
+            throw new ConfigException(s.key(), "must be greater than 0, got " + n);
+        }
+        return n;
+    }
+
+    private long nonNegativeLong(final Setting s) {
+        final long n = wholeNumber(s);
+        if (n < 0) {
+            throw new ConfigException(s.key(), "must be 0 or more, got " + n);
+        }
+        return n;
+    }
+
+    private long wholeNumber(final Setting s) {
         final String v = get(s).trim();
         final long n;
         try {
             n = Long.parseLong(v);
         } catch (final NumberFormatException e) {
             throw new ConfigException(s.key(), "must be a whole number, got '" + v + "'");
-        }
-        if (n <= 0) {
-            throw new ConfigException(s.key(), "must be greater than 0, got " + n);
         }
         return n;
     }

@@ -21,6 +21,7 @@ public enum Setting {
     TOPIC_AUDIT("rotor.topic.rotation-audit", "rotation-audit", "every decision and action"),
     TOPIC_DLQ("rotor.topic.security-events-dlq", "security-events-dlq", "bad input, original bytes plus error headers"),
     TOPIC_COMMANDS_DLQ("rotor.topic.rotation-commands-dlq", "rotation-commands-dlq", "commands the executor cannot read, original bytes plus error headers"),
+    TOPIC_CONTROL("rotor.topic.rotor-control", "rotor-control", "operator commands (pause, resume, approve, release), read whole by every executor instance"),
     TOPICS_PARTITIONS("rotor.topics.partitions", "6", "partitions of the topics `rotor topics --create` makes"),
     TOPICS_REPLICATION_FACTOR("rotor.topics.replication-factor", "-1", "their replication factor (-1: the broker's default)"),
     TOPICS_RETENTION("rotor.topics.retention", "7d", "their retention"),
@@ -64,6 +65,10 @@ public enum Setting {
     VAULT_READ_TIMEOUT("rotor.vault.read-timeout", "5s", "hard limit on waiting for one Vault response (whole seconds)"),
     ROTATION_DEADLINE("rotor.rotation.deadline", "5m", "transient Vault errors are retried with backoff until this long after a worker started the rotation"),
     EXECUTOR_PARALLELISM("rotor.executor.parallelism", "16", "rotations in flight at once per executor instance (never two for one secret)"),
+    BREAKER_MAX_ROTATIONS("rotor.breaker.max-rotations", "200", "automatic rotations the whole executor group starts within rotor.breaker.window; later ones are HELD until an operator approves them (0 = no budget)"),
+    BREAKER_WINDOW("rotor.breaker.window", "10m", "the budget's window (rotor's clock); also the quiet time after which new holds count as a new storm"),
+    BREAKER_MAX_SECRETS_PER_EVENT("rotor.breaker.max-secrets-per-event", "50", "an event naming more secrets than this has every one of its automatic commands HELD (0 = no limit)"),
+    BREAKER_HOLD_EXPIRY("rotor.breaker.hold-expiry", "12h", "a HELD command not approved or released within this time ends FAILED (expired)"),
     EXECUTOR_MAX_QUEUED_PER_SECRET("rotor.executor.max-queued-per-secret", "32", "commands that may wait for one secret; more are FAILED at once with a critical alert"),
 
     NOTIFY_ALERTS_SINKS("rotor.notify.security-alerts.sinks", "", "where success notifications are delivered besides Kafka: slack (empty: nowhere)"),

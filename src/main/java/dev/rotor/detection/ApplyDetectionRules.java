@@ -197,8 +197,9 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
                         .setDescription(Redaction.text(event.getDescription()))
                         .setSourceIp(Redaction.text(event.getSourceIp()))
                         .setTimestamp(event.getTimestamp())
-                        .setMetadata(Redaction.metadata(event.getMetadata()))
+                        .setMetadata(Redaction.metadata(withoutSecretsCount(event.getMetadata())))
                         .build())
+                .setSecretsInEvent(secretsInEvent(event.getMetadata()))
                 .setRequestedAt(Instant.ofEpochMilli(now))
                 .build();
         state.commanded(now);
@@ -282,5 +283,23 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
     /** Deterministic: the same event and secret give the same command id, so the executor can refuse a replay. */
     static String commandId(final String eventId, final String path) {
         return "cmd-" + Hashing.id("command", eventId, path);
+    }
+
+    /** How many secrets the command's event named, as decoding counted them; 1 for a slice from an older build. */
+    static int secretsInEvent(final Map<String, String> metadata) {
+        try {
+            return Integer.parseInt(metadata.getOrDefault(DecodeSecurityEvents.SECRETS_IN_EVENT, "1"));
+        } catch (final NumberFormatException e) {
+            return Integer.MAX_VALUE;
+        }
+    }
+
+    private static Map<String, String> withoutSecretsCount(final Map<String, String> metadata) {
+        if (!metadata.containsKey(DecodeSecurityEvents.SECRETS_IN_EVENT)) {
+            return metadata;
+        }
+        final Map<String, String> m = new java.util.LinkedHashMap<>(metadata);
+        m.remove(DecodeSecurityEvents.SECRETS_IN_EVENT);
+        return m;
     }
 }

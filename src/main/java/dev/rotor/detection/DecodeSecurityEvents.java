@@ -67,6 +67,11 @@ import org.slf4j.LoggerFactory;
  * </ol>
  */
 final class DecodeSecurityEvents implements Processor<byte[], byte[], Object, Object> {
+    /**
+     * The slice metadata key in which decoding tells the rules how many secrets the event named (for the storm
+     * breaker's per-event limit); the rules move it into the command's {@code secrets_in_event}.
+     */
+    static final String SECRETS_IN_EVENT = "rotor.secrets_in_event";
     /** Reads one record's value into events; throws {@link InvalidEventException} for a record it cannot read. */
     @FunctionalInterface
     interface Reader {
@@ -399,6 +404,7 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], Object, Ob
             }
         }
         final Map<String, String> sliceMetadata = withoutPathLists(event.getMetadata());
+        sliceMetadata.put(SECRETS_IN_EVENT, Integer.toString(allowed.size()));
         for (final String path : allowed) {
             if (decision.action() == TriggerMatrix.Action.IGNORE) {
                 audit(path, AuditRecords.of(AuditDecision.NOT_AN_INDICATOR, event.getThreatLevel() + " "
@@ -434,6 +440,7 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], Object, Ob
         final Map<String, String> m = new LinkedHashMap<>(metadata);
         m.remove(AffectedSecrets.SECRET_PATH);
         m.remove(AffectedSecrets.SECRET_PATHS);
+        m.remove(SECRETS_IN_EVENT); // rotor's own; a sender must not be able to set it
         return m;
     }
 }

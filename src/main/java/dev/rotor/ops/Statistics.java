@@ -54,6 +54,7 @@ public final class Statistics {
     public static final String LATE_EVENTS = DetectionStatistics.LATE_EVENTS;
     public static final String ALREADY_MITIGATED = ExecutorStatistics.ALREADY_MITIGATED;
     public static final String DRY_RUNS = ExecutorStatistics.DRY_RUNS;
+    public static final String HELD = ExecutorStatistics.HELD;
     public static final String UNMAPPED_EVENTS = DetectionStatistics.UNMAPPED_EVENTS;
     public static final String NOT_RELEVANT_EVENTS = DetectionStatistics.NOT_RELEVANT_EVENTS;
     public static final String COMPLETE = "complete";
@@ -62,7 +63,7 @@ public final class Statistics {
     /** The whole-number statistics, in the order {@code /stats} lists them (success_rate comes after these). */
     public static final List<String> COUNTERS = List.of(TOTAL_EVENTS, EMERGENCY_ROTATIONS, SUCCESSFUL_ROTATIONS,
             FAILED_ROTATIONS, NOTIFICATIONS_SENT, SUPPRESSED, DUPLICATES, INVALID_EVENTS, LATE_EVENTS,
-            ALREADY_MITIGATED, DRY_RUNS, UNMAPPED_EVENTS, NOT_RELEVANT_EVENTS);
+            ALREADY_MITIGATED, DRY_RUNS, HELD, UNMAPPED_EVENTS, NOT_RELEVANT_EVENTS);
 
     public static final List<String> DETECTION_STORES = List.of(DetectionStatistics.EVENT_STATISTICS_STORE,
             DetectionStatistics.DECISION_STATISTICS_STORE);
@@ -177,6 +178,7 @@ public final class Statistics {
             c.put(LATE_EVENTS, detection.getOrDefault(DetectionStatistics.LATE_EVENTS, 0L));
             c.put(ALREADY_MITIGATED, executor.getOrDefault(ExecutorStatistics.ALREADY_MITIGATED, 0L));
             c.put(DRY_RUNS, executor.getOrDefault(ExecutorStatistics.DRY_RUNS, 0L));
+            c.put(HELD, executor.getOrDefault(ExecutorStatistics.HELD, 0L));
             c.put(UNMAPPED_EVENTS, detection.getOrDefault(DetectionStatistics.UNMAPPED_EVENTS, 0L));
             c.put(NOT_RELEVANT_EVENTS, detection.getOrDefault(DetectionStatistics.NOT_RELEVANT_EVENTS, 0L));
             return new Snapshot(c, stores);

@@ -3,9 +3,12 @@ package dev.rotor.rotation;
 import dev.rotor.avro.AuditDecision;
 import dev.rotor.avro.AuditRecord;
 import dev.rotor.avro.Indicator;
+import dev.rotor.avro.Notification;
 import dev.rotor.avro.ResultStatus;
 import dev.rotor.avro.RotationCommand;
 import dev.rotor.avro.RotationResult;
+import dev.rotor.config.Durations;
+import dev.rotor.config.RotorConfig;
 import dev.rotor.config.SecretPathPolicy;
 import dev.rotor.serde.Hashing;
 import dev.rotor.streams.Telemetry;
@@ -19,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -56,6 +60,7 @@ import org.slf4j.LoggerFactory;
 final class ExecuteRotations implements Processor<String, RotationCommand, Object, Object> {
     static final String PENDING_STORE = "pending-rotations";
     static final String EXECUTED_STORE = "executed-commands";
+    static final String HELD_STORE = "held-commands";
     static final int MAX_CASCADE_DEPTH = 8;
     /** How long an executed command id is remembered; a replay older than this is caught by kv2's marker instead. */
     static final Duration EXECUTED_RETENTION = Duration.ofDays(30);
@@ -82,10 +87,16 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
      * @param dryRun             decide and publish DRY_RUN results, call nothing
      * @param maxQueuedPerSecret commands that may wait for one secret
      * @param maxQueueBytes      the largest a secret's queue may be once serialised (a store value, changelogged)
+     * @param breaker            the storm breaker's limits
+     * @param commandPartitions  partitions of rotation-commands, over which the breaker's budget is split
      */
     record Settings(Duration deadline, Duration punctuateEvery, Duration closeWait, boolean dryRun,
-                    int maxQueuedPerSecret, int maxQueueBytes) {
+                    int maxQueuedPerSecret, int maxQueueBytes, RotorConfig.BreakerSettings breaker,
+                    int commandPartitions) {
     }
+
+    /** How often held commands are checked against operators' decisions and the hold expiry. */
+    static final Duration REVIEW_HOLDS_EVERY = Duration.ofSeconds(1);
 
     private final SecretRotator rotator;
     private final RotationWorkers workers;
@@ -100,6 +111,9 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     private KeyValueStore<String, List<RotationCommand>> pending;
     private KeyValueStore<String, ExecutedCommand> executed;
     private KeyValueStore<String, Long> statistics;
+    private KeyValueStore<String, HeldCommand> held;
+    private StormBreaker breaker;
+    private OperatorControls controls;
     private Cancellable punctuator;
     private boolean restartPending;
 
@@ -118,6 +132,11 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         this.pending = context.getStateStore(PENDING_STORE);
         this.executed = context.getStateStore(EXECUTED_STORE);
         this.statistics = context.getStateStore(ExecutorStatistics.STORE);
+        this.held = context.getStateStore(HELD_STORE);
+        this.controls = new OperatorControls(context.getStateStore(OperatorControls.STORE));
+        this.breaker = new StormBreaker(settings.breaker(), context.taskId().partition(), settings.commandPartitions(),
+                context.getStateStore(StormBreaker.BUDGET_STORE), controls);
+        context.schedule(REVIEW_HOLDS_EVERY, PunctuationType.WALL_CLOCK_TIME, this::reviewHolds);
         this.punctuator = context.schedule(settings.punctuateEvery(), PunctuationType.WALL_CLOCK_TIME,
                 now -> publishFinished());
         context.schedule(PURGE_EVERY, PunctuationType.WALL_CLOCK_TIME, this::forgetOldCommands);
@@ -155,30 +174,54 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     @Override
     public void process(final Record<String, RotationCommand> record) {
         final RotationCommand command = record.value();
-        final String path = command.getSecretPath();
         final long now = context.currentSystemTimeMs();
-        final List<RotationCommand> queue = pending.get(path);
-        final ExecutedCommand original = executed.get(command.getCommandId());
-        final boolean running = original == null && queued(queue, command.getCommandId());
-        if (original != null || running) {
-            // the duplicate reports what the original did: success only if it succeeded (a replayed FAILED command
-            // must not read as a rotation), and not yet known while the original still runs
-            ExecutorStatistics.increment(statistics, ExecutorStatistics.DUPLICATES);
-            emitResult(command, ResultStatus.DUPLICATE, original != null && original.success(), "none", now, now,
-                    null, null, running ? "duplicate of a command still running; its own result follows"
-                            : original.success() ? null : "duplicate of a command that failed", 0);
-            audit(command, AuditDecision.ROTATION_FINISHED, running ? "duplicate command: the original is still "
-                    + "running, nothing called" : "duplicate command: already executed, nothing called", now,
-                    Map.of("status", "DUPLICATE", "original_success", running ? "unknown"
-                            : Boolean.toString(original.success())));
+        if (answeredAsDuplicate(command, now)) {
             return;
         }
-        final SecretPathPolicy.Verdict verdict = policy.check(path);
-        if (!verdict.allowed() || !verdict.path().equals(path)) {
+        final SecretPathPolicy.Verdict verdict = policy.check(command.getSecretPath());
+        if (!verdict.allowed() || !verdict.path().equals(command.getSecretPath())) {
             final String error = "secret path refused: " + verdict.refusal().orElse("not in normal form");
             finish(command, RotationOutcome.Kind.FAILED, "none", now, now, null, null, error, List.of(), List.of());
             return;
         }
+        final String holdReason = breaker.admit(command, now);
+        if (holdReason != null) {
+            hold(command, holdReason, now);
+            return;
+        }
+        run(command, now);
+    }
+
+    /**
+     * A command id already executed, still queued or held gets a DUPLICATE result and nothing else. The duplicate
+     * reports what the original did: success only if it succeeded (a replayed FAILED command must not read as a
+     * rotation), and not yet known while the original still runs or waits for an operator.
+     */
+    private boolean answeredAsDuplicate(final RotationCommand command, final long now) {
+        final ExecutedCommand original = executed.get(command.getCommandId());
+        final boolean running = original == null && queued(pending.get(command.getSecretPath()),
+                command.getCommandId());
+        final boolean waiting = original == null && !running && held.get(command.getCommandId()) != null;
+        if (original == null && !running && !waiting) {
+            return false;
+        }
+        ExecutorStatistics.increment(statistics, ExecutorStatistics.DUPLICATES);
+        final String error = running ? "duplicate of a command still running; its own result follows"
+                : waiting ? "duplicate of a held command; its own result follows when an operator decides"
+                : original.success() ? null : "duplicate of a command that failed";
+        emitResult(command, ResultStatus.DUPLICATE, original != null && original.success(), "none", now, now,
+                null, null, error, 0);
+        audit(command, AuditDecision.ROTATION_FINISHED, original == null
+                        ? "duplicate command: the original is still " + (running ? "running" : "held")
+                        + ", nothing called" : "duplicate command: already executed, nothing called", now,
+                Map.of("status", "DUPLICATE", "original_success", original == null ? "unknown"
+                        : Boolean.toString(original.success())));
+        return true;
+    }
+
+    /** Runs an admitted command: a dry run answers at once, anything else joins its secret's queue. */
+    private void run(final RotationCommand command, final long now) {
+        final String path = command.getSecretPath();
         if (settings.dryRun()) {
             executed.put(command.getCommandId(), new ExecutedCommand(now, true));
             ExecutorStatistics.increment(statistics, ExecutorStatistics.DRY_RUNS);
@@ -187,6 +230,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
                     Map.of("status", "DRY_RUN"));
             return;
         }
+        final List<RotationCommand> queue = pending.get(path);
         final List<RotationCommand> updated = queue == null ? new ArrayList<>() : new ArrayList<>(queue);
         updated.add(command);
         final String full = queueFull(updated);
@@ -198,6 +242,68 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         if (updated.size() == 1) {
             start(command);
         }
+    }
+
+    /**
+     * The storm breaker stopped {@code command}: it waits in {@value #HELD_STORE} for an operator, with a HELD result
+     * and audit record, and a notice to {@link AnnounceStorms}, which tells people once per storm.
+     */
+    private void hold(final RotationCommand command, final String reason, final long now) {
+        held.put(command.getCommandId(), new HeldCommand(command, now, reason));
+        ExecutorStatistics.increment(statistics, ExecutorStatistics.HELD);
+        emitResult(command, ResultStatus.HELD, false, "none", now, now, null, null, "held: " + reason, 0);
+        audit(command, AuditDecision.ROTATION_HELD, "held by the storm breaker: " + reason, now,
+                Map.of("status", "HELD"));
+        final Map<String, String> notice = new LinkedHashMap<>();
+        notice.put("secret_path", command.getSecretPath());
+        notice.put("command_id", command.getCommandId());
+        notice.put("event_id", command.getEventId());
+        notice.put("reason", reason);
+        context.forward(new Record<>(RotationTopology.STORM_KEY, Notification.newBuilder()
+                .setChannel(Notifications.CRITICAL_CHANNEL).setPriority("critical").setMessage("held: " + reason)
+                .setMetadata(notice).setCreatedAt(Instant.ofEpochMilli(now)).build(), now),
+                RotationTopology.HOLD_NOTICES);
+    }
+
+    /**
+     * Wall clock, every {@link #REVIEW_HOLDS_EVERY}: runs the held commands an operator approved, closes those an
+     * operator released (FAILED, no notification: a person decided), and fails those older than
+     * {@code rotor.breaker.hold-expiry}. Approved commands do not count against the budget.
+     */
+    private void reviewHolds(final long now) {
+        final List<HeldCommand> all = new ArrayList<>();
+        try (KeyValueIterator<String, HeldCommand> it = held.all()) {
+            it.forEachRemaining(kv -> all.add(kv.value));
+        }
+        for (final HeldCommand h : all) {
+            final RotationCommand command = h.command();
+            final Optional<OperatorControls.Control> decision = controls.decision(h);
+            if (decision.isPresent() && decision.get().kind() == OperatorControls.Action.APPROVE) {
+                held.delete(command.getCommandId());
+                audit(command, AuditDecision.ROTATION_HELD, "approved by " + decision.get().by() + "; runs now", now,
+                        Map.of("status", "APPROVED", "operator", decision.get().by()));
+                if (!answeredAsDuplicate(command, now)) {
+                    run(command, now);
+                }
+            } else if (decision.isPresent()) {
+                held.delete(command.getCommandId());
+                closeHeld(command, h, "released by " + decision.get().by() + " without rotation", now);
+            } else if (now - h.heldAt() > settings.breaker().holdExpiry().toMillis()) {
+                held.delete(command.getCommandId());
+                closeHeld(command, h, "held for longer than rotor.breaker.hold-expiry="
+                        + Durations.format(settings.breaker().holdExpiry()) + " without an operator's decision; "
+                        + "not rotated", now);
+            }
+        }
+    }
+
+    /** A held command that will not run: FAILED, remembered as executed, no per-secret notification. */
+    private void closeHeld(final RotationCommand command, final HeldCommand h, final String why, final long now) {
+        executed.put(command.getCommandId(), new ExecutedCommand(now, false));
+        ExecutorStatistics.increment(statistics, ExecutorStatistics.FAILED_ROTATIONS);
+        emitResult(command, ResultStatus.FAILED, false, "none", h.heldAt(), now, null, null, why, 0);
+        audit(command, AuditDecision.ROTATION_FINISHED, "not rotated: " + why, now,
+                Map.of("status", "FAILED", "held_because", h.reason()));
     }
 
     /**

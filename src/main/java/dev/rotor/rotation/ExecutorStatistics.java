@@ -15,6 +15,8 @@ public final class ExecutorStatistics {
     public static final String DUPLICATES = "duplicates";
     public static final String ALREADY_MITIGATED = "already_mitigated";
     public static final String DRY_RUNS = "dry_runs";
+    /** Commands the storm breaker held (each also ends later: approved and run, released, or expired). */
+    public static final String HELD = "held";
 
     private ExecutorStatistics() {
     }

@@ -6,7 +6,10 @@ import dev.rotor.streams.StreamsSettings;
 import dev.rotor.streams.StuckRecords;
 import dev.rotor.streams.Telemetry;
 import dev.rotor.streams.UnreadableRecordHandler;
+import dev.rotor.topics.Topic;
 import dev.rotor.topics.Topics;
+import dev.rotor.avro.Notification;
+import dev.rotor.serde.AvroBinarySerde;
 import dev.rotor.vault.SecretRotator;
 import java.time.Duration;
 import java.util.Map;
@@ -16,6 +19,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -24,9 +28,11 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * rotation-commands ─ execute-rotations ─┬─ rotation-results
- *                                        ├─ security-alerts / security-critical
+ *        (operator-controls, global) ─┘  ├─ security-alerts / security-critical
  *                                        ├─ rotation-audit
- *                                        └─ rotation-commands (dependents)
+ *                                        ├─ rotation-commands (dependents)
+ *                                        └─ storm-notices (1 partition) ─ announce-storms ─ security-critical
+ * rotor-control ─ store-operator-controls ─ operator-controls (every instance reads all of it)
  * </pre>
  */
 public final class RotationTopology {
@@ -35,12 +41,20 @@ public final class RotationTopology {
     public static final String EXECUTED_STORE = ExecuteRotations.EXECUTED_STORE;
     /** The topology's node names: the executor forwards each output to its sink by name. */
     static final String READ_COMMANDS = "read-rotation-commands";
+    static final String READ_CONTROLS = "read-rotor-control";
+    static final String STORM_NOTICES = "storm-notices";
+    static final String ANNOUNCE_STORMS = "announce-storms";
+    static final String WRITE_STORM_NOTIFICATIONS = "write-storm-notifications";
     static final String EXECUTE = "execute-rotations";
     static final String WRITE_RESULTS = "write-rotation-results";
     static final String WRITE_ALERTS = "write-security-alerts";
     static final String WRITE_CRITICAL = "write-security-critical";
     static final String WRITE_DEPENDENT_COMMANDS = "write-dependent-commands";
     static final String WRITE_AUDIT = "write-executor-audit";
+    /** The child of execute-rotations that carries hold notices towards announce-storms. */
+    static final String HOLD_NOTICES = "notices-of-held-commands";
+    static final String STORM_KEY = "storm";
+    public static final String HELD_STORE = ExecuteRotations.HELD_STORE;
     /** How often finished rotations are published (the worker threads finish at any time). */
     static final Duration PUBLISH_EVERY = Duration.ofMillis(10);
 
@@ -68,29 +82,62 @@ public final class RotationTopology {
 
     public static void build(final StreamsBuilder builder, final RotorConfig config, final Topics topics,
                              final SecretRotator rotator, final RotationWorkers workers, final Telemetry telemetry) {
+        build(builder, config, topics, rotator, workers, telemetry, 1);
+    }
+
+    /**
+     * The executor topology. {@code commandPartitions} is the partition count of rotation-commands, over which the
+     * storm breaker splits its budget (1 in a TopologyTestDriver; {@link #commandPartitions} asks the cluster).
+     */
+    public static void build(final StreamsBuilder builder, final RotorConfig config, final Topics topics,
+                             final SecretRotator rotator, final RotationWorkers workers, final Telemetry telemetry,
+                             final int commandPartitions) {
         final SecretPathPolicy policy = new SecretPathPolicy(config.targets());
         final RotorConfig.ExecutorSettings executor = config.executor();
         // a closing task waits at most for one Vault call to time out before handing its secrets over
         final Duration closeWait = executor.connectTimeout().plus(executor.readTimeout()).plusSeconds(1);
         // a secret's queue is one store value: half the producer's limit leaves room for its changelog record
         final ExecuteRotations.Settings settings = new ExecuteRotations.Settings(executor.rotationDeadline(),
-                PUBLISH_EVERY, closeWait, config.dryRun(), executor.maxQueuedPerSecret(), config.maxRecordBytes() / 2);
+                PUBLISH_EVERY, closeWait, config.dryRun(), executor.maxQueuedPerSecret(), config.maxRecordBytes() / 2, config.breaker(),
+                commandPartitions);
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE),
                 Serdes.String(), CommandQueue.serde()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXECUTED_STORE),
                 Serdes.String(), ExecutedCommand.serde()).withCachingEnabled());
         builder.addStateStore(ExecutorStatistics.store());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HELD_STORE),
+                Serdes.String(), HeldCommand.serde()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StormBreaker.BUDGET_STORE),
+                Serdes.String(), StormBreaker.startsSerde()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AnnounceStorms.STORE),
+                Serdes.String(), StormBreaker.startsSerde()));
+        // every instance needs every operator decision: a global store, read from the first record at each start
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(OperatorControls.STORE),
+                        Serdes.String(), Serdes.String()).withLoggingDisabled(), topics.rotorControl().name(),
+                topics.rotorControl().consumed(READ_CONTROLS), StoreOperatorControls::new);
 
         final KStream<Object, Object> executed = builder
                 .stream(topics.rotationCommands().name(), topics.rotationCommands().consumed(READ_COMMANDS))
                 .process(() -> new ExecuteRotations(rotator, workers, policy, settings, telemetry),
-                        Named.as(EXECUTE), PENDING_STORE, EXECUTED_STORE, ExecutorStatistics.STORE);
+                        Named.as(EXECUTE), PENDING_STORE, EXECUTED_STORE, ExecutorStatistics.STORE, HELD_STORE,
+                        StormBreaker.BUDGET_STORE);
         topics.rotationResults().sinkOf(executed, WRITE_RESULTS);
         topics.securityAlerts().sinkOf(executed, WRITE_ALERTS);
         topics.securityCritical().sinkOf(executed, WRITE_CRITICAL);
         topics.rotationCommands().sinkOf(executed, WRITE_DEPENDENT_COMMANDS);
         topics.rotationAudit().sinkOf(executed, WRITE_AUDIT);
+
+        // one task sees every hold, so a storm is announced once, not once per partition or per secret
+        final KStream<String, Notification> announced = Topic.<String, Notification>narrowed(executed)
+                .filter((k, v) -> true, Named.as(HOLD_NOTICES))
+                .repartition(Repartitioned.<String, Notification>as(STORM_NOTICES)
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(AvroBinarySerde.of(Notification.class))
+                        .withNumberOfPartitions(1))
+                .process(() -> new AnnounceStorms(config.breaker().window(), config.breaker().holdExpiry()),
+                        Named.as(ANNOUNCE_STORMS), AnnounceStorms.STORE);
+        topics.securityCritical().sinkOf(Topic.narrowed(announced), WRITE_STORM_NOTIFICATIONS);
     }
 
 }

@@ -33,6 +33,7 @@ public final class Topics {
     private final Topic<String, Notification> securityAlerts;
     private final Topic<String, Notification> securityCritical;
     private final Topic<String, AuditRecord> rotationAudit;
+    private final Topic<String, String> rotorControl;
     private final List<AdapterTopic> adapterSources;
 
     /** An adapter input: a topic of one foreign format, read as bytes, and its own dead-letter topic. */
@@ -50,6 +51,7 @@ public final class Topics {
         this.securityAlerts = new Topic<>(n.securityAlerts(), Serdes.String(), output(Notification.class));
         this.securityCritical = new Topic<>(n.securityCritical(), Serdes.String(), output(Notification.class));
         this.rotationAudit = new Topic<>(n.rotationAudit(), Serdes.String(), output(AuditRecord.class));
+        this.rotorControl = new Topic<>(n.rotorControl(), Serdes.String(), Serdes.String());
         this.adapterSources = config.adapters().sources().stream().map(s -> new AdapterTopic(s.format(),
                 new Topic<>(s.topic(), Serdes.ByteArray(), Serdes.ByteArray()),
                 new Topic<>(s.deadLetterTopic(), Serdes.ByteArray(), Serdes.ByteArray()))).toList();
@@ -88,6 +90,11 @@ public final class Topics {
         return rotationAudit;
     }
 
+    /** Operator commands (JSON, see {@code OperatorControls}), keyed by what they govern. */
+    public Topic<String, String> rotorControl() {
+        return rotorControl;
+    }
+
     /** The configured adapter inputs ({@code rotor.adapters.*.topics}), each with its dead-letter topic; may be empty. */
     public List<AdapterTopic> adapterSources() {
         return adapterSources;
@@ -124,7 +131,7 @@ public final class Topics {
     public List<String> allNames() {
         final List<String> names = new java.util.ArrayList<>(List.of(securityEvents.name(), rotationCommands.name(),
                 rotationResults.name(), securityAlerts.name(), securityCritical.name(), rotationAudit.name(),
-                securityEventsDlq.name(), rotationCommandsDlq.name()));
+                securityEventsDlq.name(), rotationCommandsDlq.name(), rotorControl.name()));
         for (final AdapterTopic a : adapterSources()) {
             if (!names.contains(a.input().name())) {
                 names.add(a.input().name());

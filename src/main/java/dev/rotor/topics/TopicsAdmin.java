@@ -51,10 +51,7 @@ public final class TopicsAdmin implements AutoCloseable {
         final List<NewTopic> missing = new ArrayList<>();
         for (final String t : topicNames()) {
             if (!existing.contains(t)) {
-                final RotorConfig.TopicSettings s = config.topicSettings();
-                missing.add(new NewTopic(t, Optional.of(s.partitions()), s.replicationFactor() < 0
-                        ? Optional.empty() : Optional.of((short) s.replicationFactor()))
-                        .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(s.retention().toMillis()))));
+                missing.add(newTopic(t));
             }
         }
         try {
@@ -65,6 +62,53 @@ public final class TopicsAdmin implements AutoCloseable {
             }
         }
         return missing.stream().map(NewTopic::name).toList();
+    }
+
+    /**
+     * How {@code t} is created: with the configured partitions, replication and retention, except rotor-control, which
+     * has one partition and is compacted, so an operator's latest decision per key is kept however old it is.
+     */
+    private NewTopic newTopic(final String t) {
+        final RotorConfig.TopicSettings s = config.topicSettings();
+        final Optional<Short> replication = s.replicationFactor() < 0 ? Optional.empty()
+                : Optional.of((short) s.replicationFactor());
+        if (t.equals(config.topics().rotorControl())) {
+            return new NewTopic(t, Optional.of(1), replication)
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        }
+        return new NewTopic(t, Optional.of(s.partitions()), replication)
+                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(s.retention().toMillis())));
+    }
+
+    /**
+     * What the executor needs before it starts: rotor-control exists (created here when missing, since the executor's
+     * global store of operator decisions cannot start without it), and the partition count of rotation-commands,
+     * over which the storm breaker splits its budget (the configured count while the topic does not exist yet).
+     */
+    public int prepareExecutor(final Duration timeout) throws InterruptedException {
+        final String control = config.topics().rotorControl();
+        final String commands = config.topics().rotationCommands();
+        try {
+            final Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!existing.contains(control)) {
+                try {
+                    admin.createTopics(List.of(newTopic(control))).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    LOG.info("Created topic {} (operator commands)", control);
+                } catch (final ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+            if (existing.contains(commands)) {
+                return admin.describeTopics(List.of(commands)).allTopicNames()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(commands).partitions().size();
+            }
+        } catch (final ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("Could not check topics {} and {} ({}); the storm breaker assumes {} partitions", control,
+                    commands, e.getClass().getSimpleName(), config.topicSettings().partitions());
+        }
+        return config.topicSettings().partitions();
     }
 
     /** Checks every topic: it must exist, and rotation-commands must have the configured partition count. */

@@ -419,6 +419,25 @@ class DetectionRulesTest {
     @Nested
     class Commands {
         @Test
+        void aCommandSaysHowManySecretsItsEventNamedAndASenderCannotSayOtherwise() {
+            try (DetectionDriver d = new DetectionDriver()) {
+                d.send(event("leaked_credential", "critical").id("wide").at(at(0)).paths(DB, "secret/x", "secret/y")
+                        .meta("rotor.secrets_in_event", "1").meta("repository", "acme/site"));
+                d.send(event("leaked_credential", "critical").id("narrow").at(at(0)).paths("secret/z"));
+
+                final List<KeyValue<String, RotationCommand>> commands = d.commands();
+                assertThat(commands).hasSize(4);
+                assertThat(commands).filteredOn(kv -> kv.value.getEventId().equals("wide"))
+                        .allSatisfy(kv -> {
+                            assertThat(kv.value.getSecretsInEvent()).isEqualTo(3);
+                            assertThat(kv.value.getTrigger().getMetadata()).containsOnlyKeys("repository");
+                        });
+                assertThat(commands).filteredOn(kv -> kv.value.getEventId().equals("narrow"))
+                        .singleElement().satisfies(kv -> assertThat(kv.value.getSecretsInEvent()).isEqualTo(1));
+            }
+        }
+
+        @Test
         void commandIdsAreDeterministicPerEventAndSecret() {
             try (DetectionDriver a = new DetectionDriver(); DetectionDriver b = new DetectionDriver()) {
                 final Events e = event("leaked_credential", "critical").id("evt-1").at(at(0)).paths(DB, "secret/x");

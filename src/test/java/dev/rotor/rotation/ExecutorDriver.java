@@ -42,10 +42,12 @@ final class ExecutorDriver implements AutoCloseable {
     private final TestOutputTopic<String, Notification> alerts;
     private final TestOutputTopic<String, Notification> critical;
     private final TestOutputTopic<String, AuditRecord> audit;
+    private final TestInputTopic<String, String> control;
     final List<KeyValue<String, RotationResult>> resultsSeen = new ArrayList<>();
     final List<Notification> alertsSeen = new ArrayList<>();
     final List<Notification> criticalSeen = new ArrayList<>();
     final List<AuditRecord> auditSeen = new ArrayList<>();
+    private long wallClock = Instant.parse("2026-11-25T12:00:00Z").toEpochMilli();
 
     ExecutorDriver() {
         this(Map.of());
@@ -72,7 +74,7 @@ final class ExecutorDriver implements AutoCloseable {
         } catch (final java.io.IOException e) {
             throw new IllegalStateException(e);
         }
-        driver = new TopologyTestDriver(builder.build(props), props, Instant.parse("2026-11-25T12:00:00Z"));
+        driver = new TopologyTestDriver(builder.build(props), props, Instant.ofEpochMilli(wallClock));
         commands = driver.createInputTopic(config.topics().rotationCommands(), Serdes.String().serializer(),
                 topics.rotationCommands().valueSerde().serializer());
         results = driver.createOutputTopic(config.topics().rotationResults(), Serdes.String().deserializer(),
@@ -83,6 +85,25 @@ final class ExecutorDriver implements AutoCloseable {
                 topics.securityCritical().valueSerde().deserializer());
         audit = driver.createOutputTopic(config.topics().rotationAudit(), Serdes.String().deserializer(),
                 topics.rotationAudit().valueSerde().deserializer());
+        control = driver.createInputTopic(config.topics().rotorControl(), Serdes.String().serializer(),
+                Serdes.String().serializer());
+    }
+
+    /** An operator's decision, as {@code rotor approve|release|pause|resume} sends it. */
+    void control(final OperatorControls.Control decision) {
+        control.pipeInput(decision.key(), decision.toJson());
+    }
+
+    /** The driver's wall clock (what the executor calls rotor's clock). */
+    long now() {
+        return wallClock;
+    }
+
+    /** Moves the wall clock on (running the punctuators that fall due) and collects the outputs. */
+    void advance(final Duration by) {
+        wallClock += by.toMillis();
+        driver.advanceWallClockTime(by);
+        drain();
     }
 
     void send(final RotationCommand command) {
@@ -97,8 +118,7 @@ final class ExecutorDriver implements AutoCloseable {
             if (System.nanoTime() > until) {
                 throw new AssertionError("executor did not get there in 10 s; results so far: " + resultsSeen);
             }
-            driver.advanceWallClockTime(Duration.ofMillis(10));
-            drain();
+            advance(Duration.ofMillis(10));
             try {
                 Thread.sleep(2);
             } catch (final InterruptedException e) {
