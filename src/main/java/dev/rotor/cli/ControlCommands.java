@@ -15,7 +15,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The operator's levers over the storm breaker (README "Storm breaker"): {@code rotor pause}, {@code resume},
@@ -48,8 +50,8 @@ final class ControlCommands {
         }
     }
 
-    static int send(final ClientOptions client, final OperatorControls.Action action, final Scope scope,
-                    final String reason) throws Exception {
+    static int send(final ClientOptions client, final CommandSpec spec, final OperatorControls.Action action,
+                    final Scope scope, final String reason) throws Exception {
         final RotorConfig cfg = client.load();
         final OperatorControls.Control control = new OperatorControls.Control(action.name().toLowerCase(
                 java.util.Locale.ROOT), scope == null ? null : scope.scope(), scope == null ? null : scope.id(),
@@ -59,8 +61,9 @@ final class ControlCommands {
                     control.key().getBytes(StandardCharsets.UTF_8),
                     control.toJson().getBytes(StandardCharsets.UTF_8))).get();
         }
-        System.out.printf("sent %s%s to %s%n", control.action(), scope == null ? ""
+        spec.commandLine().getOut().printf("sent %s%s to %s%n", control.action(), scope == null ? ""
                 : " " + (scope.all ? "--all" : "--" + scope.scope() + " " + scope.id()), cfg.topics().rotorControl());
+        spec.commandLine().getOut().flush();
         return RotorCommand.EXIT_OK;
     }
 
@@ -73,9 +76,12 @@ final class ControlCommands {
         @Mixin
         ClientOptions client;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
-            return send(client, OperatorControls.Action.PAUSE, null, reason);
+            return send(client, spec, OperatorControls.Action.PAUSE, null, reason);
         }
     }
 
@@ -88,9 +94,12 @@ final class ControlCommands {
         @Mixin
         ClientOptions client;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
-            return send(client, OperatorControls.Action.RESUME, null, reason);
+            return send(client, spec, OperatorControls.Action.RESUME, null, reason);
         }
     }
 
@@ -106,9 +115,12 @@ final class ControlCommands {
         @Mixin
         ClientOptions client;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
-            return send(client, OperatorControls.Action.APPROVE, scope, reason);
+            return send(client, spec, OperatorControls.Action.APPROVE, scope, reason);
         }
     }
 
@@ -124,9 +136,12 @@ final class ControlCommands {
         @Mixin
         ClientOptions client;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
-            return send(client, OperatorControls.Action.RELEASE, scope, reason);
+            return send(client, spec, OperatorControls.Action.RELEASE, scope, reason);
         }
     }
 
@@ -136,13 +151,18 @@ final class ControlCommands {
         @Mixin
         ClientOptions client;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
             final RotorConfig cfg = client.load();
             final List<RotationResult> held = heldCommands(cfg, Duration.ofSeconds(60));
-            held.forEach(r -> System.out.printf("%-40s %-28s %-24s %s%n", r.getSecretPath(), r.getCommandId(),
+            final java.io.PrintWriter out = spec.commandLine().getOut();
+            held.forEach(r -> out.printf("%-40s %-28s %-24s %s%n", r.getSecretPath(), r.getCommandId(),
                     r.getEventId(), r.getError()));
-            System.out.printf("%d command(s) held%n", held.size());
+            out.printf("%d command(s) held%n", held.size());
+            out.flush();
             return RotorCommand.EXIT_OK;
         }
     }

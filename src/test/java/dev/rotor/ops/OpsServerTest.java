@@ -158,7 +158,7 @@ class OpsServerTest {
         final JsonNode body = JSON.readTree(response.body());
         assertThat(body.fieldNames()).toIterable().containsExactly("total_events", "emergency_rotations",
                 "successful_rotations", "failed_rotations", "notifications_sent", "success_rate", "suppressed",
-                "duplicates", "invalid_events", "late_events", "already_mitigated", "dry_runs", "unmapped_events",
+                "duplicates", "invalid_events", "late_events", "already_mitigated", "dry_runs", "held", "unmapped_events",
                 "not_relevant_events", "complete", "stores");
         assertThat(body.get("total_events").asLong()).isEqualTo(12);
         assertThat(body.get("successful_rotations").asLong()).isEqualTo(4);

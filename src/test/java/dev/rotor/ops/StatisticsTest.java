@@ -128,7 +128,7 @@ class StatisticsTest {
 
         assertThat(List.copyOf(json.keySet())).containsExactly("total_events", "emergency_rotations",
                 "successful_rotations", "failed_rotations", "notifications_sent", "success_rate", "suppressed",
-                "duplicates", "invalid_events", "late_events", "already_mitigated", "dry_runs", "unmapped_events",
+                "duplicates", "invalid_events", "late_events", "already_mitigated", "dry_runs", "held", "unmapped_events",
                 "not_relevant_events", "complete", "stores");
         assertThat(json).containsEntry("success_rate", 0.6667).containsEntry("complete", true)
                 .containsEntry("total_events", 40L);

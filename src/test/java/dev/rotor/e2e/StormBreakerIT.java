@@ -1,0 +1,233 @@
+package dev.rotor.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rotor.cli.RotorCommand;
+import dev.rotor.cli.RotorService;
+import dev.rotor.config.ConfigLoader;
+import dev.rotor.config.RotorConfig;
+import dev.rotor.local.DevVault;
+import dev.rotor.testing.EmbeddedKafkaExtension;
+import dev.rotor.vault.VaultRotator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The storm breaker on a real broker with two rotor instances sharing the work (3 partitions of rotation-commands):
+ * pause holds automatic rotations on both and not manual ones; a storm over the group-wide budget rotates exactly the
+ * budget and holds the rest; an event naming 5,000 secrets is held whole; one critical notification covers it all;
+ * {@code rotor held} lists what both instances hold, and approving releases exactly the held commands, each secret
+ * changing once.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StormBreakerIT {
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+    private static final Duration WAIT = Duration.ofSeconds(120);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int BUDGET = 20;
+    private static final int WIDE = 5_000;
+
+    private static DevVault vault;
+    private static RotorConfig config;
+    private static final List<RotorService> instances = new ArrayList<>();
+    private static KafkaProducer<byte[], byte[]> producer;
+
+    @BeforeAll
+    static void start() throws IOException {
+        vault = DevVault.start();
+        for (int i = 0; i < WIDE; i++) {
+            vault.kvPut("secret", "wide/s" + i, Map.of("password", "seed"));
+        }
+        for (int i = 0; i < 60; i++) {
+            vault.kvPut("secret", "storm/s" + i, Map.of("password", "seed"));
+        }
+        for (final String p : List.of("paused/a", "paused/b", "paused/c", "paused/d", "manual/m", "resumed/r")) {
+            vault.kvPut("secret", p, Map.of("password", "seed"));
+        }
+        final Map<String, String> settings = new HashMap<>(Map.of("rotor.output.format", "json",
+                "kafka.schema.registry.url", "", "kafka.bootstrap.servers", KAFKA.bootstrapServers(),
+                "kafka.commit.interval.ms", "25", "rotor.breaker.max-rotations", Integer.toString(BUDGET),
+                "rotor.breaker.window", "10m", "rotor.breaker.max-secrets-per-event", "50"));
+        final Path state = Files.createDirectories(Path.of("target", "it-state")).resolve("storm-" + System.nanoTime());
+        final RotorConfig base = load(settings);
+        final RotorConfig.TopicNames n = base.topics();
+        KAFKA.createTopics(3, n.securityEvents(), n.rotationCommands(), n.rotationResults(), n.securityAlerts(),
+                n.securityCritical(), n.rotationAudit(), n.securityEventsDlq(), n.rotationCommandsDlq());
+        for (int i = 0; i < 2; i++) {
+            settings.put("kafka.state.dir", state.resolve("instance-" + i).toString());
+            config = load(settings);
+            instances.add(RotorService.start(config, RotorService.Role.ALL, VaultRotator.fromConfig(config)));
+        }
+        await().atMost(WAIT).until(() -> instances.stream().allMatch(RotorService::allRunning));
+        producer = new KafkaProducer<>(KAFKA.producerProps());
+    }
+
+    private static RotorConfig load(final Map<String, String> settings) {
+        return ConfigLoader.load(Optional.empty(), Map.of("VAULT_ADDR", vault.address(), "VAULT_TOKEN",
+                vault.rootToken()), settings);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (producer != null) {
+            producer.close();
+        }
+        instances.forEach(i -> i.close(Duration.ofSeconds(10)));
+        if (vault != null) {
+            vault.close();
+        }
+    }
+
+    private static void send(final String eventId, final String type, final List<String> paths) throws Exception {
+        final ObjectNode e = JSON.createObjectNode();
+        e.put("event_id", eventId);
+        e.put("event_type", type);
+        e.put("threat_level", "critical");
+        e.put("description", "storm breaker test");
+        paths.forEach(e.putArray("affected_resources")::add);
+        e.put("timestamp", Instant.now().toString());
+        producer.send(new ProducerRecord<>(config.topics().securityEvents(), eventId.getBytes(StandardCharsets.UTF_8),
+                e.toString().getBytes(StandardCharsets.UTF_8))).get();
+    }
+
+    /** Runs {@code rotor ...} against the test broker in this JVM; returns exit code and standard output. */
+    private static Map.Entry<Integer, String> rotor(final String... args) {
+        final StringWriter out = new StringWriter();
+        final picocli.CommandLine cl = RotorCommand.commandLine();
+        cl.setOut(new PrintWriter(out));
+        final List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--bootstrap", KAFKA.bootstrapServers()));
+        final int code = cl.execute(all.toArray(String[]::new));
+        return Map.entry(code, out.toString());
+    }
+
+    /** The latest result per secret path (a HELD command's later result replaces it). */
+    private static Map<String, JsonNode> latestResults() {
+        final Map<String, JsonNode> latest = new LinkedHashMap<>();
+        KAFKA.readAllCommitted(config.topics().rotationResults(), Duration.ofSeconds(5)).stream().map(r -> tree(r.value()))
+                .filter(r -> !r.path("status").asText().equals("DUPLICATE"))
+                .forEach(r -> latest.put(r.path("secret_path").asText(), r));
+        return latest;
+    }
+
+    private static long count(final Map<String, JsonNode> results, final String prefix, final String status) {
+        return results.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
+                .filter(e -> e.getValue().path("status").asText().equals(status)).count();
+    }
+
+    private static List<JsonNode> critical() {
+        return KAFKA.readAllCommitted(config.topics().securityCritical(), Duration.ofSeconds(5)).stream()
+                .map(r -> tree(r.value())).toList();
+    }
+
+    private static int version(final String path) {
+        return vault.kvMetadata("secret", path).orElseThrow().currentVersion();
+    }
+
+    private static JsonNode tree(final byte[] bytes) {
+        try {
+            return JSON.readTree(bytes);
+        } catch (final IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void pauseHoldsAutomaticRotationsOnBothInstancesButNotManualTriggers() throws Exception {
+        assertThat(rotor("pause", "--reason", "maintenance").getKey()).isZero();
+        Thread.sleep(1_000); // the global store catches up within the poll interval; give it a little room
+        send("evt-paused", "leaked_credential", List.of("secret/paused/a", "secret/paused/b", "secret/paused/c",
+                "secret/paused/d"));
+        send("evt-manual", "manual_trigger", List.of("secret/manual/m"));
+        await().atMost(WAIT).until(() -> count(latestResults(), "secret/paused/", "HELD") == 4
+                && count(latestResults(), "secret/manual/", "ROTATED") == 1);
+        assertThat(latestResults().get("secret/paused/a").path("error").asText()).contains("paused");
+
+        assertThat(rotor("resume").getKey()).isZero();
+        Thread.sleep(1_000);
+        send("evt-resumed", "leaked_credential", List.of("secret/resumed/r"));
+        await().atMost(WAIT).until(() -> count(latestResults(), "secret/resumed/", "ROTATED") == 1);
+        assertThat(count(latestResults(), "secret/paused/", "HELD")).as("resume approves nothing").isEqualTo(4);
+        assertThat(version("paused/a")).isEqualTo(1);
+    }
+
+    @Test
+    @Order(2)
+    void aStormOverTheGroupWideBudgetRotatesExactlyTheBudget() throws Exception {
+        // the resumed secret above used one start of the budget
+        for (int i = 0; i < 60; i++) {
+            send("evt-storm-" + i, "leaked_credential", List.of("secret/storm/s" + i));
+        }
+        await().atMost(WAIT).until(() -> count(latestResults(), "secret/storm/", "ROTATED")
+                + count(latestResults(), "secret/storm/", "HELD") == 60);
+        Thread.sleep(2_000); // nothing more may happen
+        final Map<String, JsonNode> results = latestResults();
+        assertThat(count(results, "secret/storm/", "ROTATED") + count(results, "secret/resumed/", "ROTATED"))
+                .as("two instances, one budget").isEqualTo(BUDGET);
+        assertThat(count(results, "secret/storm/", "HELD")).isEqualTo(60 - BUDGET + 1);
+    }
+
+    @Test
+    @Order(3)
+    void anEventNamingFiveThousandSecretsIsHeldWholeAndOneCriticalNotificationCoversTheStorm() throws Exception {
+        send("evt-wide", "leaked_credential", IntStream.range(0, WIDE).mapToObj(i -> "secret/wide/s" + i).toList());
+        await().atMost(WAIT).until(() -> count(latestResults(), "secret/wide/", "HELD") == WIDE);
+
+        assertThat(latestResults().get("secret/wide/s0").path("error").asText()).contains("5000 secrets");
+        assertThat(version("wide/s0")).isEqualTo(1);
+        assertThat(critical()).as("one notification for the storm, none per held secret").singleElement()
+                .satisfies(n -> assertThat(n.path("message").asText()).startsWith("🛑 ROTATION STORM HELD 🛑"));
+
+        final Map.Entry<Integer, String> held = rotor("held");
+        assertThat(held.getKey()).isZero();
+        assertThat(held.getValue()).contains((WIDE + 4 + 60 - BUDGET + 1) + " command(s) held")
+                .contains("secret/wide/s4999").contains("secret/paused/d").contains("evt-wide");
+    }
+
+    @Test
+    @Order(4)
+    void approvingReleasesExactlyTheHeldCommandsAndEachSecretChangesOnce() {
+        assertThat(rotor("approve", "--event", "evt-wide", "--reason", "confirmed leak").getKey()).isZero();
+        await().atMost(WAIT).until(() -> count(latestResults(), "secret/wide/", "ROTATED") == WIDE);
+        assertThat(IntStream.range(0, WIDE).map(i -> version("wide/s" + i)).distinct().boxed().toList())
+                .as("every secret of the event rotated exactly once").containsExactly(2);
+        assertThat(count(latestResults(), "secret/storm/", "HELD")).as("another storm's holds stay held")
+                .isEqualTo(60 - BUDGET + 1);
+
+        assertThat(rotor("release", "--all").getKey()).isZero();
+        await().atMost(WAIT).until(() -> count(latestResults(), "secret/storm/", "HELD") == 0
+                && count(latestResults(), "secret/paused/", "HELD") == 0);
+        assertThat(count(latestResults(), "secret/paused/", "FAILED")).isEqualTo(4);
+        assertThat(version("paused/a")).isEqualTo(1);
+        assertThat(rotor("held").getValue()).contains("0 command(s) held");
+        assertThat(critical()).as("released commands page nobody").hasSize(1);
+    }
+}
