@@ -133,7 +133,9 @@ public final class RotorService implements AutoCloseable {
                                                   final SecretRotator rotator) {
         final RotorService service = start(config, role, rotator);
         try {
-            service.topicsCheck = AdminTopicsCheck.start(config.kafka(), new Topics(config).allNames());
+            // a detection-only instance neither reads rotor-control nor makes it
+            service.topicsCheck = AdminTopicsCheck.start(config.kafka(), new Topics(config).allNames().stream()
+                    .filter(t -> role != Role.DETECTION || !t.equals(config.topics().rotorControl())).toList());
             service.ops = OpsServer.start(config.http().bindAddress(), config.http().port(), service.clients,
                     service.metrics, Statistics.forClients(service.clients), service.topicsCheck);
         } catch (final RuntimeException e) {

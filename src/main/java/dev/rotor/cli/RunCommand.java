@@ -75,7 +75,9 @@ public final class RunCommand implements Callable<Integer> {
                     + " full log in " + log);
         }
         try (TopicsAdmin admin = new TopicsAdmin(cfg)) {
-            admin.awaitTopics(admin.topicNames(), Duration.ofDays(365));
+            // rotor-control is made by the executor itself when missing (TopicsAdmin.prepareExecutor)
+            admin.awaitTopics(admin.topicNames().stream().filter(t -> !t.equals(cfg.topics().rotorControl()))
+                    .toList(), Duration.ofDays(365));
         }
         final RotorService service = RotorService.startWithEndpoints(cfg, r, rotator);
         if (forPeople) {

@@ -62,6 +62,8 @@ final class DatabaseEngine implements Engine {
                 return req.isWrite() ? rotateRoot(name) : ApiResponse.unsupportedOperation();
             case "rotate-role":
                 return req.isWrite() ? rotateRole(name) : ApiResponse.unsupportedOperation();
+            case "static-roles":
+                return req.operation() == Operation.READ ? staticRole(name) : ApiResponse.unsupportedOperation();
             case "static-creds":
                 return req.operation() == Operation.READ ? staticCreds(name) : ApiResponse.unsupportedOperation();
             case "creds":
@@ -91,6 +93,21 @@ final class DatabaseEngine implements Engine {
         role.lastRotation = clock.instant();
         role.rotations++;
         return ApiResponse.noContent();
+    }
+
+    /** The role's definition as Vault shows it: no password, but the time of the last rotation. */
+    private synchronized ApiResponse staticRole(String name) {
+        StaticRole role = staticRoles.get(name);
+        if (role == null) {
+            return ApiResponse.error(404);
+        }
+        return ApiResponse.ok(Json.sorted(
+                "credential_type", "password",
+                "db_name", "dev",
+                "last_vault_rotation", Times.rfc3339(role.lastRotation),
+                "rotation_period", role.rotationPeriod,
+                "rotation_statements", java.util.List.of(),
+                "username", role.username));
     }
 
     private synchronized ApiResponse staticCreds(String name) {

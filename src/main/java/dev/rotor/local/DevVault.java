@@ -59,6 +59,7 @@ public final class DevVault implements AutoCloseable {
     private final DatabaseEngine database = new DatabaseEngine("database/", clock, leases);
     private final TransitEngine transit = new TransitEngine(clock);
     private final AwsEngine aws = new AwsEngine();
+    private final Map<String, AwsEngine> extraAws = new java.util.HashMap<>();
     private final UserpassAuth userpass = new UserpassAuth(tokens);
     private final AppRoleAuth appRole = new AppRoleAuth(tokens);
     private final SysEndpoints sys = new SysEndpoints(clock, mounts, policies, leases, this::addKvMount);
@@ -225,6 +226,15 @@ public final class DevVault implements AutoCloseable {
     /** Like {@link #dropNextConnection(String, Duration)}, only for a request with this HTTP method. */
     public void dropNextConnection(String method, String pathPrefix, Duration hold) {
         faults.dropNext(method, pathPrefix, hold);
+    }
+
+    /**
+     * Like {@link #dropNextConnection(String, String, Duration)}, after first letting {@code skip} matching requests
+     * through: {@code dropMatching("POST", "secret/metadata/app", 1, hold)} applies and drops the second metadata
+     * write of {@code app}.
+     */
+    public void dropMatching(String method, String pathPrefix, int skip, Duration hold) {
+        faults.drop(method, pathPrefix, skip, hold);
     }
 
     /** Removes pending injected failures, redirects and drops, and the response delay. */
@@ -435,6 +445,23 @@ public final class DevVault implements AutoCloseable {
     /** The current root access key id (the secret key is never exposed). */
     public String awsRootAccessKey() {
         return aws.accessKey();
+    }
+
+    /** Mounts another AWS secrets engine at {@code mount} (e.g. {@code aws-billing}), with its own root key. */
+    public synchronized void mountAws(String mount) {
+        String m = mount.endsWith("/") ? mount : mount + "/";
+        AwsEngine engine = new AwsEngine();
+        mounts.add(m, "aws", "", null, false, true, SysEndpoints.VERSION + "+builtin.vault", engine);
+        extraAws.put(m, engine);
+    }
+
+    /** How often the root key of the AWS engine mounted at {@code mount} was rotated. */
+    public synchronized int awsRootRotations(String mount) {
+        AwsEngine engine = extraAws.get(mount.endsWith("/") ? mount : mount + "/");
+        if (engine == null) {
+            throw new IllegalArgumentException("no AWS engine mounted at " + mount);
+        }
+        return engine.rotations();
     }
 
     public int awsRootRotations() {

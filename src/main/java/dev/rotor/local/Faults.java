@@ -43,8 +43,8 @@ final class Faults {
     private static final class DropRule extends Match {
         final Duration hold;
 
-        DropRule(String method, String prefix, Duration hold) {
-            super(method, prefix, 0);
+        DropRule(String method, String prefix, int skip, Duration hold) {
+            super(method, prefix, skip);
             this.hold = hold;
         }
     }
@@ -96,7 +96,14 @@ final class Faults {
     }
 
     synchronized void dropNext(String method, String prefix, Duration hold) {
-        drops.add(new DropRule(method, prefix, hold == null ? Duration.ZERO : hold));
+        drop(method, prefix, 0, hold);
+    }
+
+    synchronized void drop(String method, String prefix, int skip, Duration hold) {
+        if (skip < 0) {
+            throw new IllegalArgumentException("need skip >= 0");
+        }
+        drops.add(new DropRule(method, prefix, skip, hold == null ? Duration.ZERO : hold));
     }
 
     synchronized void redirectNext(String method, String prefix, int n, int status, String target) {
@@ -168,6 +175,10 @@ final class Faults {
         while (it.hasNext()) {
             DropRule rule = it.next();
             if (rule.matches(method, apiPath)) {
+                if (rule.skip > 0) {
+                    rule.skip--;
+                    continue;
+                }
                 it.remove();
                 return rule.hold;
             }

@@ -12,6 +12,7 @@ import dev.rotor.config.RotorConfig;
 import dev.rotor.config.SecretPathPolicy;
 import dev.rotor.serde.Hashing;
 import dev.rotor.streams.Telemetry;
+import dev.rotor.vault.IntentLog;
 import dev.rotor.vault.RotationOutcome;
 import dev.rotor.vault.RotationRequest;
 import dev.rotor.vault.SecretRotator;
@@ -61,11 +62,16 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     static final String PENDING_STORE = "pending-rotations";
     static final String EXECUTED_STORE = "executed-commands";
     static final String HELD_STORE = "held-commands";
+    static final String INTENTS_STORE = "rotation-intents";
     static final int MAX_CASCADE_DEPTH = 8;
     /** How long an executed command id is remembered; a replay older than this is caught by kv2's marker instead. */
     static final Duration EXECUTED_RETENTION = Duration.ofDays(30);
     private static final Duration PURGE_EVERY = Duration.ofHours(1);
     private static final Logger LOG = LoggerFactory.getLogger(ExecuteRotations.class);
+
+    /** A worker's intent, waiting for the stream thread to make it durable; {@code durable} opens when it is. */
+    private record IntentRequest(String commandId, String fingerprint, CountDownLatch durable) {
+    }
 
     /** A finished rotation, handed from a worker thread to the stream thread. */
     private record Completion(String path, String commandId, RotationOutcome outcome, long startedAt, long completedAt) {
@@ -112,6 +118,9 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     private KeyValueStore<String, ExecutedCommand> executed;
     private KeyValueStore<String, Long> statistics;
     private KeyValueStore<String, HeldCommand> held;
+    private KeyValueStore<String, String> intents;
+    private final Queue<IntentRequest> intentRequests = new ConcurrentLinkedQueue<>();
+    private final List<IntentRequest> awaitingCommit = new ArrayList<>();
     private StormBreaker breaker;
     private OperatorControls controls;
     private Cancellable punctuator;
@@ -133,6 +142,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         this.executed = context.getStateStore(EXECUTED_STORE);
         this.statistics = context.getStateStore(ExecutorStatistics.STORE);
         this.held = context.getStateStore(HELD_STORE);
+        this.intents = context.getStateStore(INTENTS_STORE);
         this.controls = new OperatorControls(context.getStateStore(OperatorControls.STORE));
         this.breaker = new StormBreaker(settings.breaker(), context.taskId().partition(), settings.commandPartitions(),
                 context.getStateStore(StormBreaker.BUDGET_STORE), controls);
@@ -331,6 +341,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     private void start(final RotationCommand command) {
         final String path = command.getSecretPath();
         final long startedAt = context.currentSystemTimeMs();
+        final Optional<String> earlierIntent = Optional.ofNullable(intents.get(command.getCommandId()));
         audit(command, AuditDecision.ROTATION_STARTED, "rotation started", startedAt, Map.of());
         final CountDownLatch done = new CountDownLatch(1);
         final AtomicBoolean started = new AtomicBoolean();
@@ -341,7 +352,8 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
                 // the deadline counts from here: time spent queued behind other secrets' rotations is not retrying
                 final RotationRequest request = new RotationRequest(command.getCommandId(), path, reason(command),
                         command.getIndicator() == Indicator.manual_trigger, command.getTrigger().getTimestamp(),
-                        Instant.now().plus(settings.deadline()), cancelled::get);
+                        Instant.now().plus(settings.deadline()), cancelled::get,
+                        intentLog(command.getCommandId(), earlierIntent, cancelled));
                 RotationOutcome outcome;
                 try {
                     outcome = rotator.rotate(request);
@@ -360,6 +372,54 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     }
 
     /**
+     * The intent log a worker's rotation records into ({@link IntentLog}): {@code record} hands the fingerprint to the
+     * stream thread and waits until it is durable; it gives up (false, nothing sent) when the task closes.
+     */
+    private IntentLog intentLog(final String commandId, final Optional<String> earlier, final AtomicBoolean cancelled) {
+        return new IntentLog() {
+            @Override
+            public Optional<String> recorded() {
+                return earlier;
+            }
+
+            @Override
+            public boolean record(final String fingerprint) {
+                final IntentRequest r = new IntentRequest(commandId, fingerprint, new CountDownLatch(1));
+                intentRequests.add(r);
+                try {
+                    while (!r.durable().await(20, TimeUnit.MILLISECONDS)) {
+                        if (cancelled.get()) {
+                            return false;
+                        }
+                    }
+                    return true;
+                } catch (final InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        };
+    }
+
+    /**
+     * Stream thread, each punctuation: the intents stored at the previous punctuation are durable now (Kafka Streams
+     * runs the commit they requested after punctuating and before punctuating again; a failed commit closes the task
+     * instead), so their workers may go on; then the intents handed over since are stored and a commit requested.
+     */
+    private void recordIntents() {
+        awaitingCommit.forEach(r -> r.durable().countDown());
+        awaitingCommit.clear();
+        IntentRequest r;
+        while ((r = intentRequests.poll()) != null) {
+            intents.put(r.commandId(), r.fingerprint());
+            awaitingCommit.add(r);
+        }
+        if (!awaitingCommit.isEmpty()) {
+            context.commit();
+        }
+    }
+
+    /**
      * What the secret's custom_metadata and the audit trail record as the reason: the rule and the indicator, both
      * from closed sets, never text a sender chose (an event_type may be 64 characters of anything).
      */
@@ -374,6 +434,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         if (restartPending) {
             restartPending();
         }
+        recordIntents();
         Completion c;
         while ((c = completions.poll()) != null) {
             final List<RotationCommand> queue = pending.get(c.path());
@@ -404,8 +465,9 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     private void finish(final RotationCommand command, final RotationOutcome.Kind kind, final String strategy,
                         final long startedAt, final long completedAt, final Long oldVersion, final Long newVersion,
                         final String error, final List<RotationOutcome.VaultCall> calls, final List<String> dependents) {
-        executed.put(command.getCommandId(), new ExecutedCommand(completedAt,
-                kind != RotationOutcome.Kind.FAILED && kind != RotationOutcome.Kind.CANCELLED));
+        executed.put(command.getCommandId(), new ExecutedCommand(completedAt, kind != RotationOutcome.Kind.FAILED
+                && kind != RotationOutcome.Kind.CANCELLED && kind != RotationOutcome.Kind.OUTCOME_UNKNOWN));
+        intents.delete(command.getCommandId());
         for (final RotationOutcome.VaultCall call : calls) {
             telemetry.vaultCall(strategy, call.status() == 0 ? "no_response"
                     : call.status() < 300 ? "ok" : "error", Duration.ofMillis(call.durationMs()));
@@ -463,6 +525,17 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
                         RotationTopology.WRITE_CRITICAL);
                 audit(command, AuditDecision.ROTATION_FINISHED, "failed: " + error, completedAt,
                         Map.of("status", "FAILED", "strategy", strategy));
+            }
+            case OUTCOME_UNKNOWN -> {
+                ExecutorStatistics.increment(statistics, ExecutorStatistics.FAILED_ROTATIONS);
+                ExecutorStatistics.increment(statistics, ExecutorStatistics.NOTIFICATIONS_SENT);
+                emitResult(command, ResultStatus.OUTCOME_UNKNOWN, false, strategy, startedAt, completedAt, oldVersion,
+                        newVersion, error, 1);
+                context.forward(new Record<>(command.getSecretPath(),
+                        Notifications.outcomeUnknown(command, error, details, now), completedAt),
+                        RotationTopology.WRITE_CRITICAL);
+                audit(command, AuditDecision.ROTATION_FINISHED, "outcome unknown, not repeated: " + error,
+                        completedAt, Map.of("status", "OUTCOME_UNKNOWN", "strategy", strategy));
             }
             default -> throw new IllegalStateException("unknown outcome " + kind);
         }
@@ -564,6 +637,8 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         }
         inFlight.clear();
         completions.clear();
+        intentRequests.clear();
+        awaitingCommit.clear(); // their workers were cancelled above and give up waiting
     }
 
 }

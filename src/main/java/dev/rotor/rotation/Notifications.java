@@ -61,6 +61,22 @@ public final class Notifications {
                 + "IMMEDIATE ACTION REQUIRED!";
     }
 
+    /** A rotation rotor cannot tell the outcome of, and did not repeat: a person must check the secret. */
+    public static String outcomeUnknownText(final RotationCommand command, final String error) {
+        return "⚠️ EMERGENCY ROTATION OUTCOME UNKNOWN ⚠️\n\n"
+                + "Secret: " + command.getSecretPath() + "\n"
+                + "Trigger: " + command.getEventType() + "\n"
+                + "Threat Level: " + command.getThreatLevel() + "\n"
+                + "Not rotated again: " + error + "\n\n"
+                + "IMMEDIATE ACTION REQUIRED!";
+    }
+
+    public static Notification outcomeUnknown(final RotationCommand command, final String error,
+                                              final Map<String, String> details, final Instant now) {
+        return Notification.newBuilder().setChannel(CRITICAL_CHANNEL).setPriority("critical")
+                .setMessage(outcomeUnknownText(command, error)).setMetadata(details).setCreatedAt(now).build();
+    }
+
     public static Notification incomplete(final RotationCommand command, final String error,
                                           final Map<String, String> details, final Instant now) {
         return Notification.newBuilder().setChannel(CRITICAL_CHANNEL).setPriority("critical")

@@ -106,6 +106,8 @@ public final class RotationTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXECUTED_STORE),
                 Serdes.String(), ExecutedCommand.serde()).withCachingEnabled());
         builder.addStateStore(ExecutorStatistics.store());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ExecuteRotations.INTENTS_STORE),
+                Serdes.String(), Serdes.String()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HELD_STORE),
                 Serdes.String(), HeldCommand.serde()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StormBreaker.BUDGET_STORE),
@@ -121,7 +123,7 @@ public final class RotationTopology {
                 .stream(topics.rotationCommands().name(), topics.rotationCommands().consumed(READ_COMMANDS))
                 .process(() -> new ExecuteRotations(rotator, workers, policy, settings, telemetry),
                         Named.as(EXECUTE), PENDING_STORE, EXECUTED_STORE, ExecutorStatistics.STORE, HELD_STORE,
-                        StormBreaker.BUDGET_STORE);
+                        StormBreaker.BUDGET_STORE, ExecuteRotations.INTENTS_STORE);
         topics.rotationResults().sinkOf(executed, WRITE_RESULTS);
         topics.securityAlerts().sinkOf(executed, WRITE_ALERTS);
         topics.securityCritical().sinkOf(executed, WRITE_CRITICAL);

@@ -1,7 +1,7 @@
 package dev.rotor.vault;
 
 /**
- * Why a rotation ends as FAILED (or CANCELLED). The message is value-free (a path, a status, field names) and becomes
+ * Why a rotation ends as FAILED (or CANCELLED, or OUTCOME_UNKNOWN). The message is value-free (a path, a status, field names) and becomes
  * the outcome's error, so it is what operators read in the critical alert.
  */
 final class RotationFailure extends Exception {
@@ -36,6 +36,11 @@ final class RotationFailure extends Exception {
                 RotationOutcome.Kind.CANCELLED);
     }
 
+    /** The change may or may not have been applied and nothing in Vault tells: a person must check. */
+    static RotationFailure outcomeUnknown(final String message, final VaultCallException cause) {
+        return new RotationFailure(message, cause, RotationOutcome.Kind.OUTCOME_UNKNOWN);
+    }
+
     /** The same failure with more said about it (same kind and Vault error). */
     RotationFailure explained(final String message) {
         return new RotationFailure(message, vaultError, kind);
@@ -46,7 +51,7 @@ final class RotationFailure extends Exception {
         return vaultError;
     }
 
-    /** FAILED, or CANCELLED. */
+    /** FAILED, CANCELLED or OUTCOME_UNKNOWN. */
     RotationOutcome.Kind kind() {
         return kind;
     }

@@ -35,16 +35,25 @@ public record RotationOutcome(Kind kind, String strategy, Long oldVersion, Long 
         /** Stopped on request before the secret was changed (the task moved, rotor is stopping): nothing to report. */
         CANCELLED,
         /** Could not rotate: a permanent error, or transient errors until the deadline. */
-        FAILED
+        FAILED,
+        /**
+         * rotor cannot tell whether the change was applied (an earlier attempt may have sent it before a crash, or
+         * Vault did not answer it) and Vault shows nothing that would tell, so it was not sent again: a person must
+         * check. {@code error} says what is unknown.
+         */
+        OUTCOME_UNKNOWN
     }
 
     /** One HTTP exchange with Vault, without bodies. {@code status} is 0 when no response came (timeout, refused). */
     public record VaultCall(String method, String path, int status, long durationMs) {
     }
 
-    /** Whether the leaked value is no longer current, or nothing had to be done (everything but FAILED and CANCELLED). */
+    /**
+     * Whether the leaked value is no longer current, or nothing had to be done (everything but FAILED, CANCELLED and
+     * OUTCOME_UNKNOWN).
+     */
     public boolean success() {
-        return kind != Kind.FAILED && kind != Kind.CANCELLED;
+        return kind != Kind.FAILED && kind != Kind.CANCELLED && kind != Kind.OUTCOME_UNKNOWN;
     }
 
     /** Whether this rotation (now or before a replay) changed the secret: its dependents must follow. */

@@ -18,13 +18,21 @@ import java.util.function.BooleanSupplier;
  * @param cancelled   asked before every Vault call and between retries: true before the secret was changed stops the
  *                    rotation with outcome CANCELLED; once the change was sent it is ignored and the rotation finishes
  *                    its bookkeeping. A cancel never cuts an HTTP call short (use it instead of interrupting)
+ * @param intents     where the strategies without a marker in Vault record their intent before the change, and find an
+ *                    earlier attempt's ({@link IntentLog#NONE} outside the executor)
  */
 public record RotationRequest(String commandId, String secretPath, String reason, boolean manual, Instant triggerTime,
-                              Instant deadline, BooleanSupplier cancelled) {
+                              Instant deadline, BooleanSupplier cancelled, IntentLog intents) {
     private static final BooleanSupplier NEVER = () -> false;
 
     public RotationRequest {
         cancelled = cancelled == null ? NEVER : cancelled;
+        intents = intents == null ? IntentLog.NONE : intents;
+    }
+
+    public RotationRequest(final String commandId, final String secretPath, final String reason, final boolean manual,
+                           final Instant triggerTime, final Instant deadline, final BooleanSupplier cancelled) {
+        this(commandId, secretPath, reason, manual, triggerTime, deadline, cancelled, IntentLog.NONE);
     }
 
     /** A request that is never cancelled. */
@@ -35,11 +43,11 @@ public record RotationRequest(String commandId, String secretPath, String reason
 
     /** The same request with another deadline (a replay of the command). */
     public RotationRequest withDeadline(final Instant newDeadline) {
-        return new RotationRequest(commandId, secretPath, reason, manual, triggerTime, newDeadline, cancelled);
+        return new RotationRequest(commandId, secretPath, reason, manual, triggerTime, newDeadline, cancelled, intents);
     }
 
     /** The same request with a cancellation signal. */
     public RotationRequest withCancellation(final BooleanSupplier signal) {
-        return new RotationRequest(commandId, secretPath, reason, manual, triggerTime, deadline, signal);
+        return new RotationRequest(commandId, secretPath, reason, manual, triggerTime, deadline, signal, intents);
     }
 }

@@ -109,6 +109,29 @@ final class RotationRun {
         return writeIdempotent(apiPath, body);
     }
 
+    /**
+     * Records the intent of the change ({@link IntentLog#record}) before {@link #beginChange()}; a rotation whose task
+     * is closing cannot make it durable and stops as CANCELLED, having sent nothing.
+     */
+    void recordIntent(final String fingerprint) throws RotationFailure {
+        checkStop();
+        if (!request.intents().record(fingerprint)) {
+            throw RotationFailure.cancelled();
+        }
+    }
+
+    /** One attempt of a change without secret values in its body (rotate endpoints), after {@link #beginChange()}. */
+    VaultResponse sendChange(final String apiPath, final ObjectNode body) throws VaultCallException {
+        try {
+            return client.write(apiPath, body, calls::add);
+        } catch (final VaultCallException e) {
+            if (e.kind() == VaultCallException.Kind.INTERRUPTED) {
+                noteInterrupt();
+            }
+            throw e;
+        }
+    }
+
     /** One attempt of a write carrying secret values; the caller decides what a failure means. */
     VaultResponse writeOnce(final String apiPath, final ObjectNode body) throws VaultCallException, RotationFailure {
         checkStop();

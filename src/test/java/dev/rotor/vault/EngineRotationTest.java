@@ -61,7 +61,8 @@ class EngineRotationTest {
         assertThat(o.kind()).as(String.valueOf(o.error())).isEqualTo(Kind.ROTATED);
         assertThat(o.strategy()).isEqualTo("database-static-role");
         assertThat(o.calls()).extracting(VaultCall::method, VaultCall::path, VaultCall::status)
-                .containsExactly(tuple("POST", "database/rotate-role/app", 204));
+                .containsExactly(tuple("GET", "database/static-roles/app", 200),
+                        tuple("POST", "database/rotate-role/app", 204));
         assertThat(fx.vault.staticRoleRotations("app")).isEqualTo(1);
         assertThat(before.equals(fx.vault.staticRolePassword("app"))).as("password changed").isFalse();
         assertThat(o.dependents()).containsExactly("secret/app/uses-db");
@@ -74,7 +75,8 @@ class EngineRotationTest {
         final RotationOutcome o = rotator.rotate(VaultFixture.request("secret/db-role-alias"));
 
         assertThat(o.kind()).isEqualTo(Kind.ROTATED);
-        assertThat(o.calls()).extracting(VaultCall::path).containsExactly("database/rotate-role/aliased");
+        assertThat(o.calls()).extracting(VaultCall::path).containsExactly("database/static-roles/aliased",
+                "database/rotate-role/aliased");
         assertThat(fx.vault.staticRoleRotations("aliased")).isEqualTo(1);
     }
 
@@ -83,9 +85,9 @@ class EngineRotationTest {
         final RotationOutcome o = rotator.rotate(VaultFixture.request("database/static-roles/nope"));
 
         assertThat(o.kind()).isEqualTo(Kind.FAILED);
-        assertThat(o.error()).isEqualTo(
-                "Vault rejected the request (400) on database/rotate-role/nope: no static role found for role name");
+        assertThat(o.error()).isEqualTo("database/static-roles/nope not found");
         assertThat(o.calls()).hasSize(1);
+        assertThat(fx.count("POST", "database/rotate-role/nope")).isZero();
         assertThat(o.dependents()).isEmpty();
     }
 
@@ -170,7 +172,7 @@ class EngineRotationTest {
 
         assertThat(o.kind()).as(String.valueOf(o.error())).isEqualTo(Kind.ROTATED);
         assertThat(o.calls()).extracting(VaultCall::method, VaultCall::path, VaultCall::status)
-                .containsExactly(tuple("POST", "aws/config/rotate-root", 200));
+                .containsExactly(tuple("GET", "aws/config/root", 200), tuple("POST", "aws/config/rotate-root", 200));
         assertThat(fx.vault.awsRootRotations()).isEqualTo(1);
         assertThat(fx.vault.awsRootAccessKey()).isNotEqualTo(before);
     }
