@@ -1,22 +1,38 @@
 package dev.rotor.cli;
 
 import dev.rotor.avro.ResultStatus;
+import dev.rotor.avro.RotationCommand;
 import dev.rotor.avro.RotationResult;
+import dev.rotor.config.Durations;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.rotation.OperatorControls;
+import dev.rotor.rotation.StormBreaker;
+import dev.rotor.serde.Hashing;
+import dev.rotor.serde.AvroJson;
+import dev.rotor.serde.ConfluentAvroSerde;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serde;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -54,7 +70,7 @@ final class ControlCommands {
                     final Scope scope, final String reason) throws Exception {
         final RotorConfig cfg = client.load();
         final OperatorControls.Control control = new OperatorControls.Control(action.name().toLowerCase(
-                java.util.Locale.ROOT), scope == null ? null : scope.scope(), scope == null ? null : scope.id(),
+                Locale.ROOT), scope == null ? null : scope.scope(), scope == null ? null : scope.id(),
                 System.currentTimeMillis(), System.getProperty("user.name", "unknown"), reason);
         try (KafkaProducer<byte[], byte[]> producer = TriggerCommand.producer(cfg)) {
             producer.send(new ProducerRecord<>(cfg.topics().rotorControl(),
@@ -158,7 +174,7 @@ final class ControlCommands {
         public Integer call() throws Exception {
             final RotorConfig cfg = client.load();
             final List<RotationResult> held = heldCommands(cfg, Duration.ofSeconds(60));
-            final java.io.PrintWriter out = spec.commandLine().getOut();
+            final PrintWriter out = spec.commandLine().getOut();
             held.forEach(r -> out.printf("%-40s %-28s %-24s %s%n", r.getSecretPath(), r.getCommandId(),
                     r.getEventId(), r.getError()));
             out.printf("%d command(s) held%n", held.size());
@@ -172,22 +188,114 @@ final class ControlCommands {
      * ROTATED or FAILED, supersedes its HELD one), so the list covers every instance without asking any of them.
      */
     static List<RotationResult> heldCommands(final RotorConfig cfg, final Duration timeout) {
+        return latestResults(cfg, timeout).values().stream().filter(r -> r.getStatus() == ResultStatus.HELD)
+                .toList();
+    }
+
+    /** Each command's latest result other than DUPLICATE, oldest first, from the whole of rotation-results. */
+    static Map<String, RotationResult> latestResults(final RotorConfig cfg, final Duration timeout) {
         final Map<String, RotationResult> latest = new LinkedHashMap<>();
-        try (Outputs outputs = new Outputs(cfg, List.of(cfg.topics().rotationResults()), true)) {
+        readAll(cfg, cfg.topics().rotationResults(), RotationResult.class, timeout, (r, raw) -> {
+            if (r.getStatus() != ResultStatus.DUPLICATE) {
+                latest.remove(r.getCommandId()); // keeps the order of the latest results
+                latest.put(r.getCommandId(), r);
+            }
+        });
+        return latest;
+    }
+
+    /** Hands every record {@code topic} holds now to {@code sink}, decoded and as it was written. */
+    private static <T extends SpecificRecord> void readAll(final RotorConfig cfg,
+            final String topic, final Class<T> type, final Duration timeout, final BiConsumer<T, byte[]> sink) {
+        try (Outputs outputs = new Outputs(cfg, List.of(topic), true)) {
             final long until = System.nanoTime() + timeout.toNanos();
             while (!outputs.caughtUp()) {
                 if (System.nanoTime() > until) {
-                    throw new IllegalStateException("rotation-results not read to its end within " + timeout);
+                    throw new IllegalStateException(topic + " not read to its end within " + timeout);
                 }
-                outputs.poll(Duration.ofMillis(200), (topic, value) -> {
-                    final RotationResult r = outputs.decode(value, RotationResult.class);
-                    if (r.getStatus() != ResultStatus.DUPLICATE) {
-                        latest.remove(r.getCommandId()); // keeps the order of the latest results
-                        latest.put(r.getCommandId(), r);
-                    }
-                });
+                outputs.poll(Duration.ofMillis(200), (t, value) -> sink.accept(outputs.decode(value, type), value));
             }
         }
-        return latest.values().stream().filter(r -> r.getStatus() == ResultStatus.HELD).toList();
+    }
+
+    /**
+     * The serde that writes a command as {@code original} was written (Confluent Avro when its first byte is 0, else
+     * JSON), so that the executors read the retry whatever this machine's own {@code rotor.output.format} says.
+     */
+    private static Serde<RotationCommand> sameFormatAs(final byte[] original, final RotorConfig cfg) {
+        if (original.length > 0 && original[0] == 0) {
+            final ConfluentAvroSerde<RotationCommand> avro = new ConfluentAvroSerde<>(RotationCommand.class);
+            avro.configure(cfg.kafka(), false);
+            return avro;
+        }
+        return AvroJson.serde(RotationCommand.class);
+    }
+
+    @Command(name = "retry", mixinStandardHelpOptions = true,
+            description = "Run a failed command again: a new command for the same secret, linked to the failed one "
+                    + "(parent_command_id), which the storm breaker does not hold.")
+    static final class Retry implements Callable<Integer> {
+        /** The results a person may ask to run again. */
+        static final Set<ResultStatus> RETRYABLE = EnumSet.of(ResultStatus.FAILED,
+                ResultStatus.OUTCOME_UNKNOWN, ResultStatus.ROTATED_INCOMPLETE);
+
+        @Parameters(paramLabel = "COMMAND_ID", description = "the command that failed")
+        String commandId;
+
+        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s",
+                description = "how long reading rotation-results and rotation-commands may take")
+        String timeout;
+
+        @Mixin
+        ClientOptions client;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            final RotorConfig cfg = client.load();
+            final Duration wait = Durations.parse(timeout);
+            final PrintWriter out = spec.commandLine().getOut();
+            final RotationResult last = latestResults(cfg, wait).get(commandId);
+            if (last == null || !RETRYABLE.contains(last.getStatus())) {
+                out.printf("%s %s; only a FAILED, OUTCOME_UNKNOWN or ROTATED_INCOMPLETE command can be retried%n",
+                        commandId, last == null ? "has no result" : "ended " + last.getStatus());
+                out.flush();
+                return RotorCommand.EXIT_RUNTIME;
+            }
+            final List<RotationCommand> originals = new ArrayList<>();
+            final List<byte[]> originalBytes = new ArrayList<>();
+            readAll(cfg, cfg.topics().rotationCommands(), RotationCommand.class, wait, (c, raw) -> {
+                if (c.getCommandId().equals(commandId)) {
+                    originals.add(c);
+                    originalBytes.add(raw);
+                }
+            });
+            if (originals.isEmpty()) {
+                out.printf("%s is no longer on %s (older than its retention); trigger the secret again with "
+                        + "rotor trigger --path %s%n", commandId, cfg.topics().rotationCommands(), last.getSecretPath());
+                out.flush();
+                return RotorCommand.EXIT_RUNTIME;
+            }
+            final Instant now = Instant.now();
+            final RotationCommand retry = RotationCommand.newBuilder(originals.get(0))
+                    .setCommandId("cmd-" + Hashing.id(StormBreaker.RETRY_RULE, commandId,
+                            now.toString()))
+                    .setRule(StormBreaker.RETRY_RULE)
+                    .setParentCommandId(commandId)
+                    .setRequestedAt(now)
+                    .build();
+            final String topic = cfg.topics().rotationCommands();
+            try (KafkaProducer<byte[], byte[]> producer = TriggerCommand.producer(cfg);
+                 Serde<RotationCommand> serde = sameFormatAs(originalBytes.get(0), cfg)) {
+                producer.send(new ProducerRecord<>(topic, retry.getSecretPath().getBytes(StandardCharsets.UTF_8),
+                        serde.serializer().serialize(topic, retry))).get();
+            }
+            out.printf("sent %s for %s, a retry of %s (%s)%n", retry.getCommandId(), retry.getSecretPath(), commandId,
+                    last.getStatus());
+            out.flush();
+            return RotorCommand.EXIT_OK;
+        }
     }
 }

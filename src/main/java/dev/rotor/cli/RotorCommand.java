@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         description = "Emergency credential rotation on Kafka Streams.",
         subcommands = {RunCommand.class, LocalCommand.class, TriggerCommand.class, TopicsCommand.class, BenchCommand.class,
                 DlqCommand.class, ControlCommands.Held.class, ControlCommands.Approve.class,
-                ControlCommands.Release.class, ControlCommands.Pause.class, ControlCommands.Resume.class})
+                ControlCommands.Release.class, ControlCommands.Pause.class, ControlCommands.Resume.class,
+                ControlCommands.Retry.class})
 public final class RotorCommand implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_RUNTIME = 1;

@@ -27,11 +27,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * clock, never on an event's timestamp. The limit: a storm that lands on few partitions is held before the group
  * reaches N (held, not lost: an operator approves it).
  *
- * <p>Manual triggers (they have their own limit), cascades (the parent was already admitted) and commands an
- * operator approved are never held.
+ * <p>Manual triggers (they have their own limit), cascades (the parent was already admitted), an operator's retries
+ * and commands an operator approved are never held.
  */
-final class StormBreaker {
+public final class StormBreaker {
     static final String BUDGET_STORE = "rotation-budget";
+    /** The rule of a command {@code rotor retry} made. */
+    public static final String RETRY_RULE = "retry";
     private static final String STARTS = "starts";
 
     private final RotorConfig.BreakerSettings settings;
@@ -53,9 +55,13 @@ final class StormBreaker {
         return total / n + (p % n < total % n ? 1 : 0);
     }
 
-    /** Whether the breaker judges {@code command} at all: manual triggers and cascades it never holds. */
+    /**
+     * Whether the breaker judges {@code command} at all: manual triggers, cascades and an operator's
+     * {@code rotor retry} it never holds.
+     */
     static boolean automatic(final RotationCommand command) {
-        return command.getIndicator() != Indicator.manual_trigger && command.getCascadeDepth() == 0;
+        return command.getIndicator() != Indicator.manual_trigger && command.getCascadeDepth() == 0
+                && !RETRY_RULE.equals(command.getRule());
     }
 
     /**

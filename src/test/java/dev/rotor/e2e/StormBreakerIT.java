@@ -43,7 +43,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * pause holds automatic rotations on both and not manual ones; a storm over the group-wide budget rotates exactly the
  * budget and holds the rest; an event naming 5,000 secrets is held whole; one critical notification covers it all;
  * {@code rotor held} lists what both instances hold, and approving releases exactly the held commands, each secret
- * changing once.
+ * changing once; {@code rotor retry} runs a released command again; a replayed backlog with forged timestamps gives
+ * each secret one command.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StormBreakerIT {
@@ -67,6 +68,9 @@ class StormBreakerIT {
         }
         for (int i = 0; i < 60; i++) {
             vault.kvPut("secret", "storm/s" + i, Map.of("password", "seed"));
+        }
+        for (int i = 0; i < 200; i++) {
+            vault.kvPut("secret", "backlog/s" + i, Map.of("password", "seed"));
         }
         for (final String p : List.of("paused/a", "paused/b", "paused/c", "paused/d", "manual/m", "resumed/r")) {
             vault.kvPut("secret", p, Map.of("password", "seed"));
@@ -229,5 +233,68 @@ class StormBreakerIT {
         assertThat(version("paused/a")).isEqualTo(1);
         assertThat(rotor("held").getValue()).contains("0 command(s) held");
         assertThat(critical()).as("released commands page nobody").hasSize(1);
+    }
+
+    @Test
+    @Order(5)
+    void retryRunsAReleasedCommandAgainAsANewLinkedCommandThatIsNotHeld() {
+        final JsonNode released = latestResults().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("secret/storm/"))
+                .filter(e -> e.getValue().path("status").asText().equals("FAILED")).findFirst().orElseThrow()
+                .getValue();
+        final String path = released.path("secret_path").asText();
+        final String oldId = released.path("command_id").asText();
+
+        final Map.Entry<Integer, String> retry = rotor("retry", oldId);
+
+        assertThat(retry.getKey()).as(retry.getValue()).isZero();
+        await().atMost(WAIT).until(() -> latestResults().get(path).path("status").asText().equals("ROTATED"));
+        final JsonNode rotated = latestResults().get(path);
+        assertThat(rotated.path("command_id").asText()).isNotEqualTo(oldId);
+        assertThat(retry.getValue()).contains(rotated.path("command_id").asText()).contains(oldId);
+        final JsonNode command = KAFKA.readAllCommitted(config.topics().rotationCommands(), Duration.ofSeconds(5))
+                .stream().map(r -> tree(r.value()))
+                .filter(c -> c.path("command_id").asText().equals(rotated.path("command_id").asText()))
+                .findFirst().orElseThrow();
+        assertThat(command.path("parent_command_id").asText()).isEqualTo(oldId);
+        assertThat(command.path("rule").asText()).isEqualTo("retry");
+        assertThat(version(path.substring("secret/".length()))).isEqualTo(2);
+
+        assertThat(rotor("retry", rotated.path("command_id").asText()).getKey())
+                .as("a rotated command is not retried").isEqualTo(RotorCommand.EXIT_RUNTIME);
+    }
+
+    @Test
+    @Order(6)
+    void aReplayedBacklogWithForgedTimestampsGivesEachSecretOneCommandPerCooldown() throws Exception {
+        // 1,000 critical events for 200 secrets, each secret's five stamped 800 minutes apart: by the events' own
+        // clock every one is outside the previous one's cooldown; by rotor's clock they all arrive within it
+        final Instant now = Instant.now();
+        for (int i = 0; i < 1_000; i++) {
+            final ObjectNode e = JSON.createObjectNode();
+            e.put("event_id", "backlog-" + i);
+            e.put("event_type", "leaked_credential");
+            e.put("threat_level", "critical");
+            e.putArray("affected_resources").add("secret/backlog/s" + (i % 200));
+            e.put("timestamp", now.minus(Duration.ofMinutes(4L * (1_000 - i))).toString());
+            producer.send(new ProducerRecord<>(config.topics().securityEvents(), ("backlog-" + i).getBytes(
+                    StandardCharsets.UTF_8), e.toString().getBytes(StandardCharsets.UTF_8)));
+        }
+        producer.flush();
+        await().atMost(WAIT).until(() -> backlogCommands().size() >= 200
+                && KAFKA.readAllCommitted(config.topics().rotationAudit(), Duration.ofSeconds(5)).stream()
+                .map(r -> tree(r.value())).filter(a -> a.path("event_id").asText().startsWith("backlog-"))
+                .filter(a -> a.path("decision").asText().equals("SUPPRESSED")).count() >= 800);
+        Thread.sleep(2_000);
+
+        final List<JsonNode> commands = backlogCommands();
+        assertThat(commands).hasSize(200);
+        assertThat(commands.stream().map(c -> c.path("secret_path").asText()).distinct().count())
+                .as("one command per secret").isEqualTo(200);
+    }
+
+    private static List<JsonNode> backlogCommands() {
+        return KAFKA.readAllCommitted(config.topics().rotationCommands(), Duration.ofSeconds(5)).stream()
+                .map(r -> tree(r.value())).filter(c -> c.path("event_id").asText().startsWith("backlog-")).toList();
     }
 }
