@@ -14,6 +14,11 @@ import dev.rotor.rotation.VaultAuthWatch;
 import dev.rotor.streams.StuckRecords;
 import dev.rotor.topics.Topics;
 import dev.rotor.topics.TopicsAdmin;
+import dev.rotor.ops.GroupStatistics;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 import dev.rotor.vault.SecretRotator;
 import dev.rotor.vault.VaultRotator;
 import java.time.Duration;
@@ -131,18 +136,45 @@ public final class RotorService implements AutoCloseable {
      */
     public static RotorService startWithEndpoints(final RotorConfig config, final Role role,
                                                   final SecretRotator rotator) {
-        final RotorService service = start(config, role, rotator);
+        // bound first, so that the port (any free one with port 0) can be advertised to the group before it starts
+        final OpsServer.Listening listening = OpsServer.listen(config.http().bindAddress(), config.http().port());
+        final HostInfo self = new HostInfo(advertisedHost(config.http()), listening.port());
+        final RotorService service;
+        try {
+            service = start(config.withKafka(Map.of(StreamsConfig.APPLICATION_SERVER_CONFIG,
+                    self.host() + ":" + self.port())), role, rotator);
+        } catch (final RuntimeException e) {
+            listening.server().stop(0);
+            throw e;
+        }
         try {
             // a detection-only instance neither reads rotor-control nor makes it
             service.topicsCheck = AdminTopicsCheck.start(config.kafka(), new Topics(config).allNames().stream()
                     .filter(t -> role != Role.DETECTION || !t.equals(config.topics().rotorControl())).toList());
-            service.ops = OpsServer.start(config.http().bindAddress(), config.http().port(), service.clients,
-                    service.metrics, Statistics.forClients(service.clients), service.topicsCheck);
+            final Statistics statistics = Statistics.forClients(service.clients);
+            service.ops = OpsServer.serve(listening, OpsServer.ClientStates.of(service.clients), service.metrics,
+                    statistics, service.topicsCheck);
+            service.ops.serveGroupStatistics(new GroupStatistics(statistics, service.clients, self));
         } catch (final RuntimeException e) {
             service.close(Duration.ofSeconds(10));
             throw e;
         }
         return service;
+    }
+
+    /** Where the other instances reach this one: the setting, else the bind address, else this machine's name. */
+    static String advertisedHost(final RotorConfig.HttpSettings http) {
+        if (!http.advertisedHost().isEmpty()) {
+            return http.advertisedHost();
+        }
+        if (!http.bindAddress().equals("0.0.0.0") && !http.bindAddress().equals("::")) {
+            return http.bindAddress();
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (final UnknownHostException e) {
+            return "localhost";
+        }
     }
 
     /** The port of the HTTP endpoints, when they are served. */

@@ -70,7 +70,7 @@ public final class RotorConfig {
     }
 
     /** Where the operational HTTP endpoints listen. */
-    public record HttpSettings(String bindAddress, int port) {
+    public record HttpSettings(String bindAddress, int port, String advertisedHost) {
     }
 
     /**
@@ -138,7 +138,8 @@ public final class RotorConfig {
         this.applicationIdPrefix = applicationIdPrefix(Setting.APPLICATION_ID_PREFIX);
         this.topicSettings = new TopicSettings((int) Math.min(10_000, positiveLong(Setting.TOPICS_PARTITIONS)),
                 replicationFactor(Setting.TOPICS_REPLICATION_FACTOR), positiveDuration(Setting.TOPICS_RETENTION));
-        this.http = new HttpSettings(get(Setting.HTTP_BIND_ADDRESS).trim(), port(Setting.HTTP_PORT));
+        this.http = new HttpSettings(get(Setting.HTTP_BIND_ADDRESS).trim(), port(Setting.HTTP_PORT),
+                get(Setting.HTTP_ADVERTISED_HOST).trim());
         this.adapters = AdapterSources.parse(this::get, topics);
         this.outputFormat = enumValue(Setting.OUTPUT_FORMAT, OutputFormat.class);
         this.dryRun = bool(Setting.DRY_RUN);

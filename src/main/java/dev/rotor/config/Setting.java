@@ -52,6 +52,7 @@ public enum Setting {
 
     HTTP_PORT("rotor.http.port", "8080", "port of /health, /metrics and /stats (0 = any free port)"),
     HTTP_BIND_ADDRESS("rotor.http.bind-address", "127.0.0.1", "address the HTTP endpoints listen on (0.0.0.0 for all)"),
+    HTTP_ADVERTISED_HOST("rotor.http.advertised-host", "", "the host name other instances reach this one's HTTP endpoints at, for a group-wide /stats (empty: the bind address, or this machine's name when it binds all addresses)"),
 
     OUTPUT_FORMAT("rotor.output.format", "avro", "avro (Confluent wire format, needs kafka.schema.registry.url) or json"),
     TARGETS_FILE("rotor.targets.file", "config/rotation-targets.yaml", "which paths may be rotated, and how"),

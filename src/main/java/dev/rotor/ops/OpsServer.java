@@ -37,9 +37,12 @@ import org.slf4j.LoggerFactory;
  *       Changes of readiness are logged once at INFO.</li>
  *   <li>{@code GET /metrics}: {@link RotorMetrics#scrape()} as {@value #PROMETHEUS_CONTENT_TYPE} (501 when the
  *       metrics have no Prometheus registry).</li>
- *   <li>{@code GET /stats}: {@link Statistics.Snapshot#toJson()} (200 also when {@code "complete": false}).</li>
+ *   <li>{@code GET /stats}: {@link Statistics.Snapshot#toJson()} (200 also when {@code "complete": false}); for the
+ *       whole group once {@link #serveGroupStatistics} was called ({@link GroupStatistics}), for this instance alone
+ *       with {@code ?scope=instance}.</li>
  *   <li>Any other path: 404; any other method on a known path: 405 with {@code Allow: GET}; an unexpected error:
- *       500 {@code {"error":"internal error"}}, logged with its exception class only. Query strings are ignored.</li>
+ *       500 {@code {"error":"internal error"}}, logged with its exception class only. Other query strings are
+ *       ignored.</li>
  *   <li>No response or log line holds a secret: only client states, topic names, counters and meters.</li>
  *   <li>Two daemon threads serve requests. {@link #close()} stops at once.</li>
  * </ol>
@@ -76,6 +79,7 @@ public final class OpsServer implements AutoCloseable {
     private final Statistics statistics;
     private final TopicsCheck topics;
     private volatile Boolean lastReady;
+    private volatile GroupStatistics group;
 
     private OpsServer(final HttpServer server, final ExecutorService executor, final ClientStates clients,
                       final RotorMetrics metrics, final Statistics statistics, final TopicsCheck topics) {
@@ -103,16 +107,39 @@ public final class OpsServer implements AutoCloseable {
     /** Like {@link #start(String, int, Map, RotorMetrics, Statistics, TopicsCheck)} with the clients' states given. */
     public static OpsServer start(final String bindAddress, final int port, final ClientStates clients,
                                   final RotorMetrics metrics, final Statistics statistics, final TopicsCheck topics) {
+        return serve(listen(bindAddress, port), clients, metrics, statistics, topics);
+    }
+
+    /** A bound socket that serves nothing yet: its port is known before the Kafka Streams clients are made. */
+    public record Listening(HttpServer server) {
+        public int port() {
+            return server.getAddress().getPort();
+        }
+    }
+
+    /**
+     * Binds {@code bindAddress:port} (port 0: any free port) without serving, so that the port can be advertised to
+     * the other instances ({@code application.server}) before Kafka Streams starts.
+     *
+     * @throws UncheckedIOException when the address cannot be bound (in use, unknown host)
+     */
+    public static Listening listen(final String bindAddress, final int port) {
+        try {
+            return new Listening(HttpServer.create(new InetSocketAddress(InetAddress.getByName(bindAddress), port),
+                    32));
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot listen on " + bindAddress + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts serving the endpoints on {@code listening}. */
+    public static OpsServer serve(final Listening listening, final ClientStates clients, final RotorMetrics metrics,
+                                  final Statistics statistics, final TopicsCheck topics) {
         Objects.requireNonNull(clients, "clients");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(statistics, "statistics");
         Objects.requireNonNull(topics, "topics");
-        final HttpServer server;
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(bindAddress), port), 32);
-        } catch (final IOException e) {
-            throw new UncheckedIOException("cannot listen on " + bindAddress + ":" + port + ": " + e.getMessage(), e);
-        }
+        final HttpServer server = listening.server();
         final AtomicInteger n = new AtomicInteger();
         final ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
             final Thread t = new Thread(r, "rotor-http-" + n.incrementAndGet());
@@ -123,8 +150,22 @@ public final class OpsServer implements AutoCloseable {
         server.createContext("/", ops::handle);
         server.setExecutor(executor);
         server.start();
-        LOG.info("HTTP endpoints on http://{}:{} ({})", bindAddress, ops.port(), String.join(", ", PATHS));
+        LOG.info("HTTP endpoints on http://{}:{} ({})", server.getAddress().getHostString(), ops.port(),
+                String.join(", ", PATHS));
         return ops;
+    }
+
+    /**
+     * From now on {@code /stats} covers the whole group ({@code group}); {@code /stats?scope=instance} keeps answering
+     * for this instance alone (what the other instances ask for).
+     */
+    public void serveGroupStatistics(final GroupStatistics groupStatistics) {
+        this.group = groupStatistics;
+    }
+
+    private static boolean instanceOnly(final HttpExchange exchange) {
+        final String query = exchange.getRequestURI().getRawQuery();
+        return query != null && List.of(query.split("&")).contains("scope=instance");
     }
 
     /** The port actually bound (useful with port 0). */
@@ -154,7 +195,8 @@ public final class OpsServer implements AutoCloseable {
                     case "/health/live" -> send(exchange, 200, JSON, LIVE);
                     case "/health/ready" -> ready(exchange);
                     case "/metrics" -> metrics(exchange);
-                    case "/stats" -> send(exchange, 200, JSON, json(statistics.snapshot().toJson()));
+                    case "/stats" -> send(exchange, 200, JSON, json(group == null || instanceOnly(exchange)
+                            ? statistics.snapshot().toJson() : group.asJson()));
                     default -> send(exchange, 404, JSON, json(Map.of("error", "not found")));
                 }
             } catch (final RuntimeException e) {

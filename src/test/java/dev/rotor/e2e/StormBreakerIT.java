@@ -78,7 +78,7 @@ class StormBreakerIT {
         final Map<String, String> settings = new HashMap<>(Map.of("rotor.output.format", "json",
                 "kafka.schema.registry.url", "", "kafka.bootstrap.servers", KAFKA.bootstrapServers(),
                 "kafka.commit.interval.ms", "25", "rotor.breaker.max-rotations", Integer.toString(BUDGET),
-                "rotor.breaker.window", "10m", "rotor.breaker.max-secrets-per-event", "50"));
+                "rotor.breaker.window", "10m", "rotor.breaker.max-secrets-per-event", "50", "rotor.http.port", "0"));
         final Path state = Files.createDirectories(Path.of("target", "it-state")).resolve("storm-" + System.nanoTime());
         final RotorConfig base = load(settings);
         final RotorConfig.TopicNames n = base.topics();
@@ -87,7 +87,8 @@ class StormBreakerIT {
         for (int i = 0; i < 2; i++) {
             settings.put("kafka.state.dir", state.resolve("instance-" + i).toString());
             config = load(settings);
-            instances.add(RotorService.start(config, RotorService.Role.ALL, VaultRotator.fromConfig(config)));
+            instances.add(RotorService.startWithEndpoints(config, RotorService.Role.ALL,
+                    VaultRotator.fromConfig(config)));
         }
         await().atMost(WAIT).until(() -> instances.stream().allMatch(RotorService::allRunning));
         producer = new KafkaProducer<>(KAFKA.producerProps());
@@ -296,5 +297,32 @@ class StormBreakerIT {
     private static List<JsonNode> backlogCommands() {
         return KAFKA.readAllCommitted(config.topics().rotationCommands(), Duration.ofSeconds(5)).stream()
                 .map(r -> tree(r.value())).filter(c -> c.path("event_id").asText().startsWith("backlog-")).toList();
+    }
+
+    @Test
+    @Order(7)
+    void statsCoverTheWholeGroupOnEitherInstance() throws Exception {
+        final JsonNode a = stats(instances.get(0), "");
+        final JsonNode b = stats(instances.get(1), "");
+        final JsonNode aOnly = stats(instances.get(0), "?scope=instance");
+        final JsonNode bOnly = stats(instances.get(1), "?scope=instance");
+
+        assertThat(a.path("instances")).hasSize(2);
+        assertThat(a.path("complete").asBoolean()).isTrue();
+        assertThat(aOnly.path("held").asLong()).as("each instance holds a share").isPositive();
+        assertThat(bOnly.path("held").asLong()).isPositive();
+        for (final String statistic : List.of("held", "successful_rotations", "failed_rotations", "total_events")) {
+            assertThat(a.path(statistic).asLong()).as(statistic)
+                    .isEqualTo(aOnly.path(statistic).asLong() + bOnly.path(statistic).asLong())
+                    .isEqualTo(b.path(statistic).asLong());
+        }
+    }
+
+    private static JsonNode stats(final RotorService instance, final String query) throws Exception {
+        final java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + instance.httpPort()
+                        + "/stats" + query)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return JSON.readTree(r.body());
     }
 }
