@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
 import org.apache.avro.specific.SpecificRecord;
@@ -178,6 +179,66 @@ final class ControlCommands {
             held.forEach(r -> out.printf("%-40s %-28s %-24s %s%n", r.getSecretPath(), r.getCommandId(),
                     r.getEventId(), r.getError()));
             out.printf("%d command(s) held%n", held.size());
+            out.flush();
+            return RotorCommand.EXIT_OK;
+        }
+    }
+
+    /** One command and where it stands: its latest result's status in lower case, or {@code pending}. */
+    record Standing(String state, String secretPath, String commandId, String eventId, String detail) {
+    }
+
+    /**
+     * Every command on rotation-commands and every command with a result, with its state: the latest result's status
+     * (DUPLICATE results aside), or {@code pending} for a command without a result yet. Both topics are read from
+     * their start, so the list covers every executor instance without asking any of them.
+     */
+    static List<Standing> standings(final RotorConfig cfg, final Duration timeout) {
+        final Map<String, RotationResult> latest = latestResults(cfg, timeout);
+        final Map<String, Standing> all = new LinkedHashMap<>();
+        readAll(cfg, cfg.topics().rotationCommands(), RotationCommand.class, timeout, (c, raw) ->
+                all.putIfAbsent(c.getCommandId(), new Standing("pending", c.getSecretPath(), c.getCommandId(),
+                        c.getEventId(), "rule " + c.getRule())));
+        latest.values().forEach(r -> all.put(r.getCommandId(), new Standing(r.getStatus().name().toLowerCase(
+                Locale.ROOT), r.getSecretPath(), r.getCommandId(), r.getEventId(), r.getError() == null ? ""
+                : r.getError())));
+        return List.copyOf(all.values());
+    }
+
+    @Command(name = "rotations", mixinStandardHelpOptions = true,
+            description = "List rotations by state across all executor instances (from rotation-commands and "
+                    + "rotation-results).")
+    static final class Rotations implements Callable<Integer> {
+        @Option(names = "--state", split = ",", paramLabel = "STATE",
+                defaultValue = "pending,held,failed,outcome_unknown,rotated_incomplete",
+                description = "states to list, comma separated: pending (no result yet), held, failed, "
+                        + "outcome_unknown, rotated_incomplete, rotated, already_mitigated, dry_run, or all "
+                        + "(default: the ones that need a look)")
+        List<String> states;
+
+        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s",
+                description = "how long reading the topics may take")
+        String timeout;
+
+        @Mixin
+        ClientOptions client;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            final RotorConfig cfg = client.load();
+            final Set<String> wanted = Set.copyOf(states.stream().map(x -> x.trim().toLowerCase(Locale.ROOT))
+                    .toList());
+            final List<Standing> shown = standings(cfg, Durations.parse(timeout)).stream()
+                    .filter(x -> wanted.contains("all") || wanted.contains(x.state())).toList();
+            final PrintWriter out = spec.commandLine().getOut();
+            shown.forEach(x -> out.printf("%-18s %-40s %-28s %-24s %s%n", x.state(), x.secretPath(), x.commandId(),
+                    x.eventId(), x.detail()));
+            final Map<String, Long> counts = new TreeMap<>();
+            shown.forEach(x -> counts.merge(x.state(), 1L, Long::sum));
+            out.printf("%d rotation(s)%s%n", shown.size(), counts.isEmpty() ? "" : ": " + counts);
             out.flush();
             return RotorCommand.EXIT_OK;
         }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, LocalCommand.class, TriggerCommand.class, TopicsCommand.class, BenchCommand.class,
                 DlqCommand.class, ControlCommands.Held.class, ControlCommands.Approve.class,
                 ControlCommands.Release.class, ControlCommands.Pause.class, ControlCommands.Resume.class,
-                ControlCommands.Retry.class})
+                ControlCommands.Retry.class, ControlCommands.Rotations.class})
 public final class RotorCommand implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_RUNTIME = 1;

@@ -325,4 +325,21 @@ class StormBreakerIT {
         assertThat(r.statusCode()).isEqualTo(200);
         return JSON.readTree(r.body());
     }
+
+    @Test
+    @Order(8)
+    void rotationsAreListedByStateAcrossBothInstances() {
+        final String held = rotor("held").getValue();
+        final java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) command\\(s\\) held").matcher(held);
+        assertThat(m.find()).as(held).isTrue();
+
+        final Map.Entry<Integer, String> needingALook = rotor("rotations");
+        assertThat(needingALook.getKey()).isZero();
+        assertThat(needingALook.getValue()).contains("held=" + m.group(1)).contains("failed=")
+                .doesNotContain("rotated=");
+
+        final String everything = rotor("rotations", "--state", "all").getValue();
+        assertThat(everything).contains("rotated=").contains("held=" + m.group(1))
+                .contains("secret/wide/s4999").contains("secret/backlog/s199");
+    }
 }
