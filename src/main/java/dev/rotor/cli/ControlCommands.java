@@ -67,26 +67,11 @@ final class ControlCommands {
         }
     }
 
-    static int send(final ClientOptions client, final CommandSpec spec, final OperatorControls.Action action,
-                    final Scope scope, final String reason) throws Exception {
-        final RotorConfig cfg = client.load();
-        final OperatorControls.Control control = new OperatorControls.Control(action.name().toLowerCase(
-                Locale.ROOT), scope == null ? null : scope.scope(), scope == null ? null : scope.id(),
-                System.currentTimeMillis(), System.getProperty("user.name", "unknown"), reason);
-        try (KafkaProducer<byte[], byte[]> producer = TriggerCommand.producer(cfg)) {
-            producer.send(new ProducerRecord<>(cfg.topics().rotorControl(),
-                    control.key().getBytes(StandardCharsets.UTF_8),
-                    control.toJson().getBytes(StandardCharsets.UTF_8))).get();
-        }
-        spec.commandLine().getOut().printf("sent %s%s to %s%n", control.action(), scope == null ? ""
-                : " " + (scope.all ? "--all" : "--" + scope.scope() + " " + scope.id()), cfg.topics().rotorControl());
-        spec.commandLine().getOut().flush();
-        return RotorCommand.EXIT_OK;
-    }
-
-    @Command(name = "pause", mixinStandardHelpOptions = true,
-            description = "Hold every automatic rotation from now on (manual triggers still run) until rotor resume.")
-    static final class Pause implements Callable<Integer> {
+    /**
+     * An operator decision sent to rotor-control: what each of {@code pause}, {@code resume}, {@code approve} and
+     * {@code release} shares. A subclass names its action and, for held commands, the scope.
+     */
+    abstract static class Decision implements Callable<Integer> {
         @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "", description = "why (audited)")
         String reason;
 
@@ -96,69 +81,77 @@ final class ControlCommands {
         @Spec
         CommandSpec spec;
 
+        abstract OperatorControls.Action action();
+
+        /** Which held commands the decision covers; null for pause and resume. */
+        Scope scope() {
+            return null;
+        }
+
         @Override
         public Integer call() throws Exception {
-            return send(client, spec, OperatorControls.Action.PAUSE, null, reason);
+            final RotorConfig cfg = client.load();
+            final Scope scope = scope();
+            final OperatorControls.Control control = new OperatorControls.Control(action().name().toLowerCase(
+                    Locale.ROOT), scope == null ? null : scope.scope(), scope == null ? null : scope.id(),
+                    System.currentTimeMillis(), System.getProperty("user.name", "unknown"), reason);
+            try (KafkaProducer<byte[], byte[]> producer = TriggerCommand.producer(cfg)) {
+                producer.send(new ProducerRecord<>(cfg.topics().rotorControl(),
+                        control.key().getBytes(StandardCharsets.UTF_8),
+                        control.toJson().getBytes(StandardCharsets.UTF_8))).get();
+            }
+            final PrintWriter out = spec.commandLine().getOut();
+            out.printf("sent %s%s to %s%n", control.action(), scope == null ? ""
+                    : " " + (scope.all ? "--all" : "--" + scope.scope() + " " + scope.id()), cfg.topics().rotorControl());
+            out.flush();
+            return RotorCommand.EXIT_OK;
+        }
+    }
+
+    /** A decision about held commands: exactly one of --all, --event, --command. */
+    abstract static class ScopedDecision extends Decision {
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Scope scope;
+
+        @Override
+        Scope scope() {
+            return scope;
+        }
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true,
+            description = "Hold every automatic rotation from now on (manual triggers still run) until rotor resume.")
+    static final class Pause extends Decision {
+        @Override
+        OperatorControls.Action action() {
+            return OperatorControls.Action.PAUSE;
         }
     }
 
     @Command(name = "resume", mixinStandardHelpOptions = true,
             description = "Run automatic rotations again. Commands held while paused stay held until approved.")
-    static final class Resume implements Callable<Integer> {
-        @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "", description = "why (audited)")
-        String reason;
-
-        @Mixin
-        ClientOptions client;
-
-        @Spec
-        CommandSpec spec;
-
+    static final class Resume extends Decision {
         @Override
-        public Integer call() throws Exception {
-            return send(client, spec, OperatorControls.Action.RESUME, null, reason);
+        OperatorControls.Action action() {
+            return OperatorControls.Action.RESUME;
         }
     }
 
     @Command(name = "approve", mixinStandardHelpOptions = true,
             description = "Run held commands: --all held until now, those of one --event, or one --command.")
-    static final class Approve implements Callable<Integer> {
-        @ArgGroup(exclusive = true, multiplicity = "1")
-        Scope scope;
-
-        @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "", description = "why (audited)")
-        String reason;
-
-        @Mixin
-        ClientOptions client;
-
-        @Spec
-        CommandSpec spec;
-
+    static final class Approve extends ScopedDecision {
         @Override
-        public Integer call() throws Exception {
-            return send(client, spec, OperatorControls.Action.APPROVE, scope, reason);
+        OperatorControls.Action action() {
+            return OperatorControls.Action.APPROVE;
         }
     }
 
     @Command(name = "release", mixinStandardHelpOptions = true,
             description = "Close held commands without rotating (each ends FAILED): --all, one --event or one --command.")
-    static final class Release implements Callable<Integer> {
-        @ArgGroup(exclusive = true, multiplicity = "1")
-        Scope scope;
-
-        @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "", description = "why (audited)")
-        String reason;
-
-        @Mixin
-        ClientOptions client;
-
-        @Spec
-        CommandSpec spec;
-
+    static final class Release extends ScopedDecision {
         @Override
-        public Integer call() throws Exception {
-            return send(client, spec, OperatorControls.Action.RELEASE, scope, reason);
+        OperatorControls.Action action() {
+            return OperatorControls.Action.RELEASE;
         }
     }
 

@@ -12,10 +12,9 @@ import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.local.DevVault;
 import dev.rotor.testing.EmbeddedKafkaExtension;
+import dev.rotor.testing.RotorCli;
 import dev.rotor.vault.VaultRotator;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,13 +123,9 @@ class StormBreakerIT {
 
     /** Runs {@code rotor ...} against the test broker in this JVM; returns exit code and standard output. */
     private static Map.Entry<Integer, String> rotor(final String... args) {
-        final StringWriter out = new StringWriter();
-        final picocli.CommandLine cl = RotorCommand.commandLine();
-        cl.setOut(new PrintWriter(out));
         final List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--bootstrap", KAFKA.bootstrapServers()));
-        final int code = cl.execute(all.toArray(String[]::new));
-        return Map.entry(code, out.toString());
+        return RotorCli.run(all.toArray(String[]::new));
     }
 
     /** The latest result per secret path (a HELD command's later result replaces it). */

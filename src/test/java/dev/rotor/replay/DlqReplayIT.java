@@ -15,6 +15,7 @@ import dev.rotor.detection.DetectionTopology;
 import dev.rotor.local.DevVault;
 import dev.rotor.streams.DeadLetters;
 import dev.rotor.testing.EmbeddedKafkaExtension;
+import dev.rotor.testing.RotorCli;
 import dev.rotor.vault.VaultRotator;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -106,11 +107,7 @@ class DlqReplayIT {
 
     /** Runs {@code rotor ...} in this JVM; returns exit code and standard output. */
     private static Map.Entry<Integer, String> rotor(final String... args) {
-        final StringWriter out = new StringWriter();
-        final picocli.CommandLine cl = RotorCommand.commandLine();
-        cl.setOut(new PrintWriter(out));
-        final int code = cl.execute(args);
-        return Map.entry(code, out.toString());
+        return RotorCli.run(args);
     }
 
     private static Map.Entry<Integer, String> replay(final String... extra) {
