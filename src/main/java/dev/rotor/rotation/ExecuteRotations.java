@@ -20,11 +20,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
@@ -121,6 +123,8 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     private KeyValueStore<String, String> intents;
     private final Queue<IntentRequest> intentRequests = new ConcurrentLinkedQueue<>();
     private final List<IntentRequest> awaitingCommit = new ArrayList<>();
+    /** Commands with an entry in {@value #INTENTS_STORE}, so that only they pay for its removal (a changelog record). */
+    private final Set<String> withIntent = new HashSet<>();
     private StormBreaker breaker;
     private OperatorControls controls;
     private Cancellable punctuator;
@@ -342,6 +346,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         final String path = command.getSecretPath();
         final long startedAt = context.currentSystemTimeMs();
         final Optional<String> earlierIntent = Optional.ofNullable(intents.get(command.getCommandId()));
+        earlierIntent.ifPresent(i -> withIntent.add(command.getCommandId()));
         audit(command, AuditDecision.ROTATION_STARTED, "rotation started", startedAt, Map.of());
         final CountDownLatch done = new CountDownLatch(1);
         final AtomicBoolean started = new AtomicBoolean();
@@ -412,6 +417,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         IntentRequest r;
         while ((r = intentRequests.poll()) != null) {
             intents.put(r.commandId(), r.fingerprint());
+            withIntent.add(r.commandId());
             awaitingCommit.add(r);
         }
         if (!awaitingCommit.isEmpty()) {
@@ -467,7 +473,9 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
                         final String error, final List<RotationOutcome.VaultCall> calls, final List<String> dependents) {
         executed.put(command.getCommandId(), new ExecutedCommand(completedAt, kind != RotationOutcome.Kind.FAILED
                 && kind != RotationOutcome.Kind.CANCELLED && kind != RotationOutcome.Kind.OUTCOME_UNKNOWN));
-        intents.delete(command.getCommandId());
+        if (withIntent.remove(command.getCommandId())) {
+            intents.delete(command.getCommandId());
+        }
         for (final RotationOutcome.VaultCall call : calls) {
             telemetry.vaultCall(strategy, call.status() == 0 ? "no_response"
                     : call.status() < 300 ? "ok" : "error", Duration.ofMillis(call.durationMs()));
@@ -639,6 +647,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         completions.clear();
         intentRequests.clear();
         awaitingCommit.clear(); // their workers were cancelled above and give up waiting
+        withIntent.clear();
     }
 
 }
