@@ -20,13 +20,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
@@ -64,16 +62,12 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     static final String PENDING_STORE = "pending-rotations";
     static final String EXECUTED_STORE = "executed-commands";
     static final String HELD_STORE = "held-commands";
-    static final String INTENTS_STORE = "rotation-intents";
+    static final String INTENTS_STORE = IntentHandOff.STORE;
     static final int MAX_CASCADE_DEPTH = 8;
     /** How long an executed command id is remembered; a replay older than this is caught by kv2's marker instead. */
     static final Duration EXECUTED_RETENTION = Duration.ofDays(30);
     private static final Duration PURGE_EVERY = Duration.ofHours(1);
     private static final Logger LOG = LoggerFactory.getLogger(ExecuteRotations.class);
-
-    /** A worker's intent, waiting for the stream thread to make it durable; {@code durable} opens when it is. */
-    private record IntentRequest(String commandId, String fingerprint, CountDownLatch durable) {
-    }
 
     /** A finished rotation, handed from a worker thread to the stream thread. */
     private record Completion(String path, String commandId, RotationOutcome outcome, long startedAt, long completedAt) {
@@ -120,11 +114,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     private KeyValueStore<String, ExecutedCommand> executed;
     private KeyValueStore<String, Long> statistics;
     private KeyValueStore<String, HeldCommand> held;
-    private KeyValueStore<String, String> intents;
-    private final Queue<IntentRequest> intentRequests = new ConcurrentLinkedQueue<>();
-    private final List<IntentRequest> awaitingCommit = new ArrayList<>();
-    /** Commands with an entry in {@value #INTENTS_STORE}, so that only they pay for its removal (a changelog record). */
-    private final Set<String> withIntent = new HashSet<>();
+    private IntentHandOff intents;
     private StormBreaker breaker;
     private OperatorControls controls;
     private Cancellable punctuator;
@@ -146,7 +136,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         this.executed = context.getStateStore(EXECUTED_STORE);
         this.statistics = context.getStateStore(ExecutorStatistics.STORE);
         this.held = context.getStateStore(HELD_STORE);
-        this.intents = context.getStateStore(INTENTS_STORE);
+        this.intents = new IntentHandOff(context.getStateStore(INTENTS_STORE));
         this.controls = new OperatorControls(context.getStateStore(OperatorControls.STORE));
         this.breaker = new StormBreaker(settings.breaker(), context.taskId().partition(), settings.commandPartitions(),
                 context.getStateStore(StormBreaker.BUDGET_STORE), controls);
@@ -195,7 +185,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         final SecretPathPolicy.Verdict verdict = policy.check(command.getSecretPath());
         if (!verdict.allowed() || !verdict.path().equals(command.getSecretPath())) {
             final String error = "secret path refused: " + verdict.refusal().orElse("not in normal form");
-            finish(command, RotationOutcome.Kind.FAILED, "none", now, now, null, null, error, List.of(), List.of());
+            finish(command, RotationOutcome.Kind.FAILED, Ended.at(now, error));
             return;
         }
         final String holdReason = breaker.admit(command, now);
@@ -223,8 +213,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         final String error = running ? "duplicate of a command still running; its own result follows"
                 : waiting ? "duplicate of a held command; its own result follows when an operator decides"
                 : original.success() ? null : "duplicate of a command that failed";
-        emitResult(command, ResultStatus.DUPLICATE, original != null && original.success(), "none", now, now,
-                null, null, error, 0);
+        emitResult(command, ResultStatus.DUPLICATE, original != null && original.success(), Ended.at(now, error), 0);
         audit(command, AuditDecision.ROTATION_FINISHED, original == null
                         ? "duplicate command: the original is still " + (running ? "running" : "held")
                         + ", nothing called" : "duplicate command: already executed, nothing called", now,
@@ -239,7 +228,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         if (settings.dryRun()) {
             executed.put(command.getCommandId(), new ExecutedCommand(now, true));
             ExecutorStatistics.increment(statistics, ExecutorStatistics.DRY_RUNS);
-            emitResult(command, ResultStatus.DRY_RUN, true, "none", now, now, null, null, null, 0);
+            emitResult(command, ResultStatus.DRY_RUN, true, Ended.at(now, null), 0);
             audit(command, AuditDecision.ROTATION_FINISHED, "dry run: decided, nothing called in Vault", now,
                     Map.of("status", "DRY_RUN"));
             return;
@@ -249,7 +238,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         updated.add(command);
         final String full = queueFull(updated);
         if (full != null) {
-            finish(command, RotationOutcome.Kind.FAILED, "none", now, now, null, null, full, List.of(), List.of());
+            finish(command, RotationOutcome.Kind.FAILED, Ended.at(now, full));
             return;
         }
         pending.put(path, updated);
@@ -265,7 +254,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     private void hold(final RotationCommand command, final String reason, final long now) {
         held.put(command.getCommandId(), new HeldCommand(command, now, reason));
         ExecutorStatistics.increment(statistics, ExecutorStatistics.HELD);
-        emitResult(command, ResultStatus.HELD, false, "none", now, now, null, null, "held: " + reason, 0);
+        emitResult(command, ResultStatus.HELD, false, Ended.at(now, "held: " + reason), 0);
         audit(command, AuditDecision.ROTATION_HELD, "held by the storm breaker: " + reason, now,
                 Map.of("status", "HELD"));
         final Map<String, String> notice = new LinkedHashMap<>();
@@ -315,7 +304,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     private void closeHeld(final RotationCommand command, final HeldCommand h, final String why, final long now) {
         executed.put(command.getCommandId(), new ExecutedCommand(now, false));
         ExecutorStatistics.increment(statistics, ExecutorStatistics.FAILED_ROTATIONS);
-        emitResult(command, ResultStatus.FAILED, false, "none", h.heldAt(), now, null, null, why, 0);
+        emitResult(command, ResultStatus.FAILED, false, Ended.between(h.heldAt(), now, why), 0);
         audit(command, AuditDecision.ROTATION_FINISHED, "not rotated: " + why, now,
                 Map.of("status", "FAILED", "held_because", h.reason()));
     }
@@ -345,12 +334,11 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     private void start(final RotationCommand command) {
         final String path = command.getSecretPath();
         final long startedAt = context.currentSystemTimeMs();
-        final Optional<String> earlierIntent = Optional.ofNullable(intents.get(command.getCommandId()));
-        earlierIntent.ifPresent(i -> withIntent.add(command.getCommandId()));
         audit(command, AuditDecision.ROTATION_STARTED, "rotation started", startedAt, Map.of());
         final CountDownLatch done = new CountDownLatch(1);
         final AtomicBoolean started = new AtomicBoolean();
         final AtomicBoolean cancelled = new AtomicBoolean();
+        final IntentLog intentLog = intents.logFor(command.getCommandId(), cancelled::get);
         final Future<?> future = workers.pool().submit(() -> {
             started.set(true);
             try {
@@ -358,7 +346,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
                 final RotationRequest request = new RotationRequest(command.getCommandId(), path, reason(command),
                         command.getIndicator() == Indicator.manual_trigger, command.getTrigger().getTimestamp(),
                         Instant.now().plus(settings.deadline()), cancelled::get,
-                        intentLog(command.getCommandId(), earlierIntent, cancelled));
+                        intentLog);
                 RotationOutcome outcome;
                 try {
                     outcome = rotator.rotate(request);
@@ -377,55 +365,6 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     }
 
     /**
-     * The intent log a worker's rotation records into ({@link IntentLog}): {@code record} hands the fingerprint to the
-     * stream thread and waits until it is durable; it gives up (false, nothing sent) when the task closes.
-     */
-    private IntentLog intentLog(final String commandId, final Optional<String> earlier, final AtomicBoolean cancelled) {
-        return new IntentLog() {
-            @Override
-            public Optional<String> recorded() {
-                return earlier;
-            }
-
-            @Override
-            public boolean record(final String fingerprint) {
-                final IntentRequest r = new IntentRequest(commandId, fingerprint, new CountDownLatch(1));
-                intentRequests.add(r);
-                try {
-                    while (!r.durable().await(20, TimeUnit.MILLISECONDS)) {
-                        if (cancelled.get()) {
-                            return false;
-                        }
-                    }
-                    return true;
-                } catch (final InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-        };
-    }
-
-    /**
-     * Stream thread, each punctuation: the intents stored at the previous punctuation are durable now (Kafka Streams
-     * runs the commit they requested after punctuating and before punctuating again; a failed commit closes the task
-     * instead), so their workers may go on; then the intents handed over since are stored and a commit requested.
-     */
-    private void recordIntents() {
-        awaitingCommit.forEach(r -> r.durable().countDown());
-        awaitingCommit.clear();
-        IntentRequest r;
-        while ((r = intentRequests.poll()) != null) {
-            intents.put(r.commandId(), r.fingerprint());
-            withIntent.add(r.commandId());
-            awaitingCommit.add(r);
-        }
-        if (!awaitingCommit.isEmpty()) {
-            context.commit();
-        }
-    }
-
-    /**
      * What the secret's custom_metadata and the audit trail record as the reason: the rule and the indicator, both
      * from closed sets, never text a sender chose (an event_type may be 64 characters of anything).
      */
@@ -440,7 +379,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         if (restartPending) {
             restartPending();
         }
-        recordIntents();
+        intents.punctuate(context);
         Completion c;
         while ((c = completions.poll()) != null) {
             final List<RotationCommand> queue = pending.get(c.path());
@@ -456,8 +395,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
                 start(command);
                 continue;
             }
-            finish(command, o.kind(), o.strategy(), c.startedAt(), c.completedAt(), o.oldVersion(), o.newVersion(),
-                    o.error(), o.calls(), o.dependents());
+            finish(command, o.kind(), Ended.of(o, c.startedAt(), c.completedAt()));
             final List<RotationCommand> rest = new ArrayList<>(queue.subList(1, queue.size()));
             if (rest.isEmpty()) {
                 pending.delete(c.path());
@@ -468,15 +406,13 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         }
     }
 
-    private void finish(final RotationCommand command, final RotationOutcome.Kind kind, final String strategy,
-                        final long startedAt, final long completedAt, final Long oldVersion, final Long newVersion,
-                        final String error, final List<RotationOutcome.VaultCall> calls, final List<String> dependents) {
-        executed.put(command.getCommandId(), new ExecutedCommand(completedAt, kind != RotationOutcome.Kind.FAILED
-                && kind != RotationOutcome.Kind.CANCELLED && kind != RotationOutcome.Kind.OUTCOME_UNKNOWN));
-        if (withIntent.remove(command.getCommandId())) {
-            intents.delete(command.getCommandId());
-        }
-        for (final RotationOutcome.VaultCall call : calls) {
+    private void finish(final RotationCommand command, final RotationOutcome.Kind kind, final Ended e) {
+        final String strategy = e.strategy();
+        final long completedAt = e.completedAt();
+        final String error = e.error();
+        executed.put(command.getCommandId(), new ExecutedCommand(completedAt, kind.success()));
+        intents.forget(command.getCommandId());
+        for (final RotationOutcome.VaultCall call : e.calls()) {
             telemetry.vaultCall(strategy, call.status() == 0 ? "no_response"
                     : call.status() < 300 ? "ok" : "error", Duration.ofMillis(call.durationMs()));
             audit(command, AuditDecision.VAULT_CALL, call.method() + " " + call.path() + " -> "
@@ -495,39 +431,35 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
             case ROTATED, ALREADY_APPLIED -> {
                 ExecutorStatistics.increment(statistics, ExecutorStatistics.SUCCESSFUL_ROTATIONS);
                 ExecutorStatistics.increment(statistics, ExecutorStatistics.NOTIFICATIONS_SENT);
-                emitResult(command, ResultStatus.ROTATED, true, strategy, startedAt, completedAt, oldVersion,
-                        newVersion, null, 1);
+                emitResult(command, ResultStatus.ROTATED, true, e, 1);
                 context.forward(new Record<>(command.getSecretPath(), Notifications.success(command, details, now),
                         completedAt), RotationTopology.WRITE_ALERTS);
                 audit(command, AuditDecision.ROTATION_FINISHED, kind == RotationOutcome.Kind.ROTATED ? "rotated"
                         : "already rotated by this command before a restart; not rotated again", completedAt,
                         Map.of("status", "ROTATED", "strategy", strategy));
-                cascade(command, dependents, completedAt);
+                cascade(command, e.dependents(), completedAt);
             }
             case ROTATED_INCOMPLETE -> {
                 ExecutorStatistics.increment(statistics, ExecutorStatistics.SUCCESSFUL_ROTATIONS);
                 ExecutorStatistics.increment(statistics, ExecutorStatistics.NOTIFICATIONS_SENT);
-                emitResult(command, ResultStatus.ROTATED_INCOMPLETE, true, strategy, startedAt, completedAt,
-                        oldVersion, newVersion, error, 1);
+                emitResult(command, ResultStatus.ROTATED_INCOMPLETE, true, e, 1);
                 context.forward(new Record<>(command.getSecretPath(),
                         Notifications.incomplete(command, error, details, now), completedAt),
                         RotationTopology.WRITE_CRITICAL);
                 audit(command, AuditDecision.ROTATION_FINISHED, "rotated, but incomplete: " + error, completedAt,
                         Map.of("status", "ROTATED_INCOMPLETE", "strategy", strategy));
-                cascade(command, dependents, completedAt);
+                cascade(command, e.dependents(), completedAt);
             }
             case ALREADY_MITIGATED -> {
                 ExecutorStatistics.increment(statistics, ExecutorStatistics.ALREADY_MITIGATED);
-                emitResult(command, ResultStatus.ALREADY_MITIGATED, true, strategy, startedAt, completedAt,
-                        oldVersion, newVersion, null, 0);
+                emitResult(command, ResultStatus.ALREADY_MITIGATED, true, e, 0);
                 audit(command, AuditDecision.ROTATION_FINISHED, "secret changed after the triggering event; not rotated",
                         completedAt, Map.of("status", "ALREADY_MITIGATED", "strategy", strategy));
             }
             case FAILED -> {
                 ExecutorStatistics.increment(statistics, ExecutorStatistics.FAILED_ROTATIONS);
                 ExecutorStatistics.increment(statistics, ExecutorStatistics.NOTIFICATIONS_SENT);
-                emitResult(command, ResultStatus.FAILED, false, strategy, startedAt, completedAt, oldVersion,
-                        newVersion, error, 1);
+                emitResult(command, ResultStatus.FAILED, false, e, 1);
                 context.forward(new Record<>(command.getSecretPath(),
                         Notifications.failure(command, error, details, now), completedAt),
                         RotationTopology.WRITE_CRITICAL);
@@ -537,8 +469,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
             case OUTCOME_UNKNOWN -> {
                 ExecutorStatistics.increment(statistics, ExecutorStatistics.FAILED_ROTATIONS);
                 ExecutorStatistics.increment(statistics, ExecutorStatistics.NOTIFICATIONS_SENT);
-                emitResult(command, ResultStatus.OUTCOME_UNKNOWN, false, strategy, startedAt, completedAt, oldVersion,
-                        newVersion, error, 1);
+                emitResult(command, ResultStatus.OUTCOME_UNKNOWN, false, e, 1);
                 context.forward(new Record<>(command.getSecretPath(),
                         Notifications.outcomeUnknown(command, error, details, now), completedAt),
                         RotationTopology.WRITE_CRITICAL);
@@ -569,27 +500,27 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     }
 
     private void emitResult(final RotationCommand command, final ResultStatus status, final boolean success,
-                            final String strategy, final long startedAt, final long completedAt, final Long oldVersion,
-                            final Long newVersion, final String error, final int notifications) {
+                            final Ended e, final int notifications) {
         final RotationResult result = RotationResult.newBuilder()
                 .setCommandId(command.getCommandId())
                 .setEventId(command.getEventId())
                 .setSecretPath(command.getSecretPath())
                 .setSuccess(success)
                 .setStatus(status)
-                .setStrategy(strategy)
-                .setRotationStartedAt(Instant.ofEpochMilli(startedAt))
-                .setRotationCompletedAt(Instant.ofEpochMilli(completedAt))
-                .setDurationMs(completedAt - startedAt)
-                .setDetectionLatencyMs(completedAt - command.getTrigger().getTimestamp().toEpochMilli())
-                .setOldVersion(oldVersion)
-                .setNewVersion(newVersion)
+                .setStrategy(e.strategy())
+                .setRotationStartedAt(Instant.ofEpochMilli(e.startedAt()))
+                .setRotationCompletedAt(Instant.ofEpochMilli(e.completedAt()))
+                .setDurationMs(e.completedAt() - e.startedAt())
+                .setDetectionLatencyMs(e.completedAt() - command.getTrigger().getTimestamp().toEpochMilli())
+                .setOldVersion(e.oldVersion())
+                .setNewVersion(e.newVersion())
                 .setNotificationsSent(notifications)
-                .setError(error)
+                .setError(e.error())
                 .build();
-        telemetry.result(status.name(), strategy);
+        telemetry.result(status.name(), e.strategy());
         telemetry.detectionToResult(Duration.ofMillis(Math.max(0, result.getDetectionLatencyMs())));
-        context.forward(new Record<>(command.getSecretPath(), result, completedAt), RotationTopology.WRITE_RESULTS);
+        context.forward(new Record<>(command.getSecretPath(), result, e.completedAt()),
+                RotationTopology.WRITE_RESULTS);
     }
 
     private void audit(final RotationCommand command, final AuditDecision decision, final String reason,
@@ -645,9 +576,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         }
         inFlight.clear();
         completions.clear();
-        intentRequests.clear();
-        awaitingCommit.clear(); // their workers were cancelled above and give up waiting
-        withIntent.clear();
+        intents.clear(); // their workers were cancelled above and give up waiting
     }
 
 }

@@ -41,7 +41,12 @@ public record RotationOutcome(Kind kind, String strategy, Long oldVersion, Long 
          * Vault did not answer it) and Vault shows nothing that would tell, so it was not sent again: a person must
          * check. {@code error} says what is unknown.
          */
-        OUTCOME_UNKNOWN
+        OUTCOME_UNKNOWN;
+
+        /** Everything but FAILED, CANCELLED and OUTCOME_UNKNOWN: the leaked value is no longer current, or never was. */
+        public boolean success() {
+            return this != FAILED && this != CANCELLED && this != OUTCOME_UNKNOWN;
+        }
     }
 
     /** One HTTP exchange with Vault, without bodies. {@code status} is 0 when no response came (timeout, refused). */
@@ -53,7 +58,7 @@ public record RotationOutcome(Kind kind, String strategy, Long oldVersion, Long 
      * OUTCOME_UNKNOWN).
      */
     public boolean success() {
-        return kind != Kind.FAILED && kind != Kind.CANCELLED && kind != Kind.OUTCOME_UNKNOWN;
+        return kind.success();
     }
 
     /** Whether this rotation (now or before a replay) changed the secret: its dependents must follow. */
