@@ -44,18 +44,23 @@ import org.slf4j.LoggerFactory;
  * {@code execute-rotations}: turns rotation commands into rotations, without ever blocking a stream thread on Vault.
  *
  * <ol>
- *   <li>Reads: {@link RotationCommand}s keyed by secret path.</li>
- *   <li>Writes: one {@link RotationResult} per command; a notification for each rotation (security-alerts) or
- *       failure (security-critical); audit records (started, each Vault call, finished); the dependents' commands
- *       back onto rotation-commands after a successful rotation.</li>
- *   <li>Guarantees: a command id already executed gives a DUPLICATE result and calls nothing. An accepted command is
- *       first written to {@value #PENDING_STORE} (changelogged; with exactly-once it is durable once committed), then
- *       run on a worker thread; a wall-clock punctuator publishes finished rotations from the stream thread. Commands
- *       for one secret run one at a time, in order. After a crash the pending command runs again; the kv2 strategy
- *       recognises its own command id in the secret's custom_metadata and does not rotate twice.</li>
- *   <li>Limits: strategies other than kv2 have no such marker, so a crash between their Vault call and the commit
- *       repeats the call (rotating a database role or a transit key twice is harmless). Results are published up to
- *       one punctuation interval after the rotation finishes.</li>
+ *   <li>Reads: {@link RotationCommand}s keyed by secret path; operator decisions from the global store
+ *       {@value OperatorControls#STORE}.</li>
+ *   <li>Writes: one {@link RotationResult} per command (a held command gets a HELD result first, then its final
+ *       one); a notification for each rotation (security-alerts) or failure (security-critical); audit records
+ *       (held, started, each Vault call, finished); the dependents' commands back onto rotation-commands after a
+ *       successful rotation; a notice per held command towards {@link AnnounceStorms}.</li>
+ *   <li>Guarantees: a command id already executed, queued or held gets a DUPLICATE result and calls nothing. An
+ *       automatic command passes the {@link StormBreaker} first; a held one waits in {@value #HELD_STORE} until an
+ *       operator approves or releases it, or it expires. An accepted command is first written to
+ *       {@value #PENDING_STORE} (changelogged; with exactly-once it is durable once committed), then run on a worker
+ *       thread; a wall-clock punctuator publishes finished rotations from the stream thread. Commands for one secret
+ *       run one at a time, in order. After a crash the pending command runs again and recognises its own work: kv2 by
+ *       the marker in the secret's custom_metadata, the other strategies by the intent committed before their change
+ *       ({@link IntentHandOff}); where Vault shows nothing that tells, the result is OUTCOME_UNKNOWN, never a second
+ *       change.</li>
+ *   <li>Limits: results are published up to one punctuation interval after the rotation finishes; a rotation that
+ *       finishes while its task closes is published by the next owner, which recognises it.</li>
  * </ol>
  */
 final class ExecuteRotations implements Processor<String, RotationCommand, Object, Object> {
