@@ -15,8 +15,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@link #read}, {@link #readAllowingNotFound}, {@link #readVersionAllowingNotFound}, {@link #writeIdempotent}:
  *       retried with backoff until the deadline (reads; writes whose repetition is harmless);</li>
- *   <li>{@link #writeOnce}: never retried here — the caller reads state back first ({@link #pause} between).</li>
+ *   <li>{@link #writeOnce}, {@link #sendChange}: never retried here — the caller reads state back first
+ *       ({@link #pause} between; {@link ObservedChange} for the strategies without a marker).</li>
  * </ul>
+ * Before the change itself, the strategies without a marker in Vault record their intent ({@link #recordIntent}).
  *
  * <p><b>Stopping.</b> Before every Vault call and between retries the run asks the request's
  * {@link RotationRequest#cancelled() cancelled} signal and the thread's interrupt flag. Until the point of no return
