@@ -132,7 +132,7 @@ public final class PrincipalMappings {
                 if (!e.getValue().isValueNode() || e.getValue().isNull() || e.getValue().asText().isEmpty()) {
                     throw new ConfigException(key, where + ".match." + e.getKey() + " must be a non-empty glob");
                 }
-                final Pattern p = globWithCaptures(e.getValue().asText());
+                final Pattern p = Globs.withCaptures(e.getValue().asText());
                 wildcards += p.matcher("").groupCount();
                 match.put(e.getKey(), p);
             }
@@ -181,27 +181,6 @@ public final class PrincipalMappings {
             }
         }
         return out;
-    }
-
-    /** The targets' glob syntax, each wildcard a capturing group. */
-    static Pattern globWithCaptures(final String glob) {
-        final StringBuilder re = new StringBuilder();
-        for (int i = 0; i < glob.length(); i++) {
-            final char c = glob.charAt(i);
-            if (c == '*') {
-                if (i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
-                    re.append("(.*)");
-                    i++;
-                } else {
-                    re.append("([^/]*)");
-                }
-            } else if (c == '?') {
-                re.append("([^/])");
-            } else {
-                re.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(re.toString(), Pattern.DOTALL);
     }
 
     private static boolean isNumber(final String s) {

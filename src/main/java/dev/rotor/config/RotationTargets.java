@@ -90,7 +90,7 @@ public final class RotationTargets {
                     options.put(e.getKey(), e.getValue());
                 }
             }
-            out.add(new Target(stripSlash(pattern), strategy, Map.copyOf(options), globToRegex(stripSlash(pattern))));
+            out.add(new Target(stripSlash(pattern), strategy, Map.copyOf(options), Globs.compile(stripSlash(pattern))));
         }
         return new RotationTargets(out, PrincipalMappings.parse(root.get("principals"), key));
     }
@@ -115,25 +115,5 @@ public final class RotationTargets {
 
     private static String stripSlash(final String p) {
         return p.startsWith("/") ? p.substring(1) : p;
-    }
-
-    static Pattern globToRegex(final String glob) {
-        final StringBuilder re = new StringBuilder();
-        for (int i = 0; i < glob.length(); i++) {
-            final char c = glob.charAt(i);
-            if (c == '*') {
-                if (i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
-                    re.append(".*");
-                    i++;
-                } else {
-                    re.append("[^/]*");
-                }
-            } else if (c == '?') {
-                re.append("[^/]");
-            } else {
-                re.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(re.toString());
     }
 }

@@ -110,7 +110,7 @@ public final class RotorConfig {
         this.values = Collections.unmodifiableMap(new EnumMap<>(values));
         this.kafka = Collections.unmodifiableMap(new LinkedHashMap<>(kafka));
         this.vault = vault;
-        validateVaultAddress(vault.addr());
+        VaultAddress.checked(vault.addr());
         this.topics = new TopicNames(topic(Setting.TOPIC_SECURITY_EVENTS), topic(Setting.TOPIC_COMMANDS),
                 topic(Setting.TOPIC_RESULTS), topic(Setting.TOPIC_ALERTS), topic(Setting.TOPIC_CRITICAL),
                 topic(Setting.TOPIC_AUDIT), topic(Setting.TOPIC_DLQ), topic(Setting.TOPIC_COMMANDS_DLQ),
@@ -323,22 +323,6 @@ public final class RotorConfig {
             throw new ConfigException(s.key(), "must be a whole number, got '" + v + "'");
         }
         return n;
-    }
-
-    /** Vault's address must be an absolute http(s) URL with a host; anything else would fail at the first rotation. */
-    private static void validateVaultAddress(final String addr) {
-        final String key = Setting.VAULT_ADDR.key() + " (VAULT_ADDR)";
-        final java.net.URI uri;
-        try {
-            uri = new java.net.URI(addr.trim());
-        } catch (final java.net.URISyntaxException e) {
-            throw new ConfigException(key, "is not a URL (e.g. https://vault.example.com:8200)");
-        }
-        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
-                || uri.getHost() == null || uri.getUserInfo() != null) {
-            throw new ConfigException(key, "must be http:// or https:// followed by a host, without user info"
-                    + " (e.g. https://vault.example.com:8200)");
-        }
     }
 
     /** A size such as {@code 64m}, {@code 1g}, {@code 512k} or a number of bytes, at least {@code min}. */

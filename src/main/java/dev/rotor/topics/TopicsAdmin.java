@@ -13,7 +13,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -100,6 +102,8 @@ public final class TopicsAdmin implements AutoCloseable {
                     }
                 }
             }
+            // the global store fails at once if the new topic's partitions are not known yet ("no partitions available")
+            awaitLeaders(control, timeout);
             if (existing.contains(commands)) {
                 return admin.describeTopics(List.of(commands)).allTopicNames()
                         .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(commands).partitions().size();
@@ -109,6 +113,27 @@ public final class TopicsAdmin implements AutoCloseable {
                     commands, e.getClass().getSimpleName(), config.topicSettings().partitions());
         }
         return config.topicSettings().partitions();
+    }
+
+    /** Waits until every partition of {@code topic} has a leader that answers (a just-created topic has none yet). */
+    private void awaitLeaders(final String topic, final Duration timeout)
+            throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+        final long until = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                final TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+                final Map<TopicPartition, OffsetSpec> ends = new LinkedHashMap<>();
+                d.partitions().forEach(p -> ends.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+                admin.listOffsets(ends).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (final ExecutionException e) {
+                if (System.nanoTime() > until) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     /** Checks every topic: it must exist, and rotation-commands must have the configured partition count. */

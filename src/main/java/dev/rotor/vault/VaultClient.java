@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rotor.config.ConfigException;
+import dev.rotor.config.VaultAddress;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.config.SecretPathPolicy;
 import dev.rotor.config.SecretValue;
@@ -18,7 +19,6 @@ import io.github.jopenlibs.vault.json.Json;
 import io.github.jopenlibs.vault.rest.RestResponse;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
@@ -172,7 +172,7 @@ public final class VaultClient {
     private volatile long lastVerifiedNanos;
 
     public VaultClient(final Settings settings) {
-        this.address = validateAddress(settings.address());
+        this.address = VaultAddress.checked(settings.address());
         this.namespace = settings.namespace().filter(s -> !s.isBlank());
         this.openTimeoutSeconds = wholeSeconds(settings.openTimeout());
         this.readTimeoutSeconds = wholeSeconds(settings.readTimeout());
@@ -834,19 +834,6 @@ public final class VaultClient {
             }
         });
         return map;
-    }
-
-    private static String validateAddress(final String address) {
-        final String a = address == null ? "" : address.trim();
-        try {
-            final URI uri = URI.create(a);
-            if ((!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw new IllegalArgumentException();
-            }
-        } catch (final IllegalArgumentException e) {
-            throw new ConfigException("VAULT_ADDR", "'" + a + "' is not an http(s) URL");
-        }
-        return a.endsWith("/") ? a.substring(0, a.length() - 1) : a;
     }
 
     private static int wholeSeconds(final Duration d) {

@@ -245,7 +245,7 @@ class VaultClientTest {
         assertThatThrownBy(() -> new VaultClient(new VaultClient.Settings("vault:8200", Optional.empty(),
                 Optional.empty(), Duration.ofSeconds(1), Duration.ofSeconds(1),
                 new VaultClient.TokenCredentials(SecretValue.of("t")))))
-                .isInstanceOf(ConfigException.class).hasMessageStartingWith("VAULT_ADDR:");
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("rotor.vault.addr (VAULT_ADDR):");
         assertThatThrownBy(() -> new VaultClient(new VaultClient.Settings("https://vault:8200", Optional.empty(),
                 Optional.of(java.nio.file.Path.of("/nonexistent/ca.pem")), Duration.ofSeconds(1),
                 Duration.ofSeconds(1), new VaultClient.TokenCredentials(SecretValue.of("t")))))
