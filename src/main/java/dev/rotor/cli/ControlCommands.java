@@ -69,7 +69,7 @@ final class ControlCommands {
 
     /**
      * An operator decision sent to rotor-control: what each of {@code pause}, {@code resume}, {@code approve} and
-     * {@code release} shares. A subclass names its action and, for held commands, the scope.
+     * {@code release} shares. A subclass names its action and, for held commands, takes the scope.
      */
     abstract static class Decision implements Callable<Integer> {
         @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "", description = "why (audited)")
@@ -81,7 +81,11 @@ final class ControlCommands {
         @Spec
         CommandSpec spec;
 
-        abstract OperatorControls.Action action();
+        private final OperatorControls.Action action;
+
+        Decision(final OperatorControls.Action action) {
+            this.action = action;
+        }
 
         /** Which held commands the decision covers; null for pause and resume. */
         Scope scope() {
@@ -92,7 +96,7 @@ final class ControlCommands {
         public Integer call() throws Exception {
             final RotorConfig cfg = client.load();
             final Scope scope = scope();
-            final OperatorControls.Control control = new OperatorControls.Control(action().name().toLowerCase(
+            final OperatorControls.Control control = new OperatorControls.Control(action.name().toLowerCase(
                     Locale.ROOT), scope == null ? null : scope.scope(), scope == null ? null : scope.id(),
                     System.currentTimeMillis(), System.getProperty("user.name", "unknown"), reason);
             try (KafkaProducer<byte[], byte[]> producer = TriggerCommand.producer(cfg)) {
@@ -113,6 +117,10 @@ final class ControlCommands {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Scope scope;
 
+        ScopedDecision(final OperatorControls.Action action) {
+            super(action);
+        }
+
         @Override
         Scope scope() {
             return scope;
@@ -122,36 +130,32 @@ final class ControlCommands {
     @Command(name = "pause", mixinStandardHelpOptions = true,
             description = "Hold every automatic rotation from now on (manual triggers still run) until rotor resume.")
     static final class Pause extends Decision {
-        @Override
-        OperatorControls.Action action() {
-            return OperatorControls.Action.PAUSE;
+        Pause() {
+            super(OperatorControls.Action.PAUSE);
         }
     }
 
     @Command(name = "resume", mixinStandardHelpOptions = true,
             description = "Run automatic rotations again. Commands held while paused stay held until approved.")
     static final class Resume extends Decision {
-        @Override
-        OperatorControls.Action action() {
-            return OperatorControls.Action.RESUME;
+        Resume() {
+            super(OperatorControls.Action.RESUME);
         }
     }
 
     @Command(name = "approve", mixinStandardHelpOptions = true,
             description = "Run held commands: --all held until now, those of one --event, or one --command.")
     static final class Approve extends ScopedDecision {
-        @Override
-        OperatorControls.Action action() {
-            return OperatorControls.Action.APPROVE;
+        Approve() {
+            super(OperatorControls.Action.APPROVE);
         }
     }
 
     @Command(name = "release", mixinStandardHelpOptions = true,
             description = "Close held commands without rotating (each ends FAILED): --all, one --event or one --command.")
     static final class Release extends ScopedDecision {
-        @Override
-        OperatorControls.Action action() {
-            return OperatorControls.Action.RELEASE;
+        Release() {
+            super(OperatorControls.Action.RELEASE);
         }
     }
 
