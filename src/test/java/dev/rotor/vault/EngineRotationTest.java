@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.rotor.vault.RotationOutcome.Kind;
 import dev.rotor.vault.RotationOutcome.VaultCall;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The database, transit, lease and AWS strategies against the dev Vault: the endpoint is called, state changes. */
 class EngineRotationTest {
@@ -31,24 +30,13 @@ class EngineRotationTest {
                 name: aliased
             """;
 
-    private static VaultFixture fx;
+    @RegisterExtension
+    static final VaultFixture fx = new VaultFixture();
     private static VaultRotator rotator;
 
     @BeforeAll
     static void start() {
-        fx = new VaultFixture();
         rotator = fx.rotator(TARGETS);
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
-
-    @AfterEach
-    void resetFaults() {
-        fx.vault.clearFaults();
-        fx.vault.unseal();
     }
 
     @Test

@@ -17,10 +17,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * kv2 rotates exactly once per command across crashes, task moves and concurrent runs of the same command:
@@ -37,23 +36,13 @@ class Kv2ExactlyOnceTest {
                 strategy: kv2
             """;
 
-    private static VaultFixture fx;
+    @RegisterExtension
+    static final VaultFixture fx = new VaultFixture();
     private static VaultRotator rotator;
 
     @BeforeAll
     static void start() {
-        fx = new VaultFixture();
         rotator = fx.rotator(TARGETS);
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
-
-    @AfterEach
-    void resetFaults() {
-        fx.vault.clearFaults();
     }
 
     private static String seed(final String prefix) {

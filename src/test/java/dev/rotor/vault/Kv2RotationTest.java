@@ -15,10 +15,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The kv2 strategy against the dev Vault over HTTP. Assertions on secret values are boolean checks with a
@@ -53,24 +52,13 @@ class Kv2RotationTest {
                 strategy: kv2
             """;
 
-    private static VaultFixture fx;
+    @RegisterExtension
+    static final VaultFixture fx = new VaultFixture();
     private static VaultRotator rotator;
 
     @BeforeAll
     static void start() {
-        fx = new VaultFixture();
         rotator = fx.rotator(TARGETS);
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
-
-    @AfterEach
-    void resetFaults() {
-        fx.vault.clearFaults();
-        fx.vault.unseal();
     }
 
     @Test

@@ -11,11 +11,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.IntSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Exactly once for transit, database and aws: the intent is recorded before the change, a lost answer is settled by
@@ -35,23 +34,13 @@ class ObservedChangeTest {
                 strategy: aws-root
             """;
 
-    private static VaultFixture fx;
+    @RegisterExtension
+    static final VaultFixture fx = new VaultFixture();
     private static VaultRotator rotator;
 
     @BeforeAll
     static void start() {
-        fx = new VaultFixture();
         rotator = fx.rotator(TARGETS);
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
-
-    @AfterEach
-    void resetFaults() {
-        fx.vault.clearFaults();
     }
 
     /** An intent log that remembers what was recorded, and how many changes Vault had seen at that moment. */

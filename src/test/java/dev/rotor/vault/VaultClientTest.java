@@ -18,10 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link VaultClient} over HTTP: driver configuration, status classification, AppRole auth. */
 class VaultClientTest {
@@ -31,25 +30,14 @@ class VaultClientTest {
             .path("auth/token/*", Capability.READ, Capability.UPDATE)
             .build();
 
-    private static VaultFixture fx;
+    @RegisterExtension
+    static final VaultFixture fx = new VaultFixture();
     private static VaultClient root;
 
     @BeforeAll
     static void start() {
-        fx = new VaultFixture();
         root = fx.rootClient();
         fx.vault.definePolicy(ROTOR);
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
-
-    @AfterEach
-    void resetFaults() {
-        fx.vault.clearFaults();
-        fx.vault.unseal();
     }
 
     @Test

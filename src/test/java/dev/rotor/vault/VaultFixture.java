@@ -1,5 +1,8 @@
 package dev.rotor.vault;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import dev.rotor.config.RotationTargets;
 import dev.rotor.config.SecretValue;
 import dev.rotor.local.DevVault;
@@ -16,8 +19,11 @@ import java.util.function.Predicate;
 /**
  * A dev Vault over real HTTP plus helpers to build rotor's client and rotator against it with test-sized timeouts
  * (1 s) and backoff (20 ms doubling to 200 ms). Helpers that describe secret values never print them.
+ *
+ * <p>As a JUnit extension ({@code @RegisterExtension static final VaultFixture fx = new VaultFixture();}) it clears
+ * injected faults and unseals after each test, and closes after the test class (not after a nested class).
  */
-final class VaultFixture implements AutoCloseable {
+final class VaultFixture implements AutoCloseable, AfterEachCallback, AfterAllCallback {
     private static final AtomicInteger SEQ = new AtomicInteger();
 
     static {
@@ -40,6 +46,19 @@ final class VaultFixture implements AutoCloseable {
             rootClient().readAllowingNotFound("secret/data/warm-up", call -> { });
         } catch (final VaultCallException e) {
             // a slow first answer is exactly what this absorbs
+        }
+    }
+
+    @Override
+    public void afterEach(final ExtensionContext context) {
+        vault.clearFaults();
+        vault.unseal();
+    }
+
+    @Override
+    public void afterAll(final ExtensionContext context) {
+        if (context.getRequiredTestClass().getEnclosingClass() == null) {
+            close();
         }
     }
 

@@ -13,9 +13,9 @@ import dev.rotor.local.TokenSpec;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * rotor's Vault token is checked at start-up (lookup-self), renewed while renewable, and its state is exposed through
@@ -25,18 +25,13 @@ class VaultTokenTest {
     private static final Policy READER = Policy.named("token-test-reader")
             .path("secret/*", Capability.READ).build();
 
-    private static VaultFixture fx;
+    @RegisterExtension
+    static final VaultFixture fx = new VaultFixture();
 
     @BeforeAll
     static void start() {
-        fx = new VaultFixture();
         fx.vault.definePolicy(READER);
         fx.vault.kvPut("secret", "token-test/app", Map.of("value", "v"));
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
     }
 
     private static String token(final Duration ttl, final boolean renewable) {

@@ -14,9 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,13 +27,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 class VaultTransportSafetyTest {
     private static final String TARGETS = "targets:\n  - pattern: \"secret/**\"\n    strategy: kv2\n";
 
-    private static VaultFixture fx;
+    @RegisterExtension
+    static final VaultFixture fx = new VaultFixture();
     private static VaultRotator rotator;
     private static RecordingServer stranger;
 
     @BeforeAll
     static void start() {
-        fx = new VaultFixture();
         rotator = fx.rotator(TARGETS);
         stranger = new RecordingServer();
     }
@@ -41,12 +41,6 @@ class VaultTransportSafetyTest {
     @AfterAll
     static void stop() {
         stranger.close();
-        fx.close();
-    }
-
-    @AfterEach
-    void resetFaults() {
-        fx.vault.clearFaults();
     }
 
     @ParameterizedTest(name = "{0}")
