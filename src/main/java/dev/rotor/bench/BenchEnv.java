@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +18,6 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 
 /**
@@ -125,23 +122,7 @@ final class BenchEnv implements AutoCloseable {
             admin.createTopics(List.of(new NewTopic(name, Optional.of(PARTITIONS), Optional.empty())
                     .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")))).all().get();
         }
-        final Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-        for (int p = 0; p < PARTITIONS; p++) {
-            ends.put(new TopicPartition(name, p), OffsetSpec.latest());
-        }
-        final long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            try {
-                // answered by each partition's leader: it fails until that broker has taken the leadership
-                admin.listOffsets(ends).all().get();
-                return;
-            } catch (final ExecutionException e) {
-                if (System.nanoTime() > until) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
-        }
+        TopicsAdmin.awaitLeaders(admin, name, Duration.ofSeconds(60));
     }
 
     /**

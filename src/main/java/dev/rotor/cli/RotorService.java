@@ -148,9 +148,9 @@ public final class RotorService implements AutoCloseable {
             throw e;
         }
         try {
-            // a detection-only instance neither reads rotor-control nor makes it
-            service.topicsCheck = AdminTopicsCheck.start(config.kafka(), new Topics(config).allNames().stream()
-                    .filter(t -> role != Role.DETECTION || !t.equals(config.topics().rotorControl())).toList());
+            final Topics topics = new Topics(config);
+            service.topicsCheck = AdminTopicsCheck.start(config.kafka(),
+                    role == Role.DETECTION ? topics.namesBeforeStart() : topics.allNames());
             final Statistics statistics = Statistics.forClients(service.clients);
             service.ops = OpsServer.serve(listening, OpsServer.ClientStates.of(service.clients), service.metrics,
                     statistics, service.topicsCheck);

@@ -2,6 +2,7 @@ package dev.rotor.cli;
 
 import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
+import dev.rotor.topics.Topics;
 import dev.rotor.topics.TopicsAdmin;
 import dev.rotor.vault.SecretRotator;
 import dev.rotor.vault.VaultRotator;
@@ -75,9 +76,7 @@ public final class RunCommand implements Callable<Integer> {
                     + " full log in " + log);
         }
         try (TopicsAdmin admin = new TopicsAdmin(cfg)) {
-            // rotor-control is made by the executor itself when missing (TopicsAdmin.prepareExecutor)
-            admin.awaitTopics(admin.topicNames().stream().filter(t -> !t.equals(cfg.topics().rotorControl()))
-                    .toList(), Duration.ofDays(365));
+            admin.awaitTopics(new Topics(cfg).namesBeforeStart(), Duration.ofDays(365));
         }
         final RotorService service = RotorService.startWithEndpoints(cfg, r, rotator);
         if (forPeople) {

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -69,6 +71,12 @@ public final class OperatorControls {
     }
 
     private final ReadOnlyKeyValueStore<String, String> store;
+    /**
+     * The last record read under each key and what it said. Decisions change rarely but are asked often (the pause
+     * for every command, the {@code *} decisions for every held command every second), so each record is parsed
+     * once, not on every question.
+     */
+    private final Map<String, Map.Entry<String, Optional<Control>>> parsed = new HashMap<>();
 
     OperatorControls(final ReadOnlyKeyValueStore<String, String> store) {
         this.store = store;
@@ -96,6 +104,17 @@ public final class OperatorControls {
     }
 
     private Optional<Control> control(final String key) {
-        return Control.parse(store.get(key));
+        final String raw = store.get(key);
+        if (raw == null) {
+            parsed.remove(key);
+            return Optional.empty();
+        }
+        final Map.Entry<String, Optional<Control>> last = parsed.get(key);
+        if (last != null && last.getKey().equals(raw)) {
+            return last.getValue();
+        }
+        final Optional<Control> control = Control.parse(raw);
+        parsed.put(key, Map.entry(raw, control));
+        return control;
     }
 }

@@ -127,6 +127,14 @@ public final class Topics {
         return serde;
     }
 
+    /**
+     * {@link #allNames()} without rotor-control: what must exist before rotor starts (the executor makes rotor-control
+     * itself when it is missing), and all that a detection-only instance uses.
+     */
+    public List<String> namesBeforeStart() {
+        return allNames().stream().filter(t -> !t.equals(rotorControl.name())).toList();
+    }
+
     /** Every topic rotor reads or writes (not its internal ones), for creation and readiness checks. */
     public List<String> allNames() {
         final List<String> names = new java.util.ArrayList<>(List.of(securityEvents.name(), rotationCommands.name(),

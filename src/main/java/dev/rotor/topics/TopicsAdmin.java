@@ -103,7 +103,7 @@ public final class TopicsAdmin implements AutoCloseable {
                 }
             }
             // the global store fails at once if the new topic's partitions are not known yet ("no partitions available")
-            awaitLeaders(control, timeout);
+            awaitLeaders(admin, control, timeout);
             if (existing.contains(commands)) {
                 return admin.describeTopics(List.of(commands)).allTopicNames()
                         .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(commands).partitions().size();
@@ -115,9 +115,12 @@ public final class TopicsAdmin implements AutoCloseable {
         return config.topicSettings().partitions();
     }
 
-    /** Waits until every partition of {@code topic} has a leader that answers (a just-created topic has none yet). */
-    private void awaitLeaders(final String topic, final Duration timeout)
-            throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+    /**
+     * Waits until every partition of {@code topic} has a leader that answers (a just-created topic has none yet: a
+     * consumer finds no partitions, and an idempotent producer can retry OUT_OF_ORDER_SEQUENCE_NUMBER for ever).
+     */
+    public static void awaitLeaders(final Admin admin, final String topic, final Duration timeout)
+            throws InterruptedException, ExecutionException {
         final long until = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
@@ -125,11 +128,12 @@ public final class TopicsAdmin implements AutoCloseable {
                         .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
                 final Map<TopicPartition, OffsetSpec> ends = new LinkedHashMap<>();
                 d.partitions().forEach(p -> ends.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+                // answered by each partition's leader: it fails until that broker has taken the leadership
                 admin.listOffsets(ends).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 return;
-            } catch (final ExecutionException e) {
+            } catch (final ExecutionException | java.util.concurrent.TimeoutException e) {
                 if (System.nanoTime() > until) {
-                    throw e;
+                    throw e instanceof ExecutionException ee ? ee : new ExecutionException(e);
                 }
                 Thread.sleep(100);
             }
