@@ -1,16 +1,16 @@
 package dev.rotor.detection;
 
+import dev.rotor.streams.CounterStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
- * Detection's share of the statistics (DESIGN.md §6), kept in changelogged state stores so they survive restarts.
+ * Detection's share of the statistics (DESIGN.md §6), kept in changelogged state stores so they survive restarts
+ * ({@link CounterStore}: counted in memory, written to the store at each commit).
  * Each task counts its own partitions; a reader sums the stores of all tasks. Two stores because the counters are
  * updated on both sides of the repartition (a store cannot span sub-topologies).
  */
@@ -34,14 +34,12 @@ public final class DetectionStatistics {
     private DetectionStatistics() {
     }
 
-    static StoreBuilder<KeyValueStore<String, Long>> store(final String name) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.Long())
-                .withCachingEnabled();
+    static StoreBuilder<CounterStore> store(final String name) {
+        return CounterStore.builder(name);
     }
 
     static void increment(final KeyValueStore<String, Long> store, final String counter, final long by) {
-        final Long current = store.get(counter);
-        store.put(counter, current == null ? by : current + by);
+        CounterStore.increment(store, counter, by);
     }
 
     /** Adds every counter of {@code store} into {@code into}. */

@@ -1,11 +1,10 @@
 package dev.rotor.rotation;
 
-import org.apache.kafka.common.serialization.Serdes;
+import dev.rotor.streams.CounterStore;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
-/** The executor's share of the statistics (DESIGN.md §6), in a changelogged store so they survive restarts. */
+/** The executor's share of the statistics (DESIGN.md §6), in a changelogged store so they survive restarts ({@link CounterStore}). */
 public final class ExecutorStatistics {
     public static final String STORE = "executor-statistics";
 
@@ -21,13 +20,11 @@ public final class ExecutorStatistics {
     private ExecutorStatistics() {
     }
 
-    static StoreBuilder<KeyValueStore<String, Long>> store() {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.Long())
-                .withCachingEnabled();
+    static StoreBuilder<CounterStore> store() {
+        return CounterStore.builder(STORE);
     }
 
     static void increment(final KeyValueStore<String, Long> store, final String counter) {
-        final Long current = store.get(counter);
-        store.put(counter, current == null ? 1 : current + 1);
+        CounterStore.increment(store, counter, 1);
     }
 }

@@ -118,12 +118,10 @@ public final class SecurityEventDecoder {
             EventLimits.pathCount(pathsIn(secretPaths), "metadata." + SECRET_PATHS, given);
         }
         // redacted before the id is derived and before anything is cut (a cut credential may no longer look like one)
-        final SecurityEvent redacted = SecurityEvent.newBuilder(e)
-                .setEventType(eventType(type))
-                .setDescription(Redaction.text(e.getDescription()))
-                .setSourceIp(Redaction.text(e.getSourceIp()))
-                .setMetadata(Redaction.metadata(e.getMetadata(), PATH_LISTS))
-                .build();
+        // the constructor, not SecurityEvent.newBuilder(e): the builder deep-copies every field, twice per event
+        final SecurityEvent redacted = new SecurityEvent(e.getEventId(), eventType(type),
+                e.getThreatLevel(), Redaction.text(e.getDescription()), e.getAffectedResources(),
+                Redaction.text(e.getSourceIp()), e.getTimestamp(), Redaction.metadata(e.getMetadata(), PATH_LISTS));
         final String eventId = given == null ? deriveId(redacted, null)
                 : Redaction.holdsCredential(given) ? deriveId(redacted, Redaction.text(given)) : given;
         final Map<String, String> metadata = new LinkedHashMap<>();
@@ -134,12 +132,9 @@ public final class SecurityEventDecoder {
             }
             metadata.put(m.getKey(), paths ? m.getValue() : cap(m.getValue(), EventLimits.MAX_METADATA_VALUE));
         }
-        return SecurityEvent.newBuilder(redacted)
-                .setEventId(eventId)
-                .setDescription(cap(redacted.getDescription(), EventLimits.MAX_DESCRIPTION))
-                .setAffectedResources(new ArrayList<>(e.getAffectedResources()))
-                .setMetadata(metadata)
-                .build();
+        return new SecurityEvent(eventId, redacted.getEventType(), redacted.getThreatLevel(),
+                cap(redacted.getDescription(), EventLimits.MAX_DESCRIPTION), new ArrayList<>(e.getAffectedResources()),
+                redacted.getSourceIp(), redacted.getTimestamp(), metadata);
     }
 
     /** Lower case; one of the nine indicators as it is, anything else redacted (an unknown type is sender's text). */
