@@ -22,6 +22,9 @@ public final class RotorConfig {
     /** Which counted events below the threshold get an audit record ({@code rotor.audit.below-threshold}). */
     public enum BelowThresholdAudit { ALL, CROSSINGS, NONE }
 
+    /** How the executor audits its Vault calls ({@code rotor.audit.vault-calls}). */
+    public enum VaultCallAudit { SUMMARY, EACH }
+
     /** Output value encoding of rotor's own topics. */
     public enum OutputFormat { AVRO, JSON }
 
@@ -84,7 +87,8 @@ public final class RotorConfig {
 
     /** How the executor calls Vault (DESIGN.md §4). */
     public record ExecutorSettings(String appRoleMount, Duration connectTimeout, Duration readTimeout,
-                                   Duration rotationDeadline, int parallelism, int maxQueuedPerSecret) {
+                                   Duration rotationDeadline, int parallelism, int maxQueuedPerSecret,
+                                   VaultCallAudit vaultCallAudit) {
     }
 
     private final Map<Setting, String> values;
@@ -129,7 +133,8 @@ public final class RotorConfig {
                 wholeSeconds(Setting.VAULT_CONNECT_TIMEOUT), wholeSeconds(Setting.VAULT_READ_TIMEOUT),
                 positiveDuration(Setting.ROTATION_DEADLINE),
                 (int) Math.min(1024, positiveLong(Setting.EXECUTOR_PARALLELISM)),
-                (int) Math.min(1024, positiveLong(Setting.EXECUTOR_MAX_QUEUED_PER_SECRET)));
+                (int) Math.min(1024, positiveLong(Setting.EXECUTOR_MAX_QUEUED_PER_SECRET)),
+                enumValue(Setting.AUDIT_VAULT_CALLS, VaultCallAudit.class));
         this.breaker = new BreakerSettings((int) Math.min(Integer.MAX_VALUE, nonNegativeLong(Setting.BREAKER_MAX_ROTATIONS)),
                 positiveDuration(Setting.BREAKER_WINDOW),
                 (int) Math.min(Integer.MAX_VALUE, nonNegativeLong(Setting.BREAKER_MAX_SECRETS_PER_EVENT)),

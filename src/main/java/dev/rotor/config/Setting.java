@@ -70,6 +70,7 @@ public enum Setting {
     BREAKER_WINDOW("rotor.breaker.window", "10m", "the budget's window (rotor's clock); also the quiet time after which new holds count as a new storm"),
     BREAKER_MAX_SECRETS_PER_EVENT("rotor.breaker.max-secrets-per-event", "50", "an event naming more secrets than this has every one of its automatic commands HELD (0 = no limit)"),
     BREAKER_HOLD_EXPIRY("rotor.breaker.hold-expiry", "12h", "a HELD command not approved or released within this time ends FAILED (expired)"),
+    AUDIT_VAULT_CALLS("rotor.audit.vault-calls", "summary", "how the executor audits its Vault calls: summary (listed in the rotation's ROTATION_FINISHED record, details vault_calls) or each (one VAULT_CALL record per call besides)"),
     EXECUTOR_MAX_QUEUED_PER_SECRET("rotor.executor.max-queued-per-secret", "32", "commands that may wait for one secret; more are FAILED at once with a critical alert"),
 
     NOTIFY_ALERTS_SINKS("rotor.notify.security-alerts.sinks", "", "where success notifications are delivered besides Kafka: slack (empty: nowhere)"),

@@ -96,11 +96,15 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
      * @param maxQueueBytes      the largest a secret's queue may be once serialised (a store value, changelogged)
      * @param breaker            the storm breaker's limits
      * @param commandPartitions  partitions of rotation-commands, over which the breaker's budget is split
+     * @param vaultCallAudit     whether each Vault call gets its own audit record or is listed in the finished one
      */
     record Settings(Duration deadline, Duration punctuateEvery, Duration closeWait, boolean dryRun,
                     int maxQueuedPerSecret, int maxQueueBytes, RotorConfig.BreakerSettings breaker,
-                    int commandPartitions) {
+                    int commandPartitions, RotorConfig.VaultCallAudit vaultCallAudit) {
     }
+
+    /** Vault calls listed in a ROTATION_FINISHED record; a rotation that retried longer says how many more it made. */
+    static final int CALLS_LISTED = 20;
 
     /** How often held commands are checked against operators' decisions and the hold expiry. */
     static final Duration REVIEW_HOLDS_EVERY = Duration.ofSeconds(1);
@@ -420,11 +424,13 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         for (final RotationOutcome.VaultCall call : e.calls()) {
             telemetry.vaultCall(strategy, call.status() == 0 ? "no_response"
                     : call.status() < 300 ? "ok" : "error", Duration.ofMillis(call.durationMs()));
-            audit(command, AuditDecision.VAULT_CALL, call.method() + " " + call.path() + " -> "
-                    + (call.status() == 0 ? "no response" : Integer.toString(call.status())), completedAt,
-                    Map.of("method", call.method(), "path", call.path(), "status", Integer.toString(call.status()),
-                            "duration_ms", Long.toString(call.durationMs())));
+            if (settings.vaultCallAudit() == RotorConfig.VaultCallAudit.EACH) {
+                audit(command, AuditDecision.VAULT_CALL, call.method() + " " + call.path() + " -> "
+                        + answer(call), completedAt, Map.of("method", call.method(), "path", call.path(), "status",
+                                Integer.toString(call.status()), "duration_ms", Long.toString(call.durationMs())));
+            }
         }
+        final Map<String, String> calls = vaultCalls(e.calls());
         final Map<String, String> details = new LinkedHashMap<>();
         details.put("secret_path", command.getSecretPath());
         details.put("command_id", command.getCommandId());
@@ -441,7 +447,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
                         completedAt), RotationTopology.WRITE_ALERTS);
                 audit(command, AuditDecision.ROTATION_FINISHED, kind == RotationOutcome.Kind.ROTATED ? "rotated"
                         : "already rotated by this command before a restart; not rotated again", completedAt,
-                        Map.of("status", "ROTATED", "strategy", strategy));
+                        finished("ROTATED", strategy, calls));
                 cascade(command, e.dependents(), completedAt);
             }
             case ROTATED_INCOMPLETE -> {
@@ -452,14 +458,14 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
                         Notifications.incomplete(command, error, details, now), completedAt),
                         RotationTopology.WRITE_CRITICAL);
                 audit(command, AuditDecision.ROTATION_FINISHED, "rotated, but incomplete: " + error, completedAt,
-                        Map.of("status", "ROTATED_INCOMPLETE", "strategy", strategy));
+                        finished("ROTATED_INCOMPLETE", strategy, calls));
                 cascade(command, e.dependents(), completedAt);
             }
             case ALREADY_MITIGATED -> {
                 ExecutorStatistics.increment(statistics, ExecutorStatistics.ALREADY_MITIGATED);
                 emitResult(command, ResultStatus.ALREADY_MITIGATED, true, e, 0);
                 audit(command, AuditDecision.ROTATION_FINISHED, "secret changed after the triggering event; not rotated",
-                        completedAt, Map.of("status", "ALREADY_MITIGATED", "strategy", strategy));
+                        completedAt, finished("ALREADY_MITIGATED", strategy, calls));
             }
             case FAILED -> {
                 ExecutorStatistics.increment(statistics, ExecutorStatistics.FAILED_ROTATIONS);
@@ -469,7 +475,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
                         Notifications.failure(command, error, details, now), completedAt),
                         RotationTopology.WRITE_CRITICAL);
                 audit(command, AuditDecision.ROTATION_FINISHED, "failed: " + error, completedAt,
-                        Map.of("status", "FAILED", "strategy", strategy));
+                        finished("FAILED", strategy, calls));
             }
             case OUTCOME_UNKNOWN -> {
                 ExecutorStatistics.increment(statistics, ExecutorStatistics.FAILED_ROTATIONS);
@@ -479,10 +485,48 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
                         Notifications.outcomeUnknown(command, error, details, now), completedAt),
                         RotationTopology.WRITE_CRITICAL);
                 audit(command, AuditDecision.ROTATION_FINISHED, "outcome unknown, not repeated: " + error,
-                        completedAt, Map.of("status", "OUTCOME_UNKNOWN", "strategy", strategy));
+                        completedAt, finished("OUTCOME_UNKNOWN", strategy, calls));
             }
             default -> throw new IllegalStateException("unknown outcome " + kind);
         }
+    }
+
+    /** The details of a ROTATION_FINISHED record: its status, strategy and, in summary mode, the Vault calls. */
+    private static Map<String, String> finished(final String status, final String strategy,
+                                                final Map<String, String> calls) {
+        final Map<String, String> details = new LinkedHashMap<>();
+        details.put("status", status);
+        details.put("strategy", strategy);
+        details.putAll(calls);
+        return details;
+    }
+
+    /**
+     * The calls as ROTATION_FINISHED lists them with {@code rotor.audit.vault-calls=summary}: {@code vault_calls} =
+     * "METHOD path -> status (N ms)" joined by "; " (at most {@value #CALLS_LISTED}, then "and N more"), and
+     * {@code vault_call_count}. API paths and statuses only, as the VAULT_CALL records carry: never a value.
+     */
+    private Map<String, String> vaultCalls(final List<RotationOutcome.VaultCall> calls) {
+        if (settings.vaultCallAudit() != RotorConfig.VaultCallAudit.SUMMARY) {
+            return Map.of();
+        }
+        final StringBuilder listed = new StringBuilder();
+        for (int i = 0; i < Math.min(CALLS_LISTED, calls.size()); i++) {
+            final RotationOutcome.VaultCall call = calls.get(i);
+            if (i > 0) {
+                listed.append("; ");
+            }
+            listed.append(call.method()).append(' ').append(call.path()).append(" -> ").append(answer(call))
+                    .append(" (").append(call.durationMs()).append(" ms)");
+        }
+        if (calls.size() > CALLS_LISTED) {
+            listed.append("; and ").append(calls.size() - CALLS_LISTED).append(" more");
+        }
+        return Map.of("vault_calls", listed.toString(), "vault_call_count", Integer.toString(calls.size()));
+    }
+
+    private static String answer(final RotationOutcome.VaultCall call) {
+        return call.status() == 0 ? "no response" : Integer.toString(call.status());
     }
 
     private void cascade(final RotationCommand parent, final List<String> dependents, final long now) {

@@ -98,8 +98,8 @@ public final class RotationTopology {
         final Duration closeWait = executor.connectTimeout().plus(executor.readTimeout()).plusSeconds(1);
         // a secret's queue is one store value: half the producer's limit leaves room for its changelog record
         final ExecuteRotations.Settings settings = new ExecuteRotations.Settings(executor.rotationDeadline(),
-                PUBLISH_EVERY, closeWait, config.dryRun(), executor.maxQueuedPerSecret(), config.maxRecordBytes() / 2, config.breaker(),
-                commandPartitions);
+                PUBLISH_EVERY, closeWait, config.dryRun(), executor.maxQueuedPerSecret(), config.maxRecordBytes() / 2,
+                config.breaker(), commandPartitions, executor.vaultCallAudit());
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE),
                 Serdes.String(), CommandQueue.serde()).withCachingEnabled());

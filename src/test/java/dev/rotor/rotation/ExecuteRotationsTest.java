@@ -40,7 +40,11 @@ class ExecuteRotationsTest {
             });
             assertThat(d.criticalSeen).isEmpty();
             assertThat(d.auditSeen).extracting(AuditRecord::getDecision).containsExactly(
-                    AuditDecision.ROTATION_STARTED, AuditDecision.VAULT_CALL, AuditDecision.ROTATION_FINISHED);
+                    AuditDecision.ROTATION_STARTED, AuditDecision.ROTATION_FINISHED);
+            // rotor.audit.vault-calls=summary (the default): the calls are listed in the finished record
+            assertThat(d.auditSeen.get(1).getDetails()).containsEntry("status", "ROTATED")
+                    .containsEntry("vault_calls", "GET secret/data/x -> 200 (3 ms)")
+                    .containsEntry("vault_call_count", "1");
             assertThat(d.rotator.requests).singleElement().satisfies(req -> {
                 assertThat(req.commandId()).isEqualTo("c1");
                 assertThat(req.manual()).isFalse();
@@ -48,6 +52,38 @@ class ExecuteRotationsTest {
             });
             assertThat(d.statistics()).containsEntry(ExecutorStatistics.SUCCESSFUL_ROTATIONS, 1L)
                     .containsEntry(ExecutorStatistics.NOTIFICATIONS_SENT, 1L);
+        }
+    }
+
+    @Test
+    void eachVaultCallGetsItsOwnAuditRecordWhenAskedTo() {
+        try (ExecutorDriver d = new ExecutorDriver(Map.of("rotor.audit.vault-calls", "each"))) {
+            d.send(command("c1", "secret/prod/db"));
+            d.runUntilResults(1);
+            assertThat(d.auditSeen).extracting(AuditRecord::getDecision).containsExactly(
+                    AuditDecision.ROTATION_STARTED, AuditDecision.VAULT_CALL, AuditDecision.ROTATION_FINISHED);
+            assertThat(d.auditSeen.get(1).getDetails()).containsEntry("method", "GET")
+                    .containsEntry("path", "secret/data/x").containsEntry("status", "200");
+            assertThat(d.auditSeen.get(2).getDetails()).doesNotContainKey("vault_calls");
+        }
+    }
+
+    @Test
+    void aRotationThatRetriedListsItsFirstCallsAndCountsTheRest() {
+        try (ExecutorDriver d = new ExecutorDriver()) {
+            final List<RotationOutcome.VaultCall> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < ExecuteRotations.CALLS_LISTED + 5; i++) {
+                calls.add(new RotationOutcome.VaultCall("PUT", "secret/data/x", i < 24 ? 503 : 200, 1));
+            }
+            d.rotator.answer(r -> new RotationOutcome(RotationOutcome.Kind.ROTATED, "kv2", 1L, 2L, null, calls,
+                    List.of()));
+            d.send(command("c1", "secret/prod/db"));
+            d.runUntilResults(1);
+            final Map<String, String> finished = d.auditSeen.get(d.auditSeen.size() - 1).getDetails();
+            assertThat(finished.get("vault_calls")).startsWith("PUT secret/data/x -> 503 (1 ms); ")
+                    .endsWith("; and 5 more");
+            assertThat(finished.get("vault_calls").split("; ")).hasSize(ExecuteRotations.CALLS_LISTED + 1);
+            assertThat(finished).containsEntry("vault_call_count", "25");
         }
     }
 
