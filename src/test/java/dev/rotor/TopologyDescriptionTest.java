@@ -7,6 +7,7 @@ import dev.rotor.config.RotorConfig;
 import dev.rotor.detection.DetectionTopology;
 import dev.rotor.rotation.RotationTopology;
 import dev.rotor.rotation.RotationWorkers;
+import dev.rotor.service.RotorTopology;
 import dev.rotor.streams.StuckRecords;
 import dev.rotor.streams.Telemetry;
 import dev.rotor.topics.Topics;
@@ -80,5 +81,19 @@ class TopologyDescriptionTest {
         assertThat(d.subtopologies()).as("the executor, and the storm announcer behind a one-partition topic")
                 .hasSize(2);
         matchesGolden(d, "executor.txt");
+    }
+
+    @Test
+    void theSingleClientDecidesAndExecutesInOneSubTopology() throws IOException {
+        final RotorConfig config = ConfigLoader.defaults(BASE);
+        final Topics topics = new Topics(config);
+        final StreamsBuilder builder = new StreamsBuilder();
+        try (RotationWorkers workers = new RotationWorkers(1)) {
+            RotorTopology.build(builder, config, topics, request -> null, workers, Telemetry.NONE, 1);
+            final TopologyDescription d = builder.build(RotorTopology.streamsProperties(config, topics,
+                    Telemetry.NONE, new StuckRecords(Telemetry.NONE))).describe();
+            assertThat(d.subtopologies()).as("decoding; rules and executor; the storm announcer").hasSize(3);
+            matchesGolden(d, "single-client.txt");
+        }
     }
 }

@@ -139,7 +139,8 @@ final class BenchEnv implements AutoCloseable {
         final String idPrefix = settings.rotorOverrides()
                 .getOrDefault(dev.rotor.config.Setting.APPLICATION_ID_PREFIX.key(), "").trim();
         final List<String> apps = List.of(idPrefix + dev.rotor.detection.DetectionTopology.APPLICATION_ID,
-                idPrefix + dev.rotor.rotation.RotationTopology.APPLICATION_ID);
+                idPrefix + dev.rotor.rotation.RotationTopology.APPLICATION_ID,
+                idPrefix + dev.rotor.rotation.RotationTopology.SINGLE_CLIENT_APPLICATION_ID);
         try {
             admin.deleteConsumerGroups(apps).all().get();
         } catch (final ExecutionException e) {

@@ -46,7 +46,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
             description = "use this broker instead of starting one (the latency and incident scenarios run rotor with"
-                    + " its own application ids, rotor-detection and rotor-executor: never a cluster where rotor runs)")
+                    + " its own application ids, rotor, rotor-detection and rotor-executor: never a cluster where rotor runs)")
     String bootstrap;
 
     @Option(names = "--runs", paramLabel = "N", defaultValue = "3", description = "runs of each scenario (default 3)")

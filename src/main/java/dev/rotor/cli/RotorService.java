@@ -11,6 +11,7 @@ import dev.rotor.ops.Statistics;
 import dev.rotor.rotation.RotationTopology;
 import dev.rotor.rotation.RotationWorkers;
 import dev.rotor.rotation.VaultAuthWatch;
+import dev.rotor.service.RotorTopology;
 import dev.rotor.streams.StuckRecords;
 import dev.rotor.topics.Topics;
 import dev.rotor.topics.TopicsAdmin;
@@ -34,11 +35,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * rotor's running Kafka Streams clients: detection and/or executor, each with its own application id, so a slow
- * Vault never delays detection. Used by {@code rotor run} and by the end-to-end tests, so both wire rotor the same way.
- * The clients are keyed by their application id: {@code rotor.application-id-prefix} followed by
- * {@code rotor-detection} or {@code rotor-executor}, so two instances with different prefixes (production and a
- * shadow) share no consumer group, internal topic, transactional id or state directory on one cluster.
+ * rotor's running Kafka Streams clients. {@code --role all} runs one client, {@code rotor} ({@link RotorTopology}:
+ * the rules hand their commands straight to the executor), unless {@code rotor.single-client=false}, which runs
+ * detection and the executor as two clients, {@code rotor-detection} and {@code rotor-executor}, joined by
+ * rotation-commands; the roles detection and executor run one of those two. The executor never calls Vault on a
+ * stream thread, so a slow Vault never delays detection either way. Used by {@code rotor run} and by the end-to-end
+ * tests, so both wire rotor the same way. The clients are keyed by their application id:
+ * {@code rotor.application-id-prefix} followed by the base name, so two instances with different prefixes
+ * (production and a shadow) share no consumer group, internal topic, transactional id or state directory on one
+ * cluster.
  */
 public final class RotorService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RotorService.class);
@@ -60,6 +65,16 @@ public final class RotorService implements AutoCloseable {
 
     private RotorService(final RotorConfig config, final Role role, final SecretRotator rotator) {
         final Topics topics = new Topics(config);
+        if (role == Role.ALL && config.singleClient()) {
+            workers = new RotationWorkers(config.executor().parallelism());
+            final StreamsBuilder builder = new StreamsBuilder();
+            RotorTopology.build(builder, config, topics, rotator, workers, metrics, commandPartitions(config));
+            watchVaultAuth(config, topics, rotator);
+            final StuckRecords stuck = new StuckRecords(metrics);
+            add(config.applicationId(RotorTopology.APPLICATION_ID), builder,
+                    RotorTopology.streamsProperties(config, topics, metrics, stuck), stuck);
+            return;
+        }
         if (role != Role.EXECUTOR) {
             final StreamsBuilder builder = new StreamsBuilder();
             DetectionTopology.build(builder, config, topics, metrics);
@@ -71,16 +86,20 @@ public final class RotorService implements AutoCloseable {
             workers = new RotationWorkers(config.executor().parallelism());
             final StreamsBuilder builder = new StreamsBuilder();
             RotationTopology.build(builder, config, topics, rotator, workers, metrics, commandPartitions(config));
-            if (rotator instanceof VaultRotator vault) {
-                // keeps the token alive; while Vault refuses rotor, readiness says so and a person is alerted
-                vaultAuthWatch = new VaultAuthWatch(vault.client(), metrics, topics.securityCritical(),
-                        TriggerCommand.producer(config));
-            }
+            watchVaultAuth(config, topics, rotator);
             final StuckRecords stuck = new StuckRecords(metrics);
             add(config.applicationId(RotationTopology.APPLICATION_ID), builder,
                     RotationTopology.streamsProperties(config, topics, metrics, stuck), stuck);
         } else {
             workers = null;
+        }
+    }
+
+    private void watchVaultAuth(final RotorConfig config, final Topics topics, final SecretRotator rotator) {
+        if (rotator instanceof VaultRotator vault) {
+            // keeps the token alive; while Vault refuses rotor, readiness says so and a person is alerted
+            vaultAuthWatch = new VaultAuthWatch(vault.client(), metrics, topics.securityCritical(),
+                    TriggerCommand.producer(config));
         }
     }
 
@@ -114,7 +133,9 @@ public final class RotorService implements AutoCloseable {
         final RotorService service = new RotorService(config, role, rotator);
         service.metrics.bindStreams(service.clients);
         service.metrics.bindStatistics(Statistics.forClients(service.clients));
-        final KafkaStreams executor = service.clients.get(config.applicationId(RotationTopology.APPLICATION_ID));
+        final KafkaStreams executor = service.clients.getOrDefault(
+                config.applicationId(RotationTopology.APPLICATION_ID),
+                service.clients.get(config.applicationId(RotorTopology.APPLICATION_ID)));
         if (executor != null) {
             service.metrics.bindPendingRotations(executor);
         }

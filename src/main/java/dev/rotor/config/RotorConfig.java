@@ -98,6 +98,7 @@ public final class RotorConfig {
     private final RegistryWaitSettings registryWait;
     private final OutputFormat outputFormat;
     private final boolean dryRun;
+    private final boolean singleClient;
     private final Path targetsFile;
     private final RotationTargets targets;
     private final VaultSettings vault;
@@ -148,6 +149,7 @@ public final class RotorConfig {
         this.adapters = AdapterSources.parse(this::get, topics);
         this.outputFormat = enumValue(Setting.OUTPUT_FORMAT, OutputFormat.class);
         this.dryRun = bool(Setting.DRY_RUN);
+        this.singleClient = bool(Setting.SINGLE_CLIENT);
         this.targetsFile = Path.of(get(Setting.TARGETS_FILE));
         this.targets = targets;
         if (outputFormat == OutputFormat.AVRO && schemaRegistryUrl().isEmpty()) {
@@ -213,6 +215,11 @@ public final class RotorConfig {
 
     public boolean dryRun() {
         return dryRun;
+    }
+
+    /** {@code rotor.single-client}: whether {@code --role all} runs one client that hands commands over in-task. */
+    public boolean singleClient() {
+        return singleClient;
     }
 
     public Path targetsFile() {

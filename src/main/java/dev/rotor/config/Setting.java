@@ -25,7 +25,7 @@ public enum Setting {
     TOPICS_PARTITIONS("rotor.topics.partitions", "6", "partitions of the topics `rotor topics --create` makes"),
     TOPICS_REPLICATION_FACTOR("rotor.topics.replication-factor", "-1", "their replication factor (-1: the broker's default)"),
     TOPICS_RETENTION("rotor.topics.retention", "7d", "their retention"),
-    APPLICATION_ID_PREFIX("rotor.application-id-prefix", "", "prepended to the application ids rotor-detection and rotor-executor (consumer groups, internal topics, state): another prefix shares no state"),
+    APPLICATION_ID_PREFIX("rotor.application-id-prefix", "", "prepended to the application ids rotor, rotor-detection and rotor-executor (consumer groups, internal topics, state): another prefix shares no state"),
 
     FAILED_AUTH_THRESHOLD("rotor.failed-auth.threshold", "10", "failed logins per secret that mean compromise (inclusive)"),
     FAILED_AUTH_WINDOW("rotor.failed-auth.window", "15m", "... within any window of this length"),
@@ -56,6 +56,7 @@ public enum Setting {
 
     OUTPUT_FORMAT("rotor.output.format", "avro", "avro (Confluent wire format, needs kafka.schema.registry.url) or json"),
     TARGETS_FILE("rotor.targets.file", "config/rotation-targets.yaml", "which paths may be rotated, and how"),
+    SINGLE_CLIENT("rotor.single-client", "true", "with --role all, run detection and the executor as one Kafka Streams client (application id rotor) whose rules hand each command straight to the executor; false: two clients (rotor-detection, rotor-executor) joined by rotation-commands"),
     DRY_RUN("rotor.dry-run", "false", "decide and publish DRY_RUN results, call nothing in Vault"),
 
     VAULT_ADDR("rotor.vault.addr", "http://127.0.0.1:8200", "Vault's address (env VAULT_ADDR)"),

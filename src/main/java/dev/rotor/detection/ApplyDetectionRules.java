@@ -11,10 +11,13 @@ import dev.rotor.config.RotorConfig;
 import dev.rotor.redaction.Redaction;
 import dev.rotor.serde.Hashing;
 import dev.rotor.streams.Telemetry;
+import dev.rotor.topics.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -53,6 +56,7 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
 
     private final RotorConfig.DetectionSettings settings;
     private final Telemetry telemetry;
+    private final byte[] handedOverBy;
     private final long graceMs;
     private final long cooldownMs;
     private final long manualIntervalMs;
@@ -60,9 +64,16 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
     private KeyValueStore<String, SecretState> states;
     private KeyValueStore<String, Long> statistics;
 
-    ApplyDetectionRules(final RotorConfig.DetectionSettings settings, final Telemetry telemetry) {
+    /**
+     * @param handedOverBy null: commands go to rotation-commands only; else the single client's application id, and
+     *                     each command also goes straight to the executor (child {@value DetectionTopology#HAND_OVER})
+     *                     and is written to rotation-commands with that id in header {@value Topics#HANDED_OVER_HEADER}
+     */
+    ApplyDetectionRules(final RotorConfig.DetectionSettings settings, final Telemetry telemetry,
+                        final String handedOverBy) {
         this.settings = settings;
         this.telemetry = telemetry;
+        this.handedOverBy = handedOverBy == null ? null : handedOverBy.getBytes(StandardCharsets.UTF_8);
         this.graceMs = settings.grace().toMillis();
         this.cooldownMs = settings.cooldown().toMillis();
         this.manualIntervalMs = settings.manualTriggerInterval().toMillis();
@@ -206,8 +217,17 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
         DetectionStatistics.increment(statistics, DetectionStatistics.EMERGENCY_ROTATIONS, 1);
         LOG.info("Rotate {}: rule {}, event {}, command {}", path, rule, event.getEventId(), commandId);
         telemetry.command(rule);
-        context.forward(new Record<>(path, command, now), DetectionTopology.WRITE_COMMANDS);
+        final Record<String, RotationCommand> out = new Record<>(path, command, now);
+        if (handedOverBy == null) {
+            context.forward(out, DetectionTopology.WRITE_COMMANDS);
+        } else {
+            context.forward(out.withHeaders(new RecordHeaders().add(Topics.HANDED_OVER_HEADER, handedOverBy)),
+                    DetectionTopology.WRITE_COMMANDS);
+        }
         audit(path, AuditRecords.of(AuditDecision.ROTATE, "rotate: " + rule, event, path, rule, commandId, now, details));
+        if (handedOverBy != null) {
+            context.forward(out, DetectionTopology.HAND_OVER); // after the audit, so ROTATE precedes the executor's
+        }
     }
 
     private void suppress(final String path, final SecurityEvent event, final String rule, final SecretState state,

@@ -2,6 +2,7 @@ package dev.rotor.detection;
 
 import dev.rotor.adapters.Adapters;
 import dev.rotor.adapters.SourceAdapter;
+import dev.rotor.avro.RotationCommand;
 import dev.rotor.avro.SecurityEvent;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.config.SecretPathPolicy;
@@ -51,6 +52,8 @@ public final class DetectionTopology {
     static final String APPLY_RULES = "apply-detection-rules";
     static final String WRITE_COMMANDS = "write-rotation-commands";
     static final String WRITE_DECIDED_AUDIT = "write-decided-audit";
+    /** In the single client: the rules' commands on their way to the executor, in the same task. */
+    public static final String HAND_OVER = "hand-over-commands";
     public static final String SECRET_STATE_STORE = ApplyDetectionRules.STORE;
 
     /** How often an Avro record waiting for the schema registry is tried again. */
@@ -78,6 +81,26 @@ public final class DetectionTopology {
     /** As above, reporting decisions, commands and late events to {@code telemetry} as they are written. */
     public static void build(final StreamsBuilder builder, final RotorConfig config, final Topics topics,
                              final Telemetry telemetry) {
+        build(builder, config, topics, telemetry, null);
+    }
+
+    /**
+     * Detection for the single client: as {@link #build(StreamsBuilder, RotorConfig, Topics, Telemetry)}, and every
+     * command the rules issue is also returned on a stream for the executor to take in the same task. The copy
+     * written to rotation-commands carries {@code handedOverBy} in header {@value Topics#HANDED_OVER_HEADER}, so an
+     * executor reading it back knows it ran already.
+     */
+    public static KStream<String, RotationCommand> buildHandingOver(final StreamsBuilder builder,
+                                                                    final RotorConfig config, final Topics topics,
+                                                                    final Telemetry telemetry,
+                                                                    final String handedOverBy) {
+        return Topic.narrowed(build(builder, config, topics, telemetry, handedOverBy)
+                .filter((k, v) -> true, Named.as(HAND_OVER)));
+    }
+
+    private static KStream<Object, Object> build(final StreamsBuilder builder, final RotorConfig config,
+                                                 final Topics topics, final Telemetry telemetry,
+                                                 final String handedOverBy) {
         final SecurityEventDecoder decoder = topics.securityEventDecoder();
         final SecretPathPolicy policy = new SecretPathPolicy(config.targets());
         final RotorConfig.DetectionSettings settings = config.detection();
@@ -114,10 +137,11 @@ public final class DetectionTopology {
         final KStream<Object, Object> decided = perSecretEvents
                 .repartition(Repartitioned.<String, SecurityEvent>as(EVENTS_BY_SECRET_PATH)
                         .withKeySerde(Serdes.String()).withValueSerde(topics.perSecretEventSerde()))
-                .process(() -> new ApplyDetectionRules(settings, telemetry), Named.as(APPLY_RULES),
+                .process(() -> new ApplyDetectionRules(settings, telemetry, handedOverBy), Named.as(APPLY_RULES),
                         SECRET_STATE_STORE, DetectionStatistics.DECISION_STATISTICS_STORE);
         topics.rotationCommands().sinkOf(decided, WRITE_COMMANDS);
         // two audit sinks, not a merge: a merge would join the two sides of the repartition into one sub-topology
         topics.rotationAudit().sinkOf(decided, WRITE_DECIDED_AUDIT);
+        return decided;
     }
 }

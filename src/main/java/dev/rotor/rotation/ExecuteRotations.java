@@ -12,6 +12,8 @@ import dev.rotor.config.RotorConfig;
 import dev.rotor.config.SecretPathPolicy;
 import dev.rotor.serde.Hashing;
 import dev.rotor.streams.Telemetry;
+import dev.rotor.topics.Topics;
+import java.nio.charset.StandardCharsets;
 import dev.rotor.vault.IntentLog;
 import dev.rotor.vault.RotationOutcome;
 import dev.rotor.vault.RotationRequest;
@@ -97,10 +99,14 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
      * @param breaker            the storm breaker's limits
      * @param commandPartitions  partitions of rotation-commands, over which the breaker's budget is split
      * @param vaultCallAudit     whether each Vault call gets its own audit record or is listed in the finished one
+     * @param commandsTopic      rotation-commands' name
+     * @param handedOverBy       the single client's application id: a command read from rotation-commands with it in
+     *                           {@value Topics#HANDED_OVER_HEADER} was handed straight to that client's executor
      */
     record Settings(Duration deadline, Duration punctuateEvery, Duration closeWait, boolean dryRun,
                     int maxQueuedPerSecret, int maxQueueBytes, RotorConfig.BreakerSettings breaker,
-                    int commandPartitions, RotorConfig.VaultCallAudit vaultCallAudit) {
+                    int commandPartitions, RotorConfig.VaultCallAudit vaultCallAudit, String commandsTopic,
+                    String handedOverBy) {
     }
 
     /** Vault calls listed in a ROTATION_FINISHED record; a rotation that retried longer says how many more it made. */
@@ -187,6 +193,9 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     @Override
     public void process(final Record<String, RotationCommand> record) {
         final RotationCommand command = record.value();
+        if (ranWhenHandedOver(record)) {
+            return;
+        }
         final long now = context.currentSystemTimeMs();
         if (answeredAsDuplicate(command, now)) {
             return;
@@ -203,6 +212,27 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
             return;
         }
         run(command, now);
+    }
+
+    /**
+     * Whether this is the rotation-commands copy of a command the single client's rules handed straight to its
+     * executor: that executor took it in the same transaction that wrote this copy, so it is skipped, with no result
+     * (the original has its own). An executor-only client of the same deployment skips it too, so a command never runs
+     * in two clients. A command handed over and read back is told apart from one handed over now by the topic it came
+     * from.
+     */
+    private boolean ranWhenHandedOver(final Record<String, RotationCommand> record) {
+        final org.apache.kafka.common.header.Header by = record.headers().lastHeader(Topics.HANDED_OVER_HEADER);
+        if (by == null || !settings.handedOverBy().equals(new String(by.value(), StandardCharsets.UTF_8))) {
+            return false;
+        }
+        final boolean fromTopic = context.recordMetadata().map(m -> settings.commandsTopic().equals(m.topic()))
+                .orElse(false);
+        if (fromTopic) {
+            LOG.debug("Command {} for {} ran when the rules handed it over; its copy on {} is skipped",
+                    record.value().getCommandId(), record.key(), settings.commandsTopic());
+        }
+        return fromTopic;
     }
 
     /**

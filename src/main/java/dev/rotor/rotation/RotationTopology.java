@@ -9,10 +9,13 @@ import dev.rotor.streams.UnreadableRecordHandler;
 import dev.rotor.topics.Topic;
 import dev.rotor.topics.Topics;
 import dev.rotor.avro.Notification;
+import dev.rotor.avro.RotationCommand;
 import dev.rotor.serde.AvroBinarySerde;
 import dev.rotor.vault.SecretRotator;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.common.serialization.Serdes;
@@ -37,6 +40,13 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class RotationTopology {
     public static final String APPLICATION_ID = "rotor-executor";
+    /**
+     * The application id (before {@code rotor.application-id-prefix}) of the single client, which runs detection and
+     * the executor together ({@code rotor.single-client=true}, role all; see {@code RotorTopology}).
+     */
+    public static final String SINGLE_CLIENT_APPLICATION_ID = "rotor";
+    /** In the single client: the commands from rotation-commands and those the rules hand over, to one executor. */
+    static final String COMMANDS_FROM_TOPIC_AND_RULES = "commands-from-topic-and-rules";
     public static final String PENDING_STORE = ExecuteRotations.PENDING_STORE;
     public static final String EXECUTED_STORE = ExecuteRotations.EXECUTED_STORE;
     /** The topology's node names: the executor forwards each output to its sink by name. */
@@ -70,9 +80,21 @@ public final class RotationTopology {
                                                final Telemetry telemetry, final StuckRecords stuckRecords) {
         final Properties props = StreamsSettings.forApplication(config, topics, APPLICATION_ID,
                 topics.rotationCommandsDlq().name(), telemetry, stuckRecords);
-        props.put(UnreadableRecordHandler.NOTIFIER_CONFIG, UnreadableCommands.notifier(topics.securityCritical()));
-        props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, 20);
+        addExecutorSettings(props, topics);
         return props;
+    }
+
+    /**
+     * What a client that runs the executor adds to its properties: a critical notification for each rotation command
+     * it cannot read, and a short poll (its stream thread waits for nothing but Kafka, so finished rotations publish
+     * promptly).
+     */
+    public static void addExecutorSettings(final Properties props, final Topics topics) {
+        final String commands = topics.rotationCommands().name();
+        final UnreadableRecordHandler.Notifier notifier = UnreadableCommands.notifier(topics.securityCritical());
+        props.put(UnreadableRecordHandler.NOTIFIER_CONFIG, (UnreadableRecordHandler.Notifier) (record, code, reason) ->
+                commands.equals(record.topic()) ? notifier.unreadable(record, code, reason) : List.of());
+        props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, 20);
     }
 
     public static void build(final StreamsBuilder builder, final RotorConfig config, final Topics topics,
@@ -92,6 +114,18 @@ public final class RotationTopology {
     public static void build(final StreamsBuilder builder, final RotorConfig config, final Topics topics,
                              final SecretRotator rotator, final RotationWorkers workers, final Telemetry telemetry,
                              final int commandPartitions) {
+        build(builder, config, topics, rotator, workers, telemetry, commandPartitions, Optional.empty());
+    }
+
+    /**
+     * The executor topology, also taking the commands {@code handedOver} by the rules of the same client (the single
+     * client): they join the commands read from rotation-commands in one {@code execute-rotations}, which is what puts
+     * the rules and the executor into one sub-topology and one transaction.
+     */
+    public static void build(final StreamsBuilder builder, final RotorConfig config, final Topics topics,
+                             final SecretRotator rotator, final RotationWorkers workers, final Telemetry telemetry,
+                             final int commandPartitions,
+                             final Optional<KStream<String, RotationCommand>> handedOver) {
         final SecretPathPolicy policy = new SecretPathPolicy(config.targets());
         final RotorConfig.ExecutorSettings executor = config.executor();
         // a closing task waits at most for one Vault call to time out before handing its secrets over
@@ -99,7 +133,8 @@ public final class RotationTopology {
         // a secret's queue is one store value: half the producer's limit leaves room for its changelog record
         final ExecuteRotations.Settings settings = new ExecuteRotations.Settings(executor.rotationDeadline(),
                 PUBLISH_EVERY, closeWait, config.dryRun(), executor.maxQueuedPerSecret(), config.maxRecordBytes() / 2,
-                config.breaker(), commandPartitions, executor.vaultCallAudit());
+                config.breaker(), commandPartitions, executor.vaultCallAudit(), topics.rotationCommands().name(),
+                config.applicationId(SINGLE_CLIENT_APPLICATION_ID));
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE),
                 Serdes.String(), CommandQueue.serde()).withCachingEnabled());
@@ -119,8 +154,10 @@ public final class RotationTopology {
                         Serdes.String(), Serdes.String()).withLoggingDisabled(), topics.rotorControl().name(),
                 topics.rotorControl().consumed(READ_CONTROLS), StoreOperatorControls::new);
 
-        final KStream<Object, Object> executed = builder
-                .stream(topics.rotationCommands().name(), topics.rotationCommands().consumed(READ_COMMANDS))
+        final KStream<String, RotationCommand> fromTopic = builder
+                .stream(topics.rotationCommands().name(), topics.rotationCommands().consumed(READ_COMMANDS));
+        final KStream<Object, Object> executed = handedOver
+                .map(rules -> fromTopic.merge(rules, Named.as(COMMANDS_FROM_TOPIC_AND_RULES))).orElse(fromTopic)
                 .process(() -> new ExecuteRotations(rotator, workers, policy, settings, telemetry),
                         Named.as(EXECUTE), PENDING_STORE, EXECUTED_STORE, ExecutorStatistics.STORE, HELD_STORE,
                         StormBreaker.BUDGET_STORE, ExecuteRotations.INTENTS_STORE);

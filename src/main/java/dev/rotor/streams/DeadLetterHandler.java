@@ -62,14 +62,34 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler {
         }
     }
 
+    /**
+     * Config key of an optional {@code Map<String, String>} from source topic to dead-letter topic, for a client that
+     * reads several kinds of input (the single client: security events and rotation commands); a source not in it
+     * uses {@code errors.dead.letter.queue.topic.name}.
+     */
+    public static final String BY_SOURCE_CONFIG = "rotor.dead-letter.by-source";
+
     private String dlqTopic;
+    private Map<?, ?> bySource = Map.of();
     private Context context;
 
     @Override
     public void configure(final Map<String, ?> configs) {
         final Object dlq = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
         this.dlqTopic = dlq == null ? null : dlq.toString();
+        this.bySource = bySource(configs);
         this.context = (Context) configs.get(CONTEXT_CONFIG);
+    }
+
+    /** The {@link #BY_SOURCE_CONFIG} map of {@code configs}, empty when none is set. */
+    static Map<?, ?> bySource(final Map<String, ?> configs) {
+        return configs.get(BY_SOURCE_CONFIG) instanceof Map<?, ?> m ? m : Map.of();
+    }
+
+    /** Where a record read from {@code source} goes when it is refused. */
+    static String deadLetterTopic(final Map<?, ?> bySource, final String source, final String fallback) {
+        final Object topic = source == null ? null : bySource.get(source);
+        return topic == null ? fallback : topic.toString();
     }
 
     @Override
@@ -91,7 +111,8 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler {
             }
             LOG.warn("Refused record {}-{}@{}: {} {}", ctx.topic(), ctx.partition(), ctx.offset(), invalid.code(),
                     DeadLetters.cap(invalid.getMessage(), 300));
-            addDeadLetter(out, invalid.deadLetterTopic().orElse(dlqTopic), ctx, invalid.code().name(),
+            addDeadLetter(out, invalid.deadLetterTopic().orElse(deadLetterTopic(bySource, ctx.topic(), dlqTopic)), ctx,
+                    invalid.code().name(),
                     invalid.getMessage(), invalid);
             if (invalid.code() != InvalidEventException.Code.REFUSED_PATH && context != null) {
                 out.add(context.invalidAudit(ctx.topic() + "-" + ctx.partition() + "@" + ctx.offset(),
@@ -100,7 +121,7 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler {
         } else {
             LOG.error("Unexpected error in processor {} for record {}-{}@{}; record sent to the DLQ: {}",
                     ctx.processorNodeId(), ctx.topic(), ctx.partition(), ctx.offset(), DeadLetters.framesOf(exception));
-            addDeadLetter(out, dlqTopic, ctx, "INTERNAL_ERROR", "rotor failed to process this record ("
+            addDeadLetter(out, deadLetterTopic(bySource, ctx.topic(), dlqTopic), ctx, "INTERNAL_ERROR", "rotor failed to process this record ("
                     + exception.getClass().getSimpleName() + " in " + ctx.processorNodeId() + ")", exception);
         }
         return Response.resume(out);

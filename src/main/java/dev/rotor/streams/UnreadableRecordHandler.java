@@ -40,6 +40,7 @@ public final class UnreadableRecordHandler implements DeserializationExceptionHa
     }
 
     private String dlqTopic;
+    private Map<?, ?> bySource = Map.of();
     private DeadLetterHandler.Context context;
     private Notifier notifier;
 
@@ -47,6 +48,7 @@ public final class UnreadableRecordHandler implements DeserializationExceptionHa
     public void configure(final Map<String, ?> configs) {
         final Object dlq = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
         this.dlqTopic = dlq == null ? null : dlq.toString();
+        this.bySource = DeadLetterHandler.bySource(configs);
         this.context = (DeadLetterHandler.Context) configs.get(DeadLetterHandler.CONTEXT_CONFIG);
         this.notifier = (Notifier) configs.get(NOTIFIER_CONFIG);
     }
@@ -62,6 +64,7 @@ public final class UnreadableRecordHandler implements DeserializationExceptionHa
             }
             return Response.fail();
         }
+        final String dlqTopic = DeadLetterHandler.deadLetterTopic(bySource, ctx.topic(), this.dlqTopic);
         final String code = exception instanceof AvroDecodingException a ? a.kind().name() : "UNREADABLE";
         final String reason = exception instanceof AvroDecodingException
                 ? DeadLetters.cap(Redaction.text(exception.getMessage()), 300)

@@ -24,6 +24,13 @@ import org.apache.kafka.common.serialization.Serdes;
  * ({@code rotor.output.format}); the internal repartition topic uses Avro single-object encoding.
  */
 public final class Topics {
+    /**
+     * Header of a rotation command that the single client's rules wrote to rotation-commands and also handed straight
+     * to its executor; its value is that client's application id. An executor of the same deployment reading the
+     * command back skips it: it ran already.
+     */
+    public static final String HANDED_OVER_HEADER = "rotor-handed-over";
+
     private final RotorConfig config;
     private final Topic<byte[], byte[]> securityEvents;
     private final Topic<byte[], byte[]> securityEventsDlq;
