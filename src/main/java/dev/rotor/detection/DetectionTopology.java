@@ -81,7 +81,7 @@ public final class DetectionTopology {
     /** As above, reporting decisions, commands and late events to {@code telemetry} as they are written. */
     public static void build(final StreamsBuilder builder, final RotorConfig config, final Topics topics,
                              final Telemetry telemetry) {
-        build(builder, config, topics, telemetry, null);
+        build(builder, config, topics, telemetry, null, 0);
     }
 
     /**
@@ -89,18 +89,31 @@ public final class DetectionTopology {
      * command the rules issue is also returned on a stream for the executor to take in the same task. The copy
      * written to rotation-commands carries {@code handedOverBy} in header {@value Topics#HANDED_OVER_HEADER}, so an
      * executor reading it back knows it ran already.
+     *
+     * <p>The repartition by secret path gets exactly {@code commandPartitions} partitions, the count of
+     * rotation-commands: Kafka Streams does not co-partition the inputs of a merge by itself, and a secret's rules and
+     * its executor state must share a task (both are keyed by secret path with the default partitioner). A repartition
+     * topic left from a different count stops the client at start rather than splitting a secret over two tasks.
      */
     public static KStream<String, RotationCommand> buildHandingOver(final StreamsBuilder builder,
                                                                     final RotorConfig config, final Topics topics,
                                                                     final Telemetry telemetry,
-                                                                    final String handedOverBy) {
-        return Topic.narrowed(build(builder, config, topics, telemetry, handedOverBy)
+                                                                    final String handedOverBy,
+                                                                    final int commandPartitions) {
+        return Topic.narrowed(build(builder, config, topics, telemetry, handedOverBy, commandPartitions)
                 .filter((k, v) -> true, Named.as(HAND_OVER)));
+    }
+
+    /** The repartition by secret path; {@code partitions} 0: as many as the input topics have. */
+    private static Repartitioned<String, SecurityEvent> bySecretPath(final Topics topics, final int partitions) {
+        final Repartitioned<String, SecurityEvent> r = Repartitioned.<String, SecurityEvent>as(EVENTS_BY_SECRET_PATH)
+                .withKeySerde(Serdes.String()).withValueSerde(topics.perSecretEventSerde());
+        return partitions > 0 ? r.withNumberOfPartitions(partitions) : r;
     }
 
     private static KStream<Object, Object> build(final StreamsBuilder builder, final RotorConfig config,
                                                  final Topics topics, final Telemetry telemetry,
-                                                 final String handedOverBy) {
+                                                 final String handedOverBy, final int partitions) {
         final SecurityEventDecoder decoder = topics.securityEventDecoder();
         final SecretPathPolicy policy = new SecretPathPolicy(config.targets());
         final RotorConfig.DetectionSettings settings = config.detection();
@@ -135,8 +148,7 @@ public final class DetectionTopology {
 
         final KStream<String, SecurityEvent> perSecretEvents = Topic.narrowed(decoded);
         final KStream<Object, Object> decided = perSecretEvents
-                .repartition(Repartitioned.<String, SecurityEvent>as(EVENTS_BY_SECRET_PATH)
-                        .withKeySerde(Serdes.String()).withValueSerde(topics.perSecretEventSerde()))
+                .repartition(bySecretPath(topics, partitions))
                 .process(() -> new ApplyDetectionRules(settings, telemetry, handedOverBy), Named.as(APPLY_RULES),
                         SECRET_STATE_STORE, DetectionStatistics.DECISION_STATISTICS_STORE);
         topics.rotationCommands().sinkOf(decided, WRITE_COMMANDS);

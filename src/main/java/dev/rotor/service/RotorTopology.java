@@ -32,8 +32,8 @@ import org.apache.kafka.streams.kstream.KStream;
  * so the executor accepts it in the transaction that decided it: one commit fewer per trigger, and one client's
  * transactions instead of two. rotation-commands keeps every command (the audit trail, and the input for cascades,
  * {@code rotor retry} and external producers); the copy written by the rules carries header
- * {@value Topics#HANDED_OVER_HEADER} and is skipped when read back. Both inputs are keyed by secret path and
- * co-partitioned, so a secret's rules and its executor state live in the same task.
+ * {@value Topics#HANDED_OVER_HEADER} and is skipped when read back. Both inputs are keyed by secret path, and the
+ * repartition gets rotation-commands' partition count, so a secret's rules and its executor state live in one task.
  *
  * <p>A slow Vault still never delays detection: the executor never calls Vault on the stream thread (worker threads,
  * {@code rotor.executor.parallelism}). Limits: a rebalance of the single client waits for in-flight Vault calls of the
@@ -65,7 +65,7 @@ public final class RotorTopology {
                              final SecretRotator rotator, final RotationWorkers workers, final Telemetry telemetry,
                              final int commandPartitions) {
         final KStream<String, RotationCommand> handedOver = DetectionTopology.buildHandingOver(builder, config, topics,
-                telemetry, config.applicationId(APPLICATION_ID));
+                telemetry, config.applicationId(APPLICATION_ID), commandPartitions);
         RotationTopology.build(builder, config, topics, rotator, workers, telemetry, commandPartitions,
                 Optional.of(handedOver));
     }
