@@ -35,10 +35,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * rotor's running Kafka Streams clients. {@code --role all} runs one client, {@code rotor} ({@link RotorTopology}:
- * the rules hand their commands straight to the executor), unless {@code rotor.single-client=false}, which runs
- * detection and the executor as two clients, {@code rotor-detection} and {@code rotor-executor}, joined by
- * rotation-commands; the roles detection and executor run one of those two. The executor never calls Vault on a
+ * rotor's running Kafka Streams clients. {@code --role all} runs detection and the executor as two clients,
+ * {@code rotor-detection} and {@code rotor-executor}, joined by rotation-commands (the roles detection and executor run
+ * one of them); with {@code rotor.single-client=true} it runs one client, {@code rotor} ({@link RotorTopology}: the
+ * rules hand their commands straight to the executor). The executor never calls Vault on a
  * stream thread, so a slow Vault never delays detection either way. Used by {@code rotor run} and by the end-to-end
  * tests, so both wire rotor the same way. The clients are keyed by their application id:
  * {@code rotor.application-id-prefix} followed by the base name, so two instances with different prefixes

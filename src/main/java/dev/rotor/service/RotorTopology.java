@@ -18,7 +18,8 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 
 /**
- * The single client ({@code rotor.single-client=true}, the default for {@code --role all}): detection and the executor
+ * The single client ({@code --role all} with {@code rotor.single-client=true}; off by default, docs/decisions.md
+ * says why): detection and the executor
  * as one Kafka Streams application, {@value RotationTopology#SINGLE_CLIENT_APPLICATION_ID}.
  *
  * <pre>

@@ -111,9 +111,8 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler {
             }
             LOG.warn("Refused record {}-{}@{}: {} {}", ctx.topic(), ctx.partition(), ctx.offset(), invalid.code(),
                     DeadLetters.cap(invalid.getMessage(), 300));
-            addDeadLetter(out, invalid.deadLetterTopic().orElse(deadLetterTopic(bySource, ctx.topic(), dlqTopic)), ctx,
-                    invalid.code().name(),
-                    invalid.getMessage(), invalid);
+            addDeadLetter(out, invalid.deadLetterTopic().orElse(deadLetterTopic(bySource, ctx.topic(), dlqTopic)),
+                    ctx, invalid.code().name(), invalid.getMessage(), invalid);
             if (invalid.code() != InvalidEventException.Code.REFUSED_PATH && context != null) {
                 out.add(context.invalidAudit(ctx.topic() + "-" + ctx.partition() + "@" + ctx.offset(),
                         invalid.eventId().orElse(null), invalid.code().name(), invalid.getMessage()));
@@ -121,7 +120,8 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler {
         } else {
             LOG.error("Unexpected error in processor {} for record {}-{}@{}; record sent to the DLQ: {}",
                     ctx.processorNodeId(), ctx.topic(), ctx.partition(), ctx.offset(), DeadLetters.framesOf(exception));
-            addDeadLetter(out, deadLetterTopic(bySource, ctx.topic(), dlqTopic), ctx, "INTERNAL_ERROR", "rotor failed to process this record ("
+            addDeadLetter(out, deadLetterTopic(bySource, ctx.topic(), dlqTopic), ctx, "INTERNAL_ERROR",
+                    "rotor failed to process this record ("
                     + exception.getClass().getSimpleName() + " in " + ctx.processorNodeId() + ")", exception);
         }
         return Response.resume(out);

@@ -50,7 +50,7 @@ class LocalDemoIT {
 
         // the full log is in the data dir (outside the OS temp dir), without the warnings fixed at their cause
         final String log = Files.readString(dataDir.resolve("rotor.log"));
-        assertThat(log).contains("rotor: REBALANCING -> RUNNING")
+        assertThat(log).contains("rotor-detection: REBALANCING -> RUNNING", "rotor-executor: REBALANCING -> RUNNING")
                 .doesNotContain("Using an OS temp directory", "Processing exception handler is not enabled",
                         "Sub-topology");
     }

@@ -105,7 +105,7 @@ class RotorJarIT {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(Files.readString(log.toPath()))
                     .contains("rotor started (all)", "  decision  secret/prod/jar", "  rotation  secret/prod/jar"));
             assertThat(Files.readString(log.toPath()).lines()).noneMatch(l -> l.contains(" INFO "));
-            assertThat(Files.readString(fullLog)).contains("rotor: REBALANCING -> RUNNING");
+            assertThat(Files.readString(fullLog)).contains("rotor-detection: REBALANCING -> RUNNING");
 
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 final JsonNode stats = JSON.readTree(get(port, "/stats").body());

@@ -80,8 +80,8 @@ class ShadowModeIT {
             final RotorService shad = RotorService.start(shadow, RotorService.Role.ALL, RotorService.rotator(shadow));
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KAFKA.producerProps())) {
                 await().atMost(WAIT).until(() -> prod.allRunning() && shad.allRunning());
-                assertThat(prod.clients()).containsOnlyKeys("rotor");
-                assertThat(shad.clients()).containsOnlyKeys("shadow-rotor");
+                assertThat(prod.clients()).containsOnlyKeys("rotor-detection", "rotor-executor");
+                assertThat(shad.clients()).containsOnlyKeys("shadow-rotor-detection", "shadow-rotor-executor");
 
                 // when five failed logins (below production's 10, at the shadow's 5) and a critical leak arrive once
                 final Instant now = Instant.now();
@@ -122,15 +122,15 @@ class ShadowModeIT {
                 assertThat(List.of(s.get(Statistics.TOTAL_EVENTS), s.get(Statistics.EMERGENCY_ROTATIONS),
                         s.get(Statistics.SUCCESSFUL_ROTATIONS), s.get(Statistics.DRY_RUNS))).containsExactly(6L, 2L, 0L, 2L);
                 assertThat(KAFKA.kafka().admin().listGroups().all().get().stream().map(GroupListing::groupId))
-                        .contains("rotor", "shadow-rotor");
+                        .contains("rotor-detection", "rotor-executor", "shadow-rotor-detection", "shadow-rotor-executor");
                 final Set<String> all = KAFKA.kafka().admin().listTopics().names().get();
-                assertThat(all).contains("rotor-events-by-secret-path-repartition",
-                        "shadow-rotor-events-by-secret-path-repartition");
+                assertThat(all).contains("rotor-detection-events-by-secret-path-repartition",
+                        "shadow-rotor-detection-events-by-secret-path-repartition");
                 assertThat(all.stream().filter(t -> t.endsWith("-changelog")))
-                        .anyMatch(t -> t.startsWith("shadow-rotor-pending-rotations"))
-                        .anyMatch(t -> t.startsWith("rotor-pending-rotations"));
-                assertThat(state.resolve("rotor")).isDirectory();
-                assertThat(state.resolve("shadow-rotor")).isDirectory();
+                        .anyMatch(t -> t.startsWith("shadow-rotor-executor-"))
+                        .anyMatch(t -> t.startsWith("rotor-executor-"));
+                assertThat(state.resolve("rotor-detection")).isDirectory();
+                assertThat(state.resolve("shadow-rotor-detection")).isDirectory();
             } finally {
                 shad.close(Duration.ofSeconds(10));
                 prod.close(Duration.ofSeconds(10));

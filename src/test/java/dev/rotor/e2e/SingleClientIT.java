@@ -40,7 +40,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The single client ({@code --role all}, the default) on a real broker, with fewer partitions on security-events than
+ * The single client ({@code --role all} with {@code rotor.single-client=true}) on a real broker, with fewer partitions on security-events than
  * on rotation-commands: each secret is rotated once by the task that decided it, the repartition follows
  * rotation-commands' count, the commands' copies are marked and never run again, commands from other producers still
  * run, and a slow Vault does not hold detection up.
@@ -70,7 +70,7 @@ class SingleClientIT {
         config = ConfigLoader.load(Optional.empty(), Map.of("VAULT_ADDR", vault.address(),
                         "VAULT_TOKEN", vault.rootToken()),
                 Map.of("rotor.output.format", "json", "kafka.schema.registry.url", "", "kafka.bootstrap.servers",
-                        KAFKA.bootstrapServers(), "kafka.state.dir", state.toString()));
+                        KAFKA.bootstrapServers(), "kafka.state.dir", state.toString(), "rotor.single-client", "true"));
         final RotorConfig.TopicNames n = config.topics();
         KAFKA.createTopics(2, n.securityEvents());
         KAFKA.createTopics(5, n.rotationCommands());
@@ -172,6 +172,32 @@ class SingleClientIT {
         }
         await().atMost(WAIT).until(() -> results().stream()
                 .filter(r -> r.path("event_id").asText().startsWith("slow-")).count() == 2);
+    }
+
+    @Test
+    @Order(4)
+    void anUnreadableCommandGoesToTheCommandsDeadLetterTopicWithACriticalNotification() throws Exception {
+        final RotorConfig.TopicNames n = config.topics();
+        final KafkaConsumer<byte[], byte[]> dlq = new KafkaConsumer<>(KAFKA.consumerProps("single-client-dlq"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        try (dlq) {
+            dlq.subscribe(List.of(n.rotationCommandsDlq(), n.securityEventsDlq(), n.securityCritical()));
+            producer.send(new ProducerRecord<>(n.rotationCommands(), "secret/single/x".getBytes(StandardCharsets.UTF_8),
+                    "{not a command".getBytes(StandardCharsets.UTF_8))).get();
+            final List<ConsumerRecord<byte[], byte[]>> got = new ArrayList<>();
+            await().atMost(WAIT).until(() -> {
+                dlq.poll(Duration.ofMillis(200)).forEach(got::add);
+                return got.stream().anyMatch(r -> r.topic().equals(n.rotationCommandsDlq()))
+                        && got.stream().anyMatch(r -> r.topic().equals(n.securityCritical()));
+            });
+            assertThat(got).filteredOn(r -> r.topic().equals(n.rotationCommandsDlq())).singleElement()
+                    .satisfies(r -> assertThat(new String(r.value(), StandardCharsets.UTF_8))
+                            .isEqualTo("{not a command"));
+            assertThat(got).noneMatch(r -> r.topic().equals(n.securityEventsDlq()));
+            assertThat(got).filteredOn(r -> r.topic().equals(n.securityCritical())).singleElement()
+                    .satisfies(r -> assertThat(new String(r.value(), StandardCharsets.UTF_8))
+                            .contains("unreadable rotation command"));
+        }
     }
 
     private static void trigger(final String id, final String path) throws Exception {

@@ -16,8 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 final class LostEvents {
     private static final int SHOWN = 25;
-    /** The repartition topic of the single client, which the fault suite's {@code --role all} processes run. */
-    private static final String REPARTITION = "rotor-events-by-secret-path-repartition";
+    private static final String REPARTITION = "rotor-detection-events-by-secret-path-repartition";
 
     private LostEvents() {
     }

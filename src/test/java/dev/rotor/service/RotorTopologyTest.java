@@ -156,6 +156,20 @@ class RotorTopologyTest {
         assertThat(rotated).containsExactly(original.getCommandId(), "cmd-external");
     }
 
+    @Test
+    void aRefusedEventGoesToTheEventsDeadLetterTopicAsWithTwoClients() {
+        final TestOutputTopic<byte[], byte[]> eventsDlq = driver.createOutputTopic(topics.securityEventsDlq().name(),
+                Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+        final TestOutputTopic<byte[], byte[]> commandsDlq = driver.createOutputTopic(
+                topics.rotationCommandsDlq().name(), Serdes.ByteArray().deserializer(),
+                Serdes.ByteArray().deserializer());
+        events.pipeInput(null, "{not json".getBytes(StandardCharsets.UTF_8), Instant.ofEpochMilli(wallClock));
+        assertThat(eventsDlq.readRecordsToList()).singleElement().satisfies(r ->
+                assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("{not json"));
+        assertThat(commandsDlq.isEmpty()).isTrue();
+        // an unreadable command's way to rotation-commands-dlq is proven on a real broker (SingleClientIT)
+    }
+
     private void trigger(final String id) {
         final String json = "{\"event_id\":\"" + id + "\",\"event_type\":\"manual_trigger\",\"threat_level\":\"low\","
                 + "\"affected_resources\":[\"" + DB + "\"],\"timestamp\":\"" + Instant.ofEpochMilli(wallClock) + "\"}";
