@@ -2,7 +2,7 @@ package dev.rotor.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rotor.cli.RotorService;
+import dev.rotor.service.RotorService;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.vault.VaultRotator;
 import java.io.IOException;

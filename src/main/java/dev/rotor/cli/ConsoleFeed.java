@@ -1,5 +1,6 @@
 package dev.rotor.cli;
 
+import dev.rotor.service.RotorService;
 import dev.rotor.avro.AuditRecord;
 import dev.rotor.avro.RotationResult;
 import dev.rotor.config.RotorConfig;

@@ -1,5 +1,6 @@
 package dev.rotor.cli;
 
+import dev.rotor.topics.Producers;
 import dev.rotor.avro.ResultStatus;
 import dev.rotor.avro.RotationCommand;
 import dev.rotor.avro.RotationResult;
@@ -99,7 +100,7 @@ final class ControlCommands {
             final OperatorControls.Control control = new OperatorControls.Control(action.name().toLowerCase(
                     Locale.ROOT), scope == null ? null : scope.scope(), scope == null ? null : scope.id(),
                     System.currentTimeMillis(), System.getProperty("user.name", "unknown"), reason);
-            try (KafkaProducer<byte[], byte[]> producer = TriggerCommand.producer(cfg)) {
+            try (KafkaProducer<byte[], byte[]> producer = Producers.bytes(cfg)) {
                 producer.send(new ProducerRecord<>(cfg.topics().rotorControl(),
                         control.key().getBytes(StandardCharsets.UTF_8),
                         control.toJson().getBytes(StandardCharsets.UTF_8))).get();
@@ -345,7 +346,7 @@ final class ControlCommands {
                     .setRequestedAt(now)
                     .build();
             final String topic = cfg.topics().rotationCommands();
-            try (KafkaProducer<byte[], byte[]> producer = TriggerCommand.producer(cfg);
+            try (KafkaProducer<byte[], byte[]> producer = Producers.bytes(cfg);
                  Serde<RotationCommand> serde = sameFormatAs(originalBytes.get(0), cfg)) {
                 producer.send(new ProducerRecord<>(topic, retry.getSecretPath().getBytes(StandardCharsets.UTF_8),
                         serde.serializer().serialize(topic, retry))).get();

@@ -1,5 +1,7 @@
 package dev.rotor.cli;
 
+import dev.rotor.service.RotorService;
+import dev.rotor.topics.Producers;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rotor.avro.AuditDecision;
@@ -272,7 +274,7 @@ public final class LocalCommand implements Callable<Integer> {
             final Map<String, RotationResult> results = new LinkedHashMap<>();
             out.println("Playing the demo:");
             try (Outputs outputs = new Outputs(cfg, List.of(cfg.topics().rotationAudit(), cfg.topics().rotationResults()));
-                 KafkaProducer<byte[], byte[]> producer = TriggerCommand.producer(cfg)) {
+                 KafkaProducer<byte[], byte[]> producer = Producers.bytes(cfg)) {
                 for (final Example e : examples) {
                     out.printf("  -> %s: %d event(s)%n", e.name(), e.events().size());
                     for (final byte[] ev : e.events()) {

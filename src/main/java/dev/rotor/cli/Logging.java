@@ -1,5 +1,6 @@
 package dev.rotor.cli;
 
+import dev.rotor.service.RotorService;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;

@@ -1,5 +1,6 @@
 package dev.rotor.cli;
 
+import dev.rotor.service.RotorService;
 import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.topics.Topics;

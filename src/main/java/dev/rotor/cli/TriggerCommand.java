@@ -1,5 +1,6 @@
 package dev.rotor.cli;
 
+import dev.rotor.topics.Producers;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rotor.avro.RotationResult;
@@ -9,16 +10,13 @@ import dev.rotor.detection.DetectionTopology;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -55,7 +53,7 @@ public final class TriggerCommand implements Callable<Integer> {
         final String eventId = "manual-" + UUID.randomUUID();
         final byte[] event = manualTrigger(eventId, paths, reason, threat);
         try (Outputs outputs = waitForResults ? new Outputs(cfg, List.of(cfg.topics().rotationResults())) : null) {
-            try (KafkaProducer<byte[], byte[]> producer = producer(cfg)) {
+            try (KafkaProducer<byte[], byte[]> producer = Producers.bytes(cfg)) {
                 producer.send(new ProducerRecord<>(cfg.topics().securityEvents(), eventId.getBytes(StandardCharsets.UTF_8),
                         event)).get();
             }
@@ -105,13 +103,4 @@ public final class TriggerCommand implements Callable<Integer> {
         return e.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    static KafkaProducer<byte[], byte[]> producer(final RotorConfig cfg) {
-        final Map<String, Object> props = new HashMap<>(cfg.kafka());
-        props.keySet().retainAll(ProducerConfig.configNames());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        return new KafkaProducer<>(props);
-    }
 }

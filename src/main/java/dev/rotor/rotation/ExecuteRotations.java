@@ -46,13 +46,17 @@ import org.slf4j.LoggerFactory;
  * {@code execute-rotations}: turns rotation commands into rotations, without ever blocking a stream thread on Vault.
  *
  * <ol>
- *   <li>Reads: {@link RotationCommand}s keyed by secret path; operator decisions from the global store
+ *   <li>Reads: {@link RotationCommand}s keyed by secret path, from rotation-commands and, in the single client, straight
+ *       from the rules ({@code RotorTopology}); operator decisions from the global store
  *       {@value OperatorControls#STORE}.</li>
  *   <li>Writes: one {@link RotationResult} per command (a held command gets a HELD result first, then its final
  *       one); a notification for each rotation (security-alerts) or failure (security-critical); audit records
- *       (held, started, each Vault call, finished); the dependents' commands back onto rotation-commands after a
- *       successful rotation; a notice per held command towards {@link AnnounceStorms}.</li>
- *   <li>Guarantees: a command id already executed, queued or held gets a DUPLICATE result and calls nothing. An
+ *       (held, started, finished with the Vault calls it made; with {@code rotor.audit.vault-calls=each} also one
+ *       per call); the dependents' commands back onto rotation-commands after a successful rotation; a notice per
+ *       held command towards {@link AnnounceStorms}.</li>
+ *   <li>Guarantees: the rotation-commands copy of a command the single client's rules handed over is skipped (it
+ *       ran when handed over). A command id already executed, queued or held gets a DUPLICATE result and calls
+ *       nothing. An
  *       automatic command passes the {@link StormBreaker} first; a held one waits in {@value #HELD_STORE} until an
  *       operator approves or releases it, or it expires. An accepted command is first written to
  *       {@value #PENDING_STORE} (changelogged; with exactly-once it is durable once committed), then run on a worker

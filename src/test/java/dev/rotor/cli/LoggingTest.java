@@ -27,7 +27,7 @@ class LoggingTest {
 
     @Test
     void infoLinesLibraryWarningsAndPerRecordWarningsStayInTheFile() {
-        assertThat(decide("dev.rotor.cli.RotorService", Level.INFO)).isEqualTo(FilterReply.DENY);
+        assertThat(decide("dev.rotor.service.RotorService", Level.INFO)).isEqualTo(FilterReply.DENY);
         assertThat(decide("org.apache.kafka.clients.NetworkClient", Level.WARN)).isEqualTo(FilterReply.DENY);
         assertThat(decide("org.apache.kafka.streams.processor.internals.StateDirectory", Level.WARN))
                 .isEqualTo(FilterReply.DENY);

@@ -1,5 +1,6 @@
 package dev.rotor.cli;
 
+import dev.rotor.service.RotorService;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rotor.config.ConfigException;

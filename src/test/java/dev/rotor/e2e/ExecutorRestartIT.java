@@ -9,7 +9,7 @@ import dev.rotor.avro.Indicator;
 import dev.rotor.avro.RotationCommand;
 import dev.rotor.avro.ThreatLevel;
 import dev.rotor.avro.Trigger;
-import dev.rotor.cli.RotorService;
+import dev.rotor.service.RotorService;
 import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.local.DevVault;

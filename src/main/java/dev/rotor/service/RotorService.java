@@ -1,4 +1,4 @@
-package dev.rotor.cli;
+package dev.rotor.service;
 
 import dev.rotor.config.RotorConfig;
 import dev.rotor.detection.DetectionTopology;
@@ -11,8 +11,8 @@ import dev.rotor.ops.Statistics;
 import dev.rotor.rotation.RotationTopology;
 import dev.rotor.rotation.RotationWorkers;
 import dev.rotor.rotation.VaultAuthWatch;
-import dev.rotor.service.RotorTopology;
 import dev.rotor.streams.StuckRecords;
+import dev.rotor.topics.Producers;
 import dev.rotor.topics.Topics;
 import dev.rotor.topics.TopicsAdmin;
 import dev.rotor.ops.GroupStatistics;
@@ -99,7 +99,7 @@ public final class RotorService implements AutoCloseable {
         if (rotator instanceof VaultRotator vault) {
             // keeps the token alive; while Vault refuses rotor, readiness says so and a person is alerted
             vaultAuthWatch = new VaultAuthWatch(vault.client(), metrics, topics.securityCritical(),
-                    TriggerCommand.producer(config));
+                    Producers.bytes(config));
         }
     }
 
