@@ -1,5 +1,6 @@
 package dev.rotor.detection;
 
+import dev.rotor.streams.Statistic;
 import dev.rotor.avro.AuditDecision;
 import dev.rotor.avro.AuditRecord;
 import dev.rotor.avro.Indicator;
@@ -137,7 +138,7 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
         // partitions (a catch-up after downtime, a slow producer) does not make other secrets' events late
         final long newest = state.newestCounted == SecretState.NEVER ? eventTime : state.newestCounted;
         if (eventTime < newest - graceMs) {
-            DetectionStatistics.increment(statistics, DetectionStatistics.LATE_EVENTS, 1);
+            Statistic.LATE_EVENTS.increment(statistics, 1);
             audit(path, AuditRecords.of(AuditDecision.LATE, "event is " + Durations.format(
                     java.time.Duration.ofMillis(newest - eventTime)) + " behind the newest event counted for this"
                     + " secret, more than the grace of " + Durations.format(settings.grace()) + "; not counted",
@@ -148,7 +149,7 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
         final WindowCounts counts = state.counts(decision.action());
         final long fingerprint = Hashing.fingerprint(event.getEventId());
         if (counts.containsFingerprint(fingerprint)) {
-            DetectionStatistics.increment(statistics, DetectionStatistics.DUPLICATES, 1);
+            Statistic.DUPLICATE_EVENTS.increment(statistics, 1);
             audit(path, AuditRecords.of(AuditDecision.DUPLICATE_EVENT, "event already counted for this secret",
                     event, path, decision.rule(), null, now(), Map.of()));
             return false;
@@ -214,7 +215,7 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
                 .setRequestedAt(Instant.ofEpochMilli(now))
                 .build();
         state.commanded(now);
-        DetectionStatistics.increment(statistics, DetectionStatistics.EMERGENCY_ROTATIONS, 1);
+        Statistic.EMERGENCY_ROTATIONS.increment(statistics, 1);
         LOG.info("Rotate {}: rule {}, event {}, command {}", path, rule, event.getEventId(), commandId);
         telemetry.command(rule);
         final Record<String, RotationCommand> out = new Record<>(path, command, now);
@@ -253,7 +254,7 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
     /** Counts, logs and audits a trigger that a limit ({@code limit}, running {@code until}) kept from rotating. */
     private void suppressed(final String path, final SecurityEvent event, final String rule, final String limit,
                             final Instant until, final String reason, final Map<String, String> details) {
-        DetectionStatistics.increment(statistics, DetectionStatistics.SUPPRESSED, 1);
+        Statistic.SUPPRESSED.increment(statistics, 1);
         LOG.info("Suppressed {}: rule {}, event {}, {} until {}", path, rule, event.getEventId(), limit, until);
         audit(path, AuditRecords.of(AuditDecision.SUPPRESSED, reason, event, path, rule, null, now(), details));
     }

@@ -1,5 +1,6 @@
 package dev.rotor.detection;
 
+import dev.rotor.streams.Statistic;
 import dev.rotor.adapters.Adaptation;
 import dev.rotor.adapters.Adapters;
 import dev.rotor.adapters.SourceAdapter;
@@ -168,7 +169,7 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], Object, Ob
 
     @Override
     public void process(final Record<byte[], byte[]> record) {
-        DetectionStatistics.increment(statistics, DetectionStatistics.TOTAL_EVENTS, 1);
+        Statistic.TOTAL_EVENTS.increment(statistics, 1);
         final DeadLetters.Source source = source(record);
         final Input input = inputs.get(source.topic());
         if (input == null) {
@@ -208,7 +209,7 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], Object, Ob
                 validate(u.event());
             }
         } catch (final InvalidEventException e) {
-            DetectionStatistics.increment(statistics, DetectionStatistics.INVALID_EVENTS, 1);
+            Statistic.INVALID_EVENTS.increment(statistics, 1);
             throw input.deadLetterTopic().map(e::toDeadLetterTopic).orElse(e);
         }
         settle(input, adaptation, source.topic() + "-" + source.partition() + "@" + source.offset());
@@ -235,7 +236,7 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], Object, Ob
     private void park(final DeadLetters.Source source) {
         final RegistryWait wait = registryWait.orElseThrow();
         if (waiting.size() >= wait.maxRecords()) {
-            DetectionStatistics.increment(statistics, DetectionStatistics.INVALID_EVENTS, 1);
+            Statistic.INVALID_EVENTS.increment(statistics, 1);
             throw new InvalidEventException(Code.REGISTRY_UNAVAILABLE, "the schema registry is unavailable and "
                     + wait.maxRecords() + " Avro records already wait for it; this one was not kept");
         }
@@ -264,7 +265,7 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], Object, Ob
                 }
                 deadLetter(parked.source(), Code.REGISTRY_UNAVAILABLE.name(), "the schema registry was unavailable for "
                         + Durations.format(wait.maxWait()) + " while this Avro record waited for it", "", now);
-                DetectionStatistics.increment(statistics, DetectionStatistics.INVALID_EVENTS, 1);
+                Statistic.INVALID_EVENTS.increment(statistics, 1);
                 waiting.remove(kv.key);
                 continue;
             }
@@ -277,7 +278,7 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], Object, Ob
                     deadLetter(parked.source(), Code.REGISTRY_UNAVAILABLE.name(), "the schema registry was unavailable "
                             + "for " + Durations.format(wait.maxWait()) + " while this Avro record waited for it", "",
                             now);
-                    DetectionStatistics.increment(statistics, DetectionStatistics.INVALID_EVENTS, 1);
+                    Statistic.INVALID_EVENTS.increment(statistics, 1);
                     waiting.remove(kv.key);
                 }
             } catch (final InvalidEventException e) {
@@ -357,7 +358,7 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], Object, Ob
     private void settle(final Input input, final Adaptation adaptation, final String position) {
         final long now = context.currentSystemTimeMs();
         for (final Adaptation.Unmapped u : adaptation.unmapped()) {
-            DetectionStatistics.increment(statistics, DetectionStatistics.UNMAPPED_EVENTS, 1);
+            Statistic.UNMAPPED_EVENTS.increment(statistics, 1);
             final SecurityEvent e = u.event();
             final TriggerMatrix.Decision decision = TriggerMatrix.decide(TriggerMatrix.indicator(e.getEventType()),
                     e.getThreatLevel());
@@ -366,8 +367,7 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], Object, Ob
         if (adaptation.notRelevant().isEmpty()) {
             return;
         }
-        DetectionStatistics.increment(statistics, DetectionStatistics.NOT_RELEVANT_EVENTS,
-                adaptation.notRelevant().size());
+        Statistic.NOT_RELEVANT_EVENTS.increment(statistics, adaptation.notRelevant().size());
         if (!input.auditNotRelevant()) {
             return;
         }

@@ -4,6 +4,7 @@ import dev.rotor.detection.DetectionStatistics;
 import dev.rotor.detection.DetectionTopology;
 import dev.rotor.rotation.ExecutorStatistics;
 import dev.rotor.rotation.RotationTopology;
+import dev.rotor.streams.Statistic;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,28 +43,12 @@ import org.slf4j.LoggerFactory;
 public final class Statistics {
     private static final Logger LOG = LoggerFactory.getLogger(Statistics.class);
 
-    public static final String TOTAL_EVENTS = DetectionStatistics.TOTAL_EVENTS;
-    public static final String EMERGENCY_ROTATIONS = DetectionStatistics.EMERGENCY_ROTATIONS;
-    public static final String SUCCESSFUL_ROTATIONS = ExecutorStatistics.SUCCESSFUL_ROTATIONS;
-    public static final String FAILED_ROTATIONS = ExecutorStatistics.FAILED_ROTATIONS;
-    public static final String NOTIFICATIONS_SENT = ExecutorStatistics.NOTIFICATIONS_SENT;
     public static final String SUCCESS_RATE = "success_rate";
-    public static final String SUPPRESSED = DetectionStatistics.SUPPRESSED;
-    public static final String DUPLICATES = "duplicates";
-    public static final String INVALID_EVENTS = DetectionStatistics.INVALID_EVENTS;
-    public static final String LATE_EVENTS = DetectionStatistics.LATE_EVENTS;
-    public static final String ALREADY_MITIGATED = ExecutorStatistics.ALREADY_MITIGATED;
-    public static final String DRY_RUNS = ExecutorStatistics.DRY_RUNS;
-    public static final String HELD = ExecutorStatistics.HELD;
-    public static final String UNMAPPED_EVENTS = DetectionStatistics.UNMAPPED_EVENTS;
-    public static final String NOT_RELEVANT_EVENTS = DetectionStatistics.NOT_RELEVANT_EVENTS;
     public static final String COMPLETE = "complete";
     public static final String STORES = "stores";
 
     /** The whole-number statistics, in the order {@code /stats} lists them (success_rate comes after these). */
-    public static final List<String> COUNTERS = List.of(TOTAL_EVENTS, EMERGENCY_ROTATIONS, SUCCESSFUL_ROTATIONS,
-            FAILED_ROTATIONS, NOTIFICATIONS_SENT, SUPPRESSED, DUPLICATES, INVALID_EVENTS, LATE_EVENTS,
-            ALREADY_MITIGATED, DRY_RUNS, HELD, UNMAPPED_EVENTS, NOT_RELEVANT_EVENTS);
+    public static final List<String> COUNTERS = Statistic.keys();
 
     public static final List<String> DETECTION_STORES = List.of(DetectionStatistics.EVENT_STATISTICS_STORE,
             DetectionStatistics.DECISION_STATISTICS_STORE);
@@ -166,21 +151,11 @@ public final class Statistics {
         public static Snapshot of(final Map<String, Long> detection, final Map<String, Long> executor,
                                   final Map<String, StoreStatus> stores) {
             final Map<String, Long> c = new LinkedHashMap<>();
-            c.put(TOTAL_EVENTS, detection.getOrDefault(DetectionStatistics.TOTAL_EVENTS, 0L));
-            c.put(EMERGENCY_ROTATIONS, detection.getOrDefault(DetectionStatistics.EMERGENCY_ROTATIONS, 0L));
-            c.put(SUCCESSFUL_ROTATIONS, executor.getOrDefault(ExecutorStatistics.SUCCESSFUL_ROTATIONS, 0L));
-            c.put(FAILED_ROTATIONS, executor.getOrDefault(ExecutorStatistics.FAILED_ROTATIONS, 0L));
-            c.put(NOTIFICATIONS_SENT, executor.getOrDefault(ExecutorStatistics.NOTIFICATIONS_SENT, 0L));
-            c.put(SUPPRESSED, detection.getOrDefault(DetectionStatistics.SUPPRESSED, 0L));
-            c.put(DUPLICATES, detection.getOrDefault(DetectionStatistics.DUPLICATES, 0L)
-                    + executor.getOrDefault(ExecutorStatistics.DUPLICATES, 0L));
-            c.put(INVALID_EVENTS, detection.getOrDefault(DetectionStatistics.INVALID_EVENTS, 0L));
-            c.put(LATE_EVENTS, detection.getOrDefault(DetectionStatistics.LATE_EVENTS, 0L));
-            c.put(ALREADY_MITIGATED, executor.getOrDefault(ExecutorStatistics.ALREADY_MITIGATED, 0L));
-            c.put(DRY_RUNS, executor.getOrDefault(ExecutorStatistics.DRY_RUNS, 0L));
-            c.put(HELD, executor.getOrDefault(ExecutorStatistics.HELD, 0L));
-            c.put(UNMAPPED_EVENTS, detection.getOrDefault(DetectionStatistics.UNMAPPED_EVENTS, 0L));
-            c.put(NOT_RELEVANT_EVENTS, detection.getOrDefault(DetectionStatistics.NOT_RELEVANT_EVENTS, 0L));
+            for (final Statistic s : Statistic.values()) {
+                final Map<String, Long> side = s.side() == Statistic.Side.DETECTION ? detection : executor;
+                // both kinds of duplicate land on one key; every other key belongs to one side only
+                c.merge(s.key(), side.getOrDefault(s.key(), 0L), Long::sum);
+            }
             return new Snapshot(c, stores);
         }
 
@@ -189,13 +164,18 @@ public final class Statistics {
             return counters.getOrDefault(statistic, 0L);
         }
 
+        /** {@code statistic}'s value (for a duplicate kind: both kinds, as /stats shows them). */
+        public long get(final Statistic statistic) {
+            return get(statistic.key());
+        }
+
         /**
          * successful / (successful + failed), from 0 to 1 (the original's scale), four decimals; 0 when no rotation
          * has finished.
          */
         public double successRate() {
-            final long ok = get(SUCCESSFUL_ROTATIONS);
-            final long finished = ok + get(FAILED_ROTATIONS);
+            final long ok = get(Statistic.SUCCESSFUL_ROTATIONS);
+            final long finished = ok + get(Statistic.FAILED_ROTATIONS);
             return finished == 0 ? 0.0 : Math.round(ok * 10_000.0 / finished) / 10_000.0;
         }
 
@@ -213,7 +193,7 @@ public final class Statistics {
             final Map<String, Object> json = new LinkedHashMap<>();
             for (final String name : COUNTERS) {
                 json.put(name, get(name));
-                if (name.equals(NOTIFICATIONS_SENT)) {
+                if (name.equals(Statistic.NOTIFICATIONS_SENT.key())) {
                     json.put(SUCCESS_RATE, successRate());
                 }
             }

@@ -1,5 +1,6 @@
 package dev.rotor.rotation;
 
+import dev.rotor.streams.Statistic;
 import dev.rotor.avro.AuditDecision;
 import dev.rotor.avro.AuditRecord;
 import dev.rotor.avro.Indicator;
@@ -252,7 +253,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         if (original == null && !running && !waiting) {
             return false;
         }
-        ExecutorStatistics.increment(statistics, ExecutorStatistics.DUPLICATES);
+        Statistic.DUPLICATE_COMMANDS.increment(statistics, 1);
         final String error = running ? "duplicate of a command still running; its own result follows"
                 : waiting ? "duplicate of a held command; its own result follows when an operator decides"
                 : original.success() ? null : "duplicate of a command that failed";
@@ -270,7 +271,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         final String path = command.getSecretPath();
         if (settings.dryRun()) {
             executed.put(command.getCommandId(), new ExecutedCommand(now, true));
-            ExecutorStatistics.increment(statistics, ExecutorStatistics.DRY_RUNS);
+            Statistic.DRY_RUNS.increment(statistics, 1);
             emitResult(command, ResultStatus.DRY_RUN, true, Ended.at(now, null), 0);
             audit(command, AuditDecision.ROTATION_FINISHED, "dry run: decided, nothing called in Vault", now,
                     Map.of("status", "DRY_RUN"));
@@ -296,7 +297,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
      */
     private void hold(final RotationCommand command, final String reason, final long now) {
         held.put(command.getCommandId(), new HeldCommand(command, now, reason));
-        ExecutorStatistics.increment(statistics, ExecutorStatistics.HELD);
+        Statistic.HELD.increment(statistics, 1);
         emitResult(command, ResultStatus.HELD, false, Ended.at(now, "held: " + reason), 0);
         audit(command, AuditDecision.ROTATION_HELD, "held by the storm breaker: " + reason, now,
                 Map.of("status", "HELD"));
@@ -346,7 +347,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     /** A held command that will not run: FAILED, remembered as executed, no per-secret notification. */
     private void closeHeld(final RotationCommand command, final HeldCommand h, final String why, final long now) {
         executed.put(command.getCommandId(), new ExecutedCommand(now, false));
-        ExecutorStatistics.increment(statistics, ExecutorStatistics.FAILED_ROTATIONS);
+        Statistic.FAILED_ROTATIONS.increment(statistics, 1);
         emitResult(command, ResultStatus.FAILED, false, Ended.between(h.heldAt(), now, why), 0);
         audit(command, AuditDecision.ROTATION_FINISHED, "not rotated: " + why, now,
                 Map.of("status", "FAILED", "held_because", h.reason()));
@@ -474,8 +475,8 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         final Instant now = Instant.ofEpochMilli(completedAt);
         switch (kind) {
             case ROTATED, ALREADY_APPLIED -> {
-                ExecutorStatistics.increment(statistics, ExecutorStatistics.SUCCESSFUL_ROTATIONS);
-                ExecutorStatistics.increment(statistics, ExecutorStatistics.NOTIFICATIONS_SENT);
+                Statistic.SUCCESSFUL_ROTATIONS.increment(statistics, 1);
+                Statistic.NOTIFICATIONS_SENT.increment(statistics, 1);
                 emitResult(command, ResultStatus.ROTATED, true, e, 1);
                 context.forward(new Record<>(command.getSecretPath(), Notifications.success(command, details, now),
                         completedAt), RotationTopology.WRITE_ALERTS);
@@ -485,8 +486,8 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
                 cascade(command, e.dependents(), completedAt);
             }
             case ROTATED_INCOMPLETE -> {
-                ExecutorStatistics.increment(statistics, ExecutorStatistics.SUCCESSFUL_ROTATIONS);
-                ExecutorStatistics.increment(statistics, ExecutorStatistics.NOTIFICATIONS_SENT);
+                Statistic.SUCCESSFUL_ROTATIONS.increment(statistics, 1);
+                Statistic.NOTIFICATIONS_SENT.increment(statistics, 1);
                 emitResult(command, ResultStatus.ROTATED_INCOMPLETE, true, e, 1);
                 context.forward(new Record<>(command.getSecretPath(),
                         Notifications.incomplete(command, error, details, now), completedAt),
@@ -496,14 +497,14 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
                 cascade(command, e.dependents(), completedAt);
             }
             case ALREADY_MITIGATED -> {
-                ExecutorStatistics.increment(statistics, ExecutorStatistics.ALREADY_MITIGATED);
+                Statistic.ALREADY_MITIGATED.increment(statistics, 1);
                 emitResult(command, ResultStatus.ALREADY_MITIGATED, true, e, 0);
                 audit(command, AuditDecision.ROTATION_FINISHED, "secret changed after the triggering event; not rotated",
                         completedAt, finished("ALREADY_MITIGATED", strategy, calls));
             }
             case FAILED -> {
-                ExecutorStatistics.increment(statistics, ExecutorStatistics.FAILED_ROTATIONS);
-                ExecutorStatistics.increment(statistics, ExecutorStatistics.NOTIFICATIONS_SENT);
+                Statistic.FAILED_ROTATIONS.increment(statistics, 1);
+                Statistic.NOTIFICATIONS_SENT.increment(statistics, 1);
                 emitResult(command, ResultStatus.FAILED, false, e, 1);
                 context.forward(new Record<>(command.getSecretPath(),
                         Notifications.failure(command, error, details, now), completedAt),
@@ -512,8 +513,8 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
                         finished("FAILED", strategy, calls));
             }
             case OUTCOME_UNKNOWN -> {
-                ExecutorStatistics.increment(statistics, ExecutorStatistics.FAILED_ROTATIONS);
-                ExecutorStatistics.increment(statistics, ExecutorStatistics.NOTIFICATIONS_SENT);
+                Statistic.FAILED_ROTATIONS.increment(statistics, 1);
+                Statistic.NOTIFICATIONS_SENT.increment(statistics, 1);
                 emitResult(command, ResultStatus.OUTCOME_UNKNOWN, false, e, 1);
                 context.forward(new Record<>(command.getSecretPath(),
                         Notifications.outcomeUnknown(command, error, details, now), completedAt),

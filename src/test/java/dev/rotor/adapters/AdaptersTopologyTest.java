@@ -1,5 +1,6 @@
 package dev.rotor.adapters;
 
+import dev.rotor.streams.Statistic;
 import static dev.rotor.adapters.AdapterDriver.AWS;
 import static dev.rotor.adapters.AdapterDriver.AWS_DLQ;
 import static dev.rotor.adapters.AdapterDriver.ECS;
@@ -129,7 +130,7 @@ class AdaptersTopologyTest {
                         "user.name=bob, user.uid=NULL SID, user.domain=EC2AMAZ-6KJ2BPP").containsEntry("source", "ocsf");
             });
             assertThat(d.deadLetters(OCSF + "-dlq")).isEmpty();
-            assertThat(d.statistics()).containsEntry(DetectionStatistics.UNMAPPED_EVENTS, 1L);
+            assertThat(d.statistics()).containsEntry(Statistic.UNMAPPED_EVENTS.key(), 1L);
         }
     }
 
@@ -163,7 +164,7 @@ class AdaptersTopologyTest {
 
             assertThat(d.deadLetters(AWS_DLQ)).singleElement().satisfies(r ->
                     assertThat(header(r, DeadLetterHandler.CODE_HEADER)).isEqualTo("UNKNOWN_PAYLOAD"));
-            assertThat(d.statistics()).containsEntry(DetectionStatistics.INVALID_EVENTS, 1L);
+            assertThat(d.statistics()).containsEntry(Statistic.INVALID_EVENTS.key(), 1L);
         }
     }
 
@@ -182,8 +183,8 @@ class AdaptersTopologyTest {
             assertThat(audits.get(1).getDetails()).containsEntry("record", VAULT + "-0@1");
             assertThat(audits.get(0).getAuditId()).isNotEqualTo(audits.get(1).getAuditId());
             assertThat(d.deadLetters(VAULT + "-dlq")).isEmpty();
-            assertThat(d.statistics()).containsEntry(DetectionStatistics.NOT_RELEVANT_EVENTS, 2L)
-                    .containsEntry(DetectionStatistics.TOTAL_EVENTS, 2L);
+            assertThat(d.statistics()).containsEntry(Statistic.NOT_RELEVANT_EVENTS.key(), 2L)
+                    .containsEntry(Statistic.TOTAL_EVENTS.key(), 2L);
         }
     }
 
@@ -193,7 +194,7 @@ class AdaptersTopologyTest {
             d.send(VAULT, Fixtures.bytes("vault--contract-03-permission-denied-request.json"));
 
             assertThat(d.audits()).isEmpty();
-            assertThat(d.statistics()).containsEntry(DetectionStatistics.NOT_RELEVANT_EVENTS, 1L);
+            assertThat(d.statistics()).containsEntry(Statistic.NOT_RELEVANT_EVENTS.key(), 1L);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.rotor.detection;
 
+import dev.rotor.streams.Statistic;
 import static dev.rotor.detection.DetectionDriver.NOW;
 import static dev.rotor.detection.DetectionDriver.header;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -166,8 +167,8 @@ class DetectionAvroTest {
             assertThat(d.commands()).extracting(kv -> kv.key).containsExactly("secret/prod/one", "secret/prod/two");
             assertThat(d.deadLetters()).isEmpty();
             assertThat(metrics.activeAlarms()).isEmpty();
-            assertThat(d.statistics()).containsEntry(DetectionStatistics.TOTAL_EVENTS, 3L)
-                    .containsEntry(DetectionStatistics.EMERGENCY_ROTATIONS, 3L);
+            assertThat(d.statistics()).containsEntry(Statistic.TOTAL_EVENTS.key(), 3L)
+                    .containsEntry(Statistic.EMERGENCY_ROTATIONS.key(), 3L);
         }
     }
 
@@ -217,7 +218,7 @@ class DetectionAvroTest {
 
             assertThat(d.deadLetters()).singleElement().satisfies(r ->
                     assertThat(header(r, DeadLetterHandler.CODE_HEADER)).isEqualTo("INVALID_AVRO"));
-            assertThat(d.statistics()).containsEntry(DetectionStatistics.INVALID_EVENTS, 1L);
+            assertThat(d.statistics()).containsEntry(Statistic.INVALID_EVENTS.key(), 1L);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.rotor.detection;
 
+import dev.rotor.streams.Statistic;
 import static dev.rotor.detection.DetectionDriver.NOW;
 import static dev.rotor.detection.DetectionDriver.header;
 import static dev.rotor.detection.Events.event;
@@ -215,8 +216,8 @@ class DetectionInputTest {
                     assertThat(a.getReason()).contains(code).doesNotContain(PLANTED);
                     assertThat(a.getDetails()).containsEntry("error_code", code);
                 });
-                assertThat(d.statistics()).containsEntry(DetectionStatistics.INVALID_EVENTS, 1L)
-                        .containsEntry(DetectionStatistics.TOTAL_EVENTS, 2L);
+                assertThat(d.statistics()).containsEntry(Statistic.INVALID_EVENTS.key(), 1L)
+                        .containsEntry(Statistic.TOTAL_EVENTS.key(), 2L);
             }
         }
 
@@ -443,8 +444,8 @@ class DetectionInputTest {
                 d.send(event("leaked_credential", "critical").at(T).paths("secret/one", "secret/two"));
 
                 assertThat(d.commands()).hasSize(2);
-                assertThat(d.statistics()).containsEntry(DetectionStatistics.TOTAL_EVENTS, 1L)
-                        .containsEntry(DetectionStatistics.EMERGENCY_ROTATIONS, 2L);
+                assertThat(d.statistics()).containsEntry(Statistic.TOTAL_EVENTS.key(), 1L)
+                        .containsEntry(Statistic.EMERGENCY_ROTATIONS.key(), 2L);
             }
         }
     }

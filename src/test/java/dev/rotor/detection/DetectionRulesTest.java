@@ -1,5 +1,6 @@
 package dev.rotor.detection;
 
+import dev.rotor.streams.Statistic;
 import static dev.rotor.detection.DetectionDriver.NOW;
 import static dev.rotor.detection.Events.event;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -167,7 +168,7 @@ class DetectionRulesTest {
                 assertThat(d.commands()).isEmpty();
                 assertThat(d.audits(AuditDecision.LATE)).singleElement()
                         .satisfies(a -> assertThat(a.getEventId()).isEqualTo("too-late"));
-                assertThat(d.statistics()).containsEntry(DetectionStatistics.LATE_EVENTS, 1L);
+                assertThat(d.statistics()).containsEntry(Statistic.LATE_EVENTS.key(), 1L);
                 // not counted: one more on-time failure is what reaches ten
                 d.send(failure("on-time", at(10)));
                 assertThat(d.commands()).hasSize(1);
@@ -205,7 +206,7 @@ class DetectionRulesTest {
 
                 assertThat(d.commands()).isEmpty();
                 assertThat(d.audits(AuditDecision.DUPLICATE_EVENT)).hasSize(1);
-                assertThat(d.statistics()).containsEntry(DetectionStatistics.DUPLICATES, 1L);
+                assertThat(d.statistics()).containsEntry(Statistic.DUPLICATE_EVENTS.key(), 1L);
             }
         }
 
@@ -293,8 +294,8 @@ class DetectionRulesTest {
                 assertThat(d.commands()).hasSize(1);
                 assertThat(d.audits(AuditDecision.SUPPRESSED)).extracting(a -> a.getEventId())
                         .containsExactly("second", "burst");
-                assertThat(d.statistics()).containsEntry(DetectionStatistics.SUPPRESSED, 2L)
-                        .containsEntry(DetectionStatistics.EMERGENCY_ROTATIONS, 1L);
+                assertThat(d.statistics()).containsEntry(Statistic.SUPPRESSED.key(), 2L)
+                        .containsEntry(Statistic.EMERGENCY_ROTATIONS.key(), 1L);
             }
         }
 
@@ -349,8 +350,8 @@ class DetectionRulesTest {
                     assertThat(a.getReason()).startsWith("manual_trigger within the manual-trigger interval of 1m");
                     assertThat(a.getDetails()).containsEntry("limit", "rotor.manual-trigger.interval");
                 });
-                assertThat(d.statistics()).containsEntry(DetectionStatistics.SUPPRESSED, 49L)
-                        .containsEntry(DetectionStatistics.EMERGENCY_ROTATIONS, 1L);
+                assertThat(d.statistics()).containsEntry(Statistic.SUPPRESSED.key(), 49L)
+                        .containsEntry(Statistic.EMERGENCY_ROTATIONS.key(), 1L);
             }
         }
 

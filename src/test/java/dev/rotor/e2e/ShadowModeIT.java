@@ -1,5 +1,6 @@
 package dev.rotor.e2e;
 
+import dev.rotor.streams.Statistic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -97,7 +98,7 @@ class ShadowModeIT {
                 await().atMost(WAIT).untilAsserted(() -> assertThat(statuses("rotation-results"))
                         .containsEntry(LEAKED, "ROTATED"));
                 await().atMost(WAIT).untilAsserted(() -> assertThat(
-                        Statistics.forClients(prod.clients()).snapshot().get(Statistics.TOTAL_EVENTS)).isEqualTo(6));
+                        Statistics.forClients(prod.clients()).snapshot().get(Statistic.TOTAL_EVENTS.key())).isEqualTo(6));
                 Thread.sleep(2000); // a late production rotation of the login secret would show now
                 assertThat(statuses("rotation-results")).containsOnlyKeys(LEAKED);
                 assertThat(commandPaths("rotation-commands")).containsExactly(LEAKED);
@@ -117,10 +118,10 @@ class ShadowModeIT {
                 final Statistics.Snapshot s = Statistics.forClients(shad.clients()).snapshot();
                 assertThat(p.complete()).isTrue();
                 assertThat(s.complete()).isTrue();
-                assertThat(List.of(p.get(Statistics.TOTAL_EVENTS), p.get(Statistics.EMERGENCY_ROTATIONS),
-                        p.get(Statistics.SUCCESSFUL_ROTATIONS), p.get(Statistics.DRY_RUNS))).containsExactly(6L, 1L, 1L, 0L);
-                assertThat(List.of(s.get(Statistics.TOTAL_EVENTS), s.get(Statistics.EMERGENCY_ROTATIONS),
-                        s.get(Statistics.SUCCESSFUL_ROTATIONS), s.get(Statistics.DRY_RUNS))).containsExactly(6L, 2L, 0L, 2L);
+                assertThat(List.of(p.get(Statistic.TOTAL_EVENTS.key()), p.get(Statistic.EMERGENCY_ROTATIONS.key()),
+                        p.get(Statistic.SUCCESSFUL_ROTATIONS.key()), p.get(Statistic.DRY_RUNS.key()))).containsExactly(6L, 1L, 1L, 0L);
+                assertThat(List.of(s.get(Statistic.TOTAL_EVENTS.key()), s.get(Statistic.EMERGENCY_ROTATIONS.key()),
+                        s.get(Statistic.SUCCESSFUL_ROTATIONS.key()), s.get(Statistic.DRY_RUNS.key()))).containsExactly(6L, 2L, 0L, 2L);
                 assertThat(KAFKA.kafka().admin().listGroups().all().get().stream().map(GroupListing::groupId))
                         .contains("rotor-detection", "rotor-executor", "shadow-rotor-detection", "shadow-rotor-executor");
                 final Set<String> all = KAFKA.kafka().admin().listTopics().names().get();

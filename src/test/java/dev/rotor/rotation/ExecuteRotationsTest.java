@@ -1,5 +1,6 @@
 package dev.rotor.rotation;
 
+import dev.rotor.streams.Statistic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotor.avro.AuditDecision;
@@ -50,8 +51,8 @@ class ExecuteRotationsTest {
                 assertThat(req.manual()).isFalse();
                 assertThat(req.deadline()).isAfter(req.triggerTime());
             });
-            assertThat(d.statistics()).containsEntry(ExecutorStatistics.SUCCESSFUL_ROTATIONS, 1L)
-                    .containsEntry(ExecutorStatistics.NOTIFICATIONS_SENT, 1L);
+            assertThat(d.statistics()).containsEntry(Statistic.SUCCESSFUL_ROTATIONS.key(), 1L)
+                    .containsEntry(Statistic.NOTIFICATIONS_SENT.key(), 1L);
         }
     }
 
@@ -100,7 +101,7 @@ class ExecuteRotationsTest {
                     .containsExactly(ResultStatus.ROTATED, ResultStatus.DUPLICATE);
             assertThat(d.resultsSeen.get(1).value.getSuccess()).isTrue();
             assertThat(d.alertsSeen).hasSize(1);
-            assertThat(d.statistics()).containsEntry(ExecutorStatistics.DUPLICATES, 1L);
+            assertThat(d.statistics()).containsEntry(Statistic.DUPLICATE_COMMANDS.key(), 1L);
         }
     }
 
@@ -158,7 +159,7 @@ class ExecuteRotationsTest {
                 assertThat(n.getMessage()).isEqualTo(Notifications.failureText(command("c1", "secret/prod/db"),
                         "permission denied on secret/data/prod/db"));
             });
-            assertThat(d.statistics()).containsEntry(ExecutorStatistics.FAILED_ROTATIONS, 1L);
+            assertThat(d.statistics()).containsEntry(Statistic.FAILED_ROTATIONS.key(), 1L);
         }
     }
 

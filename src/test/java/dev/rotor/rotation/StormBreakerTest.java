@@ -1,5 +1,6 @@
 package dev.rotor.rotation;
 
+import dev.rotor.streams.Statistic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotor.avro.AuditDecision;
@@ -88,7 +89,7 @@ class StormBreakerTest {
                         });
                 assertThat(d.auditSeen).filteredOn(a -> a.getDecision() == AuditDecision.ROTATION_HELD)
                         .hasSize(5);
-                assertThat(d.statistics()).containsEntry(ExecutorStatistics.HELD, 5L);
+                assertThat(d.statistics()).containsEntry(Statistic.HELD.key(), 5L);
             }
         }
 
