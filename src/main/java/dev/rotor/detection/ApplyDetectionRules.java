@@ -219,12 +219,9 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
         LOG.info("Rotate {}: rule {}, event {}, command {}", path, rule, event.getEventId(), commandId);
         telemetry.command(rule);
         final Record<String, RotationCommand> out = new Record<>(path, command, now);
-        if (handedOverBy == null) {
-            context.forward(out, DetectionTopology.WRITE_COMMANDS);
-        } else {
-            context.forward(out.withHeaders(new RecordHeaders().add(Topics.HANDED_OVER_HEADER, handedOverBy)),
-                    DetectionTopology.WRITE_COMMANDS);
-        }
+        context.forward(handedOverBy == null ? out
+                : out.withHeaders(new RecordHeaders().add(Topics.HANDED_OVER_HEADER, handedOverBy)),
+                DetectionTopology.WRITE_COMMANDS);
         audit(path, AuditRecords.of(AuditDecision.ROTATE, "rotate: " + rule, event, path, rule, commandId, now, details));
         if (handedOverBy != null) {
             context.forward(out, DetectionTopology.HAND_OVER); // after the audit, so ROTATE precedes the executor's

@@ -27,6 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -66,30 +68,28 @@ public final class RotorService implements AutoCloseable {
     private RotorService(final RotorConfig config, final Role role, final SecretRotator rotator) {
         final Topics topics = new Topics(config);
         if (role == Role.ALL && config.singleClient()) {
-            workers = new RotationWorkers(config.executor().parallelism());
-            final StreamsBuilder builder = new StreamsBuilder();
-            RotorTopology.build(builder, config, topics, rotator, workers, metrics, commandPartitions(config));
+            final RotationWorkers pool = new RotationWorkers(config.executor().parallelism());
+            workers = pool;
+            final int partitions = commandPartitions(config);
+            add(config.applicationId(RotorTopology.APPLICATION_ID),
+                    builder -> RotorTopology.build(builder, config, topics, rotator, pool, metrics, partitions),
+                    stuck -> RotorTopology.streamsProperties(config, topics, metrics, stuck));
             watchVaultAuth(config, topics, rotator);
-            final StuckRecords stuck = new StuckRecords(metrics);
-            add(config.applicationId(RotorTopology.APPLICATION_ID), builder,
-                    RotorTopology.streamsProperties(config, topics, metrics, stuck), stuck);
             return;
         }
         if (role != Role.EXECUTOR) {
-            final StreamsBuilder builder = new StreamsBuilder();
-            DetectionTopology.build(builder, config, topics, metrics);
-            final StuckRecords stuck = new StuckRecords(metrics);
-            add(config.applicationId(DetectionTopology.APPLICATION_ID), builder,
-                    DetectionTopology.streamsProperties(config, topics, metrics, stuck), stuck);
+            add(config.applicationId(DetectionTopology.APPLICATION_ID),
+                    builder -> DetectionTopology.build(builder, config, topics, metrics),
+                    stuck -> DetectionTopology.streamsProperties(config, topics, metrics, stuck));
         }
         if (role != Role.DETECTION) {
-            workers = new RotationWorkers(config.executor().parallelism());
-            final StreamsBuilder builder = new StreamsBuilder();
-            RotationTopology.build(builder, config, topics, rotator, workers, metrics, commandPartitions(config));
+            final RotationWorkers pool = new RotationWorkers(config.executor().parallelism());
+            workers = pool;
+            final int partitions = commandPartitions(config);
+            add(config.applicationId(RotationTopology.APPLICATION_ID),
+                    builder -> RotationTopology.build(builder, config, topics, rotator, pool, metrics, partitions),
+                    stuck -> RotationTopology.streamsProperties(config, topics, metrics, stuck));
             watchVaultAuth(config, topics, rotator);
-            final StuckRecords stuck = new StuckRecords(metrics);
-            add(config.applicationId(RotationTopology.APPLICATION_ID), builder,
-                    RotationTopology.streamsProperties(config, topics, metrics, stuck), stuck);
         } else {
             workers = null;
         }
@@ -203,8 +203,16 @@ public final class RotorService implements AutoCloseable {
         return ops == null ? -1 : ops.port();
     }
 
-    private void add(final String applicationId, final StreamsBuilder builder, final Properties props,
-                     final StuckRecords stuck) {
+    /**
+     * Builds one client: its topology into a fresh builder, its properties with the stuck-record watch that its
+     * handlers and its uncaught-exception handler share.
+     */
+    private void add(final String applicationId, final Consumer<StreamsBuilder> topologyOf,
+                     final Function<StuckRecords, Properties> propertiesOf) {
+        final StreamsBuilder builder = new StreamsBuilder();
+        topologyOf.accept(builder);
+        final StuckRecords stuck = new StuckRecords(metrics);
+        final Properties props = propertiesOf.apply(stuck);
         final org.apache.kafka.streams.Topology topology = builder.build(props);
         TOPOLOGY.info("{} topology:\n{}", applicationId, topology.describe());
         final KafkaStreams streams = new KafkaStreams(topology, props);
