@@ -34,8 +34,9 @@ class TopologyDescriptionTest {
         final Topics topics = new Topics(config);
         final StreamsBuilder builder = new StreamsBuilder();
         DetectionTopology.build(builder, config, topics);
-        return builder.build(DetectionTopology.streamsProperties(config, topics, Telemetry.NONE,
-                new StuckRecords(Telemetry.NONE))).describe();
+        return builder.build(DetectionTopology.streamsProperties(
+                        config, topics, Telemetry.NONE, new StuckRecords(Telemetry.NONE)))
+                .describe();
     }
 
     private static TopologyDescription executor() {
@@ -44,8 +45,9 @@ class TopologyDescriptionTest {
         final StreamsBuilder builder = new StreamsBuilder();
         try (RotationWorkers workers = new RotationWorkers(1)) {
             RotationTopology.build(builder, config, topics, request -> null, workers);
-            return builder.build(RotationTopology.streamsProperties(config, topics, Telemetry.NONE,
-                    new StuckRecords(Telemetry.NONE))).describe();
+            return builder.build(RotationTopology.streamsProperties(
+                            config, topics, Telemetry.NONE, new StuckRecords(Telemetry.NONE)))
+                    .describe();
         }
     }
 
@@ -55,21 +57,29 @@ class TopologyDescriptionTest {
         if (Boolean.getBoolean("rotor.topology.update")) {
             Files.writeString(golden, actual, StandardCharsets.UTF_8);
         }
-        assertThat(actual).as("%s changed; if deliberate, regenerate with -Drotor.topology.update=true", golden)
+        assertThat(actual)
+                .as("%s changed; if deliberate, regenerate with -Drotor.topology.update=true", golden)
                 .isEqualTo(Files.readString(golden, StandardCharsets.UTF_8));
     }
 
     @Test
     void detectionReadsLikeItsFlow() throws IOException {
         final TopologyDescription d = detection(BASE);
-        assertThat(d.subtopologies()).as("decoding and rules, joined only by the repartition").hasSize(2);
+        assertThat(d.subtopologies())
+                .as("decoding and rules, joined only by the repartition")
+                .hasSize(2);
         matchesGolden(d, "detection.txt");
     }
 
     @Test
     void detectionWithAdapterSourcesReadsThemWithTheSameDecoder() throws IOException {
-        final TopologyDescription d = detection(Map.of("rotor.output.format", "json",
-                "rotor.adapters.ocsf.topics", "ocsf-events", "rotor.adapters.aws.topics", "aws-security"));
+        final TopologyDescription d = detection(Map.of(
+                "rotor.output.format",
+                "json",
+                "rotor.adapters.ocsf.topics",
+                "ocsf-events",
+                "rotor.adapters.aws.topics",
+                "aws-security"));
         assertThat(d.subtopologies()).hasSize(2);
         matchesGolden(d, "detection-with-adapters.txt");
     }
@@ -77,8 +87,11 @@ class TopologyDescriptionTest {
     @Test
     void theExecutorRunsCommandsAndAnnouncesStormsOnce() throws IOException {
         final TopologyDescription d = executor();
-        assertThat(d.globalStores()).as("every instance reads all operator decisions").hasSize(1);
-        assertThat(d.subtopologies()).as("the executor, and the storm announcer behind a one-partition topic")
+        assertThat(d.globalStores())
+                .as("every instance reads all operator decisions")
+                .hasSize(1);
+        assertThat(d.subtopologies())
+                .as("the executor, and the storm announcer behind a one-partition topic")
                 .hasSize(2);
         matchesGolden(d, "executor.txt");
     }
@@ -90,9 +103,12 @@ class TopologyDescriptionTest {
         final StreamsBuilder builder = new StreamsBuilder();
         try (RotationWorkers workers = new RotationWorkers(1)) {
             RotorTopology.build(builder, config, topics, request -> null, workers, Telemetry.NONE, 1);
-            final TopologyDescription d = builder.build(RotorTopology.streamsProperties(config, topics,
-                    Telemetry.NONE, new StuckRecords(Telemetry.NONE))).describe();
-            assertThat(d.subtopologies()).as("decoding; rules and executor; the storm announcer").hasSize(3);
+            final TopologyDescription d = builder.build(RotorTopology.streamsProperties(
+                            config, topics, Telemetry.NONE, new StuckRecords(Telemetry.NONE)))
+                    .describe();
+            assertThat(d.subtopologies())
+                    .as("decoding; rules and executor; the storm announcer")
+                    .hasSize(3);
             matchesGolden(d, "single-client.txt");
         }
     }

@@ -8,26 +8,24 @@ import java.util.List;
 /**
  * What an adapter made of one input record.
  *
- * @param events      normalised security events naming the secrets their principals map to (never empty paths)
- * @param unmapped    events whose principal maps to no secret: audited UNMAPPED, never rotated
+ * @param events normalised security events naming the secrets their principals map to (never empty paths)
+ * @param unmapped events whose principal maps to no secret: audited UNMAPPED, never rotated
  * @param notRelevant parts of the record that are no security event (a successful login, a Vault request entry, a
- *                    resolved alert): audited NOT_RELEVANT or only counted, never dead-lettered
+ *     resolved alert): audited NOT_RELEVANT or only counted, never dead-lettered
  */
 public record Adaptation(List<SecurityEvent> events, List<Unmapped> unmapped, List<NotRelevant> notRelevant) {
 
     /** An event whose principal ({@code k=v, k=v}) maps to no secret; the event names no secret. */
-    public record Unmapped(SecurityEvent event, String principal) {
-    }
+    public record Unmapped(SecurityEvent event, String principal) {}
 
     /**
      * A record (or one record of a batch) that is no security event.
      *
-     * @param eventId   the source's own id when it has one, else null
+     * @param eventId the source's own id when it has one, else null
      * @param eventTime the source's time when it could be read, else null
-     * @param reason    one line, naming fields and their meaning
+     * @param reason one line, naming fields and their meaning
      */
-    public record NotRelevant(String eventId, Instant eventTime, String reason) {
-    }
+    public record NotRelevant(String eventId, Instant eventTime, String reason) {}
 
     public Adaptation {
         events = List.copyOf(events);

@@ -17,8 +17,7 @@ public final class Adapters {
     /** As strict as native input (docs/decisions.md, Detection 9): duplicate keys and trailing content are refused. */
     private static final ObjectReader MAPPER = JsonEventParser.STRICT_READER;
 
-    private Adapters() {
-    }
+    private Adapters() {}
 
     public static SourceAdapter forFormat(final SourceFormat format, final PrincipalMappings mappings) {
         return switch (format) {
@@ -31,14 +30,14 @@ public final class Adapters {
     }
 
     /** Reads a record's bytes and adapts them. */
-    public static Adaptation adapt(final SourceAdapter adapter, final byte[] value, final long recordTimestamp,
-                                   final int maxBytes) {
+    public static Adaptation adapt(
+            final SourceAdapter adapter, final byte[] value, final long recordTimestamp, final int maxBytes) {
         if (value == null || value.length == 0) {
             throw new InvalidEventException(Code.EMPTY, "record value is empty");
         }
         if (value.length > maxBytes) {
-            throw new InvalidEventException(Code.OVERSIZE,
-                    "record value is " + value.length + " bytes, more than the limit of " + maxBytes);
+            throw new InvalidEventException(
+                    Code.OVERSIZE, "record value is " + value.length + " bytes, more than the limit of " + maxBytes);
         }
         return adapter.adapt(object(parse(value), adapter.format()), recordTimestamp);
     }
@@ -66,8 +65,9 @@ public final class Adapters {
 
     static JsonNode object(final JsonNode root, final SourceFormat format) {
         if (!root.isObject()) {
-            throw new InvalidEventException(Code.UNKNOWN_PAYLOAD, "a " + format.id() + " record must be a JSON object, "
-                    + "found " + JsonFields.kind(root));
+            throw new InvalidEventException(
+                    Code.UNKNOWN_PAYLOAD,
+                    "a " + format.id() + " record must be a JSON object, " + "found " + JsonFields.kind(root));
         }
         return root;
     }

@@ -28,16 +28,15 @@ import java.util.Map;
  *   <li>CloudTrail {@code ConsoleLogin} failures ({@code responseElements.ConsoleLogin} "Failure", or an
  *       {@code errorMessage} without "Success") are a {@code failed_auth_spike} (medium, weight 1); every other
  *       CloudTrail event is not relevant. Principal: {@code userIdentity} (userName — unless AWS hid it —, arn,
- *       principalId, accountId or recipientAccountId, type, accessKeyId). Id {@code eventID}, time
- *       {@code eventTime}.</li>
+ *       principalId, accountId or recipientAccountId, type, accessKeyId). Id {@code eventID}, time {@code eventTime}.
  *   <li>GuardDuty findings, in either spelling: {@link GuardDutyFinding}. Security Hub findings:
  *       {@link SecurityHubFinding}, by the same rules. A list of findings gives one outcome per finding, in order
  *       (several events, as a CloudTrail log file does); an element of neither kind refuses the whole record, an empty
- *       list is not relevant.</li>
- *   <li>AWS Health {@code AWS_RISK_CREDENTIALS_EXPOSED} is {@code api_key_exposed}, critical; the principals are
- *       the {@code affectedEntities[].entityValue} access keys. Id: {@code eventArn}, else the envelope id; time: the
- *       envelope's, else {@code startTime} (RFC 1123). Other Health events are not relevant.</li>
- *   <li>Other EventBridge events are not relevant; JSON of none of these shapes is refused (DLQ).</li>
+ *       list is not relevant.
+ *   <li>AWS Health {@code AWS_RISK_CREDENTIALS_EXPOSED} is {@code api_key_exposed}, critical; the principals are the
+ *       {@code affectedEntities[].entityValue} access keys. Id: {@code eventArn}, else the envelope id; time: the
+ *       envelope's, else {@code startTime} (RFC 1123). Other Health events are not relevant.
+ *   <li>Other EventBridge events are not relevant; JSON of none of these shapes is refused (DLQ).
  * </ol>
  */
 final class AwsAdapter implements SourceAdapter {
@@ -92,8 +91,10 @@ final class AwsAdapter implements SourceAdapter {
         if (root.has("SchemaVersion") && root.has("Type") && root.has("Severity")) {
             return GuardDutyFinding.adapt(root, null, Spelling.PASCAL, mappings);
         }
-        throw new InvalidEventException(Code.UNKNOWN_PAYLOAD, "neither a CloudTrail event or log file, a GuardDuty "
-                + "or Security Hub finding (or a list of them) nor an EventBridge event");
+        throw new InvalidEventException(
+                Code.UNKNOWN_PAYLOAD,
+                "neither a CloudTrail event or log file, a GuardDuty "
+                        + "or Security Hub finding (or a list of them) nor an EventBridge event");
     }
 
     /** A list of GuardDuty (PascalCase or camelCase) or Security Hub (ASFF) findings, each read on its own. */
@@ -102,8 +103,10 @@ final class AwsAdapter implements SourceAdapter {
             throw JsonFields.wrongType(field, "an array of findings", list);
         }
         if (list.isEmpty()) {
-            return Adaptation.notRelevant(envelope == null ? null : meaningful(text(envelope, "id")),
-                    envelope == null ? null : timeOrNull(envelope.path("time")), field + " is empty");
+            return Adaptation.notRelevant(
+                    envelope == null ? null : meaningful(text(envelope, "id")),
+                    envelope == null ? null : timeOrNull(envelope.path("time")),
+                    field + " is empty");
         }
         Adaptation all = NOTHING;
         int i = 0;
@@ -119,8 +122,10 @@ final class AwsAdapter implements SourceAdapter {
             } else if (f.has("type") && f.has("severity")) {
                 all = all.plus(GuardDutyFinding.adapt(f, envelope, Spelling.CAMEL, mappings));
             } else {
-                throw new InvalidEventException(Code.UNKNOWN_PAYLOAD, at + " is neither a GuardDuty finding (Type, "
-                        + "Severity) nor a Security Hub finding (ProductArn)");
+                throw new InvalidEventException(
+                        Code.UNKNOWN_PAYLOAD,
+                        at + " is neither a GuardDuty finding (Type, "
+                                + "Severity) nor a Security Hub finding (ProductArn)");
             }
             i++;
         }
@@ -146,7 +151,9 @@ final class AwsAdapter implements SourceAdapter {
         if (detail.has("eventVersion") && detail.has("eventName")) {
             return cloudTrail(detail);
         }
-        return Adaptation.notRelevant(meaningful(text(envelope, "id")), timeOrNull(envelope.path("time")),
+        return Adaptation.notRelevant(
+                meaningful(text(envelope, "id")),
+                timeOrNull(envelope.path("time")),
                 "EventBridge '" + JsonFields.printable(detailType, 80) + "' events are not handled");
     }
 
@@ -156,8 +163,8 @@ final class AwsAdapter implements SourceAdapter {
             final String name = JsonFields.requiredText(event, "eventName");
             final Instant time = EventTimes.iso(event.path("eventTime"), "eventTime");
             if (!name.equals("ConsoleLogin")) {
-                return Adaptation.notRelevant(id, time, "CloudTrail " + JsonFields.printable(name, 80)
-                        + " is not a console sign-in");
+                return Adaptation.notRelevant(
+                        id, time, "CloudTrail " + JsonFields.printable(name, 80) + " is not a console sign-in");
             }
             final String outcome = meaningful(text(event, "responseElements.ConsoleLogin"));
             final String error = meaningful(text(event, "errorMessage"));
@@ -178,9 +185,12 @@ final class AwsAdapter implements SourceAdapter {
             p.put("principal_id", text(who, "principalId"));
             p.put("account_id", firstText(event, "userIdentity.accountId", "recipientAccountId"));
             p.put("user_type", type);
-            final String subject = user != null ? user : String.valueOf(firstText(event, "userIdentity.arn",
-                    "userIdentity.principalId"));
-            return new Draft(SourceFormat.AWS).id(id).at(time)
+            final String subject = user != null
+                    ? user
+                    : String.valueOf(firstText(event, "userIdentity.arn", "userIdentity.principalId"));
+            return new Draft(SourceFormat.AWS)
+                    .id(id)
+                    .at(time)
                     .type("failed_auth_spike", ThreatLevel.medium)
                     .description("AWS console sign-in failed for " + (type == null ? "" : type + " ")
                             + JsonFields.printable(subject, 200) + (error == null ? "" : " (" + error + ")"))
@@ -196,19 +206,23 @@ final class AwsAdapter implements SourceAdapter {
     }
 
     private Adaptation health(final JsonNode detail, final JsonNode envelope) {
-        final String id = firstText(detail, "eventArn") != null ? firstText(detail, "eventArn")
+        final String id = firstText(detail, "eventArn") != null
+                ? firstText(detail, "eventArn")
                 : meaningful(text(envelope, "id"));
         try {
             final String code = JsonFields.requiredText(detail, "eventTypeCode");
             final JsonNode envelopeTime = envelope.path("time");
-            final Instant time = envelopeTime.isTextual() ? EventTimes.iso(envelopeTime, "time")
+            final Instant time = envelopeTime.isTextual()
+                    ? EventTimes.iso(envelopeTime, "time")
                     : EventTimes.isoOrRfc1123(detail.path("startTime"), "detail.startTime");
             if (!code.equals(CREDENTIALS_EXPOSED)) {
-                return Adaptation.notRelevant(id, time, "AWS Health " + JsonFields.printable(code, 120)
-                        + " is not " + CREDENTIALS_EXPOSED);
+                return Adaptation.notRelevant(
+                        id, time, "AWS Health " + JsonFields.printable(code, 120) + " is not " + CREDENTIALS_EXPOSED);
             }
             final String account = meaningful(text(envelope, "account"));
-            final Draft d = new Draft(SourceFormat.AWS).id(id).at(time)
+            final Draft d = new Draft(SourceFormat.AWS)
+                    .id(id)
+                    .at(time)
                     .type("api_key_exposed", ThreatLevel.critical)
                     .description("AWS Health " + CREDENTIALS_EXPOSED + ": an access key of account " + account
                             + " is exposed publicly")

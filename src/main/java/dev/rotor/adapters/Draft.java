@@ -115,8 +115,8 @@ final class Draft {
                 unmapped.add(show(p));
             }
         }
-        final List<SecurityEvent> events = paths.isEmpty() ? List.of()
-                : List.of(build(new ArrayList<>(paths), String.join("; ", mapped)));
+        final List<SecurityEvent> events =
+                paths.isEmpty() ? List.of() : List.of(build(new ArrayList<>(paths), String.join("; ", mapped)));
         final List<Adaptation.Unmapped> misses = new ArrayList<>();
         for (final String who : unmapped) {
             misses.add(new Adaptation.Unmapped(build(List.of(), who), who));
@@ -147,7 +147,8 @@ final class Draft {
             return NO_PRINCIPAL;
         }
         final StringBuilder b = new StringBuilder();
-        principal.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append('=').append(v));
+        principal.forEach((k, v) ->
+                b.append(b.length() == 0 ? "" : ", ").append(k).append('=').append(v));
         return b.toString();
     }
 

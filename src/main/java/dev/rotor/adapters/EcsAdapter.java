@@ -20,18 +20,18 @@ import java.util.Map;
  *   <li>An authentication event ({@code event.category}, a string or an array, holding {@code authentication}) whose
  *       {@code event.outcome} is {@code failure} is a {@code failed_auth_spike}, medium, weight 1, for the secret the
  *       principal maps to. Without {@code event.outcome}, an {@code event.type} holding {@code authentication_failure}
- *       (what Filebeat's system module wrote before ECS had an outcome) is a failure too.</li>
+ *       (what Filebeat's system module wrote before ECS had an outcome) is a failure too.
  *   <li>Not relevant: other categories; {@code event.kind} other than {@code event} (an alert or signal is judged by
  *       the events it is about, a metric or state is no attempt); outcomes {@code success} and {@code unknown}, or
- *       none; a failed logoff ({@code event.type} {@code end}).</li>
+ *       none; a failed logoff ({@code event.type} {@code end}).
  *   <li>Principal: {@code user.name}, {@code user.id}, {@code user.domain}, {@code user.email}, {@code host.name} (else
  *       {@code host.hostname}) and {@code event.dataset}, so one mapping can tell an Okta user from a Windows one.
- *       Source IP {@code source.ip}, else {@code client.ip}. Time {@code @timestamp}: ISO-8601 as Beats write it,
- *       or an epoch number ({@link EventTimes#epoch}).</li>
+ *       Source IP {@code source.ip}, else {@code client.ip}. Time {@code @timestamp}: ISO-8601 as Beats write it, or an
+ *       epoch number ({@link EventTimes#epoch}).
  *   <li>Event id: {@code event.id}, else the Elasticsearch {@code _id}; else a hash of the whole document, so a
- *       replayed record dedupes while two failures in the same second (sshd logs whole seconds) stay two.</li>
+ *       replayed record dedupes while two failures in the same second (sshd logs whole seconds) stay two.
  *   <li>JSON with neither {@code @timestamp}, {@code ecs.version} nor any {@code event} field is not ECS (DLQ). The
- *       {@code message} and {@code event.original} texts are never copied: they may hold what a user typed.</li>
+ *       {@code message} and {@code event.original} texts are never copied: they may hold what a user typed.
  * </ol>
  */
 final class EcsAdapter implements SourceAdapter {
@@ -54,34 +54,43 @@ final class EcsAdapter implements SourceAdapter {
     public Adaptation adapt(final JsonNode record, final long recordTimestamp) {
         final EcsDocument doc = EcsDocument.of(record);
         if (!doc.root().has("@timestamp") && !doc.has("ecs.version") && !doc.has("event")) {
-            throw new InvalidEventException(Code.UNKNOWN_PAYLOAD, "neither @timestamp, ecs.version nor event fields: "
-                    + "not an ECS document");
+            throw new InvalidEventException(
+                    Code.UNKNOWN_PAYLOAD, "neither @timestamp, ecs.version nor event fields: " + "not an ECS document");
         }
         final String eventId = doc.text("event.id");
         final String id = eventId != null ? eventId : doc.documentId();
         try {
             final List<String> categories = doc.keywords("event.category");
             if (!contains(categories, AUTHENTICATION)) {
-                return Adaptation.notRelevant(id, timeOrNull(doc), "ECS event.category " + shown(categories)
-                        + " is not authentication");
+                return Adaptation.notRelevant(
+                        id, timeOrNull(doc), "ECS event.category " + shown(categories) + " is not authentication");
             }
             final String kind = doc.text("event.kind");
             if (kind != null && !kind.equalsIgnoreCase("event")) {
-                return Adaptation.notRelevant(id, timeOrNull(doc), "ECS event.kind " + JsonFields.printable(kind, 40)
-                        + " is not event: only attempts are counted, alerts are judged by the events they are about");
+                return Adaptation.notRelevant(
+                        id,
+                        timeOrNull(doc),
+                        "ECS event.kind " + JsonFields.printable(kind, 40)
+                                + " is not event: only attempts are counted, alerts are judged by the events they "
+                                + "are about");
             }
             final List<String> types = doc.keywords("event.type");
             final String outcome = doc.text("event.outcome");
-            final boolean failure = outcome == null ? contains(types, AUTHENTICATION_FAILURE)
-                    : outcome.equalsIgnoreCase("failure");
+            final boolean failure =
+                    outcome == null ? contains(types, AUTHENTICATION_FAILURE) : outcome.equalsIgnoreCase("failure");
             if (!failure) {
-                return Adaptation.notRelevant(id, timeOrNull(doc), "ECS authentication "
-                        + (outcome == null ? "without event.outcome" : "with event.outcome "
-                        + JsonFields.printable(outcome, 40)) + " is not a failure");
+                return Adaptation.notRelevant(
+                        id,
+                        timeOrNull(doc),
+                        "ECS authentication "
+                                + (outcome == null
+                                        ? "without event.outcome"
+                                        : "with event.outcome " + JsonFields.printable(outcome, 40))
+                                + " is not a failure");
             }
             if (contains(types, "end")) {
-                return Adaptation.notRelevant(id, timeOrNull(doc), "a failed ECS logoff (event.type end) is not a "
-                        + "failed login");
+                return Adaptation.notRelevant(
+                        id, timeOrNull(doc), "a failed ECS logoff (event.type end) is not a " + "failed login");
             }
             return failure(doc, id, time(doc));
         } catch (final InvalidEventException e) {
@@ -102,7 +111,13 @@ final class EcsAdapter implements SourceAdapter {
         p.put("event.dataset", doc.text("event.dataset"));
         final String who = user != null ? user : p.get("user.id") != null ? p.get("user.id") : "an unnamed user";
         return new Draft(SourceFormat.ECS)
-                .id(id != null ? id : "derived-" + Hashing.id(SourceFormat.ECS.id(), doc.root().toString()))
+                .id(
+                        id != null
+                                ? id
+                                : "derived-"
+                                        + Hashing.id(
+                                                SourceFormat.ECS.id(),
+                                                doc.root().toString()))
                 .at(time)
                 .type("failed_auth_spike", ThreatLevel.medium)
                 .description("Failed authentication of " + JsonFields.printable(who, 200)

@@ -14,12 +14,13 @@ import java.util.List;
  * <ol>
  *   <li>ECS lets a document write {@code event.category} nested ({@code "event": {"category": ...}}), dotted
  *       ({@code "event.category": ...}), or mixed ({@code "event": {"outcome.reason": ...}}); Beats write nested
- *       objects, ECS loggers dotted keys. {@link #node} finds a field in any of these spellings.</li>
+ *       objects, ECS loggers dotted keys. {@link #node} finds a field in any of these spellings.
  *   <li>A field given in two spellings with different values is refused ({@code WRONG_TYPE}): Elasticsearch would keep
- *       both, and rotor will not pick one of two answers to "did this login fail".</li>
+ *       both, and rotor will not pick one of two answers to "did this login fail".
  *   <li>An Elasticsearch search hit ({@code _source} with {@code _id}) is unwrapped; its {@code _id}, or a top-level
- *       {@code _id} of the document, is {@link #documentId()}.</li>
+ *       {@code _id} of the document, is {@link #documentId()}.
  * </ol>
+ *
  * Lookups are bounded by the number of segments of the field name (a handful), not by the document's size.
  */
 final class EcsDocument {
@@ -58,8 +59,8 @@ final class EcsDocument {
         }
         for (final JsonNode other : found) {
             if (!other.equals(found.get(0))) {
-                throw new InvalidEventException(Code.WRONG_TYPE, field + " is given twice (nested and dotted keys) "
-                        + "with different values");
+                throw new InvalidEventException(
+                        Code.WRONG_TYPE, field + " is given twice (nested and dotted keys) " + "with different values");
             }
         }
         return found.get(0);
@@ -92,8 +93,8 @@ final class EcsDocument {
     }
 
     /**
-     * A keyword field ECS allows as one string or an array of strings ({@code event.category}, {@code event.type}):
-     * its values, empty when absent.
+     * A keyword field ECS allows as one string or an array of strings ({@code event.category}, {@code event.type}): its
+     * values, empty when absent.
      */
     List<String> keywords(final String field) {
         final JsonNode n = node(field);

@@ -21,15 +21,15 @@ import java.util.Map;
  * <ol>
  *   <li>{@code created}, {@code reopened}, {@code publicly_leaked}, and {@code validated} with {@code validity}
  *       {@code active}: {@code api_key_exposed}, critical when the secret leaked publicly (the action, or
- *       {@code alert.publicly_leaked}), else high. Either rotates at once.</li>
+ *       {@code alert.publicly_leaked}), else high. Either rotates at once.
  *   <li>{@code resolved}, {@code revoked}, {@code validated} as inactive or unknown, {@code assigned},
  *       {@code unassigned}, other actions, and location deliveries (the alert's own delivery is what rotates): no
- *       rotation, audited as not relevant.</li>
+ *       rotation, audited as not relevant.
  *   <li>Principal: {@code repository} (full name), {@code owner}, {@code organization}, {@code secret_type}. The
- *       payload holds no secret value (and {@code alert.secret}, which the REST API has, is never read).</li>
- *   <li>Time: {@code alert.updated_at}; for {@code created}, {@code alert.created_at}; else (a {@code reopened}
- *       payload may carry neither) the Kafka record's timestamp. Event id: {@code <repository>#<number>/<action>@<time>},
- *       so a redelivery of the same change dedupes and a later reopening is a new event.</li>
+ *       payload holds no secret value (and {@code alert.secret}, which the REST API has, is never read).
+ *   <li>Time: {@code alert.updated_at}; for {@code created}, {@code alert.created_at}; else (a {@code reopened} payload
+ *       may carry neither) the Kafka record's timestamp. Event id: {@code <repository>#<number>/<action>@<time>}, so a
+ *       redelivery of the same change dedupes and a later reopening is a new event.
  * </ol>
  */
 final class GitHubSecretScanningAdapter implements SourceAdapter {
@@ -47,11 +47,12 @@ final class GitHubSecretScanningAdapter implements SourceAdapter {
     @Override
     public Adaptation adapt(final JsonNode root, final long recordTimestamp) {
         if (!root.path("alert").isObject() || !root.path("repository").isObject()) {
-            throw new InvalidEventException(Code.UNKNOWN_PAYLOAD,
-                    "alert or repository is missing: not a secret_scanning_alert delivery");
+            throw new InvalidEventException(
+                    Code.UNKNOWN_PAYLOAD, "alert or repository is missing: not a secret_scanning_alert delivery");
         }
         final boolean location = root.has("location");
-        final String action = location && meaningful(text(root, "action")) == null ? "location"
+        final String action = location && meaningful(text(root, "action")) == null
+                ? "location"
                 : JsonFields.requiredText(root, "action");
         final String repository = JsonFields.requiredText(root, "repository.full_name");
         final long number = JsonFields.wholeNumber(root, "alert.number", -1);
@@ -62,11 +63,11 @@ final class GitHubSecretScanningAdapter implements SourceAdapter {
         final Instant time = time(root, action, recordTimestamp);
         final String id = "github:" + repository + "#" + number + "/" + action + "@" + time;
         try {
-            final String alert = "GitHub secret scanning alert #" + number + " (" + JsonFields.printable(secretType, 100)
-                    + ") in " + JsonFields.printable(repository, 140);
+            final String alert = "GitHub secret scanning alert #" + number + " ("
+                    + JsonFields.printable(secretType, 100) + ") in " + JsonFields.printable(repository, 140);
             if (location) {
-                return Adaptation.notRelevant(id, time, "a new location of " + alert
-                        + "; the alert's own deliveries rotate");
+                return Adaptation.notRelevant(
+                        id, time, "a new location of " + alert + "; the alert's own deliveries rotate");
             }
             final boolean publicLeak = action.equals("publicly_leaked")
                     || at(root, "alert.publicly_leaked").asBoolean(false);
@@ -78,8 +79,10 @@ final class GitHubSecretScanningAdapter implements SourceAdapter {
             };
             if (!exposes) {
                 final String why = switch (action) {
-                    case "resolved", "revoked" -> " was " + action + " (resolution: "
-                            + JsonFields.printable(String.valueOf(meaningful(text(root, "alert.resolution"))), 40) + ")";
+                    case "resolved", "revoked" ->
+                        " was " + action + " (resolution: "
+                                + JsonFields.printable(String.valueOf(meaningful(text(root, "alert.resolution"))), 40)
+                                + ")";
                     case "validated" -> " was validated as " + validity + ", not active";
                     default -> ": action " + JsonFields.printable(action, 40) + " does not expose the secret";
                 };
@@ -90,9 +93,12 @@ final class GitHubSecretScanningAdapter implements SourceAdapter {
             principal.put("owner", text(root, "repository.owner.login"));
             principal.put("organization", text(root, "organization.login"));
             principal.put("secret_type", secretType);
-            return new Draft(SourceFormat.GITHUB).id(id).at(time)
+            return new Draft(SourceFormat.GITHUB)
+                    .id(id)
+                    .at(time)
                     .type("api_key_exposed", publicLeak ? ThreatLevel.critical : ThreatLevel.high)
-                    .description(alert + " " + action.replace('_', ' ') + (publicLeak && !action.equals("publicly_leaked") ? ": publicly leaked" : ""))
+                    .description(alert + " " + action.replace('_', ' ')
+                            + (publicLeak && !action.equals("publicly_leaked") ? ": publicly leaked" : ""))
                     .meta("repository", repository)
                     .meta("alert_number", Long.toString(number))
                     .meta("alert_type", secretType)

@@ -23,12 +23,12 @@ import java.util.regex.Pattern;
  *
  * <ol>
  *   <li>Types {@code UnauthorizedAccess:IAMUser/*} and {@code CredentialAccess:*} ({@link #isCredentialType}) are
- *       {@code unauthorized_access}; archived findings and other types are not relevant.</li>
+ *       {@code unauthorized_access}; archived findings and other types are not relevant.
  *   <li>Level from the numeric severity by GuardDuty's bands ({@link #level}): below 4 low, below 7 medium, below 9
- *       high, else critical.</li>
+ *       high, else critical.
  *   <li>Principal: the access key details (accessKeyId, userName, principalId, userType), the account, and for RDS
  *       findings the instance and database user. Id: the finding's id (its updates dedupe); time: updatedAt, else
- *       createdAt, else the envelope's.</li>
+ *       createdAt, else the envelope's.
  * </ol>
  */
 final class GuardDutyFinding {
@@ -37,7 +37,8 @@ final class GuardDutyFinding {
 
     /** How a finding spells its fields. */
     enum Spelling {
-        CAMEL, PASCAL;
+        CAMEL,
+        PASCAL;
 
         /** The field path in this spelling, from its camelCase form ({@code resource.accessKeyDetails}). */
         String of(final String camelPath) {
@@ -54,8 +55,7 @@ final class GuardDutyFinding {
         }
     }
 
-    private GuardDutyFinding() {
-    }
+    private GuardDutyFinding() {}
 
     /** About credentials: {@code UnauthorizedAccess:IAMUser/*}, {@code CredentialAccess:*}. */
     static boolean isCredentialType(final String type) {
@@ -64,8 +64,9 @@ final class GuardDutyFinding {
 
     /** GuardDuty's severity bands. */
     static ThreatLevel level(final double score) {
-        return score < 4 ? ThreatLevel.low : score < 7 ? ThreatLevel.medium
-                : score < 9 ? ThreatLevel.high : ThreatLevel.critical;
+        return score < 4
+                ? ThreatLevel.low
+                : score < 7 ? ThreatLevel.medium : score < 9 ? ThreatLevel.high : ThreatLevel.critical;
     }
 
     /**
@@ -73,8 +74,8 @@ final class GuardDutyFinding {
      *
      * @param envelope the EventBridge envelope the finding came in, or null
      */
-    static Adaptation adapt(final JsonNode finding, final JsonNode envelope, final Spelling s,
-                            final PrincipalMappings mappings) {
+    static Adaptation adapt(
+            final JsonNode finding, final JsonNode envelope, final Spelling s, final PrincipalMappings mappings) {
         final String id = JsonFields.requiredText(finding, s.of("id"));
         try {
             final String type = JsonFields.requiredText(finding, s.of("type"));
@@ -87,8 +88,8 @@ final class GuardDutyFinding {
             }
             final Instant time = time(finding, envelope, s);
             if (!isCredentialType(type)) {
-                return Adaptation.notRelevant(id, time, "GuardDuty " + JsonFields.printable(type, 120)
-                        + " is not about credentials");
+                return Adaptation.notRelevant(
+                        id, time, "GuardDuty " + JsonFields.printable(type, 120) + " is not about credentials");
             }
             if (at(finding, s.of("service.archived")).asBoolean(false)) {
                 return Adaptation.notRelevant(id, time, "GuardDuty finding " + type + " is archived");
@@ -103,7 +104,9 @@ final class GuardDutyFinding {
             p.put("db_instance", text(finding, s.of("resource.rdsDbInstanceDetails.dbInstanceIdentifier")));
             p.put("db_user", text(finding, s.of("resource.rdsDbUserDetails.user")));
             final String title = meaningful(text(finding, s.of("title")));
-            return new Draft(SourceFormat.AWS).id(id).at(time)
+            return new Draft(SourceFormat.AWS)
+                    .id(id)
+                    .at(time)
                     .type("unauthorized_access", level(severity.doubleValue()))
                     .description(title == null ? "GuardDuty " + type : title)
                     .sourceIp(remoteIp(at(finding, s.of("service.action")), s))

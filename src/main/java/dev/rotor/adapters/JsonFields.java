@@ -3,13 +3,12 @@ package dev.rotor.adapters;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.rotor.serde.InvalidEventException;
-import dev.rotor.serde.JsonEventParser;
 import dev.rotor.serde.InvalidEventException.Code;
+import dev.rotor.serde.JsonEventParser;
 
 /** Small, value-free helpers for reading foreign JSON. Error messages name fields, never the values found. */
 final class JsonFields {
-    private JsonFields() {
-    }
+    private JsonFields() {}
 
     /** The node at a dotted path ({@code "metadata.uid"}), or a missing node. */
     static JsonNode at(final JsonNode node, final String path) {

@@ -27,18 +27,18 @@ import java.util.regex.Pattern;
  *   <li>Authentication (3002) with {@code status_id} 2 (Failure) — or, when {@code status_id} is absent, 0 or 99,
  *       {@code status} "Failure" — is a {@code failed_auth_spike} of weight 1 for the principal's secret; a failed
  *       Logoff ({@code activity_id} 2) and every other status are not relevant. The level follows the severity but
- *       never exceeds high: one failed login is counted, never a direct trigger.</li>
+ *       never exceeds high: one failed login is counted, never a direct trigger.
  *   <li>Detection Finding (2004) and Security Finding (2001) whose title or types ({@code finding_info}, or 1.0's
  *       {@code finding}) show credential exposure ({@code leaked_credential}), password guessing
  *       ({@code brute_force_attack}) or unauthorized use of credentials ({@code unauthorized_access}); closed,
- *       suppressed and resolved findings and all other findings are not relevant.</li>
- *   <li>Threat level from {@code severity_id}: 1–2 low, 3 medium, 4 high, 5–6 critical; for 0 (Unknown), 99 (Other)
- *       or none, the {@code severity} caption when it names a level, else medium.</li>
+ *       suppressed and resolved findings and all other findings are not relevant.
+ *   <li>Threat level from {@code severity_id}: 1–2 low, 3 medium, 4 high, 5–6 critical; for 0 (Unknown), 99 (Other) or
+ *       none, the {@code severity} caption when it names a level, else medium.
  *   <li>Principal: {@code user.*} (name, uid, domain, email_addr; each falling back to {@code actor.user}); for
  *       findings also each of {@code resources[]} (name, uid, type). Event id: {@code metadata.uid}, else
  *       {@code finding_info.uid} / {@code finding.uid}. Time: {@code time} ({@link EventTimes#epoch}), else
- *       {@code time_dt}.</li>
- *   <li>Other classes are not relevant; a record without {@code class_uid} is not OCSF (DLQ).</li>
+ *       {@code time_dt}.
+ *   <li>Other classes are not relevant; a record without {@code class_uid} is not OCSF (DLQ).
  * </ol>
  */
 final class OcsfAdapter implements SourceAdapter {
@@ -49,10 +49,11 @@ final class OcsfAdapter implements SourceAdapter {
     private static final Pattern CREDENTIAL = Pattern.compile(
             "credential|password|passwd|secret|token|api[ _-]?key|access[ _-]?key|private[ _-]?key|ssh[ _-]?key");
     private static final Pattern EXPOSURE = Pattern.compile("leak|expos|exfiltrat|publicly|dump");
-    private static final Pattern GUESSING = Pattern.compile("brute[ _-]?force|password[ _-]?spray|credential[ _-]?stuffing"
-            + "|log[io]n failure|failed log[io]n|failed sign[ -]?in|authentication failure");
-    private static final Pattern UNAUTHORIZED = Pattern.compile("unauthori[sz]ed[ _-]?access|credential[ _-]?access"
-            + "|account[ _-]?takeover");
+    private static final Pattern GUESSING =
+            Pattern.compile("brute[ _-]?force|password[ _-]?spray|credential[ _-]?stuffing"
+                    + "|log[io]n failure|failed log[io]n|failed sign[ -]?in|authentication failure");
+    private static final Pattern UNAUTHORIZED =
+            Pattern.compile("unauthori[sz]ed[ _-]?access|credential[ _-]?access" + "|account[ _-]?takeover");
     private static final Pattern COMPROMISE = Pattern.compile("compromis|stolen|theft|misuse");
 
     private final PrincipalMappings mappings;
@@ -81,8 +82,11 @@ final class OcsfAdapter implements SourceAdapter {
             return switch (classUid) {
                 case AUTHENTICATION -> authentication(root, id);
                 case DETECTION_FINDING, SECURITY_FINDING -> finding(root, id, classUid);
-                default -> Adaptation.notRelevant(id, timeOrNull(root), "OCSF class " + classUid
-                        + " is neither Authentication (3002) nor a finding (2001, 2004)");
+                default ->
+                    Adaptation.notRelevant(
+                            id,
+                            timeOrNull(root),
+                            "OCSF class " + classUid + " is neither Authentication (3002) nor a finding (2001, 2004)");
             };
         } catch (final InvalidEventException e) {
             throw id == null ? e : e.forEvent(id);
@@ -96,9 +100,13 @@ final class OcsfAdapter implements SourceAdapter {
         final boolean failure = status == 2
                 || ((status == -1 || status == 0 || status == 99) && "failure".equalsIgnoreCase(statusText));
         if (!failure) {
-            return Adaptation.notRelevant(id, time, "OCSF authentication "
-                    + (status < 0 ? "without status_id" : "with status_id " + status)
-                    + (statusText == null ? "" : " (" + JsonFields.printable(statusText, 40) + ")") + " is not a failure");
+            return Adaptation.notRelevant(
+                    id,
+                    time,
+                    "OCSF authentication "
+                            + (status < 0 ? "without status_id" : "with status_id " + status)
+                            + (statusText == null ? "" : " (" + JsonFields.printable(statusText, 40) + ")")
+                            + " is not a failure");
         }
         if (JsonFields.wholeNumber(root, "activity_id", -1) == 2) {
             return Adaptation.notRelevant(id, time, "a failed OCSF Logoff is not a failed login");
@@ -117,11 +125,14 @@ final class OcsfAdapter implements SourceAdapter {
     private Adaptation finding(final JsonNode root, final String id, final int classUid) {
         final Instant time = time(root);
         final long activity = JsonFields.wholeNumber(root, "activity_id", -1);
-        final long status = Math.max(JsonFields.wholeNumber(root, "status_id", -1),
-                JsonFields.wholeNumber(root, "state_id", -1));
+        final long status =
+                Math.max(JsonFields.wholeNumber(root, "status_id", -1), JsonFields.wholeNumber(root, "state_id", -1));
         if (activity == 3 || status == 3 || status == 4 || status == 5) {
-            return Adaptation.notRelevant(id, time, "the OCSF finding is closed, suppressed, resolved or archived "
-                    + "(activity_id " + activity + ", status " + status + ")");
+            return Adaptation.notRelevant(
+                    id,
+                    time,
+                    "the OCSF finding is closed, suppressed, resolved or archived " + "(activity_id " + activity
+                            + ", status " + status + ")");
         }
         final String title = firstText(root, "finding_info.title", "finding.title");
         final List<String> types = new ArrayList<>();
@@ -132,11 +143,14 @@ final class OcsfAdapter implements SourceAdapter {
                 }
             });
         }
-        final String indicator = classify(((title == null ? "" : title) + " " + String.join(" ", types))
-                .toLowerCase(Locale.ROOT));
+        final String indicator =
+                classify(((title == null ? "" : title) + " " + String.join(" ", types)).toLowerCase(Locale.ROOT));
         if (indicator == null) {
-            return Adaptation.notRelevant(id, time, "OCSF finding '" + JsonFields.printable(title, 120)
-                    + "' shows no credential exposure or compromise");
+            return Adaptation.notRelevant(
+                    id,
+                    time,
+                    "OCSF finding '" + JsonFields.printable(title, 120)
+                            + "' shows no credential exposure or compromise");
         }
         final Draft d = common(root, id, time)
                 .type(indicator, level(root))
@@ -166,14 +180,17 @@ final class OcsfAdapter implements SourceAdapter {
         if (GUESSING.matcher(text).find()) {
             return "brute_force_attack";
         }
-        if (UNAUTHORIZED.matcher(text).find() || (COMPROMISE.matcher(text).find() && CREDENTIAL.matcher(text).find())) {
+        if (UNAUTHORIZED.matcher(text).find()
+                || (COMPROMISE.matcher(text).find() && CREDENTIAL.matcher(text).find())) {
             return "unauthorized_access";
         }
         return null;
     }
 
     private static Draft common(final JsonNode root, final String id, final Instant time) {
-        return new Draft(SourceFormat.OCSF).id(id).at(time)
+        return new Draft(SourceFormat.OCSF)
+                .id(id)
+                .at(time)
                 .meta("ocsf_class_uid", at(root, "class_uid").asText())
                 .meta("ocsf_version", text(root, "metadata.version"))
                 .meta("product", text(root, "metadata.product.name"));
@@ -194,7 +211,8 @@ final class OcsfAdapter implements SourceAdapter {
         if (id == 5 || id == 6) {
             return ThreatLevel.critical;
         }
-        final String caption = String.valueOf(meaningful(text(root, "severity"))).toLowerCase(Locale.ROOT);
+        final String caption =
+                String.valueOf(meaningful(text(root, "severity"))).toLowerCase(Locale.ROOT);
         return switch (caption) {
             case "informational", "low" -> ThreatLevel.low;
             case "high" -> ThreatLevel.high;

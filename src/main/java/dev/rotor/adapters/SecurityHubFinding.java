@@ -20,46 +20,47 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One Security Hub finding in the AWS Security Finding Format (ASFF, SchemaVersion 2018-10-08), as
- * {@code get-findings} returns it, {@code BatchImportFindings} takes it, or EventBridge carries it in
- * {@code detail.findings[]}. Read by the rules of the GuardDuty findings rotor already understands.
+ * One Security Hub finding in the AWS Security Finding Format (ASFF, SchemaVersion 2018-10-08), as {@code get-findings}
+ * returns it, {@code BatchImportFindings} takes it, or EventBridge carries it in {@code detail.findings[]}. Read by the
+ * rules of the GuardDuty findings rotor already understands.
  *
  * <ol>
  *   <li>Relevant when one of the {@code Types} ({@code namespace/category/classifier}; else
  *       {@code FindingProviderFields.Types}) is about credentials: in the {@code TTPs/Credential Access} category, or
- *       naming a GuardDuty type that {@link GuardDutyFinding#isCredentialType} accepts. GuardDuty writes its types
- *       into ASFF with {@code -} for {@code /} ({@code TTPs/UnauthorizedAccess:IAMUser-MaliciousIPCaller}); the
- *       classifier is turned back before the test. Then {@code unauthorized_access}.</li>
+ *       naming a GuardDuty type that {@link GuardDutyFinding#isCredentialType} accepts. GuardDuty writes its types into
+ *       ASFF with {@code -} for {@code /} ({@code TTPs/UnauthorizedAccess:IAMUser-MaliciousIPCaller}); the classifier
+ *       is turned back before the test. Then {@code unauthorized_access}.
  *   <li>Not relevant: other types; {@code RecordState} {@code ARCHIVED}; {@code Workflow.Status} (else the older
- *       {@code WorkflowState}) {@code RESOLVED} or {@code SUPPRESSED}.</li>
+ *       {@code WorkflowState}) {@code RESOLVED} or {@code SUPPRESSED}.
  *   <li>Level: {@code Severity.Label} (else {@code FindingProviderFields.Severity.Label}): INFORMATIONAL and LOW low,
  *       MEDIUM medium, HIGH high, CRITICAL critical — GuardDuty's bands give the same labels. Without a label,
- *       {@code Severity.Normalized} by ASFF's ranges (below 40 low, below 70 medium, below 90 high, else critical);
- *       for a GuardDuty finding without either, {@code Severity.Product} by GuardDuty's bands.</li>
+ *       {@code Severity.Normalized} by ASFF's ranges (below 40 low, below 70 medium, below 90 high, else critical); for
+ *       a GuardDuty finding without either, {@code Severity.Product} by GuardDuty's bands.
  *   <li>Principals: each {@code Resources[]} entry of type {@code AwsIamAccessKey} (access key id from
  *       {@code Details.AwsIamAccessKey.AccessKeyId} or the {@code AWS::IAM::AccessKey:} resource id, user name from
  *       {@code PrincipalName} or the older {@code UserName}, principal id, principal type), {@code AwsIamUser} (user
  *       name, user id, ARN) or {@code AwsIamRole} (role name as user name, ARN), with the account; a finding on no IAM
  *       resource names only the account. Id {@code Id}; time {@code UpdatedAt}, else {@code CreatedAt}, else the
- *       envelope's.</li>
+ *       envelope's.
  * </ol>
  */
 final class SecurityHubFinding {
     static final String ACCESS_KEY_ID_PREFIX = "AWS::IAM::AccessKey:";
 
-    private SecurityHubFinding() {
-    }
+    private SecurityHubFinding() {}
 
     /** Whether an ASFF finding type is about credentials (see the class comment). */
     static boolean isCredentialType(final String asffType) {
         final String[] parts = asffType.split("/");
-        if (parts.length >= 2 && parts[0].strip().equals("TTPs")
+        if (parts.length >= 2
+                && parts[0].strip().equals("TTPs")
                 && parts[1].strip().equalsIgnoreCase("Credential Access")) {
             return true;
         }
         for (int i = 0; i < parts.length; i++) {
             if (parts[i].contains(":")) {
-                String guardDuty = String.join("/", List.of(parts).subList(i, parts.length)).strip();
+                String guardDuty = String.join("/", List.of(parts).subList(i, parts.length))
+                        .strip();
                 if (!guardDuty.contains("/")) {
                     guardDuty = guardDuty.replaceFirst("^([^:/]+:[^-/]+)-", "$1/");
                 }
@@ -79,11 +80,17 @@ final class SecurityHubFinding {
         try {
             final Instant time = time(finding, envelope);
             final List<String> types = types(finding);
-            final String type = types.stream().filter(SecurityHubFinding::isCredentialType).findFirst().orElse(null);
+            final String type = types.stream()
+                    .filter(SecurityHubFinding::isCredentialType)
+                    .findFirst()
+                    .orElse(null);
             if (type == null) {
-                return Adaptation.notRelevant(id, time, "Security Hub finding of type "
-                        + JsonFields.printable(types.isEmpty() ? "(none)" : String.join(", ", types), 160)
-                        + " is not about credentials");
+                return Adaptation.notRelevant(
+                        id,
+                        time,
+                        "Security Hub finding of type "
+                                + JsonFields.printable(types.isEmpty() ? "(none)" : String.join(", ", types), 160)
+                                + " is not about credentials");
             }
             final String shown = JsonFields.printable(type, 160);
             if ("ARCHIVED".equalsIgnoreCase(meaningful(text(finding, "RecordState")))) {
@@ -91,23 +98,29 @@ final class SecurityHubFinding {
             }
             final String workflow = firstText(finding, "Workflow.Status", "WorkflowState");
             if ("RESOLVED".equalsIgnoreCase(workflow) || "SUPPRESSED".equalsIgnoreCase(workflow)) {
-                return Adaptation.notRelevant(id, time, "Security Hub finding " + shown + " is "
-                        + workflow.toLowerCase(Locale.ROOT));
+                return Adaptation.notRelevant(
+                        id, time, "Security Hub finding " + shown + " is " + workflow.toLowerCase(Locale.ROOT));
             }
             final boolean guardDuty = isGuardDuty(finding);
             final String account = firstText(finding, "AwsAccountId");
             final String title = firstText(finding, "Title");
-            final Draft d = new Draft(SourceFormat.AWS).id(id).at(time)
+            final Draft d = new Draft(SourceFormat.AWS)
+                    .id(id)
+                    .at(time)
                     .type("unauthorized_access", level(finding, guardDuty))
                     .description(title == null ? "Security Hub finding " + type : title)
                     .sourceIp(remoteIp(finding))
                     .meta("finding_type", type)
                     .meta("aws_account", account)
-                    .meta("aws_region", firstNonNull(firstText(finding, "Region"),
-                            meaningful(text(finding.path("Resources").path(0), "Region"))))
+                    .meta(
+                            "aws_region",
+                            firstNonNull(
+                                    firstText(finding, "Region"),
+                                    meaningful(text(finding.path("Resources").path(0), "Region"))))
                     .meta("product", product(finding, guardDuty))
-                    .meta("severity_label", firstText(finding, "Severity.Label",
-                            "FindingProviderFields.Severity.Label"))
+                    .meta(
+                            "severity_label",
+                            firstText(finding, "Severity.Label", "FindingProviderFields.Severity.Label"))
                     .meta("sample", sample(finding) ? "true" : null);
             principals(finding, account).forEach(d::principal);
             return d.resolve(mappings);
@@ -173,15 +186,19 @@ final class SecurityHubFinding {
                 case "MEDIUM" -> ThreatLevel.medium;
                 case "HIGH" -> ThreatLevel.high;
                 case "CRITICAL" -> ThreatLevel.critical;
-                default -> throw new InvalidEventException(Code.INVALID_THREAT_LEVEL, "Severity.Label must be "
-                        + "INFORMATIONAL, LOW, MEDIUM, HIGH or CRITICAL, found " + JsonFields.printable(label, 40));
+                default ->
+                    throw new InvalidEventException(
+                            Code.INVALID_THREAT_LEVEL,
+                            "Severity.Label must be " + "INFORMATIONAL, LOW, MEDIUM, HIGH or CRITICAL, found "
+                                    + JsonFields.printable(label, 40));
             };
         }
         final JsonNode normalized = at(finding, "Severity.Normalized");
         if (normalized.isNumber()) {
             final double n = normalized.doubleValue();
-            return n < 40 ? ThreatLevel.low : n < 70 ? ThreatLevel.medium : n < 90 ? ThreatLevel.high
-                    : ThreatLevel.critical;
+            return n < 40
+                    ? ThreatLevel.low
+                    : n < 70 ? ThreatLevel.medium : n < 90 ? ThreatLevel.high : ThreatLevel.critical;
         }
         if (!normalized.isMissingNode() && !normalized.isNull()) {
             throw JsonFields.wrongType("Severity.Normalized", "a number", normalized);
@@ -256,7 +273,8 @@ final class SecurityHubFinding {
     private static String remoteIp(final JsonNode finding) {
         for (final Iterator<JsonNode> it = finding.path("Action").elements(); it.hasNext(); ) {
             final JsonNode action = it.next();
-            final String ip = firstNonNull(firstText(action, "RemoteIpDetails.IpAddressV4"),
+            final String ip = firstNonNull(
+                    firstText(action, "RemoteIpDetails.IpAddressV4"),
                     firstText(action.path("PortProbeDetails").path(0), "RemoteIpDetails.IpAddressV4"));
             if (ip != null) {
                 return ip;
@@ -266,9 +284,12 @@ final class SecurityHubFinding {
         if (network != null) {
             return network;
         }
-        for (final Iterator<Map.Entry<String, JsonNode>> it = finding.path("ProductFields").fields(); it.hasNext(); ) {
+        for (final Iterator<Map.Entry<String, JsonNode>> it =
+                        finding.path("ProductFields").fields();
+                it.hasNext(); ) {
             final Map.Entry<String, JsonNode> e = it.next();
-            if (e.getKey().endsWith("remoteIpDetails/ipAddressV4") && e.getValue().isTextual()) {
+            if (e.getKey().endsWith("remoteIpDetails/ipAddressV4")
+                    && e.getValue().isTextual()) {
                 final String ip = meaningful(e.getValue().textValue());
                 if (ip != null) {
                     return ip;
@@ -283,9 +304,12 @@ final class SecurityHubFinding {
         if (finding.path("Sample").asBoolean(false)) {
             return true;
         }
-        for (final Iterator<Map.Entry<String, JsonNode>> it = finding.path("ProductFields").fields(); it.hasNext(); ) {
+        for (final Iterator<Map.Entry<String, JsonNode>> it =
+                        finding.path("ProductFields").fields();
+                it.hasNext(); ) {
             final Map.Entry<String, JsonNode> e = it.next();
-            if (e.getKey().endsWith("additionalInfo") && e.getValue().isTextual()
+            if (e.getKey().endsWith("additionalInfo")
+                    && e.getValue().isTextual()
                     && GuardDutyFinding.isSampleText(e.getValue().textValue())) {
                 return true;
             }

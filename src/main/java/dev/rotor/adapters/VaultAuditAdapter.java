@@ -24,18 +24,18 @@ import java.util.Set;
  *
  * <ol>
  *   <li>Only {@code response} entries are judged: Vault writes a request and a response entry per call, and only the
- *       response knows how the call ended. Request entries (and KMIP and other entry types) are not relevant.</li>
+ *       response knows how the call ended. Request entries (and KMIP and other entry types) are not relevant.
  *   <li>A response with an error (a top-level {@code error}, or {@code response.data.error}: a failed userpass login
  *       writes only the latter) on a login path — {@code auth/...} with a segment starting {@code login} — is a
  *       {@code failed_auth_spike} (medium, weight 1) for the secret the principal maps to. Principal:
  *       {@code login_path} (request.path), {@code mount} (the path before {@code /login}), {@code user} (the segment
- *       after {@code login/}, as userpass, LDAP and Okta logins put it), {@code display_name}, {@code entity_id}.</li>
- *   <li>A {@code permission denied} error on any other path is {@code unauthorized_access} (high) on that path,
- *       KV v2 API paths ({@code <mount>/data|metadata|delete|undelete|destroy/<name>}) turned into the secret's logical
- *       path {@code <mount>/<name>}; paths under {@code sys/}, {@code auth/}, {@code identity/} and
- *       {@code cubbyhole/} are not secret paths (not relevant). The path still has to pass the allowlist.</li>
+ *       after {@code login/}, as userpass, LDAP and Okta logins put it), {@code display_name}, {@code entity_id}.
+ *   <li>A {@code permission denied} error on any other path is {@code unauthorized_access} (high) on that path, KV v2
+ *       API paths ({@code <mount>/data|metadata|delete|undelete|destroy/<name>}) turned into the secret's logical path
+ *       {@code <mount>/<name>}; paths under {@code sys/}, {@code auth/}, {@code identity/} and {@code cubbyhole/} are
+ *       not secret paths (not relevant). The path still has to pass the allowlist.
  *   <li>Everything else — successful calls, other errors — is not relevant. Event id: {@code request.id}; time:
- *       {@code time}. HMAC'd values (tokens, accessors, request and response data) are never copied.</li>
+ *       {@code time}. HMAC'd values (tokens, accessors, request and response data) are never copied.
  * </ol>
  */
 final class VaultAuditAdapter implements SourceAdapter {
@@ -64,8 +64,11 @@ final class VaultAuditAdapter implements SourceAdapter {
         try {
             final String type = typeNode.textValue();
             if (!type.equals("response")) {
-                return Adaptation.notRelevant(id, timeOrNull(root), "Vault audit " + JsonFields.printable(type, 40)
-                        + " entry (calls are judged on their response entry)");
+                return Adaptation.notRelevant(
+                        id,
+                        timeOrNull(root),
+                        "Vault audit " + JsonFields.printable(type, 40)
+                                + " entry (calls are judged on their response entry)");
             }
             final JsonNode request = root.get("request");
             if (request == null || !request.isObject()) {
@@ -75,7 +78,8 @@ final class VaultAuditAdapter implements SourceAdapter {
             final String path = meaningful(text(request, "path"));
             final String operation = meaningful(text(request, "operation"));
             final String error = meaningful(text(root, "error"));
-            final boolean failed = error != null || !at(root, "response.data.error").isMissingNode();
+            final boolean failed =
+                    error != null || !at(root, "response.data.error").isMissingNode();
             final String shownPath = JsonFields.printable(path, 200);
             if (!failed) {
                 return Adaptation.notRelevant(id, time, "Vault " + operation + " on " + shownPath + " succeeded");
@@ -84,14 +88,17 @@ final class VaultAuditAdapter implements SourceAdapter {
                 return login(root, id, time, path, operation);
             }
             if (error == null || !error.toLowerCase(Locale.ROOT).contains("permission denied")) {
-                return Adaptation.notRelevant(id, time, "Vault error on " + shownPath
-                        + " is neither a failed login nor a permission denial");
+                return Adaptation.notRelevant(
+                        id, time, "Vault error on " + shownPath + " is neither a failed login nor a permission denial");
             }
-            if (path == null || NOT_SECRETS.stream().anyMatch(p -> path.toLowerCase(Locale.ROOT).startsWith(p))) {
-                return Adaptation.notRelevant(id, time, "permission denied on " + shownPath + ", which is not a secret path");
+            if (path == null
+                    || NOT_SECRETS.stream()
+                            .anyMatch(p -> path.toLowerCase(Locale.ROOT).startsWith(p))) {
+                return Adaptation.notRelevant(
+                        id, time, "permission denied on " + shownPath + ", which is not a secret path");
             }
-            final String secret = logicalPath(path, meaningful(text(request, "mount_type")),
-                    meaningful(text(request, "mount_point")));
+            final String secret = logicalPath(
+                    path, meaningful(text(request, "mount_type")), meaningful(text(request, "mount_point")));
             return common(root, id, time, path, operation)
                     .type("unauthorized_access", ThreatLevel.high)
                     .description("Vault denied " + operation + " on " + shownPath + ": permission denied")
@@ -103,15 +110,18 @@ final class VaultAuditAdapter implements SourceAdapter {
         }
     }
 
-    private Adaptation login(final JsonNode root, final String id, final Instant time, final String path,
-                             final String operation) {
+    private Adaptation login(
+            final JsonNode root, final String id, final Instant time, final String path, final String operation) {
         final String[] segments = path.split("/");
         final int login = loginSegment(segments);
         final Map<String, String> p = new LinkedHashMap<>();
         p.put("login_path", path);
         p.put("mount", String.join("/", List.of(segments).subList(0, login)));
-        p.put("user", login + 1 < segments.length
-                ? String.join("/", List.of(segments).subList(login + 1, segments.length)) : null);
+        p.put(
+                "user",
+                login + 1 < segments.length
+                        ? String.join("/", List.of(segments).subList(login + 1, segments.length))
+                        : null);
         return common(root, id, time, path, operation)
                 .type("failed_auth_spike", ThreatLevel.medium)
                 .description("Vault login failed at " + JsonFields.printable(path, 200))
@@ -119,9 +129,11 @@ final class VaultAuditAdapter implements SourceAdapter {
                 .resolve(mappings);
     }
 
-    private static Draft common(final JsonNode root, final String id, final Instant time, final String path,
-                                final String operation) {
-        return new Draft(SourceFormat.VAULT_AUDIT).id(id).at(time)
+    private static Draft common(
+            final JsonNode root, final String id, final Instant time, final String path, final String operation) {
+        return new Draft(SourceFormat.VAULT_AUDIT)
+                .id(id)
+                .at(time)
                 .sourceIp(text(root, "request.remote_address"))
                 .meta("vault_path", path)
                 .meta("operation", operation)

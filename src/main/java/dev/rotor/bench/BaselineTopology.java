@@ -20,8 +20,8 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.SlidingWindows;
 
 /**
- * Scenario 1(b): the bare Kafka Streams job a team would write by hand to count failed logins per secret — parse
- * the JSON with Jackson, keep the counted types ({@code failed_auth_spike}, {@code rate_limit_exceeded}), key by each
+ * Scenario 1(b): the bare Kafka Streams job a team would write by hand to count failed logins per secret — parse the
+ * JSON with Jackson, keep the counted types ({@code failed_auth_spike}, {@code rate_limit_exceeded}), key by each
  * affected path, count in 15-minute {@link SlidingWindows} (grace 1 minute, as rotor's), publish the counts,
  * {@code exactly_once_v2}, Kafka Streams' defaults for everything else (one thread, record cache, RocksDB).
  */
@@ -30,14 +30,15 @@ public final class BaselineTopology {
     public static final Duration WINDOW = Duration.ofMinutes(15);
     public static final Duration GRACE = Duration.ofMinutes(1);
 
-    private BaselineTopology() {
-    }
+    private BaselineTopology() {}
 
     /** Builds the topology; sets {@code exactly_once_v2} in {@code props} unless it names a guarantee. */
     public static Topology build(final String input, final String output, final Properties props) {
         props.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         final StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("read-events"))
+        builder.stream(
+                        input,
+                        Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("read-events"))
                 .flatMap((key, value) -> byPath(value), Named.as("key-by-path"))
                 .groupByKey(Grouped.with("events-by-path", Serdes.String(), Serdes.ByteArray()))
                 .windowedBy(SlidingWindows.ofTimeDifferenceAndGrace(WINDOW, GRACE))

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.common.utils.AppInfoParser;
@@ -26,9 +27,9 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * {@code rotor bench}: starts a broker (child JVM, unless one is given) and the dev Vault, runs the chosen scenarios
  * ({@link ThroughputScenario}, {@link LatencyScenario}, {@link LatencyUnderLoadScenario}, {@link IncidentScenario};
- * memory is measured during throughput), prints the summary table and writes results.json, report.html and
- * report.png, each stamped with the git commit of the working directory and whether its tree was dirty. Method and
- * choices: docs/benchmark.md.
+ * memory is measured during throughput), prints the summary table and writes results.json, report.html and report.png,
+ * each stamped with the git commit of the working directory and whether its tree was dirty. Method and choices:
+ * docs/benchmark.md.
  */
 public final class Bench {
     /**
@@ -37,8 +38,7 @@ public final class Bench {
      * @param summary the printed summary table
      * @param invalid the figures whose checks failed (key: reason); empty when every check passed
      */
-    public record Result(String summary, Map<String, String> invalid) {
-    }
+    public record Result(String summary, Map<String, String> invalid) {}
 
     private final BenchSettings settings;
     private final String command;
@@ -105,15 +105,17 @@ public final class Bench {
                     figures.addAll(i.run());
                     scenarios.put("incident", i.details);
                 }
-                final String title = String.format(Locale.ROOT, "rotor bench %s, %s: %s, %d run(s) per scenario"
-                        + " (median, spread min - max)", Instant.now().toString().substring(0, 19) + "Z",
+                final String title = String.format(
+                        Locale.ROOT,
+                        "rotor bench %s, %s: %s, %d run(s) per scenario" + " (median, spread min - max)",
+                        Instant.now().toString().substring(0, 19) + "Z",
                         git.shortForm(),
                         settings.runs("throughput") || settings.runs("memory")
                                 ? String.format(Locale.ROOT, "%,d events", settings.events())
-                                : String.join(", ", new java.util.TreeSet<>(settings.scenarios())),
+                                : String.join(", ", new TreeSet<>(settings.scenarios())),
                         settings.runs());
-                final Report report = new Report(title, command, git, settings, machine(), config(env), scenarios,
-                        figures, latency);
+                final Report report =
+                        new Report(title, command, git, settings, machine(), config(env), scenarios, figures, latency);
                 final String summary = report.summary();
                 out.println();
                 out.print(summary);
@@ -121,8 +123,9 @@ public final class Bench {
                 report.writePng(settings.out().resolve("report.png"));
                 report.writeHtml(settings.out().resolve("report.html"));
                 out.println();
-                out.println("Wrote " + settings.out().resolve("results.json") + ", " + settings.out().resolve(
-                        "report.html") + " and " + settings.out().resolve("report.png"));
+                out.println("Wrote " + settings.out().resolve("results.json") + ", "
+                        + settings.out().resolve("report.html") + " and "
+                        + settings.out().resolve("report.png"));
                 final Map<String, String> invalid = new LinkedHashMap<>();
                 report.invalid().forEach(f -> invalid.put(f.key(), f.invalid()));
                 return new Result(summary, invalid);
@@ -139,22 +142,31 @@ public final class Bench {
         final Map<String, Object> m = new LinkedHashMap<>();
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("memory_total", memTotal());
-        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                + System.getProperty("os.arch"));
+        m.put(
+                "os",
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"));
         m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-        m.put("bench_jvm_heap_max", Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB (rotor in-process"
-                + " for latency and incident)");
+        m.put(
+                "bench_jvm_heap_max",
+                Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB (rotor in-process"
+                        + " for latency and incident)");
         m.put("measured_streams_jvms", "child JVMs, -Xmx" + settings.childHeap() + ", default GC");
-        m.put("broker", settings.bootstrap().map(b -> "given: " + b).orElse("local KRaft broker, child JVM -Xmx"
-                + settings.brokerHeap()));
+        m.put(
+                "broker",
+                settings.bootstrap()
+                        .map(b -> "given: " + b)
+                        .orElse("local KRaft broker, child JVM -Xmx" + settings.brokerHeap()));
         m.put("kafka", AppInfoParser.getVersion());
         return m;
     }
 
     private static String memTotal() {
         try (Stream<String> lines = Files.lines(Path.of("/proc/meminfo"))) {
-            return lines.filter(l -> l.startsWith("MemTotal:")).findFirst()
-                    .map(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024 + " MiB").orElse("?");
+            return lines.filter(l -> l.startsWith("MemTotal:"))
+                    .findFirst()
+                    .map(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024 + " MiB")
+                    .orElse("?");
         } catch (final IOException | RuntimeException e) {
             return "?";
         }
@@ -166,32 +178,50 @@ public final class Bench {
         final RotorConfig cfg = env.rotorConfig(env.rotorOverrides("tp", env.work.resolve("state-config")));
         final Properties props = StreamsSettings.forApplication(cfg, new Topics(cfg), "rotor-detection");
         final StreamsConfig sc = new StreamsConfig(props);
-        m.put("rotor_overrides", settings.rotorOverrides().isEmpty() ? "none (rotor's defaults)"
-                : settings.rotorOverrides().toString());
-        m.put("processing.guarantee", sc.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)
-                + " (latency also at_least_once)");
+        m.put(
+                "rotor_overrides",
+                settings.rotorOverrides().isEmpty()
+                        ? "none (rotor's defaults)"
+                        : settings.rotorOverrides().toString());
+        m.put(
+                "processing.guarantee",
+                sc.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG) + " (latency also at_least_once)");
         m.put("num.stream.threads", sc.getInt(StreamsConfig.NUM_STREAM_THREADS_CONFIG));
         m.put("commit.interval.ms", sc.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
         m.put("statestore.cache.max.bytes", sc.getLong(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG));
         final Object setter = props.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG);
         final Object limit = props.get("rotor.rocksdb.memory.bytes");
-        m.put("rocksdb", setter == null ? "Kafka Streams defaults, unbounded across stores (per store instance: "
-                + "50 MiB block cache, 3 x 16 MiB memtables)" : "rocksdb.config.setter="
-                + (setter instanceof Class<?> c ? c.getSimpleName() : setter)
-                + (limit == null ? "" : ", shared limit " + Long.parseLong(limit.toString()) / (1024 * 1024)
-                + " MiB (rotor.rocksdb.memory)"));
+        m.put(
+                "rocksdb",
+                setter == null
+                        ? "Kafka Streams defaults, unbounded across stores (per store instance: "
+                                + "50 MiB block cache, 3 x 16 MiB memtables)"
+                        : "rocksdb.config.setter="
+                                + (setter instanceof Class<?> c ? c.getSimpleName() : setter)
+                                + (limit == null
+                                        ? ""
+                                        : ", shared limit " + Long.parseLong(limit.toString()) / (1024 * 1024)
+                                                + " MiB (rotor.rocksdb.memory)"));
         m.put("rotor.output.format", cfg.outputFormat().name().toLowerCase(Locale.ROOT) + " (no schema registry)");
         final RotorConfig.DetectionSettings d = cfg.detection();
-        m.put("detection", "failed-auth " + d.failedAuthThreshold() + "/" + d.failedAuthWindow() + ", rate-limit "
-                + d.rateLimitThreshold() + "/" + d.rateLimitWindow() + ", grace " + d.grace() + ", cooldown "
-                + d.cooldown());
+        m.put(
+                "detection",
+                "failed-auth " + d.failedAuthThreshold() + "/" + d.failedAuthWindow() + ", rate-limit "
+                        + d.rateLimitThreshold() + "/" + d.rateLimitWindow() + ", grace " + d.grace() + ", cooldown "
+                        + d.cooldown());
         m.put("rotor.executor.parallelism", cfg.executor().parallelism());
         m.put("rotation_targets", "secret/** kv2 (rotor local's), dev Vault in the bench JVM");
-        m.put("baseline_b_b2", "Jackson parse, key by path, SlidingWindows " + BaselineTopology.WINDOW + " grace "
-                + BaselineTopology.GRACE + " count, exactly_once_v2, Streams defaults (b: bench mix, b2: sparse mix)");
-        m.put("baseline_b3", "Processor API: Jackson streaming parse + trigger matrix, repartition by path, one store"
-                + " value per secret (rotor's algorithm), commands only; rotor's Streams settings above without "
-                + PerKeyBaselineTopology.DLQ_SETTINGS);
+        m.put(
+                "baseline_b_b2",
+                "Jackson parse, key by path, SlidingWindows " + BaselineTopology.WINDOW + " grace "
+                        + BaselineTopology.GRACE
+                        + " count, exactly_once_v2, Streams defaults (b: bench mix, b2: sparse mix)");
+        m.put(
+                "baseline_b3",
+                "Processor API: Jackson streaming parse + trigger matrix, repartition by path, one store"
+                        + " value per secret (rotor's algorithm), commands only; rotor's Streams settings above "
+                        + "without "
+                        + PerKeyBaselineTopology.DLQ_SETTINGS);
         m.put("partitions", BenchEnv.PARTITIONS);
         return m;
     }
@@ -207,7 +237,7 @@ public final class Bench {
                 continue;
             }
             try (ServerSocket a = new ServerSocket(port, 1, InetAddress.getLoopbackAddress());
-                 ServerSocket b = new ServerSocket(port + 1, 1, InetAddress.getLoopbackAddress())) {
+                    ServerSocket b = new ServerSocket(port + 1, 1, InetAddress.getLoopbackAddress())) {
                 return port;
             } catch (final IOException e) {
                 // taken meanwhile; try another

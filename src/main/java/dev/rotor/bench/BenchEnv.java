@@ -2,7 +2,10 @@ package dev.rotor.bench;
 
 import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
+import dev.rotor.config.Setting;
+import dev.rotor.detection.DetectionTopology;
 import dev.rotor.local.DevVault;
+import dev.rotor.rotation.RotationTopology;
 import dev.rotor.topics.TopicsAdmin;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -34,6 +38,7 @@ final class BenchEnv implements AutoCloseable {
     final Path logs;
     /** Prefix of this invocation's topics and application ids, so reruns against one broker never mix. */
     final String prefix;
+
     final Path targetsFile;
     private final Admin admin;
     private DevVault vault;
@@ -99,8 +104,8 @@ final class BenchEnv implements AutoCloseable {
 
     /** Loads rotor's configuration as {@code rotor run} would, with the dev Vault's address and token when started. */
     RotorConfig rotorConfig(final Map<String, String> overrides) {
-        final Map<String, String> env = vault == null ? Map.of()
-                : Map.of("VAULT_ADDR", vault.address(), "VAULT_TOKEN", vault.rootToken());
+        final Map<String, String> env =
+                vault == null ? Map.of() : Map.of("VAULT_ADDR", vault.address(), "VAULT_TOKEN", vault.rootToken());
         return ConfigLoader.load(Optional.empty(), env, overrides);
     }
 
@@ -120,7 +125,9 @@ final class BenchEnv implements AutoCloseable {
         final Set<String> existing = admin.listTopics().names().get();
         if (!existing.contains(name)) {
             admin.createTopics(List.of(new NewTopic(name, Optional.of(PARTITIONS), Optional.empty())
-                    .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")))).all().get();
+                            .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"))))
+                    .all()
+                    .get();
         }
         TopicsAdmin.awaitLeaders(admin, name, Duration.ofSeconds(60));
     }
@@ -137,19 +144,22 @@ final class BenchEnv implements AutoCloseable {
         }
         // the ids rotor's clients get: rotor.application-id-prefix (a --set override, else empty) + the base names
         final String idPrefix = settings.rotorOverrides()
-                .getOrDefault(dev.rotor.config.Setting.APPLICATION_ID_PREFIX.key(), "").trim();
-        final List<String> apps = List.of(idPrefix + dev.rotor.detection.DetectionTopology.APPLICATION_ID,
-                idPrefix + dev.rotor.rotation.RotationTopology.APPLICATION_ID,
-                idPrefix + dev.rotor.rotation.RotationTopology.SINGLE_CLIENT_APPLICATION_ID);
+                .getOrDefault(Setting.APPLICATION_ID_PREFIX.key(), "")
+                .trim();
+        final List<String> apps = List.of(
+                idPrefix + DetectionTopology.APPLICATION_ID,
+                idPrefix + RotationTopology.APPLICATION_ID,
+                idPrefix + RotationTopology.SINGLE_CLIENT_APPLICATION_ID);
         try {
             admin.deleteConsumerGroups(apps).all().get();
         } catch (final ExecutionException e) {
             // a group that does not exist yet
         }
-        final java.util.function.Supplier<List<String>> internal = () -> {
+        final Supplier<List<String>> internal = () -> {
             try {
                 return admin.listTopics().names().get().stream()
-                        .filter(t -> apps.stream().anyMatch(a -> t.startsWith(a + "-"))).toList();
+                        .filter(t -> apps.stream().anyMatch(a -> t.startsWith(a + "-")))
+                        .toList();
             } catch (final InterruptedException | ExecutionException e) {
                 throw new IllegalStateException("cannot list topics", e);
             }

@@ -9,12 +9,11 @@ import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends this JVM's log (rotor's own INFO lines included, at the levels of rotor's logback.xml) to a file instead of
- * the console, so the progress bar and the summary stay readable while rotor runs in-process.
+ * Sends this JVM's log (rotor's own INFO lines included, at the levels of rotor's logback.xml) to a file instead of the
+ * console, so the progress bar and the summary stay readable while rotor runs in-process.
  */
 final class BenchLogging {
-    private BenchLogging() {
-    }
+    private BenchLogging() {}
 
     static void toFile(final Path file) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {

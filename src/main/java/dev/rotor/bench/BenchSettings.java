@@ -8,23 +8,34 @@ import java.util.Set;
 /**
  * What {@code rotor bench} runs (flags of {@link dev.rotor.cli.BenchCommand}).
  *
- * @param events           events in the throughput data set
- * @param scenarios        which of throughput, latency, latency-under-load, incident, memory
- * @param out              where results.json, report.html, report.png and the logs go
- * @param bootstrap        an existing broker; empty: start a local one (child JVM)
- * @param runs             runs of each scenario
- * @param latencyRate      manual triggers per second in the latency scenario
- * @param latencySeconds   how long the latency scenarios send
- * @param incidentSecrets  secrets per incident
- * @param childHeap        -Xmx of the measured Streams JVMs (rotor detection and the baseline)
- * @param brokerHeap       -Xmx of the local broker
- * @param rotorOverrides   rotor settings (rotor.*, kafka.*) applied to rotor in every scenario
- * @param profile          record a JFR profile of each rotor detection child JVM
- * @param seed             of the data set
+ * @param events events in the throughput data set
+ * @param scenarios which of throughput, latency, latency-under-load, incident, memory
+ * @param out where results.json, report.html, report.png and the logs go
+ * @param bootstrap an existing broker; empty: start a local one (child JVM)
+ * @param runs runs of each scenario
+ * @param latencyRate manual triggers per second in the latency scenario
+ * @param latencySeconds how long the latency scenarios send
+ * @param incidentSecrets secrets per incident
+ * @param childHeap -Xmx of the measured Streams JVMs (rotor detection and the baseline)
+ * @param brokerHeap -Xmx of the local broker
+ * @param rotorOverrides rotor settings (rotor.*, kafka.*) applied to rotor in every scenario
+ * @param profile record a JFR profile of each rotor detection child JVM
+ * @param seed of the data set
  */
-public record BenchSettings(int events, Set<String> scenarios, Path out, Optional<String> bootstrap, int runs,
-                            int latencyRate, int latencySeconds, int incidentSecrets, String childHeap,
-                            String brokerHeap, Map<String, String> rotorOverrides, boolean profile, long seed) {
+public record BenchSettings(
+        int events,
+        Set<String> scenarios,
+        Path out,
+        Optional<String> bootstrap,
+        int runs,
+        int latencyRate,
+        int latencySeconds,
+        int incidentSecrets,
+        String childHeap,
+        String brokerHeap,
+        Map<String, String> rotorOverrides,
+        boolean profile,
+        long seed) {
     public static final Set<String> ALL = Set.of("throughput", "latency", "latency-under-load", "incident", "memory");
 
     public boolean runs(final String scenario) {

@@ -16,8 +16,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * set of partitions (so each partition stays in event-time order), batching with linger, no compression.
  */
 final class EventLoader {
-    private EventLoader() {
-    }
+    private EventLoader() {}
 
     /** Producer settings for bulk loading. */
     static Map<String, Object> bulkProducer(final String bootstrap) {
@@ -33,8 +32,9 @@ final class EventLoader {
     }
 
     /** Produces every event of {@code mix} to {@code topic}; returns events/s of the whole load (acknowledged). */
-    static double load(final String bootstrap, final String topic, final int partitions, final EventMix mix,
-                       final int threads) throws InterruptedException {
+    static double load(
+            final String bootstrap, final String topic, final int partitions, final EventMix mix, final int threads)
+            throws InterruptedException {
         final AtomicLong acked = new AtomicLong();
         final AtomicReference<Exception> failure = new AtomicReference<>();
         final long start = System.nanoTime();
@@ -42,25 +42,29 @@ final class EventLoader {
             final List<Thread> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 final int self = t;
-                final Thread w = new Thread(() -> {
-                    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(bulkProducer(bootstrap))) {
-                        for (int i = 0; i < mix.count() && failure.get() == null; i++) {
-                            final int partition = i % partitions;
-                            if (partition % threads != self) {
-                                continue;
+                final Thread w = new Thread(
+                        () -> {
+                            try (KafkaProducer<byte[], byte[]> producer =
+                                    new KafkaProducer<>(bulkProducer(bootstrap))) {
+                                for (int i = 0; i < mix.count() && failure.get() == null; i++) {
+                                    final int partition = i % partitions;
+                                    if (partition % threads != self) {
+                                        continue;
+                                    }
+                                    producer.send(
+                                            new ProducerRecord<>(topic, partition, mix.time(i), null, mix.json(i)),
+                                            (md, e) -> {
+                                                if (e != null) {
+                                                    failure.compareAndSet(null, e);
+                                                } else {
+                                                    acked.incrementAndGet();
+                                                }
+                                            });
+                                }
+                                producer.flush();
                             }
-                            producer.send(new ProducerRecord<>(topic, partition, mix.time(i), null, mix.json(i)),
-                                    (md, e) -> {
-                                        if (e != null) {
-                                            failure.compareAndSet(null, e);
-                                        } else {
-                                            acked.incrementAndGet();
-                                        }
-                                    });
-                        }
-                        producer.flush();
-                    }
-                }, "bench-loader-" + t);
+                        },
+                        "bench-loader-" + t);
                 workers.add(w);
                 w.start();
             }
@@ -69,7 +73,8 @@ final class EventLoader {
             }
         }
         if (failure.get() != null) {
-            throw new IllegalStateException("loading the events failed: " + failure.get().getMessage(), failure.get());
+            throw new IllegalStateException(
+                    "loading the events failed: " + failure.get().getMessage(), failure.get());
         }
         return mix.count() / ((System.nanoTime() - start) / 1e9);
     }

@@ -4,34 +4,35 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The throughput data set: N security events with a realistic mix, event times spread over 30 minutes,
- * generated deterministically from a seed and kept compactly (kind, path, time per event) so that they are serialised
- * on the fly by the loader threads.
+ * The throughput data set: N security events with a realistic mix, event times spread over 30 minutes, generated
+ * deterministically from a seed and kept compactly (kind, path, time per event) so that they are serialised on the fly
+ * by the loader threads.
  *
  * <ul>
- *   <li>60 % single failed logins ({@code failed_auth_spike}, medium, weight 1) round-robin over
- *       min(100,000, count) distinct paths — sparse keys, each path stays below the threshold;</li>
+ *   <li>60 % single failed logins ({@code failed_auth_spike}, medium, weight 1) round-robin over min(100,000, count)
+ *       distinct paths — sparse keys, each path stays below the threshold;
  *   <li>10 % brute-force bursts: {@code round(0.1 N / 1000)} paths (100 at N = 1 M) each taking 1,000 failed logins
- *       within one 10-minute slice of the 30 minutes — dense keys that cross the threshold again and again;</li>
- *   <li>20 % rate-limit violations ({@code rate_limit_exceeded}, low, weight 1) over 2,000 paths (below 100 per
- *       5 minutes at N = 1 M);</li>
+ *       within one 10-minute slice of the 30 minutes — dense keys that cross the threshold again and again;
+ *   <li>20 % rate-limit violations ({@code rate_limit_exceeded}, low, weight 1) over 2,000 paths (below 100 per 5
+ *       minutes at N = 1 M);
  *   <li>9 % noise ({@code suspicious_access}/{@code anomalous_behavior}, low/medium: not a compromise indicator) on
- *       paths of the single pool;</li>
+ *       paths of the single pool;
  *   <li>1 % direct triggers ({@code leaked_credential} critical or {@code api_key_exposed} high), one distinct path
- *       each.</li>
+ *       each.
  * </ul>
+ *
  * Events are sorted by event time; partition {@code i % partitions} receives the i-th, so every partition is in
  * event-time order. The record timestamp is the event time (the hand-written baseline windows on it).
  *
- * <p>{@link #sparse} keeps the same kinds and shares but gives every event a path of its own among
- * {@code ceil(N / 2)} paths (two events per path, at random times in the 30 minutes: about one event per path per
- * 15-minute window), the layout in which the DSL's sliding windows are cheapest (DESIGN.md §8) — baseline (b2).
+ * <p>{@link #sparse} keeps the same kinds and shares but gives every event a path of its own among {@code ceil(N / 2)}
+ * paths (two events per path, at random times in the 30 minutes: about one event per path per 15-minute window), the
+ * layout in which the DSL's sliding windows are cheapest (DESIGN.md §8) — baseline (b2).
  */
 public final class EventMix {
     public static final long SPAN_MS = 30 * 60_000L;
@@ -60,9 +61,17 @@ public final class EventMix {
     /** Paths in the sparse layout (every kind on the one pool {@code <root>/sparse/s<n>}); 0: the bench layout. */
     private final int sparsePaths;
 
-    private EventMix(final int count, final long startMs, final String runTag, final byte[] kinds, final int[] paths,
-                     final long[] times, final int singlePaths, final int burstPaths, final String pathRoot,
-                     final int sparsePaths) {
+    private EventMix(
+            final int count,
+            final long startMs,
+            final String runTag,
+            final byte[] kinds,
+            final int[] paths,
+            final long[] times,
+            final int singlePaths,
+            final int burstPaths,
+            final String pathRoot,
+            final int sparsePaths) {
         this.count = count;
         this.startMs = startMs;
         this.runTag = runTag;
@@ -92,8 +101,13 @@ public final class EventMix {
      * The bench mix with its paths under {@code pathRoot} (e.g. {@code secret/bench/load/r1}), so the secrets of one
      * run are not those of another.
      */
-    public static EventMix generate(final int count, final long startMs, final long seed, final String runTag,
-                                    final String pathRoot, final boolean sparse) {
+    public static EventMix generate(
+            final int count,
+            final long startMs,
+            final long seed,
+            final String runTag,
+            final String pathRoot,
+            final boolean sparse) {
         final int bursts = (int) Math.round(count * 0.10);
         final int rateLimits = (int) Math.round(count * 0.20);
         final int triggers = (int) Math.round(count * 0.01);
@@ -158,8 +172,8 @@ public final class EventMix {
                 sp[k] = (int) (order[k] & 0x7fffffffL) % sparsePaths;
             }
         }
-        final EventMix mix = new EventMix(count, startMs, runTag, sk, sp, st, singlePaths, burstPaths, pathRoot,
-                sparsePaths);
+        final EventMix mix =
+                new EventMix(count, startMs, runTag, sk, sp, st, singlePaths, burstPaths, pathRoot, sparsePaths);
         mix.counts.put("single_failed_auth", singles);
         mix.counts.put("brute_force_burst", bursts);
         mix.counts.put("rate_limit", rateLimits);
@@ -186,8 +200,7 @@ public final class EventMix {
         if (sparsePaths > 0) {
             return sparsePaths;
         }
-        return singlePaths + burstPaths + Math.min(RATE_LIMIT_PATHS, counts.get("rate_limit"))
-                + counts.get("trigger");
+        return singlePaths + burstPaths + Math.min(RATE_LIMIT_PATHS, counts.get("rate_limit")) + counts.get("trigger");
     }
 
     /** Whether this is the sparse layout of {@link #sparse}. */
@@ -210,9 +223,9 @@ public final class EventMix {
     }
 
     /**
-     * The brute-force burst paths: each takes {@value #BURST_FAILURES} failed logins within
-     * {@link #BURST_MS}, so each must get a command under any failed-auth rule of at most that many within at least
-     * that long. Empty in the sparse layout.
+     * The brute-force burst paths: each takes {@value #BURST_FAILURES} failed logins within {@link #BURST_MS}, so each
+     * must get a command under any failed-auth rule of at most that many within at least that long. Empty in the sparse
+     * layout.
      */
     public List<String> burstPathNames() {
         final List<String> out = new ArrayList<>();
@@ -267,20 +280,33 @@ public final class EventMix {
         b.append("{\"event_id\":\"").append(runTag).append('-').append(i).append("\",\"event_type\":\"");
         switch (kinds[i]) {
             case SINGLE -> b.append("failed_auth_spike\",\"threat_level\":\"medium\",\"description\":\"failed login\"");
-            case BURST -> b.append("failed_auth_spike\",\"threat_level\":\"medium\",\"description\":\"failed login burst\"");
-            case RATE_LIMIT -> b.append("rate_limit_exceeded\",\"threat_level\":\"low\",\"description\":\"rate limit\"");
-            case NOISE -> b.append((i & 1) == 0 ? "suspicious_access\",\"threat_level\":\"low\""
-                    : "anomalous_behavior\",\"threat_level\":\"medium\"").append(",\"description\":\"noise\"");
-            default -> b.append((i & 1) == 0 ? "leaked_credential\",\"threat_level\":\"critical\""
-                    : "api_key_exposed\",\"threat_level\":\"high\"").append(",\"description\":\"key in a paste\"");
+            case BURST ->
+                b.append("failed_auth_spike\",\"threat_level\":\"medium\",\"description\":\"failed login burst\"");
+            case RATE_LIMIT ->
+                b.append("rate_limit_exceeded\",\"threat_level\":\"low\",\"description\":\"rate limit\"");
+            case NOISE ->
+                b.append(
+                                (i & 1) == 0
+                                        ? "suspicious_access\",\"threat_level\":\"low\""
+                                        : "anomalous_behavior\",\"threat_level\":\"medium\"")
+                        .append(",\"description\":\"noise\"");
+            default ->
+                b.append(
+                                (i & 1) == 0
+                                        ? "leaked_credential\",\"threat_level\":\"critical\""
+                                        : "api_key_exposed\",\"threat_level\":\"high\"")
+                        .append(",\"description\":\"key in a paste\"");
         }
         b.append(",\"affected_resources\":[\"").append(path(i));
-        b.append("\"],\"source_ip\":\"203.0.113.").append(i & 127).append("\",\"timestamp\":\"")
-                .append(Instant.ofEpochMilli(timeMs)).append('"');
+        b.append("\"],\"source_ip\":\"203.0.113.")
+                .append(i & 127)
+                .append("\",\"timestamp\":\"")
+                .append(Instant.ofEpochMilli(timeMs))
+                .append('"');
         switch (kinds[i]) {
             case SINGLE, BURST -> b.append(",\"metadata\":{\"failed_count\":1}");
             case RATE_LIMIT -> b.append(",\"metadata\":{\"violation_count\":1}");
-            default -> { }
+            default -> {}
         }
         return b.append('}').toString().getBytes(StandardCharsets.UTF_8);
     }

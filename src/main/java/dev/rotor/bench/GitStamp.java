@@ -13,24 +13,27 @@ import java.util.concurrent.TimeUnit;
  * directory. A dirty tree means the jar may hold changes no commit has, so the figures cannot be tied to a commit;
  * outside a checkout (or without git) both are "unknown".
  *
- * @param commit       the full commit id, or "unknown"
- * @param dirty        "clean", "dirty (N changed files)" or "unknown"
+ * @param commit the full commit id, or "unknown"
+ * @param dirty "clean", "dirty (N changed files)" or "unknown"
  */
 public record GitStamp(String commit, String dirty) {
     public static final String UNKNOWN = "unknown";
 
     /** Reads the stamp of the checkout that contains {@code dir}. */
     public static GitStamp of(final Path dir) {
-        final Optional<String> head = git(dir, "rev-parse", "HEAD").map(String::trim)
-                .filter(s -> s.matches("[0-9a-f]{40,64}"));
+        final Optional<String> head =
+                git(dir, "rev-parse", "HEAD").map(String::trim).filter(s -> s.matches("[0-9a-f]{40,64}"));
         if (head.isEmpty()) {
             return new GitStamp(UNKNOWN, UNKNOWN);
         }
         final Optional<String> status = git(dir, "status", "--porcelain");
         final String dirty = status.map(s -> {
-            final long changed = s.lines().filter(l -> !l.isBlank()).count();
-            return changed == 0 ? "clean" : "dirty (" + changed + " changed file" + (changed == 1 ? "" : "s") + ")";
-        }).orElse(UNKNOWN);
+                    final long changed = s.lines().filter(l -> !l.isBlank()).count();
+                    return changed == 0
+                            ? "clean"
+                            : "dirty (" + changed + " changed file" + (changed == 1 ? "" : "s") + ")";
+                })
+                .orElse(UNKNOWN);
         return new GitStamp(head.get(), dirty);
     }
 
@@ -51,8 +54,10 @@ public record GitStamp(String commit, String dirty) {
         final List<String> cmd = new ArrayList<>(List.of("git"));
         cmd.addAll(List.of(args));
         try {
-            final Process p = new ProcessBuilder(cmd).directory(dir.toFile())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            final Process p = new ProcessBuilder(cmd)
+                    .directory(dir.toFile())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             p.getOutputStream().close();
             final byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(20, TimeUnit.SECONDS)) {

@@ -15,8 +15,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Watches a Kafka Streams application's consumer group: how many records of the input topic it has committed, and
  * whether its internal repartition topics are fully consumed too. "Done" means every input record is committed and
- * every repartition partition's committed offset has reached its end offset (less one, for the transaction marker
- * that ends the last transaction a consumer may not have fetched past yet).
+ * every repartition partition's committed offset has reached its end offset (less one, for the transaction marker that
+ * ends the last transaction a consumer may not have fetched past yet).
  */
 final class GroupWatcher implements AutoCloseable {
     private final Admin admin;
@@ -24,8 +24,11 @@ final class GroupWatcher implements AutoCloseable {
     private final String inputTopic;
 
     GroupWatcher(final String bootstrap, final String groupId, final String inputTopic) {
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000));
+        this.admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                10_000));
         this.groupId = groupId;
         this.inputTopic = inputTopic;
     }
@@ -34,7 +37,8 @@ final class GroupWatcher implements AutoCloseable {
     Map<TopicPartition, Long> committed() throws InterruptedException {
         try {
             final Map<TopicPartition, OffsetAndMetadata> m = admin.listConsumerGroupOffsets(groupId)
-                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                    .partitionsToOffsetAndMetadata()
+                    .get(10, TimeUnit.SECONDS);
             final Map<TopicPartition, Long> out = new HashMap<>();
             m.forEach((tp, om) -> {
                 if (om != null) {
@@ -49,8 +53,10 @@ final class GroupWatcher implements AutoCloseable {
 
     /** Sum of the committed offsets on the input topic (= records committed, as the topic starts at offset 0). */
     static long inputCommitted(final Map<TopicPartition, Long> committed, final String inputTopic) {
-        return committed.entrySet().stream().filter(e -> e.getKey().topic().equals(inputTopic))
-                .mapToLong(Map.Entry::getValue).sum();
+        return committed.entrySet().stream()
+                .filter(e -> e.getKey().topic().equals(inputTopic))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
     }
 
     long inputCommitted() throws InterruptedException {
@@ -64,13 +70,17 @@ final class GroupWatcher implements AutoCloseable {
             return false;
         }
         final List<String> internal = admin.listTopics().names().get().stream()
-                .filter(t -> t.startsWith(groupId + "-") && t.endsWith("-repartition")).toList();
+                .filter(t -> t.startsWith(groupId + "-") && t.endsWith("-repartition"))
+                .toList();
         if (internal.isEmpty()) {
             return true;
         }
         final Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-        admin.describeTopics(internal).allTopicNames().get().forEach((t, d) -> d.partitions()
-                .forEach(p -> ends.put(new TopicPartition(t, p.partition()), OffsetSpec.latest())));
+        admin.describeTopics(internal)
+                .allTopicNames()
+                .get()
+                .forEach((t, d) -> d.partitions()
+                        .forEach(p -> ends.put(new TopicPartition(t, p.partition()), OffsetSpec.latest())));
         final Map<TopicPartition, Long> endOffsets = new HashMap<>();
         admin.listOffsets(ends).all().get().forEach((tp, info) -> endOffsets.put(tp, info.offset()));
         for (final Map.Entry<TopicPartition, Long> e : endOffsets.entrySet()) {

@@ -12,9 +12,9 @@ import org.HdrHistogram.Histogram;
  * Scenario 2: manual triggers at a fixed rate, each naming a distinct KV v2 secret seeded in the dev Vault; per event
  * the time from just before {@code send()} to its result being readable by a read_committed consumer of
  * rotation-results ({@link TriggerProbe}). Full rotor in this JVM ({@link RotorUnderTest}), fresh state directory per
- * run, a warm-up of {@value #WARM_UP} triggers (not measured) first. Once with rotor's default exactly_once_v2 and
- * once with {@code kafka.processing.guarantee=at_least_once}. A run whose warm-up did not complete, or whose triggers
- * did not all rotate within the drain, makes its guarantee's figures INVALID.
+ * run, a warm-up of {@value #WARM_UP} triggers (not measured) first. Once with rotor's default exactly_once_v2 and once
+ * with {@code kafka.processing.guarantee=at_least_once}. A run whose warm-up did not complete, or whose triggers did
+ * not all rotate within the drain, makes its guarantee's figures INVALID.
  */
 final class LatencyScenario {
     static final int WARM_UP = 200;
@@ -24,6 +24,7 @@ final class LatencyScenario {
     private final BenchSettings s;
     /** Per guarantee: every run's histogram merged (microseconds), for the report's distribution. */
     final Map<String, Histogram> merged = new LinkedHashMap<>();
+
     final Map<String, Object> details = new LinkedHashMap<>();
     /** Where the time goes, per guarantee and segment (see {@link TriggerProbe.Outcome#segments}). */
     final Map<String, Histogram> segments = new LinkedHashMap<>();
@@ -72,8 +73,8 @@ final class LatencyScenario {
             details.put(n + "_breakdown_p50/p99_ms", TriggerProbe.describeSegments(mine));
             details.put(n + "_checks", problems.isEmpty() ? "passed" : String.join("; ", problems));
             final String label = n.equals("eos") ? "exactly-once" : "at-least-once";
-            values.forEach((p, v) -> figures.add(Figure.checked("latency." + n + "." + p, "latency",
-                    label + " " + p + " produce -> result", "ms", v, problems)));
+            values.forEach((p, v) -> figures.add(Figure.checked(
+                    "latency." + n + "." + p, "latency", label + " " + p + " produce -> result", "ms", v, problems)));
         }
         return figures;
     }
@@ -82,8 +83,8 @@ final class LatencyScenario {
             throws Exception {
         final String n = shortName(guarantee);
         env.resetRotorApplications();
-        final Map<String, String> overrides = env.rotorOverrides("lat-" + n + "-r" + run,
-                RotorUnderTest.freshStateDir(env, "lat-" + n + "-r" + run));
+        final Map<String, String> overrides =
+                env.rotorOverrides("lat-" + n + "-r" + run, RotorUnderTest.freshStateDir(env, "lat-" + n + "-r" + run));
         overrides.put("kafka.processing.guarantee", guarantee);
         env.vault();
         final RotorConfig config = env.rotorConfig(overrides);
@@ -103,14 +104,19 @@ final class LatencyScenario {
             if (w.problem(what) != null) {
                 problems.add(w.problem(what));
             }
-            final TriggerProbe.Outcome o = TriggerProbe.run(rotor, paths, s.latencyRate(),
-                    env.prefix + "-lat-" + n + "-r" + run + "-", "latency " + n + " run " + run + "/" + s.runs()
-                            + " (" + s.latencyRate() + "/s)", (path, status) -> { });
+            final TriggerProbe.Outcome o = TriggerProbe.run(
+                    rotor,
+                    paths,
+                    s.latencyRate(),
+                    env.prefix + "-lat-" + n + "-r" + run + "-",
+                    "latency " + n + " run " + run + "/" + s.runs() + " (" + s.latencyRate() + "/s)",
+                    (path, status) -> {});
             if (o.problem(what) != null) {
                 problems.add(o.problem(what));
             }
-            o.segments().forEach((k, v) -> segments.computeIfAbsent(n + "." + k, x -> new Histogram(3_600_000L, 3))
-                    .add(v));
+            o.segments()
+                    .forEach((k, v) -> segments.computeIfAbsent(n + "." + k, x -> new Histogram(3_600_000L, 3))
+                            .add(v));
             details.merge(n + "_results_missing_after_drain", o.missing(), (a, b) -> (Integer) a + (Integer) b);
             details.merge(n + "_results_per_s", Math.round(o.resultsPerSecond()), (a, b) -> a + " " + b);
             details.merge(n + "_not_rotated", o.notRotated(), (a, b) -> (Integer) a + (Integer) b);

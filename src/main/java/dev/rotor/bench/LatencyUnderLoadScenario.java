@@ -40,6 +40,7 @@ final class LatencyUnderLoadScenario {
     private final BenchSettings s;
     /** Every run's latency merged (microseconds), for the report's distribution; absent when invalid. */
     final Map<String, Histogram> merged = new LinkedHashMap<>();
+
     final Map<String, Object> details = new LinkedHashMap<>();
 
     LatencyUnderLoadScenario(final BenchEnv env) {
@@ -73,8 +74,13 @@ final class LatencyUnderLoadScenario {
         details.put("breakdown_p50/p99_ms", TriggerProbe.describeSegments(segments));
         details.put("checks", problems.isEmpty() ? "passed" : String.join("; ", problems));
         final List<Figure> figures = new ArrayList<>();
-        values.forEach((p, v) -> figures.add(Figure.checked("latency_under_load." + p, "under-load",
-                p + " trigger -> result amid 1,000 events/s, EOS", "ms", v, problems)));
+        values.forEach((p, v) -> figures.add(Figure.checked(
+                "latency_under_load." + p,
+                "under-load",
+                p + " trigger -> result amid 1,000 events/s, EOS",
+                "ms",
+                v,
+                problems)));
         return figures;
     }
 
@@ -93,8 +99,13 @@ final class LatencyUnderLoadScenario {
         }
         RotorUnderTest.seed(env, paths);
         final int backgroundCount = (int) (BACKGROUND_PER_S * (s.latencySeconds() + RAMP.toSeconds()));
-        final EventMix background = EventMix.generate(backgroundCount, System.currentTimeMillis(), s.seed() + run,
-                env.prefix + "-" + tag + "-bg", root + "/bg", false);
+        final EventMix background = EventMix.generate(
+                backgroundCount,
+                System.currentTimeMillis(),
+                s.seed() + run,
+                env.prefix + "-" + tag + "-bg",
+                root + "/bg",
+                false);
         RotorUnderTest.seed(env, background.triggerPaths());
         RotorUnderTest.seed(env, background.burstPathNames());
         final List<String> warm = new ArrayList<>();
@@ -103,7 +114,7 @@ final class LatencyUnderLoadScenario {
         }
         final String what = "run " + run;
         try (RotorUnderTest rotor = RotorUnderTest.start(env, config);
-             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(backgroundProducer())) {
+                KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(backgroundProducer())) {
             final RotorUnderTest.WarmUp w = rotor.warmUp(env, warm, Duration.ofSeconds(120));
             if (w.problem(what) != null) {
                 problems.add(w.problem(what));
@@ -111,57 +122,72 @@ final class LatencyUnderLoadScenario {
             final AtomicLong sent = new AtomicLong();
             final AtomicReference<Exception> failure = new AtomicReference<>();
             final long[] window = new long[2];
-            final Thread sender = new Thread(() -> {
-                final long first = System.nanoTime();
-                final double interval = 1e9 / BACKGROUND_PER_S;
-                for (int i = 0; i < backgroundCount && failure.get() == null; i++) {
-                    final long due = first + (long) (i * interval);
-                    long now;
-                    while ((now = System.nanoTime()) < due) {
-                        LockSupport.parkNanos(Math.min(due - now, 200_000));
-                    }
-                    producer.send(new ProducerRecord<>(config.topics().securityEvents(), i % BenchEnv.PARTITIONS,
-                            null, background.json(i, System.currentTimeMillis())), (md, e) -> {
-                                if (e != null) {
-                                    failure.compareAndSet(null, e);
-                                }
-                            });
-                    sent.incrementAndGet();
-                }
-                // the rate is that of the sends; the final flush is not part of the planned span
-                window[0] = first;
-                window[1] = System.nanoTime();
-                producer.flush();
-            }, "bench-background-sender");
+            final Thread sender = new Thread(
+                    () -> {
+                        final long first = System.nanoTime();
+                        final double interval = 1e9 / BACKGROUND_PER_S;
+                        for (int i = 0; i < backgroundCount && failure.get() == null; i++) {
+                            final long due = first + (long) (i * interval);
+                            long now;
+                            while ((now = System.nanoTime()) < due) {
+                                LockSupport.parkNanos(Math.min(due - now, 200_000));
+                            }
+                            producer.send(
+                                    new ProducerRecord<>(
+                                            config.topics().securityEvents(),
+                                            i % BenchEnv.PARTITIONS,
+                                            null,
+                                            background.json(i, System.currentTimeMillis())),
+                                    (md, e) -> {
+                                        if (e != null) {
+                                            failure.compareAndSet(null, e);
+                                        }
+                                    });
+                            sent.incrementAndGet();
+                        }
+                        // the rate is that of the sends; the final flush is not part of the planned span
+                        window[0] = first;
+                        window[1] = System.nanoTime();
+                        producer.flush();
+                    },
+                    "bench-background-sender");
             sender.start();
             Thread.sleep(RAMP.toMillis());
             final Map<String, Integer> backgroundResults = new TreeMap<>();
-            final TriggerProbe.Outcome o = TriggerProbe.run(rotor, paths, TRIGGERS_PER_S,
-                    env.prefix + "-" + tag + "-t", "under load run " + run + "/" + s.runs() + " (" + TRIGGERS_PER_S
-                            + " triggers/s + " + BACKGROUND_PER_S + " events/s)",
+            final TriggerProbe.Outcome o = TriggerProbe.run(
+                    rotor,
+                    paths,
+                    TRIGGERS_PER_S,
+                    env.prefix + "-" + tag + "-t",
+                    "under load run " + run + "/" + s.runs() + " (" + TRIGGERS_PER_S + " triggers/s + "
+                            + BACKGROUND_PER_S + " events/s)",
                     (path, status) -> backgroundResults.merge(status, 1, Integer::sum));
             sender.join();
             final double seconds = (window[1] - window[0]) / 1e9;
             final double rate = sent.get() / Math.max(0.001, seconds);
-            details.merge("background_sent", sent.get() + " in " + String.format(Locale.ROOT, "%.1f",
-                    seconds) + " s", (a, b) -> a + "; " + b);
+            details.merge(
+                    "background_sent",
+                    sent.get() + " in " + String.format(Locale.ROOT, "%.1f", seconds) + " s",
+                    (a, b) -> a + "; " + b);
             details.merge("background_achieved_per_s", Math.round(rate), (a, b) -> a + " " + b);
             details.merge("background_results", backgroundResults.toString(), (a, b) -> a + " " + b);
             details.merge("trigger_results_per_s", Math.round(o.resultsPerSecond()), (a, b) -> a + " " + b);
             details.merge("results_missing_after_drain", o.missing(), (a, b) -> (Integer) a + (Integer) b);
             details.merge("not_rotated", o.notRotated(), (a, b) -> (Integer) a + (Integer) b);
             if (failure.get() != null) {
-                problems.add(what + ": sending the background failed (" + failure.get().getClass().getSimpleName()
-                        + ")");
+                problems.add(what + ": sending the background failed ("
+                        + failure.get().getClass().getSimpleName() + ")");
             } else if (sent.get() < backgroundCount || rate < MIN_BACKGROUND_SHARE * BACKGROUND_PER_S) {
                 problems.add(what + ": the background reached " + Math.round(rate) + " events/s ("
-                        + sent.get() + " of " + backgroundCount + "), below " + Math.round(MIN_BACKGROUND_SHARE
-                        * BACKGROUND_PER_S) + "/s");
+                        + sent.get() + " of " + backgroundCount + "), below "
+                        + Math.round(MIN_BACKGROUND_SHARE * BACKGROUND_PER_S) + "/s");
             }
             if (o.problem(what) != null) {
                 problems.add(o.problem(what));
             }
-            o.segments().forEach((k, v) -> segments.computeIfAbsent(k, x -> new Histogram(3_600_000L, 3)).add(v));
+            o.segments()
+                    .forEach((k, v) -> segments.computeIfAbsent(k, x -> new Histogram(3_600_000L, 3))
+                            .add(v));
             return o.latency();
         }
     }

@@ -17,19 +17,22 @@ import org.apache.kafka.common.serialization.Serdes;
 /**
  * One secret's share of a security event as baseline (b3) carries it through its repartition: what the per-key rules
  * need (what to do, event time, weight, event id) and nothing else. {@link #parse} reads the JSON with Jackson's
- * streaming parser and applies rotor's trigger matrix (DESIGN.md §3) on the way; events that ask for nothing, or
- * that it cannot read, give no share (the baseline has no audit and no DLQ).
+ * streaming parser and applies rotor's trigger matrix (DESIGN.md §3) on the way; events that ask for nothing, or that
+ * it cannot read, give no share (the baseline has no audit and no DLQ).
  *
- * @param action    what the event asks for on this secret
+ * @param action what the event asks for on this secret
  * @param eventTime the event's own time, epoch ms
- * @param weight    failed_count / violation_count, else 1
- * @param eventId   the event's id (commands carry it; counting uses its fingerprint)
+ * @param weight failed_count / violation_count, else 1
+ * @param eventId the event's id (commands carry it; counting uses its fingerprint)
  */
 record PerKeyEvent(Action action, long eventTime, long weight, String eventId) {
     /** The trigger matrix's outcomes that reach the rules, with the rule name a command carries. */
     enum Action {
-        ROTATE_MANUAL("manual-trigger"), ROTATE_CRITICAL("critical-threat"), ROTATE_HIGH("high-threat-indicator"),
-        COUNT_FAILED_AUTH("failed-auth-threshold"), COUNT_RATE_LIMIT("rate-limit-threshold");
+        ROTATE_MANUAL("manual-trigger"),
+        ROTATE_CRITICAL("critical-threat"),
+        ROTATE_HIGH("high-threat-indicator"),
+        COUNT_FAILED_AUTH("failed-auth-threshold"),
+        COUNT_RATE_LIMIT("rate-limit-threshold");
 
         final String rule;
 
@@ -43,8 +46,7 @@ record PerKeyEvent(Action action, long eventTime, long weight, String eventId) {
     }
 
     /** An event read from JSON: its action and the secrets it names. */
-    record Parsed(PerKeyEvent event, List<String> paths) {
-    }
+    record Parsed(PerKeyEvent event, List<String> paths) {}
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final Action[] ACTIONS = Action.values();
@@ -112,7 +114,10 @@ record PerKeyEvent(Action action, long eventTime, long weight, String eventId) {
         } catch (final IOException e) {
             return Optional.empty();
         }
-        if (type == null || level == null || paths.isEmpty() || timestamp == null && timestampNumber == Long.MIN_VALUE) {
+        if (type == null
+                || level == null
+                || paths.isEmpty()
+                || timestamp == null && timestampNumber == Long.MIN_VALUE) {
             return Optional.empty();
         }
         final Action action = decide(type, level);
@@ -123,7 +128,8 @@ record PerKeyEvent(Action action, long eventTime, long weight, String eventId) {
         final long weight;
         try {
             time = timestamp != null ? Instant.parse(timestamp).toEpochMilli() : timestampNumber;
-            weight = action == Action.COUNT_FAILED_AUTH ? weight(failedCount)
+            weight = action == Action.COUNT_FAILED_AUTH
+                    ? weight(failedCount)
                     : action == Action.COUNT_RATE_LIMIT ? weight(violationCount) : 1;
         } catch (final DateTimeParseException | NumberFormatException e) {
             return Optional.empty();
@@ -148,8 +154,10 @@ record PerKeyEvent(Action action, long eventTime, long weight, String eventId) {
         if (type.equalsIgnoreCase("rate_limit_exceeded")) {
             return Action.COUNT_RATE_LIMIT;
         }
-        final boolean indicator = type.equalsIgnoreCase("leaked_credential") || type.equalsIgnoreCase("api_key_exposed")
-                || type.equalsIgnoreCase("unauthorized_access") || type.equalsIgnoreCase("brute_force_attack");
+        final boolean indicator = type.equalsIgnoreCase("leaked_credential")
+                || type.equalsIgnoreCase("api_key_exposed")
+                || type.equalsIgnoreCase("unauthorized_access")
+                || type.equalsIgnoreCase("brute_force_attack");
         return indicator && level.equalsIgnoreCase("high") ? Action.ROTATE_HIGH : null;
     }
 
@@ -176,14 +184,18 @@ record PerKeyEvent(Action action, long eventTime, long weight, String eventId) {
     }
 
     static Serde<PerKeyEvent> serde() {
-        return Serdes.serdeFrom((topic, e) -> e == null ? null : e.toBytes(),
-                (topic, b) -> b == null ? null : fromBytes(b));
+        return Serdes.serdeFrom(
+                (topic, e) -> e == null ? null : e.toBytes(), (topic, b) -> b == null ? null : fromBytes(b));
     }
 
     byte[] toBytes() {
         final byte[] id = eventId.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(1 + 8 + 8 + id.length).put((byte) action.ordinal()).putLong(eventTime)
-                .putLong(weight).put(id).array();
+        return ByteBuffer.allocate(1 + 8 + 8 + id.length)
+                .put((byte) action.ordinal())
+                .putLong(eventTime)
+                .putLong(weight)
+                .put(id)
+                .array();
     }
 
     static PerKeyEvent fromBytes(final byte[] bytes) {

@@ -7,8 +7,8 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Baseline (b3)'s {@code parse-and-key-by-path}: one record per secret an event names, keyed by the secret's path,
- * stamped with the event's own time, carrying a {@link PerKeyEvent}. Events that ask for nothing or cannot be read
- * are only counted.
+ * stamped with the event's own time, carrying a {@link PerKeyEvent}. Events that ask for nothing or cannot be read are
+ * only counted.
  */
 final class PerKeyParse implements Processor<byte[], byte[], String, PerKeyEvent> {
     private final PerKeyCounters counters;
@@ -25,8 +25,8 @@ final class PerKeyParse implements Processor<byte[], byte[], String, PerKeyEvent
 
     @Override
     public void process(final Record<byte[], byte[]> record) {
-        final Optional<PerKeyEvent.Parsed> parsed = record.value() == null ? Optional.empty()
-                : PerKeyEvent.parse(record.value());
+        final Optional<PerKeyEvent.Parsed> parsed =
+                record.value() == null ? Optional.empty() : PerKeyEvent.parse(record.value());
         if (parsed.isEmpty()) {
             counters.ignored.incrementAndGet();
             return;

@@ -1,5 +1,6 @@
 package dev.rotor.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rotor.config.RotorConfig;
 import java.nio.charset.StandardCharsets;
@@ -26,18 +27,18 @@ import org.apache.kafka.streams.state.Stores;
  * Baseline (b3)'s {@code apply-per-key-rules}: rotor's per-secret algorithm and nothing around it.
  *
  * <ol>
- *   <li>Reads one secret's share of an event ({@link PerKeyEvent}), keyed by secret path, after the repartition.</li>
+ *   <li>Reads one secret's share of an event ({@link PerKeyEvent}), keyed by secret path, after the repartition.
  *   <li>Writes a command (small JSON: command id, event id, path, rule, requested_at) when the trigger matrix says
- *       rotate or a window's weight reaches its threshold; nothing else — no audit record, no statistics store, no
- *       dead letters.</li>
- *   <li>Decides as rotor does (DESIGN.md §3, §9): weight N within any window of length W, per secret, in event time;
- *       an event more than the grace behind its secret's newest counted event is late and not counted; a resent event
- *       id counts once; counts start again after a threshold is reached or a command is issued; within the cooldown
+ *       rotate or a window's weight reaches its threshold; nothing else — no audit record, no statistics store, no dead
+ *       letters.
+ *   <li>Decides as rotor does (DESIGN.md §3, §9): weight N within any window of length W, per secret, in event time; an
+ *       event more than the grace behind its secret's newest counted event is late and not counted; a resent event id
+ *       counts once; counts start again after a threshold is reached or a command is issued; within the cooldown
  *       (processing time) a further trigger is suppressed, except a manual one. One read and one write of
  *       {@value #STORE} per event; a wall-clock punctuation every {@code rotor.state-cleanup-interval} prunes old
- *       events and forgets idle secrets, as rotor does.</li>
+ *       events and forgets idle secrets, as rotor does.
  *   <li>Limits: thresholds, windows, grace, cooldown and cleanup interval are rotor's configuration; timestamps are
- *       ISO-8601 or epoch milliseconds only.</li>
+ *       ISO-8601 or epoch milliseconds only.
  * </ol>
  */
 final class PerKeyRules implements Processor<String, PerKeyEvent, String, byte[]> {
@@ -134,7 +135,7 @@ final class PerKeyRules implements Processor<String, PerKeyEvent, String, byte[]
         command.put("requested_at", Instant.ofEpochMilli(now).toString());
         try {
             context.forward(new Record<>(path, JSON.writeValueAsBytes(command), now));
-        } catch (final com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (final JsonProcessingException e) {
             throw new IllegalStateException("cannot write a command", e);
         }
     }
@@ -162,7 +163,8 @@ final class PerKeyRules implements Processor<String, PerKeyEvent, String, byte[]
                 final KeyValue<String, PerKeyState> kv = it.next();
                 final PerKeyState s = kv.value;
                 final boolean changed = s.newestCounted != PerKeyState.NEVER
-                        && (s.failedAuth.dropBefore(s.newestCounted - span) | s.rateLimit.dropBefore(s.newestCounted - span));
+                        && (s.failedAuth.dropBefore(s.newestCounted - span)
+                                | s.rateLimit.dropBefore(s.newestCounted - span));
                 if (s.forgettable(now, cooldownMs, 2 * span)) {
                     idle.add(kv.key);
                 } else if (changed) {

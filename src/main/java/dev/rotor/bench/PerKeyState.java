@@ -23,8 +23,12 @@ final class PerKeyState {
         this(new WeightedEvents(4), new WeightedEvents(4), NEVER, NEVER, NEVER);
     }
 
-    private PerKeyState(final WeightedEvents failedAuth, final WeightedEvents rateLimit, final long lastCommandAt,
-                        final long newestCounted, final long lastSeenAt) {
+    private PerKeyState(
+            final WeightedEvents failedAuth,
+            final WeightedEvents rateLimit,
+            final long lastCommandAt,
+            final long newestCounted,
+            final long lastSeenAt) {
         this.failedAuth = failedAuth;
         this.rateLimit = rateLimit;
         this.lastCommandAt = lastCommandAt;
@@ -54,8 +58,8 @@ final class PerKeyState {
     }
 
     static Serde<PerKeyState> serde() {
-        return Serdes.serdeFrom((topic, s) -> s == null ? null : s.toBytes(),
-                (topic, b) -> b == null ? null : fromBytes(b));
+        return Serdes.serdeFrom(
+                (topic, s) -> s == null ? null : s.toBytes(), (topic, b) -> b == null ? null : fromBytes(b));
     }
 
     byte[] toBytes() {

@@ -5,9 +5,9 @@ import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
- * A progress bar on stderr while loading and measuring: redrawn in place about five times a second on a terminal,
- * one line per 10 % otherwise (so a log file stays readable). Runs its own daemon thread; {@link #close()} draws the
- * final state and ends the line.
+ * A progress bar on stderr while loading and measuring: redrawn in place about five times a second on a terminal, one
+ * line per 10 % otherwise (so a log file stays readable). Runs its own daemon thread; {@link #close()} draws the final
+ * state and ends the line.
  */
 public final class Progress implements AutoCloseable {
     private static final int WIDTH = 30;
@@ -22,8 +22,12 @@ public final class Progress implements AutoCloseable {
     private volatile boolean running = true;
     private int lastDecile = -1;
 
-    private Progress(final PrintStream out, final String label, final long total, final LongSupplier done,
-                     final boolean interactive) {
+    private Progress(
+            final PrintStream out,
+            final String label,
+            final long total,
+            final LongSupplier done,
+            final boolean interactive) {
         this.out = out;
         this.label = label;
         this.total = Math.max(1, total);
@@ -61,8 +65,16 @@ public final class Progress implements AutoCloseable {
         final int filled = (int) (d * WIDTH / total);
         final double secs = (System.nanoTime() - startNanos) / 1e9;
         final String bar = "[" + "#".repeat(filled) + ".".repeat(WIDTH - filled) + "]";
-        final String line = String.format(Locale.ROOT, "  %-34s %s %3d%% %,d/%,d  %.1f s  %,.0f/s", label, bar,
-                d * 100 / total, d, total, secs, secs > 0 ? d / secs : 0.0);
+        final String line = String.format(
+                Locale.ROOT,
+                "  %-34s %s %3d%% %,d/%,d  %.1f s  %,.0f/s",
+                label,
+                bar,
+                d * 100 / total,
+                d,
+                total,
+                secs,
+                secs > 0 ? d / secs : 0.0);
         if (interactive) {
             out.print("\r" + line + "   ");
             if (last) {

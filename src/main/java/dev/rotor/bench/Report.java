@@ -33,9 +33,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The benchmark's outputs: the summary table (stdout), {@code results.json}, {@code report.png} (throughput bars,
- * latency distribution, incident times, peak RSS — rendered headless with XChart) and {@code report.html}. Each
- * carries the git commit the run measured and whether the tree was dirty; an invalid figure (a failed check) shows its
- * reason instead of a number, and the targets are judged by {@link Target#verdict}.
+ * latency distribution, incident times, peak RSS — rendered headless with XChart) and {@code report.html}. Each carries
+ * the git commit the run measured and whether the tree was dirty; an invalid figure (a failed check) shows its reason
+ * instead of a number, and the targets are judged by {@link Target#verdict}.
  */
 final class Report {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -50,9 +50,16 @@ final class Report {
     private final GitStamp git;
     private final BenchSettings settings;
 
-    Report(final String title, final String command, final GitStamp git, final BenchSettings settings,
-           final Map<String, Object> machine, final Map<String, Object> config, final Map<String, Object> scenarios,
-           final List<Figure> figures, final Map<String, Histogram> latency) {
+    Report(
+            final String title,
+            final String command,
+            final GitStamp git,
+            final BenchSettings settings,
+            final Map<String, Object> machine,
+            final Map<String, Object> config,
+            final Map<String, Object> scenarios,
+            final List<Figure> figures,
+            final Map<String, Histogram> latency) {
         this.title = title;
         this.command = command;
         this.git = git;
@@ -86,7 +93,8 @@ final class Report {
 
     private static String kv(final Map<String, Object> m) {
         final StringBuilder b = new StringBuilder();
-        m.forEach((k, v) -> b.append(b.length() == 0 ? "" : "; ").append(k).append('=').append(v));
+        m.forEach((k, v) ->
+                b.append(b.length() == 0 ? "" : "; ").append(k).append('=').append(v));
         return b.toString();
     }
 
@@ -101,7 +109,10 @@ final class Report {
         scenarios.forEach((name, d) -> {
             if (d instanceof Map<?, ?> m && !m.isEmpty()) {
                 final StringBuilder s = new StringBuilder();
-                m.forEach((k, v) -> s.append(s.length() == 0 ? "" : "; ").append(k).append('=').append(v));
+                m.forEach((k, v) -> s.append(s.length() == 0 ? "" : "; ")
+                        .append(k)
+                        .append('=')
+                        .append(v));
                 b.append(String.format(Locale.ROOT, "%-8s %s%n", name, s));
             }
         });
@@ -111,11 +122,23 @@ final class Report {
         b.append("-".repeat(121)).append('\n');
         for (final Figure f : figures) {
             if (f.valid()) {
-                b.append(String.format(Locale.ROOT, row, f.scenario(), f.label(), num(f.median()),
-                        num(f.min()) + " - " + num(f.max()) + " (n=" + f.runs().size() + ")", f.unit()));
+                b.append(String.format(
+                        Locale.ROOT,
+                        row,
+                        f.scenario(),
+                        f.label(),
+                        num(f.median()),
+                        num(f.min()) + " - " + num(f.max()) + " (n=" + f.runs().size() + ")",
+                        f.unit()));
             } else {
-                b.append(String.format(Locale.ROOT, row, f.scenario(), f.label(), "INVALID", "(n="
-                        + f.runs().size() + ")", f.unit()));
+                b.append(String.format(
+                        Locale.ROOT,
+                        row,
+                        f.scenario(),
+                        f.label(),
+                        "INVALID",
+                        "(n=" + f.runs().size() + ")",
+                        f.unit()));
             }
         }
         b.append('\n').append("checks   ");
@@ -124,11 +147,19 @@ final class Report {
             b.append("passed: every warm-up completed and every expected command and result exists\n");
         } else {
             b.append("FAILED for ").append(invalid.size()).append(" figure(s); their numbers are not shown:\n");
-            invalid.forEach(f -> b.append("  ").append(f.key()).append(": ").append(f.invalid()).append('\n'));
+            invalid.forEach(f -> b.append("  ")
+                    .append(f.key())
+                    .append(": ")
+                    .append(f.invalid())
+                    .append('\n'));
         }
         b.append('\n').append("goals (judged on the median)\n");
         for (final Target t : Target.ISSUE) {
-            b.append(String.format(Locale.ROOT, "  %-70s %s%n", t.text(), t.verdict(figures, settings).text()));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "  %-70s %s%n",
+                    t.text(),
+                    t.verdict(figures, settings).text()));
         }
         return b.toString();
     }
@@ -177,9 +208,14 @@ final class Report {
             m.put("limit", t.limit());
             m.put("status", v.status().name());
             m.put("verdict", v.text());
-            m.put("median", t.of(figures).filter(Figure::valid).map(Figure::median).orElse(null));
-            m.put("met", v.status() == Target.Status.MET ? Boolean.TRUE
-                    : v.status() == Target.Status.NOT_MET ? Boolean.FALSE : null);
+            m.put(
+                    "median",
+                    t.of(figures).filter(Figure::valid).map(Figure::median).orElse(null));
+            m.put(
+                    "met",
+                    v.status() == Target.Status.MET
+                            ? Boolean.TRUE
+                            : v.status() == Target.Status.NOT_MET ? Boolean.FALSE : null);
             ts.add(m);
         }
         root.put("targets", ts);
@@ -190,12 +226,22 @@ final class Report {
         final List<Chart<?, ?>> charts = new ArrayList<>();
         charts.add(throughputChart());
         charts.add(latencyChart());
-        charts.add(barChart("Incident: time until every result is readable", "s",
+        charts.add(barChart(
+                "Incident: time until every result is readable",
+                "s",
                 List.of("incident.critical.seconds", "incident.manual.seconds"),
-                List.of("1 critical event", "manual triggers"), 5.0, "goal 5 s", false));
-        charts.add(barChart("Peak RSS during throughput (VmHWM)", "MiB",
+                List.of("1 critical event", "manual triggers"),
+                5.0,
+                "goal 5 s",
+                false));
+        charts.add(barChart(
+                "Peak RSS during throughput (VmHWM)",
+                "MiB",
                 List.of("memory.rotor_peak_rss", "memory.baseline_peak_rss", "memory.per_key_peak_rss"),
-                List.of("rotor detection (c)", "DSL (b)", "per-key (b3)"), 512.0, "goal 512 MiB", false));
+                List.of("rotor detection (c)", "DSL (b)", "per-key (b3)"),
+                512.0,
+                "goal 512 MiB",
+                false));
         final int w = 800;
         final int h = 520;
         final int header = 40;
@@ -221,22 +267,33 @@ final class Report {
     }
 
     private CategoryChart throughputChart() {
-        final String raw = figure("throughput.raw_consumer").map(f -> "(a) raw consumer " + num(f.median()) + "/s")
+        final String raw = figure("throughput.raw_consumer")
+                .map(f -> "(a) raw consumer " + num(f.median()) + "/s")
                 .orElse("(a) not measured");
-        final String ratios = String.join(", ", Stream.of(
-                figure("throughput.ratio_c_b3").map(f -> "c/b3 = " + num(f.median())),
-                figure("throughput.ratio_c_b2").map(f -> "c/b2 = " + num(f.median())),
-                figure("throughput.ratio_c_b").map(f -> "c/b = " + num(f.median())),
-                figure("throughput.ratio_c_a").map(f -> "c/a = " + num(f.median())))
-                .flatMap(Optional::stream).toList());
-        final CategoryChart c = new CategoryChartBuilder().width(800).height(520)
-                .title("Throughput, events/s (median): " + ratios).yAxisTitle("events/s").xAxisTitle(raw).build();
+        final String ratios = String.join(
+                ", ",
+                Stream.of(
+                                figure("throughput.ratio_c_b3").map(f -> "c/b3 = " + num(f.median())),
+                                figure("throughput.ratio_c_b2").map(f -> "c/b2 = " + num(f.median())),
+                                figure("throughput.ratio_c_b").map(f -> "c/b = " + num(f.median())),
+                                figure("throughput.ratio_c_a").map(f -> "c/a = " + num(f.median())))
+                        .flatMap(Optional::stream)
+                        .toList());
+        final CategoryChart c = new CategoryChartBuilder()
+                .width(800)
+                .height(520)
+                .title("Throughput, events/s (median): " + ratios)
+                .yAxisTitle("events/s")
+                .xAxisTitle(raw)
+                .build();
         final List<String> names = new ArrayList<>();
         final List<Double> values = new ArrayList<>();
-        final String[][] bars = {{"throughput.baseline", "(b) DSL windows"},
-                {"throughput.baseline_sparse", "(b2) DSL, sparse mix"},
-                {"throughput.baseline_per_key", "(b3) per-key PAPI"},
-                {"throughput.rotor_detection", "(c) rotor detection"}};
+        final String[][] bars = {
+            {"throughput.baseline", "(b) DSL windows"},
+            {"throughput.baseline_sparse", "(b2) DSL, sparse mix"},
+            {"throughput.baseline_per_key", "(b3) per-key PAPI"},
+            {"throughput.rotor_detection", "(c) rotor detection"}
+        };
         for (final String[] bar : bars) {
             figure(bar[0]).ifPresent(f -> {
                 names.add(bar[1]);
@@ -257,9 +314,13 @@ final class Report {
     }
 
     private XYChart latencyChart() {
-        final XYChart c = new XYChartBuilder().width(800).height(520)
-                .title("Latency produce -> readable result (all runs)").xAxisTitle("latency, ms (log scale)")
-                .yAxisTitle("% of events at or below").build();
+        final XYChart c = new XYChartBuilder()
+                .width(800)
+                .height(520)
+                .title("Latency produce -> readable result (all runs)")
+                .xAxisTitle("latency, ms (log scale)")
+                .yAxisTitle("% of events at or below")
+                .build();
         c.getStyler().setXAxisLogarithmic(true);
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         c.getStyler().setChartBackgroundColor(Color.WHITE);
@@ -277,25 +338,39 @@ final class Report {
                 xs.add(Math.max(0.1, v.getValueIteratedTo() / 1000.0));
                 ys.add(v.getPercentileLevelIteratedTo());
             }
-            final String name = (e.getKey().equals("eos") ? "exactly-once" : e.getKey().equals("alos")
-                    ? "at-least-once" : e.getKey()) + String.format(
-                    Locale.ROOT, "  p50 %s  p99 %s ms", num(h.getValueAtPercentile(50) / 1000.0),
-                    num(h.getValueAtPercentile(99) / 1000.0));
+            final String name = (e.getKey().equals("eos")
+                            ? "exactly-once"
+                            : e.getKey().equals("alos") ? "at-least-once" : e.getKey())
+                    + String.format(
+                            Locale.ROOT,
+                            "  p50 %s  p99 %s ms",
+                            num(h.getValueAtPercentile(50) / 1000.0),
+                            num(h.getValueAtPercentile(99) / 1000.0));
             final XYSeries s = c.addSeries(name, xs, ys);
             s.setMarker(SeriesMarkers.NONE);
             any = true;
         }
         if (!any) {
-            c.addSeries("not measured", new double[] {1, 2}, new double[] {0, 0}).setMarker(SeriesMarkers.NONE);
+            c.addSeries("not measured", new double[] {1, 2}, new double[] {0, 0})
+                    .setMarker(SeriesMarkers.NONE);
         }
         return c;
     }
 
-    private CategoryChart barChart(final String chartTitle, final String unit, final List<String> keys,
-                                   final List<String> labels, final double target, final String targetLabel,
-                                   final boolean log) {
-        final CategoryChart c = new CategoryChartBuilder().width(800).height(520).title(chartTitle)
-                .yAxisTitle(unit).build();
+    private CategoryChart barChart(
+            final String chartTitle,
+            final String unit,
+            final List<String> keys,
+            final List<String> labels,
+            final double target,
+            final String targetLabel,
+            final boolean log) {
+        final CategoryChart c = new CategoryChartBuilder()
+                .width(800)
+                .height(520)
+                .title(chartTitle)
+                .yAxisTitle(unit)
+                .build();
         final List<String> names = new ArrayList<>();
         final List<Double> values = new ArrayList<>();
         final List<Double> limit = new ArrayList<>();
@@ -325,7 +400,8 @@ final class Report {
 
     void writeHtml(final Path file) throws IOException {
         final StringBuilder b = new StringBuilder();
-        b.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>").append(esc(title))
+        b.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>")
+                .append(esc(title))
                 .append("</title><style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
                         + "td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}td.n{text-align:right}"
                         + ".met{color:#080}.not{color:#b00}</style></head><body>");
@@ -336,22 +412,40 @@ final class Report {
         b.append("<h2>Targets</h2><table><tr><th>target</th><th>verdict</th></tr>");
         for (final Target t : Target.ISSUE) {
             final Target.Verdict v = t.verdict(figures, settings);
-            b.append("<tr><td>").append(esc(t.text())).append("</td><td class=")
-                    .append(v.status() == Target.Status.MET ? "met" : "not").append('>').append(esc(v.text()))
+            b.append("<tr><td>")
+                    .append(esc(t.text()))
+                    .append("</td><td class=")
+                    .append(v.status() == Target.Status.MET ? "met" : "not")
+                    .append('>')
+                    .append(esc(v.text()))
                     .append("</td></tr>");
         }
         b.append("</table><h2>Figures</h2><table><tr><th>scenario</th><th>figure</th><th>median</th><th>min</th>"
                 + "<th>max</th><th>runs</th><th>unit</th></tr>");
         for (final Figure f : figures) {
             if (!f.valid()) {
-                b.append("<tr><td>").append(esc(f.scenario())).append("</td><td>").append(esc(f.label()))
-                        .append("</td><td class=not colspan=3>INVALID: ").append(esc(f.invalid()))
-                        .append("</td><td></td><td>").append(esc(f.unit())).append("</td></tr>");
+                b.append("<tr><td>")
+                        .append(esc(f.scenario()))
+                        .append("</td><td>")
+                        .append(esc(f.label()))
+                        .append("</td><td class=not colspan=3>INVALID: ")
+                        .append(esc(f.invalid()))
+                        .append("</td><td></td><td>")
+                        .append(esc(f.unit()))
+                        .append("</td></tr>");
                 continue;
             }
-            b.append("<tr><td>").append(esc(f.scenario())).append("</td><td>").append(esc(f.label()))
-                    .append("</td><td class=n>").append(num(f.median())).append("</td><td class=n>")
-                    .append(num(f.min())).append("</td><td class=n>").append(num(f.max())).append("</td><td>");
+            b.append("<tr><td>")
+                    .append(esc(f.scenario()))
+                    .append("</td><td>")
+                    .append(esc(f.label()))
+                    .append("</td><td class=n>")
+                    .append(num(f.median()))
+                    .append("</td><td class=n>")
+                    .append(num(f.min()))
+                    .append("</td><td class=n>")
+                    .append(num(f.max()))
+                    .append("</td><td>");
             f.runs().forEach(r -> b.append(num(r)).append(' '));
             b.append("</td><td>").append(esc(f.unit())).append("</td></tr>");
         }
@@ -371,7 +465,10 @@ final class Report {
 
     private static String table(final Map<String, Object> m) {
         final StringBuilder b = new StringBuilder("<table>");
-        m.forEach((k, v) -> b.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(String.valueOf(v)))
+        m.forEach((k, v) -> b.append("<tr><th>")
+                .append(esc(k))
+                .append("</th><td>")
+                .append(esc(String.valueOf(v)))
                 .append("</td></tr>"));
         return b.append("</table>").toString();
     }

@@ -2,8 +2,8 @@ package dev.rotor.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rotor.service.RotorService;
 import dev.rotor.config.RotorConfig;
+import dev.rotor.service.RotorService;
 import dev.rotor.vault.VaultRotator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -59,8 +61,10 @@ final class RotorUnderTest implements AutoCloseable {
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         this.results = new KafkaConsumer<>(c);
-        final List<TopicPartition> parts = results.partitionsFor(config.topics().rotationResults(),
-                Duration.ofSeconds(30)).stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+        final List<TopicPartition> parts =
+                results.partitionsFor(config.topics().rotationResults(), Duration.ofSeconds(30)).stream()
+                        .map(i -> new TopicPartition(i.topic(), i.partition()))
+                        .toList();
         results.assign(parts);
         results.seekToEnd(parts);
         parts.forEach(results::position);
@@ -95,8 +99,12 @@ final class RotorUnderTest implements AutoCloseable {
     /** A manual_trigger event (or another type/level) naming {@code paths}. */
     static byte[] event(final String id, final String type, final String level, final Collection<String> paths) {
         final StringBuilder b = new StringBuilder(96 + paths.size() * 40);
-        b.append("{\"event_id\":\"").append(id).append("\",\"event_type\":\"").append(type)
-                .append("\",\"threat_level\":\"").append(level)
+        b.append("{\"event_id\":\"")
+                .append(id)
+                .append("\",\"event_type\":\"")
+                .append(type)
+                .append("\",\"threat_level\":\"")
+                .append(level)
                 .append("\",\"description\":\"rotor bench\",\"affected_resources\":[");
         boolean first = true;
         for (final String p : paths) {
@@ -119,7 +127,10 @@ final class RotorUnderTest implements AutoCloseable {
         producer.flush();
     }
 
-    /** Polls rotation-results once; hands (secret path, status, the result) and the receive time (nanoTime) to {@code sink}. */
+    /**
+     * Polls rotation-results once; hands (secret path, status, the result) and the receive time (nanoTime) to
+     * {@code sink}.
+     */
     void pollResults(final Duration timeout, final ResultSink sink) {
         for (final ConsumerRecord<String, byte[]> r : results.poll(timeout)) {
             final long at = System.nanoTime();
@@ -144,12 +155,13 @@ final class RotorUnderTest implements AutoCloseable {
      * figures, so it is refused.
      *
      * @param expected triggers sent
-     * @param rotated  ROTATED results read before the timeout
+     * @param rotated ROTATED results read before the timeout
      */
     record WarmUp(int expected, int rotated) {
         /** Null when every warm-up trigger rotated; else why the scenario's figures cannot be trusted. */
         String problem(final String what) {
-            return rotated == expected ? null
+            return rotated == expected
+                    ? null
                     : what + ": warm-up incomplete, " + rotated + " of " + expected + " triggers rotated";
         }
     }
@@ -157,7 +169,7 @@ final class RotorUnderTest implements AutoCloseable {
     /** Sends one manual trigger per path and waits for every result (or the timeout). */
     WarmUp warmUp(final BenchEnv env, final List<String> paths, final Duration timeout) {
         seed(env, paths);
-        final java.util.Set<String> waiting = new java.util.HashSet<>(paths);
+        final Set<String> waiting = new HashSet<>(paths);
         final int[] rotated = {0};
         for (final String p : paths) {
             send(event("warmup-" + p, "manual_trigger", "low", List.of(p)));

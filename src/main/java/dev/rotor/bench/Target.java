@@ -11,34 +11,43 @@ import java.util.function.ToLongFunction;
  *
  * <p>A verdict is never kinder than the data: an invalid figure (a failed check of its outputs) is INVALID, not MET; a
  * goal stated for other parameters than the run's (the 1,000,000-event mix, 100 triggers/s, 10,000 secrets, 40 s) is
- * NOT JUDGED, with the measured median beside it; and a target with a requirement (every secret changed exactly
- * once) is MET only when the requirement held in every run.
+ * NOT JUDGED, with the measured median beside it; and a target with a requirement (every secret changed exactly once)
+ * is MET only when the requirement held in every run.
  *
- * @param figure      the figure's key
- * @param text        the goal as the issue states it
- * @param atMost      true: the median must be at most {@code limit}; false: at least
- * @param limit       the limit
- * @param notJudged   for a run's settings: why the goal does not apply to it, or empty when it does
+ * @param figure the figure's key
+ * @param text the goal as the issue states it
+ * @param atMost true: the median must be at most {@code limit}; false: at least
+ * @param limit the limit
+ * @param notJudged for a run's settings: why the goal does not apply to it, or empty when it does
  * @param requirement a second figure that must equal an expected value in every run, or null
  */
-public record Target(String figure, String text, boolean atMost, double limit,
-                     Function<BenchSettings, Optional<String>> notJudged, Requirement requirement) {
+public record Target(
+        String figure,
+        String text,
+        boolean atMost,
+        double limit,
+        Function<BenchSettings, Optional<String>> notJudged,
+        Requirement requirement) {
     /**
      * A condition besides the limit: every run of {@code figure} equals {@code expected(settings)}.
      *
-     * @param figure   the figure's key
-     * @param text     what it means, e.g. "every secret changed exactly once"
+     * @param figure the figure's key
+     * @param text what it means, e.g. "every secret changed exactly once"
      * @param expected the value each run must have
      */
-    public record Requirement(String figure, String text, ToLongFunction<BenchSettings> expected) {
-    }
+    public record Requirement(String figure, String text, ToLongFunction<BenchSettings> expected) {}
 
     /** The outcome for one run of the bench. */
-    public enum Status { MET, NOT_MET, NOT_JUDGED, INVALID, NOT_MEASURED }
+    public enum Status {
+        MET,
+        NOT_MET,
+        NOT_JUDGED,
+        INVALID,
+        NOT_MEASURED
+    }
 
     /** A status and the line the summary prints for it. */
-    public record Verdict(Status status, String text) {
-    }
+    public record Verdict(Status status, String text) {}
 
     private static final int FULL_MIX = 1_000_000;
     private static final int LATENCY_RATE = 100;
@@ -46,33 +55,88 @@ public record Target(String figure, String text, boolean atMost, double limit,
 
     /** The performance goals rotor is measured against. */
     public static final List<Target> ISSUE = List.of(
-            new Target("throughput.rotor_detection", "detection throughput c >= 40,000 events/s on the 1M mix", false,
-                    40_000, s -> s.events() == FULL_MIX ? Optional.empty()
-                    : Optional.of("the goal is on the 1,000,000-event mix; this run had " + fmt(s.events())), null),
-            new Target("throughput.ratio_c_a", "c / raw consumer a >= 0.04 on the 1M mix", false, 0.04,
-                    s -> s.events() == FULL_MIX ? Optional.empty()
+            new Target(
+                    "throughput.rotor_detection",
+                    "detection throughput c >= 40,000 events/s on the 1M mix",
+                    false,
+                    40_000,
+                    s -> s.events() == FULL_MIX
+                            ? Optional.empty()
                             : Optional.of("the goal is on the 1,000,000-event mix; this run had " + fmt(s.events())),
                     null),
-            new Target("throughput.ratio_c_b3", "c / per-key baseline b3 >= 0.75 (rotor's overhead)", false, 0.75,
-                    s -> Optional.empty(), null),
-            new Target("latency.eos.p50", "trigger -> result p50 <= 100 ms at 100 triggers/s, exactly-once", true, 100,
-                    Target::atGoalRate, null),
-            new Target("latency.eos.p99", "trigger -> result p99 <= 500 ms at 100 triggers/s, exactly-once", true, 500,
-                    Target::atGoalRate, null),
-            new Target("latency.alos.p99", "trigger -> result p99 <= 150 ms at 100 triggers/s, at-least-once", true,
-                    150, Target::atGoalRate, null),
-            new Target("latency_under_load.p50", "under load (1,000 events/s + 10 triggers/s, EOS): p50 <= 100 ms",
-                    true, 100, Target::fortySeconds, null),
-            new Target("latency_under_load.p99", "under load (1,000 events/s + 10 triggers/s, EOS): p99 <= 300 ms",
-                    true, 300, Target::fortySeconds, null),
-            new Target("incident.critical.seconds", "incident, 1 event x 10,000 secrets: <= 5 s, each changed once",
-                    true, 5, Target::tenThousandSecrets, new Requirement("incident.critical.changed_once",
-                    "every secret changed exactly once", BenchSettings::incidentSecrets)),
-            new Target("incident.manual.seconds", "incident, 10,000 triggers: <= 5 s, each changed once", true, 5,
-                    Target::tenThousandSecrets, new Requirement("incident.manual.changed_once",
-                    "every secret changed exactly once", BenchSettings::incidentSecrets)),
-            new Target("memory.rotor_peak_rss", "detection peak RSS <= 512 MiB", true, 512, s -> Optional.empty(),
-                    null));
+            new Target(
+                    "throughput.ratio_c_a",
+                    "c / raw consumer a >= 0.04 on the 1M mix",
+                    false,
+                    0.04,
+                    s -> s.events() == FULL_MIX
+                            ? Optional.empty()
+                            : Optional.of("the goal is on the 1,000,000-event mix; this run had " + fmt(s.events())),
+                    null),
+            new Target(
+                    "throughput.ratio_c_b3",
+                    "c / per-key baseline b3 >= 0.75 (rotor's overhead)",
+                    false,
+                    0.75,
+                    s -> Optional.empty(),
+                    null),
+            new Target(
+                    "latency.eos.p50",
+                    "trigger -> result p50 <= 100 ms at 100 triggers/s, exactly-once",
+                    true,
+                    100,
+                    Target::atGoalRate,
+                    null),
+            new Target(
+                    "latency.eos.p99",
+                    "trigger -> result p99 <= 500 ms at 100 triggers/s, exactly-once",
+                    true,
+                    500,
+                    Target::atGoalRate,
+                    null),
+            new Target(
+                    "latency.alos.p99",
+                    "trigger -> result p99 <= 150 ms at 100 triggers/s, at-least-once",
+                    true,
+                    150,
+                    Target::atGoalRate,
+                    null),
+            new Target(
+                    "latency_under_load.p50",
+                    "under load (1,000 events/s + 10 triggers/s, EOS): p50 <= 100 ms",
+                    true,
+                    100,
+                    Target::fortySeconds,
+                    null),
+            new Target(
+                    "latency_under_load.p99",
+                    "under load (1,000 events/s + 10 triggers/s, EOS): p99 <= 300 ms",
+                    true,
+                    300,
+                    Target::fortySeconds,
+                    null),
+            new Target(
+                    "incident.critical.seconds",
+                    "incident, 1 event x 10,000 secrets: <= 5 s, each changed once",
+                    true,
+                    5,
+                    Target::tenThousandSecrets,
+                    new Requirement(
+                            "incident.critical.changed_once",
+                            "every secret changed exactly once",
+                            BenchSettings::incidentSecrets)),
+            new Target(
+                    "incident.manual.seconds",
+                    "incident, 10,000 triggers: <= 5 s, each changed once",
+                    true,
+                    5,
+                    Target::tenThousandSecrets,
+                    new Requirement(
+                            "incident.manual.changed_once",
+                            "every secret changed exactly once",
+                            BenchSettings::incidentSecrets)),
+            new Target(
+                    "memory.rotor_peak_rss", "detection peak RSS <= 512 MiB", true, 512, s -> Optional.empty(), null));
 
     /** The figure, when it was measured. */
     public Optional<Figure> of(final List<Figure> figures) {
@@ -105,15 +169,22 @@ public record Target(String figure, String text, boolean atMost, double limit,
             final Optional<Figure> r = find(figures, requirement.figure());
             final long expected = requirement.expected().applyAsLong(settings);
             if (r.isEmpty() || !r.get().valid()) {
-                return new Verdict(Status.INVALID, "INVALID (" + requirement.text() + ": "
-                        + r.map(Figure::invalid).orElse("not checked") + ")");
+                return new Verdict(
+                        Status.INVALID,
+                        "INVALID (" + requirement.text() + ": "
+                                + r.map(Figure::invalid).orElse("not checked") + ")");
             }
             final List<Double> runs = r.get().runs();
             final StringBuilder failed = new StringBuilder();
             for (int i = 0; i < runs.size(); i++) {
                 if (runs.get(i) != expected) {
-                    failed.append(failed.length() == 0 ? "" : ", ").append("run ").append(i + 1).append(": ")
-                            .append(fmt(runs.get(i).longValue())).append(" of ").append(fmt(expected));
+                    failed.append(failed.length() == 0 ? "" : ", ")
+                            .append("run ")
+                            .append(i + 1)
+                            .append(": ")
+                            .append(fmt(runs.get(i).longValue()))
+                            .append(" of ")
+                            .append(fmt(expected));
                 }
             }
             requirementHeld = failed.length() == 0;
@@ -132,17 +203,21 @@ public record Target(String figure, String text, boolean atMost, double limit,
     }
 
     private static Optional<String> atGoalRate(final BenchSettings s) {
-        return s.latencyRate() == LATENCY_RATE ? Optional.empty()
-                : Optional.of("the goal is at " + LATENCY_RATE + " triggers/s; this run sent " + s.latencyRate() + "/s");
+        return s.latencyRate() == LATENCY_RATE
+                ? Optional.empty()
+                : Optional.of(
+                        "the goal is at " + LATENCY_RATE + " triggers/s; this run sent " + s.latencyRate() + "/s");
     }
 
     private static Optional<String> fortySeconds(final BenchSettings s) {
-        return s.latencySeconds() >= 40 ? Optional.empty()
+        return s.latencySeconds() >= 40
+                ? Optional.empty()
                 : Optional.of("the goal is for 40 s of load; this run lasted " + s.latencySeconds() + " s");
     }
 
     private static Optional<String> tenThousandSecrets(final BenchSettings s) {
-        return s.incidentSecrets() == INCIDENT_SECRETS ? Optional.empty()
+        return s.incidentSecrets() == INCIDENT_SECRETS
+                ? Optional.empty()
                 : Optional.of("the goal is for 10,000 secrets; this run had " + fmt(s.incidentSecrets()));
     }
 

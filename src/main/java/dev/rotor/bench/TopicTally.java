@@ -14,12 +14,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * What a measured job committed to one of its output topics: every committed record read once (read_committed, from
- * the beginning to the last stable offset), counted per key. The bench's checks use it to refuse a figure whose job
- * did not write what it must have (a command for every direct trigger and every brute-force burst, say).
+ * What a measured job committed to one of its output topics: every committed record read once (read_committed, from the
+ * beginning to the last stable offset), counted per key. The bench's checks use it to refuse a figure whose job did not
+ * write what it must have (a command for every direct trigger and every brute-force burst, say).
  *
  * @param records committed records
- * @param perKey  committed records per key
+ * @param perKey committed records per key
  */
 record TopicTally(long records, Map<String, Integer> perKey) {
     /** Reads {@code topic} to its end; fails after {@code timeout}. */

@@ -4,9 +4,9 @@ import java.util.Arrays;
 
 /**
  * Baseline (b3)'s memory of one secret for one rule: its recent counted events (event time, weight, a 64-bit
- * fingerprint of the event id), sorted by time. The same idea as rotor's own per-secret window counting, written
- * afresh for the baseline: one small value per secret instead of one store entry per sliding window, so an event costs
- * one read and one write however dense its secret's burst.
+ * fingerprint of the event id), sorted by time. The same idea as rotor's own per-secret window counting, written afresh
+ * for the baseline: one small value per secret instead of one store entry per sliding window, so an event costs one
+ * read and one write however dense its secret's burst.
  */
 final class WeightedEvents {
     private long[] times;

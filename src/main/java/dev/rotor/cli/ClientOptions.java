@@ -9,10 +9,16 @@ import picocli.CommandLine.Option;
 
 /** The options of commands that only talk to Kafka ({@code trigger}, {@code topics}): where the cluster is. */
 final class ClientOptions {
-    @Option(names = "--config", paramLabel = "FILE", description = "properties file (default: config/application.properties)")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "properties file (default: config/application.properties)")
     Path config;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (overrides the config)")
+    @Option(
+            names = "--bootstrap",
+            paramLabel = "HOST:PORT",
+            description = "Kafka bootstrap servers (overrides the config)")
     String bootstrap;
 
     /** The configuration without the rotation targets, which these commands never use. */

@@ -1,9 +1,9 @@
 package dev.rotor.cli;
 
-import dev.rotor.service.RotorService;
 import dev.rotor.avro.AuditRecord;
 import dev.rotor.avro.RotationResult;
 import dev.rotor.config.RotorConfig;
+import dev.rotor.service.RotorService;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,23 +12,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import org.apache.kafka.common.errors.InterruptException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The live part of the console for people: one line per detection decision and per rotation result as they are
- * committed, read from {@code rotation-audit} and {@code rotation-results} (from their end, without a consumer
- * group, read_committed), formatted by {@link ConsoleFormat}.
+ * committed, read from {@code rotation-audit} and {@code rotation-results} (from their end, without a consumer group,
+ * read_committed), formatted by {@link ConsoleFormat}.
  *
  * <ol>
- *   <li><b>What it shows.</b> Committed outputs of the cluster, whichever instance wrote them: with several
- *       instances each console shows all of them. {@code --role detection} shows decisions only, {@code executor}
- *       results only.</li>
- *   <li><b>Bounded.</b> At most {@value #LINES_PER_SECOND} lines per second; the rest are tallied by decision or
- *       status and summed up in one line at the end of the second, so an incident of 10,000 secrets does not flood
- *       the terminal (the full story is in the topics and in {@code /stats}).</li>
- *   <li><b>Never in the way.</b> It runs on its own daemon thread; a record it cannot read is counted and skipped,
- *       and nothing it does can stop rotor. {@link #close()} stops it.</li>
+ *   <li><b>What it shows.</b> Committed outputs of the cluster, whichever instance wrote them: with several instances
+ *       each console shows all of them. {@code --role detection} shows decisions only, {@code executor} results only.
+ *   <li><b>Bounded.</b> At most {@value #LINES_PER_SECOND} lines per second; the rest are tallied by decision or status
+ *       and summed up in one line at the end of the second, so an incident of 10,000 secrets does not flood the
+ *       terminal (the full story is in the topics and in {@code /stats}).
+ *   <li><b>Never in the way.</b> It runs on its own daemon thread; a record it cannot read is counted and skipped, and
+ *       nothing it does can stop rotor. {@link #close()} stops it.
  * </ol>
  */
 final class ConsoleFeed implements AutoCloseable {
@@ -44,8 +44,8 @@ final class ConsoleFeed implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    private ConsoleFeed(final RotorConfig config, final PrintStream out, final boolean decisions,
-                        final boolean results) {
+    private ConsoleFeed(
+            final RotorConfig config, final PrintStream out, final boolean decisions, final boolean results) {
         this.config = config;
         this.out = out;
         this.decisions = decisions;
@@ -69,8 +69,8 @@ final class ConsoleFeed implements AutoCloseable {
      * @param out where the lines go (standard output)
      */
     static ConsoleFeed start(final RotorConfig config, final RotorService.Role role, final PrintStream out) {
-        final ConsoleFeed feed = new ConsoleFeed(config, out, role != RotorService.Role.EXECUTOR,
-                role != RotorService.Role.DETECTION);
+        final ConsoleFeed feed =
+                new ConsoleFeed(config, out, role != RotorService.Role.EXECUTOR, role != RotorService.Role.DETECTION);
         feed.thread.start();
         return feed;
     }
@@ -90,20 +90,21 @@ final class ConsoleFeed implements AutoCloseable {
                     throttle.offer(line.text(), line.kind()).forEach(out::println);
                 }
                 throttle.flushIfDue().ifPresent(out::println);
-            } catch (final org.apache.kafka.common.errors.InterruptException e) {
+            } catch (final InterruptException e) {
                 return;
             } catch (final RuntimeException e) {
                 // a record the console cannot decode (e.g. the registry is down): the topics keep it, rotor goes on
                 if (unreadable++ == 0) {
-                    LOG.info("console: cannot show an output record ({})", e.getClass().getSimpleName());
+                    LOG.info(
+                            "console: cannot show an output record ({})",
+                            e.getClass().getSimpleName());
                 }
             }
         }
     }
 
     /** A console line and its kind (decision or status), by which left-out lines are tallied. */
-    private record Line(String text, String kind) {
-    }
+    private record Line(String text, String kind) {}
 
     private Line line(final String topic, final byte[] value) {
         if (value == null) {
@@ -111,12 +112,16 @@ final class ConsoleFeed implements AutoCloseable {
         }
         if (decisions && topic.equals(config.topics().rotationAudit())) {
             final AuditRecord a = outputs.decode(value, AuditRecord.class);
-            return ConsoleFormat.shown(a) ? new Line(ConsoleFormat.timed(a.getRecordedAt(), ConsoleFormat.decision(a)),
-                    a.getDecision().toString()) : null;
+            return ConsoleFormat.shown(a)
+                    ? new Line(
+                            ConsoleFormat.timed(a.getRecordedAt(), ConsoleFormat.decision(a)),
+                            a.getDecision().toString())
+                    : null;
         }
         if (results && topic.equals(config.topics().rotationResults())) {
             final RotationResult r = outputs.decode(value, RotationResult.class);
-            return new Line(ConsoleFormat.timed(r.getRotationCompletedAt(), ConsoleFormat.rotation(r)),
+            return new Line(
+                    ConsoleFormat.timed(r.getRotationCompletedAt(), ConsoleFormat.rotation(r)),
                     r.getStatus().toString());
         }
         return null;
@@ -134,8 +139,8 @@ final class ConsoleFeed implements AutoCloseable {
     }
 
     /**
-     * Lets {@code limit} lines through per second and tallies the others by kind; {@link #flushIfDue()} gives the
-     * tally line once the second is over.
+     * Lets {@code limit} lines through per second and tallies the others by kind; {@link #flushIfDue()} gives the tally
+     * line once the second is over.
      */
     static final class Throttle {
         private final int limit;

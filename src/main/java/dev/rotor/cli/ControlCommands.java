@@ -1,6 +1,5 @@
 package dev.rotor.cli;
 
-import dev.rotor.topics.Producers;
 import dev.rotor.avro.ResultStatus;
 import dev.rotor.avro.RotationCommand;
 import dev.rotor.avro.RotationResult;
@@ -8,9 +7,10 @@ import dev.rotor.config.Durations;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.rotation.OperatorControls;
 import dev.rotor.rotation.StormBreaker;
-import dev.rotor.serde.Hashing;
 import dev.rotor.serde.AvroJson;
 import dev.rotor.serde.ConfluentAvroSerde;
+import dev.rotor.serde.Hashing;
+import dev.rotor.topics.Producers;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -40,19 +40,21 @@ import picocli.CommandLine.Spec;
 /**
  * The operator's levers over the storm breaker (README "Storm breaker"): {@code rotor pause}, {@code resume},
  * {@code approve}, {@code release} send a decision through the rotor-control topic, which every executor instance
- * reads, so a decision is kept, ordered and visible like every other record; {@code rotor held} lists the commands
- * that wait for a decision, whichever instance holds them.
+ * reads, so a decision is kept, ordered and visible like every other record; {@code rotor held} lists the commands that
+ * wait for a decision, whichever instance holds them.
  */
 final class ControlCommands {
-    private ControlCommands() {
-    }
+    private ControlCommands() {}
 
     /** Which held commands a decision covers. */
     static final class Scope {
         @Option(names = "--all", required = true, description = "every command held until now")
         boolean all;
 
-        @Option(names = "--event", paramLabel = "EVENT_ID", required = true,
+        @Option(
+                names = "--event",
+                paramLabel = "EVENT_ID",
+                required = true,
                 description = "the held commands of one event")
         String event;
 
@@ -97,17 +99,26 @@ final class ControlCommands {
         public Integer call() throws Exception {
             final RotorConfig cfg = client.load();
             final Scope scope = scope();
-            final OperatorControls.Control control = new OperatorControls.Control(action.name().toLowerCase(
-                    Locale.ROOT), scope == null ? null : scope.scope(), scope == null ? null : scope.id(),
-                    System.currentTimeMillis(), System.getProperty("user.name", "unknown"), reason);
+            final OperatorControls.Control control = new OperatorControls.Control(
+                    action.name().toLowerCase(Locale.ROOT),
+                    scope == null ? null : scope.scope(),
+                    scope == null ? null : scope.id(),
+                    System.currentTimeMillis(),
+                    System.getProperty("user.name", "unknown"),
+                    reason);
             try (KafkaProducer<byte[], byte[]> producer = Producers.bytes(cfg)) {
-                producer.send(new ProducerRecord<>(cfg.topics().rotorControl(),
-                        control.key().getBytes(StandardCharsets.UTF_8),
-                        control.toJson().getBytes(StandardCharsets.UTF_8))).get();
+                producer.send(new ProducerRecord<>(
+                                cfg.topics().rotorControl(),
+                                control.key().getBytes(StandardCharsets.UTF_8),
+                                control.toJson().getBytes(StandardCharsets.UTF_8)))
+                        .get();
             }
             final PrintWriter out = spec.commandLine().getOut();
-            out.printf("sent %s%s to %s%n", control.action(), scope == null ? ""
-                    : " " + (scope.all ? "--all" : "--" + scope.scope() + " " + scope.id()), cfg.topics().rotorControl());
+            out.printf(
+                    "sent %s%s to %s%n",
+                    control.action(),
+                    scope == null ? "" : " " + (scope.all ? "--all" : "--" + scope.scope() + " " + scope.id()),
+                    cfg.topics().rotorControl());
             out.flush();
             return RotorCommand.EXIT_OK;
         }
@@ -128,7 +139,9 @@ final class ControlCommands {
         }
     }
 
-    @Command(name = "pause", mixinStandardHelpOptions = true,
+    @Command(
+            name = "pause",
+            mixinStandardHelpOptions = true,
             description = "Hold every automatic rotation from now on (manual triggers still run) until rotor resume.")
     static final class Pause extends Decision {
         Pause() {
@@ -136,7 +149,9 @@ final class ControlCommands {
         }
     }
 
-    @Command(name = "resume", mixinStandardHelpOptions = true,
+    @Command(
+            name = "resume",
+            mixinStandardHelpOptions = true,
             description = "Run automatic rotations again. Commands held while paused stay held until approved.")
     static final class Resume extends Decision {
         Resume() {
@@ -144,7 +159,9 @@ final class ControlCommands {
         }
     }
 
-    @Command(name = "approve", mixinStandardHelpOptions = true,
+    @Command(
+            name = "approve",
+            mixinStandardHelpOptions = true,
             description = "Run held commands: --all held until now, those of one --event, or one --command.")
     static final class Approve extends ScopedDecision {
         Approve() {
@@ -152,15 +169,20 @@ final class ControlCommands {
         }
     }
 
-    @Command(name = "release", mixinStandardHelpOptions = true,
-            description = "Close held commands without rotating (each ends FAILED): --all, one --event or one --command.")
+    @Command(
+            name = "release",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Close held commands without rotating (each ends FAILED): --all, one --event or one --command.")
     static final class Release extends ScopedDecision {
         Release() {
             super(OperatorControls.Action.RELEASE);
         }
     }
 
-    @Command(name = "held", mixinStandardHelpOptions = true,
+    @Command(
+            name = "held",
+            mixinStandardHelpOptions = true,
             description = "List the commands that wait for an operator, across all executor instances.")
     static final class Held implements Callable<Integer> {
         @Mixin
@@ -174,8 +196,8 @@ final class ControlCommands {
             final RotorConfig cfg = client.load();
             final List<RotationResult> held = heldCommands(cfg, Duration.ofSeconds(60));
             final PrintWriter out = spec.commandLine().getOut();
-            held.forEach(r -> out.printf("%-40s %-28s %-24s %s%n", r.getSecretPath(), r.getCommandId(),
-                    r.getEventId(), r.getError()));
+            held.forEach(r -> out.printf(
+                    "%-40s %-28s %-24s %s%n", r.getSecretPath(), r.getCommandId(), r.getEventId(), r.getError()));
             out.printf("%d command(s) held%n", held.size());
             out.flush();
             return RotorCommand.EXIT_OK;
@@ -183,38 +205,61 @@ final class ControlCommands {
     }
 
     /** One command and where it stands: its latest result's status in lower case, or {@code pending}. */
-    record Standing(String state, String secretPath, String commandId, String eventId, String detail) {
-    }
+    record Standing(String state, String secretPath, String commandId, String eventId, String detail) {}
 
     /**
      * Every command on rotation-commands and every command with a result, with its state: the latest result's status
-     * (DUPLICATE results aside), or {@code pending} for a command without a result yet. Both topics are read from
-     * their start, so the list covers every executor instance without asking any of them.
+     * (DUPLICATE results aside), or {@code pending} for a command without a result yet. Both topics are read from their
+     * start, so the list covers every executor instance without asking any of them.
      */
     static List<Standing> standings(final RotorConfig cfg, final Duration timeout) {
         final Map<String, RotationResult> latest = latestResults(cfg, timeout);
         final Map<String, Standing> all = new LinkedHashMap<>();
-        readAll(cfg, cfg.topics().rotationCommands(), RotationCommand.class, timeout, (c, raw) ->
-                all.putIfAbsent(c.getCommandId(), new Standing("pending", c.getSecretPath(), c.getCommandId(),
-                        c.getEventId(), "rule " + c.getRule())));
-        latest.values().forEach(r -> all.put(r.getCommandId(), new Standing(r.getStatus().name().toLowerCase(
-                Locale.ROOT), r.getSecretPath(), r.getCommandId(), r.getEventId(), r.getError() == null ? ""
-                : r.getError())));
+        readAll(
+                cfg,
+                cfg.topics().rotationCommands(),
+                RotationCommand.class,
+                timeout,
+                (c, raw) -> all.putIfAbsent(
+                        c.getCommandId(),
+                        new Standing(
+                                "pending",
+                                c.getSecretPath(),
+                                c.getCommandId(),
+                                c.getEventId(),
+                                "rule " + c.getRule())));
+        latest.values()
+                .forEach(r -> all.put(
+                        r.getCommandId(),
+                        new Standing(
+                                r.getStatus().name().toLowerCase(Locale.ROOT),
+                                r.getSecretPath(),
+                                r.getCommandId(),
+                                r.getEventId(),
+                                r.getError() == null ? "" : r.getError())));
         return List.copyOf(all.values());
     }
 
-    @Command(name = "rotations", mixinStandardHelpOptions = true,
+    @Command(
+            name = "rotations",
+            mixinStandardHelpOptions = true,
             description = "List rotations by state across all executor instances (from rotation-commands and "
                     + "rotation-results).")
     static final class Rotations implements Callable<Integer> {
-        @Option(names = "--state", split = ",", paramLabel = "STATE",
+        @Option(
+                names = "--state",
+                split = ",",
+                paramLabel = "STATE",
                 defaultValue = "pending,held,failed,outcome_unknown,rotated_incomplete",
                 description = "states to list, comma separated: pending (no result yet), held, failed, "
                         + "outcome_unknown, rotated_incomplete, rotated, already_mitigated, dry_run, or all "
                         + "(default: the ones that need a look)")
         List<String> states;
 
-        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s",
+        @Option(
+                names = "--timeout",
+                paramLabel = "DURATION",
+                defaultValue = "60s",
                 description = "how long reading the topics may take")
         String timeout;
 
@@ -227,13 +272,14 @@ final class ControlCommands {
         @Override
         public Integer call() throws Exception {
             final RotorConfig cfg = client.load();
-            final Set<String> wanted = Set.copyOf(states.stream().map(x -> x.trim().toLowerCase(Locale.ROOT))
-                    .toList());
+            final Set<String> wanted = Set.copyOf(
+                    states.stream().map(x -> x.trim().toLowerCase(Locale.ROOT)).toList());
             final List<Standing> shown = standings(cfg, Durations.parse(timeout)).stream()
-                    .filter(x -> wanted.contains("all") || wanted.contains(x.state())).toList();
+                    .filter(x -> wanted.contains("all") || wanted.contains(x.state()))
+                    .toList();
             final PrintWriter out = spec.commandLine().getOut();
-            shown.forEach(x -> out.printf("%-18s %-40s %-28s %-24s %s%n", x.state(), x.secretPath(), x.commandId(),
-                    x.eventId(), x.detail()));
+            shown.forEach(x -> out.printf(
+                    "%-18s %-40s %-28s %-24s %s%n", x.state(), x.secretPath(), x.commandId(), x.eventId(), x.detail()));
             final Map<String, Long> counts = new TreeMap<>();
             shown.forEach(x -> counts.merge(x.state(), 1L, Long::sum));
             out.printf("%d rotation(s)%s%n", shown.size(), counts.isEmpty() ? "" : ": " + counts);
@@ -247,7 +293,8 @@ final class ControlCommands {
      * ROTATED or FAILED, supersedes its HELD one), so the list covers every instance without asking any of them.
      */
     static List<RotationResult> heldCommands(final RotorConfig cfg, final Duration timeout) {
-        return latestResults(cfg, timeout).values().stream().filter(r -> r.getStatus() == ResultStatus.HELD)
+        return latestResults(cfg, timeout).values().stream()
+                .filter(r -> r.getStatus() == ResultStatus.HELD)
                 .toList();
     }
 
@@ -264,8 +311,12 @@ final class ControlCommands {
     }
 
     /** Hands every record {@code topic} holds now to {@code sink}, decoded and as it was written. */
-    private static <T extends SpecificRecord> void readAll(final RotorConfig cfg,
-            final String topic, final Class<T> type, final Duration timeout, final BiConsumer<T, byte[]> sink) {
+    private static <T extends SpecificRecord> void readAll(
+            final RotorConfig cfg,
+            final String topic,
+            final Class<T> type,
+            final Duration timeout,
+            final BiConsumer<T, byte[]> sink) {
         try (Outputs outputs = new Outputs(cfg, List.of(topic), true)) {
             final long until = System.nanoTime() + timeout.toNanos();
             while (!outputs.caughtUp()) {
@@ -290,18 +341,23 @@ final class ControlCommands {
         return AvroJson.serde(RotationCommand.class);
     }
 
-    @Command(name = "retry", mixinStandardHelpOptions = true,
+    @Command(
+            name = "retry",
+            mixinStandardHelpOptions = true,
             description = "Run a failed command again: a new command for the same secret, linked to the failed one "
                     + "(parent_command_id), which the storm breaker does not hold.")
     static final class Retry implements Callable<Integer> {
         /** The results a person may ask to run again. */
-        static final Set<ResultStatus> RETRYABLE = EnumSet.of(ResultStatus.FAILED,
-                ResultStatus.OUTCOME_UNKNOWN, ResultStatus.ROTATED_INCOMPLETE);
+        static final Set<ResultStatus> RETRYABLE =
+                EnumSet.of(ResultStatus.FAILED, ResultStatus.OUTCOME_UNKNOWN, ResultStatus.ROTATED_INCOMPLETE);
 
         @Parameters(paramLabel = "COMMAND_ID", description = "the command that failed")
         String commandId;
 
-        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s",
+        @Option(
+                names = "--timeout",
+                paramLabel = "DURATION",
+                defaultValue = "60s",
                 description = "how long reading rotation-results and rotation-commands may take")
         String timeout;
 
@@ -318,7 +374,8 @@ final class ControlCommands {
             final PrintWriter out = spec.commandLine().getOut();
             final RotationResult last = latestResults(cfg, wait).get(commandId);
             if (last == null || !RETRYABLE.contains(last.getStatus())) {
-                out.printf("%s %s; only a FAILED, OUTCOME_UNKNOWN or ROTATED_INCOMPLETE command can be retried%n",
+                out.printf(
+                        "%s %s; only a FAILED, OUTCOME_UNKNOWN or ROTATED_INCOMPLETE command can be retried%n",
                         commandId, last == null ? "has no result" : "ended " + last.getStatus());
                 out.flush();
                 return RotorCommand.EXIT_RUNTIME;
@@ -332,27 +389,32 @@ final class ControlCommands {
                 }
             });
             if (originals.isEmpty()) {
-                out.printf("%s is no longer on %s (older than its retention); trigger the secret again with "
-                        + "rotor trigger --path %s%n", commandId, cfg.topics().rotationCommands(), last.getSecretPath());
+                out.printf(
+                        "%s is no longer on %s (older than its retention); trigger the secret again with "
+                                + "rotor trigger --path %s%n",
+                        commandId, cfg.topics().rotationCommands(), last.getSecretPath());
                 out.flush();
                 return RotorCommand.EXIT_RUNTIME;
             }
             final Instant now = Instant.now();
             final RotationCommand retry = RotationCommand.newBuilder(originals.get(0))
-                    .setCommandId("cmd-" + Hashing.id(StormBreaker.RETRY_RULE, commandId,
-                            now.toString()))
+                    .setCommandId("cmd-" + Hashing.id(StormBreaker.RETRY_RULE, commandId, now.toString()))
                     .setRule(StormBreaker.RETRY_RULE)
                     .setParentCommandId(commandId)
                     .setRequestedAt(now)
                     .build();
             final String topic = cfg.topics().rotationCommands();
             try (KafkaProducer<byte[], byte[]> producer = Producers.bytes(cfg);
-                 Serde<RotationCommand> serde = sameFormatAs(originalBytes.get(0), cfg)) {
-                producer.send(new ProducerRecord<>(topic, retry.getSecretPath().getBytes(StandardCharsets.UTF_8),
-                        serde.serializer().serialize(topic, retry))).get();
+                    Serde<RotationCommand> serde = sameFormatAs(originalBytes.get(0), cfg)) {
+                producer.send(new ProducerRecord<>(
+                                topic,
+                                retry.getSecretPath().getBytes(StandardCharsets.UTF_8),
+                                serde.serializer().serialize(topic, retry)))
+                        .get();
             }
-            out.printf("sent %s for %s, a retry of %s (%s)%n", retry.getCommandId(), retry.getSecretPath(), commandId,
-                    last.getStatus());
+            out.printf(
+                    "sent %s for %s, a retry of %s (%s)%n",
+                    retry.getCommandId(), retry.getSecretPath(), commandId, last.getStatus());
             out.flush();
             return RotorCommand.EXIT_OK;
         }

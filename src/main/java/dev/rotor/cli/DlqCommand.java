@@ -4,8 +4,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code rotor dlq}: work on rotor's dead-letter topics. */
-@Command(name = "dlq", mixinStandardHelpOptions = true,
-        description = "Work on rotor's dead-letter topics.", subcommands = {DlqReplayCommand.class})
+@Command(
+        name = "dlq",
+        mixinStandardHelpOptions = true,
+        description = "Work on rotor's dead-letter topics.",
+        subcommands = {DlqReplayCommand.class})
 public final class DlqCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

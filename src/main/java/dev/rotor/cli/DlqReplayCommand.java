@@ -24,27 +24,41 @@ import picocli.CommandLine.Option;
  * outage, a widened allowlist), then prints what it did. Exit 0 when every picked, replayable dead letter was sent
  * (skips are reported, not errors), 1 when a send failed, 2 for bad options or a missing DLQ topic.
  */
-@Command(name = "replay", mixinStandardHelpOptions = true,
+@Command(
+        name = "replay",
+        mixinStandardHelpOptions = true,
         description = "Re-publish refused records from a DLQ to the topic they were refused from "
                 + "(original key, value and headers; rotor's error headers removed).")
 public final class DlqReplayCommand implements Callable<Integer> {
-    @Option(names = "--topic", paramLabel = "TOPIC", required = true,
+    @Option(
+            names = "--topic",
+            paramLabel = "TOPIC",
+            required = true,
             description = "the DLQ: security-events-dlq, rotation-commands-dlq or an adapter's <topic>-dlq")
     String topic;
 
-    @Option(names = "--code", paramLabel = "CODE", split = ",",
+    @Option(
+            names = "--code",
+            paramLabel = "CODE",
+            split = ",",
             description = "only dead letters with this rotor.error.code (repeatable or comma separated), "
                     + "e.g. REFUSED_PATH, REGISTRY_UNAVAILABLE")
     List<String> codes;
 
-    @Option(names = "--since", paramLabel = "TIME",
-            description = "only records stamped at or after TIME: ISO-8601 (2026-12-06T10:00:00Z) or a duration ago (2h, 3d)")
+    @Option(
+            names = "--since",
+            paramLabel = "TIME",
+            description =
+                    "only records stamped at or after TIME: ISO-8601 (2026-12-06T10:00:00Z) or a duration ago (2h, 3d)")
     String since;
 
     @Option(names = "--dry-run", description = "report what would be republished, send nothing")
     boolean dryRun;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m",
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            defaultValue = "5m",
             description = "how long reading the DLQ may take")
     String timeout;
 
@@ -83,8 +97,9 @@ public final class DlqReplayCommand implements Callable<Integer> {
         try {
             return Optional.of(Instant.now().minus(Durations.parse(t)));
         } catch (final IllegalArgumentException e) {
-            throw new ConfigException("--since", "'" + t + "' is neither an ISO-8601 time (2026-12-06T10:00:00Z)"
-                    + " nor a duration (2h, 3d)");
+            throw new ConfigException(
+                    "--since",
+                    "'" + t + "' is neither an ISO-8601 time (2026-12-06T10:00:00Z)" + " nor a duration (2h, 3d)");
         }
     }
 }

@@ -1,21 +1,25 @@
 package dev.rotor.cli;
 
-import dev.rotor.service.RotorService;
-import dev.rotor.topics.Producers;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rotor.avro.AuditDecision;
 import dev.rotor.avro.AuditRecord;
 import dev.rotor.avro.RotationResult;
+import dev.rotor.config.ConfigException;
 import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.local.DevVault;
 import dev.rotor.local.LocalKafka;
 import dev.rotor.local.LocalSeed;
+import dev.rotor.service.RotorService;
+import dev.rotor.topics.Producers;
 import dev.rotor.topics.TopicsAdmin;
 import dev.rotor.vault.VaultRotator;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,9 +27,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -44,7 +51,9 @@ import picocli.CommandLine.Option;
  * working directory, emptied at start so every run begins fresh, and kept after exit so the log can be read; it is
  * outside the OS temp directory, which the OS may clean under a running state store.
  */
-@Command(name = "local", mixinStandardHelpOptions = true,
+@Command(
+        name = "local",
+        mixinStandardHelpOptions = true,
         description = "Run Kafka, a dev Vault and rotor on this machine, with nothing to install or configure.")
 public final class LocalCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,23 +64,37 @@ public final class LocalCommand implements Callable<Integer> {
     @Option(names = "--demo", description = "play the original implementation's five examples and print what happened")
     boolean demo;
 
-    @Option(names = "--exit-after-demo", description = "with --demo: exit when the examples are done (0 if all rotated)")
+    @Option(
+            names = "--exit-after-demo",
+            description = "with --demo: exit when the examples are done (0 if all rotated)")
     boolean exitAfterDemo;
 
-    @Option(names = "--port-base", paramLabel = "N", defaultValue = "19092",
-            description = "Kafka listens on N (controller N+1), the dev Vault on N+2, rotor's HTTP on N+3 (default 19092)")
+    @Option(
+            names = "--port-base",
+            paramLabel = "N",
+            defaultValue = "19092",
+            description =
+                    "Kafka listens on N (controller N+1), the dev Vault on N+2, rotor's HTTP on N+3 (default 19092)")
     int portBase;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "where the broker, rotor's state and the log live "
-            + "(default: rotor-local-<port base> in the working directory, emptied at start and kept after exit; a "
-            + "given DIR is kept between runs)")
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description = "where the broker, rotor's state and the log live "
+                    + "(default: rotor-local-<port base> in the working directory, emptied at start and kept after "
+                    + "exit; a "
+                    + "given DIR is kept between runs)")
     Path dataDir;
 
-    @Option(names = "--log-file", paramLabel = "FILE", description = "where the full log goes (default: <data dir>/rotor.log)")
+    @Option(
+            names = "--log-file",
+            paramLabel = "FILE",
+            description = "where the full log goes (default: <data dir>/rotor.log)")
     Path logFile;
 
-    @Option(names = "--verbose", description = "print the full log on the console, as rotor did before (also to "
-            + "--log-file when given)")
+    @Option(
+            names = "--verbose",
+            description = "print the full log on the console, as rotor did before (also to " + "--log-file when given)")
     boolean verbose;
 
     private final PrintStream out = System.out;
@@ -79,10 +102,14 @@ public final class LocalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (answers(portBase)) {
-            throw new dev.rotor.config.ConfigException("--port-base", "127.0.0.1:" + portBase + " is in use (another "
-                    + "rotor local?); stop it or pick another --port-base");
+            throw new ConfigException(
+                    "--port-base",
+                    "127.0.0.1:" + portBase + " is in use (another "
+                            + "rotor local?); stop it or pick another --port-base");
         }
-        final Path dir = dataDir != null ? Files.createDirectories(dataDir) : freshDefaultDir(Path.of("rotor-local-" + portBase));
+        final Path dir = dataDir != null
+                ? Files.createDirectories(dataDir)
+                : freshDefaultDir(Path.of("rotor-local-" + portBase));
         final boolean forPeople = !verbose && !Logging.operatorConfigured();
         final Path log = logFile != null ? logFile : dir.resolve("rotor.log");
         if (forPeople) {
@@ -92,7 +119,7 @@ public final class LocalCommand implements Callable<Integer> {
         }
         out.println("Starting a local Kafka broker, a dev Vault and rotor in " + dir + " ...");
         try (LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"), portBase, "512m", false);
-             DevVault vault = DevVault.start(portBase + 2)) {
+                DevVault vault = DevVault.start(portBase + 2)) {
             LocalSeed.seed(vault);
             final Path tokenFile = dir.resolve("vault-token");
             Files.writeString(tokenFile, vault.rootToken());
@@ -101,21 +128,31 @@ public final class LocalCommand implements Callable<Integer> {
             try (InputStream in = LocalCommand.class.getResourceAsStream("/local/rotation-targets.yaml")) {
                 Files.write(targets, in.readAllBytes());
             }
-            final RotorConfig cfg = ConfigLoader.load(java.util.Optional.empty(),
+            final RotorConfig cfg = ConfigLoader.load(
+                    Optional.empty(),
                     Map.of("VAULT_ADDR", vault.address(), "VAULT_TOKEN", vault.rootToken()),
-                    Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
-                            "kafka.schema.registry.url", "",
-                            "kafka.state.dir", dir.resolve("state").toAbsolutePath().toString(),
-                            "kafka.num.stream.threads", "1",
-                            "rotor.output.format", "json",
-                            "rotor.topics.partitions", "3",
-                            "rotor.http.port", Integer.toString(portBase + 3),
-                            "rotor.targets.file", targets.toString()));
+                    Map.of(
+                            "kafka.bootstrap.servers",
+                            kafka.bootstrapServers(),
+                            "kafka.schema.registry.url",
+                            "",
+                            "kafka.state.dir",
+                            dir.resolve("state").toAbsolutePath().toString(),
+                            "kafka.num.stream.threads",
+                            "1",
+                            "rotor.output.format",
+                            "json",
+                            "rotor.topics.partitions",
+                            "3",
+                            "rotor.http.port",
+                            Integer.toString(portBase + 3),
+                            "rotor.targets.file",
+                            targets.toString()));
             try (TopicsAdmin admin = new TopicsAdmin(cfg)) {
                 admin.createMissing();
             }
-            final RotorService rotor = RotorService.startWithEndpoints(cfg, RotorService.Role.ALL,
-                    VaultRotator.fromConfig(cfg));
+            final RotorService rotor =
+                    RotorService.startWithEndpoints(cfg, RotorService.Role.ALL, VaultRotator.fromConfig(cfg));
             try {
                 awaitRunning(rotor);
                 banner(cfg, vault, tokenFile, forPeople ? log : logFile);
@@ -126,19 +163,22 @@ public final class LocalCommand implements Callable<Integer> {
                     }
                 }
                 final ConsoleFeed feed = forPeople ? ConsoleFeed.start(cfg, RotorService.Role.ALL, out) : null;
-                out.println("rotor is running; Ctrl-C to stop." + (feed == null ? ""
-                        : " Decisions and rotations appear below as they happen."));
+                out.println("rotor is running; Ctrl-C to stop."
+                        + (feed == null ? "" : " Decisions and rotations appear below as they happen."));
                 // on Ctrl-C the JVM only waits for shutdown hooks, so the hook itself stops everything, in order
                 final CountDownLatch stopped = new CountDownLatch(1);
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    if (feed != null) {
-                        feed.close();
-                    }
-                    rotor.close(Duration.ofSeconds(10));
-                    vault.close();
-                    kafka.close();
-                    stopped.countDown();
-                }, "rotor-local-stop"));
+                Runtime.getRuntime()
+                        .addShutdownHook(new Thread(
+                                () -> {
+                                    if (feed != null) {
+                                        feed.close();
+                                    }
+                                    rotor.close(Duration.ofSeconds(10));
+                                    vault.close();
+                                    kafka.close();
+                                    stopped.countDown();
+                                },
+                                "rotor-local-stop"));
                 stopped.await();
                 return RotorCommand.EXIT_OK;
             } finally {
@@ -148,16 +188,18 @@ public final class LocalCommand implements Callable<Integer> {
     }
 
     /**
-     * The default data dir, emptied: what an earlier {@code rotor local} left there (broker, state, log) is removed
-     * so the run starts fresh. A directory rotor did not make (no {@value #MARKER} file, not empty) is left alone.
+     * The default data dir, emptied: what an earlier {@code rotor local} left there (broker, state, log) is removed so
+     * the run starts fresh. A directory rotor did not make (no {@value #MARKER} file, not empty) is left alone.
      */
-    static Path freshDefaultDir(final Path dir) throws java.io.IOException {
+    static Path freshDefaultDir(final Path dir) throws IOException {
         if (Files.isDirectory(dir)) {
             final boolean ours = Files.exists(dir.resolve(MARKER));
             try (var entries = Files.list(dir)) {
                 if (!ours && entries.findAny().isPresent()) {
-                    throw new dev.rotor.config.ConfigException("--data-dir", dir.toAbsolutePath() + " exists and was "
-                            + "not made by rotor local; remove it or pass --data-dir");
+                    throw new ConfigException(
+                            "--data-dir",
+                            dir.toAbsolutePath() + " exists and was "
+                                    + "not made by rotor local; remove it or pass --data-dir");
                 }
             }
             deleteTree(dir);
@@ -168,10 +210,10 @@ public final class LocalCommand implements Callable<Integer> {
     }
 
     private static boolean answers(final int port) {
-        try (java.net.Socket s = new java.net.Socket()) {
-            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 200);
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
             return true;
-        } catch (final java.io.IOException e) {
+        } catch (final IOException e) {
             return false;
         }
     }
@@ -190,13 +232,24 @@ public final class LocalCommand implements Callable<Integer> {
         final String b = cfg.kafka().get("bootstrap.servers");
         out.println();
         out.println("rotor local is running");
-        out.println("  Kafka        " + b + "   topics: " + String.join(", ", List.of(cfg.topics().securityEvents(),
-                cfg.topics().rotationResults(), cfg.topics().securityAlerts(), cfg.topics().rotationAudit())));
+        out.println("  Kafka        " + b + "   topics: "
+                + String.join(
+                        ", ",
+                        List.of(
+                                cfg.topics().securityEvents(),
+                                cfg.topics().rotationResults(),
+                                cfg.topics().securityAlerts(),
+                                cfg.topics().rotationAudit())));
         out.println("  dev Vault    " + vault.address() + "   token in " + tokenFile + " (this session only)");
-        out.println("  rotor HTTP   http://" + cfg.http().bindAddress() + ":" + cfg.http().port()
-                + "/health/ready  /metrics  /stats");
-        out.println("  secrets      " + String.join(" ", LocalSeed.KV.keySet().stream().sorted()
-                .map(p -> "secret/" + p).toList()));
+        out.println("  rotor HTTP   http://" + cfg.http().bindAddress() + ":"
+                + cfg.http().port() + "/health/ready  /metrics  /stats");
+        out.println("  secrets      "
+                + String.join(
+                        " ",
+                        LocalSeed.KV.keySet().stream()
+                                .sorted()
+                                .map(p -> "secret/" + p)
+                                .toList()));
         if (log != null) {
             out.println("  full log     " + log);
         }
@@ -204,35 +257,36 @@ public final class LocalCommand implements Callable<Integer> {
         out.println("Send an event with kcat:");
         out.println("  printf '{\"event_type\":\"leaked_credential\",\"threat_level\":\"critical\",\"description\":"
                 + "\"key in a paste\",\"affected_resources\":[\"secret/prod/payments/db\"],\"timestamp\":\"%s\"}'"
-                + " \"$(date -u +%FT%TZ)\" | kcat -P -b " + b + " -t " + cfg.topics().securityEvents()
+                + " \"$(date -u +%FT%TZ)\" | kcat -P -b " + b + " -t "
+                + cfg.topics().securityEvents()
                 + " -X topic.partitioner=murmur2_random");
         out.println("or with rotor:");
         out.println("  java -jar target/rotor.jar trigger --bootstrap " + b + " --path secret/prod/payments/db --wait");
         out.println("Watch the results:");
-        out.println("  kcat -C -b " + b + " -t " + cfg.topics().rotationResults() + " -X isolation.level=read_committed");
+        out.println(
+                "  kcat -C -b " + b + " -t " + cfg.topics().rotationResults() + " -X isolation.level=read_committed");
         out.println();
     }
 
     private static void restrict(final Path file) {
         try {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (final UnsupportedOperationException | java.io.IOException e) {
+        } catch (final UnsupportedOperationException | IOException e) {
             // not a POSIX file system: the temp dir's own permissions apply
         }
     }
 
     private static void deleteTree(final Path dir) {
         try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (final java.io.IOException e) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (final IOException e) {
             // best effort
         }
     }
 
     /** The original implementation's five examples, sent as JSON events, followed as they happen. */
     static final class Demo {
-        private record Example(String name, List<String> paths, List<byte[]> events) {
-        }
+        private record Example(String name, List<String> paths, List<byte[]> events) {}
 
         private final RotorConfig cfg;
         private final PrintStream out;
@@ -245,36 +299,73 @@ public final class LocalCommand implements Callable<Integer> {
         boolean play() throws Exception {
             final Instant now = Instant.now();
             final List<Example> examples = new ArrayList<>();
-            examples.add(new Example("manual trigger", List.of("secret/prod/manual"),
-                    List.of(event("demo-manual", "manual_trigger", "low", "operator asked for a rotation", now,
-                            Map.of(), "secret/prod/manual"))));
-            examples.add(new Example("API key exposed", List.of("secret/prod/api-key"),
-                    List.of(event("demo-api-key", "api_key_exposed", "critical",
-                            "API key found in public GitHub repository", now, Map.of("repository", "acme/website"),
+            examples.add(new Example(
+                    "manual trigger",
+                    List.of("secret/prod/manual"),
+                    List.of(event(
+                            "demo-manual",
+                            "manual_trigger",
+                            "low",
+                            "operator asked for a rotation",
+                            now,
+                            Map.of(),
+                            "secret/prod/manual"))));
+            examples.add(new Example(
+                    "API key exposed",
+                    List.of("secret/prod/api-key"),
+                    List.of(event(
+                            "demo-api-key",
+                            "api_key_exposed",
+                            "critical",
+                            "API key found in public GitHub repository",
+                            now,
+                            Map.of("repository", "acme/website"),
                             "secret/prod/api-key"))));
-            examples.add(new Example("brute force", List.of("secret/prod/admin"),
-                    List.of(event("demo-brute-force", "brute_force_attack", "high",
-                            "Brute force attack detected on admin account", now, Map.of("attempt_count", "150"),
+            examples.add(new Example(
+                    "brute force",
+                    List.of("secret/prod/admin"),
+                    List.of(event(
+                            "demo-brute-force",
+                            "brute_force_attack",
+                            "high",
+                            "Brute force attack detected on admin account",
+                            now,
+                            Map.of("attempt_count", "150"),
                             "secret/prod/admin"))));
-            final List<String> three = List.of("secret/prod/aws-keys", "secret/prod/stripe-key", "secret/prod/slack-token");
-            examples.add(new Example("multiple secrets", three,
-                    List.of(event("demo-multiple", "leaked_credential", "critical",
-                            "Multiple credentials leaked in a public paste", now, Map.of(),
+            final List<String> three =
+                    List.of("secret/prod/aws-keys", "secret/prod/stripe-key", "secret/prod/slack-token");
+            examples.add(new Example(
+                    "multiple secrets",
+                    three,
+                    List.of(event(
+                            "demo-multiple",
+                            "leaked_credential",
+                            "critical",
+                            "Multiple credentials leaked in a public paste",
+                            now,
+                            Map.of(),
                             three.toArray(String[]::new)))));
             final List<byte[]> failures = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
-                failures.add(event("demo-failed-auth-" + i, "failed_auth_spike", "medium",
-                        "failed login for svc-login", now.minus(Duration.ofSeconds(5L * (9 - i))), Map.of("failed_count", "1"),
+                failures.add(event(
+                        "demo-failed-auth-" + i,
+                        "failed_auth_spike",
+                        "medium",
+                        "failed login for svc-login",
+                        now.minus(Duration.ofSeconds(5L * (9 - i))),
+                        Map.of("failed_count", "1"),
                         "secret/prod/login-service"));
             }
             examples.add(new Example("failed-auth spike (10 events)", List.of("secret/prod/login-service"), failures));
 
-            final Set<String> demoPaths = new java.util.HashSet<>();
+            final Set<String> demoPaths = new HashSet<>();
             examples.forEach(e -> demoPaths.addAll(e.paths()));
             final Map<String, RotationResult> results = new LinkedHashMap<>();
             out.println("Playing the demo:");
-            try (Outputs outputs = new Outputs(cfg, List.of(cfg.topics().rotationAudit(), cfg.topics().rotationResults()));
-                 KafkaProducer<byte[], byte[]> producer = Producers.bytes(cfg)) {
+            try (Outputs outputs = new Outputs(
+                            cfg,
+                            List.of(cfg.topics().rotationAudit(), cfg.topics().rotationResults()));
+                    KafkaProducer<byte[], byte[]> producer = Producers.bytes(cfg)) {
                 for (final Example e : examples) {
                     out.printf("  -> %s: %d event(s)%n", e.name(), e.events().size());
                     for (final byte[] ev : e.events()) {
@@ -297,7 +388,8 @@ public final class LocalCommand implements Callable<Integer> {
                             }
                         } else {
                             final AuditRecord a = outputs.decode(value, AuditRecord.class);
-                            if (a.getSecretPath() != null && demoPaths.contains(a.getSecretPath())
+                            if (a.getSecretPath() != null
+                                    && demoPaths.contains(a.getSecretPath())
                                     && a.getDecision().ordinal() < AuditDecision.ROTATION_STARTED.ordinal()) {
                                 out.println(ConsoleFormat.decision(a));
                             }
@@ -315,13 +407,20 @@ public final class LocalCommand implements Callable<Integer> {
                     out.println(ConsoleFormat.tableRow(e.name(), p, r));
                 }
             }
-            out.printf("%n%d of %d secrets rotated%n", results.values().stream().filter(RotationResult::getSuccess).count(),
-                    demoPaths.size());
+            out.printf(
+                    "%n%d of %d secrets rotated%n",
+                    results.values().stream().filter(RotationResult::getSuccess).count(), demoPaths.size());
             return allRotated && results.size() == demoPaths.size();
         }
 
-        private static byte[] event(final String id, final String type, final String level, final String description,
-                                    final Instant at, final Map<String, String> metadata, final String... paths) {
+        private static byte[] event(
+                final String id,
+                final String type,
+                final String level,
+                final String description,
+                final Instant at,
+                final Map<String, String> metadata,
+                final String... paths) {
             final ObjectNode e = JSON.createObjectNode();
             e.put("event_id", id + "-" + at.toEpochMilli());
             e.put("event_type", type);

@@ -1,6 +1,5 @@
 package dev.rotor.cli;
 
-import dev.rotor.service.RotorService;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
@@ -13,12 +12,15 @@ import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
 import ch.qos.logback.core.spi.FilterReply;
 import ch.qos.logback.core.util.FileSize;
 import dev.rotor.config.ConfigException;
+import dev.rotor.service.RotorService;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 import org.slf4j.ILoggerFactory;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -28,25 +30,25 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li><b>For people (the default).</b> The full log (what {@code logback.xml} would print, without the topology
  *       descriptions) goes to a file, rolled at {@value #ROLL_SIZE} into at most {@value #ROLLED_FILES} older files
- *       ({@code rotor.log.1} ...); the console keeps rotor's own warnings and any error, in a short form, between
- *       the command's own lines ({@link WarningsForPeople}).</li>
- *   <li><b>Verbose.</b> Today's output: everything on standard output, topology descriptions included; also to a
- *       file when one is named.</li>
+ *       ({@code rotor.log.1} ...); the console keeps rotor's own warnings and any error, in a short form, between the
+ *       command's own lines ({@link WarningsForPeople}).
+ *   <li><b>Verbose.</b> Today's output: everything on standard output, topology descriptions included; also to a file
+ *       when one is named.
  *   <li><b>The operator's configuration wins.</b> With {@code -Dlogback.configurationFile} nothing is changed, and
- *       {@link #operatorConfigured()} tells the command to behave as verbose.</li>
- *   <li><b>Fails early.</b> A log file that cannot be written is a configuration error naming {@code --log-file}.</li>
+ *       {@link #operatorConfigured()} tells the command to behave as verbose.
+ *   <li><b>Fails early.</b> A log file that cannot be written is a configuration error naming {@code --log-file}.
  * </ol>
  */
 final class Logging {
     static final String ROLL_SIZE = "50MB";
     static final int ROLLED_FILES = 5;
-    private static final String FILE_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level [%thread] %logger{36} - %msg%n";
+    private static final String FILE_PATTERN =
+            "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level [%thread] %logger{36} - %msg%n";
     private static final String CONSOLE_PATTERN = "%d{HH:mm:ss'Z',UTC} %-5level %msg%n";
     /** The appender of {@code logback.xml}. */
     private static final String STDOUT = "STDOUT";
 
-    private Logging() {
-    }
+    private Logging() {}
 
     /** True when the operator chose the logging configuration ({@code -Dlogback.configurationFile}). */
     static boolean operatorConfigured() {
@@ -63,7 +65,7 @@ final class Logging {
             return;
         }
         writable(file);
-        final ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        final ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.detachAppender(STDOUT);
         root.addAppender(file(context, file));
         final ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
@@ -83,7 +85,7 @@ final class Logging {
             return;
         }
         writable(file);
-        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(file(context, file));
+        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(file(context, file));
     }
 
     private static LoggerContext context() {
@@ -104,8 +106,9 @@ final class Logging {
                 out.flush();
             }
         } catch (final IOException | SecurityException e) {
-            throw new ConfigException("--log-file", "cannot write " + file + " (" + e.getClass().getSimpleName()
-                    + "); name a writable file");
+            throw new ConfigException(
+                    "--log-file",
+                    "cannot write " + file + " (" + e.getClass().getSimpleName() + "); name a writable file");
         }
     }
 
@@ -149,7 +152,7 @@ final class Logging {
      * within its line budget; a flood of bad input or a Vault outage must not flood the console.
      */
     static final class WarningsForPeople extends Filter<ILoggingEvent> {
-        static final java.util.Set<String> PER_RECORD = java.util.Set.of(
+        static final Set<String> PER_RECORD = Set.of(
                 "dev.rotor.streams.DeadLetterHandler", "dev.rotor.detection.DecodeSecurityEvents",
                 "dev.rotor.vault.VaultRotator", "dev.rotor.vault.RotationRun");
 
@@ -160,8 +163,9 @@ final class Logging {
                 return FilterReply.NEUTRAL;
             }
             final String logger = event.getLoggerName();
-            return level.isGreaterOrEqual(Level.WARN) && logger.startsWith("dev.rotor.")
-                    && !PER_RECORD.contains(logger) ? FilterReply.NEUTRAL : FilterReply.DENY;
+            return level.isGreaterOrEqual(Level.WARN) && logger.startsWith("dev.rotor.") && !PER_RECORD.contains(logger)
+                    ? FilterReply.NEUTRAL
+                    : FilterReply.DENY;
         }
     }
 }

@@ -5,12 +5,26 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The top-level {@code rotor} command. Exit codes: 0 clean stop, 1 fatal runtime error, 2 bad config or usage. */
-@Command(name = "rotor", mixinStandardHelpOptions = true, versionProvider = RotorCommand.Version.class,
+@Command(
+        name = "rotor",
+        mixinStandardHelpOptions = true,
+        versionProvider = RotorCommand.Version.class,
         description = "Emergency credential rotation on Kafka Streams.",
-        subcommands = {RunCommand.class, LocalCommand.class, TriggerCommand.class, TopicsCommand.class, BenchCommand.class,
-                DlqCommand.class, ControlCommands.Held.class, ControlCommands.Approve.class,
-                ControlCommands.Release.class, ControlCommands.Pause.class, ControlCommands.Resume.class,
-                ControlCommands.Retry.class, ControlCommands.Rotations.class})
+        subcommands = {
+            RunCommand.class,
+            LocalCommand.class,
+            TriggerCommand.class,
+            TopicsCommand.class,
+            BenchCommand.class,
+            DlqCommand.class,
+            ControlCommands.Held.class,
+            ControlCommands.Approve.class,
+            ControlCommands.Release.class,
+            ControlCommands.Pause.class,
+            ControlCommands.Resume.class,
+            ControlCommands.Retry.class,
+            ControlCommands.Rotations.class
+        })
 public final class RotorCommand implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_RUNTIME = 1;
@@ -29,9 +43,13 @@ public final class RotorCommand implements Runnable {
                 cmd.getErr().println("rotor: invalid configuration: " + e.getMessage());
                 return EXIT_USAGE;
             }
-            final StringBuilder line = new StringBuilder("rotor: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            final StringBuilder line =
+                    new StringBuilder("rotor: " + e.getClass().getSimpleName() + ": " + e.getMessage());
             for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
-                line.append(" (caused by ").append(c.getClass().getSimpleName()).append(": ").append(c.getMessage())
+                line.append(" (caused by ")
+                        .append(c.getClass().getSimpleName())
+                        .append(": ")
+                        .append(c.getMessage())
                         .append(')');
             }
             cmd.getErr().println(line);

@@ -1,8 +1,10 @@
 package dev.rotor.cli;
 
-import dev.rotor.service.RotorService;
+import dev.rotor.config.ConfigException;
 import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
+import dev.rotor.notify.NotifySettings;
+import dev.rotor.service.RotorService;
 import dev.rotor.topics.Topics;
 import dev.rotor.topics.TopicsAdmin;
 import dev.rotor.vault.SecretRotator;
@@ -11,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -27,27 +30,39 @@ import picocli.CommandLine.Option;
  * {@code --verbose} prints the full log on standard output instead, as containers expect (the image runs it so); a
  * logback configuration given with {@code -Dlogback.configurationFile} is used as it is, like {@code --verbose}.
  */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
         description = "Run rotor against a Kafka cluster (config file, then ROTOR_*/KAFKA_*/VAULT_* environment).")
 public final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
     static final Path DEFAULT_LOG_FILE = Path.of("rotor.log");
 
-    @Option(names = "--config", paramLabel = "FILE",
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
             description = "properties file (default: config/application.properties when it exists)")
     Path config;
 
-    @Option(names = "--role", paramLabel = "ROLE", defaultValue = "all",
+    @Option(
+            names = "--role",
+            paramLabel = "ROLE",
+            defaultValue = "all",
             description = "all (default), detection or executor: which Kafka Streams clients this instance runs")
     String role;
 
-    @Option(names = "--log-file", paramLabel = "FILE", description = "where the full log goes (default: rotor.log in "
-            + "the working directory; rolled at 50 MB, 5 old files kept)")
+    @Option(
+            names = "--log-file",
+            paramLabel = "FILE",
+            description = "where the full log goes (default: rotor.log in "
+                    + "the working directory; rolled at 50 MB, 5 old files kept)")
     Path logFile;
 
-    @Option(names = "--verbose", description = "print the full log on standard output instead of a summary for people "
-            + "(also to --log-file when given)")
+    @Option(
+            names = "--verbose",
+            description = "print the full log on standard output instead of a summary for people "
+                    + "(also to --log-file when given)")
     boolean verbose;
 
     private final PrintStream out = System.out;
@@ -70,9 +85,9 @@ public final class RunCommand implements Callable<Integer> {
             vault.client().verifyAtStartup();
         }
         // a notification sink without its credential is a configuration error too (exit 2)
-        dev.rotor.notify.NotifySettings.from(cfg, System.getenv());
+        NotifySettings.from(cfg, System.getenv());
         if (forPeople) {
-            out.println("rotor run (" + r.name().toLowerCase(java.util.Locale.ROOT) + "): waiting for Kafka at "
+            out.println("rotor run (" + r.name().toLowerCase(Locale.ROOT) + "): waiting for Kafka at "
                     + cfg.kafka().get("bootstrap.servers") + " and rotor's topics (rotor topics --create makes them);"
                     + " full log in " + log);
         }
@@ -84,32 +99,46 @@ public final class RunCommand implements Callable<Integer> {
             banner(cfg, r, service);
         }
         final ConsoleFeed feed = forPeople ? ConsoleFeed.start(cfg, r, out) : null;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("Stopping rotor");
-            if (feed != null) {
-                feed.close();
-                out.println("rotor run: stopping (clients close, state is kept)");
-            }
-            service.close(CLOSE_TIMEOUT);
-            // a signal-initiated exit would report 143; a clean stop is 0 (the clients are closed, state is kept)
-            Runtime.getRuntime().halt(service.anyFailed() ? RotorCommand.EXIT_RUNTIME : RotorCommand.EXIT_OK);
-        }, "rotor-shutdown"));
-        LOG.info("rotor started ({}): reading {}", r.name().toLowerCase(java.util.Locale.ROOT),
-                r == RotorService.Role.EXECUTOR ? cfg.topics().rotationCommands() : cfg.topics().securityEvents());
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            LOG.info("Stopping rotor");
+                            if (feed != null) {
+                                feed.close();
+                                out.println("rotor run: stopping (clients close, state is kept)");
+                            }
+                            service.close(CLOSE_TIMEOUT);
+                            // a signal-initiated exit would report 143; a clean stop is 0 (the clients are closed,
+                            // state is kept)
+                            Runtime.getRuntime()
+                                    .halt(service.anyFailed() ? RotorCommand.EXIT_RUNTIME : RotorCommand.EXIT_OK);
+                        },
+                        "rotor-shutdown"));
+        LOG.info(
+                "rotor started ({}): reading {}",
+                r.name().toLowerCase(Locale.ROOT),
+                r == RotorService.Role.EXECUTOR
+                        ? cfg.topics().rotationCommands()
+                        : cfg.topics().securityEvents());
         service.awaitStop();
         return service.anyFailed() ? RotorCommand.EXIT_RUNTIME : RotorCommand.EXIT_OK;
     }
 
     private void banner(final RotorConfig cfg, final RotorService.Role r, final RotorService service) {
         out.println();
-        out.println("rotor started (" + r.name().toLowerCase(java.util.Locale.ROOT)
+        out.println("rotor started (" + r.name().toLowerCase(Locale.ROOT)
                 + "); /health/ready answers 200 once it is RUNNING");
         out.println("  clients      " + String.join(", ", service.clients().keySet())
                 + (cfg.dryRun() ? "   DRY RUN: nothing is rotated in Vault" : ""));
         out.println("  Kafka        " + cfg.kafka().get("bootstrap.servers") + "   reading "
-                + (r == RotorService.Role.EXECUTOR ? cfg.topics().rotationCommands() : cfg.topics().securityEvents()));
+                + (r == RotorService.Role.EXECUTOR
+                        ? cfg.topics().rotationCommands()
+                        : cfg.topics().securityEvents()));
         if (r != RotorService.Role.DETECTION) {
-            out.println("  Vault        " + (cfg.dryRun() ? "not used (rotor.dry-run=true)" : cfg.vault().addr()));
+            out.println("  Vault        "
+                    + (cfg.dryRun()
+                            ? "not used (rotor.dry-run=true)"
+                            : cfg.vault().addr()));
         }
         out.println("  rotor HTTP   http://" + cfg.http().bindAddress() + ":" + service.httpPort()
                 + "/health/ready  /metrics  /stats");
@@ -119,9 +148,9 @@ public final class RunCommand implements Callable<Integer> {
 
     static RotorService.Role parseRole(final String role) {
         try {
-            return RotorService.Role.valueOf(role.trim().toUpperCase(java.util.Locale.ROOT));
+            return RotorService.Role.valueOf(role.trim().toUpperCase(Locale.ROOT));
         } catch (final IllegalArgumentException e) {
-            throw new dev.rotor.config.ConfigException("--role", "must be all, detection or executor, got '" + role + "'");
+            throw new ConfigException("--role", "must be all, detection or executor, got '" + role + "'");
         }
     }
 

@@ -1,12 +1,12 @@
 package dev.rotor.cli;
 
-import dev.rotor.topics.Producers;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rotor.avro.RotationResult;
 import dev.rotor.config.Durations;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.detection.DetectionTopology;
+import dev.rotor.topics.Producers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,19 +22,32 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code rotor trigger}: publishes a manual_trigger event, and with {@code --wait} prints the results. */
-@Command(name = "trigger", mixinStandardHelpOptions = true,
+@Command(
+        name = "trigger",
+        mixinStandardHelpOptions = true,
         description = "Publish a manual_trigger event for one or more secrets (manual triggers always rotate).")
 public final class TriggerCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--path", paramLabel = "PATH", required = true, description = "secret path, e.g. secret/prod/api-key (repeatable)")
+    @Option(
+            names = "--path",
+            paramLabel = "PATH",
+            required = true,
+            description = "secret path, e.g. secret/prod/api-key (repeatable)")
     List<String> paths;
 
-    @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "manual rotation requested with rotor trigger",
+    @Option(
+            names = "--reason",
+            paramLabel = "TEXT",
+            defaultValue = "manual rotation requested with rotor trigger",
             description = "why (becomes the event's description)")
     String reason;
 
-    @Option(names = "--threat", paramLabel = "LEVEL", defaultValue = "critical", description = "low, medium, high or critical")
+    @Option(
+            names = "--threat",
+            paramLabel = "LEVEL",
+            defaultValue = "critical",
+            description = "low, medium, high or critical")
     String threat;
 
     @Option(names = "--wait", description = "wait for the rotation results and print them")
@@ -52,17 +65,20 @@ public final class TriggerCommand implements Callable<Integer> {
         final Duration wait = Durations.parse(timeout);
         final String eventId = "manual-" + UUID.randomUUID();
         final byte[] event = manualTrigger(eventId, paths, reason, threat);
-        try (Outputs outputs = waitForResults ? new Outputs(cfg, List.of(cfg.topics().rotationResults())) : null) {
+        try (Outputs outputs =
+                waitForResults ? new Outputs(cfg, List.of(cfg.topics().rotationResults())) : null) {
             try (KafkaProducer<byte[], byte[]> producer = Producers.bytes(cfg)) {
-                producer.send(new ProducerRecord<>(cfg.topics().securityEvents(), eventId.getBytes(StandardCharsets.UTF_8),
-                        event)).get();
+                producer.send(new ProducerRecord<>(
+                                cfg.topics().securityEvents(), eventId.getBytes(StandardCharsets.UTF_8), event))
+                        .get();
             }
             System.out.printf("sent manual_trigger %s for %d secret(s)%n", eventId, paths.size());
             if (outputs == null) {
                 return RotorCommand.EXIT_OK;
             }
             final Map<String, String> expected = new LinkedHashMap<>();
-            paths.forEach(p -> expected.put(DetectionTopology.commandId(eventId, p.startsWith("/") ? p.substring(1) : p), p));
+            paths.forEach(
+                    p -> expected.put(DetectionTopology.commandId(eventId, p.startsWith("/") ? p.substring(1) : p), p));
             final Map<String, RotationResult> results = new LinkedHashMap<>();
             final long until = System.nanoTime() + wait.toNanos();
             while (results.size() < expected.size() && System.nanoTime() < until) {
@@ -75,23 +91,31 @@ public final class TriggerCommand implements Callable<Integer> {
                 });
             }
             if (results.size() < expected.size()) {
-                System.out.printf("no result within %s for %d secret(s); is rotor running?%n", timeout,
-                        expected.size() - results.size());
+                System.out.printf(
+                        "no result within %s for %d secret(s); is rotor running?%n",
+                        timeout, expected.size() - results.size());
                 return RotorCommand.EXIT_RUNTIME;
             }
             return results.values().stream().allMatch(RotationResult::getSuccess)
-                    ? RotorCommand.EXIT_OK : RotorCommand.EXIT_RUNTIME;
+                    ? RotorCommand.EXIT_OK
+                    : RotorCommand.EXIT_RUNTIME;
         }
     }
 
     static String line(final RotationResult r) {
         final String versions = r.getOldVersion() == null ? "" : " v" + r.getOldVersion() + " -> v" + r.getNewVersion();
-        return String.format("%-40s %-17s %-22s %5d ms%s%s", r.getSecretPath(), r.getStatus(), r.getStrategy(),
-                r.getDurationMs(), versions, r.getError() == null ? "" : "  " + r.getError());
+        return String.format(
+                "%-40s %-17s %-22s %5d ms%s%s",
+                r.getSecretPath(),
+                r.getStatus(),
+                r.getStrategy(),
+                r.getDurationMs(),
+                versions,
+                r.getError() == null ? "" : "  " + r.getError());
     }
 
-    static byte[] manualTrigger(final String eventId, final List<String> paths, final String reason,
-                                final String threat) {
+    static byte[] manualTrigger(
+            final String eventId, final List<String> paths, final String reason, final String threat) {
         final ObjectNode e = JSON.createObjectNode();
         e.put("event_id", eventId);
         e.put("event_type", "manual_trigger");
@@ -102,5 +126,4 @@ public final class TriggerCommand implements Callable<Integer> {
         e.putObject("metadata").put("requested_by", System.getProperty("user.name", "unknown"));
         return e.toString().getBytes(StandardCharsets.UTF_8);
     }
-
 }

@@ -13,16 +13,15 @@ import java.util.regex.Pattern;
  * dead-letter topic of each.
  *
  * <p>A setting's value is a comma-separated list of topics; an entry {@code topic=dlq} names the topic's DLQ, a bare
- * {@code topic} gets {@code <topic>-dlq}. Empty (the default) reads nothing. A topic may appear once across all
- * formats and must not be one of rotor's own topics.
+ * {@code topic} gets {@code <topic>-dlq}. Empty (the default) reads nothing. A topic may appear once across all formats
+ * and must not be one of rotor's own topics.
  */
 public final class AdapterSources {
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     static final String DLQ_SUFFIX = "-dlq";
 
     /** One adapter input: a topic of one format and where its unreadable records go. */
-    public record Source(SourceFormat format, String topic, String deadLetterTopic) {
-    }
+    public record Source(SourceFormat format, String topic, String deadLetterTopic) {}
 
     /** The setting that lists each format's topics. */
     public static final Map<SourceFormat, Setting> SETTINGS = Map.of(
@@ -51,8 +50,14 @@ public final class AdapterSources {
     }
 
     static AdapterSources parse(final Function<Setting, String> settings, final RotorConfig.TopicNames own) {
-        final Set<String> reserved = Set.of(own.securityEvents(), own.rotationCommands(), own.rotationResults(),
-                own.securityAlerts(), own.securityCritical(), own.rotationAudit(), own.securityEventsDlq(),
+        final Set<String> reserved = Set.of(
+                own.securityEvents(),
+                own.rotationCommands(),
+                own.rotationResults(),
+                own.securityAlerts(),
+                own.securityCritical(),
+                own.rotationAudit(),
+                own.securityEventsDlq(),
                 own.rotationCommandsDlq());
         final List<Source> out = new ArrayList<>();
         final Set<String> inputs = new HashSet<>();
@@ -65,11 +70,14 @@ public final class AdapterSources {
                 }
                 final int eq = entry.indexOf('=');
                 final String topic = (eq < 0 ? entry : entry.substring(0, eq)).strip();
-                final String dlq = eq < 0 ? topic + DLQ_SUFFIX : entry.substring(eq + 1).strip();
+                final String dlq =
+                        eq < 0 ? topic + DLQ_SUFFIX : entry.substring(eq + 1).strip();
                 for (final String name : List.of(topic, dlq)) {
                     if (!TOPIC_NAME.matcher(name).matches()) {
-                        throw new ConfigException(setting.key(), "'" + name + "' is not a valid topic name (letters, "
-                                + "digits, '.', '_', '-'; at most 249)");
+                        throw new ConfigException(
+                                setting.key(),
+                                "'" + name + "' is not a valid topic name (letters, "
+                                        + "digits, '.', '_', '-'; at most 249)");
                     }
                     if (reserved.contains(name)) {
                         throw new ConfigException(setting.key(), "'" + name + "' is one of rotor's own topics");
@@ -79,22 +87,24 @@ public final class AdapterSources {
                     throw new ConfigException(setting.key(), "'" + topic + "' cannot be its own dead-letter topic");
                 }
                 if (!inputs.add(topic)) {
-                    throw new ConfigException(setting.key(), "'" + topic + "' is listed more than once (a topic carries "
-                            + "one format)");
+                    throw new ConfigException(
+                            setting.key(),
+                            "'" + topic + "' is listed more than once (a topic carries " + "one format)");
                 }
                 out.add(new Source(format, topic, dlq));
             }
         }
         for (final Source s : out) {
             if (inputs.contains(s.deadLetterTopic())) {
-                throw new ConfigException(SETTINGS.get(s.format()).key(), "dead-letter topic '" + s.deadLetterTopic()
-                        + "' is also an input topic");
+                throw new ConfigException(
+                        SETTINGS.get(s.format()).key(),
+                        "dead-letter topic '" + s.deadLetterTopic() + "' is also an input topic");
             }
         }
         final String audit = settings.apply(Setting.ADAPTERS_AUDIT_NOT_RELEVANT).strip();
         if (!audit.equals("true") && !audit.equals("false")) {
-            throw new ConfigException(Setting.ADAPTERS_AUDIT_NOT_RELEVANT.key(), "must be true or false, got '" + audit
-                    + "'");
+            throw new ConfigException(
+                    Setting.ADAPTERS_AUDIT_NOT_RELEVANT.key(), "must be true or false, got '" + audit + "'");
         }
         return new AdapterSources(out, Boolean.parseBoolean(audit));
     }

@@ -1,8 +1,8 @@
 package dev.rotor.config;
 
 /**
- * A setting that cannot be used. The message is one line that starts with the setting's name, so an operator can fix
- * it without reading a stack trace; it never contains a secret value.
+ * A setting that cannot be used. The message is one line that starts with the setting's name, so an operator can fix it
+ * without reading a stack trace; it never contains a secret value.
  */
 public final class ConfigException extends RuntimeException {
     private final String key;

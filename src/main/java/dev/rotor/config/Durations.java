@@ -5,12 +5,14 @@ import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses the durations used in rotor's settings: {@code 500ms}, {@code 90s}, {@code 15m}, {@code 1h}, {@code 2d} or ISO-8601 {@code PT15M}. */
+/**
+ * Parses the durations used in rotor's settings: {@code 500ms}, {@code 90s}, {@code 15m}, {@code 1h}, {@code 2d} or
+ * ISO-8601 {@code PT15M}.
+ */
 public final class Durations {
     private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
-    private Durations() {
-    }
+    private Durations() {}
 
     /** @throws IllegalArgumentException with a message fit to show after the setting's name */
     public static Duration parse(final String text) {
@@ -29,7 +31,8 @@ public final class Durations {
         try {
             return Duration.parse(value);
         } catch (final DateTimeParseException e) {
-            throw new IllegalArgumentException("'" + value + "' is not a duration (use e.g. 500ms, 90s, 15m, 1h or PT15M)");
+            throw new IllegalArgumentException(
+                    "'" + value + "' is not a duration (use e.g. 500ms, 90s, 15m, 1h or PT15M)");
         }
     }
 

@@ -3,12 +3,11 @@ package dev.rotor.config;
 import java.util.regex.Pattern;
 
 /**
- * rotor's one glob syntax (rotation targets, principal mappings): {@code *} matches within one path segment,
- * {@code **} across segments, {@code ?} one character other than {@code /}; everything else stands for itself.
+ * rotor's one glob syntax (rotation targets, principal mappings): {@code *} matches within one path segment, {@code **}
+ * across segments, {@code ?} one character other than {@code /}; everything else stands for itself.
  */
 final class Globs {
-    private Globs() {
-    }
+    private Globs() {}
 
     /** {@code glob} as a regular expression. */
     static Pattern compile(final String glob) {

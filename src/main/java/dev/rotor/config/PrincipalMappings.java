@@ -2,6 +2,7 @@ package dev.rotor.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,20 +25,19 @@ import java.util.regex.Pattern;
  * <ol>
  *   <li>Matching: the first entry of the event's source whose every {@code match} glob matches wins. Globs are those of
  *       the targets ({@code *} within one {@code /}-separated segment, {@code **} across, {@code ?} one character);
- *       matching is case-sensitive; an attribute the event lacks never matches.</li>
+ *       matching is case-sensitive; an attribute the event lacks never matches.
  *   <li>Templates: {@code {name}} is the value of a matched attribute, {@code {n}} the text the n-th wildcard matched
  *       (counting through the globs in the order written). A {@code *} capture never contains {@code /}, so it cannot
- *       reach another branch of the secret tree. The resulting paths still pass {@link SecretPathPolicy}.</li>
+ *       reach another branch of the secret tree. The resulting paths still pass {@link SecretPathPolicy}.
  *   <li>Validation at load: unknown sources, unknown attributes ({@link SourceFormat#attributes()}) and placeholders
- *       that name nothing are refused with a message naming the entry.</li>
+ *       that name nothing are refused with a message naming the entry.
  * </ol>
  */
 public final class PrincipalMappings {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
 
     /** One {@code principals:} entry, compiled. */
-    record Mapping(SourceFormat source, Map<String, Pattern> match, List<String> secrets) {
-    }
+    record Mapping(SourceFormat source, Map<String, Pattern> match, List<String> secrets) {}
 
     private final List<Mapping> mappings;
 
@@ -87,7 +87,8 @@ public final class PrincipalMappings {
         return Optional.empty();
     }
 
-    private static String fill(final String template, final Map<String, String> attributes, final List<String> captures) {
+    private static String fill(
+            final String template, final Map<String, String> attributes, final List<String> captures) {
         final Matcher m = PLACEHOLDER.matcher(template);
         final StringBuilder out = new StringBuilder();
         while (m.find()) {
@@ -115,8 +116,9 @@ public final class PrincipalMappings {
                 throw new ConfigException(key, where + " must be a mapping with source, match and secret");
             }
             final String sourceName = entry.path("source").asText("");
-            final SourceFormat source = SourceFormat.byId(sourceName).orElseThrow(() -> new ConfigException(key,
-                    where + ".source '" + sourceName + "' is unknown (one of " + ids() + ")"));
+            final SourceFormat source = SourceFormat.byId(sourceName)
+                    .orElseThrow(() -> new ConfigException(
+                            key, where + ".source '" + sourceName + "' is unknown (one of " + ids() + ")"));
             final JsonNode matchNode = entry.path("match");
             if (!matchNode.isObject() || matchNode.isEmpty()) {
                 throw new ConfigException(key, where + ".match must map at least one principal attribute to a glob");
@@ -126,10 +128,14 @@ public final class PrincipalMappings {
             for (final Iterator<Map.Entry<String, JsonNode>> it = matchNode.fields(); it.hasNext(); ) {
                 final Map.Entry<String, JsonNode> e = it.next();
                 if (!source.attributes().contains(e.getKey())) {
-                    throw new ConfigException(key, where + ".match: '" + e.getKey() + "' is not a principal attribute "
-                            + "of " + source.id() + " (one of " + source.attributes() + ")");
+                    throw new ConfigException(
+                            key,
+                            where + ".match: '" + e.getKey() + "' is not a principal attribute " + "of " + source.id()
+                                    + " (one of " + source.attributes() + ")");
                 }
-                if (!e.getValue().isValueNode() || e.getValue().isNull() || e.getValue().asText().isEmpty()) {
+                if (!e.getValue().isValueNode()
+                        || e.getValue().isNull()
+                        || e.getValue().asText().isEmpty()) {
                     throw new ConfigException(key, where + ".match." + e.getKey() + " must be a non-empty glob");
                 }
                 final Pattern p = Globs.withCaptures(e.getValue().asText());
@@ -141,11 +147,14 @@ public final class PrincipalMappings {
                 final Matcher m = PLACEHOLDER.matcher(template);
                 while (m.find()) {
                     final String name = m.group(1);
-                    final boolean ok = isNumber(name) ? Integer.parseInt(name) >= 1 && Integer.parseInt(name) <= wildcards
+                    final boolean ok = isNumber(name)
+                            ? Integer.parseInt(name) >= 1 && Integer.parseInt(name) <= wildcards
                             : match.containsKey(name);
                     if (!ok) {
-                        throw new ConfigException(key, where + ": placeholder {" + name + "} in '" + template + "' names "
-                                + "neither a matched attribute nor one of the " + wildcards + " wildcards");
+                        throw new ConfigException(
+                                key,
+                                where + ": placeholder {" + name + "} in '" + template + "' names "
+                                        + "neither a matched attribute nor one of the " + wildcards + " wildcards");
                     }
                 }
                 if (PLACEHOLDER.matcher(template).replaceAll("").matches(".*[{}].*")) {
@@ -188,6 +197,6 @@ public final class PrincipalMappings {
     }
 
     private static List<String> ids() {
-        return java.util.Arrays.stream(SourceFormat.values()).map(SourceFormat::id).toList();
+        return Arrays.stream(SourceFormat.values()).map(SourceFormat::id).toList();
     }
 }

@@ -1,5 +1,6 @@
 package dev.rotor.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -23,10 +24,12 @@ import java.util.regex.Pattern;
  */
 public final class RotationTargets {
     /** The strategies DESIGN.md §4 defines. */
-    public static final Set<String> STRATEGIES = Set.of("kv2", "database-static-role", "database-root", "transit",
-            "lease-revoke-prefix", "aws-root");
+    public static final Set<String> STRATEGIES =
+            Set.of("kv2", "database-static-role", "database-root", "transit", "lease-revoke-prefix", "aws-root");
 
-    /** One entry of the file. {@code options} holds the strategy's own settings (fields, generator, quarantine, ...). */
+    /**
+     * One entry of the file. {@code options} holds the strategy's own settings (fields, generator, quarantine, ...).
+     */
     public record Target(String pattern, String strategy, Map<String, JsonNode> options, Pattern regex) {
         public boolean matches(final String path) {
             return regex.matcher(path).matches();
@@ -62,12 +65,17 @@ public final class RotationTargets {
         final JsonNode root;
         try {
             root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
-        } catch (final com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new ConfigException(key, "not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+        } catch (final JsonProcessingException e) {
+            throw new ConfigException(
+                    key,
+                    "not valid YAML: "
+                            + e.getOriginalMessage().lines().findFirst().orElse(""));
         } catch (final IOException e) {
             throw new ConfigException(key, "not valid YAML");
         }
-        if (root == null || !root.path("targets").isArray() || root.path("targets").isEmpty()) {
+        if (root == null
+                || !root.path("targets").isArray()
+                || root.path("targets").isEmpty()) {
             throw new ConfigException(key, "needs a non-empty 'targets:' list");
         }
         final List<Target> out = new ArrayList<>();
@@ -80,8 +88,10 @@ public final class RotationTargets {
             }
             final String strategy = t.path("strategy").asText("kv2");
             if (!STRATEGIES.contains(strategy)) {
-                throw new ConfigException(key, where + ".strategy '" + strategy + "' is unknown (one of "
-                        + STRATEGIES.stream().sorted().toList() + ")");
+                throw new ConfigException(
+                        key,
+                        where + ".strategy '" + strategy + "' is unknown (one of "
+                                + STRATEGIES.stream().sorted().toList() + ")");
             }
             final Map<String, JsonNode> options = new LinkedHashMap<>();
             for (final Iterator<Map.Entry<String, JsonNode>> it = t.fields(); it.hasNext(); ) {

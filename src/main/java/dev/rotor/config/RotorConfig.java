@@ -2,12 +2,14 @@ package dev.rotor.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -20,28 +22,44 @@ public final class RotorConfig {
     private static final Pattern APPLICATION_ID_PREFIX = Pattern.compile("[a-zA-Z0-9._-]{0,100}");
 
     /** Which counted events below the threshold get an audit record ({@code rotor.audit.below-threshold}). */
-    public enum BelowThresholdAudit { ALL, CROSSINGS, NONE }
-
-    /** How the executor audits its Vault calls ({@code rotor.audit.vault-calls}). */
-    public enum VaultCallAudit { SUMMARY, EACH }
-
-    /** Output value encoding of rotor's own topics. */
-    public enum OutputFormat { AVRO, JSON }
-
-    /** Names of rotor's topics. */
-    public record TopicNames(String securityEvents, String rotationCommands, String rotationResults,
-                             String securityAlerts, String securityCritical, String rotationAudit,
-                             String securityEventsDlq, String rotationCommandsDlq, String rotorControl) {
+    public enum BelowThresholdAudit {
+        ALL,
+        CROSSINGS,
+        NONE
     }
 
+    /** How the executor audits its Vault calls ({@code rotor.audit.vault-calls}). */
+    public enum VaultCallAudit {
+        SUMMARY,
+        EACH
+    }
+
+    /** Output value encoding of rotor's own topics. */
+    public enum OutputFormat {
+        AVRO,
+        JSON
+    }
+
+    /** Names of rotor's topics. */
+    public record TopicNames(
+            String securityEvents,
+            String rotationCommands,
+            String rotationResults,
+            String securityAlerts,
+            String securityCritical,
+            String rotationAudit,
+            String securityEventsDlq,
+            String rotationCommandsDlq,
+            String rotorControl) {}
+
     /**
-     * The storm breaker (README "Storm breaker"): how many automatic rotations the executor group may start per
-     * window, how many secrets one event may rotate, and how long a held command waits for an operator.
+     * The storm breaker (README "Storm breaker"): how many automatic rotations the executor group may start per window,
+     * how many secrets one event may rotate, and how long a held command waits for an operator.
      *
-     * @param maxRotations       per {@code window} across the group; 0 = no budget
-     * @param window             the budget's window, on rotor's clock
+     * @param maxRotations per {@code window} across the group; 0 = no budget
+     * @param window the budget's window, on rotor's clock
      * @param maxSecretsPerEvent 0 = no limit
-     * @param holdExpiry         a held command older than this fails
+     * @param holdExpiry a held command older than this fails
      */
     public record BreakerSettings(int maxRotations, Duration window, int maxSecretsPerEvent, Duration holdExpiry) {
         /** No budget and no per-event limit (pause still holds). */
@@ -51,11 +69,19 @@ public final class RotorConfig {
     }
 
     /** The detection rules' parameters (DESIGN.md §3). */
-    public record DetectionSettings(long failedAuthThreshold, Duration failedAuthWindow, long rateLimitThreshold,
-                                    Duration rateLimitWindow, Duration grace, Duration cooldown,
-                                    Duration maxClockSkew, int maxEventBytes, Duration stateCleanupInterval,
-                                    Duration maxEventAge, BelowThresholdAudit belowThresholdAudit,
-                                    Duration manualTriggerInterval) {
+    public record DetectionSettings(
+            long failedAuthThreshold,
+            Duration failedAuthWindow,
+            long rateLimitThreshold,
+            Duration rateLimitWindow,
+            Duration grace,
+            Duration cooldown,
+            Duration maxClockSkew,
+            int maxEventBytes,
+            Duration stateCleanupInterval,
+            Duration maxEventAge,
+            BelowThresholdAudit belowThresholdAudit,
+            Duration manualTriggerInterval) {
         /** The longest window: how much history per secret the rules must keep. */
         public Duration longestWindow() {
             return failedAuthWindow.compareTo(rateLimitWindow) >= 0 ? failedAuthWindow : rateLimitWindow;
@@ -63,33 +89,37 @@ public final class RotorConfig {
     }
 
     /** How to reach Vault. Credentials come from the environment only and never print. */
-    public record VaultSettings(String addr, Optional<String> namespace, Optional<Path> caCert,
-                                Optional<SecretValue> token, Optional<String> roleId,
-                                Optional<SecretValue> secretId) {
-    }
+    public record VaultSettings(
+            String addr,
+            Optional<String> namespace,
+            Optional<Path> caCert,
+            Optional<SecretValue> token,
+            Optional<String> roleId,
+            Optional<SecretValue> secretId) {}
 
     /** How {@code rotor topics --create} makes rotor's topics. */
-    public record TopicSettings(int partitions, int replicationFactor, Duration retention) {
-    }
+    public record TopicSettings(int partitions, int replicationFactor, Duration retention) {}
 
     /** Where the operational HTTP endpoints listen. */
-    public record HttpSettings(String bindAddress, int port, String advertisedHost) {
-    }
+    public record HttpSettings(String bindAddress, int port, String advertisedHost) {}
 
     /**
      * How Avro input waits for an unavailable schema registry.
      *
-     * @param maxWait    how long one event may wait before it is dead-lettered
+     * @param maxWait how long one event may wait before it is dead-lettered
      * @param maxWaiting how many events one task keeps waiting
      */
-    public record RegistryWaitSettings(Duration maxWait, long maxWaiting) {
-    }
+    public record RegistryWaitSettings(Duration maxWait, long maxWaiting) {}
 
     /** How the executor calls Vault (DESIGN.md §4). */
-    public record ExecutorSettings(String appRoleMount, Duration connectTimeout, Duration readTimeout,
-                                   Duration rotationDeadline, int parallelism, int maxQueuedPerSecret,
-                                   VaultCallAudit vaultCallAudit) {
-    }
+    public record ExecutorSettings(
+            String appRoleMount,
+            Duration connectTimeout,
+            Duration readTimeout,
+            Duration rotationDeadline,
+            int parallelism,
+            int maxQueuedPerSecret,
+            VaultCallAudit vaultCallAudit) {}
 
     private final Map<Setting, String> values;
     private final Map<String, String> kafka;
@@ -110,41 +140,62 @@ public final class RotorConfig {
     private final long rocksDbMemoryBytes;
     private final String applicationIdPrefix;
 
-    RotorConfig(final Map<Setting, String> values, final Map<String, String> kafka, final VaultSettings vault,
-                final RotationTargets targets) {
+    RotorConfig(
+            final Map<Setting, String> values,
+            final Map<String, String> kafka,
+            final VaultSettings vault,
+            final RotationTargets targets) {
         this.values = Collections.unmodifiableMap(new EnumMap<>(values));
         this.kafka = Collections.unmodifiableMap(new LinkedHashMap<>(kafka));
         this.vault = vault;
         VaultAddress.checked(vault.addr());
-        this.topics = new TopicNames(topic(Setting.TOPIC_SECURITY_EVENTS), topic(Setting.TOPIC_COMMANDS),
-                topic(Setting.TOPIC_RESULTS), topic(Setting.TOPIC_ALERTS), topic(Setting.TOPIC_CRITICAL),
-                topic(Setting.TOPIC_AUDIT), topic(Setting.TOPIC_DLQ), topic(Setting.TOPIC_COMMANDS_DLQ),
+        this.topics = new TopicNames(
+                topic(Setting.TOPIC_SECURITY_EVENTS),
+                topic(Setting.TOPIC_COMMANDS),
+                topic(Setting.TOPIC_RESULTS),
+                topic(Setting.TOPIC_ALERTS),
+                topic(Setting.TOPIC_CRITICAL),
+                topic(Setting.TOPIC_AUDIT),
+                topic(Setting.TOPIC_DLQ),
+                topic(Setting.TOPIC_COMMANDS_DLQ),
                 topic(Setting.TOPIC_CONTROL));
         this.detection = new DetectionSettings(
-                positiveLong(Setting.FAILED_AUTH_THRESHOLD), positiveDuration(Setting.FAILED_AUTH_WINDOW),
-                positiveLong(Setting.RATE_LIMIT_THRESHOLD), positiveDuration(Setting.RATE_LIMIT_WINDOW),
-                nonNegativeDuration(Setting.GRACE), nonNegativeDuration(Setting.COOLDOWN),
-                nonNegativeDuration(Setting.MAX_CLOCK_SKEW), (int) Math.min(Integer.MAX_VALUE, positiveLong(Setting.MAX_EVENT_BYTES)),
-                positiveDuration(Setting.STATE_CLEANUP_INTERVAL), positiveDuration(Setting.MAX_EVENT_AGE),
+                positiveLong(Setting.FAILED_AUTH_THRESHOLD),
+                positiveDuration(Setting.FAILED_AUTH_WINDOW),
+                positiveLong(Setting.RATE_LIMIT_THRESHOLD),
+                positiveDuration(Setting.RATE_LIMIT_WINDOW),
+                nonNegativeDuration(Setting.GRACE),
+                nonNegativeDuration(Setting.COOLDOWN),
+                nonNegativeDuration(Setting.MAX_CLOCK_SKEW),
+                (int) Math.min(Integer.MAX_VALUE, positiveLong(Setting.MAX_EVENT_BYTES)),
+                positiveDuration(Setting.STATE_CLEANUP_INTERVAL),
+                positiveDuration(Setting.MAX_EVENT_AGE),
                 enumValue(Setting.AUDIT_BELOW_THRESHOLD, BelowThresholdAudit.class),
                 nonNegativeDuration(Setting.MANUAL_TRIGGER_INTERVAL));
-        this.registryWait = new RegistryWaitSettings(positiveDuration(Setting.SCHEMA_REGISTRY_MAX_WAIT),
-                positiveLong(Setting.SCHEMA_REGISTRY_MAX_WAITING));
-        this.executor = new ExecutorSettings(get(Setting.VAULT_APPROLE_MOUNT),
-                wholeSeconds(Setting.VAULT_CONNECT_TIMEOUT), wholeSeconds(Setting.VAULT_READ_TIMEOUT),
+        this.registryWait = new RegistryWaitSettings(
+                positiveDuration(Setting.SCHEMA_REGISTRY_MAX_WAIT), positiveLong(Setting.SCHEMA_REGISTRY_MAX_WAITING));
+        this.executor = new ExecutorSettings(
+                get(Setting.VAULT_APPROLE_MOUNT),
+                wholeSeconds(Setting.VAULT_CONNECT_TIMEOUT),
+                wholeSeconds(Setting.VAULT_READ_TIMEOUT),
                 positiveDuration(Setting.ROTATION_DEADLINE),
                 (int) Math.min(1024, positiveLong(Setting.EXECUTOR_PARALLELISM)),
                 (int) Math.min(1024, positiveLong(Setting.EXECUTOR_MAX_QUEUED_PER_SECRET)),
                 enumValue(Setting.AUDIT_VAULT_CALLS, VaultCallAudit.class));
-        this.breaker = new BreakerSettings((int) Math.min(Integer.MAX_VALUE, nonNegativeLong(Setting.BREAKER_MAX_ROTATIONS)),
+        this.breaker = new BreakerSettings(
+                (int) Math.min(Integer.MAX_VALUE, nonNegativeLong(Setting.BREAKER_MAX_ROTATIONS)),
                 positiveDuration(Setting.BREAKER_WINDOW),
                 (int) Math.min(Integer.MAX_VALUE, nonNegativeLong(Setting.BREAKER_MAX_SECRETS_PER_EVENT)),
                 positiveDuration(Setting.BREAKER_HOLD_EXPIRY));
         this.rocksDbMemoryBytes = bytes(Setting.ROCKSDB_MEMORY, 8L << 20);
         this.applicationIdPrefix = applicationIdPrefix(Setting.APPLICATION_ID_PREFIX);
-        this.topicSettings = new TopicSettings((int) Math.min(10_000, positiveLong(Setting.TOPICS_PARTITIONS)),
-                replicationFactor(Setting.TOPICS_REPLICATION_FACTOR), positiveDuration(Setting.TOPICS_RETENTION));
-        this.http = new HttpSettings(get(Setting.HTTP_BIND_ADDRESS).trim(), port(Setting.HTTP_PORT),
+        this.topicSettings = new TopicSettings(
+                (int) Math.min(10_000, positiveLong(Setting.TOPICS_PARTITIONS)),
+                replicationFactor(Setting.TOPICS_REPLICATION_FACTOR),
+                positiveDuration(Setting.TOPICS_RETENTION));
+        this.http = new HttpSettings(
+                get(Setting.HTTP_BIND_ADDRESS).trim(),
+                port(Setting.HTTP_PORT),
                 get(Setting.HTTP_ADVERTISED_HOST).trim());
         this.adapters = AdapterSources.parse(this::get, topics);
         this.outputFormat = enumValue(Setting.OUTPUT_FORMAT, OutputFormat.class);
@@ -153,7 +204,8 @@ public final class RotorConfig {
         this.targetsFile = Path.of(get(Setting.TARGETS_FILE));
         this.targets = targets;
         if (outputFormat == OutputFormat.AVRO && schemaRegistryUrl().isEmpty()) {
-            throw new ConfigException("kafka.schema.registry.url",
+            throw new ConfigException(
+                    "kafka.schema.registry.url",
                     "required when rotor.output.format=avro (set it, or set rotor.output.format=json)");
         }
         if (kafka.getOrDefault("bootstrap.servers", "").isBlank()) {
@@ -257,8 +309,8 @@ public final class RotorConfig {
 
     /**
      * The Kafka Streams application id of one of rotor's clients: {@code rotor.application-id-prefix} followed by its
-     * base name ({@code rotor-detection}, {@code rotor-executor}). With the default empty prefix the ids are the
-     * base names.
+     * base name ({@code rotor-detection}, {@code rotor-executor}). With the default empty prefix the ids are the base
+     * names.
      */
     public String applicationId(final String baseName) {
         return applicationIdPrefix + baseName;
@@ -296,7 +348,8 @@ public final class RotorConfig {
     private String topic(final Setting s) {
         final String v = get(s);
         if (!TOPIC_NAME.matcher(v).matches()) {
-            throw new ConfigException(s.key(), "'" + v + "' is not a valid topic name (letters, digits, '.', '_', '-'; at most 249)");
+            throw new ConfigException(
+                    s.key(), "'" + v + "' is not a valid topic name (letters, digits, '.', '_', '-'; at most 249)");
         }
         return v;
     }
@@ -304,8 +357,10 @@ public final class RotorConfig {
     private String applicationIdPrefix(final Setting s) {
         final String v = get(s).trim();
         if (!APPLICATION_ID_PREFIX.matcher(v).matches()) {
-            throw new ConfigException(s.key(), "'" + v + "' cannot start an application id (letters, digits, '.', '_', "
-                    + "'-'; at most 100), e.g. shadow-");
+            throw new ConfigException(
+                    s.key(),
+                    "'" + v + "' cannot start an application id (letters, digits, '.', '_', "
+                            + "'-'; at most 100), e.g. shadow-");
         }
         return v;
     }
@@ -339,17 +394,18 @@ public final class RotorConfig {
 
     /** A size such as {@code 64m}, {@code 1g}, {@code 512k} or a number of bytes, at least {@code min}. */
     private long bytes(final Setting s, final long min) {
-        final String v = get(s).trim().toLowerCase(java.util.Locale.ROOT);
-        final java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*([kmg]?)b?").matcher(v);
+        final String v = get(s).trim().toLowerCase(Locale.ROOT);
+        final Matcher m = Pattern.compile("(\\d+)\\s*([kmg]?)b?").matcher(v);
         if (!m.matches()) {
             throw new ConfigException(s.key(), "must be a size such as 64m or 1g, got '" + get(s) + "'");
         }
-        final long n = Long.parseLong(m.group(1)) << switch (m.group(2)) {
-            case "k" -> 10;
-            case "m" -> 20;
-            case "g" -> 30;
-            default -> 0;
-        };
+        final long n = Long.parseLong(m.group(1))
+                << switch (m.group(2)) {
+                    case "k" -> 10;
+                    case "m" -> 20;
+                    case "g" -> 30;
+                    default -> 0;
+                };
         if (n < min) {
             throw new ConfigException(s.key(), "must be at least " + (min >> 20) + "m");
         }
@@ -439,7 +495,12 @@ public final class RotorConfig {
                 return e;
             }
         }
-        throw new ConfigException(s.key(), "must be one of " + java.util.Arrays.stream(type.getEnumConstants())
-                .map(e -> e.name().toLowerCase(Locale.ROOT)).toList() + ", got '" + v + "'");
+        throw new ConfigException(
+                s.key(),
+                "must be one of "
+                        + Arrays.stream(type.getEnumConstants())
+                                .map(e -> e.name().toLowerCase(Locale.ROOT))
+                                .toList()
+                        + ", got '" + v + "'");
     }
 }

@@ -8,13 +8,13 @@ import java.util.Optional;
  * cannot steer rotor to a path outside the operator's allowlist, or smuggle a different path through URL handling.
  *
  * <ol>
- *   <li>Normalises: one leading {@code /} is dropped.</li>
+ *   <li>Normalises: one leading {@code /} is dropped.
  *   <li>Always refuses: empty paths, paths over 512 characters, empty segments ({@code a//b}, trailing {@code /}),
  *       {@code .} and {@code ..} segments, and any character outside ASCII letters, digits, {@code /} and
  *       {@value #SEGMENT_PUNCTUATION} (so nothing in a path needs URL escaping: no escapes, queries, fragments, globs,
- *       braces, pipes, quotes, white space or control characters); paths under {@code sys/} and {@code auth/}
- *       (Vault's own configuration and credentials backends), whatever the case.</li>
- *   <li>Then requires a matching target in {@code rotation-targets.yaml} (the allowlist).</li>
+ *       braces, pipes, quotes, white space or control characters); paths under {@code sys/} and {@code auth/} (Vault's
+ *       own configuration and credentials backends), whatever the case.
+ *   <li>Then requires a matching target in {@code rotation-targets.yaml} (the allowlist).
  * </ol>
  */
 public final class SecretPathPolicy {
@@ -82,7 +82,10 @@ public final class SecretPathPolicy {
         }
         for (int i = 0; i < path.length(); i++) {
             final char c = path.charAt(i);
-            if (c == '/' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+            if (c == '/'
+                    || c >= 'a' && c <= 'z'
+                    || c >= 'A' && c <= 'Z'
+                    || c >= '0' && c <= '9'
                     || SEGMENT_PUNCTUATION.indexOf(c) >= 0) {
                 continue;
             }
@@ -92,9 +95,12 @@ public final class SecretPathPolicy {
             if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
                 return Optional.of("contains white space");
             }
-            return Optional.of(c > 0x20 && c < 0x7f ? "contains '" + c + "'"
-                    : String.format("contains U+%04X (only ASCII letters, digits, / and %s are allowed)",
-                            (int) c, SEGMENT_PUNCTUATION));
+            return Optional.of(
+                    c > 0x20 && c < 0x7f
+                            ? "contains '" + c + "'"
+                            : String.format(
+                                    "contains U+%04X (only ASCII letters, digits, / and %s are allowed)",
+                                    (int) c, SEGMENT_PUNCTUATION));
         }
         for (final String segment : path.split("/", -1)) {
             if (segment.isEmpty()) {

@@ -7,8 +7,7 @@ import java.net.URISyntaxException;
 public final class VaultAddress {
     private static final String KEY = Setting.VAULT_ADDR.key() + " (VAULT_ADDR)";
 
-    private VaultAddress() {
-    }
+    private VaultAddress() {}
 
     /**
      * {@code address} without a trailing slash, once it is an absolute http(s) URL with a host and no user info;
@@ -24,10 +23,14 @@ public final class VaultAddress {
         } catch (final URISyntaxException e) {
             throw new ConfigException(KEY, "is not a URL (e.g. https://vault.example.com:8200)");
         }
-        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
-                || uri.getHost() == null || uri.getUserInfo() != null) {
-            throw new ConfigException(KEY, "must be http:// or https:// followed by a host, without user info"
-                    + " (e.g. https://vault.example.com:8200)");
+        if (uri.getScheme() == null
+                || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                || uri.getHost() == null
+                || uri.getUserInfo() != null) {
+            throw new ConfigException(
+                    KEY,
+                    "must be http:// or https:// followed by a host, without user info"
+                            + " (e.g. https://vault.example.com:8200)");
         }
         return a.endsWith("/") ? a.substring(0, a.length() - 1) : a;
     }

@@ -15,8 +15,7 @@ final class AffectedSecrets {
     static final String SECRET_PATH = "secret_path";
     static final String SECRET_PATHS = "secret_paths";
 
-    private AffectedSecrets() {
-    }
+    private AffectedSecrets() {}
 
     static List<String> of(final SecurityEvent event) {
         final Set<String> paths = new LinkedHashSet<>();

@@ -1,6 +1,5 @@
 package dev.rotor.detection;
 
-import dev.rotor.streams.Statistic;
 import dev.rotor.avro.AuditDecision;
 import dev.rotor.avro.AuditRecord;
 import dev.rotor.avro.Indicator;
@@ -11,11 +10,14 @@ import dev.rotor.config.Durations;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.redaction.Redaction;
 import dev.rotor.serde.Hashing;
+import dev.rotor.streams.Statistic;
 import dev.rotor.streams.Telemetry;
 import dev.rotor.topics.Topics;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -26,34 +28,36 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code apply-detection-rules}: the stateful half of detection, one secret at a time.
  *
  * <ol>
  *   <li>Reads: one secret's slice of an event, keyed by secret path, stamped with event time (from the
- *       {@code events-by-secret-path} repartition, so one secret's events meet in one task, in order).</li>
- *   <li>Writes: a {@link RotationCommand} when the trigger matrix says rotate or a window reaches its threshold;
- *       an audit record for every decision that changes or refuses something (ROTATE, SUPPRESSED, LATE,
- *       DUPLICATE_EVENT) and, as {@code rotor.audit.below-threshold} says, for counted events that stay below the
- *       threshold (BELOW_THRESHOLD: all, only when the window sum reaches half the threshold, or none).</li>
+ *       {@code events-by-secret-path} repartition, so one secret's events meet in one task, in order).
+ *   <li>Writes: a {@link RotationCommand} when the trigger matrix says rotate or a window reaches its threshold; an
+ *       audit record for every decision that changes or refuses something (ROTATE, SUPPRESSED, LATE, DUPLICATE_EVENT)
+ *       and, as {@code rotor.audit.below-threshold} says, for counted events that stay below the threshold
+ *       (BELOW_THRESHOLD: all, only when the window sum reaches half the threshold, or none).
  *   <li>Guarantees: exact "weight N within any window of length W" (both ends inclusive) per secret, in event time;
  *       counts start again from zero after a threshold is reached (whether that rotated or was suppressed) and after
- *       any command; within the cooldown after a command further triggers are SUPPRESSED, except manual_trigger,
- *       which has its own limit: one per secret per {@code rotor.manual-trigger.interval}, later ones SUPPRESSED; a
- *       counted event more than the grace behind the newest event counted for its secret is audited LATE and not
- *       counted; a resent event (same id) is counted once. One read and one write of {@value #STORE} per event.</li>
+ *       any command; within the cooldown after a command further triggers are SUPPRESSED, except manual_trigger, which
+ *       has its own limit: one per secret per {@code rotor.manual-trigger.interval}, later ones SUPPRESSED; a counted
+ *       event more than the grace behind the newest event counted for its secret is audited LATE and not counted; a
+ *       resent event (same id) is counted once. One read and one write of {@value #STORE} per event.
  *   <li>Clocks: the event's own time places it in its secret's windows and decides its lateness, judged per secret
- *       (never against the task's stream time, so partitions or sources progressing unevenly do not make events
- *       late). rotor's clock, which a sender cannot forge, runs the cooldown and decides when a secret's state is
- *       forgotten (a wall-clock punctuation every {@code rotor.state-cleanup-interval}): a replayed backlog or an event
- *       stamped ahead can neither end a cooldown early nor get another secret's count wiped.</li>
- *   <li>Limits: commands carry the id of the event that crossed the threshold.</li>
+ *       (never against the task's stream time, so partitions or sources progressing unevenly do not make events late).
+ *       rotor's clock, which a sender cannot forge, runs the cooldown and decides when a secret's state is forgotten (a
+ *       wall-clock punctuation every {@code rotor.state-cleanup-interval}): a replayed backlog or an event stamped
+ *       ahead can neither end a cooldown early nor get another secret's count wiped.
+ *   <li>Limits: commands carry the id of the event that crossed the threshold.
  * </ol>
  */
 final class ApplyDetectionRules implements Processor<String, SecurityEvent, Object, Object> {
     static final String STORE = "secret-detection-state";
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApplyDetectionRules.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ApplyDetectionRules.class);
 
     private final RotorConfig.DetectionSettings settings;
     private final Telemetry telemetry;
@@ -67,11 +71,11 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
 
     /**
      * @param handedOverBy null: commands go to rotation-commands only; else the single client's application id, and
-     *                     each command also goes straight to the executor (child {@value DetectionTopology#HAND_OVER})
-     *                     and is written to rotation-commands with that id in header {@value Topics#HANDED_OVER_HEADER}
+     *     each command also goes straight to the executor (child {@value DetectionTopology#HAND_OVER}) and is written
+     *     to rotation-commands with that id in header {@value Topics#HANDED_OVER_HEADER}
      */
-    ApplyDetectionRules(final RotorConfig.DetectionSettings settings, final Telemetry telemetry,
-                        final String handedOverBy) {
+    ApplyDetectionRules(
+            final RotorConfig.DetectionSettings settings, final Telemetry telemetry, final String handedOverBy) {
         this.settings = settings;
         this.telemetry = telemetry;
         this.handedOverBy = handedOverBy == null ? null : handedOverBy.getBytes(StandardCharsets.UTF_8);
@@ -128,8 +132,12 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
     }
 
     /** Returns whether the state changed. */
-    private boolean count(final String path, final SecurityEvent event, final Indicator indicator,
-                          final TriggerMatrix.Decision decision, final SecretState state) {
+    private boolean count(
+            final String path,
+            final SecurityEvent event,
+            final Indicator indicator,
+            final TriggerMatrix.Decision decision,
+            final SecretState state) {
         final long eventTime = event.getTimestamp().toEpochMilli();
         final boolean failedAuth = decision.action() == TriggerMatrix.Action.COUNT_FAILED_AUTH;
         final long window = (failedAuth ? settings.failedAuthWindow() : settings.rateLimitWindow()).toMillis();
@@ -139,19 +147,39 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
         final long newest = state.newestCounted == SecretState.NEVER ? eventTime : state.newestCounted;
         if (eventTime < newest - graceMs) {
             Statistic.LATE_EVENTS.increment(statistics, 1);
-            audit(path, AuditRecords.of(AuditDecision.LATE, "event is " + Durations.format(
-                    java.time.Duration.ofMillis(newest - eventTime)) + " behind the newest event counted for this"
-                    + " secret, more than the grace of " + Durations.format(settings.grace()) + "; not counted",
-                    event, path, decision.rule(), null, now(),
-                    Map.of("newest_event_time", Instant.ofEpochMilli(newest).toString())));
+            audit(
+                    path,
+                    AuditRecords.of(
+                            AuditDecision.LATE,
+                            "event is " + Durations.format(Duration.ofMillis(newest - eventTime))
+                                    + " behind the newest event counted for this"
+                                    + " secret, more than the grace of " + Durations.format(settings.grace())
+                                    + "; not counted",
+                            event,
+                            path,
+                            decision.rule(),
+                            null,
+                            now(),
+                            Map.of(
+                                    "newest_event_time",
+                                    Instant.ofEpochMilli(newest).toString())));
             return false;
         }
         final WindowCounts counts = state.counts(decision.action());
         final long fingerprint = Hashing.fingerprint(event.getEventId());
         if (counts.containsFingerprint(fingerprint)) {
             Statistic.DUPLICATE_EVENTS.increment(statistics, 1);
-            audit(path, AuditRecords.of(AuditDecision.DUPLICATE_EVENT, "event already counted for this secret",
-                    event, path, decision.rule(), null, now(), Map.of()));
+            audit(
+                    path,
+                    AuditRecords.of(
+                            AuditDecision.DUPLICATE_EVENT,
+                            "event already counted for this secret",
+                            event,
+                            path,
+                            decision.rule(),
+                            null,
+                            now(),
+                            Map.of()));
             return false;
         }
         state.newestCounted = Math.max(newest, eventTime);
@@ -159,12 +187,28 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
         final long weight = Weights.of(event, indicator);
         counts.add(eventTime, weight, fingerprint);
         final long sum = counts.maxWindowSumContaining(eventTime, window);
-        final Map<String, String> details = Map.of("weight", Long.toString(weight), "window_sum", Long.toString(sum),
-                "threshold", Long.toString(threshold), "window", Durations.format(java.time.Duration.ofMillis(window)));
+        final Map<String, String> details = Map.of(
+                "weight",
+                Long.toString(weight),
+                "window_sum",
+                Long.toString(sum),
+                "threshold",
+                Long.toString(threshold),
+                "window",
+                Durations.format(Duration.ofMillis(window)));
         if (sum < threshold) {
             if (auditBelowThreshold(sum, weight, threshold)) {
-                audit(path, AuditRecords.of(AuditDecision.BELOW_THRESHOLD, sum + " of " + threshold + " within "
-                        + details.get("window"), event, path, decision.rule(), null, now(), details));
+                audit(
+                        path,
+                        AuditRecords.of(
+                                AuditDecision.BELOW_THRESHOLD,
+                                sum + " of " + threshold + " within " + details.get("window"),
+                                event,
+                                path,
+                                decision.rule(),
+                                null,
+                                now(),
+                                details));
             } else {
                 telemetry.decision(AuditDecision.BELOW_THRESHOLD.name(), event.getEventType());
             }
@@ -178,9 +222,9 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
     }
 
     /**
-     * Whether a counted event below the threshold is audited ({@code rotor.audit.below-threshold}): every one, none,
-     * or only the one with which the window sum reaches half the threshold — an attack building up shows in the
-     * audit trail, background noise (one or two failed logins per secret) does not double the output volume.
+     * Whether a counted event below the threshold is audited ({@code rotor.audit.below-threshold}): every one, none, or
+     * only the one with which the window sum reaches half the threshold — an attack building up shows in the audit
+     * trail, background noise (one or two failed logins per secret) does not double the output volume.
      */
     private boolean auditBelowThreshold(final long sum, final long weight, final long threshold) {
         return switch (settings.belowThresholdAudit()) {
@@ -193,8 +237,12 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
         };
     }
 
-    private void command(final String path, final SecurityEvent event, final String rule, final SecretState state,
-                         final Map<String, String> details) {
+    private void command(
+            final String path,
+            final SecurityEvent event,
+            final String rule,
+            final SecretState state,
+            final Map<String, String> details) {
         final long now = now();
         final String commandId = commandId(event.getEventId(), path);
         final RotationCommand command = RotationCommand.newBuilder()
@@ -219,20 +267,35 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
         LOG.info("Rotate {}: rule {}, event {}, command {}", path, rule, event.getEventId(), commandId);
         telemetry.command(rule);
         final Record<String, RotationCommand> out = new Record<>(path, command, now);
-        context.forward(handedOverBy == null ? out
-                : out.withHeaders(new RecordHeaders().add(Topics.HANDED_OVER_HEADER, handedOverBy)),
+        context.forward(
+                handedOverBy == null
+                        ? out
+                        : out.withHeaders(new RecordHeaders().add(Topics.HANDED_OVER_HEADER, handedOverBy)),
                 DetectionTopology.WRITE_COMMANDS);
-        audit(path, AuditRecords.of(AuditDecision.ROTATE, "rotate: " + rule, event, path, rule, commandId, now, details));
+        audit(
+                path,
+                AuditRecords.of(AuditDecision.ROTATE, "rotate: " + rule, event, path, rule, commandId, now, details));
         if (handedOverBy != null) {
             context.forward(out, DetectionTopology.HAND_OVER); // after the audit, so ROTATE precedes the executor's
         }
     }
 
-    private void suppress(final String path, final SecurityEvent event, final String rule, final SecretState state,
-                          final Map<String, String> details) {
+    private void suppress(
+            final String path,
+            final SecurityEvent event,
+            final String rule,
+            final SecretState state,
+            final Map<String, String> details) {
         final Instant until = Instant.ofEpochMilli(state.lastCommandAt + cooldownMs);
-        suppressed(path, event, rule, "cooldown", until, rule + " fired within the cooldown of "
-                + Durations.format(settings.cooldown()) + " after the last command (until " + until + ")", details);
+        suppressed(
+                path,
+                event,
+                rule,
+                "cooldown",
+                until,
+                rule + " fired within the cooldown of " + Durations.format(settings.cooldown())
+                        + " after the last command (until " + until + ")",
+                details);
     }
 
     /**
@@ -240,17 +303,31 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
      * who really needs another one waits out the interval; a script looping over {@code rotor trigger} or a replayed
      * backlog of triggers rotates the secret once.
      */
-    private void suppressManual(final String path, final SecurityEvent event, final String rule,
-                                final SecretState state) {
+    private void suppressManual(
+            final String path, final SecurityEvent event, final String rule, final SecretState state) {
         final Instant until = Instant.ofEpochMilli(state.lastManualAt + manualIntervalMs);
-        suppressed(path, event, rule, "manual-trigger interval", until, "manual_trigger within the manual-trigger "
-                + "interval of " + Durations.format(settings.manualTriggerInterval()) + " after the last manual "
-                + "rotation (until " + until + ")", Map.of("limit", "rotor.manual-trigger.interval"));
+        suppressed(
+                path,
+                event,
+                rule,
+                "manual-trigger interval",
+                until,
+                "manual_trigger within the manual-trigger "
+                        + "interval of " + Durations.format(settings.manualTriggerInterval())
+                        + " after the last manual "
+                        + "rotation (until " + until + ")",
+                Map.of("limit", "rotor.manual-trigger.interval"));
     }
 
     /** Counts, logs and audits a trigger that a limit ({@code limit}, running {@code until}) kept from rotating. */
-    private void suppressed(final String path, final SecurityEvent event, final String rule, final String limit,
-                            final Instant until, final String reason, final Map<String, String> details) {
+    private void suppressed(
+            final String path,
+            final SecurityEvent event,
+            final String rule,
+            final String limit,
+            final Instant until,
+            final String reason,
+            final Map<String, String> details) {
         Statistic.SUPPRESSED.increment(statistics, 1);
         LOG.info("Suppressed {}: rule {}, event {}, {} until {}", path, rule, event.getEventId(), limit, until);
         audit(path, AuditRecords.of(AuditDecision.SUPPRESSED, reason, event, path, rule, null, now(), details));
@@ -261,8 +338,8 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
         if (audit.getDecision() == AuditDecision.LATE) {
             telemetry.lateEvent();
         }
-        context.forward(new Record<>(key, audit, audit.getRecordedAt().toEpochMilli()),
-                DetectionTopology.WRITE_DECIDED_AUDIT);
+        context.forward(
+                new Record<>(key, audit, audit.getRecordedAt().toEpochMilli()), DetectionTopology.WRITE_DECIDED_AUDIT);
     }
 
     private long now() {
@@ -285,7 +362,8 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
                 final KeyValue<String, SecretState> kv = it.next();
                 final SecretState s = kv.value;
                 final boolean changed = s.newestCounted != SecretState.NEVER
-                        && (s.failedAuth.pruneBefore(s.newestCounted - span) | s.rateLimit.pruneBefore(s.newestCounted - span));
+                        && (s.failedAuth.pruneBefore(s.newestCounted - span)
+                                | s.rateLimit.pruneBefore(s.newestCounted - span));
                 // a manual trigger's limit outlives a shorter cooldown: the state that holds it stays
                 if (s.forgettable(now, Math.max(cooldownMs, manualIntervalMs), 2 * span)) {
                     idle.add(kv.key);
@@ -316,7 +394,7 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
         if (!metadata.containsKey(DecodeSecurityEvents.SECRETS_IN_EVENT)) {
             return metadata;
         }
-        final Map<String, String> m = new java.util.LinkedHashMap<>(metadata);
+        final Map<String, String> m = new LinkedHashMap<>(metadata);
         m.remove(DecodeSecurityEvents.SECRETS_IN_EVENT);
         return m;
     }

@@ -10,18 +10,23 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * Builds detection's audit records. Ids are deterministic so a replay after a crash writes the same record again.
- * Event fields are already redacted (normalisation); {@link #of}'s reason and details are rotor's own words and
- * figures, or redacted by the caller (a refused path). What an adapter says of a foreign record (a principal, a
- * reason) is redacted here ({@link Redaction}).
+ * Builds detection's audit records. Ids are deterministic so a replay after a crash writes the same record again. Event
+ * fields are already redacted (normalisation); {@link #of}'s reason and details are rotor's own words and figures, or
+ * redacted by the caller (a refused path). What an adapter says of a foreign record (a principal, a reason) is redacted
+ * here ({@link Redaction}).
  */
 final class AuditRecords {
-    private AuditRecords() {
-    }
+    private AuditRecords() {}
 
-    static AuditRecord of(final AuditDecision decision, final String reason, final SecurityEvent event,
-                          final String path, final String rule, final String commandId, final long recordedAt,
-                          final Map<String, String> details) {
+    static AuditRecord of(
+            final AuditDecision decision,
+            final String reason,
+            final SecurityEvent event,
+            final String path,
+            final String rule,
+            final String commandId,
+            final long recordedAt,
+            final Map<String, String> details) {
         final String eventId = event == null ? null : event.getEventId();
         return AuditRecord.newBuilder()
                 .setAuditId(Hashing.id("audit", eventId, path, decision.name()))
@@ -40,17 +45,26 @@ final class AuditRecords {
     }
 
     /** An adapted event whose principal maps to no secret (keyed and identified by event id and principal). */
-    static AuditRecord unmapped(final SecurityEvent event, final String principal, final String rule,
-                                final long recordedAt) {
+    static AuditRecord unmapped(
+            final SecurityEvent event, final String principal, final String rule, final long recordedAt) {
         final String shown = Redaction.text(principal);
-        return AuditRecord.newBuilder(of(AuditDecision.UNMAPPED, "unmapped: principal " + shown
-                        + " maps to no secret (principals: in the rotation targets); nothing rotated", event, null, rule, null, recordedAt,
+        return AuditRecord.newBuilder(of(
+                        AuditDecision.UNMAPPED,
+                        "unmapped: principal " + shown
+                                + " maps to no secret (principals: in the rotation targets); nothing rotated",
+                        event,
+                        null,
+                        rule,
+                        null,
+                        recordedAt,
                         Map.of("principal", shown, "source", event.getMetadata().getOrDefault("source", ""))))
                 .setAuditId(Hashing.id("audit", event.getEventId(), principal, AuditDecision.UNMAPPED.name()))
                 .build();
     }
 
-    /** An adapted record (or one record of a batch) that is no security event; {@code at} is its topic-partition@offset. */
+    /**
+     * An adapted record (or one record of a batch) that is no security event; {@code at} is its topic-partition@offset.
+     */
     static AuditRecord notRelevant(final Adaptation.NotRelevant n, final String at, final long recordedAt) {
         return AuditRecord.newBuilder()
                 .setAuditId(Hashing.id("audit", n.eventId(), at, AuditDecision.NOT_RELEVANT.name()))

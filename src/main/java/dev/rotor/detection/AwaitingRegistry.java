@@ -23,17 +23,16 @@ import org.apache.kafka.streams.state.Stores;
  * The Avro input records of one task that wait for the schema registry, in arrival order, in the changelogged store
  * {@value #STORE}: a registry outage is the environment's fault, so the records are kept (not dead-lettered) and
  * decided once the registry answers, while JSON input goes on. Keyed by the record's offset (one task reads one
- * partition of {@code security-events}), so iteration is arrival order and a replay after a crash parks a record
- * again under the same key. Each entry keeps the original record (key, value, headers, timestamp, position) and when
- * it was parked, so it can be dead-lettered with its original bytes if it waits too long.
+ * partition of {@code security-events}), so iteration is arrival order and a replay after a crash parks a record again
+ * under the same key. Each entry keeps the original record (key, value, headers, timestamp, position) and when it was
+ * parked, so it can be dead-lettered with its original bytes if it waits too long.
  */
 final class AwaitingRegistry {
     static final String STORE = "avro-awaiting-registry";
     private static final byte FORMAT = 1;
 
     /** A parked record: the original record and the wall-clock time it was parked. */
-    record Parked(DeadLetters.Source source, long parkedAt) {
-    }
+    record Parked(DeadLetters.Source source, long parkedAt) {}
 
     private final KeyValueStore<Bytes, Parked> store;
     private long count;
@@ -132,8 +131,8 @@ final class AwaitingRegistry {
             for (int i = 0; i < headerCount; i++) {
                 headers.add(new String(getBytes(buf), StandardCharsets.UTF_8), getBytes(buf));
             }
-            return new Parked(new DeadLetters.Source(topic, partition, offset, timestamp, key, value, headers),
-                    parkedAt);
+            return new Parked(
+                    new DeadLetters.Source(topic, partition, offset, timestamp, key, value, headers), parkedAt);
         } catch (final RuntimeException e) {
             throw new SerializationException("corrupt record awaiting the registry (" + bytes.length + " bytes)");
         }

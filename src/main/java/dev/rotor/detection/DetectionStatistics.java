@@ -11,9 +11,9 @@ import org.apache.kafka.streams.state.StoreBuilder;
 /**
  * Detection's share of the statistics (DESIGN.md §6), kept in changelogged state stores so they survive restarts
  * ({@link CounterStore}: counted in memory, written to the store at each commit). The counters are the
- * {@link Statistic}s of {@link Statistic.Side#DETECTION}. Each task counts its own partitions; a reader sums the
- * stores of all tasks. Two stores because the counters are updated on both sides of the repartition (a store cannot
- * span sub-topologies).
+ * {@link Statistic}s of {@link Statistic.Side#DETECTION}. Each task counts its own partitions; a reader sums the stores
+ * of all tasks. Two stores because the counters are updated on both sides of the repartition (a store cannot span
+ * sub-topologies).
  */
 public final class DetectionStatistics {
     /** Counted where events are decoded. */
@@ -21,15 +21,15 @@ public final class DetectionStatistics {
     /** Counted where the rules decide. */
     public static final String DECISION_STATISTICS_STORE = "decision-statistics";
 
-    private DetectionStatistics() {
-    }
+    private DetectionStatistics() {}
 
     static StoreBuilder<CounterStore> store(final String name) {
         return CounterStore.builder(name);
     }
 
     /** Adds every counter of {@code store} into {@code into}. */
-    public static Map<String, Long> addTo(final Map<String, Long> into, final ReadOnlyKeyValueStore<String, Long> store) {
+    public static Map<String, Long> addTo(
+            final Map<String, Long> into, final ReadOnlyKeyValueStore<String, Long> store) {
         try (KeyValueIterator<String, Long> it = store.all()) {
             it.forEachRemaining(kv -> into.merge(kv.key, kv.value, Long::sum));
         }

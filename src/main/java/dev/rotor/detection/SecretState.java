@@ -9,10 +9,10 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Everything detection remembers about one secret, in one store value: the recent failed-auth and rate-limit events
- * (event time: the sliding windows are about when things happened), when the last command for it was issued and
- * when rotor last saw an event for it (rotor's own clock: a sender cannot forge them, so a stamped-ahead or replayed
- * event can neither shorten a cooldown nor get another secret's state forgotten). Keeping it in one value is what
- * makes detection a single read and a single write per event.
+ * (event time: the sliding windows are about when things happened), when the last command for it was issued and when
+ * rotor last saw an event for it (rotor's own clock: a sender cannot forge them, so a stamped-ahead or replayed event
+ * can neither shorten a cooldown nor get another secret's state forgotten). Keeping it in one value is what makes
+ * detection a single read and a single write per event.
  */
 final class SecretState {
     static final long NEVER = Long.MIN_VALUE;
@@ -36,8 +36,13 @@ final class SecretState {
         this(new WindowCounts(), new WindowCounts(), NEVER, NEVER, NEVER, NEVER);
     }
 
-    private SecretState(final WindowCounts failedAuth, final WindowCounts rateLimit, final long lastCommandAt,
-                        final long newestCounted, final long lastSeenAt, final long lastManualAt) {
+    private SecretState(
+            final WindowCounts failedAuth,
+            final WindowCounts rateLimit,
+            final long lastCommandAt,
+            final long newestCounted,
+            final long lastSeenAt,
+            final long lastManualAt) {
         this.failedAuth = failedAuth;
         this.rateLimit = rateLimit;
         this.lastCommandAt = lastCommandAt;
@@ -55,7 +60,9 @@ final class SecretState {
         return lastCommandAt != NEVER && now < lastCommandAt + cooldownMs;
     }
 
-    /** True while a manual_trigger at {@code now} (rotor's clock) is within {@code intervalMs} of the last manual one. */
+    /**
+     * True while a manual_trigger at {@code now} (rotor's clock) is within {@code intervalMs} of the last manual one.
+     */
     boolean manualTooSoon(final long now, final long intervalMs) {
         return intervalMs > 0 && lastManualAt != NEVER && now < lastManualAt + intervalMs;
     }
@@ -77,8 +84,8 @@ final class SecretState {
     }
 
     /**
-     * Whether the state may be forgotten at {@code now} (rotor's clock): never while a cooldown runs; otherwise when
-     * it holds no counted events, or when no event for the secret arrived for {@code quietMs}.
+     * Whether the state may be forgotten at {@code now} (rotor's clock): never while a cooldown runs; otherwise when it
+     * holds no counted events, or when no event for the secret arrived for {@code quietMs}.
      */
     boolean forgettable(final long now, final long cooldownMs, final long quietMs) {
         if (inCooldown(now, cooldownMs)) {
@@ -94,9 +101,13 @@ final class SecretState {
     }
 
     byte[] toBytes() {
-        final ByteBuffer buf = ByteBuffer.allocate(1 + 8 + 8 + 8 + 8 + 2 * 4
-                + 24 * (failedAuth.size() + rateLimit.size()));
-        buf.put(FORMAT_V4).putLong(lastCommandAt).putLong(newestCounted).putLong(lastSeenAt).putLong(lastManualAt);
+        final ByteBuffer buf =
+                ByteBuffer.allocate(1 + 8 + 8 + 8 + 8 + 2 * 4 + 24 * (failedAuth.size() + rateLimit.size()));
+        buf.put(FORMAT_V4)
+                .putLong(lastCommandAt)
+                .putLong(newestCounted)
+                .putLong(lastSeenAt)
+                .putLong(lastManualAt);
         write(buf, failedAuth);
         write(buf, rateLimit);
         return buf.array();

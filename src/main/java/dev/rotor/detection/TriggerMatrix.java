@@ -16,11 +16,15 @@ import java.util.Locale;
  */
 public final class TriggerMatrix {
     /** What to do with one event for one secret. */
-    public enum Action { ROTATE, COUNT_FAILED_AUTH, COUNT_RATE_LIMIT, IGNORE }
+    public enum Action {
+        ROTATE,
+        COUNT_FAILED_AUTH,
+        COUNT_RATE_LIMIT,
+        IGNORE
+    }
 
     /** The action with the rule name that commands and audit records carry. */
-    public record Decision(Action action, String rule) {
-    }
+    public record Decision(Action action, String rule) {}
 
     public static final String RULE_MANUAL = "manual-trigger";
     public static final String RULE_CRITICAL = "critical-threat";
@@ -29,8 +33,7 @@ public final class TriggerMatrix {
     public static final String RULE_RATE_LIMIT = "rate-limit-threshold";
     public static final String RULE_NONE = "not-a-compromise-indicator";
 
-    private TriggerMatrix() {
-    }
+    private TriggerMatrix() {}
 
     /** The indicator an event_type names, case-insensitively; unknown names are {@link Indicator#other}. */
     public static Indicator indicator(final String eventType) {
@@ -60,7 +63,8 @@ public final class TriggerMatrix {
             case unauthorized_access:
             case brute_force_attack:
                 return level == ThreatLevel.high
-                        ? new Decision(Action.ROTATE, RULE_HIGH_INDICATOR) : new Decision(Action.IGNORE, RULE_NONE);
+                        ? new Decision(Action.ROTATE, RULE_HIGH_INDICATOR)
+                        : new Decision(Action.IGNORE, RULE_NONE);
             default:
                 return new Decision(Action.IGNORE, RULE_NONE);
         }

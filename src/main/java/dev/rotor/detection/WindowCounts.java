@@ -7,11 +7,11 @@ import java.util.Arrays;
  * within any window of length W that contains this event reach the threshold?".
  *
  * <p>Why not the DSL's {@code SlidingWindows}: it materialises every window a record falls into, so one record in a
- * dense burst updates ~20 windows in RocksDB (DESIGN.md §8: ~5.7 k events/s). Here a secret's recent events live in
- * one small value: one store read and one write per event, however dense the burst. The list stays short because
- * (1) events older than the secret's newest counted event time minus grace and W can never share a window with an
- * event that is still on time, and are pruned, and (2) reaching the threshold clears the list (the counts start again after a decision), so it
- * holds fewer than {@code threshold} units of weight per window. Zero-weight events are not stored.
+ * dense burst updates ~20 windows in RocksDB (DESIGN.md §8: ~5.7 k events/s). Here a secret's recent events live in one
+ * small value: one store read and one write per event, however dense the burst. The list stays short because (1) events
+ * older than the secret's newest counted event time minus grace and W can never share a window with an event that is
+ * still on time, and are pruned, and (2) reaching the threshold clears the list (the counts start again after a
+ * decision), so it holds fewer than {@code threshold} units of weight per window. Zero-weight events are not stored.
  *
  * <p>Each entry also keeps a 64-bit fingerprint of its event id so a resent event is not counted twice.
  */

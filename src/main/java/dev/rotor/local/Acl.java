@@ -11,10 +11,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The effective ACL of a token: the rules of all its policies merged (capabilities of identical patterns are
- * united). A request path is decided by one rule, as in Vault: an exact pattern if one matches, otherwise the
- * matching wildcard pattern of highest priority (later first wildcard, no trailing {@code *}, fewer {@code +},
- * longer, lexically greater). {@code deny} on that rule refuses everything.
+ * The effective ACL of a token: the rules of all its policies merged (capabilities of identical patterns are united). A
+ * request path is decided by one rule, as in Vault: an exact pattern if one matches, otherwise the matching wildcard
+ * pattern of highest priority (later first wildcard, no trailing {@code *}, fewer {@code +}, longer, lexically
+ * greater). {@code deny} on that rule refuses everything.
  */
 final class Acl {
     private static final Comparator<String> PRIORITY = Acl::comparePriority;
@@ -34,7 +34,8 @@ final class Acl {
             policy.rules().forEach((pattern, caps) -> {
                 boolean isWildcard = pattern.endsWith("*") || hasPlusSegment(pattern);
                 Map<String, Set<Capability>> target = isWildcard ? acl.wildcard : acl.exact;
-                target.computeIfAbsent(pattern, p -> EnumSet.noneOf(Capability.class)).addAll(caps);
+                target.computeIfAbsent(pattern, p -> EnumSet.noneOf(Capability.class))
+                        .addAll(caps);
                 if (isWildcard) {
                     acl.compiled.computeIfAbsent(pattern, Acl::compile);
                 }

@@ -1,8 +1,8 @@
 package dev.rotor.local;
 
 /**
- * Thrown inside an engine to end the request with a Vault error response (for example a field of the wrong type).
- * The message is the client-facing error text; it never contains request values.
+ * Thrown inside an engine to end the request with a Vault error response (for example a field of the wrong type). The
+ * message is the client-facing error text; it never contains request values.
  */
 final class ApiError extends RuntimeException {
     private static final long serialVersionUID = 1L;

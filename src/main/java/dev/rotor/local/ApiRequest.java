@@ -11,8 +11,8 @@ import java.util.TreeSet;
 
 /**
  * A parsed API request: operation, path below {@code /v1/} and its parameters (the JSON body for writes, the query
- * string for reads, lists and deletes, as Vault does). Field accessors record which parameters an engine used, so
- * the router can add Vault's "ignored these unrecognized parameters" warning.
+ * string for reads, lists and deletes, as Vault does). Field accessors record which parameters an engine used, so the
+ * router can add Vault's "ignored these unrecognized parameters" warning.
  */
 final class ApiRequest {
     private final String requestId;
@@ -31,13 +31,25 @@ final class ApiRequest {
         this.data = data;
     }
 
-    String requestId() { return requestId; }
-    String method() { return method; }
-    Operation operation() { return operation; }
+    String requestId() {
+        return requestId;
+    }
+
+    String method() {
+        return method;
+    }
+
+    Operation operation() {
+        return operation;
+    }
     /** Path below {@code /v1/}, decoded; list requests end in {@code /}. */
-    String path() { return path; }
+    String path() {
+        return path;
+    }
     /** The authenticated token, or null on unauthenticated paths. */
-    TokenStore.Token token() { return token; }
+    TokenStore.Token token() {
+        return token;
+    }
 
     void token(TokenStore.Token authenticated) {
         this.token = authenticated;
@@ -168,7 +180,10 @@ final class ApiRequest {
         try {
             if (v.isArray()) {
                 for (JsonNode item : v) {
-                    out.add(item.isIntegralNumber() ? item.asLong() : Long.parseLong(item.asText().trim()));
+                    out.add(
+                            item.isIntegralNumber()
+                                    ? item.asLong()
+                                    : Long.parseLong(item.asText().trim()));
                 }
             } else if (v.isIntegralNumber()) {
                 out.add(v.asLong());
@@ -219,7 +234,7 @@ final class ApiRequest {
     }
 
     static ApiError invalid(String field, String reason) {
-        return ApiError.badRequest("Field validation failed: error converting input for field \"" + field + "\": "
-                + reason);
+        return ApiError.badRequest(
+                "Field validation failed: error converting input for field \"" + field + "\": " + reason);
     }
 }

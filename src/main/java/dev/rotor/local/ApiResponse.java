@@ -5,12 +5,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What an engine answers, before the router renders it. Four shapes exist on Vault's wire: no body (204/202), an
- * error body {@code {"errors":[...]}}, the standard envelope ({@code request_id ... mount_type}) and a raw body
+ * What an engine answers, before the router renders it. Four shapes exist on Vault's wire: no body (204/202), an error
+ * body {@code {"errors":[...]}}, the standard envelope ({@code request_id ... mount_type}) and a raw body
  * ({@code sys/health}). The router fills {@code request_id} and {@code mount_type} when it renders an envelope.
  */
 final class ApiResponse {
-    enum Kind { EMPTY, ERRORS, ENVELOPE, RAW }
+    enum Kind {
+        EMPTY,
+        ERRORS,
+        ENVELOPE,
+        RAW
+    }
 
     private final int status;
     private final Kind kind;
@@ -103,15 +108,47 @@ final class ApiResponse {
         return this;
     }
 
-    int status() { return status; }
-    Kind kind() { return kind; }
-    List<String> errors() { return errors; }
-    JsonNode raw() { return raw; }
-    Object data() { return data; }
-    Object auth() { return auth; }
-    String leaseId() { return leaseId; }
-    boolean renewable() { return renewable; }
-    long leaseDuration() { return leaseDuration; }
-    List<String> warnings() { return warnings; }
-    boolean isDataAlsoTopLevel() { return dataAlsoTopLevel; }
+    int status() {
+        return status;
+    }
+
+    Kind kind() {
+        return kind;
+    }
+
+    List<String> errors() {
+        return errors;
+    }
+
+    JsonNode raw() {
+        return raw;
+    }
+
+    Object data() {
+        return data;
+    }
+
+    Object auth() {
+        return auth;
+    }
+
+    String leaseId() {
+        return leaseId;
+    }
+
+    boolean renewable() {
+        return renewable;
+    }
+
+    long leaseDuration() {
+        return leaseDuration;
+    }
+
+    List<String> warnings() {
+        return warnings;
+    }
+
+    boolean isDataAlsoTopLevel() {
+        return dataAlsoTopLevel;
+    }
 }

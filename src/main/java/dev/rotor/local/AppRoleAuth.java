@@ -59,21 +59,22 @@ final class AppRoleAuth implements Engine {
         boolean valid;
         synchronized (this) {
             role = byRoleId.get(roleId);
-            valid = role != null && role.secretIds.stream()
-                    .anyMatch(s -> UserpassAuth.constantTimeEquals(s, secretId));
+            valid = role != null && role.secretIds.stream().anyMatch(s -> UserpassAuth.constantTimeEquals(s, secretId));
         }
         if (!valid) {
             return ApiResponse.error(400, "invalid role or secret ID");
         }
-        TokenStore.Token token = tokens.create(TokenSpec.builder()
-                .policies(role.policies.toArray(new String[0]))
-                .meta(Map.of("role_name", role.name))
-                .entityId(role.entityId)
-                .ttl(Duration.ofSeconds(TokenStore.DEFAULT_TTL_SECONDS))
-                .orphan(true)
-                .displayName("approle")
-                .path("auth/approle/login")
-                .build(), null);
+        TokenStore.Token token = tokens.create(
+                TokenSpec.builder()
+                        .policies(role.policies.toArray(new String[0]))
+                        .meta(Map.of("role_name", role.name))
+                        .entityId(role.entityId)
+                        .ttl(Duration.ofSeconds(TokenStore.DEFAULT_TTL_SECONDS))
+                        .orphan(true)
+                        .displayName("approle")
+                        .path("auth/approle/login")
+                        .build(),
+                null);
         return ApiResponse.ok(null).auth(tokens.authBlock(token));
     }
 }

@@ -9,6 +9,7 @@ final class AwsEngine implements Engine {
     /** The root secret key: replaced with the access key, never returned by any endpoint. */
     @SuppressWarnings("unused")
     private String secretKey = Secrets.alnum(40);
+
     private int rotations;
 
     @Override

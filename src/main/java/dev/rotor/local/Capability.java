@@ -4,7 +4,14 @@ import java.util.Locale;
 
 /** A Vault ACL capability. {@link #DENY} on the matching rule wins over everything else. */
 public enum Capability {
-    CREATE, READ, UPDATE, PATCH, DELETE, LIST, SUDO, DENY;
+    CREATE,
+    READ,
+    UPDATE,
+    PATCH,
+    DELETE,
+    LIST,
+    SUDO,
+    DENY;
 
     /** The lower-case name used in policies ({@code "read"}). */
     public String policyName() {

@@ -4,12 +4,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The database secrets engine: connections (whose root password can be rotated), static roles (a fixed username
- * whose password the engine rotates) and dynamic roles (leased username/password pairs). Error texts and statuses
- * are the contract's; passwords come from {@link Secrets}.
+ * The database secrets engine: connections (whose root password can be rotated), static roles (a fixed username whose
+ * password the engine rotates) and dynamic roles (leased username/password pairs). Error texts and statuses are the
+ * contract's; passwords come from {@link Secrets}.
  */
 final class DatabaseEngine implements Engine {
     static final long DEFAULT_ROTATION_PERIOD = Duration.ofHours(24).getSeconds();
@@ -102,12 +103,18 @@ final class DatabaseEngine implements Engine {
             return ApiResponse.error(404);
         }
         return ApiResponse.ok(Json.sorted(
-                "credential_type", "password",
-                "db_name", "dev",
-                "last_vault_rotation", Times.rfc3339(role.lastRotation),
-                "rotation_period", role.rotationPeriod,
-                "rotation_statements", java.util.List.of(),
-                "username", role.username));
+                "credential_type",
+                "password",
+                "db_name",
+                "dev",
+                "last_vault_rotation",
+                Times.rfc3339(role.lastRotation),
+                "rotation_period",
+                role.rotationPeriod,
+                "rotation_statements",
+                List.of(),
+                "username",
+                role.username));
     }
 
     private synchronized ApiResponse staticCreds(String name) {

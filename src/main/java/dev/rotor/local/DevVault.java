@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,21 +21,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An in-process dev Vault: an HTTP server on 127.0.0.1 that speaks the parts of HashiCorp Vault's HTTP API rotor
- * uses, with Vault's statuses, error texts and envelope (checked by {@code VaultContractTest} against recorded
- * exchanges). Used by rotor's tests and by {@code rotor local}.
+ * An in-process dev Vault: an HTTP server on 127.0.0.1 that speaks the parts of HashiCorp Vault's HTTP API rotor uses,
+ * with Vault's statuses, error texts and envelope (checked by {@code VaultContractTest} against recorded exchanges).
+ * Used by rotor's tests and by {@code rotor local}.
  *
- * <p>Mounts at start: KV v2 at {@code secret/}, {@code database/}, {@code transit/}, {@code aws/},
- * {@code cubbyhole/} and {@code identity/} (listed only), {@code sys/}, and the auth methods {@code token/},
- * {@code userpass/}, {@code approle/}. More KV v2 mounts: {@link #mountKv2(String)} or {@code POST sys/mounts/<p>}.
+ * <p>Mounts at start: KV v2 at {@code secret/}, {@code database/}, {@code transit/}, {@code aws/}, {@code cubbyhole/}
+ * and {@code identity/} (listed only), {@code sys/}, and the auth methods {@code token/}, {@code userpass/},
+ * {@code approle/}. More KV v2 mounts: {@link #mountKv2(String)} or {@code POST sys/mounts/<p>}.
  *
  * <p>Limits: one namespace ({@code X-Vault-Namespace} is accepted, recorded in {@link #requests()} and otherwise
  * ignored); response wrapping ({@code X-Vault-Wrap-TTL}) is ignored; no audit device; state is in memory.
  *
  * <p>Loading this class sets {@code sun.net.httpserver.nodelay=true} unless already set (see the static block).
  *
- * <p>Every method is thread-safe. Secret values (passwords, keys, tokens) come from {@code SecureRandom} and are
- * never logged.
+ * <p>Every method is thread-safe. Secret values (passwords, keys, tokens) come from {@code SecureRandom} and are never
+ * logged.
  */
 public final class DevVault implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DevVault.class);
@@ -59,7 +60,7 @@ public final class DevVault implements AutoCloseable {
     private final DatabaseEngine database = new DatabaseEngine("database/", clock, leases);
     private final TransitEngine transit = new TransitEngine(clock);
     private final AwsEngine aws = new AwsEngine();
-    private final Map<String, AwsEngine> extraAws = new java.util.HashMap<>();
+    private final Map<String, AwsEngine> extraAws = new HashMap<>();
     private final UserpassAuth userpass = new UserpassAuth(tokens);
     private final AppRoleAuth appRole = new AppRoleAuth(tokens);
     private final SysEndpoints sys = new SysEndpoints(clock, mounts, policies, leases, this::addKvMount);
@@ -71,24 +72,57 @@ public final class DevVault implements AutoCloseable {
 
     private DevVault(int port, String rootTokenId) throws IOException {
         this.rootToken = tokens.createRoot(rootTokenId).id;
-        mounts.add("secret/", "kv", "key/value secret storage", Map.of("version", "2"), false, true,
-                "v0.18.0+builtin", new Kv2Engine(clock));
-        mounts.add("cubbyhole/", "cubbyhole", "per-token private secret storage", null, true, false,
-                SysEndpoints.VERSION + "+builtin.vault", new UnservedEngine("cubbyhole"));
-        mounts.add("identity/", "identity", "identity store", null, false, false,
-                SysEndpoints.VERSION + "+builtin.vault", new UnservedEngine("identity"));
-        mounts.add("sys/", "system", "system endpoints used for control, policy and debugging", null, false, false,
-                SysEndpoints.VERSION + "+builtin.vault", sys);
-        mounts.add("database/", "database", "", null, false, true, SysEndpoints.VERSION + "+builtin.vault",
-                database);
+        mounts.add(
+                "secret/",
+                "kv",
+                "key/value secret storage",
+                Map.of("version", "2"),
+                false,
+                true,
+                "v0.18.0+builtin",
+                new Kv2Engine(clock));
+        mounts.add(
+                "cubbyhole/",
+                "cubbyhole",
+                "per-token private secret storage",
+                null,
+                true,
+                false,
+                SysEndpoints.VERSION + "+builtin.vault",
+                new UnservedEngine("cubbyhole"));
+        mounts.add(
+                "identity/",
+                "identity",
+                "identity store",
+                null,
+                false,
+                false,
+                SysEndpoints.VERSION + "+builtin.vault",
+                new UnservedEngine("identity"));
+        mounts.add(
+                "sys/",
+                "system",
+                "system endpoints used for control, policy and debugging",
+                null,
+                false,
+                false,
+                SysEndpoints.VERSION + "+builtin.vault",
+                sys);
+        mounts.add("database/", "database", "", null, false, true, SysEndpoints.VERSION + "+builtin.vault", database);
         mounts.add("transit/", "transit", "", null, false, true, SysEndpoints.VERSION + "+builtin.vault", transit);
         mounts.add("aws/", "aws", "", null, false, true, SysEndpoints.VERSION + "+builtin.vault", aws);
-        mounts.add("auth/token/", "token", "token based credentials", null, false, false,
-                SysEndpoints.VERSION + "+builtin.vault", tokens);
-        mounts.add("auth/userpass/", "userpass", "", null, false, true, SysEndpoints.VERSION + "+builtin.vault",
-                userpass);
-        mounts.add("auth/approle/", "approle", "", null, false, true, SysEndpoints.VERSION + "+builtin.vault",
-                appRole);
+        mounts.add(
+                "auth/token/",
+                "token",
+                "token based credentials",
+                null,
+                false,
+                false,
+                SysEndpoints.VERSION + "+builtin.vault",
+                tokens);
+        mounts.add(
+                "auth/userpass/", "userpass", "", null, false, true, SysEndpoints.VERSION + "+builtin.vault", userpass);
+        mounts.add("auth/approle/", "approle", "", null, false, true, SysEndpoints.VERSION + "+builtin.vault", appRole);
 
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         this.executor = Executors.newFixedThreadPool(THREADS, daemonThreads());
@@ -167,24 +201,24 @@ public final class DevVault implements AutoCloseable {
     }
 
     /**
-     * Delays every request by this much before it is handled (then it is handled, even if the client has given
-     * up). {@link Duration#ZERO} turns it off.
+     * Delays every request by this much before it is handled (then it is handled, even if the client has given up).
+     * {@link Duration#ZERO} turns it off.
      */
     public void setResponseDelay(Duration delay) {
         faults.delay(delay);
     }
 
     /**
-     * The next {@code n} requests (any path) answer {@code status} with a Vault-shaped error body, without
-     * touching any state.
+     * The next {@code n} requests (any path) answer {@code status} with a Vault-shaped error body, without touching any
+     * state.
      */
     public void failNext(int n, int status) {
         faults.failNext("", n, status);
     }
 
     /**
-     * Like {@link #failNext(int, int)} for requests whose path starts with {@code pathPrefix}
-     * ({@code secret/data/app} or {@code /v1/secret/data/app}); other requests are served normally.
+     * Like {@link #failNext(int, int)} for requests whose path starts with {@code pathPrefix} ({@code secret/data/app}
+     * or {@code /v1/secret/data/app}); other requests are served normally.
      */
     public void failNextMatching(String pathPrefix, int n, int status) {
         faults.failNext(pathPrefix, n, status);
@@ -201,9 +235,9 @@ public final class DevVault implements AutoCloseable {
 
     /**
      * The next {@code n} requests with this method ({@code null} = any) under {@code pathPrefix} are answered with
-     * {@code status} (a 3xx) and a {@code Location} naming {@code targetAddress} followed by the request's own path
-     * and query, without being applied: what a standby node, a proxy or an attacker on the path can answer. The
-     * client must not follow it.
+     * {@code status} (a 3xx) and a {@code Location} naming {@code targetAddress} followed by the request's own path and
+     * query, without being applied: what a standby node, a proxy or an attacker on the path can answer. The client must
+     * not follow it.
      */
     public void redirectNext(String method, String pathPrefix, int n, int status, String targetAddress) {
         faults.redirectNext(method, pathPrefix, n, status, targetAddress);
@@ -211,8 +245,8 @@ public final class DevVault implements AutoCloseable {
 
     /**
      * The next request under {@code pathPrefix} is applied normally, then its connection is held for
-     * {@link #DEFAULT_DROP_HOLD} and closed without an answer: the client sees a timeout (if its timeout is
-     * shorter) or a closed connection, although the write happened.
+     * {@link #DEFAULT_DROP_HOLD} and closed without an answer: the client sees a timeout (if its timeout is shorter) or
+     * a closed connection, although the write happened.
      */
     public void dropNextConnection(String pathPrefix) {
         dropNextConnection(pathPrefix, DEFAULT_DROP_HOLD);
@@ -230,8 +264,8 @@ public final class DevVault implements AutoCloseable {
 
     /**
      * Like {@link #dropNextConnection(String, String, Duration)}, after first letting {@code skip} matching requests
-     * through: {@code dropMatching("POST", "secret/metadata/app", 1, hold)} applies and drops the second metadata
-     * write of {@code app}.
+     * through: {@code dropMatching("POST", "secret/metadata/app", 1, hold)} applies and drops the second metadata write
+     * of {@code app}.
      */
     public void dropMatching(String method, String pathPrefix, int skip, Duration hold) {
         faults.drop(method, pathPrefix, skip, hold);
@@ -252,8 +286,8 @@ public final class DevVault implements AutoCloseable {
     }
 
     /**
-     * How many times {@code method path} was called since start (not reset by {@link #clearRequests()}).
-     * {@code path} is the request path without query, with or without the {@code /v1/} prefix.
+     * How many times {@code method path} was called since start (not reset by {@link #clearRequests()}). {@code path}
+     * is the request path without query, with or without the {@code /v1/} prefix.
      */
     public int callCount(String method, String path) {
         String p = path.startsWith("/v1/") ? path : "/v1/" + Faults.normalise(path);
@@ -269,8 +303,15 @@ public final class DevVault implements AutoCloseable {
 
     private Kv2Engine addKvMount(String mount) {
         Kv2Engine engine = new Kv2Engine(clock);
-        mounts.add(mountPath(mount), "kv", "key/value secret storage", Map.of("version", "2"), false, true,
-                "v0.18.0+builtin", engine);
+        mounts.add(
+                mountPath(mount),
+                "kv",
+                "key/value secret storage",
+                Map.of("version", "2"),
+                false,
+                true,
+                "v0.18.0+builtin",
+                engine);
         return engine;
     }
 
@@ -299,8 +340,8 @@ public final class DevVault implements AutoCloseable {
     }
 
     /** Sets a key's own {@code max_versions}, {@code cas_required} and {@code delete_version_after}. */
-    public void kvConfigureKey(String mount, String path, int maxVersions, boolean casRequired,
-                               Duration deleteVersionAfter) {
+    public void kvConfigureKey(
+            String mount, String path, int maxVersions, boolean casRequired, Duration deleteVersionAfter) {
         kv(mount).writeKeyMetadata(keyPath(path), maxVersions, casRequired, deleteVersionAfter, null);
     }
 

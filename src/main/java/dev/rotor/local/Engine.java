@@ -1,8 +1,8 @@
 package dev.rotor.local;
 
 /**
- * One mounted backend (secrets engine, auth method or the system backend). The router has already checked the seal,
- * the token and the ACL when {@link #handle} is called; {@code relPath} is the request path below the mount.
+ * One mounted backend (secrets engine, auth method or the system backend). The router has already checked the seal, the
+ * token and the ACL when {@link #handle} is called; {@code relPath} is the request path below the mount.
  */
 interface Engine {
     /** Vault's {@code mount_type} for responses of this mount ({@code kv}, {@code database}, {@code system}, ...). */
@@ -12,8 +12,8 @@ interface Engine {
 
     /**
      * Existence check for ACL purposes: true when a write to {@code relPath} would create the object (needs the
-     * {@code create} capability), false when it updates (needs {@code update}). Paths without an existence check
-     * in Vault are updates.
+     * {@code create} capability), false when it updates (needs {@code update}). Paths without an existence check in
+     * Vault are updates.
      */
     default boolean writeCreates(String relPath) {
         return false;

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The fault switches of the dev Vault: a delay before every request, injected error answers and redirects for the
- * next N (matching) requests, and connections dropped after the request was applied. A rule matches a request by API
- * path prefix and, optionally, by HTTP method; it may first let a number of matching requests through. Thread-safe.
+ * The fault switches of the dev Vault: a delay before every request, injected error answers and redirects for the next
+ * N (matching) requests, and connections dropped after the request was applied. A rule matches a request by API path
+ * prefix and, optionally, by HTTP method; it may first let a number of matching requests through. Thread-safe.
  */
 final class Faults {
     /** Which requests a rule applies to: a path prefix, a method (null = any), and how many to let through first. */
@@ -162,8 +162,8 @@ final class Faults {
                     it.remove();
                 }
                 String p = path.startsWith("/") ? path : "/" + path;
-                return new Redirect(rule.status, rule.target + p
-                        + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery));
+                return new Redirect(
+                        rule.status, rule.target + p + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery));
             }
         }
         return null;
@@ -189,13 +189,20 @@ final class Faults {
     /** A Vault-shaped error body for an injected status, with the text Vault uses for that situation. */
     static ApiResponse injectedError(int status, String apiPath) {
         switch (status) {
-            case 403: return ApiResponse.error(status, "permission denied");
-            case 412: return ApiResponse.error(status, "required index state not present");
-            case 429: return ApiResponse.error(status, "request path \"" + apiPath + "\": rate limit quota exceeded");
-            case 500: return ApiResponse.error(status, "internal error");
-            case 502: return ApiResponse.error(status, "upstream error");
-            case 503: return ApiResponse.error(status, "Vault is sealed");
-            default: return ApiResponse.error(status, "injected failure");
+            case 403:
+                return ApiResponse.error(status, "permission denied");
+            case 412:
+                return ApiResponse.error(status, "required index state not present");
+            case 429:
+                return ApiResponse.error(status, "request path \"" + apiPath + "\": rate limit quota exceeded");
+            case 500:
+                return ApiResponse.error(status, "internal error");
+            case 502:
+                return ApiResponse.error(status, "upstream error");
+            case 503:
+                return ApiResponse.error(status, "Vault is sealed");
+            default:
+                return ApiResponse.error(status, "injected failure");
         }
     }
 

@@ -20,8 +20,8 @@ import java.util.TreeSet;
 
 /**
  * A KV version 2 secrets engine (one instance per mount). Versions, check-and-set, {@code cas_required},
- * {@code max_versions} pruning, soft delete / undelete / destroy, key metadata with {@code custom_metadata},
- * listing and engine config behave as in Vault's KV plugin (see the contract README's "KV v2" rules).
+ * {@code max_versions} pruning, soft delete / undelete / destroy, key metadata with {@code custom_metadata}, listing
+ * and engine config behave as in Vault's KV plugin (see the contract README's "KV v2" rules).
  *
  * <p>One monitor guards the whole mount, which makes every check-and-set atomic with its write.
  */
@@ -111,20 +111,31 @@ final class Kv2Engine implements Engine {
         switch (section) {
             case "data":
                 switch (op) {
-                    case READ: return readData(req, key);
-                    case WRITE: return writeData(req, key);
-                    case DELETE: return deleteLatest(key);
-                    case PATCH: return patchData(req, key);
-                    default: return ApiResponse.unsupportedOperation();
+                    case READ:
+                        return readData(req, key);
+                    case WRITE:
+                        return writeData(req, key);
+                    case DELETE:
+                        return deleteLatest(key);
+                    case PATCH:
+                        return patchData(req, key);
+                    default:
+                        return ApiResponse.unsupportedOperation();
                 }
             case "metadata":
                 switch (op) {
-                    case READ: return readMetadata(key);
-                    case WRITE: return writeMetadata(req, key, false);
-                    case PATCH: return writeMetadata(req, key, true);
-                    case DELETE: return deleteMetadata(key);
-                    case LIST: return list(key);
-                    default: return ApiResponse.unsupportedOperation();
+                    case READ:
+                        return readMetadata(key);
+                    case WRITE:
+                        return writeMetadata(req, key, false);
+                    case PATCH:
+                        return writeMetadata(req, key, true);
+                    case DELETE:
+                        return deleteMetadata(key);
+                    case LIST:
+                        return list(key);
+                    default:
+                        return ApiResponse.unsupportedOperation();
                 }
             case "subkeys":
                 return op == Operation.READ ? readSubkeys(req, key) : ApiResponse.unsupportedOperation();
@@ -282,8 +293,8 @@ final class Kv2Engine implements Engine {
         }
         key.versions.put(key.current, v);
         key.updated = now;
-        int keep = maxVersions > 0 || key.maxVersions > 0 ? Math.max(maxVersions, key.maxVersions)
-                : DEFAULT_MAX_VERSIONS;
+        int keep =
+                maxVersions > 0 || key.maxVersions > 0 ? Math.max(maxVersions, key.maxVersions) : DEFAULT_MAX_VERSIONS;
         boolean pruned = false;
         while (key.versions.size() > keep) {
             key.versions.pollFirstEntry();
@@ -321,8 +332,8 @@ final class Kv2Engine implements Engine {
     private ApiResponse changeVersions(ApiRequest req, String action, String path) {
         List<Long> versions = req.integers("versions");
         if (versions == null || versions.isEmpty()) {
-            return ApiResponse.error(400, action.equals("destroy") ? "no version number provided"
-                    : "No version number provided");
+            return ApiResponse.error(
+                    400, action.equals("destroy") ? "no version number provided" : "No version number provided");
         }
         synchronized (this) {
             Key key = keys.get(path);
@@ -379,8 +390,12 @@ final class Kv2Engine implements Engine {
 
     private static JsonNode subkeys(JsonNode node) {
         ObjectNode out = Json.object();
-        node.properties().forEach(e -> out.set(e.getKey(),
-                e.getValue().isObject() && e.getValue().size() > 0 ? subkeys(e.getValue()) : NullNode.instance));
+        node.properties()
+                .forEach(e -> out.set(
+                        e.getKey(),
+                        e.getValue().isObject() && e.getValue().size() > 0
+                                ? subkeys(e.getValue())
+                                : NullNode.instance));
         return out;
     }
 
@@ -392,20 +407,34 @@ final class Kv2Engine implements Engine {
             return ApiResponse.error(404);
         }
         Map<String, Object> versions = new TreeMap<>();
-        key.versions.forEach((n, v) -> versions.put(String.valueOf(n), Json.sorted(
-                "created_time", Times.rfc3339(v.created),
-                "deletion_time", v.deletion == null ? "" : Times.rfc3339(v.deletion),
-                "destroyed", v.destroyed)));
+        key.versions.forEach((n, v) -> versions.put(
+                String.valueOf(n),
+                Json.sorted(
+                        "created_time",
+                        Times.rfc3339(v.created),
+                        "deletion_time",
+                        v.deletion == null ? "" : Times.rfc3339(v.deletion),
+                        "destroyed",
+                        v.destroyed)));
         return ApiResponse.ok(Json.sorted(
-                "cas_required", key.casRequired,
-                "created_time", Times.rfc3339(key.created),
-                "current_version", key.current,
-                "custom_metadata", customCopy(key),
-                "delete_version_after", Times.goDuration(key.deleteVersionAfter),
-                "max_versions", key.maxVersions,
-                "oldest_version", key.oldest,
-                "updated_time", Times.rfc3339(key.updated),
-                "versions", versions));
+                "cas_required",
+                key.casRequired,
+                "created_time",
+                Times.rfc3339(key.created),
+                "current_version",
+                key.current,
+                "custom_metadata",
+                customCopy(key),
+                "delete_version_after",
+                Times.goDuration(key.deleteVersionAfter),
+                "max_versions",
+                key.maxVersions,
+                "oldest_version",
+                key.oldest,
+                "updated_time",
+                Times.rfc3339(key.updated),
+                "versions",
+                versions));
     }
 
     /** Metadata POST (fields present replace, custom_metadata replaced whole) or PATCH (custom_metadata merged). */
@@ -450,8 +479,9 @@ final class Kv2Engine implements Engine {
             }
             key.updated = now;
             if (Boolean.FALSE.equals(cas) && casRequired) {
-                return ApiResponse.ok(null).warning("\"cas_required\" set to false, but is mandated by backend "
-                        + "config. This value will be ignored.");
+                return ApiResponse.ok(null)
+                        .warning("\"cas_required\" set to false, but is mandated by backend "
+                                + "config. This value will be ignored.");
             }
         }
         return ApiResponse.noContent();
@@ -531,8 +561,10 @@ final class Kv2Engine implements Engine {
     }
 
     private static String printableName(String key) {
-        String shown = key.codePoints().filter(c -> !Character.isISOControl(c))
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        String shown = key.codePoints()
+                .filter(c -> !Character.isISOControl(c))
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
         return shown.length() > 40 ? shown.substring(0, 40) + "..." : shown;
     }
 
@@ -571,11 +603,16 @@ final class Kv2Engine implements Engine {
 
     private static Map<String, Object> versionMetadata(Key key, int number, Version v) {
         return Json.sorted(
-                "created_time", Times.rfc3339(v.created),
-                "custom_metadata", customCopy(key),
-                "deletion_time", v.deletion == null ? "" : Times.rfc3339(v.deletion),
-                "destroyed", v.destroyed,
-                "version", number);
+                "created_time",
+                Times.rfc3339(v.created),
+                "custom_metadata",
+                customCopy(key),
+                "deletion_time",
+                v.deletion == null ? "" : Times.rfc3339(v.deletion),
+                "destroyed",
+                v.destroyed,
+                "version",
+                number);
     }
 
     private static Map<String, Object> writeResult(Key key, int number) {
@@ -621,17 +658,23 @@ final class Kv2Engine implements Engine {
             return Optional.empty();
         }
         TreeMap<Integer, KvMetadata.VersionInfo> versions = new TreeMap<>();
-        key.versions.forEach((n, v) -> versions.put(n,
-                new KvMetadata.VersionInfo(n, v.created, v.deletion, v.destroyed)));
-        return Optional.of(new KvMetadata(key.current, key.oldest, key.created, key.updated, key.maxVersions,
-                key.casRequired, Duration.ofSeconds(key.deleteVersionAfter),
+        key.versions.forEach(
+                (n, v) -> versions.put(n, new KvMetadata.VersionInfo(n, v.created, v.deletion, v.destroyed)));
+        return Optional.of(new KvMetadata(
+                key.current,
+                key.oldest,
+                key.created,
+                key.updated,
+                key.maxVersions,
+                key.casRequired,
+                Duration.ofSeconds(key.deleteVersionAfter),
                 key.custom == null ? Map.of() : Map.copyOf(key.custom),
                 Collections.unmodifiableSortedMap(versions)));
     }
 
     /** Sets a key's metadata; null arguments leave the field unchanged. Creates the key (version 0) if needed. */
-    synchronized void writeKeyMetadata(String path, Integer max, Boolean cas, Duration deleteAfter,
-                                       Map<String, String> custom) {
+    synchronized void writeKeyMetadata(
+            String path, Integer max, Boolean cas, Duration deleteAfter, Map<String, String> custom) {
         Instant now = clock.instant();
         Key key = keys.computeIfAbsent(path, p -> new Key(now));
         if (max != null) {

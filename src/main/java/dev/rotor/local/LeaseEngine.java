@@ -10,11 +10,11 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Vault's lease manager and its {@code sys/leases/*} endpoints: lookup, renew, revoke, revoke-prefix, revoke-force
- * and listing. Engines that hand out leased secrets (dynamic database credentials) register them here.
+ * Vault's lease manager and its {@code sys/leases/*} endpoints: lookup, renew, revoke, revoke-prefix, revoke-force and
+ * listing. Engines that hand out leased secrets (dynamic database credentials) register them here.
  *
- * <p>As in Vault's code, revocation is synchronous by default (204); {@code {"sync": false}} answers 202 (the
- * dev Vault still revokes at once). A revoke-prefix argument that is not itself a lease id is treated as a folder
+ * <p>As in Vault's code, revocation is synchronous by default (204); {@code {"sync": false}} answers 202 (the dev Vault
+ * still revokes at once). A revoke-prefix argument that is not itself a lease id is treated as a folder
  * ({@code aws/creds} revokes {@code aws/creds/...}, not {@code aws/credsX}).
  */
 final class LeaseEngine {
@@ -83,7 +83,8 @@ final class LeaseEngine {
             return req.isWrite() ? lookup(req) : ApiResponse.unsupportedOperation();
         }
         if (rel.startsWith("lookup/")) {
-            return req.operation() == Operation.LIST ? list(rel.substring("lookup/".length()))
+            return req.operation() == Operation.LIST
+                    ? list(rel.substring("lookup/".length()))
                     : ApiResponse.unsupportedOperation();
         }
         if (rel.equals("renew") || rel.startsWith("renew/")) {
@@ -93,11 +94,13 @@ final class LeaseEngine {
             return req.isWrite() ? revoke(req, suffix(rel, "revoke")) : ApiResponse.unsupportedOperation();
         }
         if (rel.startsWith("revoke-prefix/")) {
-            return req.isWrite() ? revokePrefix(req, rel.substring("revoke-prefix/".length()), true)
+            return req.isWrite()
+                    ? revokePrefix(req, rel.substring("revoke-prefix/".length()), true)
                     : ApiResponse.unsupportedOperation();
         }
         if (rel.startsWith("revoke-force/")) {
-            return req.isWrite() ? revokePrefix(req, rel.substring("revoke-force/".length()), false)
+            return req.isWrite()
+                    ? revokePrefix(req, rel.substring("revoke-force/".length()), false)
                     : ApiResponse.unsupportedOperation();
         }
         return ApiResponse.unsupportedPath();
@@ -105,7 +108,8 @@ final class LeaseEngine {
 
     /** Paths under {@code sys/} that need {@code sudo} on top of the usual capability. */
     static boolean needsSudo(String sysRel) {
-        return sysRel.startsWith("leases/revoke-prefix/") || sysRel.startsWith("leases/revoke-force/")
+        return sysRel.startsWith("leases/revoke-prefix/")
+                || sysRel.startsWith("leases/revoke-force/")
                 || sysRel.startsWith("leases/lookup/");
     }
 
@@ -124,12 +128,18 @@ final class LeaseEngine {
                 return ApiResponse.error(400, "invalid lease");
             }
             return ApiResponse.ok(Json.sorted(
-                    "expire_time", Times.rfc3339(l.expire),
-                    "id", l.id,
-                    "issue_time", Times.rfc3339(l.issued),
-                    "last_renewal", l.lastRenewal == null ? null : Times.rfc3339(l.lastRenewal),
-                    "renewable", l.renewable,
-                    "ttl", Math.max(0, l.expire.getEpochSecond() - clock.instant().getEpochSecond())));
+                    "expire_time",
+                    Times.rfc3339(l.expire),
+                    "id",
+                    l.id,
+                    "issue_time",
+                    Times.rfc3339(l.issued),
+                    "last_renewal",
+                    l.lastRenewal == null ? null : Times.rfc3339(l.lastRenewal),
+                    "renewable",
+                    l.renewable,
+                    "ttl",
+                    Math.max(0, l.expire.getEpochSecond() - clock.instant().getEpochSecond())));
         }
     }
 

@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -21,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A single-node KRaft Kafka broker (broker and controller in one) run as a child JVM from rotor's own class path, for
- * {@code rotor local} and {@code rotor bench}. A child process keeps the broker's memory and threads apart from
- * rotor's (the benchmark measures rotor alone) and dies with a clean shutdown on {@link #close()}.
+ * {@code rotor local} and {@code rotor bench}. A child process keeps the broker's memory and threads apart from rotor's
+ * (the benchmark measures rotor alone) and dies with a clean shutdown on {@link #close()}.
  *
  * <p>Single node: the offsets and transaction topics have one replica, or exactly-once consumers read nothing.
  */
@@ -77,16 +79,30 @@ public final class LocalKafka implements AutoCloseable {
         }
         final Path log = dir.resolve("kafka.log");
         if (!Files.isDirectory(logs)) {
-            final Process format = new ProcessBuilder(java(heap, "kafka.tools.StorageTool", "format",
-                    "-t", UUID.randomUUID().toString().replace("-", "").substring(0, 22), "-c", props.toString(),
-                    "--standalone")).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            final Process format = new ProcessBuilder(java(
+                            heap,
+                            "kafka.tools.StorageTool",
+                            "format",
+                            "-t",
+                            UUID.randomUUID().toString().replace("-", "").substring(0, 22),
+                            "-c",
+                            props.toString(),
+                            "--standalone"))
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
                 throw new IOException("formatting the local Kafka log directory failed; see " + log);
             }
         }
-        final Process broker = new ProcessBuilder(java(heap, ChildBroker.class.getName(),
-                Long.toString(ProcessHandle.current().pid()), props.toString()))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        final Process broker = new ProcessBuilder(java(
+                        heap,
+                        ChildBroker.class.getName(),
+                        Long.toString(ProcessHandle.current().pid()),
+                        props.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
         final LocalKafka kafka = new LocalKafka(dir, port, broker, deleteOnClose);
         try {
             kafka.awaitReady();
@@ -100,8 +116,13 @@ public final class LocalKafka implements AutoCloseable {
     private static List<String> java(final String heap, final String mainClass, final String... args) {
         final List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "-Xms" + heap, "-XX:+UseG1GC", "-Djava.awt.headless=true",
-                "-cp", System.getProperty("java.class.path"), mainClass));
+                "-Xmx" + heap,
+                "-Xms" + heap,
+                "-XX:+UseG1GC",
+                "-Djava.awt.headless=true",
+                "-cp",
+                System.getProperty("java.class.path"),
+                mainClass));
         cmd.addAll(List.of(args));
         return cmd;
     }
@@ -114,12 +135,16 @@ public final class LocalKafka implements AutoCloseable {
                         + dir.resolve("kafka.log"));
             }
             if (answers()) {
-                try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
-                        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 4000))) {
+                try (Admin admin = Admin.create(Map.of(
+                        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers(),
+                        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                        2000,
+                        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                        4000))) {
                     admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
                     return;
-                } catch (final java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                } catch (final ExecutionException | TimeoutException e) {
                     // not ready yet
                 }
             }

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What {@code rotor local} puts in its dev Vault: KV v2 secrets under {@code secret/} for the original
- * implementation's examples, a database static role, a transit key and a prefix of database leases.
+ * What {@code rotor local} puts in its dev Vault: KV v2 secrets under {@code secret/} for the original implementation's
+ * examples, a database static role, a transit key and a prefix of database leases.
  */
 public final class LocalSeed {
     /** The KV v2 secrets (path under the {@code secret/} mount → fields). Values are placeholders, rotated at once. */
@@ -20,8 +20,7 @@ public final class LocalSeed {
             Map.entry("prod/login-service", Map.of("username", "login", "password", "placeholder-login")),
             Map.entry("prod/manual", Map.of("value", "placeholder-manual")));
 
-    private LocalSeed() {
-    }
+    private LocalSeed() {}
 
     public static void seed(final DevVault vault) {
         KV.forEach((path, data) -> vault.kvPut("secret", path, data));

@@ -7,13 +7,22 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Mounted backends by path ({@code secret/}, {@code auth/token/}, ...). A request path is served by the mount with
- * the longest matching path prefix; the rest of the path is handed to that mount's engine.
+ * Mounted backends by path ({@code secret/}, {@code auth/token/}, ...). A request path is served by the mount with the
+ * longest matching path prefix; the rest of the path is handed to that mount's engine.
  */
 final class MountTable {
     /** One mount as {@code sys/mounts} and {@code sys/auth} describe it. */
-    record Mount(String path, String type, String description, Map<String, String> options, boolean local,
-                 boolean plugin, String runningVersion, String accessor, String uuid, Engine engine) {
+    record Mount(
+            String path,
+            String type,
+            String description,
+            Map<String, String> options,
+            boolean local,
+            boolean plugin,
+            String runningVersion,
+            String accessor,
+            String uuid,
+            Engine engine) {
 
         /** Whether this is an auth method (listed by {@code sys/auth}, under {@code auth/}). */
         boolean isAuth() {
@@ -25,15 +34,31 @@ final class MountTable {
 
     private final List<Mount> mounts = new CopyOnWriteArrayList<>();
 
-    void add(String path, String type, String description, Map<String, String> options, boolean local,
-             boolean plugin, String runningVersion, Engine engine) {
+    void add(
+            String path,
+            String type,
+            String description,
+            Map<String, String> options,
+            boolean local,
+            boolean plugin,
+            String runningVersion,
+            Engine engine) {
         String normalised = path.endsWith("/") ? path : path + "/";
         if (find(normalised) != null) {
             throw new IllegalArgumentException("path is already in use at " + normalised);
         }
         String accessor = type + "_" + Secrets.hex(4);
-        mounts.add(new Mount(normalised, type, description, options, local, plugin, runningVersion, accessor,
-                Secrets.uuid(), engine));
+        mounts.add(new Mount(
+                normalised,
+                type,
+                description,
+                options,
+                local,
+                plugin,
+                runningVersion,
+                accessor,
+                Secrets.uuid(),
+                engine));
     }
 
     boolean remove(String path) {
@@ -54,7 +79,8 @@ final class MountTable {
     Resolved resolve(String apiPath) {
         Mount best = null;
         for (Mount m : mounts) {
-            boolean matches = apiPath.startsWith(m.path()) || apiPath.equals(m.path().substring(0, m.path().length() - 1));
+            boolean matches = apiPath.startsWith(m.path())
+                    || apiPath.equals(m.path().substring(0, m.path().length() - 1));
             if (matches && (best == null || m.path().length() > best.path().length())) {
                 best = m;
             }
@@ -62,7 +88,9 @@ final class MountTable {
         if (best == null) {
             return null;
         }
-        String rel = apiPath.length() >= best.path().length() ? apiPath.substring(best.path().length()) : "";
+        String rel = apiPath.length() >= best.path().length()
+                ? apiPath.substring(best.path().length())
+                : "";
         return new Resolved(best, rel);
     }
 

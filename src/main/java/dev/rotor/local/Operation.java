@@ -2,20 +2,30 @@ package dev.rotor.local;
 
 /**
  * The logical operation of a request, from its HTTP method. {@code POST} and {@code PUT} are both {@link #WRITE};
- * whether a write needs the {@code create} or the {@code update} capability is decided by the engine's existence
- * check ({@link Engine#writeCreates(String)}).
+ * whether a write needs the {@code create} or the {@code update} capability is decided by the engine's existence check
+ * ({@link Engine#writeCreates(String)}).
  */
 enum Operation {
-    READ, WRITE, DELETE, LIST, PATCH, HEAD;
+    READ,
+    WRITE,
+    DELETE,
+    LIST,
+    PATCH,
+    HEAD;
 
     /** The Vault CLI verb used in KV's "invalid path" warning. */
     String kvCliVerb() {
         switch (this) {
-            case WRITE: return "put";
-            case PATCH: return "patch";
-            case LIST: return "list";
-            case DELETE: return "delete";
-            default: return "get";
+            case WRITE:
+                return "put";
+            case PATCH:
+                return "patch";
+            case LIST:
+                return "list";
+            case DELETE:
+                return "delete";
+            default:
+                return "get";
         }
     }
 }

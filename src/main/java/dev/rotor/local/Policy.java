@@ -24,10 +24,8 @@ import java.util.regex.Pattern;
  * or parse Vault's HCL form with {@link #parse(String, String)}. Immutable.
  */
 public final class Policy {
-    private static final Pattern HCL_PATH =
-            Pattern.compile("path\\s+\"([^\"]*)\"\\s*\\{([^}]*)}", Pattern.DOTALL);
-    private static final Pattern HCL_CAPABILITIES =
-            Pattern.compile("capabilities\\s*=\\s*\\[([^]]*)]", Pattern.DOTALL);
+    private static final Pattern HCL_PATH = Pattern.compile("path\\s+\"([^\"]*)\"\\s*\\{([^}]*)}", Pattern.DOTALL);
+    private static final Pattern HCL_CAPABILITIES = Pattern.compile("capabilities\\s*=\\s*\\[([^]]*)]", Pattern.DOTALL);
 
     private final String name;
     private final Map<String, Set<Capability>> rules;
@@ -43,8 +41,8 @@ public final class Policy {
     }
 
     /**
-     * Parses the subset of Vault's HCL policy language that matters here:
-     * {@code path "secret/data/*" { capabilities = ["read", "list"] }} blocks; other attributes are ignored.
+     * Parses the subset of Vault's HCL policy language that matters here: {@code path "secret/data/*" { capabilities =
+     * ["read", "list"] }} blocks; other attributes are ignored.
      *
      * @throws IllegalArgumentException on an unknown capability or text without any path block
      */
@@ -86,8 +84,10 @@ public final class Policy {
         StringBuilder out = new StringBuilder();
         rules.forEach((path, caps) -> {
             out.append("path \"").append(path).append("\" {\n  capabilities = [");
-            String joined = caps.stream().map(c -> "\"" + c.policyName() + "\"")
-                    .reduce((a, b) -> a + ", " + b).orElse("");
+            String joined = caps.stream()
+                    .map(c -> "\"" + c.policyName() + "\"")
+                    .reduce((a, b) -> a + ", " + b)
+                    .orElse("");
             out.append(joined).append("]\n}\n");
         });
         return out.toString();
@@ -110,8 +110,9 @@ public final class Policy {
 
         public Policy build() {
             Map<String, Set<Capability>> copy = new LinkedHashMap<>();
-            rules.forEach((k, v) -> copy.put(k, Collections.unmodifiableSet(EnumSet.copyOf(
-                    v.isEmpty() ? EnumSet.noneOf(Capability.class) : v))));
+            rules.forEach((k, v) -> copy.put(
+                    k,
+                    Collections.unmodifiableSet(EnumSet.copyOf(v.isEmpty() ? EnumSet.noneOf(Capability.class) : v))));
             return new Policy(name, copy);
         }
 

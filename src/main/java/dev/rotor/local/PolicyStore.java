@@ -18,17 +18,24 @@ final class PolicyStore {
     private final Map<String, Policy> policies = new ConcurrentHashMap<>();
 
     PolicyStore() {
-        policies.put(DEFAULT, Policy.named(DEFAULT)
-                .path("auth/token/lookup-self", Capability.READ, Capability.UPDATE)
-                .path("auth/token/renew-self", Capability.UPDATE)
-                .path("auth/token/revoke-self", Capability.UPDATE)
-                .path("sys/capabilities-self", Capability.UPDATE)
-                .path("sys/leases/lookup", Capability.UPDATE)
-                .path("sys/leases/renew", Capability.UPDATE)
-                .path("sys/renew", Capability.UPDATE)
-                .path("cubbyhole/*", Capability.CREATE, Capability.READ, Capability.UPDATE, Capability.DELETE,
-                        Capability.LIST)
-                .build());
+        policies.put(
+                DEFAULT,
+                Policy.named(DEFAULT)
+                        .path("auth/token/lookup-self", Capability.READ, Capability.UPDATE)
+                        .path("auth/token/renew-self", Capability.UPDATE)
+                        .path("auth/token/revoke-self", Capability.UPDATE)
+                        .path("sys/capabilities-self", Capability.UPDATE)
+                        .path("sys/leases/lookup", Capability.UPDATE)
+                        .path("sys/leases/renew", Capability.UPDATE)
+                        .path("sys/renew", Capability.UPDATE)
+                        .path(
+                                "cubbyhole/*",
+                                Capability.CREATE,
+                                Capability.READ,
+                                Capability.UPDATE,
+                                Capability.DELETE,
+                                Capability.LIST)
+                        .build());
     }
 
     void put(Policy policy) {

@@ -7,10 +7,9 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * The system backend at {@code sys/}: health and seal status (answered even while sealed), mounts and auth
- * listings (data also copied to the top level, as Vault does for these routes), ACL policies, KV mount
- * enable/disable, and the lease endpoints (delegated to {@link LeaseEngine}). Also holds the seal, init and
- * standby switches.
+ * The system backend at {@code sys/}: health and seal status (answered even while sealed), mounts and auth listings
+ * (data also copied to the top level, as Vault does for these routes), ACL policies, KV mount enable/disable, and the
+ * lease endpoints (delegated to {@link LeaseEngine}). Also holds the seal, init and standby switches.
  */
 final class SysEndpoints implements Engine {
     static final String VERSION = "1.17.0";
@@ -26,8 +25,12 @@ final class SysEndpoints implements Engine {
     private volatile boolean initialized = true;
     private volatile boolean standby;
 
-    SysEndpoints(Clock clock, MountTable mounts, PolicyStore policies, LeaseEngine leases,
-                 Function<String, Kv2Engine> kvMounter) {
+    SysEndpoints(
+            Clock clock,
+            MountTable mounts,
+            PolicyStore policies,
+            LeaseEngine leases,
+            Function<String, Kv2Engine> kvMounter) {
         this.clock = clock;
         this.mounts = mounts;
         this.policies = policies;
@@ -57,8 +60,8 @@ final class SysEndpoints implements Engine {
     }
 
     /**
-     * {@code GET/HEAD sys/health}: the bare health object (no envelope) with Vault's status precedence:
-     * not initialised, sealed, standby (unless {@code standbyok}), active. Query parameters override the codes.
+     * {@code GET/HEAD sys/health}: the bare health object (no envelope) with Vault's status precedence: not
+     * initialised, sealed, standby (unless {@code standbyok}), active. Query parameters override the codes.
      */
     ApiResponse health(boolean head, Map<String, String> query) {
         int active;
@@ -93,17 +96,28 @@ final class SysEndpoints implements Engine {
             return ApiResponse.empty(status);
         }
         Map<String, Object> body = Json.sorted(
-                "clock_skew_ms", 0,
-                "echo_duration_ms", 0,
-                "enterprise", false,
-                "initialized", isInit,
-                "performance_standby", false,
-                "replication_dr_mode", "disabled",
-                "replication_performance_mode", "disabled",
-                "sealed", isSealed,
-                "server_time_utc", clock.instant().getEpochSecond(),
-                "standby", isStandby,
-                "version", VERSION);
+                "clock_skew_ms",
+                0,
+                "echo_duration_ms",
+                0,
+                "enterprise",
+                false,
+                "initialized",
+                isInit,
+                "performance_standby",
+                false,
+                "replication_dr_mode",
+                "disabled",
+                "replication_performance_mode",
+                "disabled",
+                "sealed",
+                isSealed,
+                "server_time_utc",
+                clock.instant().getEpochSecond(),
+                "standby",
+                isStandby,
+                "version",
+                VERSION);
         if (!isSealed) {
             body.put("cluster_name", clusterName);
             body.put("cluster_id", clusterId);
@@ -135,18 +149,30 @@ final class SysEndpoints implements Engine {
     ApiResponse sealStatus() {
         boolean isSealed = sealed();
         Map<String, Object> body = Json.ordered(
-                "type", "shamir",
-                "initialized", initialized,
-                "sealed", isSealed,
-                "t", 1,
-                "n", 1,
-                "progress", 0,
-                "nonce", "",
-                "version", VERSION,
-                "build_date", "2024-06-01T00:00:00Z",
-                "migration", false,
-                "recovery_seal", false,
-                "storage_type", "inmem");
+                "type",
+                "shamir",
+                "initialized",
+                initialized,
+                "sealed",
+                isSealed,
+                "t",
+                1,
+                "n",
+                1,
+                "progress",
+                0,
+                "nonce",
+                "",
+                "version",
+                VERSION,
+                "build_date",
+                "2024-06-01T00:00:00Z",
+                "migration",
+                false,
+                "recovery_seal",
+                false,
+                "storage_type",
+                "inmem");
         if (!isSealed) {
             body.put("cluster_name", clusterName);
             body.put("cluster_id", clusterId);
@@ -170,7 +196,8 @@ final class SysEndpoints implements Engine {
             return op == Operation.READ ? mountList(true) : ApiResponse.unsupportedOperation();
         }
         if (rel.equals("policies/acl/")) {
-            return op == Operation.LIST ? ApiResponse.ok(Json.sorted("keys", policies.names()))
+            return op == Operation.LIST
+                    ? ApiResponse.ok(Json.sorted("keys", policies.names()))
                     : ApiResponse.unsupportedOperation();
         }
         if (rel.startsWith("policies/acl/")) {
@@ -183,8 +210,8 @@ final class SysEndpoints implements Engine {
         Map<String, Object> data = new TreeMap<>();
         for (MountTable.Mount m : mounts.list(auth)) {
             String key = auth ? m.path().substring("auth/".length()) : m.path();
-            Map<String, Object> config = Json.sorted("default_lease_ttl", 0, "force_no_cache", false,
-                    "max_lease_ttl", 0);
+            Map<String, Object> config =
+                    Json.sorted("default_lease_ttl", 0, "force_no_cache", false, "max_lease_ttl", 0);
             if (m.type().equals("system")) {
                 config.put("passthrough_request_headers", List.of("Accept"));
             }
@@ -228,8 +255,8 @@ final class SysEndpoints implements Engine {
         Map<String, String> options = req.stringMap("options");
         req.field("description");
         req.field("config");
-        boolean v2 = type.equals("kv-v2") || (type.equals("kv") && options != null
-                && "2".equals(options.get("version")));
+        boolean v2 =
+                type.equals("kv-v2") || (type.equals("kv") && options != null && "2".equals(options.get("version")));
         if (!v2) {
             return ApiResponse.error(400, "the dev Vault can only enable KV version 2 mounts");
         }

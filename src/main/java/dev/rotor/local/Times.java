@@ -26,7 +26,10 @@ final class Times {
         return out.append('Z').toString();
     }
 
-    /** Formats whole seconds the way Go's {@code time.Duration.String()} does: {@code 0s}, {@code 1m30s}, {@code 3h25m19s}. */
+    /**
+     * Formats whole seconds the way Go's {@code time.Duration.String()} does: {@code 0s}, {@code 1m30s},
+     * {@code 3h25m19s}.
+     */
     static String goDuration(long seconds) {
         if (seconds == 0) {
             return "0s";
@@ -83,13 +86,19 @@ final class Times {
 
     private static double unitNanos(String unit) {
         switch (unit) {
-            case "ns": return 1;
+            case "ns":
+                return 1;
             case "us":
-            case "µs": return 1_000;
-            case "ms": return 1_000_000;
-            case "s": return 1_000_000_000d;
-            case "m": return 60 * 1_000_000_000d;
-            default: return 3600 * 1_000_000_000d;
+            case "µs":
+                return 1_000;
+            case "ms":
+                return 1_000_000;
+            case "s":
+                return 1_000_000_000d;
+            case "m":
+                return 60 * 1_000_000_000d;
+            default:
+                return 3600 * 1_000_000_000d;
         }
     }
 

@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * What a token created through {@link DevVault#createToken(TokenSpec)} looks like. Defaults follow Vault's
- * {@code auth/token/create}: the {@code default} policy is added, TTL 768h, renewable, not an orphan.
- * Fields are mainly there so a test can reproduce a token a document describes (entity, identity policies, path).
+ * {@code auth/token/create}: the {@code default} policy is added, TTL 768h, renewable, not an orphan. Fields are mainly
+ * there so a test can reproduce a token a document describes (entity, identity policies, path).
  */
 public final class TokenSpec {
     final List<String> policies;

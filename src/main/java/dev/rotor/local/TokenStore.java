@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Vault's token store, mounted at {@code auth/token/}: token creation, lookup-self, renew-self, revoke-self,
- * revoke and revoke-accessor, plus the authentication of every request. Children are revoked with their parent
- * unless they are orphans. All state is guarded by this object's monitor.
+ * Vault's token store, mounted at {@code auth/token/}: token creation, lookup-self, renew-self, revoke-self, revoke and
+ * revoke-accessor, plus the authentication of every request. Children are revoked with their parent unless they are
+ * orphans. All state is guarded by this object's monitor.
  */
 final class TokenStore implements Engine {
     static final long DEFAULT_TTL_SECONDS = Duration.ofHours(768).getSeconds();
@@ -39,9 +39,22 @@ final class TokenStore implements Engine {
         int numUses;
         Instant lastRenewal;
 
-        Token(String id, String accessor, List<String> policies, List<String> identityPolicies, String entityId,
-              Map<String, String> meta, String displayName, String path, Instant issueTime, long creationTtl,
-              long explicitMaxTtl, boolean renewable, boolean orphan, String parentAccessor, int numUses) {
+        Token(
+                String id,
+                String accessor,
+                List<String> policies,
+                List<String> identityPolicies,
+                String entityId,
+                Map<String, String> meta,
+                String displayName,
+                String path,
+                Instant issueTime,
+                long creationTtl,
+                long explicitMaxTtl,
+                boolean renewable,
+                boolean orphan,
+                String parentAccessor,
+                int numUses) {
             this.id = id;
             this.accessor = accessor;
             this.policies = List.copyOf(policies);
@@ -78,7 +91,11 @@ final class TokenStore implements Engine {
     }
 
     /** Outcome of checking a request's token. */
-    enum AuthStatus { OK, MISSING, INVALID }
+    enum AuthStatus {
+        OK,
+        MISSING,
+        INVALID
+    }
 
     record Authentication(AuthStatus status, Token token) {}
 
@@ -99,8 +116,22 @@ final class TokenStore implements Engine {
 
     /** Creates the root token (never expires, policy {@code root}). */
     synchronized Token createRoot(String id) {
-        Token t = new Token(id, Secrets.alnum(24), List.of(PolicyStore.ROOT), List.of(), "", null, "root",
-                "auth/token/root", clock.instant(), 0, 0, false, true, null, 0);
+        Token t = new Token(
+                id,
+                Secrets.alnum(24),
+                List.of(PolicyStore.ROOT),
+                List.of(),
+                "",
+                null,
+                "root",
+                "auth/token/root",
+                clock.instant(),
+                0,
+                0,
+                false,
+                true,
+                null,
+                0);
         register(t);
         return t;
     }
@@ -109,11 +140,22 @@ final class TokenStore implements Engine {
     synchronized Token create(TokenSpec spec, Token parent) {
         List<String> policies = sanitise(spec.policies, !spec.noDefaultPolicy);
         long ttl = Times.seconds(spec.ttl);
-        Token t = new Token(spec.id != null ? spec.id : Secrets.serviceToken(),
-                spec.accessor != null ? spec.accessor : Secrets.alnum(24), policies, spec.identityPolicies,
-                spec.entityId, spec.meta, spec.displayName, spec.path, clock.instant(), ttl,
-                Times.seconds(spec.explicitMaxTtl), spec.renewable, spec.orphan || parent == null,
-                parent == null || spec.orphan ? null : parent.accessor, spec.numUses);
+        Token t = new Token(
+                spec.id != null ? spec.id : Secrets.serviceToken(),
+                spec.accessor != null ? spec.accessor : Secrets.alnum(24),
+                policies,
+                spec.identityPolicies,
+                spec.entityId,
+                spec.meta,
+                spec.displayName,
+                spec.path,
+                clock.instant(),
+                ttl,
+                Times.seconds(spec.explicitMaxTtl),
+                spec.renewable,
+                spec.orphan || parent == null,
+                parent == null || spec.orphan ? null : parent.accessor,
+                spec.numUses);
         if (byId.containsKey(t.id) || byAccessor.containsKey(t.accessor)) {
             throw new IllegalArgumentException("a token with this id or accessor already exists");
         }
@@ -180,7 +222,8 @@ final class TokenStore implements Engine {
                 return req.isWrite() ? create(req, rel.equals("create-orphan")) : ApiResponse.unsupportedOperation();
             case "lookup-self":
                 return req.operation() == Operation.READ || req.isWrite()
-                        ? ApiResponse.ok(lookupData(req.token())) : ApiResponse.unsupportedOperation();
+                        ? ApiResponse.ok(lookupData(req.token()))
+                        : ApiResponse.unsupportedOperation();
             case "renew-self":
                 return req.isWrite() ? renewSelf(req) : ApiResponse.unsupportedOperation();
             case "revoke-self":
@@ -235,7 +278,8 @@ final class TokenStore implements Engine {
             ttlSeconds = DEFAULT_TTL_SECONDS;
         }
         TokenSpec.Builder spec = TokenSpec.builder()
-                .policies(policies.toArray(new String[0])).noDefaultPolicy()
+                .policies(policies.toArray(new String[0]))
+                .noDefaultPolicy()
                 .ttl(Duration.ofSeconds(ttlSeconds))
                 .explicitMaxTtl(Duration.ofSeconds(explicitMax == null ? 0 : explicitMax))
                 .renewable(renewable == null || renewable)

@@ -8,9 +8,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The transit secrets engine, as far as key management goes: create, read, list and rotate named
- * {@code aes256-gcm96} keys. Rotation answers 200 with the key description (Vault 1.14+). Key material is random
- * and never leaves the dev Vault.
+ * The transit secrets engine, as far as key management goes: create, read, list and rotate named {@code aes256-gcm96}
+ * keys. Rotation answers 200 with the key description (Vault 1.14+). Key material is random and never leaves the dev
+ * Vault.
  */
 final class TransitEngine implements Engine {
     private static final class Key {
@@ -59,10 +59,14 @@ final class TransitEngine implements Engine {
             return ApiResponse.unsupportedPath();
         }
         switch (req.operation()) {
-            case READ: return read(rest);
-            case WRITE: return create(req, rest);
-            case DELETE: return ApiResponse.error(400, "deletion is not allowed for this key");
-            default: return ApiResponse.unsupportedOperation();
+            case READ:
+                return read(rest);
+            case WRITE:
+                return create(req, rest);
+            case DELETE:
+                return ApiResponse.error(400, "deletion is not allowed for this key");
+            default:
+                return ApiResponse.unsupportedOperation();
         }
     }
 

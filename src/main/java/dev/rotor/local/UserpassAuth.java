@@ -1,7 +1,7 @@
 package dev.rotor.local;
 
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -9,8 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The userpass auth method at {@code auth/userpass/}: {@code login/<user>} with {@code {"password"}}. Unknown user
- * and wrong password answer the same 400 {@code invalid username or password}. Usernames are case-insensitive.
+ * The userpass auth method at {@code auth/userpass/}: {@code login/<user>} with {@code {"password"}}. Unknown user and
+ * wrong password answer the same 400 {@code invalid username or password}. Usernames are case-insensitive.
  */
 final class UserpassAuth implements Engine {
     private record User(String name, String password, List<String> policies, String entityId) {}
@@ -52,15 +52,17 @@ final class UserpassAuth implements Engine {
         if (user == null || !constantTimeEquals(user.password, password)) {
             return ApiResponse.error(400, "invalid username or password");
         }
-        TokenStore.Token token = tokens.create(TokenSpec.builder()
-                .policies(user.policies.toArray(new String[0]))
-                .meta(Map.of("username", user.name))
-                .entityId(user.entityId)
-                .ttl(Duration.ofSeconds(TokenStore.DEFAULT_TTL_SECONDS))
-                .orphan(true)
-                .displayName("userpass-" + user.name)
-                .path("auth/userpass/login/" + user.name)
-                .build(), null);
+        TokenStore.Token token = tokens.create(
+                TokenSpec.builder()
+                        .policies(user.policies.toArray(new String[0]))
+                        .meta(Map.of("username", user.name))
+                        .entityId(user.entityId)
+                        .ttl(Duration.ofSeconds(TokenStore.DEFAULT_TTL_SECONDS))
+                        .orphan(true)
+                        .displayName("userpass-" + user.name)
+                        .path("auth/userpass/login/" + user.name)
+                        .build(),
+                null);
         return ApiResponse.ok(null).auth(tokens.authBlock(token));
     }
 

@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP front of the dev Vault. For each exchange, in Vault's order: fault switches, the unauthenticated
- * {@code sys/health} and {@code sys/seal-status}, the seal, body parsing, token authentication, the ACL check,
- * routing to a mount (404 "no handler for route" when none), then rendering of the engine's answer with Vault's
- * headers and envelope. Records every request (method, path, status; never bodies or tokens).
+ * {@code sys/health} and {@code sys/seal-status}, the seal, body parsing, token authentication, the ACL check, routing
+ * to a mount (404 "no handler for route" when none), then rendering of the engine's answer with Vault's headers and
+ * envelope. Records every request (method, path, status; never bodies or tokens).
  */
 final class VaultHandler implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(VaultHandler.class);
@@ -55,8 +55,8 @@ final class VaultHandler implements HttpHandler {
         }
     }
 
-    VaultHandler(Clock clock, MountTable mounts, TokenStore tokens, PolicyStore policies, SysEndpoints sys,
-                 Faults faults) {
+    VaultHandler(
+            Clock clock, MountTable mounts, TokenStore tokens, PolicyStore policies, SysEndpoints sys, Faults faults) {
         this.clock = clock;
         this.mounts = mounts;
         this.tokens = tokens;
@@ -128,8 +128,8 @@ final class VaultHandler implements HttpHandler {
         }
     }
 
-    private Outcome dispatch(HttpExchange exchange, String method, String path, String rawQuery, byte[] body,
-                             String requestId) {
+    private Outcome dispatch(
+            HttpExchange exchange, String method, String path, String rawQuery, byte[] body, String requestId) {
         if (!path.startsWith("/v1/")) {
             return Outcome.bare(ApiResponse.error(404));
         }
@@ -140,8 +140,13 @@ final class VaultHandler implements HttpHandler {
             return Outcome.bare(ApiResponse.error(405));
         }
         if (apiPath.equals("sys/health")) {
-            return new Outcome(op == Operation.READ || op == Operation.HEAD ? sys.health(op == Operation.HEAD, query)
-                    : ApiResponse.unsupportedOperation(), null, null, false);
+            return new Outcome(
+                    op == Operation.READ || op == Operation.HEAD
+                            ? sys.health(op == Operation.HEAD, query)
+                            : ApiResponse.unsupportedOperation(),
+                    null,
+                    null,
+                    false);
         }
         if (apiPath.equals("sys/seal-status")) {
             return Outcome.bare(op == Operation.READ ? sys.sealStatus() : ApiResponse.unsupportedOperation());
@@ -157,9 +162,9 @@ final class VaultHandler implements HttpHandler {
         }
         if (op == Operation.PATCH) {
             String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-            if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/merge-patch+json")) {
-                return Outcome.bare(ApiResponse.error(415,
-                        "PATCH requires Content-Type application/merge-patch+json"));
+            if (contentType == null
+                    || !contentType.toLowerCase(Locale.ROOT).startsWith("application/merge-patch+json")) {
+                return Outcome.bare(ApiResponse.error(415, "PATCH requires Content-Type application/merge-patch+json"));
             }
         }
         ObjectNode params;
@@ -189,8 +194,8 @@ final class VaultHandler implements HttpHandler {
             }
         }
         if (route == null) {
-            return Outcome.bare(ApiResponse.error(404,
-                    "no handler for route \"" + apiPath + "\". route entry not found."));
+            return Outcome.bare(
+                    ApiResponse.error(404, "no handler for route \"" + apiPath + "\". route entry not found."));
         }
         Engine engine = route.mount().engine();
         ApiResponse response;
@@ -206,13 +211,19 @@ final class VaultHandler implements HttpHandler {
         switch (method) {
             case "GET":
                 return "true".equalsIgnoreCase(query.get("list")) ? Operation.LIST : Operation.READ;
-            case "LIST": return Operation.LIST;
+            case "LIST":
+                return Operation.LIST;
             case "POST":
-            case "PUT": return Operation.WRITE;
-            case "DELETE": return Operation.DELETE;
-            case "PATCH": return Operation.PATCH;
-            case "HEAD": return Operation.HEAD;
-            default: return null;
+            case "PUT":
+                return Operation.WRITE;
+            case "DELETE":
+                return Operation.DELETE;
+            case "PATCH":
+                return Operation.PATCH;
+            case "HEAD":
+                return Operation.HEAD;
+            default:
+                return null;
         }
     }
 
@@ -249,13 +260,18 @@ final class VaultHandler implements HttpHandler {
 
     private Capability capability(Operation op, MountTable.Resolved route) {
         switch (op) {
-            case READ: return Capability.READ;
-            case LIST: return Capability.LIST;
-            case DELETE: return Capability.DELETE;
-            case PATCH: return Capability.PATCH;
+            case READ:
+                return Capability.READ;
+            case LIST:
+                return Capability.LIST;
+            case DELETE:
+                return Capability.DELETE;
+            case PATCH:
+                return Capability.PATCH;
             default:
                 return route != null && route.mount().engine().writeCreates(route.relPath())
-                        ? Capability.CREATE : Capability.UPDATE;
+                        ? Capability.CREATE
+                        : Capability.UPDATE;
         }
     }
 
@@ -381,8 +397,8 @@ final class VaultHandler implements HttpHandler {
 
     // ---- request log -----------------------------------------------------------------------------------------
 
-    private void record(String method, String path, String query, int status, String namespace, boolean dropped,
-                        boolean injected) {
+    private void record(
+            String method, String path, String query, int status, String namespace, boolean dropped, boolean injected) {
         Request entry = new Request(clock.instant(), method, path, query, status, namespace, dropped, injected);
         synchronized (log) {
             if (log.size() == LOG_CAPACITY) {

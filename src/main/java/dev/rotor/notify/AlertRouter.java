@@ -14,29 +14,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides what each notification read from a channel means for the sinks, and remembers enough to deliver it once
- * and to resolve PagerDuty incidents.
+ * Decides what each notification read from a channel means for the sinks, and remembers enough to deliver it once and
+ * to resolve PagerDuty incidents.
  *
  * <ol>
  *   <li><b>Delivery</b>: a new notification goes to every sink of its channel, one after the other; each sink retries
- *       within its bounds ({@link HttpDelivery}). A sink that gives up does not stop the others.</li>
+ *       within its bounds ({@link HttpDelivery}). A sink that gives up does not stop the others.
  *   <li><b>Redeliveries</b>: per partition, the dedup keys of the last {@code dedupWindow} notifications handled are
  *       kept; a notification whose key is among them (the same command's notification published or read again) is
- *       counted as {@code duplicate} for each sink and not sent. Notifications of one secret share a partition, so
- *       the record is complete for them. It is rebuilt at start from the notifications before the committed offset
- *       ({@link #remember}), so a restart or a partition moving to another instance does not re-send them.</li>
+ *       counted as {@code duplicate} for each sink and not sent. Notifications of one secret share a partition, so the
+ *       record is complete for them. It is rebuilt at start from the notifications before the committed offset
+ *       ({@link #remember}), so a restart or a partition moving to another instance does not re-send them.
  *   <li><b>Resolve matching</b> (PagerDuty configured): a critical notification leaves its dedup key open under its
  *       secret path (the {@value #MAX_OPEN_PER_SECRET} newest per secret). A success notification of the same secret
  *       path, created after it, resolves every open key of that path (a retry, a manual trigger or the next rotation
- *       succeeded: the secret is rotated now). A critical notification created no later than the last success read
- *       for its secret (the two topics are read independently, so it can be read after that success) is triggered
- *       and resolved at once: the incident says what happened and that it is settled. Notifications without a secret
- *       path (none of rotor's rotation notifications) are never resolved automatically; neither is the Vault
- *       authentication alert.</li>
+ *       succeeded: the secret is rotated now). A critical notification created no later than the last success read for
+ *       its secret (the two topics are read independently, so it can be read after that success) is triggered and
+ *       resolved at once: the incident says what happened and that it is settled. Notifications without a secret path
+ *       (none of rotor's rotation notifications) are never resolved automatically; neither is the Vault authentication
+ *       alert.
  *   <li><b>Limits</b>: everything is in memory and bounded ({@value #MAX_TRACKED_SECRETS} secrets with open keys or
- *       successes, least recently used forgotten first). An incident older than the re-read window when rotor
- *       restarts is no longer known, so it stays open until a person resolves it.</li>
+ *       successes, least recently used forgotten first). An incident older than the re-read window when rotor restarts
+ *       is no longer known, so it stays open until a person resolves it.
  * </ol>
+ *
  * Not thread-safe: called from the delivery thread only.
  */
 final class AlertRouter {
@@ -53,12 +54,15 @@ final class AlertRouter {
     private final Map<String, Instant> lastSuccess = bounded(MAX_TRACKED_SECRETS, true);
 
     /**
-     * @param sinks     the sinks of each channel, in delivery order
-     * @param pagerDuty the PagerDuty sink when one is configured (it is also among the critical channel's sinks),
-     *                  else null
+     * @param sinks the sinks of each channel, in delivery order
+     * @param pagerDuty the PagerDuty sink when one is configured (it is also among the critical channel's sinks), else
+     *     null
      */
-    AlertRouter(final Map<Channel, List<Sink>> sinks, final PagerDutySink pagerDuty, final int dedupWindow,
-                final DeliveryMetrics metrics) {
+    AlertRouter(
+            final Map<Channel, List<Sink>> sinks,
+            final PagerDutySink pagerDuty,
+            final int dedupWindow,
+            final DeliveryMetrics metrics) {
         this.sinks = Map.copyOf(sinks);
         this.pagerDuty = pagerDuty;
         this.dedupWindow = dedupWindow;
@@ -75,7 +79,9 @@ final class AlertRouter {
         final List<Sink> targets = sinks.getOrDefault(alert.channel(), List.of());
         if (seen.contains(alert.dedupKey())) {
             targets.forEach(s -> metrics.record(s.kind().id(), DeliveryMetrics.DUPLICATE));
-            LOG.info("{} notification {} was already delivered; not sent again", alert.channel().id(),
+            LOG.info(
+                    "{} notification {} was already delivered; not sent again",
+                    alert.channel().id(),
                     alert.dedupKey());
             return true;
         }

@@ -23,7 +23,9 @@ public enum Channel {
 
     /** The topic carrying this channel's notifications. */
     public String topic(final RotorConfig config) {
-        return this == ALERTS ? config.topics().securityAlerts() : config.topics().securityCritical();
+        return this == ALERTS
+                ? config.topics().securityAlerts()
+                : config.topics().securityCritical();
     }
 
     /** {@code ROTOR_NOTIFY_SECURITY_CRITICAL_} and the like: the prefix of this channel's credential variables. */

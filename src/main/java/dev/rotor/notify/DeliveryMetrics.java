@@ -1,8 +1,8 @@
 package dev.rotor.notify;
 
 /**
- * Where the notification sinks count what happened to each delivery ({@code RotorMetrics#notification} in
- * production): {@code sink} is a {@link SinkKind#id()}, {@code outcome} one of the constants below.
+ * Where the notification sinks count what happened to each delivery ({@code RotorMetrics#notification} in production):
+ * {@code sink} is a {@link SinkKind#id()}, {@code outcome} one of the constants below.
  */
 @FunctionalInterface
 public interface DeliveryMetrics {
@@ -16,7 +16,7 @@ public interface DeliveryMetrics {
     String DUPLICATE = "duplicate";
 
     /** Counts nothing. */
-    DeliveryMetrics NONE = (sink, outcome) -> { };
+    DeliveryMetrics NONE = (sink, outcome) -> {};
 
     void record(String sink, String outcome);
 }

@@ -32,25 +32,25 @@ import org.slf4j.LoggerFactory;
  * sinks of its channel.
  *
  * <ol>
- *   <li><b>Apart from the executor.</b> A slow or failing webhook never delays a rotation: the executor only writes
- *       the notification to Kafka in its exactly-once transaction (an HTTP call cannot be part of it anyway), and
- *       this consumer delivers it afterwards on its own thread.</li>
+ *   <li><b>Apart from the executor.</b> A slow or failing webhook never delays a rotation: the executor only writes the
+ *       notification to Kafka in its exactly-once transaction (an HTTP call cannot be part of it anyway), and this
+ *       consumer delivers it afterwards on its own thread.
  *   <li><b>At least once.</b> A notification's offset is committed, synchronously, once every sink of its channel
  *       delivered it or gave up (bounded attempts). Only committed records are read ({@code read_committed}), so a
- *       notification of an aborted executor transaction never pages anyone.</li>
+ *       notification of an aborted executor transaction never pages anyone.
  *   <li><b>Once per dedup key.</b> A redelivery is recognised by {@link Alert#dedupKey()} ({@link AlertRouter}); when
  *       partitions are assigned, up to {@code rotor.notify.dedup-window} notifications per partition before the
- *       committed offset are read again (and not delivered) to rebuild that record and PagerDuty's open incidents,
- *       so a restart or a partition moving to another instance neither re-sends nor forgets them.</li>
+ *       committed offset are read again (and not delivered) to rebuild that record and PagerDuty's open incidents, so a
+ *       restart or a partition moving to another instance neither re-sends nor forgets them.
  *   <li><b>A new group starts at the end</b> of the topics and commits that position at once: enabling a sink never
- *       pages for last week's failures, and a notification published after the first start is never skipped.</li>
+ *       pages for last week's failures, and a notification published after the first start is never skipped.
  *   <li><b>Unreadable notifications</b> are logged (topic, partition, offset; never content), counted as failed for
- *       each sink and skipped; while the schema registry cannot be used the record is read again after a pause.</li>
+ *       each sink and skipped; while the schema registry cannot be used the record is read again after a pause.
  *   <li><b>Limits.</b> A crash after a sink accepted a notification and before its offset was committed sends it again
  *       on restart: PagerDuty folds it into the open incident (same dedup key), a Slack channel shows it twice. With
- *       several instances, resolving needs security-alerts and security-critical to have the same partition count
- *       (as {@code rotor topics --create} makes them): the range assignor then gives one secret's two partitions to
- *       the same instance.</li>
+ *       several instances, resolving needs security-alerts and security-critical to have the same partition count (as
+ *       {@code rotor topics --create} makes them): the range assignor then gives one secret's two partitions to the
+ *       same instance.
  * </ol>
  */
 public final class NotificationDelivery implements AutoCloseable {
@@ -73,13 +73,13 @@ public final class NotificationDelivery implements AutoCloseable {
     private final NotificationDecoder decoder;
     private volatile boolean ready;
 
-    private NotificationDelivery(final RotorConfig config, final NotifySettings settings,
-                                 final DeliveryMetrics metrics) {
+    private NotificationDelivery(
+            final RotorConfig config, final NotifySettings settings, final DeliveryMetrics metrics) {
         this.config = config;
         this.settings = settings;
         this.metrics = metrics;
-        final HttpDelivery http = new HttpDelivery(settings.timeout(), settings.maxAttempts(), settings.backoff(),
-                stop, metrics);
+        final HttpDelivery http =
+                new HttpDelivery(settings.timeout(), settings.maxAttempts(), settings.backoff(), stop, metrics);
         PagerDutySink pagerDuty = null;
         for (final Channel c : Channel.values()) {
             final List<Sink> list = new ArrayList<>();
@@ -87,8 +87,11 @@ public final class NotificationDelivery implements AutoCloseable {
                 if (kind == SinkKind.SLACK) {
                     list.add(new SlackSink(c, settings.slackWebhooks().get(c), http));
                 } else {
-                    pagerDuty = new PagerDutySink(settings.pagerDutyRoutingKey().orElseThrow(),
-                            settings.pagerDutyUrl(), settings.pagerDutySource(), http);
+                    pagerDuty = new PagerDutySink(
+                            settings.pagerDutyRoutingKey().orElseThrow(),
+                            settings.pagerDutyUrl(),
+                            settings.pagerDutySource(),
+                            http);
                     list.add(pagerDuty);
                 }
             }
@@ -110,8 +113,8 @@ public final class NotificationDelivery implements AutoCloseable {
      *
      * @return empty when no sink is configured (nothing is started)
      */
-    public static Optional<NotificationDelivery> start(final RotorConfig config, final NotifySettings settings,
-                                                       final DeliveryMetrics metrics) {
+    public static Optional<NotificationDelivery> start(
+            final RotorConfig config, final NotifySettings settings, final DeliveryMetrics metrics) {
         if (!settings.enabled()) {
             return Optional.empty();
         }
@@ -128,8 +131,8 @@ public final class NotificationDelivery implements AutoCloseable {
 
     /**
      * Stops after the delivery in progress (its pauses end at once; a request in flight ends within the timeout); a
-     * notification not yet delivered to every sink is read again at the next start. The consumer is not woken up:
-     * a wake-up could break the commit of a notification just delivered, which would then be sent again.
+     * notification not yet delivered to every sink is read again at the next start. The consumer is not woken up: a
+     * wake-up could break the commit of a notification just delivered, which would then be sent again.
      */
     @Override
     public void close() {
@@ -145,7 +148,8 @@ public final class NotificationDelivery implements AutoCloseable {
         final List<String> parts = new ArrayList<>();
         sinks.forEach((c, list) -> {
             if (!list.isEmpty()) {
-                parts.add(c.id() + " -> " + list.stream().map(s -> s.kind().id()).toList());
+                parts.add(
+                        c.id() + " -> " + list.stream().map(s -> s.kind().id()).toList());
             }
         });
         if (settings.pagerDuty()) {
@@ -196,8 +200,12 @@ public final class NotificationDelivery implements AutoCloseable {
             alert = Alert.of(channel, r.key(), decoder.decode(r.value()));
         } catch (final RegistryException e) {
             // the registry, not the record (a bad record is an AvroDecodingException): read it again later
-            LOG.warn("Notification {}-{}@{} waits for the schema registry: {}", r.topic(), r.partition(),
-                    r.offset(), e.getMessage());
+            LOG.warn(
+                    "Notification {}-{}@{} waits for the schema registry: {}",
+                    r.topic(),
+                    r.partition(),
+                    r.offset(),
+                    e.getMessage());
             consumer.seek(tp, r.offset());
             stop.pause(REGISTRY_RETRY);
             return;
@@ -215,19 +223,31 @@ public final class NotificationDelivery implements AutoCloseable {
             }
         } catch (final RuntimeException e) {
             // a bug here must not stop every later notification; this one is skipped, loudly
-            LOG.error("Notification {}-{}@{} not delivered: {}", r.topic(), r.partition(), r.offset(),
+            LOG.error(
+                    "Notification {}-{}@{} not delivered: {}",
+                    r.topic(),
+                    r.partition(),
+                    r.offset(),
                     e.getClass().getName());
             sinks.get(channel).forEach(s -> metrics.record(s.kind().id(), DeliveryMetrics.FAILED));
             commit(tp, r.offset() + 1);
         }
     }
 
-    private void unreadable(final ConsumerRecord<byte[], byte[]> r, final TopicPartition tp, final Channel channel,
-                            final boolean reread, final RuntimeException e) {
+    private void unreadable(
+            final ConsumerRecord<byte[], byte[]> r,
+            final TopicPartition tp,
+            final Channel channel,
+            final boolean reread,
+            final RuntimeException e) {
         if (reread) {
             return;
         }
-        LOG.error("Notification {}-{}@{} cannot be read ({}); not delivered", r.topic(), r.partition(), r.offset(),
+        LOG.error(
+                "Notification {}-{}@{} cannot be read ({}); not delivered",
+                r.topic(),
+                r.partition(),
+                r.offset(),
                 e.getClass().getSimpleName());
         sinks.get(channel).forEach(s -> metrics.record(s.kind().id(), DeliveryMetrics.FAILED));
         commit(tp, r.offset() + 1);
@@ -256,8 +276,8 @@ public final class NotificationDelivery implements AutoCloseable {
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         // one notification per poll: the time between polls is then one notification's deliveries at most
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
-        props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE,
-                Math.max(300_000L, worstCaseMillis() + 60_000L)));
+        props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int)
+                Math.min(Integer.MAX_VALUE, Math.max(300_000L, worstCaseMillis() + 60_000L)));
         if (!"consumer".equalsIgnoreCase(String.valueOf(props.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG)))) {
             // same partition number of both topics to one member: a secret's failures and successes meet
             props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
@@ -272,7 +292,8 @@ public final class NotificationDelivery implements AutoCloseable {
         for (int i = 1; i < settings.maxAttempts(); i++) {
             pauses += pause.toMillis();
             pause = pause.multipliedBy(2).compareTo(Duration.ofSeconds(HttpDelivery.MAX_BACKOFF_SECONDS)) > 0
-                    ? Duration.ofSeconds(HttpDelivery.MAX_BACKOFF_SECONDS) : pause.multipliedBy(2);
+                    ? Duration.ofSeconds(HttpDelivery.MAX_BACKOFF_SECONDS)
+                    : pause.multipliedBy(2);
         }
         final long perCall = settings.maxAttempts() * settings.timeout().toMillis() + pauses;
         final int calls = sinks.values().stream().mapToInt(List::size).max().orElse(1)

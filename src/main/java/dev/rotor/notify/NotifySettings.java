@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -24,25 +25,33 @@ import java.util.Set;
  * <ol>
  *   <li>Per channel, {@code rotor.notify.<channel>.sinks} names the sinks: {@code slack} on either channel,
  *       {@code pagerduty} on {@code security-critical} only (success notifications resolve its incidents; they never
- *       page).</li>
+ *       page).
  *   <li>Credentials come from the environment only, like {@code VAULT_TOKEN}: {@value #SLACK_WEBHOOK_SUFFIX} and
  *       {@value #PAGERDUTY_ROUTING_KEY_SUFFIX} after the channel's prefix
- *       ({@code ROTOR_NOTIFY_SECURITY_CRITICAL_PAGERDUTY_ROUTING_KEY}). A webhook URL carries its own token, so it is
- *       a credential too. Both are held as {@link SecretValue} and never appear in a message, a log line or a
- *       topic; a problem with one names the variable, never its value.</li>
- *   <li>Credentials travel over https only; plain http is accepted for a loopback host (tests, a local relay).</li>
+ *       ({@code ROTOR_NOTIFY_SECURITY_CRITICAL_PAGERDUTY_ROUTING_KEY}). A webhook URL carries its own token, so it is a
+ *       credential too. Both are held as {@link SecretValue} and never appear in a message, a log line or a topic; a
+ *       problem with one names the variable, never its value.
+ *   <li>Credentials travel over https only; plain http is accepted for a loopback host (tests, a local relay).
  * </ol>
  */
-public record NotifySettings(Map<Channel, Set<SinkKind>> sinks, Map<Channel, SecretValue> slackWebhooks,
-                             Optional<SecretValue> pagerDutyRoutingKey, URI pagerDutyUrl, String pagerDutySource,
-                             Duration timeout, int maxAttempts, Duration backoff, int dedupWindow, String groupId) {
+public record NotifySettings(
+        Map<Channel, Set<SinkKind>> sinks,
+        Map<Channel, SecretValue> slackWebhooks,
+        Optional<SecretValue> pagerDutyRoutingKey,
+        URI pagerDutyUrl,
+        String pagerDutySource,
+        Duration timeout,
+        int maxAttempts,
+        Duration backoff,
+        int dedupWindow,
+        String groupId) {
     static final String SLACK_WEBHOOK_SUFFIX = "SLACK_WEBHOOK_URL";
     static final String PAGERDUTY_ROUTING_KEY_SUFFIX = "PAGERDUTY_ROUTING_KEY";
 
     public NotifySettings {
         sinks = Collections.unmodifiableMap(new EnumMap<>(sinks));
-        slackWebhooks = Collections.unmodifiableMap(slackWebhooks.isEmpty()
-                ? new EnumMap<>(Channel.class) : new EnumMap<>(slackWebhooks));
+        slackWebhooks = Collections.unmodifiableMap(
+                slackWebhooks.isEmpty() ? new EnumMap<>(Channel.class) : new EnumMap<>(slackWebhooks));
     }
 
     /** Reads the {@code rotor.notify.*} settings of {@code config} and the credentials from {@code env}. */
@@ -51,8 +60,10 @@ public record NotifySettings(Map<Channel, Set<SinkKind>> sinks, Map<Channel, Sec
         sinks.put(Channel.ALERTS, sinkList(config, Setting.NOTIFY_ALERTS_SINKS));
         sinks.put(Channel.CRITICAL, sinkList(config, Setting.NOTIFY_CRITICAL_SINKS));
         if (sinks.get(Channel.ALERTS).contains(SinkKind.PAGERDUTY)) {
-            throw new ConfigException(Setting.NOTIFY_ALERTS_SINKS.key(), "pagerduty belongs on security-critical:"
-                    + " success notifications resolve its incidents and never page (slack is allowed here)");
+            throw new ConfigException(
+                    Setting.NOTIFY_ALERTS_SINKS.key(),
+                    "pagerduty belongs on security-critical:"
+                            + " success notifications resolve its incidents and never page (slack is allowed here)");
         }
         final Map<Channel, SecretValue> webhooks = new EnumMap<>(Channel.class);
         for (final Channel c : Channel.values()) {
@@ -64,8 +75,11 @@ public record NotifySettings(Map<Channel, Set<SinkKind>> sinks, Map<Channel, Sec
             }
         }
         final Optional<SecretValue> routingKey = sinks.get(Channel.CRITICAL).contains(SinkKind.PAGERDUTY)
-                ? Optional.of(credential(env, Channel.CRITICAL.envPrefix() + PAGERDUTY_ROUTING_KEY_SUFFIX,
-                        Channel.CRITICAL, SinkKind.PAGERDUTY))
+                ? Optional.of(credential(
+                        env,
+                        Channel.CRITICAL.envPrefix() + PAGERDUTY_ROUTING_KEY_SUFFIX,
+                        Channel.CRITICAL,
+                        SinkKind.PAGERDUTY))
                 : Optional.empty();
         final String pdUrl = config.get(Setting.NOTIFY_PAGERDUTY_URL).trim();
         checkUrl(pdUrl, Setting.NOTIFY_PAGERDUTY_URL.key());
@@ -77,10 +91,17 @@ public record NotifySettings(Map<Channel, Set<SinkKind>> sinks, Map<Channel, Sec
         if (groupId.isEmpty()) {
             throw new ConfigException(Setting.NOTIFY_GROUP_ID.key(), "must not be empty");
         }
-        return new NotifySettings(sinks, webhooks, routingKey, URI.create(pdUrl), source,
-                duration(config, Setting.NOTIFY_TIMEOUT, false), (int) number(config, Setting.NOTIFY_MAX_ATTEMPTS, 1, 100),
+        return new NotifySettings(
+                sinks,
+                webhooks,
+                routingKey,
+                URI.create(pdUrl),
+                source,
+                duration(config, Setting.NOTIFY_TIMEOUT, false),
+                (int) number(config, Setting.NOTIFY_MAX_ATTEMPTS, 1, 100),
                 duration(config, Setting.NOTIFY_BACKOFF, true),
-                (int) number(config, Setting.NOTIFY_DEDUP_WINDOW, 0, 1_000_000), groupId);
+                (int) number(config, Setting.NOTIFY_DEDUP_WINDOW, 0, 1_000_000),
+                groupId);
     }
 
     /** Whether any channel has a sink; when not, nothing is started. */
@@ -112,19 +133,23 @@ public record NotifySettings(Map<Channel, Set<SinkKind>> sinks, Map<Channel, Sec
             if (name.isEmpty() || name.equals("none")) {
                 continue;
             }
-            out.add(java.util.Arrays.stream(SinkKind.values()).filter(k -> k.id().equals(name)).findFirst()
-                    .orElseThrow(() -> new ConfigException(setting.key(), "unknown sink '" + raw.trim()
-                            + "' (slack, pagerduty, or empty for none)")));
+            out.add(Arrays.stream(SinkKind.values())
+                    .filter(k -> k.id().equals(name))
+                    .findFirst()
+                    .orElseThrow(() -> new ConfigException(
+                            setting.key(), "unknown sink '" + raw.trim() + "' (slack, pagerduty, or empty for none)")));
         }
         return out;
     }
 
-    private static SecretValue credential(final Map<String, String> env, final String name, final Channel channel,
-                                          final SinkKind kind) {
+    private static SecretValue credential(
+            final Map<String, String> env, final String name, final Channel channel, final SinkKind kind) {
         final String value = env.get(name);
         if (value == null || value.isBlank()) {
-            throw new ConfigException(name, "required in the environment when rotor.notify." + channel.id()
-                    + ".sinks names " + kind.id() + " (credentials are read from the environment only)");
+            throw new ConfigException(
+                    name,
+                    "required in the environment when rotor.notify." + channel.id() + ".sinks names " + kind.id()
+                            + " (credentials are read from the environment only)");
         }
         return SecretValue.of(value.trim());
     }
@@ -142,8 +167,10 @@ public record NotifySettings(Map<Channel, Set<SinkKind>> sinks, Map<Channel, Sec
             throw new ConfigException(name, "must be an https:// URL with a host and without user info");
         }
         if (scheme.equals("http") && !loopback(uri.getHost())) {
-            throw new ConfigException(name, "must be https:// (plain http is accepted for a loopback host only):"
-                    + " a credential sent in clear text is a leaked credential");
+            throw new ConfigException(
+                    name,
+                    "must be https:// (plain http is accepted for a loopback host only):"
+                            + " a credential sent in clear text is a leaked credential");
         }
     }
 
@@ -169,7 +196,8 @@ public record NotifySettings(Map<Channel, Set<SinkKind>> sinks, Map<Channel, Sec
             throw new ConfigException(s.key(), e.getMessage());
         }
         if (d.isNegative() || (!zeroAllowed && d.isZero()) || d.compareTo(Duration.ofHours(1)) > 0) {
-            throw new ConfigException(s.key(), zeroAllowed ? "must be from 0 to 1h" : "must be longer than 0 and at most 1h");
+            throw new ConfigException(
+                    s.key(), zeroAllowed ? "must be from 0 to 1h" : "must be longer than 0 and at most 1h");
         }
         return d;
     }

@@ -13,14 +13,14 @@ import java.util.Locale;
  * <ol>
  *   <li>A critical notification is a {@code trigger} whose {@code dedup_key} is the notification's
  *       {@link Alert#dedupKey()} (the command id): PagerDuty folds a second trigger with the same key into the open
- *       incident, so a redelivery never pages twice, even across rotor restarts.</li>
- *   <li>{@link #resolve} sends {@code resolve} for a key; {@link AlertRouter} decides when (a later successful
- *       rotation of the same secret). Resolving an unknown or already resolved key is a no-op at PagerDuty.</li>
+ *       incident, so a redelivery never pages twice, even across rotor restarts.
+ *   <li>{@link #resolve} sends {@code resolve} for a key; {@link AlertRouter} decides when (a later successful rotation
+ *       of the same secret). Resolving an unknown or already resolved key is a no-op at PagerDuty.
  *   <li>{@code payload}: summary (the notification's headline and secret, at most 1,024 characters), source
  *       ({@code rotor.notify.pagerduty.source}), severity {@code critical} ({@code error} for other priorities),
  *       timestamp, component (the secret path), group {@code rotor}, class {@code credential-rotation}, and
- *       {@code custom_details}: the notification's metadata and its message (cut at
- *       {@value #MAX_MESSAGE} characters; PagerDuty refuses events over 512 KB).</li>
+ *       {@code custom_details}: the notification's metadata and its message (cut at {@value #MAX_MESSAGE} characters;
+ *       PagerDuty refuses events over 512 KB).
  * </ol>
  */
 final class PagerDutySink implements Sink {
@@ -63,7 +63,8 @@ final class PagerDutySink implements Sink {
         event.put("dedup_key", alert.dedupKey());
         event.put("client", "rotor");
         final ObjectNode payload = event.putObject("payload");
-        final String summary = alert.headline() + alert.secretPath().map(p -> ": " + p).orElse("");
+        final String summary =
+                alert.headline() + alert.secretPath().map(p -> ": " + p).orElse("");
         payload.put("summary", summary.length() > MAX_SUMMARY ? summary.substring(0, MAX_SUMMARY - 1) + "…" : summary);
         payload.put("source", source);
         payload.put("severity", "critical".equals(alert.priority().toLowerCase(Locale.ROOT)) ? "critical" : "error");

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,11 +26,11 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>Checks at once on {@link #start}, then every {@code notPresentInterval} until every topic exists, then every
- *       {@code presentInterval} (so a deleted topic is noticed too). Probes read the last answer.</li>
- *   <li>Until the first check completes, and whenever the broker cannot be asked, the answer is "unknown" (not
- *       ready), with the reason (the exception class and message of the Admin client, which hold no secret).</li>
- *   <li>Changes of the answer are logged once at INFO.</li>
- *   <li>{@link #close()} stops the checks and closes the Admin client if this check created it.</li>
+ *       {@code presentInterval} (so a deleted topic is noticed too). Probes read the last answer.
+ *   <li>Until the first check completes, and whenever the broker cannot be asked, the answer is "unknown" (not ready),
+ *       with the reason (the exception class and message of the Admin client, which hold no secret).
+ *   <li>Changes of the answer are logged once at INFO.
+ *   <li>{@link #close()} stops the checks and closes the Admin client if this check created it.
  * </ol>
  */
 public final class AdminTopicsCheck implements TopicsCheck, AutoCloseable {
@@ -47,8 +48,12 @@ public final class AdminTopicsCheck implements TopicsCheck, AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private volatile Result result = Result.unknown("topics not checked yet");
 
-    private AdminTopicsCheck(final Admin admin, final boolean ownsAdmin, final Collection<String> topics,
-                             final Duration notPresentInterval, final Duration presentInterval) {
+    private AdminTopicsCheck(
+            final Admin admin,
+            final boolean ownsAdmin,
+            final Collection<String> topics,
+            final Duration notPresentInterval,
+            final Duration presentInterval) {
         this.admin = Objects.requireNonNull(admin, "admin");
         this.ownsAdmin = ownsAdmin;
         this.topics = List.copyOf(topics);
@@ -63,25 +68,37 @@ public final class AdminTopicsCheck implements TopicsCheck, AutoCloseable {
 
     /**
      * Creates an Admin client from {@code adminConfig} (bootstrap servers and security settings, e.g.
-     * {@code RotorConfig.kafka()}; keys the Admin client does not know are ignored) and starts checking
-     * {@code topics}.
+     * {@code RotorConfig.kafka()}; keys the Admin client does not know are ignored) and starts checking {@code topics}.
      */
-    public static AdminTopicsCheck start(final Map<String, ?> adminConfig, final Collection<String> topics,
-                                         final Duration notPresentInterval, final Duration presentInterval) {
-        return start(Admin.create(new HashMap<String, Object>(adminConfig)), true, topics, notPresentInterval,
+    public static AdminTopicsCheck start(
+            final Map<String, ?> adminConfig,
+            final Collection<String> topics,
+            final Duration notPresentInterval,
+            final Duration presentInterval) {
+        return start(
+                Admin.create(new HashMap<String, Object>(adminConfig)),
+                true,
+                topics,
+                notPresentInterval,
                 presentInterval);
     }
 
-    /** {@link #start(Map, Collection, Duration, Duration)} with the default intervals (1 s until present, then 30 s). */
+    /**
+     * {@link #start(Map, Collection, Duration, Duration)} with the default intervals (1 s until present, then 30 s).
+     */
     public static AdminTopicsCheck start(final Map<String, ?> adminConfig, final Collection<String> topics) {
         return start(adminConfig, topics, DEFAULT_NOT_PRESENT_INTERVAL, DEFAULT_PRESENT_INTERVAL);
     }
 
     /** Starts checking {@code topics} with {@code admin}; closes it on {@link #close()} when {@code ownsAdmin}. */
-    public static AdminTopicsCheck start(final Admin admin, final boolean ownsAdmin, final Collection<String> topics,
-                                         final Duration notPresentInterval, final Duration presentInterval) {
-        final AdminTopicsCheck check = new AdminTopicsCheck(admin, ownsAdmin, topics, notPresentInterval,
-                presentInterval);
+    public static AdminTopicsCheck start(
+            final Admin admin,
+            final boolean ownsAdmin,
+            final Collection<String> topics,
+            final Duration notPresentInterval,
+            final Duration presentInterval) {
+        final AdminTopicsCheck check =
+                new AdminTopicsCheck(admin, ownsAdmin, topics, notPresentInterval, presentInterval);
         check.scheduler.execute(check::runAndReschedule);
         return check;
     }
@@ -125,7 +142,7 @@ public final class AdminTopicsCheck implements TopicsCheck, AutoCloseable {
             try {
                 final Duration next = now.present() ? presentInterval : notPresentInterval;
                 scheduler.schedule(this::runAndReschedule, next.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (final java.util.concurrent.RejectedExecutionException closed) {
+            } catch (final RejectedExecutionException closed) {
                 // close() raced with us
             }
         }
@@ -135,8 +152,9 @@ public final class AdminTopicsCheck implements TopicsCheck, AutoCloseable {
         if (topics.isEmpty()) {
             return Result.PRESENT;
         }
-        final Map<String, KafkaFuture<TopicDescription>> futures = admin.describeTopics(topics,
-                new DescribeTopicsOptions().timeoutMs((int) DESCRIBE_TIMEOUT.toMillis())).topicNameValues();
+        final Map<String, KafkaFuture<TopicDescription>> futures = admin.describeTopics(
+                        topics, new DescribeTopicsOptions().timeoutMs((int) DESCRIBE_TIMEOUT.toMillis()))
+                .topicNameValues();
         final List<String> missing = new ArrayList<>();
         for (final String topic : topics) {
             try {
@@ -158,7 +176,8 @@ public final class AdminTopicsCheck implements TopicsCheck, AutoCloseable {
     }
 
     private static String describe(final Throwable t) {
-        return t == null ? "unknown error"
+        return t == null
+                ? "unknown error"
                 : t.getClass().getSimpleName() + (t.getMessage() == null ? "" : " (" + t.getMessage() + ")");
     }
 

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * endpoint) and asked for their own share ({@code /stats?scope=instance}). The statistics stores are partitioned, so
  * the shares add up to the group's totals.
  *
- * <p>Limits: an instance that does not answer within {@link #TIMEOUT} is listed under {@code unreachable} and its
- * share is missing ({@code "complete": false}); so is a share whose stores were not queryable (a rebalance).
+ * <p>Limits: an instance that does not answer within {@link #TIMEOUT} is listed under {@code unreachable} and its share
+ * is missing ({@code "complete": false}); so is a share whose stores were not queryable (a rebalance).
  */
 public final class GroupStatistics {
     static final Duration TIMEOUT = Duration.ofSeconds(2);
@@ -37,12 +37,13 @@ public final class GroupStatistics {
     private final Statistics local;
     private final Map<String, KafkaStreams> clients;
     private final HostInfo self;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
     /**
-     * @param local   this instance's statistics
+     * @param local this instance's statistics
      * @param clients this instance's Kafka Streams clients (their metadata names the other members)
-     * @param self    this instance's {@code application.server}
+     * @param self this instance's {@code application.server}
      */
     public GroupStatistics(final Statistics local, final Map<String, KafkaStreams> clients, final HostInfo self) {
         this.local = local;
@@ -81,8 +82,12 @@ public final class GroupStatistics {
         for (final HostInfo other : others()) {
             final String name = other.host() + ":" + other.port();
             try {
-                final HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + name
-                        + "/stats?scope=instance")).timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
+                final HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create("http://" + name + "/stats?scope=instance"))
+                                .timeout(TIMEOUT)
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() != 200) {
                     throw new IOException("HTTP " + r.statusCode());
                 }
@@ -94,7 +99,10 @@ public final class GroupStatistics {
                 reached.add(name);
             } catch (final IOException e) {
                 unreachable.add(name);
-                LOG.debug("instance {} did not answer for /stats ({})", name, e.getClass().getSimpleName());
+                LOG.debug(
+                        "instance {} did not answer for /stats ({})",
+                        name,
+                        e.getClass().getSimpleName());
             } catch (final InterruptedException e) {
                 Thread.currentThread().interrupt();
                 unreachable.add(name);

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -27,24 +28,22 @@ import org.slf4j.LoggerFactory;
  * rotor's operational HTTP endpoints, on the JDK's HTTP server.
  *
  * <ol>
- *   <li>{@code GET /health/live}: 200 {@code {"status":"UP"}} while the process runs.</li>
+ *   <li>{@code GET /health/live}: 200 {@code {"status":"UP"}} while the process runs.
  *   <li>{@code GET /health/ready}: 200 when every Kafka Streams client is RUNNING, rotor's topics exist (from the
- *       injected {@link TopicsCheck}, which answers from memory) and no {@link dev.rotor.streams.Alarm} is raised
- *       (a record stuck, the schema registry or Vault authentication failing), else 503. Both carry
+ *       injected {@link TopicsCheck}, which answers from memory) and no {@link dev.rotor.streams.Alarm} is raised (a
+ *       record stuck, the schema registry or Vault authentication failing), else 503. Both carry
  *       {@code {"status":"UP"|"DOWN","clients":{application id: state},"topics":{"present":..,"missing":[..]
- *       [,"problem":..]},"alarms":{name: problem}}} and, on 503, {@code "reasons"}: one line per client, topic or
- *       alarm that is not ready.
- *       Changes of readiness are logged once at INFO.</li>
- *   <li>{@code GET /metrics}: {@link RotorMetrics#scrape()} as {@value #PROMETHEUS_CONTENT_TYPE} (501 when the
- *       metrics have no Prometheus registry).</li>
+ *       [,"problem":..]},"alarms":{name: problem}}} and, on 503, {@code "reasons"}: one line per client, topic or alarm
+ *       that is not ready. Changes of readiness are logged once at INFO.
+ *   <li>{@code GET /metrics}: {@link RotorMetrics#scrape()} as {@value #PROMETHEUS_CONTENT_TYPE} (501 when the metrics
+ *       have no Prometheus registry).
  *   <li>{@code GET /stats}: {@link Statistics.Snapshot#toJson()} (200 also when {@code "complete": false}); for the
  *       whole group once {@link #serveGroupStatistics} was called ({@link GroupStatistics}), for this instance alone
- *       with {@code ?scope=instance}.</li>
- *   <li>Any other path: 404; any other method on a known path: 405 with {@code Allow: GET}; an unexpected error:
- *       500 {@code {"error":"internal error"}}, logged with its exception class only. Other query strings are
- *       ignored.</li>
- *   <li>No response or log line holds a secret: only client states, topic names, counters and meters.</li>
- *   <li>Two daemon threads serve requests. {@link #close()} stops at once.</li>
+ *       with {@code ?scope=instance}.
+ *   <li>Any other path: 404; any other method on a known path: 405 with {@code Allow: GET}; an unexpected error: 500
+ *       {@code {"error":"internal error"}}, logged with its exception class only. Other query strings are ignored.
+ *   <li>No response or log line holds a secret: only client states, topic names, counters and meters.
+ *   <li>Two daemon threads serve requests. {@link #close()} stops at once.
  * </ol>
  */
 public final class OpsServer implements AutoCloseable {
@@ -81,8 +80,13 @@ public final class OpsServer implements AutoCloseable {
     private volatile Boolean lastReady;
     private volatile GroupStatistics group;
 
-    private OpsServer(final HttpServer server, final ExecutorService executor, final ClientStates clients,
-                      final RotorMetrics metrics, final Statistics statistics, final TopicsCheck topics) {
+    private OpsServer(
+            final HttpServer server,
+            final ExecutorService executor,
+            final ClientStates clients,
+            final RotorMetrics metrics,
+            final Statistics statistics,
+            final TopicsCheck topics) {
         this.server = server;
         this.executor = executor;
         this.clients = clients;
@@ -95,18 +99,28 @@ public final class OpsServer implements AutoCloseable {
      * Starts serving on {@code bindAddress:port} ({@code RotorConfig.http()}; port 0 = any free port, see
      * {@link #port()}).
      *
-     * @param clients    rotor's Kafka Streams clients by application id ({@code RotorService.clients()})
-     * @param topics     whether rotor's topics exist, e.g. an {@link AdminTopicsCheck}
+     * @param clients rotor's Kafka Streams clients by application id ({@code RotorService.clients()})
+     * @param topics whether rotor's topics exist, e.g. an {@link AdminTopicsCheck}
      * @throws UncheckedIOException when the address cannot be bound (in use, unknown host)
      */
-    public static OpsServer start(final String bindAddress, final int port, final Map<String, KafkaStreams> clients,
-                                  final RotorMetrics metrics, final Statistics statistics, final TopicsCheck topics) {
+    public static OpsServer start(
+            final String bindAddress,
+            final int port,
+            final Map<String, KafkaStreams> clients,
+            final RotorMetrics metrics,
+            final Statistics statistics,
+            final TopicsCheck topics) {
         return start(bindAddress, port, ClientStates.of(clients), metrics, statistics, topics);
     }
 
     /** Like {@link #start(String, int, Map, RotorMetrics, Statistics, TopicsCheck)} with the clients' states given. */
-    public static OpsServer start(final String bindAddress, final int port, final ClientStates clients,
-                                  final RotorMetrics metrics, final Statistics statistics, final TopicsCheck topics) {
+    public static OpsServer start(
+            final String bindAddress,
+            final int port,
+            final ClientStates clients,
+            final RotorMetrics metrics,
+            final Statistics statistics,
+            final TopicsCheck topics) {
         return serve(listen(bindAddress, port), clients, metrics, statistics, topics);
     }
 
@@ -118,23 +132,27 @@ public final class OpsServer implements AutoCloseable {
     }
 
     /**
-     * Binds {@code bindAddress:port} (port 0: any free port) without serving, so that the port can be advertised to
-     * the other instances ({@code application.server}) before Kafka Streams starts.
+     * Binds {@code bindAddress:port} (port 0: any free port) without serving, so that the port can be advertised to the
+     * other instances ({@code application.server}) before Kafka Streams starts.
      *
      * @throws UncheckedIOException when the address cannot be bound (in use, unknown host)
      */
     public static Listening listen(final String bindAddress, final int port) {
         try {
-            return new Listening(HttpServer.create(new InetSocketAddress(InetAddress.getByName(bindAddress), port),
-                    32));
+            return new Listening(
+                    HttpServer.create(new InetSocketAddress(InetAddress.getByName(bindAddress), port), 32));
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot listen on " + bindAddress + ":" + port + ": " + e.getMessage(), e);
         }
     }
 
     /** Starts serving the endpoints on {@code listening}. */
-    public static OpsServer serve(final Listening listening, final ClientStates clients, final RotorMetrics metrics,
-                                  final Statistics statistics, final TopicsCheck topics) {
+    public static OpsServer serve(
+            final Listening listening,
+            final ClientStates clients,
+            final RotorMetrics metrics,
+            final Statistics statistics,
+            final TopicsCheck topics) {
         Objects.requireNonNull(clients, "clients");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(statistics, "statistics");
@@ -150,7 +168,10 @@ public final class OpsServer implements AutoCloseable {
         server.createContext("/", ops::handle);
         server.setExecutor(executor);
         server.start();
-        LOG.info("HTTP endpoints on http://{}:{} ({})", server.getAddress().getHostString(), ops.port(),
+        LOG.info(
+                "HTTP endpoints on http://{}:{} ({})",
+                server.getAddress().getHostString(),
+                ops.port(),
                 String.join(", ", PATHS));
         return ops;
     }
@@ -195,8 +216,15 @@ public final class OpsServer implements AutoCloseable {
                     case "/health/live" -> send(exchange, 200, JSON, LIVE);
                     case "/health/ready" -> ready(exchange);
                     case "/metrics" -> metrics(exchange);
-                    case "/stats" -> send(exchange, 200, JSON, json(group == null || instanceOnly(exchange)
-                            ? statistics.snapshot().toJson() : group.asJson()));
+                    case "/stats" ->
+                        send(
+                                exchange,
+                                200,
+                                JSON,
+                                json(
+                                        group == null || instanceOnly(exchange)
+                                                ? statistics.snapshot().toJson()
+                                                : group.asJson()));
                     default -> send(exchange, 404, JSON, json(Map.of("error", "not found")));
                 }
             } catch (final RuntimeException e) {
@@ -232,7 +260,7 @@ public final class OpsServer implements AutoCloseable {
         }
         final Map<String, String> alarmsJson = new LinkedHashMap<>();
         metrics.activeAlarms().forEach((alarm, problem) -> {
-            alarmsJson.put(alarm.name().toLowerCase(java.util.Locale.ROOT), problem);
+            alarmsJson.put(alarm.name().toLowerCase(Locale.ROOT), problem);
             reasons.add(problem);
         });
         final boolean ready = reasons.isEmpty();
@@ -278,8 +306,8 @@ public final class OpsServer implements AutoCloseable {
         }
     }
 
-    private static void send(final HttpExchange exchange, final int status, final String contentType,
-                             final byte[] body) throws IOException {
+    private static void send(final HttpExchange exchange, final int status, final String contentType, final byte[] body)
+            throws IOException {
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);

@@ -1,6 +1,7 @@
 package dev.rotor.ops;
 
 import dev.rotor.rotation.RotationTopology;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.DoubleSupplier;
 import org.apache.kafka.streams.KafkaStreams;
@@ -10,16 +11,16 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * How many rotation commands this instance's executor has accepted and not finished: the commands queued per secret
- * in its {@value RotationTopology#PENDING_STORE} store (the head of each queue is in flight), read through
- * interactive queries.
+ * How many rotation commands this instance's executor has accepted and not finished: the commands queued per secret in
+ * its {@value RotationTopology#PENDING_STORE} store (the head of each queue is in flight), read through interactive
+ * queries.
  *
  * <ol>
- *   <li><b>Scope.</b> This instance's active tasks; sum over instances in Prometheus.</li>
+ *   <li><b>Scope.</b> This instance's active tasks; sum over instances in Prometheus.
  *   <li><b>Unknown is NaN.</b> While the store cannot be queried (starting, rebalancing, restoring) the value is NaN,
- *       so an alert comparing it is neither true nor false for that time.</li>
+ *       so an alert comparing it is neither true nor false for that time.
  *   <li><b>Cost.</b> One pass over the store per reading, at most once per {@code maxAge}: the store holds only
- *       unfinished work, a handful of entries except during an incident.</li>
+ *       unfinished work, a handful of entries except during an incident.
  * </ol>
  */
 final class PendingRotations implements DoubleSupplier {
@@ -29,7 +30,7 @@ final class PendingRotations implements DoubleSupplier {
     private long readAt;
     private boolean read;
 
-    PendingRotations(final KafkaStreams executor, final java.time.Duration maxAge) {
+    PendingRotations(final KafkaStreams executor, final Duration maxAge) {
         this.executor = executor;
         this.maxAgeNanos = maxAge.toNanos();
     }

@@ -1,13 +1,12 @@
 package dev.rotor.ops;
 
-import dev.rotor.streams.Alarm;
-import dev.rotor.streams.Telemetry;
-
 import dev.rotor.avro.AuditDecision;
 import dev.rotor.avro.Indicator;
 import dev.rotor.avro.ResultStatus;
 import dev.rotor.config.RotationTargets;
 import dev.rotor.serde.InvalidEventException;
+import dev.rotor.streams.Alarm;
+import dev.rotor.streams.Telemetry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,6 +26,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -48,30 +48,30 @@ import org.slf4j.LoggerFactory;
  *   <li><b>What it holds.</b> Kafka Streams' own metrics of every client bound with {@link #bindStreams}
  *       ({@code kafka_stream_*}, {@code kafka_consumer_*}, ... tagged {@code application_id}); the JVM and process
  *       (memory, GC, threads, class loading, CPU, uptime, open files); rotor's meters below; and, once
- *       {@link #bindStatistics} is called, DESIGN.md §6's statistics as {@code rotor_stats_*} gauges.</li>
+ *       {@link #bindStatistics} is called, DESIGN.md §6's statistics as {@code rotor_stats_*} gauges.
  *   <li><b>rotor's meters</b> (Prometheus names): {@value #DECISIONS}{@code _total{decision,event_type}},
  *       {@value #COMMANDS}{@code _total{rule}}, {@value #RESULTS}{@code _total{status,strategy}} (FAILED and
  *       ROTATED_INCOMPLETE of every strategy present at 0 from the start, so alerts see the first one),
  *       {@value #VAULT_CALL}{@code _seconds{strategy,outcome}} (timer with SLO buckets),
- *       {@value #DETECTION_TO_RESULT}{@code _seconds} (timer with a percentile histogram plus SLO buckets
- *       50 ms .. 5 s), {@value #LATE_EVENTS}{@code _total}, {@value #INVALID_EVENTS}{@code _total{code}},
- *       {@value #NOTIFICATIONS}{@code _total{sink,outcome}}, and
- *       {@value #STREAMS_RUNNING}{@code {application_id}} (1 while that client is RUNNING), and once
- *       {@link #bindPendingRotations} is called {@value #PENDING_ROTATIONS} (commands accepted by the executor and not
- *       finished). In Micrometer the names are dotted ({@code rotor.decisions}).</li>
+ *       {@value #DETECTION_TO_RESULT}{@code _seconds} (timer with a percentile histogram plus SLO buckets 50 ms .. 5
+ *       s), {@value #LATE_EVENTS}{@code _total}, {@value #INVALID_EVENTS}{@code _total{code}},
+ *       {@value #NOTIFICATIONS}{@code _total{sink,outcome}}, and {@value #STREAMS_RUNNING}{@code {application_id}} (1
+ *       while that client is RUNNING), and once {@link #bindPendingRotations} is called {@value #PENDING_ROTATIONS}
+ *       (commands accepted by the executor and not finished). In Micrometer the names are dotted
+ *       ({@code rotor.decisions}).
  *   <li><b>Bounded label values.</b> Every tag value is mapped onto a closed set, so a hostile or broken producer
- *       cannot create unbounded time series: {@code event_type} to the indicator names of {@code Indicator.avsc}
- *       (any case) or {@code other}; {@code decision} to {@code AuditDecision} symbols, {@code status} to
+ *       cannot create unbounded time series: {@code event_type} to the indicator names of {@code Indicator.avsc} (any
+ *       case) or {@code other}; {@code decision} to {@code AuditDecision} symbols, {@code status} to
  *       {@code ResultStatus}, {@code strategy} to {@link RotationTargets#STRATEGIES} or {@code none}, {@code code} to
  *       {@link InvalidEventException.Code}, each else {@code other}; {@code rule} and {@code outcome} are lower-cased
  *       to {@code [a-z0-9_.-]}, at most {@value #MAX_FREE_LENGTH} characters, and at most {@value #MAX_FREE_VALUES}
- *       distinct values each (later ones become {@code other}). Nothing else, and never a secret path or value, is
- *       used as a tag.</li>
- *   <li><b>Threads.</b> Every method may be called from any thread (stream threads, rotation workers, HTTP).</li>
+ *       distinct values each (later ones become {@code other}). Nothing else, and never a secret path or value, is used
+ *       as a tag.
+ *   <li><b>Threads.</b> Every method may be called from any thread (stream threads, rotation workers, HTTP).
  *   <li><b>Without HTTP.</b> Nothing here needs the HTTP server; {@link #forTests()} gives an isolated in-memory
- *       registry without JVM binders, whose meters tests read through {@link #registry()}.</li>
+ *       registry without JVM binders, whose meters tests read through {@link #registry()}.
  *   <li><b>Limits.</b> rotor's own counters live in memory and restart from zero with the process (Prometheus'
- *       {@code rate()} handles that); the restart-proof totals are the {@code rotor_stats_*} gauges.</li>
+ *       {@code rate()} handles that); the restart-proof totals are the {@code rotor_stats_*} gauges.
  * </ol>
  */
 public final class RotorMetrics implements AutoCloseable, Telemetry {
@@ -91,12 +91,14 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
     public static final String OUTPUTS_REFUSED = "rotor.outputs.refused";
     /** Notification sinks' deliveries: {@code rotor_notifications_total{sink,outcome}}. */
     public static final String NOTIFICATIONS = "rotor.notifications";
+
     public static final String PENDING_ROTATIONS = "rotor.pending.rotations";
     /** Prefix of the statistics gauges: {@code rotor.stats.total_events} is {@code rotor_stats_total_events}. */
     public static final String STATS_PREFIX = "rotor.stats.";
 
     /** The value of a tag outside its closed set. */
     public static final String OTHER = "other";
+
     static final int MAX_FREE_VALUES = 32;
     static final int MAX_FREE_LENGTH = 48;
 
@@ -106,16 +108,16 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
     private static final Duration[] DETECTION_TO_RESULT_SLOS = millis(50, 100, 250, 500, 1000, 2500, 5000);
     private static final Duration[] VAULT_CALL_SLOS = millis(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000);
 
-    private static final Set<String> INDICATORS = Arrays.stream(Indicator.values()).map(Enum::name)
-            .collect(Collectors.toUnmodifiableSet());
-    private static final Set<String> DECISION_VALUES = Arrays.stream(AuditDecision.values()).map(Enum::name)
-            .collect(Collectors.toUnmodifiableSet());
-    private static final Set<String> STATUSES = Arrays.stream(ResultStatus.values()).map(Enum::name)
-            .collect(Collectors.toUnmodifiableSet());
+    private static final Set<String> INDICATORS =
+            Arrays.stream(Indicator.values()).map(Enum::name).collect(Collectors.toUnmodifiableSet());
+    private static final Set<String> DECISION_VALUES =
+            Arrays.stream(AuditDecision.values()).map(Enum::name).collect(Collectors.toUnmodifiableSet());
+    private static final Set<String> STATUSES =
+            Arrays.stream(ResultStatus.values()).map(Enum::name).collect(Collectors.toUnmodifiableSet());
     private static final Set<String> SINKS = Set.of("slack", "pagerduty");
     private static final Set<String> DELIVERY_OUTCOMES = Set.of("delivered", "failed", "retried", "duplicate");
-    private static final Set<String> INVALID_CODES = Arrays.stream(InvalidEventException.Code.values())
-            .map(Enum::name).collect(Collectors.toUnmodifiableSet());
+    private static final Set<String> INVALID_CODES =
+            Arrays.stream(InvalidEventException.Code.values()).map(Enum::name).collect(Collectors.toUnmodifiableSet());
 
     private final MeterRegistry registry;
     private final PrometheusMeterRegistry prometheus;
@@ -141,8 +143,11 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
     private boolean statisticsBound;
     private boolean closed;
 
-    private RotorMetrics(final MeterRegistry registry, final PrometheusMeterRegistry prometheus,
-                         final boolean jvm, final Duration kafkaMetricsRefresh) {
+    private RotorMetrics(
+            final MeterRegistry registry,
+            final PrometheusMeterRegistry prometheus,
+            final boolean jvm,
+            final Duration kafkaMetricsRefresh) {
         this.registry = registry;
         this.prometheus = prometheus;
         this.kafkaMetricsRefresh = kafkaMetricsRefresh;
@@ -173,7 +178,10 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
                     .tag("alarm", alarm.name().toLowerCase(Locale.ROOT))
                     .register(registry);
         }
-        Gauge.builder(AWAITING_REGISTRY, awaitingRegistry, m -> m.values().stream().mapToLong(Long::longValue).sum())
+        Gauge.builder(
+                        AWAITING_REGISTRY,
+                        awaitingRegistry,
+                        m -> m.values().stream().mapToLong(Long::longValue).sum())
                 .description("Avro input records waiting for the schema registry on this instance")
                 .register(registry);
         // The results that page a person exist at 0 from the start: Prometheus' increase() cannot see the first
@@ -187,12 +195,11 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
     }
 
     /** An alarm's one-line problem and when it lapses on its own ({@code Long.MAX_VALUE}: never). */
-    private record Raised(String problem, long expiresAtMillis) {
-    }
+    private record Raised(String problem, long expiresAtMillis) {}
 
     /**
-     * The production instance: a Prometheus registry with the JVM and process binders, Kafka client metrics
-     * refreshed every {@link #DEFAULT_KAFKA_METRICS_REFRESH}.
+     * The production instance: a Prometheus registry with the JVM and process binders, Kafka client metrics refreshed
+     * every {@link #DEFAULT_KAFKA_METRICS_REFRESH}.
      */
     public static RotorMetrics create() {
         return create(DEFAULT_KAFKA_METRICS_REFRESH);
@@ -234,9 +241,9 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
     // ---------------------------------------------------------------- Kafka Streams and statistics
 
     /**
-     * Binds Kafka Streams' metrics of {@code streams} (tagged {@code application_id}) and a
-     * {@value #STREAMS_RUNNING} gauge for it. Call it before or after {@code start()}; metrics that appear later
-     * (threads, tasks) are picked up at the next refresh. Binding the same application id again replaces the binder.
+     * Binds Kafka Streams' metrics of {@code streams} (tagged {@code application_id}) and a {@value #STREAMS_RUNNING}
+     * gauge for it. Call it before or after {@code start()}; metrics that appear later (threads, tasks) are picked up
+     * at the next refresh. Binding the same application id again replaces the binder.
      */
     public void bindStreams(final String applicationId, final KafkaStreams streams) {
         Objects.requireNonNull(applicationId, "applicationId");
@@ -246,8 +253,8 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
                 throw new IllegalStateException("RotorMetrics is closed");
             }
             unbindStreams(applicationId);
-            final KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams,
-                    Tags.of("application.id", applicationId), kafkaMetricsScheduler, kafkaMetricsRefresh);
+            final KafkaStreamsMetrics binder = new KafkaStreamsMetrics(
+                    streams, Tags.of("application.id", applicationId), kafkaMetricsScheduler, kafkaMetricsRefresh);
             binder.bindTo(registry);
             streamsBinders.put(applicationId, binder);
             replacementCounter(applicationId);
@@ -259,7 +266,9 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
         }
     }
 
-    /** Binds every client of {@code clients} (application id → client), see {@link #bindStreams(String, KafkaStreams)}. */
+    /**
+     * Binds every client of {@code clients} (application id → client), see {@link #bindStreams(String, KafkaStreams)}.
+     */
     public void bindStreams(final Map<String, KafkaStreams> clients) {
         clients.forEach(this::bindStreams);
     }
@@ -273,8 +282,11 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
                 // a refresh that was running while the binder closed may have added meters back
                 registry.getMeters().stream()
                         .filter(m -> applicationId.equals(m.getId().getTag("application.id")))
-                        .toList().forEach(registry::remove);
-                final Gauge running = registry.find(STREAMS_RUNNING).tag("application_id", applicationId).gauge();
+                        .toList()
+                        .forEach(registry::remove);
+                final Gauge running = registry.find(STREAMS_RUNNING)
+                        .tag("application_id", applicationId)
+                        .gauge();
                 if (running != null) {
                     registry.remove(running);
                 }
@@ -284,10 +296,10 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
 
     /**
      * Publishes DESIGN.md §6's statistics as gauges {@code rotor_stats_<name>} (e.g. {@code rotor_stats_total_events},
-     * {@code rotor_stats_success_rate}, 0 to 1) plus {@code rotor_stats_complete} (1 when every store could be
-     * read). One scrape reads the stores once: the snapshot is reused for {@code maxAge}. Values come from this
-     * instance's state stores, so they survive restarts; while a client rebalances a store's share may be missing
-     * (complete = 0). Call once.
+     * {@code rotor_stats_success_rate}, 0 to 1) plus {@code rotor_stats_complete} (1 when every store could be read).
+     * One scrape reads the stores once: the snapshot is reused for {@code maxAge}. Values come from this instance's
+     * state stores, so they survive restarts; while a client rebalances a store's share may be missing (complete = 0).
+     * Call once.
      */
     public void bindStatistics(final Statistics statistics, final Duration maxAge) {
         Objects.requireNonNull(statistics, "statistics");
@@ -304,7 +316,10 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
                     .strongReference(true)
                     .register(registry);
         }
-        Gauge.builder(STATS_PREFIX + Statistics.SUCCESS_RATE, cache, c -> c.get().successRate())
+        Gauge.builder(
+                        STATS_PREFIX + Statistics.SUCCESS_RATE,
+                        cache,
+                        c -> c.get().successRate())
                 .description("successful_rotations / (successful_rotations + failed_rotations), 0 to 1, 0 when none")
                 .strongReference(true)
                 .register(registry);
@@ -321,7 +336,9 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
      */
     public void bindPendingRotations(final KafkaStreams executor) {
         Objects.requireNonNull(executor, "executor");
-        Gauge.builder(PENDING_ROTATIONS, new PendingRotations(executor, Duration.ofSeconds(1)),
+        Gauge.builder(
+                        PENDING_ROTATIONS,
+                        new PendingRotations(executor, Duration.ofSeconds(1)),
                         PendingRotations::getAsDouble)
                 .description("Rotation commands accepted by this instance's executor and not finished (queued or in "
                         + "flight); NaN while its store cannot be read")
@@ -338,18 +355,30 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
 
     /** A detection decision ({@code AuditDecision} symbol, any case) for an event of {@code eventType}. */
     public void decision(final String decision, final String eventType) {
-        final Tags tags = Tags.of("decision", closed(upper(decision), DECISION_VALUES),
-                "event_type", closed(lower(eventType), INDICATORS));
-        decisions.computeIfAbsent(tags, t -> Counter.builder(DECISIONS)
-                .description("Detection decisions by decision and event type").tags(t).register(registry))
+        final Tags tags = Tags.of(
+                "decision",
+                closed(upper(decision), DECISION_VALUES),
+                "event_type",
+                closed(lower(eventType), INDICATORS));
+        decisions
+                .computeIfAbsent(
+                        tags,
+                        t -> Counter.builder(DECISIONS)
+                                .description("Detection decisions by decision and event type")
+                                .tags(t)
+                                .register(registry))
                 .increment();
     }
 
     /** A rotation command published by {@code rule}. */
     public void command(final String rule) {
         final Tags tags = Tags.of("rule", free(rule, rules));
-        commands.computeIfAbsent(tags, t -> Counter.builder(COMMANDS)
-                .description("Rotation commands published, by rule").tags(t).register(registry))
+        commands.computeIfAbsent(
+                        tags,
+                        t -> Counter.builder(COMMANDS)
+                                .description("Rotation commands published, by rule")
+                                .tags(t)
+                                .register(registry))
                 .increment();
     }
 
@@ -360,17 +389,25 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
     }
 
     private Counter resultCounter(final Tags tags) {
-        return results.computeIfAbsent(tags, t -> Counter.builder(RESULTS)
-                .description("Rotation results by status and strategy").tags(t).register(registry));
+        return results.computeIfAbsent(
+                tags,
+                t -> Counter.builder(RESULTS)
+                        .description("Rotation results by status and strategy")
+                        .tags(t)
+                        .register(registry));
     }
 
     /** One Vault HTTP call of {@code strategy} that ended with {@code outcome} (e.g. ok, error, timeout). */
     public void vaultCall(final String strategy, final String outcome, final Duration duration) {
         final Tags tags = Tags.of("strategy", strategy(strategy), "outcome", free(outcome, outcomes));
-        vaultCalls.computeIfAbsent(tags, t -> Timer.builder(VAULT_CALL)
-                .description("Vault HTTP call latency by strategy and outcome")
-                .serviceLevelObjectives(VAULT_CALL_SLOS)
-                .tags(t).register(registry))
+        vaultCalls
+                .computeIfAbsent(
+                        tags,
+                        t -> Timer.builder(VAULT_CALL)
+                                .description("Vault HTTP call latency by strategy and outcome")
+                                .serviceLevelObjectives(VAULT_CALL_SLOS)
+                                .tags(t)
+                                .register(registry))
                 .record(nonNegative(duration));
     }
 
@@ -387,8 +424,12 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
     /** An event refused as invalid, with its {@link InvalidEventException.Code} name (any case). */
     public void invalidEvent(final String code) {
         final Tags tags = Tags.of("code", closed(upper(code), INVALID_CODES));
-        invalids.computeIfAbsent(tags, t -> Counter.builder(INVALID_EVENTS)
-                .description("Events refused as invalid (dead-lettered), by error code").tags(t).register(registry))
+        invalids.computeIfAbsent(
+                        tags,
+                        t -> Counter.builder(INVALID_EVENTS)
+                                .description("Events refused as invalid (dead-lettered), by error code")
+                                .tags(t)
+                                .register(registry))
                 .increment();
     }
 
@@ -397,10 +438,15 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
      * retried (one more attempt) or duplicate (a redelivery not sent again); anything else is {@code other}.
      */
     public void notification(final String sink, final String outcome) {
-        final Tags tags = Tags.of("sink", closed(lower(sink), SINKS), "outcome", closed(lower(outcome), DELIVERY_OUTCOMES));
-        notifications.computeIfAbsent(tags, t -> Counter.builder(NOTIFICATIONS)
-                .description("Notification deliveries to Slack/PagerDuty by sink and outcome").tags(t)
-                .register(registry))
+        final Tags tags =
+                Tags.of("sink", closed(lower(sink), SINKS), "outcome", closed(lower(outcome), DELIVERY_OUTCOMES));
+        notifications
+                .computeIfAbsent(
+                        tags,
+                        t -> Counter.builder(NOTIFICATIONS)
+                                .description("Notification deliveries to Slack/PagerDuty by sink and outcome")
+                                .tags(t)
+                                .register(registry))
                 .increment();
     }
 
@@ -408,7 +454,8 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
 
     @Override
     public void alarm(final Alarm alarm, final String problem, final Duration expiresAfter) {
-        final long expires = expiresAfter == null ? Long.MAX_VALUE : System.currentTimeMillis() + expiresAfter.toMillis();
+        final long expires =
+                expiresAfter == null ? Long.MAX_VALUE : System.currentTimeMillis() + expiresAfter.toMillis();
         final Raised before = alarms.put(alarm, new Raised(problem, expires));
         if (before == null || !before.problem().equals(problem)) {
             LOG.warn("alarm {} raised: {}", alarm, problem);
@@ -426,7 +473,7 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
     public Map<Alarm, String> activeAlarms() {
         final long now = System.currentTimeMillis();
         alarms.entrySet().removeIf(e -> e.getValue().expiresAtMillis() <= now);
-        final Map<Alarm, String> out = new java.util.EnumMap<>(Alarm.class);
+        final Map<Alarm, String> out = new EnumMap<>(Alarm.class);
         alarms.forEach((a, r) -> out.put(a, r.problem()));
         return out;
     }
@@ -438,10 +485,14 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
         } else {
             awaitingRegistry.put(task, count);
         }
-        final long total = awaitingRegistry.values().stream().mapToLong(Long::longValue).sum();
+        final long total =
+                awaitingRegistry.values().stream().mapToLong(Long::longValue).sum();
         if (total > 0) {
-            alarm(Alarm.SCHEMA_REGISTRY_UNAVAILABLE, "schema registry unavailable: " + total
-                    + " Avro record(s) wait for it (JSON input is not affected)", null);
+            alarm(
+                    Alarm.SCHEMA_REGISTRY_UNAVAILABLE,
+                    "schema registry unavailable: " + total
+                            + " Avro record(s) wait for it (JSON input is not affected)",
+                    null);
         } else {
             clearAlarm(Alarm.SCHEMA_REGISTRY_UNAVAILABLE);
         }
@@ -453,9 +504,12 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
     }
 
     private Counter replacementCounter(final String applicationId) {
-        return threadReplacements.computeIfAbsent(applicationId, id -> Counter.builder(THREAD_REPLACEMENTS)
-                .description("Stream threads that died and were replaced, by application id")
-                .tag("application_id", id).register(registry));
+        return threadReplacements.computeIfAbsent(
+                applicationId,
+                id -> Counter.builder(THREAD_REPLACEMENTS)
+                        .description("Stream threads that died and were replaced, by application id")
+                        .tag("application_id", id)
+                        .register(registry));
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.rotor.detection.DetectionTopology;
 import dev.rotor.rotation.ExecutorStatistics;
 import dev.rotor.rotation.RotationTopology;
 import dev.rotor.streams.Statistic;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,21 +24,21 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Sources.</b> Detection counts in {@value DetectionStatistics#EVENT_STATISTICS_STORE} and
  *       {@value DetectionStatistics#DECISION_STATISTICS_STORE} (client {@value DetectionTopology#APPLICATION_ID}), the
  *       executor in {@value ExecutorStatistics#STORE} (client {@value RotationTopology#APPLICATION_ID}). A store exists
- *       only in the client that runs it, so with {@code --role detection} the executor's numbers are 0 and its store
- *       is reported {@code not_hosted} (and the other way round).</li>
+ *       only in the client that runs it, so with {@code --role detection} the executor's numbers are 0 and its store is
+ *       reported {@code not_hosted} (and the other way round).
  *   <li><b>Arithmetic.</b> Each counter is the sum over every store and every local active task that has it, except
  *       {@code duplicates} = detection's duplicate events + the executor's DUPLICATE results (the two stores use the
- *       same key name for different things). {@code success_rate} = successful_rotations /
- *       (successful_rotations + failed_rotations), a fraction from 0 to 1 as in the original implementation, rounded
- *       to four decimals, and 0 when no rotation has finished (ALREADY_MITIGATED, DUPLICATE and DRY_RUN results are
- *       in neither term; docs/decisions.md says why the denominator is not emergency_rotations).</li>
+ *       same key name for different things). {@code success_rate} = successful_rotations / (successful_rotations +
+ *       failed_rotations), a fraction from 0 to 1 as in the original implementation, rounded to four decimals, and 0
+ *       when no rotation has finished (ALREADY_MITIGATED, DUPLICATE and DRY_RUN results are in neither term;
+ *       docs/decisions.md says why the denominator is not emergency_rotations).
  *   <li><b>Rebalancing.</b> A store that cannot be queried now (client not started, rebalancing, restoring, shutting
  *       down) is left out: what could be read is reported, with {@code "complete": false} and the store marked
- *       {@code unavailable} under {@code "stores"}.</li>
- *   <li><b>Scope.</b> The numbers of this instance's active tasks. With several instances each reports its share;
- *       sum them (the {@code rotor_stats_*} gauges sum in Prometheus). Counters are kept in changelogged state, so
- *       they survive restarts.</li>
- *   <li><b>Threads.</b> {@link #snapshot()} may be called from any thread.</li>
+ *       {@code unavailable} under {@code "stores"}.
+ *   <li><b>Scope.</b> The numbers of this instance's active tasks. With several instances each reports its share; sum
+ *       them (the {@code rotor_stats_*} gauges sum in Prometheus). Counters are kept in changelogged state, so they
+ *       survive restarts.
+ *   <li><b>Threads.</b> {@link #snapshot()} may be called from any thread.
  * </ol>
  */
 public final class Statistics {
@@ -50,8 +51,8 @@ public final class Statistics {
     /** The whole-number statistics, in the order {@code /stats} lists them (success_rate comes after these). */
     public static final List<String> COUNTERS = Statistic.keys();
 
-    public static final List<String> DETECTION_STORES = List.of(DetectionStatistics.EVENT_STATISTICS_STORE,
-            DetectionStatistics.DECISION_STATISTICS_STORE);
+    public static final List<String> DETECTION_STORES =
+            List.of(DetectionStatistics.EVENT_STATISTICS_STORE, DetectionStatistics.DECISION_STATISTICS_STORE);
     public static final List<String> EXECUTOR_STORES = List.of(ExecutorStatistics.STORE);
 
     /** What reading a store gave. */
@@ -76,10 +77,10 @@ public final class Statistics {
     }
 
     /**
-     * Statistics of rotor's clients (application id → client, as {@code RotorService.clients()}): the detection
-     * client (its id ends in {@code rotor-detection}, whatever {@code rotor.application-id-prefix} precedes it) is
-     * asked for the detection stores only and the executor ({@code ...rotor-executor}) for its store only; a client
-     * with another application id is asked for all three.
+     * Statistics of rotor's clients (application id → client, as {@code RotorService.clients()}): the detection client
+     * (its id ends in {@code rotor-detection}, whatever {@code rotor.application-id-prefix} precedes it) is asked for
+     * the detection stores only and the executor ({@code ...rotor-executor}) for its store only; a client with another
+     * application id is asked for all three.
      */
     public static Statistics forClients(final Map<String, KafkaStreams> clients) {
         final Map<String, StoreReader> readers = new LinkedHashMap<>();
@@ -129,7 +130,11 @@ public final class Statistics {
             } catch (final RuntimeException e) {
                 // InvalidStateStoreException and friends while rebalancing; no value of a store is in the message
                 unavailable = true;
-                LOG.debug("{}: store {} not queryable now ({})", client.getKey(), store, e.getClass().getSimpleName());
+                LOG.debug(
+                        "{}: store {} not queryable now ({})",
+                        client.getKey(),
+                        store,
+                        e.getClass().getSimpleName());
             }
         }
         return unavailable ? StoreStatus.UNAVAILABLE : hosted ? StoreStatus.OK : StoreStatus.NOT_HOSTED;
@@ -139,17 +144,19 @@ public final class Statistics {
      * One reading.
      *
      * @param counters every statistic of {@link #COUNTERS}, combined as described on {@link Statistics}
-     * @param stores   what reading each store gave, by store name
+     * @param stores what reading each store gave, by store name
      */
     public record Snapshot(Map<String, Long> counters, Map<String, StoreStatus> stores) {
         public Snapshot {
             counters = Map.copyOf(counters);
-            stores = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(stores));
+            stores = Collections.unmodifiableMap(new LinkedHashMap<>(stores));
         }
 
         /** Combines detection's and the executor's raw counters (each already summed over stores and tasks). */
-        public static Snapshot of(final Map<String, Long> detection, final Map<String, Long> executor,
-                                  final Map<String, StoreStatus> stores) {
+        public static Snapshot of(
+                final Map<String, Long> detection,
+                final Map<String, Long> executor,
+                final Map<String, StoreStatus> stores) {
             final Map<String, Long> c = new LinkedHashMap<>();
             for (final Statistic s : Statistic.values()) {
                 final Map<String, Long> side = s.side() == Statistic.Side.DETECTION ? detection : executor;
@@ -170,8 +177,8 @@ public final class Statistics {
         }
 
         /**
-         * successful / (successful + failed), from 0 to 1 (the original's scale), four decimals; 0 when no rotation
-         * has finished.
+         * successful / (successful + failed), from 0 to 1 (the original's scale), four decimals; 0 when no rotation has
+         * finished.
          */
         public double successRate() {
             final long ok = get(Statistic.SUCCESSFUL_ROTATIONS);
@@ -185,8 +192,8 @@ public final class Statistics {
         }
 
         /**
-         * The JSON object {@code /stats} returns: every statistic of {@link #COUNTERS} with {@code success_rate}
-         * after {@code notifications_sent}, then {@code complete} and {@code stores} (store name → ok | unavailable |
+         * The JSON object {@code /stats} returns: every statistic of {@link #COUNTERS} with {@code success_rate} after
+         * {@code notifications_sent}, then {@code complete} and {@code stores} (store name → ok | unavailable |
          * not_hosted).
          */
         public Map<String, Object> toJson() {

@@ -24,7 +24,7 @@ public interface StoreReader {
      *
      * @return empty when this client does not host the store at all
      * @throws InvalidStateStoreException when it does (or may) host it but cannot be queried now: not started yet,
-     *                                    rebalancing, restoring, shutting down
+     *     rebalancing, restoring, shutting down
      */
     Optional<Map<String, Long>> read(String storeName);
 
@@ -33,7 +33,7 @@ public interface StoreReader {
      * local active task (not standbys, so nothing is counted twice), summed per key.
      *
      * @param hostedStores the stores this client's topology has, or null to find out by asking (a client that is not
-     *                     RUNNING or REBALANCING cannot say, so then every store counts as unavailable)
+     *     RUNNING or REBALANCING cannot say, so then every store counts as unavailable)
      */
     static StoreReader of(final KafkaStreams streams, final Set<String> hostedStores) {
         return storeName -> {
@@ -42,8 +42,8 @@ public interface StoreReader {
             }
             final ReadOnlyKeyValueStore<String, Long> store;
             try {
-                store = streams.store(StoreQueryParameters.fromNameAndType(storeName,
-                        QueryableStoreTypes.<String, Long>keyValueStore()));
+                store = streams.store(StoreQueryParameters.fromNameAndType(
+                        storeName, QueryableStoreTypes.<String, Long>keyValueStore()));
             } catch (final UnknownStateStoreException e) {
                 return Optional.empty();
             } catch (final IllegalStateException e) {

@@ -8,17 +8,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Values shaped like well-known credentials, found wherever they stand in a text, whatever key (if any) they are
- * under: the shapes that secret scanners (gitleaks, trufflehog, GitHub secret scanning) know by their prefix or
- * structure. Each {@link Shape} names the literal strings one of which a text must contain before its pattern runs
- * (a cheap {@link String#indexOf} per literal, so clean text costs no regular expression at all), the pattern, and
- * which group is replaced by {@link Redaction#REDACTED}; the rest of the match (a URL's user, a PEM block's armour
- * lines, an authorisation scheme) is kept so the text stays readable.
+ * Values shaped like well-known credentials, found wherever they stand in a text, whatever key (if any) they are under:
+ * the shapes that secret scanners (gitleaks, trufflehog, GitHub secret scanning) know by their prefix or structure.
+ * Each {@link Shape} names the literal strings one of which a text must contain before its pattern runs (a cheap
+ * {@link String#indexOf} per literal, so clean text costs no regular expression at all), the pattern, and which group
+ * is replaced by {@link Redaction#REDACTED}; the rest of the match (a URL's user, a PEM block's armour lines, an
+ * authorisation scheme) is kept so the text stays readable.
  *
  * <p>Patterns are precompiled and anchored on a literal prefix. Each runs in time linear in the text: no nested
- * quantifiers; a long repetition is either bounded (at most 512 characters) or possessive and preceded by a
- * look-behind that refuses its own characters, so a run of token characters is scanned from its start only, once. The list, in the order applied (the block and URL shapes first, so the shorter shapes do not cut
- * them up):
+ * quantifiers; a long repetition is either bounded (at most 512 characters) or possessive and preceded by a look-behind
+ * that refuses its own characters, so a run of token characters is scanned from its start only, once. The list, in the
+ * order applied (the block and URL shapes first, so the shorter shapes do not cut them up):
+ *
  * <table>
  *   <caption>shapes</caption>
  *   <tr><th>name</th><th>what</th></tr>
@@ -48,24 +49,36 @@ import java.util.regex.Pattern;
 final class CredentialShapes {
     /** A token boundary: the character before a match is no part of a token. */
     private static final String START = "(?<![A-Za-z0-9])";
+
     private static final String END = "(?![A-Za-z0-9_-])";
 
     /**
      * One credential shape.
      *
-     * @param name       for documentation and tests
-     * @param needles    the text must contain one of these (case-sensitive unless {@code ignoreCase}) for the pattern
-     *                   to run
+     * @param name for documentation and tests
+     * @param needles the text must contain one of these (case-sensitive unless {@code ignoreCase}) for the pattern to
+     *     run
      * @param ignoreCase whether the needles are matched ignoring case (they must then be given in lower case)
-     * @param pattern    what a credential of this shape looks like
-     * @param group      the group replaced ({@code 0}: the whole match)
-     * @param accept     a further check on the replaced group (entropy, decoding), or always true
-     * @param requires   a pattern the text must also contain for this shape to apply, or null
+     * @param pattern what a credential of this shape looks like
+     * @param group the group replaced ({@code 0}: the whole match)
+     * @param accept a further check on the replaced group (entropy, decoding), or always true
+     * @param requires a pattern the text must also contain for this shape to apply, or null
      */
-    record Shape(String name, List<String> needles, boolean ignoreCase, Pattern pattern, int group,
-                 Predicate<String> accept, Pattern requires) {
-        Shape(final String name, final List<String> needles, final boolean ignoreCase, final Pattern pattern,
-              final int group, final Predicate<String> accept) {
+    record Shape(
+            String name,
+            List<String> needles,
+            boolean ignoreCase,
+            Pattern pattern,
+            int group,
+            Predicate<String> accept,
+            Pattern requires) {
+        Shape(
+                final String name,
+                final List<String> needles,
+                final boolean ignoreCase,
+                final Pattern pattern,
+                final int group,
+                final Predicate<String> accept) {
             this(name, needles, ignoreCase, pattern, group, accept, null);
         }
 
@@ -86,7 +99,9 @@ final class CredentialShapes {
             while (m.find()) {
                 final int start = m.start(group);
                 final int end = m.end(group);
-                if (start < 0 || start == end || !accept.test(m.group(group))
+                if (start < 0
+                        || start == end
+                        || !accept.test(m.group(group))
                         || text.startsWith(Redaction.REDACTED, start)) {
                     continue;
                 }
@@ -118,48 +133,87 @@ final class CredentialShapes {
 
     /** No shape matches fewer characters than this ({@code a://u:p@}, {@code basic dTpw}). */
     private static final int SHORTEST = 8;
-    private static final Pattern AWS_KEY_ID = Pattern.compile(
-            "(?<![A-Z0-9])(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])");
+
+    private static final Pattern AWS_KEY_ID =
+            Pattern.compile("(?<![A-Z0-9])(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])");
     private static final List<String> AWS_KEY_ID_NEEDLES = List.of("AKIA", "ASIA", "ABIA", "ACCA", "A3T");
 
     static final List<Shape> SHAPES = List.of(
-            shape("private-key", List.of("PRIVATE KEY"),
+            shape(
+                    "private-key",
+                    List.of("PRIVATE KEY"),
                     "(-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----)([\\s\\S]*?)"
-                            + "(?:-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----|\\z)", 2),
-            shape("url-password", List.of("://"),
-                    "(?i)\\b[a-z][a-z0-9+.-]{0,30}://[^\\s:/?#@\"'<>\\[\\]]{1,256}:([^\\s/?#\"'<>]{1,256})@", 1),
-            shape("slack-webhook", List.of("hooks.slack.com"),
-                    "hooks\\.slack\\.com/(?:services|workflows|triggers)/([A-Za-z0-9_/+-]{8,512}+)", 1),
-            new Shape("aws-secret-access-key", AWS_KEY_ID_NEEDLES, false,
-                    Pattern.compile("(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"), 0,
-                    CredentialShapes::mixedCaseAndDigits, AWS_KEY_ID),
+                            + "(?:-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----|\\z)",
+                    2),
+            shape(
+                    "url-password",
+                    List.of("://"),
+                    "(?i)\\b[a-z][a-z0-9+.-]{0,30}://[^\\s:/?#@\"'<>\\[\\]]{1,256}:([^\\s/?#\"'<>]{1,256})@",
+                    1),
+            shape(
+                    "slack-webhook",
+                    List.of("hooks.slack.com"),
+                    "hooks\\.slack\\.com/(?:services|workflows|triggers)/([A-Za-z0-9_/+-]{8,512}+)",
+                    1),
+            new Shape(
+                    "aws-secret-access-key",
+                    AWS_KEY_ID_NEEDLES,
+                    false,
+                    Pattern.compile("(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"),
+                    0,
+                    CredentialShapes::mixedCaseAndDigits,
+                    AWS_KEY_ID),
             new Shape("aws-access-key-id", AWS_KEY_ID_NEEDLES, false, AWS_KEY_ID, 0, s -> true),
-            shape("github-token", List.of("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+            shape(
+                    "github-token",
+                    List.of("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
                     "(?:" + START + "gh[pousr]_[A-Za-z0-9]{36,255}+|(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{22,255}+)"
-                            + END, 0),
+                            + END,
+                    0),
             shape("gitlab-token", List.of("glpat-"), START + "glpat-[A-Za-z0-9_-]{20,255}+", 0),
-            shape("slack-token", List.of("xox", "xapp-"),
-                    START + "(?:xox[abeoprs]-[A-Za-z0-9-]{10,255}+|xapp-[0-9]-[A-Za-z0-9-]{10,255}+)", 0),
+            shape(
+                    "slack-token",
+                    List.of("xox", "xapp-"),
+                    START + "(?:xox[abeoprs]-[A-Za-z0-9-]{10,255}+|xapp-[0-9]-[A-Za-z0-9-]{10,255}+)",
+                    0),
             shape("stripe-key", List.of("_live_", "_test_"), START + "[spr]k_(?:live|test)_[A-Za-z0-9]{6,255}+", 0),
             shape("google-api-key", List.of("AIza"), START + "AIza[0-9A-Za-z_-]{35}" + END, 0),
             shape("vault-token", List.of("hvs.", "hvb.", "hvr."), START + "hv[sbr]\\.[A-Za-z0-9_-]{20,512}+", 0),
             shape("npm-token", List.of("npm_"), START + "npm_[A-Za-z0-9]{36}" + END, 0),
-            shape("pypi-token", List.of("pypi-AgEIcHlwaS5vcmc"), START + "pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{20,512}+", 0),
+            shape(
+                    "pypi-token",
+                    List.of("pypi-AgEIcHlwaS5vcmc"),
+                    START + "pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{20,512}+",
+                    0),
             shape("sendgrid-key", List.of("SG."), START + "SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}" + END, 0),
-            new Shape("openai-style-key", List.of("sk-"), false,
-                    Pattern.compile(START + "sk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,255}+"), 0,
+            new Shape(
+                    "openai-style-key",
+                    List.of("sk-"),
+                    false,
+                    Pattern.compile(START + "sk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,255}+"),
+                    0,
                     CredentialShapes::lettersAndDigits),
-            shape("jwt", List.of("eyJ"), "(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}+\\.eyJ[A-Za-z0-9_-]{5,}+"
-                    + "(?:\\.[A-Za-z0-9_-]*+)?", 0),
-            new Shape("bearer", List.of("bearer"), true,
-                    Pattern.compile("(?i)\\bbearer[ \\t]{1,8}([A-Za-z0-9._~+/-]{8,}+=*+)"), 1,
+            shape(
+                    "jwt",
+                    List.of("eyJ"),
+                    "(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}+\\.eyJ[A-Za-z0-9_-]{5,}+" + "(?:\\.[A-Za-z0-9_-]*+)?",
+                    0),
+            new Shape(
+                    "bearer",
+                    List.of("bearer"),
+                    true,
+                    Pattern.compile("(?i)\\bbearer[ \\t]{1,8}([A-Za-z0-9._~+/-]{8,}+=*+)"),
+                    1,
                     CredentialShapes::notAWord),
-            new Shape("basic-auth", List.of("basic"), true,
-                    Pattern.compile("(?i)\\bbasic[ \\t]{1,8}([A-Za-z0-9+/]{4,}+={0,2}+)(?![A-Za-z0-9+/=])"), 1,
+            new Shape(
+                    "basic-auth",
+                    List.of("basic"),
+                    true,
+                    Pattern.compile("(?i)\\bbasic[ \\t]{1,8}([A-Za-z0-9+/]{4,}+={0,2}+)(?![A-Za-z0-9+/=])"),
+                    1,
                     CredentialShapes::decodesToUserAndPassword));
 
-    private CredentialShapes() {
-    }
+    private CredentialShapes() {}
 
     /** The text with every credential-shaped value replaced, or the same instance when there is none. */
     static String redact(final String text) {

@@ -13,25 +13,24 @@ import java.util.Set;
  * <ol>
  *   <li>Free text ({@link #text}): values shaped like well-known credentials ({@link CredentialShapes}: cloud keys,
  *       VCS, chat and payment tokens, JWTs, PEM private keys, passwords in URLs, {@code Bearer} and {@code Basic}
- *       credentials), then values of secret-named keys written as pairs ({@link SecretPairs}:
- *       {@code password=...}, {@code "token": "..."}, {@code Authorization: Bearer ...}).</li>
+ *       credentials), then values of secret-named keys written as pairs ({@link SecretPairs}: {@code password=...},
+ *       {@code "token": "..."}, {@code Authorization: Bearer ...}).
  *   <li>Metadata ({@link #metadata}): a value whose key names a secret ({@link SecretKeys}) is hidden whole; any other
- *       value is scanned as free text; a key that is itself credential-shaped is hidden too.</li>
- *   <li>Only the credential is replaced, by {@value #REDACTED}; keys, schemes, URL users and PEM armour lines are
- *       kept, so the text still says what was there. Redacting redacted text changes nothing.</li>
- *   <li>Cost: linear in the text. A clean text costs about twenty {@code indexOf} calls for the literal prefixes of
- *       the shapes and one look at each {@code =} and {@code :}; a regular expression runs only when its prefix
- *       occurs. All patterns are compiled once.</li>
- *   <li>Limits: a credential with no known shape in free text with no secret-named key before it (a bare password
- *       in prose) cannot be told from words and is not hidden. Identifiers are kept as they are: a secret path is
- *       what rotor rotates and the key of its records, so a credential-shaped path segment is not hidden.</li>
+ *       value is scanned as free text; a key that is itself credential-shaped is hidden too.
+ *   <li>Only the credential is replaced, by {@value #REDACTED}; keys, schemes, URL users and PEM armour lines are kept,
+ *       so the text still says what was there. Redacting redacted text changes nothing.
+ *   <li>Cost: linear in the text. A clean text costs about twenty {@code indexOf} calls for the literal prefixes of the
+ *       shapes and one look at each {@code =} and {@code :}; a regular expression runs only when its prefix occurs. All
+ *       patterns are compiled once.
+ *   <li>Limits: a credential with no known shape in free text with no secret-named key before it (a bare password in
+ *       prose) cannot be told from words and is not hidden. Identifiers are kept as they are: a secret path is what
+ *       rotor rotates and the key of its records, so a credential-shaped path segment is not hidden.
  * </ol>
  */
 public final class Redaction {
     public static final String REDACTED = "[REDACTED]";
 
-    private Redaction() {
-    }
+    private Redaction() {}
 
     /** {@code text} with every credential in it replaced; the same instance when there is none; null for null. */
     public static String text(final String text) {
@@ -62,7 +61,9 @@ public final class Redaction {
         return metadata(metadata, Set.of());
     }
 
-    /** As {@link #metadata(Map)}, but entries under {@code keptAsIs} (identifiers: path lists) are copied as they are. */
+    /**
+     * As {@link #metadata(Map)}, but entries under {@code keptAsIs} (identifiers: path lists) are copied as they are.
+     */
     public static Map<String, String> metadata(final Map<String, String> metadata, final Set<String> keptAsIs) {
         final Map<String, String> out = new LinkedHashMap<>(Math.max(4, metadata.size() * 2));
         for (final Map.Entry<String, String> e : metadata.entrySet()) {

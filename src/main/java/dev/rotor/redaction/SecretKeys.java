@@ -13,18 +13,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code db-password}, {@code db.password}, {@code dbPassword} and {@code DBPASSWORD} are all the same key.
  *
  * <ol>
- *   <li>The key is split into words at {@code - _ .}, spaces and lower-to-upper case changes.</li>
+ *   <li>The key is split into words at {@code - _ .}, spaces and lower-to-upper case changes.
  *   <li>{@link Verdict#NONE} when its last word describes rather than holds a value ({@link #QUALIFIERS}:
  *       {@code secret_path}, {@code token_type}, {@code password_reset}, {@code auth_method}, and the event codes
- *       {@code AWS_RISK_CREDENTIALS_EXPOSED} and {@code CredentialAccess} that SIEMs print before a colon).</li>
+ *       {@code AWS_RISK_CREDENTIALS_EXPOSED} and {@code CredentialAccess} that SIEMs print before a colon).
  *   <li>{@link Verdict#ALWAYS} when a word, or two adjacent words joined, is one of {@link #SECRET_WORDS}
  *       ({@code password}, {@code api key}, {@code session id}, ...), the last word is one of {@link #SECRET_NOUNS}
  *       ({@code auth}, {@code pwd}, {@code session}: too common as a first word, as in {@code auth_failures}), or the
- *       key run together contains one of {@link #EMBEDDED} ({@code xsrftoken}, {@code setcookie}).</li>
+ *       key run together contains one of {@link #EMBEDDED} ({@code xsrftoken}, {@code setcookie}).
  *   <li>{@link Verdict#IF_RANDOM} when a word is one of {@link #KEY_WORDS} ({@code key}, {@code signature},
  *       {@code salt}): such a value is hidden only when it looks machine-made ({@link #looksRandom}), so that
- *       {@code encryption_key: 9f86d081884c7d65...} is hidden and {@code partition_key: orders} is not.</li>
+ *       {@code encryption_key: 9f86d081884c7d65...} is hidden and {@code partition_key: orders} is not.
  * </ol>
+ *
  * Limits: a heuristic, like every secret scanner's keyword list. It errs towards hiding: a harmless value under a
  * secret-sounding key ({@code session: morning}) is shown as {@link Redaction#REDACTED}.
  */
@@ -40,25 +41,109 @@ public final class SecretKeys {
     }
 
     /** Words that name a secret wherever they stand in a key. */
-    static final Set<String> SECRET_WORDS = Set.of("password", "passwords", "passwd", "passphrase", "pass", "secret",
-            "secrets", "token", "tokens", "apikey", "apikeys", "privatekey", "credential", "credentials", "creds",
-            "authorization", "bearer", "cookie", "cookies", "sessionid", "sessionkey", "sessiontoken", "authkey",
-            "secretkey", "jwt");
+    static final Set<String> SECRET_WORDS = Set.of(
+            "password",
+            "passwords",
+            "passwd",
+            "passphrase",
+            "pass",
+            "secret",
+            "secrets",
+            "token",
+            "tokens",
+            "apikey",
+            "apikeys",
+            "privatekey",
+            "credential",
+            "credentials",
+            "creds",
+            "authorization",
+            "bearer",
+            "cookie",
+            "cookies",
+            "sessionid",
+            "sessionkey",
+            "sessiontoken",
+            "authkey",
+            "secretkey",
+            "jwt");
     /** Words that name a secret only as the last word of a key. */
     static final Set<String> SECRET_NOUNS = Set.of("pwd", "auth", "session", "sid", "pin", "otp");
     /** Secret words found even inside a run-together key such as {@code xsrftoken} or {@code dbpassword}. */
-    static final List<String> EMBEDDED = List.of("password", "passwd", "secret", "token", "apikey", "privatekey",
-            "credential", "cookie");
+    static final List<String> EMBEDDED =
+            List.of("password", "passwd", "secret", "token", "apikey", "privatekey", "credential", "cookie");
     /** Words whose value is hidden when it looks machine-made. */
     static final Set<String> KEY_WORDS = Set.of("key", "keys", "signature", "sig", "hmac", "salt");
     /** Last words that describe a secret rather than hold one. */
-    static final Set<String> QUALIFIERS = Set.of("type", "types", "kind", "path", "paths", "name", "names", "count",
-            "length", "len", "policy", "policies", "ttl", "version", "format", "status", "method", "mode", "provider",
-            "scheme", "rule", "rules", "field", "fields", "url", "uri", "endpoint", "expiry", "expires", "expiration",
-            "expired", "age", "duration", "timeout", "reset", "hint", "strength", "attempt", "attempts", "failure",
-            "failures", "failed", "errors", "retries", "required", "enabled", "rotation", "rotated", "changed",
-            "updated", "created", "location", "manager", "store", "engine", "mount", "validity", "owner", "file",
-            "files", "exposed", "leaked", "detected", "found", "compromised", "revoked", "missing", "invalid",
+    static final Set<String> QUALIFIERS = Set.of(
+            "type",
+            "types",
+            "kind",
+            "path",
+            "paths",
+            "name",
+            "names",
+            "count",
+            "length",
+            "len",
+            "policy",
+            "policies",
+            "ttl",
+            "version",
+            "format",
+            "status",
+            "method",
+            "mode",
+            "provider",
+            "scheme",
+            "rule",
+            "rules",
+            "field",
+            "fields",
+            "url",
+            "uri",
+            "endpoint",
+            "expiry",
+            "expires",
+            "expiration",
+            "expired",
+            "age",
+            "duration",
+            "timeout",
+            "reset",
+            "hint",
+            "strength",
+            "attempt",
+            "attempts",
+            "failure",
+            "failures",
+            "failed",
+            "errors",
+            "retries",
+            "required",
+            "enabled",
+            "rotation",
+            "rotated",
+            "changed",
+            "updated",
+            "created",
+            "location",
+            "manager",
+            "store",
+            "engine",
+            "mount",
+            "validity",
+            "owner",
+            "file",
+            "files",
+            "exposed",
+            "leaked",
+            "detected",
+            "found",
+            "compromised",
+            "revoked",
+            "missing",
+            "invalid",
             "access");
     /** Values shorter than this never look machine-made. */
     static final int MIN_RANDOM_LENGTH = 16;
@@ -67,10 +152,10 @@ public final class SecretKeys {
      * keys cannot grow it (once full, further keys are judged each time).
      */
     private static final int MAX_REMEMBERED = 4096;
+
     private static final Map<String, Verdict> REMEMBERED = new ConcurrentHashMap<>();
 
-    private SecretKeys() {
-    }
+    private SecretKeys() {}
 
     /** The verdict for {@code key}; see the class comment. */
     public static Verdict judge(final String key) {

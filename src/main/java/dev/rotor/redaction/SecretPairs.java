@@ -9,19 +9,19 @@ import java.util.Set;
  *
  * <ol>
  *   <li>Forms: {@code key=value}, {@code key: value}, {@code key => value}, {@code key := value}, quoted keys and
- *       values as in JSON ({@code "password": "hunter2"}, also with escaped quotes as in JSON inside a JSON string), URL query
- *       parameters ({@code ?token=abc&x=1}), HTTP headers ({@code Authorization: Bearer abc}: the scheme is kept, the
- *       credentials hidden), command-line flags ({@code --password hunter2}) and XML elements
- *       ({@code <password>hunter2</password>}).</li>
+ *       values as in JSON ({@code "password": "hunter2"}, also with escaped quotes as in JSON inside a JSON string),
+ *       URL query parameters ({@code ?token=abc&x=1}), HTTP headers ({@code Authorization: Bearer abc}: the scheme is
+ *       kept, the credentials hidden), command-line flags ({@code --password hunter2}) and XML elements
+ *       ({@code <password>hunter2</password>}).
  *   <li>Keys: the word (letters, digits, {@code _ - .}) right before the separator; when that word is one of
  *       {@link #EXTENDERS} the word before it counts too ({@code api key: ...}, {@code session id: ...},
- *       {@code password is: ...}). A key over {@value #MAX_KEY} characters is no key.</li>
- *   <li>Values: a quoted value up to its closing quote; an unquoted one up to white space or one of
- *       {@code , ; & ) ] } < > " ' `}, at most {@value #MAX_VALUE} characters. So a password that contains one of
- *       these characters and is not quoted is hidden only up to it.</li>
+ *       {@code password is: ...}). A key over {@value #MAX_KEY} characters is no key.
+ *   <li>Values: a quoted value up to its closing quote; an unquoted one up to white space or one of {@code , ; & ) ] }
+ *       < > " ' `}, at most {@value #MAX_VALUE} characters. So a password that contains one of these characters and is
+ *       not quoted is hidden only up to it.
  *   <li>Cost: one pass; a separator costs a backward look of at most {@value #MAX_KEY} characters, and a value is read
  *       (at most {@value #MAX_VALUE} characters ahead) only when its key names a secret; every search is bounded, so
- *       the whole is linear in the text. A text with none of {@code = : -- <} costs four {@code indexOf}s.</li>
+ *       the whole is linear in the text. A text with none of {@code = : -- <} costs four {@code indexOf}s.
  * </ol>
  */
 final class SecretPairs {
@@ -30,11 +30,21 @@ final class SecretPairs {
     /** A key word that takes the word before it along: "api key", "session id", "password is". */
     static final Set<String> EXTENDERS = Set.of("key", "keys", "id", "is", "was", "value", "string", "header");
     /** Authorisation schemes kept before the credentials they introduce. */
-    private static final Set<String> SCHEMES = Set.of("bearer", "basic", "digest", "token", "negotiate", "ntlm",
-            "apikey", "sso-key", "ssws", "aws4-hmac-sha256", "hmac", "key");
+    private static final Set<String> SCHEMES = Set.of(
+            "bearer",
+            "basic",
+            "digest",
+            "token",
+            "negotiate",
+            "ntlm",
+            "apikey",
+            "sso-key",
+            "ssws",
+            "aws4-hmac-sha256",
+            "hmac",
+            "key");
 
-    private SecretPairs() {
-    }
+    private SecretPairs() {}
 
     private record Span(int start, int end) {
         boolean isEmpty() {
@@ -98,8 +108,7 @@ final class SecretPairs {
         while (end < text.length() && end - dashes < MAX_KEY && isKeyChar(text.charAt(end))) {
             end++;
         }
-        if (end == dashes + 2 || end + 1 >= text.length() || text.charAt(end) != ' '
-                || text.charAt(end + 1) == '-') {
+        if (end == dashes + 2 || end + 1 >= text.length() || text.charAt(end) != ' ' || text.charAt(end + 1) == '-') {
             return null;
         }
         final String key = text.substring(dashes + 2, end);
@@ -134,8 +143,8 @@ final class SecretPairs {
         return hides(text, key, verdict, value) ? value : null;
     }
 
-    private static boolean hides(final String text, final String key, final SecretKeys.Verdict verdict,
-                                 final Span value) {
+    private static boolean hides(
+            final String text, final String key, final SecretKeys.Verdict verdict, final Span value) {
         if (value.isEmpty() || text.startsWith(Redaction.REDACTED, value.start())) {
             return false;
         }
@@ -194,8 +203,9 @@ final class SecretPairs {
         while (k < text.length() && k - sep < 3 && (text.charAt(k) == '=' || text.charAt(k) == ':')) {
             k++;
         }
-        for (int skipped = 0; k < text.length() && (text.charAt(k) == ' ' || text.charAt(k) == '\t') && skipped < 8;
-             skipped++) {
+        for (int skipped = 0;
+                k < text.length() && (text.charAt(k) == ' ' || text.charAt(k) == '\t') && skipped < 8;
+                skipped++) {
             k++;
         }
         return k;
@@ -227,7 +237,9 @@ final class SecretPairs {
         while (end < n && end - k < MAX_VALUE && !isDelimiter(text.charAt(end))) {
             end++;
         }
-        if (end < n && text.charAt(end) == ' ' && SCHEMES.contains(text.substring(k, end).toLowerCase(Locale.ROOT))) {
+        if (end < n
+                && text.charAt(end) == ' '
+                && SCHEMES.contains(text.substring(k, end).toLowerCase(Locale.ROOT))) {
             // "Authorization: Bearer abc": the scheme is the word, the credentials follow it
             int start = end;
             while (start < n && text.charAt(start) == ' ') {
@@ -293,7 +305,15 @@ final class SecretPairs {
     }
 
     private static boolean isDelimiter(final char c) {
-        return Character.isWhitespace(c) || c == ',' || c == ';' || c == '&' || c == ')' || c == ']' || c == '}'
-                || c == '<' || c == '>' || isQuote(c);
+        return Character.isWhitespace(c)
+                || c == ','
+                || c == ';'
+                || c == '&'
+                || c == ')'
+                || c == ']'
+                || c == '}'
+                || c == '<'
+                || c == '>'
+                || isQuote(c);
     }
 }

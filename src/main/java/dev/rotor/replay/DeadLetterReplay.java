@@ -26,14 +26,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Re-publishes dead letters to the topics they were refused from (README "DLQ replay").
  *
  * <ol>
- *   <li>Reads the DLQ from the first record at or after {@code since} (all of it without) up to its end as it was
- *       when the replay started, so records dead-lettered again during the replay are not replayed in a loop. Only
- *       committed records are read; no consumer group is used and nothing is committed.</li>
+ *   <li>Reads the DLQ from the first record at or after {@code since} (all of it without) up to its end as it was when
+ *       the replay started, so records dead-lettered again during the replay are not replayed in a loop. Only committed
+ *       records are read; no consumer group is used and nothing is committed.
  *   <li>Each dead letter is judged by {@link DeadLetterVerdict}; the picked and replayable ones are sent with an
- *       idempotent producer ({@code acks=all}), in DLQ order per partition, and waited for. A dry run sends
- *       nothing and reports what it would send.</li>
- *   <li>Idempotence is rotor's, not the replay's: replaying twice republishes twice; detection recognises the event
- *       by its id and the executor the command by its deterministic id (README "DLQ replay" says what that covers).</li>
+ *       idempotent producer ({@code acks=all}), in DLQ order per partition, and waited for. A dry run sends nothing and
+ *       reports what it would send.
+ *   <li>Idempotence is rotor's, not the replay's: replaying twice republishes twice; detection recognises the event by
+ *       its id and the executor the command by its deterministic id (README "DLQ replay" says what that covers).
  * </ol>
  */
 public final class DeadLetterReplay {
@@ -52,18 +52,19 @@ public final class DeadLetterReplay {
      * @throws ConfigException when the DLQ topic does not exist
      * @throws IllegalStateException when the DLQ could not be read to its end within {@code timeout}
      */
-    public ReplaySummary replay(final String dlqTopic, final ReplayFilter filter, final boolean dryRun,
-                                final Duration timeout) {
+    public ReplaySummary replay(
+            final String dlqTopic, final ReplayFilter filter, final boolean dryRun, final Duration timeout) {
         final ReplaySummary summary = new ReplaySummary(dlqTopic, filter, dryRun);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties());
-             KafkaProducer<byte[], byte[]> producer = dryRun ? null : new KafkaProducer<>(producerProperties())) {
+                KafkaProducer<byte[], byte[]> producer = dryRun ? null : new KafkaProducer<>(producerProperties())) {
             final Map<String, List<PartitionInfo>> topics = consumer.listTopics(timeout);
             final List<PartitionInfo> infos = topics.get(dlqTopic);
             if (infos == null || infos.isEmpty()) {
                 throw new ConfigException("--topic", "topic " + dlqTopic + " does not exist");
             }
             final List<TopicPartition> partitions = infos.stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             final Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
             position(consumer, partitions, filter, end, timeout);
@@ -98,7 +99,10 @@ public final class DeadLetterReplay {
                     s.future().get();
                     summary.republished(s.verdict());
                 } catch (final ExecutionException e) {
-                    summary.failed(e.getCause() == null ? "unknown" : e.getCause().getClass().getSimpleName());
+                    summary.failed(
+                            e.getCause() == null
+                                    ? "unknown"
+                                    : e.getCause().getClass().getSimpleName());
                 } catch (final InterruptedException e) {
                     Thread.currentThread().interrupt();
                     summary.failed("interrupted");
@@ -108,12 +112,14 @@ public final class DeadLetterReplay {
         return summary;
     }
 
-    private record Sent(DeadLetterVerdict.Republish verdict, Future<RecordMetadata> future) {
-    }
+    private record Sent(DeadLetterVerdict.Republish verdict, Future<RecordMetadata> future) {}
 
-    private static void position(final KafkaConsumer<byte[], byte[]> consumer, final List<TopicPartition> partitions,
-                                 final ReplayFilter filter, final Map<TopicPartition, Long> end,
-                                 final Duration timeout) {
+    private static void position(
+            final KafkaConsumer<byte[], byte[]> consumer,
+            final List<TopicPartition> partitions,
+            final ReplayFilter filter,
+            final Map<TopicPartition, Long> end,
+            final Duration timeout) {
         if (filter.since().isEmpty()) {
             consumer.seekToBeginning(partitions);
             return;
@@ -129,8 +135,10 @@ public final class DeadLetterReplay {
         }
     }
 
-    private static boolean reachedEnd(final KafkaConsumer<byte[], byte[]> consumer,
-                                      final List<TopicPartition> partitions, final Map<TopicPartition, Long> end) {
+    private static boolean reachedEnd(
+            final KafkaConsumer<byte[], byte[]> consumer,
+            final List<TopicPartition> partitions,
+            final Map<TopicPartition, Long> end) {
         for (final TopicPartition tp : partitions) {
             if (consumer.position(tp) < end.get(tp)) {
                 return false;

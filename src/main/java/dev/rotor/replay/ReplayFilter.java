@@ -7,12 +7,14 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Which dead letters a replay picks: by error code ({@code rotor.error.code}; empty: any) and by record time (the
- * dead letter's timestamp, which is the refused record's own; empty: any).
+ * Which dead letters a replay picks: by error code ({@code rotor.error.code}; empty: any) and by record time (the dead
+ * letter's timestamp, which is the refused record's own; empty: any).
  */
 public record ReplayFilter(Set<String> codes, Optional<Instant> since) {
     public ReplayFilter {
-        codes = codes.stream().map(c -> c.trim().toUpperCase(Locale.ROOT)).filter(c -> !c.isEmpty())
+        codes = codes.stream()
+                .map(c -> c.trim().toUpperCase(Locale.ROOT))
+                .filter(c -> !c.isEmpty())
                 .collect(Collectors.toUnmodifiableSet());
     }
 
@@ -28,7 +30,9 @@ public record ReplayFilter(Set<String> codes, Optional<Instant> since) {
 
     /** How the filter reads in the summary. */
     String describe() {
-        final String c = codes.isEmpty() ? "any code" : "code " + String.join(", ", codes.stream().sorted().toList());
+        final String c = codes.isEmpty()
+                ? "any code"
+                : "code " + String.join(", ", codes.stream().sorted().toList());
         return since.map(s -> c + ", since " + s).orElse(c);
     }
 }

@@ -74,17 +74,22 @@ public final class ReplaySummary {
     }
 
     public void print(final PrintWriter out) {
-        out.printf("%s%s: read %d, matched %d (%s)%n", dryRun ? "dry run, nothing sent. " : "", topic, read, matched,
-                filter.describe());
+        out.printf(
+                "%s%s: read %d, matched %d (%s)%n",
+                dryRun ? "dry run, nothing sent. " : "", topic, read, matched, filter.describe());
         if (!matchedByCode.isEmpty()) {
             out.printf("  matched by code: %s%n", join(matchedByCode));
         }
-        out.printf("  %s %d%s%n", dryRun ? "would republish" : "republished", republished,
+        out.printf(
+                "  %s %d%s%n",
+                dryRun ? "would republish" : "republished",
+                republished,
                 republishedTo.isEmpty() ? "" : " (" + join(republishedTo) + ")");
         if (withoutHeaders > 0) {
             out.printf("    of which %d without their original headers (dropped to fit the DLQ)%n", withoutHeaders);
         }
-        final long skippedCount = skipped.values().stream().mapToLong(Long::longValue).sum();
+        final long skippedCount =
+                skipped.values().stream().mapToLong(Long::longValue).sum();
         out.printf("  skipped %d%n", skippedCount);
         skipped.forEach((reason, n) -> out.printf("    %d: %s%n", n, reason));
         out.flush();
@@ -92,7 +97,8 @@ public final class ReplaySummary {
 
     private static String join(final Map<String, Long> counts) {
         final StringBuilder b = new StringBuilder();
-        counts.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
+        counts.forEach((k, v) ->
+                b.append(b.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
         return b.toString();
     }
 }

@@ -17,13 +17,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@code announce-storms}: one critical notification per storm, not one per held secret.
  *
  * <ol>
- *   <li>Reads: a notice for every command the storm breaker held, from every executor task, through a repartition
- *       topic of one partition, so that one task sees them all.</li>
+ *   <li>Reads: a notice for every command the storm breaker held, from every executor task, through a repartition topic
+ *       of one partition, so that one task sees them all.
  *   <li>Writes: a critical notification (security-critical) when a hold comes after {@code rotor.breaker.window} of
- *       quiet (rotor's clock): the start of a storm. Later holds of the same storm are only counted.</li>
+ *       quiet (rotor's clock): the start of a storm. Later holds of the same storm are only counted.
  *   <li>Guarantees: the storm's state ({@value #STORE}: first hold, last hold, count) is changelogged, so a restart
- *       neither repeats nor loses the announcement.</li>
- *   <li>Limits: a storm that goes quiet for a whole window and then resumes is announced again.</li>
+ *       neither repeats nor loses the announcement.
+ *   <li>Limits: a storm that goes quiet for a whole window and then resumes is announced again.
  * </ol>
  */
 final class AnnounceStorms implements Processor<String, Notification, String, Notification> {
@@ -57,8 +57,8 @@ final class AnnounceStorms implements Processor<String, Notification, String, No
         episodes.put(CURRENT, List.of(now, now, 1L));
         final Map<String, String> held = notice.value().getMetadata();
         final Map<String, String> details = new LinkedHashMap<>();
-        details.put("storm_id", "storm-" + Hashing.id("storm", held.getOrDefault("command_id", ""),
-                Long.toString(now)));
+        details.put(
+                "storm_id", "storm-" + Hashing.id("storm", held.getOrDefault("command_id", ""), Long.toString(now)));
         details.put("first_secret_path", held.getOrDefault("secret_path", ""));
         details.put("first_command_id", held.getOrDefault("command_id", ""));
         details.put("first_event_id", held.getOrDefault("event_id", ""));

@@ -17,8 +17,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * partition next.
  */
 final class CommandQueue {
-    private CommandQueue() {
-    }
+    private CommandQueue() {}
 
     static Serde<List<RotationCommand>> serde() {
         final Serde<RotationCommand> one = AvroBinarySerde.of(RotationCommand.class);

@@ -1,6 +1,5 @@
 package dev.rotor.rotation;
 
-import dev.rotor.streams.Statistic;
 import dev.rotor.avro.AuditDecision;
 import dev.rotor.avro.AuditRecord;
 import dev.rotor.avro.Indicator;
@@ -12,13 +11,14 @@ import dev.rotor.config.Durations;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.config.SecretPathPolicy;
 import dev.rotor.serde.Hashing;
+import dev.rotor.streams.Statistic;
 import dev.rotor.streams.Telemetry;
 import dev.rotor.topics.Topics;
-import java.nio.charset.StandardCharsets;
 import dev.rotor.vault.IntentLog;
 import dev.rotor.vault.RotationOutcome;
 import dev.rotor.vault.RotationRequest;
 import dev.rotor.vault.SecretRotator;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +33,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -47,17 +49,16 @@ import org.slf4j.LoggerFactory;
  * {@code execute-rotations}: turns rotation commands into rotations, without ever blocking a stream thread on Vault.
  *
  * <ol>
- *   <li>Reads: {@link RotationCommand}s keyed by secret path, from rotation-commands and, in the single client, straight
- *       from the rules ({@code RotorTopology}); operator decisions from the global store
- *       {@value OperatorControls#STORE}.</li>
- *   <li>Writes: one {@link RotationResult} per command (a held command gets a HELD result first, then its final
- *       one); a notification for each rotation (security-alerts) or failure (security-critical); audit records
- *       (held, started, finished with the Vault calls it made; with {@code rotor.audit.vault-calls=each} also one
- *       per call); the dependents' commands back onto rotation-commands after a successful rotation; a notice per
- *       held command towards {@link AnnounceStorms}.</li>
- *   <li>Guarantees: the rotation-commands copy of a command the single client's rules handed over is skipped (it
- *       ran when handed over). A command id already executed, queued or held gets a DUPLICATE result and calls
- *       nothing. An
+ *   <li>Reads: {@link RotationCommand}s keyed by secret path, from rotation-commands and, in the single client,
+ *       straight from the rules ({@code RotorTopology}); operator decisions from the global store
+ *       {@value OperatorControls#STORE}.
+ *   <li>Writes: one {@link RotationResult} per command (a held command gets a HELD result first, then its final one); a
+ *       notification for each rotation (security-alerts) or failure (security-critical); audit records (held, started,
+ *       finished with the Vault calls it made; with {@code rotor.audit.vault-calls=each} also one per call); the
+ *       dependents' commands back onto rotation-commands after a successful rotation; a notice per held command towards
+ *       {@link AnnounceStorms}.
+ *   <li>Guarantees: the rotation-commands copy of a command the single client's rules handed over is skipped (it ran
+ *       when handed over). A command id already executed, queued or held gets a DUPLICATE result and calls nothing. An
  *       automatic command passes the {@link StormBreaker} first; a held one waits in {@value #HELD_STORE} until an
  *       operator approves or releases it, or it expires. An accepted command is first written to
  *       {@value #PENDING_STORE} (changelogged; with exactly-once it is durable once committed), then run on a worker
@@ -65,9 +66,9 @@ import org.slf4j.LoggerFactory;
  *       run one at a time, in order. After a crash the pending command runs again and recognises its own work: kv2 by
  *       the marker in the secret's custom_metadata, the other strategies by the intent committed before their change
  *       ({@link IntentHandOff}); where Vault shows nothing that tells, the result is OUTCOME_UNKNOWN, never a second
- *       change.</li>
+ *       change.
  *   <li>Limits: results are published up to one punctuation interval after the rotation finishes; a rotation that
- *       finishes while its task closes is published by the next owner, which recognises it.</li>
+ *       finishes while its task closes is published by the next owner, which recognises it.
  * </ol>
  */
 final class ExecuteRotations implements Processor<String, RotationCommand, Object, Object> {
@@ -78,41 +79,48 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     static final int MAX_CASCADE_DEPTH = 8;
     /** How long an executed command id is remembered; a replay older than this is caught by kv2's marker instead. */
     static final Duration EXECUTED_RETENTION = Duration.ofDays(30);
+
     private static final Duration PURGE_EVERY = Duration.ofHours(1);
     private static final Logger LOG = LoggerFactory.getLogger(ExecuteRotations.class);
 
     /** A finished rotation, handed from a worker thread to the stream thread. */
-    private record Completion(String path, String commandId, RotationOutcome outcome, long startedAt, long completedAt) {
-    }
+    private record Completion(
+            String path, String commandId, RotationOutcome outcome, long startedAt, long completedAt) {}
 
     /**
      * A rotation handed to the workers; {@code started} is set when a worker picks it up and {@code done} opens when
      * the worker has left the rotator, however it ended.
      */
-    private record Running(Future<?> future, AtomicBoolean started, AtomicBoolean cancelled, CountDownLatch done) {
-    }
+    private record Running(Future<?> future, AtomicBoolean started, AtomicBoolean cancelled, CountDownLatch done) {}
 
     /**
      * How the executor runs.
      *
-     * @param deadline           how long a rotation retries transient Vault errors, from when a worker starts it
-     * @param punctuateEvery     how often finished rotations are published
-     * @param closeWait          how long a closing task waits for its in-flight rotations
-     * @param dryRun             decide and publish DRY_RUN results, call nothing
+     * @param deadline how long a rotation retries transient Vault errors, from when a worker starts it
+     * @param punctuateEvery how often finished rotations are published
+     * @param closeWait how long a closing task waits for its in-flight rotations
+     * @param dryRun decide and publish DRY_RUN results, call nothing
      * @param maxQueuedPerSecret commands that may wait for one secret
-     * @param maxQueueBytes      the largest a secret's queue may be once serialised (a store value, changelogged)
-     * @param breaker            the storm breaker's limits
-     * @param commandPartitions  partitions of rotation-commands, over which the breaker's budget is split
-     * @param vaultCallAudit     whether each Vault call gets its own audit record or is listed in the finished one
-     * @param commandsTopic      rotation-commands' name
-     * @param handedOverBy       the single client's application id: a command read from rotation-commands with it in
-     *                           {@value Topics#HANDED_OVER_HEADER} was handed straight to that client's executor
+     * @param maxQueueBytes the largest a secret's queue may be once serialised (a store value, changelogged)
+     * @param breaker the storm breaker's limits
+     * @param commandPartitions partitions of rotation-commands, over which the breaker's budget is split
+     * @param vaultCallAudit whether each Vault call gets its own audit record or is listed in the finished one
+     * @param commandsTopic rotation-commands' name
+     * @param handedOverBy the single client's application id: a command read from rotation-commands with it in
+     *     {@value Topics#HANDED_OVER_HEADER} was handed straight to that client's executor
      */
-    record Settings(Duration deadline, Duration punctuateEvery, Duration closeWait, boolean dryRun,
-                    int maxQueuedPerSecret, int maxQueueBytes, RotorConfig.BreakerSettings breaker,
-                    int commandPartitions, RotorConfig.VaultCallAudit vaultCallAudit, String commandsTopic,
-                    String handedOverBy) {
-    }
+    record Settings(
+            Duration deadline,
+            Duration punctuateEvery,
+            Duration closeWait,
+            boolean dryRun,
+            int maxQueuedPerSecret,
+            int maxQueueBytes,
+            RotorConfig.BreakerSettings breaker,
+            int commandPartitions,
+            RotorConfig.VaultCallAudit vaultCallAudit,
+            String commandsTopic,
+            String handedOverBy) {}
 
     /** Vault calls listed in a ROTATION_FINISHED record; a rotation that retried longer says how many more it made. */
     static final int CALLS_LISTED = 20;
@@ -127,7 +135,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     private final Telemetry telemetry;
     private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
     private final Map<String, Running> inFlight = new HashMap<>();
-    private final org.apache.kafka.common.serialization.Serializer<List<RotationCommand>> queueSerializer =
+    private final Serializer<List<RotationCommand>> queueSerializer =
             CommandQueue.serde().serializer();
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, List<RotationCommand>> pending;
@@ -140,8 +148,12 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     private Cancellable punctuator;
     private boolean restartPending;
 
-    ExecuteRotations(final SecretRotator rotator, final RotationWorkers workers, final SecretPathPolicy policy,
-                     final Settings settings, final Telemetry telemetry) {
+    ExecuteRotations(
+            final SecretRotator rotator,
+            final RotationWorkers workers,
+            final SecretPathPolicy policy,
+            final Settings settings,
+            final Telemetry telemetry) {
         this.rotator = rotator;
         this.workers = workers;
         this.policy = policy;
@@ -158,13 +170,18 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         this.held = context.getStateStore(HELD_STORE);
         this.intents = new IntentHandOff(context.getStateStore(INTENTS_STORE));
         this.controls = new OperatorControls(context.getStateStore(OperatorControls.STORE));
-        this.breaker = new StormBreaker(settings.breaker(), context.taskId().partition(), settings.commandPartitions(),
-                context.getStateStore(StormBreaker.BUDGET_STORE), controls);
+        this.breaker = new StormBreaker(
+                settings.breaker(),
+                context.taskId().partition(),
+                settings.commandPartitions(),
+                context.getStateStore(StormBreaker.BUDGET_STORE),
+                controls);
         context.schedule(REVIEW_HOLDS_EVERY, PunctuationType.WALL_CLOCK_TIME, this::reviewHolds);
-        this.punctuator = context.schedule(settings.punctuateEvery(), PunctuationType.WALL_CLOCK_TIME,
-                now -> publishFinished());
+        this.punctuator =
+                context.schedule(settings.punctuateEvery(), PunctuationType.WALL_CLOCK_TIME, now -> publishFinished());
         context.schedule(PURGE_EVERY, PunctuationType.WALL_CLOCK_TIME, this::forgetOldCommands);
-        // commands accepted before a restart or a rebalance run again, from the first punctuation (init may not forward)
+        // commands accepted before a restart or a rebalance run again, from the first punctuation (init may not
+        // forward)
         this.restartPending = true;
     }
 
@@ -227,15 +244,19 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
      * from.
      */
     private boolean ranWhenHandedOver(final Record<String, RotationCommand> record) {
-        final org.apache.kafka.common.header.Header by = record.headers().lastHeader(Topics.HANDED_OVER_HEADER);
+        final Header by = record.headers().lastHeader(Topics.HANDED_OVER_HEADER);
         if (by == null || !settings.handedOverBy().equals(new String(by.value(), StandardCharsets.UTF_8))) {
             return false;
         }
-        final boolean fromTopic = context.recordMetadata().map(m -> settings.commandsTopic().equals(m.topic()))
+        final boolean fromTopic = context.recordMetadata()
+                .map(m -> settings.commandsTopic().equals(m.topic()))
                 .orElse(false);
         if (fromTopic) {
-            LOG.debug("Command {} for {} ran when the rules handed it over; its copy on {} is skipped",
-                    record.value().getCommandId(), record.key(), settings.commandsTopic());
+            LOG.debug(
+                    "Command {} for {} ran when the rules handed it over; its copy on {} is skipped",
+                    record.value().getCommandId(),
+                    record.key(),
+                    settings.commandsTopic());
         }
         return fromTopic;
     }
@@ -247,22 +268,32 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
      */
     private boolean answeredAsDuplicate(final RotationCommand command, final long now) {
         final ExecutedCommand original = executed.get(command.getCommandId());
-        final boolean running = original == null && queued(pending.get(command.getSecretPath()),
-                command.getCommandId());
+        final boolean running =
+                original == null && queued(pending.get(command.getSecretPath()), command.getCommandId());
         final boolean waiting = original == null && !running && held.get(command.getCommandId()) != null;
         if (original == null && !running && !waiting) {
             return false;
         }
         Statistic.DUPLICATE_COMMANDS.increment(statistics, 1);
-        final String error = running ? "duplicate of a command still running; its own result follows"
-                : waiting ? "duplicate of a held command; its own result follows when an operator decides"
-                : original.success() ? null : "duplicate of a command that failed";
+        final String error = running
+                ? "duplicate of a command still running; its own result follows"
+                : waiting
+                        ? "duplicate of a held command; its own result follows when an operator decides"
+                        : original.success() ? null : "duplicate of a command that failed";
         emitResult(command, ResultStatus.DUPLICATE, original != null && original.success(), Ended.at(now, error), 0);
-        audit(command, AuditDecision.ROTATION_FINISHED, original == null
+        audit(
+                command,
+                AuditDecision.ROTATION_FINISHED,
+                original == null
                         ? "duplicate command: the original is still " + (running ? "running" : "held")
-                        + ", nothing called" : "duplicate command: already executed, nothing called", now,
-                Map.of("status", "DUPLICATE", "original_success", original == null ? "unknown"
-                        : Boolean.toString(original.success())));
+                                + ", nothing called"
+                        : "duplicate command: already executed, nothing called",
+                now,
+                Map.of(
+                        "status",
+                        "DUPLICATE",
+                        "original_success",
+                        original == null ? "unknown" : Boolean.toString(original.success())));
         return true;
     }
 
@@ -273,7 +304,11 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
             executed.put(command.getCommandId(), new ExecutedCommand(now, true));
             Statistic.DRY_RUNS.increment(statistics, 1);
             emitResult(command, ResultStatus.DRY_RUN, true, Ended.at(now, null), 0);
-            audit(command, AuditDecision.ROTATION_FINISHED, "dry run: decided, nothing called in Vault", now,
+            audit(
+                    command,
+                    AuditDecision.ROTATION_FINISHED,
+                    "dry run: decided, nothing called in Vault",
+                    now,
                     Map.of("status", "DRY_RUN"));
             return;
         }
@@ -299,16 +334,28 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         held.put(command.getCommandId(), new HeldCommand(command, now, reason));
         Statistic.HELD.increment(statistics, 1);
         emitResult(command, ResultStatus.HELD, false, Ended.at(now, "held: " + reason), 0);
-        audit(command, AuditDecision.ROTATION_HELD, "held by the storm breaker: " + reason, now,
+        audit(
+                command,
+                AuditDecision.ROTATION_HELD,
+                "held by the storm breaker: " + reason,
+                now,
                 Map.of("status", "HELD"));
         final Map<String, String> notice = new LinkedHashMap<>();
         notice.put("secret_path", command.getSecretPath());
         notice.put("command_id", command.getCommandId());
         notice.put("event_id", command.getEventId());
         notice.put("reason", reason);
-        context.forward(new Record<>(RotationTopology.STORM_KEY, Notification.newBuilder()
-                .setChannel(Notifications.CRITICAL_CHANNEL).setPriority("critical").setMessage("held: " + reason)
-                .setMetadata(notice).setCreatedAt(Instant.ofEpochMilli(now)).build(), now),
+        context.forward(
+                new Record<>(
+                        RotationTopology.STORM_KEY,
+                        Notification.newBuilder()
+                                .setChannel(Notifications.CRITICAL_CHANNEL)
+                                .setPriority("critical")
+                                .setMessage("held: " + reason)
+                                .setMetadata(notice)
+                                .setCreatedAt(Instant.ofEpochMilli(now))
+                                .build(),
+                        now),
                 RotationTopology.HOLD_NOTICES);
     }
 
@@ -327,7 +374,11 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
             final Optional<OperatorControls.Control> decision = controls.decision(h);
             if (decision.isPresent() && decision.get().kind() == OperatorControls.Action.APPROVE) {
                 held.delete(command.getCommandId());
-                audit(command, AuditDecision.ROTATION_HELD, "approved by " + decision.get().by() + "; runs now", now,
+                audit(
+                        command,
+                        AuditDecision.ROTATION_HELD,
+                        "approved by " + decision.get().by() + "; runs now",
+                        now,
                         Map.of("status", "APPROVED", "operator", decision.get().by()));
                 if (!answeredAsDuplicate(command, now)) {
                     run(command, now);
@@ -337,9 +388,14 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
                 closeHeld(command, h, "released by " + decision.get().by() + " without rotation", now);
             } else if (now - h.heldAt() > settings.breaker().holdExpiry().toMillis()) {
                 held.delete(command.getCommandId());
-                closeHeld(command, h, "held for longer than rotor.breaker.hold-expiry="
-                        + Durations.format(settings.breaker().holdExpiry()) + " without an operator's decision; "
-                        + "not rotated", now);
+                closeHeld(
+                        command,
+                        h,
+                        "held for longer than rotor.breaker.hold-expiry="
+                                + Durations.format(settings.breaker().holdExpiry())
+                                + " without an operator's decision; "
+                                + "not rotated",
+                        now);
             }
         }
     }
@@ -349,7 +405,11 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         executed.put(command.getCommandId(), new ExecutedCommand(now, false));
         Statistic.FAILED_ROTATIONS.increment(statistics, 1);
         emitResult(command, ResultStatus.FAILED, false, Ended.between(h.heldAt(), now, why), 0);
-        audit(command, AuditDecision.ROTATION_FINISHED, "not rotated: " + why, now,
+        audit(
+                command,
+                AuditDecision.ROTATION_FINISHED,
+                "not rotated: " + why,
+                now,
                 Map.of("status", "FAILED", "held_because", h.reason()));
     }
 
@@ -387,20 +447,34 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
             started.set(true);
             try {
                 // the deadline counts from here: time spent queued behind other secrets' rotations is not retrying
-                final RotationRequest request = new RotationRequest(command.getCommandId(), path, reason(command),
-                        command.getIndicator() == Indicator.manual_trigger, command.getTrigger().getTimestamp(),
-                        Instant.now().plus(settings.deadline()), cancelled::get,
+                final RotationRequest request = new RotationRequest(
+                        command.getCommandId(),
+                        path,
+                        reason(command),
+                        command.getIndicator() == Indicator.manual_trigger,
+                        command.getTrigger().getTimestamp(),
+                        Instant.now().plus(settings.deadline()),
+                        cancelled::get,
                         intentLog);
                 RotationOutcome outcome;
                 try {
                     outcome = rotator.rotate(request);
                 } catch (final RuntimeException e) {
-                    LOG.error("Rotation of {} failed unexpectedly ({})", path, e.getClass().getName());
-                    outcome = new RotationOutcome(RotationOutcome.Kind.FAILED, "unknown", null, null,
-                            "internal error (" + e.getClass().getSimpleName() + ")", List.of(), List.of());
+                    LOG.error(
+                            "Rotation of {} failed unexpectedly ({})",
+                            path,
+                            e.getClass().getName());
+                    outcome = new RotationOutcome(
+                            RotationOutcome.Kind.FAILED,
+                            "unknown",
+                            null,
+                            null,
+                            "internal error (" + e.getClass().getSimpleName() + ")",
+                            List.of(),
+                            List.of());
                 }
-                completions.add(new Completion(path, command.getCommandId(), outcome, startedAt,
-                        System.currentTimeMillis()));
+                completions.add(
+                        new Completion(path, command.getCommandId(), outcome, startedAt, System.currentTimeMillis()));
             } finally {
                 done.countDown();
             }
@@ -409,8 +483,8 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     }
 
     /**
-     * What the secret's custom_metadata and the audit trail record as the reason: the rule and the indicator, both
-     * from closed sets, never text a sender chose (an event_type may be 64 characters of anything).
+     * What the secret's custom_metadata and the audit trail record as the reason: the rule and the indicator, both from
+     * closed sets, never text a sender chose (an event_type may be 64 characters of anything).
      */
     static String reason(final RotationCommand command) {
         final Indicator indicator = command.getIndicator() == null ? Indicator.other : command.getIndicator();
@@ -457,12 +531,25 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         executed.put(command.getCommandId(), new ExecutedCommand(completedAt, kind.success()));
         intents.forget(command.getCommandId());
         for (final RotationOutcome.VaultCall call : e.calls()) {
-            telemetry.vaultCall(strategy, call.status() == 0 ? "no_response"
-                    : call.status() < 300 ? "ok" : "error", Duration.ofMillis(call.durationMs()));
+            telemetry.vaultCall(
+                    strategy,
+                    call.status() == 0 ? "no_response" : call.status() < 300 ? "ok" : "error",
+                    Duration.ofMillis(call.durationMs()));
             if (settings.vaultCallAudit() == RotorConfig.VaultCallAudit.EACH) {
-                audit(command, AuditDecision.VAULT_CALL, call.method() + " " + call.path() + " -> "
-                        + answer(call), completedAt, Map.of("method", call.method(), "path", call.path(), "status",
-                                Integer.toString(call.status()), "duration_ms", Long.toString(call.durationMs())));
+                audit(
+                        command,
+                        AuditDecision.VAULT_CALL,
+                        call.method() + " " + call.path() + " -> " + answer(call),
+                        completedAt,
+                        Map.of(
+                                "method",
+                                call.method(),
+                                "path",
+                                call.path(),
+                                "status",
+                                Integer.toString(call.status()),
+                                "duration_ms",
+                                Long.toString(call.durationMs())));
             }
         }
         final Map<String, String> calls = vaultCalls(e.calls());
@@ -478,10 +565,17 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
                 Statistic.SUCCESSFUL_ROTATIONS.increment(statistics, 1);
                 Statistic.NOTIFICATIONS_SENT.increment(statistics, 1);
                 emitResult(command, ResultStatus.ROTATED, true, e, 1);
-                context.forward(new Record<>(command.getSecretPath(), Notifications.success(command, details, now),
-                        completedAt), RotationTopology.WRITE_ALERTS);
-                audit(command, AuditDecision.ROTATION_FINISHED, kind == RotationOutcome.Kind.ROTATED ? "rotated"
-                        : "already rotated by this command before a restart; not rotated again", completedAt,
+                context.forward(
+                        new Record<>(
+                                command.getSecretPath(), Notifications.success(command, details, now), completedAt),
+                        RotationTopology.WRITE_ALERTS);
+                audit(
+                        command,
+                        AuditDecision.ROTATION_FINISHED,
+                        kind == RotationOutcome.Kind.ROTATED
+                                ? "rotated"
+                                : "already rotated by this command before a restart; not rotated again",
+                        completedAt,
                         finished("ROTATED", strategy, calls));
                 cascade(command, e.dependents(), completedAt);
             }
@@ -489,46 +583,71 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
                 Statistic.SUCCESSFUL_ROTATIONS.increment(statistics, 1);
                 Statistic.NOTIFICATIONS_SENT.increment(statistics, 1);
                 emitResult(command, ResultStatus.ROTATED_INCOMPLETE, true, e, 1);
-                context.forward(new Record<>(command.getSecretPath(),
-                        Notifications.incomplete(command, error, details, now), completedAt),
+                context.forward(
+                        new Record<>(
+                                command.getSecretPath(),
+                                Notifications.incomplete(command, error, details, now),
+                                completedAt),
                         RotationTopology.WRITE_CRITICAL);
-                audit(command, AuditDecision.ROTATION_FINISHED, "rotated, but incomplete: " + error, completedAt,
+                audit(
+                        command,
+                        AuditDecision.ROTATION_FINISHED,
+                        "rotated, but incomplete: " + error,
+                        completedAt,
                         finished("ROTATED_INCOMPLETE", strategy, calls));
                 cascade(command, e.dependents(), completedAt);
             }
             case ALREADY_MITIGATED -> {
                 Statistic.ALREADY_MITIGATED.increment(statistics, 1);
                 emitResult(command, ResultStatus.ALREADY_MITIGATED, true, e, 0);
-                audit(command, AuditDecision.ROTATION_FINISHED, "secret changed after the triggering event; not rotated",
-                        completedAt, finished("ALREADY_MITIGATED", strategy, calls));
+                audit(
+                        command,
+                        AuditDecision.ROTATION_FINISHED,
+                        "secret changed after the triggering event; not rotated",
+                        completedAt,
+                        finished("ALREADY_MITIGATED", strategy, calls));
             }
             case FAILED -> {
                 Statistic.FAILED_ROTATIONS.increment(statistics, 1);
                 Statistic.NOTIFICATIONS_SENT.increment(statistics, 1);
                 emitResult(command, ResultStatus.FAILED, false, e, 1);
-                context.forward(new Record<>(command.getSecretPath(),
-                        Notifications.failure(command, error, details, now), completedAt),
+                context.forward(
+                        new Record<>(
+                                command.getSecretPath(),
+                                Notifications.failure(command, error, details, now),
+                                completedAt),
                         RotationTopology.WRITE_CRITICAL);
-                audit(command, AuditDecision.ROTATION_FINISHED, "failed: " + error, completedAt,
+                audit(
+                        command,
+                        AuditDecision.ROTATION_FINISHED,
+                        "failed: " + error,
+                        completedAt,
                         finished("FAILED", strategy, calls));
             }
             case OUTCOME_UNKNOWN -> {
                 Statistic.FAILED_ROTATIONS.increment(statistics, 1);
                 Statistic.NOTIFICATIONS_SENT.increment(statistics, 1);
                 emitResult(command, ResultStatus.OUTCOME_UNKNOWN, false, e, 1);
-                context.forward(new Record<>(command.getSecretPath(),
-                        Notifications.outcomeUnknown(command, error, details, now), completedAt),
+                context.forward(
+                        new Record<>(
+                                command.getSecretPath(),
+                                Notifications.outcomeUnknown(command, error, details, now),
+                                completedAt),
                         RotationTopology.WRITE_CRITICAL);
-                audit(command, AuditDecision.ROTATION_FINISHED, "outcome unknown, not repeated: " + error,
-                        completedAt, finished("OUTCOME_UNKNOWN", strategy, calls));
+                audit(
+                        command,
+                        AuditDecision.ROTATION_FINISHED,
+                        "outcome unknown, not repeated: " + error,
+                        completedAt,
+                        finished("OUTCOME_UNKNOWN", strategy, calls));
             }
             default -> throw new IllegalStateException("unknown outcome " + kind);
         }
     }
 
     /** The details of a ROTATION_FINISHED record: its status, strategy and, in summary mode, the Vault calls. */
-    private static Map<String, String> finished(final String status, final String strategy,
-                                                final Map<String, String> calls) {
+    private static Map<String, String> finished(
+            final String status, final String strategy, final Map<String, String> calls) {
         final Map<String, String> details = new LinkedHashMap<>();
         details.put("status", status);
         details.put("strategy", strategy);
@@ -551,8 +670,14 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
             if (i > 0) {
                 listed.append("; ");
             }
-            listed.append(call.method()).append(' ').append(call.path()).append(" -> ").append(answer(call))
-                    .append(" (").append(call.durationMs()).append(" ms)");
+            listed.append(call.method())
+                    .append(' ')
+                    .append(call.path())
+                    .append(" -> ")
+                    .append(answer(call))
+                    .append(" (")
+                    .append(call.durationMs())
+                    .append(" ms)");
         }
         if (calls.size() > CALLS_LISTED) {
             listed.append("; and ").append(calls.size() - CALLS_LISTED).append(" more");
@@ -567,8 +692,12 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     private void cascade(final RotationCommand parent, final List<String> dependents, final long now) {
         for (final String dependent : dependents) {
             if (parent.getCascadeDepth() >= MAX_CASCADE_DEPTH) {
-                audit(parent, AuditDecision.ROTATION_FINISHED, "dependent " + dependent + " not rotated: cascade depth "
-                        + MAX_CASCADE_DEPTH + " reached", now, Map.of("dependent", dependent));
+                audit(
+                        parent,
+                        AuditDecision.ROTATION_FINISHED,
+                        "dependent " + dependent + " not rotated: cascade depth " + MAX_CASCADE_DEPTH + " reached",
+                        now,
+                        Map.of("dependent", dependent));
                 continue;
             }
             final RotationCommand child = RotationCommand.newBuilder(parent)
@@ -583,8 +712,12 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         }
     }
 
-    private void emitResult(final RotationCommand command, final ResultStatus status, final boolean success,
-                            final Ended e, final int notifications) {
+    private void emitResult(
+            final RotationCommand command,
+            final ResultStatus status,
+            final boolean success,
+            final Ended e,
+            final int notifications) {
         final RotationResult result = RotationResult.newBuilder()
                 .setCommandId(command.getCommandId())
                 .setEventId(command.getEventId())
@@ -595,7 +728,8 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
                 .setRotationStartedAt(Instant.ofEpochMilli(e.startedAt()))
                 .setRotationCompletedAt(Instant.ofEpochMilli(e.completedAt()))
                 .setDurationMs(e.completedAt() - e.startedAt())
-                .setDetectionLatencyMs(e.completedAt() - command.getTrigger().getTimestamp().toEpochMilli())
+                .setDetectionLatencyMs(
+                        e.completedAt() - command.getTrigger().getTimestamp().toEpochMilli())
                 .setOldVersion(e.oldVersion())
                 .setNewVersion(e.newVersion())
                 .setNotificationsSent(notifications)
@@ -603,12 +737,15 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
                 .build();
         telemetry.result(status.name(), e.strategy());
         telemetry.detectionToResult(Duration.ofMillis(Math.max(0, result.getDetectionLatencyMs())));
-        context.forward(new Record<>(command.getSecretPath(), result, e.completedAt()),
-                RotationTopology.WRITE_RESULTS);
+        context.forward(new Record<>(command.getSecretPath(), result, e.completedAt()), RotationTopology.WRITE_RESULTS);
     }
 
-    private void audit(final RotationCommand command, final AuditDecision decision, final String reason,
-                       final long at, final Map<String, String> details) {
+    private void audit(
+            final RotationCommand command,
+            final AuditDecision decision,
+            final String reason,
+            final long at,
+            final Map<String, String> details) {
         final AuditRecord audit = AuditRecord.newBuilder()
                 .setAuditId(Hashing.id("audit", command.getCommandId(), decision.name(), reason))
                 .setDecision(decision)
@@ -630,9 +767,9 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
      * The task is closing (shutdown or rebalance). In-flight rotations are asked to stop before their next Vault call
      * (a cancel flag, never an interrupt: an interrupted HTTP call may still have been applied by Vault, and treating
      * it as not done is how a secret gets rotated twice). A rotation past its point of no return finishes its
-     * bookkeeping. The task waits a bounded time for them, so that the next owner of the partition does not call
-     * Vault for the same secret while a call of ours is still running; their commands stay in
-     * {@value #PENDING_STORE} and the next owner runs them again, recognising work already done (kv2's marker).
+     * bookkeeping. The task waits a bounded time for them, so that the next owner of the partition does not call Vault
+     * for the same secret while a call of ours is still running; their commands stay in {@value #PENDING_STORE} and the
+     * next owner runs them again, recognising work already done (kv2's marker).
      */
     @Override
     public void close() {
@@ -662,5 +799,4 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         completions.clear();
         intents.clear(); // their workers were cancelled above and give up waiting
     }
-
 }

@@ -1,7 +1,6 @@
 package dev.rotor.rotation;
 
 import dev.rotor.streams.CounterStore;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
@@ -11,8 +10,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
 public final class ExecutorStatistics {
     public static final String STORE = "executor-statistics";
 
-    private ExecutorStatistics() {
-    }
+    private ExecutorStatistics() {}
 
     static StoreBuilder<CounterStore> store() {
         return CounterStore.builder(STORE);

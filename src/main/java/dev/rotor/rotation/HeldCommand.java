@@ -11,9 +11,9 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * A command the storm breaker stopped ({@code held-commands} store, keyed by command id): the command itself, when
- * it was held (rotor's clock) and why. Stored as the time, the reason's length and UTF-8 bytes, then the command in
- * Avro binary.
+ * A command the storm breaker stopped ({@code held-commands} store, keyed by command id): the command itself, when it
+ * was held (rotor's clock) and why. Stored as the time, the reason's length and UTF-8 bytes, then the command in Avro
+ * binary.
  */
 record HeldCommand(RotationCommand command, long heldAt, String reason) {
     static Serde<HeldCommand> serde() {
@@ -25,7 +25,11 @@ record HeldCommand(RotationCommand command, long heldAt, String reason) {
             final byte[] reason = h.reason().getBytes(StandardCharsets.UTF_8);
             final byte[] command = commands.serializer().serialize(topic, h.command());
             return ByteBuffer.allocate(8 + 4 + reason.length + command.length)
-                    .putLong(h.heldAt()).putInt(reason.length).put(reason).put(command).array();
+                    .putLong(h.heldAt())
+                    .putInt(reason.length)
+                    .put(reason)
+                    .put(command)
+                    .array();
         };
         final Deserializer<HeldCommand> de = (topic, b) -> {
             if (b == null) {
@@ -38,7 +42,9 @@ record HeldCommand(RotationCommand command, long heldAt, String reason) {
                 buf.get(reason);
                 final byte[] command = new byte[buf.remaining()];
                 buf.get(command);
-                return new HeldCommand(commands.deserializer().deserialize(topic, command), heldAt,
+                return new HeldCommand(
+                        commands.deserializer().deserialize(topic, command),
+                        heldAt,
                         new String(reason, StandardCharsets.UTF_8));
             } catch (final RuntimeException e) {
                 throw new SerializationException("corrupt held-commands entry (" + b.length + " bytes)");

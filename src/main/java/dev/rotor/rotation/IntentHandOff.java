@@ -15,11 +15,11 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Makes the intents of the executor's rotations durable ({@link IntentLog}; README "Operating notes", exactly-once):
- * a worker hands a fingerprint over and waits; the stream thread stores it in {@value #STORE} and requests a commit
- * at one punctuation, and lets the worker go on at the next one. Kafka Streams runs a requested commit after
- * punctuating and before punctuating again ({@code StreamThread}: process, punctuate, maybeCommit), and a failed
- * commit closes the task, which cancels the waiting worker before it sends anything.
+ * Makes the intents of the executor's rotations durable ({@link IntentLog}; README "Operating notes", exactly-once): a
+ * worker hands a fingerprint over and waits; the stream thread stores it in {@value #STORE} and requests a commit at
+ * one punctuation, and lets the worker go on at the next one. Kafka Streams runs a requested commit after punctuating
+ * and before punctuating again ({@code StreamThread}: process, punctuate, maybeCommit), and a failed commit closes the
+ * task, which cancels the waiting worker before it sends anything.
  *
  * <p>Thread use: {@link #logFor} and {@link #forget} on the stream thread; {@link IntentLog#record} on a worker.
  */
@@ -28,8 +28,7 @@ final class IntentHandOff {
     private static final long CANCEL_POLL_MILLIS = 20;
 
     /** A worker's intent, waiting to be made durable; {@code durable} opens when it is. */
-    private record Request(String commandId, String fingerprint, CountDownLatch durable) {
-    }
+    private record Request(String commandId, String fingerprint, CountDownLatch durable) {}
 
     private final KeyValueStore<String, String> intents;
     private final Queue<Request> handedOver = new ConcurrentLinkedQueue<>();
@@ -71,8 +70,8 @@ final class IntentHandOff {
     }
 
     /**
-     * Stream thread, each punctuation: the intents stored at the previous one are durable now, so their workers go
-     * on; the intents handed over since are stored and a commit is requested.
+     * Stream thread, each punctuation: the intents stored at the previous one are durable now, so their workers go on;
+     * the intents handed over since are stored and a commit is requested.
      */
     void punctuate(final ProcessorContext<?, ?> context) {
         awaitingCommit.forEach(r -> r.durable().countDown());

@@ -14,12 +14,14 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * What operators told the executors through {@code rotor-control} (README "Storm breaker"): pause or resume automatic
  * rotation, approve or release held commands. Every executor instance reads the whole topic into the global store
  * {@value #STORE}; each record's key says what it governs, so the newest record per key is all that counts:
+ *
  * <ul>
- *   <li>{@code pause}: the latest {@code pause} or {@code resume};</li>
- *   <li>{@code approve:*} / {@code release:*}: every command held at or before the record's time;</li>
- *   <li>{@code approve:event:ID} / {@code release:event:ID}: the held commands of one event;</li>
- *   <li>{@code approve:command:ID} / {@code release:command:ID}: one held command.</li>
+ *   <li>{@code pause}: the latest {@code pause} or {@code resume};
+ *   <li>{@code approve:*} / {@code release:*}: every command held at or before the record's time;
+ *   <li>{@code approve:event:ID} / {@code release:event:ID}: the held commands of one event;
+ *   <li>{@code approve:command:ID} / {@code release:command:ID}: one held command.
  * </ul>
+ *
  * A decision covers only commands held at or before its time (the operator's clock), so approving a storm never
  * approves the next one in advance.
  */
@@ -31,7 +33,12 @@ public final class OperatorControls {
             .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
     /** What an operator may do. */
-    public enum Action { PAUSE, RESUME, APPROVE, RELEASE }
+    public enum Action {
+        PAUSE,
+        RESUME,
+        APPROVE,
+        RELEASE
+    }
 
     /** One operator command as written to {@code rotor-control}: JSON, small, no secret in it. */
     public record Control(String action, String scope, String id, long at, String by, String reason) {
@@ -43,8 +50,8 @@ public final class OperatorControls {
         public String key() {
             return switch (kind()) {
                 case PAUSE, RESUME -> PAUSE_KEY;
-                case APPROVE, RELEASE -> action.toLowerCase(Locale.ROOT) + ":" + ("all".equals(scope) ? "*"
-                        : scope + ":" + id);
+                case APPROVE, RELEASE ->
+                    action.toLowerCase(Locale.ROOT) + ":" + ("all".equals(scope) ? "*" : scope + ":" + id);
             };
         }
 
@@ -72,9 +79,9 @@ public final class OperatorControls {
 
     private final ReadOnlyKeyValueStore<String, String> store;
     /**
-     * The last record read under each key and what it said. Decisions change rarely but are asked often (the pause
-     * for every command, the {@code *} decisions for every held command every second), so each record is parsed
-     * once, not on every question.
+     * The last record read under each key and what it said. Decisions change rarely but are asked often (the pause for
+     * every command, the {@code *} decisions for every held command every second), so each record is parsed once, not
+     * on every question.
      */
     private final Map<String, Map.Entry<String, Optional<Control>>> parsed = new HashMap<>();
 
@@ -92,10 +99,15 @@ public final class OperatorControls {
         Control best = null;
         for (final Action action : new Action[] {Action.RELEASE, Action.APPROVE}) {
             final String prefix = action.name().toLowerCase(Locale.ROOT) + ":";
-            for (final String key : new String[] {prefix + "*", prefix + "event:" + held.command().getEventId(),
-                    prefix + "command:" + held.command().getCommandId()}) {
+            for (final String key : new String[] {
+                prefix + "*",
+                prefix + "event:" + held.command().getEventId(),
+                prefix + "command:" + held.command().getCommandId()
+            }) {
                 final Optional<Control> c = control(key);
-                if (c.isPresent() && c.get().at() >= held.heldAt() && (best == null || c.get().at() > best.at())) {
+                if (c.isPresent()
+                        && c.get().at() >= held.heldAt()
+                        && (best == null || c.get().at() > best.at())) {
                     best = c.get();
                 }
             }

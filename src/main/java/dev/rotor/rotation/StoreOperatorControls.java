@@ -23,9 +23,11 @@ final class StoreOperatorControls implements Processor<String, String, Void, Voi
 
     @Override
     public void process(final Record<String, String> record) {
-        OperatorControls.Control.parse(record.value()).ifPresentOrElse(
-                c -> store.put(c.key(), record.value()),
-                () -> LOG.warn("Skipped an unreadable rotor-control record ({} bytes)",
-                        record.value() == null ? 0 : record.value().length()));
+        OperatorControls.Control.parse(record.value())
+                .ifPresentOrElse(
+                        c -> store.put(c.key(), record.value()),
+                        () -> LOG.warn(
+                                "Skipped an unreadable rotor-control record ({} bytes)",
+                                record.value() == null ? 0 : record.value().length()));
     }
 }

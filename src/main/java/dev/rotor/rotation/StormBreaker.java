@@ -16,24 +16,25 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The storm breaker's gate in front of one executor task (README "Storm breaker"; decisions.md "The storm breaker's
- * budget is split across partitions"). An automatic command is held when automatic rotation is paused, when its
- * event named more than {@code rotor.breaker.max-secrets-per-event} secrets, or when the task's share of
+ * budget is split across partitions"). An automatic command is held when automatic rotation is paused, when its event
+ * named more than {@code rotor.breaker.max-secrets-per-event} secrets, or when the task's share of
  * {@code rotor.breaker.max-rotations} is spent within {@code rotor.breaker.window}.
  *
- * <p>The group-wide budget needs no coordination: partition {@code p} of {@code P} may start
- * {@code N / P} automatic rotations per window, one more for the first {@code N % P} partitions, so the shares add up
- * to exactly {@code N} whichever instance owns which partition. The starts are kept in the changelogged store
- * {@value #BUDGET_STORE}, so the count survives a crash or a move of the partition, and they are counted on rotor's
- * clock, never on an event's timestamp. The limit: a storm that lands on few partitions is held before the group
- * reaches N (held, not lost: an operator approves it).
+ * <p>The group-wide budget needs no coordination: partition {@code p} of {@code P} may start {@code N / P} automatic
+ * rotations per window, one more for the first {@code N % P} partitions, so the shares add up to exactly {@code N}
+ * whichever instance owns which partition. The starts are kept in the changelogged store {@value #BUDGET_STORE}, so the
+ * count survives a crash or a move of the partition, and they are counted on rotor's clock, never on an event's
+ * timestamp. The limit: a storm that lands on few partitions is held before the group reaches N (held, not lost: an
+ * operator approves it).
  *
- * <p>Manual triggers (they have their own limit), cascades (the parent was already admitted), an operator's retries
- * and commands an operator approved are never held.
+ * <p>Manual triggers (they have their own limit), cascades (the parent was already admitted), an operator's retries and
+ * commands an operator approved are never held.
  */
 public final class StormBreaker {
     static final String BUDGET_STORE = "rotation-budget";
     /** The rule of a command {@code rotor retry} made. */
     public static final String RETRY_RULE = "retry";
+
     private static final String STARTS = "starts";
 
     private final RotorConfig.BreakerSettings settings;
@@ -41,8 +42,12 @@ public final class StormBreaker {
     private final KeyValueStore<String, List<Long>> budget;
     private final OperatorControls controls;
 
-    StormBreaker(final RotorConfig.BreakerSettings settings, final int partition, final int partitions,
-                 final KeyValueStore<String, List<Long>> budget, final OperatorControls controls) {
+    StormBreaker(
+            final RotorConfig.BreakerSettings settings,
+            final int partition,
+            final int partitions,
+            final KeyValueStore<String, List<Long>> budget,
+            final OperatorControls controls) {
         this.settings = settings;
         this.share = share(settings.maxRotations(), partition, partitions);
         this.budget = budget;
@@ -56,11 +61,12 @@ public final class StormBreaker {
     }
 
     /**
-     * Whether the breaker judges {@code command} at all: manual triggers, cascades and an operator's
-     * {@code rotor retry} it never holds.
+     * Whether the breaker judges {@code command} at all: manual triggers, cascades and an operator's {@code rotor
+     * retry} it never holds.
      */
     static boolean automatic(final RotationCommand command) {
-        return command.getIndicator() != Indicator.manual_trigger && command.getCascadeDepth() == 0
+        return command.getIndicator() != Indicator.manual_trigger
+                && command.getCascadeDepth() == 0
                 && !RETRY_RULE.equals(command.getRule());
     }
 

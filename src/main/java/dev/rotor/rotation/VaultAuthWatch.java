@@ -20,11 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps rotor's Vault credentials alive and says so when they fail: runs the {@link VaultTokenRenewer}, and polls
- * the client's authentication health. While Vault refuses rotor (or cannot be reached) the {@link Alarm#VAULT_AUTH}
- * alarm is raised — readiness answers 503 naming the problem — and one critical notification per failure (not one per
- * poll) goes to security-critical, because every rotation would fail until a person fixes the credentials. Cleared
- * when authentication works again. Runs beside the Kafka Streams clients; never on a stream thread.
+ * Keeps rotor's Vault credentials alive and says so when they fail: runs the {@link VaultTokenRenewer}, and polls the
+ * client's authentication health. While Vault refuses rotor (or cannot be reached) the {@link Alarm#VAULT_AUTH} alarm
+ * is raised — readiness answers 503 naming the problem — and one critical notification per failure (not one per poll)
+ * goes to security-critical, because every rotation would fail until a person fixes the credentials. Cleared when
+ * authentication works again. Runs beside the Kafka Streams clients; never on a stream thread.
  */
 public final class VaultAuthWatch implements AutoCloseable {
     static final Duration POLL_EVERY = Duration.ofSeconds(5);
@@ -42,8 +42,11 @@ public final class VaultAuthWatch implements AutoCloseable {
     });
     private String alerted;
 
-    public VaultAuthWatch(final VaultClient client, final Telemetry telemetry,
-                          final Topic<String, Notification> critical, final Producer<byte[], byte[]> producer) {
+    public VaultAuthWatch(
+            final VaultClient client,
+            final Telemetry telemetry,
+            final Topic<String, Notification> critical,
+            final Producer<byte[], byte[]> producer) {
         this.client = client;
         this.telemetry = telemetry;
         this.critical = critical;
@@ -72,7 +75,10 @@ public final class VaultAuthWatch implements AutoCloseable {
             if (alerted == null) {
                 alerted = problem.get();
                 LOG.error("CRITICAL {}: rotations will fail until rotor's Vault credentials work", problem.get());
-                producer.send(new ProducerRecord<>(critical.name(), null, "vault".getBytes(StandardCharsets.UTF_8),
+                producer.send(new ProducerRecord<>(
+                        critical.name(),
+                        null,
+                        "vault".getBytes(StandardCharsets.UTF_8),
                         critical.valueSerde().serializer().serialize(critical.name(), notification(problem.get()))));
             }
         } catch (final RuntimeException e) {
@@ -81,12 +87,16 @@ public final class VaultAuthWatch implements AutoCloseable {
     }
 
     static Notification notification(final String problem) {
-        return Notification.newBuilder().setChannel(Notifications.CRITICAL_CHANNEL).setPriority("critical")
+        return Notification.newBuilder()
+                .setChannel(Notifications.CRITICAL_CHANNEL)
+                .setPriority("critical")
                 .setMessage("🚨 VAULT AUTHENTICATION FAILING 🚨\n\n"
                         + "Error: " + problem + "\n"
                         + "Every rotation will fail until rotor's Vault credentials work again.\n\n"
                         + "IMMEDIATE ACTION REQUIRED!")
-                .setMetadata(Map.of("problem", problem)).setCreatedAt(Instant.now()).build();
+                .setMetadata(Map.of("problem", problem))
+                .setCreatedAt(Instant.now())
+                .build();
     }
 
     @Override

@@ -15,12 +15,11 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Avro's single-object encoding (a 10-byte header with the schema's fingerprint, then Avro binary), for rotor's
- * internal topics (repartition), which need no registry: both ends are rotor. The fingerprint makes a record written
- * by an incompatible rotor version fail loudly rather than decode as garbage.
+ * internal topics (repartition), which need no registry: both ends are rotor. The fingerprint makes a record written by
+ * an incompatible rotor version fail loudly rather than decode as garbage.
  */
 public final class AvroBinarySerde {
-    private AvroBinarySerde() {
-    }
+    private AvroBinarySerde() {}
 
     public static <T extends SpecificRecord> Serde<T> of(final Class<T> type) {
         final SpecificData model = SpecificData.getForClass(type);
@@ -48,7 +47,8 @@ public final class AvroBinarySerde {
             try {
                 return decoder.decode(bytes);
             } catch (final IOException | RuntimeException e) {
-                throw new SerializationException("cannot decode " + schema.getName() + " (" + e.getClass().getSimpleName() + ")");
+                throw new SerializationException("cannot decode " + schema.getName() + " ("
+                        + e.getClass().getSimpleName() + ")");
             }
         };
         return Serdes.serdeFrom(ser, de);

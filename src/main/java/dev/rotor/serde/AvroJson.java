@@ -32,8 +32,7 @@ public final class AvroJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private AvroJson() {
-    }
+    private AvroJson() {}
 
     public static <T extends SpecificRecord> Serde<T> serde(final Class<T> type) {
         final Serializer<T> ser = (topic, record) -> record == null ? null : toBytes(record);
@@ -45,7 +44,8 @@ public final class AvroJson {
         try {
             return MAPPER.writeValueAsBytes(toTree(record));
         } catch (final IOException e) {
-            throw new SerializationException("cannot write " + record.getSchema().getName() + " as JSON");
+            throw new SerializationException(
+                    "cannot write " + record.getSchema().getName() + " as JSON");
         }
     }
 
@@ -124,8 +124,11 @@ public final class AvroJson {
                 final SpecificRecord r = (SpecificRecord) model.newRecord(null, schema);
                 for (final Schema.Field f : schema.getFields()) {
                     final JsonNode v = node.get(f.name());
-                    r.put(f.pos(), v == null && f.hasDefaultValue()
-                            ? model.deepCopy(f.schema(), model.getDefaultValue(f)) : read(v, f.schema(), model));
+                    r.put(
+                            f.pos(),
+                            v == null && f.hasDefaultValue()
+                                    ? model.deepCopy(f.schema(), model.getDefaultValue(f))
+                                    : read(v, f.schema(), model));
                 }
                 return r;
             }

@@ -9,12 +9,11 @@ import org.apache.avro.io.Decoder;
 import org.apache.avro.util.Utf8;
 
 /**
- * Avro binary decoding over a byte array that never trusts a length prefix. Avro's own {@code BinaryDecoder}
- * allocates a string or bytes buffer of the declared length before reading it, so five hostile bytes can ask for a
- * 2 GB array; here any length longer than the bytes that remain is a truncation ({@link EOFException}) and no
- * allocation happens. Also knows whether everything was consumed ({@link #isEnd()}), to reject trailing bytes.
- * Negative lengths and over-long varints are malformed ({@link AvroRuntimeException}). One instance per record; not
- * thread-safe.
+ * Avro binary decoding over a byte array that never trusts a length prefix. Avro's own {@code BinaryDecoder} allocates
+ * a string or bytes buffer of the declared length before reading it, so five hostile bytes can ask for a 2 GB array;
+ * here any length longer than the bytes that remain is a truncation ({@link EOFException}) and no allocation happens.
+ * Also knows whether everything was consumed ({@link #isEnd()}), to reject trailing bytes. Negative lengths and
+ * over-long varints are malformed ({@link AvroRuntimeException}). One instance per record; not thread-safe.
  */
 final class ByteArrayAvroDecoder extends Decoder {
     private final byte[] buf;
@@ -80,7 +79,9 @@ final class ByteArrayAvroDecoder extends Decoder {
     @Override
     public float readFloat() throws IOException {
         require(4);
-        final int bits = (buf[pos] & 0xff) | (buf[pos + 1] & 0xff) << 8 | (buf[pos + 2] & 0xff) << 16
+        final int bits = (buf[pos] & 0xff)
+                | (buf[pos + 1] & 0xff) << 8
+                | (buf[pos + 2] & 0xff) << 16
                 | (buf[pos + 3] & 0xff) << 24;
         pos += 4;
         return Float.intBitsToFloat(bits);

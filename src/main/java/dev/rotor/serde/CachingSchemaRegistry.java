@@ -10,8 +10,8 @@ import org.apache.avro.Schema;
  * Remembers what a registry said so the hot path makes no remote call after the first: id to schema (ids are
  * immutable), and (subject, schema) to id from both {@link #register} and {@link #lookup} (registering a schema the
  * subject already has returns the same id, so one answer serves both). {@link #latest} is cached for a configurable
- * time because a subject's latest version changes. Failures are not cached. Thread-safe; concurrent misses may both
- * ask the registry, which is harmless.
+ * time because a subject's latest version changes. Failures are not cached. Thread-safe; concurrent misses may both ask
+ * the registry, which is harmless.
  */
 public final class CachingSchemaRegistry implements SchemaRegistry {
     private final SchemaRegistry delegate;
@@ -89,9 +89,7 @@ public final class CachingSchemaRegistry implements SchemaRegistry {
         return "caching " + delegate;
     }
 
-    private record SubjectSchema(String subject, Schema schema) {
-    }
+    private record SubjectSchema(String subject, Schema schema) {}
 
-    private record CachedLatest(Registered registered, long fetchedAt) {
-    }
+    private record CachedLatest(Registered registered, long fetchedAt) {}
 }

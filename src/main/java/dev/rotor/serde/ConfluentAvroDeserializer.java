@@ -17,16 +17,16 @@ import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Reads Confluent-wire-format Avro into this build's specific class: checks the magic byte, fetches the writer schema
- * by the id in the header (cached), and resolves it to the class's schema, so records written with an older or
- * newer compatible schema decode. One reader per writer id is built once and shared (Avro's readers are thread-safe
- * once built); whether a writer schema is compatible is decided once per id, up front, with Avro's
+ * by the id in the header (cached), and resolves it to the class's schema, so records written with an older or newer
+ * compatible schema decode. One reader per writer id is built once and shared (Avro's readers are thread-safe once
+ * built); whether a writer schema is compatible is decided once per id, up front, with Avro's
  * {@link SchemaCompatibility}.
  *
- * <p>Bad bytes fail with {@link AvroDecodingException} and its {@link Kind}; the message never holds record content
- * and Avro's own exception is not chained (its message can print data). The registry being unreachable is not bad
- * data: {@link RegistryUnavailableException} propagates as is. Decoding never trusts a length prefix (see
- * {@link ByteArrayAvroDecoder}), so a hostile record cannot make it allocate more than its own size. Null bytes
- * (a tombstone) give null.
+ * <p>Bad bytes fail with {@link AvroDecodingException} and its {@link Kind}; the message never holds record content and
+ * Avro's own exception is not chained (its message can print data). The registry being unreachable is not bad data:
+ * {@link RegistryUnavailableException} propagates as is. Decoding never trusts a length prefix (see
+ * {@link ByteArrayAvroDecoder}), so a hostile record cannot make it allocate more than its own size. Null bytes (a
+ * tombstone) give null.
  */
 public final class ConfluentAvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
     /** Initial capacity bound for arrays and maps, whose declared counts come from untrusted bytes. */
@@ -64,40 +64,57 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
             return null;
         }
         if (data.length == 0) {
-            throw new AvroDecodingException(Kind.EMPTY, AvroDecodingException.NO_SCHEMA_ID,
-                    "record on topic '" + topic + "' has 0 bytes");
+            throw new AvroDecodingException(
+                    Kind.EMPTY, AvroDecodingException.NO_SCHEMA_ID, "record on topic '" + topic + "' has 0 bytes");
         }
         if (data[0] != ConfluentAvroSerializer.MAGIC_BYTE) {
-            throw new AvroDecodingException(Kind.BAD_MAGIC_BYTE, AvroDecodingException.NO_SCHEMA_ID,
+            throw new AvroDecodingException(
+                    Kind.BAD_MAGIC_BYTE,
+                    AvroDecodingException.NO_SCHEMA_ID,
                     "record on topic '" + topic + "' (" + data.length + " bytes) does not start with the Confluent "
                             + "magic byte 0; it was not written by a Confluent-wire-format Avro serializer");
         }
         if (data.length < ConfluentAvroSerializer.HEADER_SIZE) {
-            throw new AvroDecodingException(Kind.TRUNCATED, AvroDecodingException.NO_SCHEMA_ID,
+            throw new AvroDecodingException(
+                    Kind.TRUNCATED,
+                    AvroDecodingException.NO_SCHEMA_ID,
                     "record on topic '" + topic + "' has " + data.length + " bytes, fewer than the 5-byte header");
         }
         final int id = (data[1] & 0xff) << 24 | (data[2] & 0xff) << 16 | (data[3] & 0xff) << 8 | (data[4] & 0xff);
         final ResolvingReader<T> reader = reader(id, topic);
-        final ByteArrayAvroDecoder in = new ByteArrayAvroDecoder(data, ConfluentAvroSerializer.HEADER_SIZE,
-                data.length);
+        final ByteArrayAvroDecoder in =
+                new ByteArrayAvroDecoder(data, ConfluentAvroSerializer.HEADER_SIZE, data.length);
         final T result;
         try {
             result = reader.read(null, in);
         } catch (final EOFException e) {
-            throw new AvroDecodingException(Kind.TRUNCATED, id, "record on topic '" + topic + "' (" + data.length
-                    + " bytes) ends before a complete record of schema id " + id);
+            throw new AvroDecodingException(
+                    Kind.TRUNCATED,
+                    id,
+                    "record on topic '" + topic + "' (" + data.length
+                            + " bytes) ends before a complete record of schema id " + id);
         } catch (final AvroTypeException e) {
-            throw new AvroDecodingException(Kind.INCOMPATIBLE_SCHEMA, id, "record on topic '" + topic
-                    + "' written with schema id " + id + " could not be resolved to " + readerSchema.getFullName()
-                    + " (" + e.getClass().getSimpleName() + ")");
+            throw new AvroDecodingException(
+                    Kind.INCOMPATIBLE_SCHEMA,
+                    id,
+                    "record on topic '" + topic
+                            + "' written with schema id " + id + " could not be resolved to "
+                            + readerSchema.getFullName()
+                            + " (" + e.getClass().getSimpleName() + ")");
         } catch (final IOException | RuntimeException e) {
-            throw new AvroDecodingException(Kind.MALFORMED, id, "record on topic '" + topic + "' (" + data.length
-                    + " bytes) is not valid Avro for schema id " + id + " (" + e.getClass().getSimpleName() + ")");
+            throw new AvroDecodingException(
+                    Kind.MALFORMED,
+                    id,
+                    "record on topic '" + topic + "' (" + data.length + " bytes) is not valid Avro for schema id " + id
+                            + " (" + e.getClass().getSimpleName() + ")");
         }
         if (!in.isEnd()) {
-            throw new AvroDecodingException(Kind.MALFORMED, id, "record on topic '" + topic + "' has "
-                    + in.remaining() + " bytes left over after a complete record of schema id " + id + " ("
-                    + data.length + " bytes in all)");
+            throw new AvroDecodingException(
+                    Kind.MALFORMED,
+                    id,
+                    "record on topic '" + topic + "' has "
+                            + in.remaining() + " bytes left over after a complete record of schema id " + id + " ("
+                            + data.length + " bytes in all)");
         }
         return result;
     }
@@ -114,8 +131,11 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
             }
         }
         if (cached instanceof Incompatible incompatible) {
-            throw new AvroDecodingException(Kind.INCOMPATIBLE_SCHEMA, id, "record on topic '" + topic
-                    + "' was written with schema id " + id + ", which " + incompatible.detail);
+            throw new AvroDecodingException(
+                    Kind.INCOMPATIBLE_SCHEMA,
+                    id,
+                    "record on topic '" + topic + "' was written with schema id " + id + ", which "
+                            + incompatible.detail);
         }
         return (ResolvingReader<T>) cached;
     }
@@ -123,8 +143,8 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
     private Object buildReader(final int id, final String topic) {
         final SchemaRegistry r = registry;
         if (r == null) {
-            throw new IllegalStateException("ConfluentAvroDeserializer for " + type.getName()
-                    + " used before configure()");
+            throw new IllegalStateException(
+                    "ConfluentAvroDeserializer for " + type.getName() + " used before configure()");
         }
         final Schema writerSchema;
         try {
@@ -133,14 +153,22 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
             throw e;
         } catch (final RegistryException e) {
             if (e.status() == 404) {
-                throw new AvroDecodingException(Kind.UNKNOWN_SCHEMA_ID, id, "record on topic '" + topic
-                        + "' names schema id " + id + ", which the registry does not know", e);
+                throw new AvroDecodingException(
+                        Kind.UNKNOWN_SCHEMA_ID,
+                        id,
+                        "record on topic '" + topic + "' names schema id " + id + ", which the registry does not know",
+                        e);
             }
             if (e.status() >= 200 && e.status() < 300) {
                 // the registry answered, with something that is no Avro schema: the record names the wrong id
-                throw new AvroDecodingException(Kind.NOT_AVRO_SCHEMA, id, "record on topic '" + topic
-                        + "' names schema id " + id + ", which is not a usable Avro schema ("
-                        + e.getMessage().substring(0, Math.min(200, e.getMessage().length())) + ")");
+                throw new AvroDecodingException(
+                        Kind.NOT_AVRO_SCHEMA,
+                        id,
+                        "record on topic '" + topic
+                                + "' names schema id " + id + ", which is not a usable Avro schema ("
+                                + e.getMessage()
+                                        .substring(
+                                                0, Math.min(200, e.getMessage().length())) + ")");
             }
             throw e;
         }
@@ -151,8 +179,7 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
         return new ResolvingReader<T>(writerSchema, readerSchema, model);
     }
 
-    private record Incompatible(String detail) {
-    }
+    private record Incompatible(String detail) {}
 
     /**
      * A specific reader that does not pre-size collections by counts read from the (untrusted) bytes; its model

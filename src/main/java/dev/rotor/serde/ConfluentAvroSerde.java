@@ -9,16 +9,18 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * A Kafka {@link Serde} for specific Avro records in Confluent's wire format, configured with Confluent's property
  * names so the same properties work for rotor and for Confluent-based tools:
+ *
  * <ul>
  *   <li>{@code schema.registry.url} (required): {@code http(s)://...} (comma-separated for several) or
- *       {@code mock://<scope>}; auth and timeouts as in {@link SchemaRegistries};</li>
- *   <li>{@code auto.register.schemas} (default true): register the record's schema on first use;</li>
- *   <li>{@code use.latest.version} (default false): with auto-registration off, write with the subject's latest
- *       id; {@code latest.cache.ttl.sec} (default -1, for ever) is how long that answer is kept;</li>
- *   <li>{@code key.subject.name.strategy} / {@code value.subject.name.strategy}: see {@link SubjectNameStrategy}.</li>
+ *       {@code mock://<scope>}; auth and timeouts as in {@link SchemaRegistries};
+ *   <li>{@code auto.register.schemas} (default true): register the record's schema on first use;
+ *   <li>{@code use.latest.version} (default false): with auto-registration off, write with the subject's latest id;
+ *       {@code latest.cache.ttl.sec} (default -1, for ever) is how long that answer is kept;
+ *   <li>{@code key.subject.name.strategy} / {@code value.subject.name.strategy}: see {@link SubjectNameStrategy}.
  * </ul>
- * With neither auto-registration nor latest version, the record's schema must already be registered (looked up).
- * See {@link ConfluentAvroSerializer} and {@link ConfluentAvroDeserializer} for the details of each direction.
+ *
+ * With neither auto-registration nor latest version, the record's schema must already be registered (looked up). See
+ * {@link ConfluentAvroSerializer} and {@link ConfluentAvroDeserializer} for the details of each direction.
  */
 public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde<T> {
     public static final String SCHEMA_REGISTRY_URL = SchemaRegistries.URL;
@@ -42,11 +44,12 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
     }
 
     /**
-     * Whether bytes could be a Confluent-wire-format record: at least the 5-byte header and magic byte 0. A cheap
-     * sniff (no registry call) for telling Avro from JSON on a mixed topic (JSON starts with '{' or '[', never 0).
+     * Whether bytes could be a Confluent-wire-format record: at least the 5-byte header and magic byte 0. A cheap sniff
+     * (no registry call) for telling Avro from JSON on a mixed topic (JSON starts with '{' or '[', never 0).
      */
     public static boolean looksLikeConfluentAvro(final byte[] bytes) {
-        return bytes != null && bytes.length >= ConfluentAvroSerializer.HEADER_SIZE
+        return bytes != null
+                && bytes.length >= ConfluentAvroSerializer.HEADER_SIZE
                 && bytes[0] == ConfluentAvroSerializer.MAGIC_BYTE;
     }
 

@@ -28,12 +28,12 @@ import org.slf4j.LoggerFactory;
  * register the record's schema ({@code auto.register.schemas=true}, the default), use the subject's latest version
  * ({@code use.latest.version=true}), or look the record's schema up and fail if it is not registered.
  *
- * <p>The id per topic is resolved once and kept, so after the first record of a topic no registry call is made.
- * With {@code use.latest.version}, a latest schema whose binary layout differs from the record's (it has another
- * field, say) is written by resolving the record into the latest schema, as long as the latest schema can read the
- * record's; otherwise serialization fails rather than label bytes with the wrong id. Thread-safe. Registry failures
- * propagate as {@link RegistryException} (transient ones as {@link RegistryUnavailableException}); encoding failures
- * are {@link SerializationException}s whose message names the record type and topic, never field values.
+ * <p>The id per topic is resolved once and kept, so after the first record of a topic no registry call is made. With
+ * {@code use.latest.version}, a latest schema whose binary layout differs from the record's (it has another field, say)
+ * is written by resolving the record into the latest schema, as long as the latest schema can read the record's;
+ * otherwise serialization fails rather than label bytes with the wrong id. Thread-safe. Registry failures propagate as
+ * {@link RegistryException} (transient ones as {@link RegistryUnavailableException}); encoding failures are
+ * {@link SerializationException}s whose message names the record type and topic, never field values.
  */
 public final class ConfluentAvroSerializer<T extends SpecificRecord> implements Serializer<T> {
     private static final Logger LOG = LoggerFactory.getLogger(ConfluentAvroSerializer.class);
@@ -64,13 +64,15 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
 
     @Override
     public void configure(final Map<String, ?> configs, final boolean isKey) {
-        final SchemaRegistry registry = injectedRegistry != null ? injectedRegistry
-                : SchemaRegistries.fromConfig(configs);
-        final String strategyKey = isKey ? ConfluentAvroSerde.KEY_SUBJECT_NAME_STRATEGY
-                : ConfluentAvroSerde.VALUE_SUBJECT_NAME_STRATEGY;
+        final SchemaRegistry registry =
+                injectedRegistry != null ? injectedRegistry : SchemaRegistries.fromConfig(configs);
+        final String strategyKey =
+                isKey ? ConfluentAvroSerde.KEY_SUBJECT_NAME_STRATEGY : ConfluentAvroSerde.VALUE_SUBJECT_NAME_STRATEGY;
         final String strategy = SchemaRegistries.string(configs, strategyKey);
         final long ttlSeconds = SchemaRegistries.longValue(configs, SchemaRegistries.LATEST_CACHE_TTL_SEC, -1);
-        this.settings = new Settings(registry, isKey,
+        this.settings = new Settings(
+                registry,
+                isKey,
                 SchemaRegistries.booleanValue(configs, ConfluentAvroSerde.AUTO_REGISTER_SCHEMAS, true),
                 SchemaRegistries.booleanValue(configs, ConfluentAvroSerde.USE_LATEST_VERSION, false),
                 strategy == null ? SubjectNameStrategy.TOPIC_NAME : SubjectNameStrategy.parse(strategy),
@@ -87,7 +89,8 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
         final Schema schema = record.getSchema();
         if (schema != classSchema && !schema.equals(classSchema)) {
             // Not the class's own schema (a hand-built record); resolve without caching by topic.
-            return plan(topic, schema, s, new SpecificDatumWriter<>(schema, model)).encode(record, topic);
+            return plan(topic, schema, s, new SpecificDatumWriter<>(schema, model))
+                    .encode(record, topic);
         }
         Plan plan = plansByTopic.get(topic);
         if (plan == null || plan.expired(s)) {
@@ -100,8 +103,8 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
     private Settings settings() {
         final Settings s = settings;
         if (s == null) {
-            throw new IllegalStateException("ConfluentAvroSerializer for " + type.getName()
-                    + " used before configure()");
+            throw new IllegalStateException(
+                    "ConfluentAvroSerializer for " + type.getName() + " used before configure()");
         }
         return s;
     }
@@ -125,8 +128,14 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
                         + " (schema id " + latest.id() + ") of subject '" + subject + "' cannot read "
                         + schema.getFullName() + " as this build writes it: " + problems);
             }
-            LOG.info("use.latest.version: writing {} to '{}' as schema id {} (version {}) of subject '{}', "
-                    + "converting each record", schema.getFullName(), topic, latest.id(), latest.version(), subject);
+            LOG.info(
+                    "use.latest.version: writing {} to '{}' as schema id {} (version {}) of subject '{}', "
+                            + "converting each record",
+                    schema.getFullName(),
+                    topic,
+                    latest.id(),
+                    latest.version(),
+                    subject);
             return new Plan(latest.id(), datumWriter, new Projection(schema, latest.schema()), System.nanoTime());
         }
         try {
@@ -135,10 +144,14 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
             if (e.status() != 404 || e instanceof RegistryUnavailableException) {
                 throw e;
             }
-            throw new RegistryException("schema " + schema.getFullName() + " is not registered under subject '"
-                    + subject + "' and auto.register.schemas is false: register it first, or set "
-                    + "use.latest.version=true to write with the subject's latest version (" + e.getMessage() + ")",
-                    e.status(), e.errorCode(), e);
+            throw new RegistryException(
+                    "schema " + schema.getFullName() + " is not registered under subject '"
+                            + subject + "' and auto.register.schemas is false: register it first, or set "
+                            + "use.latest.version=true to write with the subject's latest version (" + e.getMessage()
+                            + ")",
+                    e.status(),
+                    e.errorCode(),
+                    e);
         }
     }
 
@@ -157,7 +170,9 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
         }
 
         boolean expired(final Settings s) {
-            return s.useLatest && !s.autoRegister && s.latestTtlNanos >= 0
+            return s.useLatest
+                    && !s.autoRegister
+                    && s.latestTtlNanos >= 0
                     && System.nanoTime() - createdAt >= s.latestTtlNanos;
         }
 
@@ -178,8 +193,9 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
                 encoder.flush();
                 return out.toByteArray();
             } catch (final IOException | RuntimeException e) {
-                throw new SerializationException("could not serialize " + record.getSchema().getFullName()
-                        + " for topic '" + topic + "' as schema id " + id + ": " + safeDetail(e));
+                throw new SerializationException(
+                        "could not serialize " + record.getSchema().getFullName() + " for topic '" + topic
+                                + "' as schema id " + id + ": " + safeDetail(e));
             }
         }
     }
@@ -197,8 +213,7 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
             this.targetWriter = new GenericDatumWriter<>(target);
         }
 
-        <R> void write(final DatumWriter<R> recordWriter, final R record, final BinaryEncoder out)
-                throws IOException {
+        <R> void write(final DatumWriter<R> recordWriter, final R record, final BinaryEncoder out) throws IOException {
             final ByteArrayOutputStream own = new ByteArrayOutputStream(256);
             final BinaryEncoder ownEncoder = EncoderFactory.get().directBinaryEncoder(own, null);
             recordWriter.write(record, ownEncoder);
@@ -209,8 +224,8 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
     }
 
     /**
-     * An exception's detail that cannot carry field values: Avro's null-field and class-cast messages name only
-     * fields and types; other messages (a union mismatch prints the datum) are reduced to the exception's class.
+     * An exception's detail that cannot carry field values: Avro's null-field and class-cast messages name only fields
+     * and types; other messages (a union mismatch prints the datum) are reduced to the exception's class.
      */
     static String safeDetail(final Throwable e) {
         if ((e instanceof NullPointerException || e instanceof ClassCastException) && e.getMessage() != null) {
@@ -219,7 +234,11 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
         return e.getClass().getSimpleName();
     }
 
-    private record Settings(SchemaRegistry registry, boolean isKey, boolean autoRegister, boolean useLatest,
-            SubjectNameStrategy strategy, long latestTtlNanos) {
-    }
+    private record Settings(
+            SchemaRegistry registry,
+            boolean isKey,
+            boolean autoRegister,
+            boolean useLatest,
+            SubjectNameStrategy strategy,
+            long latestTtlNanos) {}
 }

@@ -4,14 +4,14 @@ import dev.rotor.serde.InvalidEventException.Code;
 
 /**
  * The bounds on what an event may carry into rotor's outputs. Fields copied from input reach commands, audit records,
- * notifications, DLQ headers and log lines; uncapped, one 600,000-character {@code event_type} made an audit record
- * the producer refused, which failed the task on every retry. Every input — native JSON, Avro,
- * adapted — passes these checks in {@link SecurityEventDecoder#normalise}; the JSON reader applies the id and key checks
- * earlier, before it uses either in a reason.
+ * notifications, DLQ headers and log lines; uncapped, one 600,000-character {@code event_type} made an audit record the
+ * producer refused, which failed the task on every retry. Every input — native JSON, Avro, adapted — passes these
+ * checks in {@link SecurityEventDecoder#normalise}; the JSON reader applies the id and key checks earlier, before it
+ * uses either in a reason.
  *
  * <p>Identifiers are refused, not cut, when too long: a cut id could collide with another event's, and a cut type or
- * key would change what the event means. Free text (description, metadata values) is cut instead. Reasons name a
- * field by a printable, capped form ({@link #shown}) or by position, never quote a value.
+ * key would change what the event means. Free text (description, metadata values) is cut instead. Reasons name a field
+ * by a printable, capped form ({@link #shown}) or by position, never quote a value.
  */
 public final class EventLimits {
     /** event_id: longer refused (a derived id is 40 characters). */
@@ -37,12 +37,11 @@ public final class EventLimits {
     /** How much of a field name a reason shows. */
     static final int MAX_NAME_SHOWN = 64;
 
-    private EventLimits() {
-    }
+    private EventLimits() {}
 
     /**
-     * The event id trimmed, or null when absent or blank. Refused when too long or holding control characters (it is
-     * a record key and appears in log lines); the exception then carries no event id.
+     * The event id trimmed, or null when absent or blank. Refused when too long or holding control characters (it is a
+     * record key and appears in log lines); the exception then carries no event id.
      */
     public static String eventId(final String raw) {
         if (raw == null) {
@@ -92,20 +91,24 @@ public final class EventLimits {
     /** Checks the key of the {@code position}-th metadata entry (1-based); a reason names the entry by position. */
     public static void metadataKey(final String key, final int position, final String eventId) {
         if (key.length() > MAX_METADATA_KEY) {
-            throw new InvalidEventException(Code.FIELD_TOO_LONG, "metadata entry " + position + " has a key longer "
-                    + "than " + MAX_METADATA_KEY + " characters", eventId);
+            throw new InvalidEventException(
+                    Code.FIELD_TOO_LONG,
+                    "metadata entry " + position + " has a key longer " + "than " + MAX_METADATA_KEY + " characters",
+                    eventId);
         }
     }
 
     /** Checks how many paths a path list names. */
     public static void pathCount(final int count, final String field, final String eventId) {
         if (count > MAX_PATHS) {
-            throw new InvalidEventException(Code.FIELD_TOO_LONG, field + " names more than " + MAX_PATHS
-                    + " secret paths", eventId);
+            throw new InvalidEventException(
+                    Code.FIELD_TOO_LONG, field + " names more than " + MAX_PATHS + " secret paths", eventId);
         }
     }
 
-    /** A field name as a reason may show it: control characters escaped, at most {@value #MAX_NAME_SHOWN} characters. */
+    /**
+     * A field name as a reason may show it: control characters escaped, at most {@value #MAX_NAME_SHOWN} characters.
+     */
     public static String shown(final String name) {
         final StringBuilder b = new StringBuilder();
         int i = 0;
@@ -136,7 +139,7 @@ public final class EventLimits {
     }
 
     private static InvalidEventException tooLong(final String field, final int max, final String eventId) {
-        return new InvalidEventException(Code.FIELD_TOO_LONG, field + " is longer than " + max + " characters",
-                eventId);
+        return new InvalidEventException(
+                Code.FIELD_TOO_LONG, field + " is longer than " + max + " characters", eventId);
     }
 }

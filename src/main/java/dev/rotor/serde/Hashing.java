@@ -7,8 +7,7 @@ import java.util.HexFormat;
 
 /** Stable ids: the same inputs give the same id on every instance and after every restart. */
 public final class Hashing {
-    private Hashing() {
-    }
+    private Hashing() {}
 
     /** SHA-256 over the parts (each length-prefixed, so ("ab","c") and ("a","bc") differ), as 32 hex digits. */
     public static String id(final String... parts) {

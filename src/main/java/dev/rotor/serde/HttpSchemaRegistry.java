@@ -32,6 +32,7 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(HttpSchemaRegistry.class);
     /** Content type of Confluent's v1 API. */
     public static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+
     private static final String ACCEPT =
             "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json, application/json";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,13 +49,17 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
      * @param connectTimeout TCP/TLS connect timeout per URL
      * @param requestTimeout time for a whole answer per URL
      */
-    public HttpSchemaRegistry(final List<String> baseUrls, final String userInfo, final Duration connectTimeout,
+    public HttpSchemaRegistry(
+            final List<String> baseUrls,
+            final String userInfo,
+            final Duration connectTimeout,
             final Duration requestTimeout) {
         if (baseUrls.isEmpty()) {
             throw new IllegalArgumentException("no schema registry URL");
         }
         this.baseUrls = baseUrls.stream().map(HttpSchemaRegistry::normalise).toList();
-        this.authorization = userInfo == null ? null
+        this.authorization = userInfo == null
+                ? null
                 : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
         this.http = HttpClient.newBuilder()
@@ -75,24 +80,31 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
 
     @Override
     public int register(final String subject, final Schema schema) {
-        final JsonNode body = send(RegistryCall.REGISTER, subject, -1, "POST",
-                "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
+        final JsonNode body = send(
+                RegistryCall.REGISTER,
+                subject,
+                -1,
+                "POST",
+                "/subjects/" + encode(subject) + "/versions",
+                schemaBody(schema));
         return intField(body, "id", RegistryCall.REGISTER, subject, -1);
     }
 
     @Override
     public int lookup(final String subject, final Schema schema) {
-        final JsonNode body = send(RegistryCall.LOOKUP, subject, -1, "POST", "/subjects/" + encode(subject),
-                schemaBody(schema));
+        final JsonNode body =
+                send(RegistryCall.LOOKUP, subject, -1, "POST", "/subjects/" + encode(subject), schemaBody(schema));
         return intField(body, "id", RegistryCall.LOOKUP, subject, -1);
     }
 
     @Override
     public Registered latest(final String subject) {
-        final JsonNode body = send(RegistryCall.LATEST, subject, -1, "GET",
-                "/subjects/" + encode(subject) + "/versions/latest", null);
+        final JsonNode body = send(
+                RegistryCall.LATEST, subject, -1, "GET", "/subjects/" + encode(subject) + "/versions/latest", null);
         final int id = intField(body, "id", RegistryCall.LATEST, subject, -1);
-        return new Registered(id, intField(body, "version", RegistryCall.LATEST, subject, -1),
+        return new Registered(
+                id,
+                intField(body, "version", RegistryCall.LATEST, subject, -1),
                 parseSchema(body, RegistryCall.LATEST, subject, id));
     }
 
@@ -108,8 +120,13 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
         return "schema registry " + String.join(",", baseUrls);
     }
 
-    private JsonNode send(final RegistryCall call, final String subject, final int id, final String method,
-            final String path, final String body) {
+    private JsonNode send(
+            final RegistryCall call,
+            final String subject,
+            final int id,
+            final String method,
+            final String path,
+            final String body) {
         final int n = baseUrls.size();
         final int start = preferred.get();
         final List<String> failures = new ArrayList<>(n);
@@ -129,8 +146,8 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
                 continue;
             } catch (final InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new RegistryUnavailableException("interrupted while trying to " + call.describe(subject, id),
-                        RegistryException.NO_STATUS, e);
+                throw new RegistryUnavailableException(
+                        "interrupted while trying to " + call.describe(subject, id), RegistryException.NO_STATUS, e);
             }
             final int status = response.statusCode();
             LOG.debug("schema registry {} {}{} -> {}", method, base, path, status);
@@ -139,8 +156,10 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
                 try {
                     return JSON.readTree(response.body());
                 } catch (final IOException e) {
-                    throw new RegistryException("schema registry at " + base + " answered the request to "
-                            + call.describe(subject, id) + " with a body that is not JSON", status,
+                    throw new RegistryException(
+                            "schema registry at " + base + " answered the request to " + call.describe(subject, id)
+                                    + " with a body that is not JSON",
+                            status,
                             RegistryException.NO_STATUS);
                 }
             }
@@ -153,8 +172,8 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
                 continue;
             }
             preferred.set(index);
-            final String compatibility = call == RegistryCall.REGISTER && status == 409
-                    ? compatibilityLevel(base, subject) : null;
+            final String compatibility =
+                    call == RegistryCall.REGISTER && status == 409 ? compatibilityLevel(base, subject) : null;
             throw call.refused(subject, id, status, error.errorCode, error.message, compatibility);
         }
         final String message = "schema registry unavailable: could not " + call.describe(subject, id) + "; tried "
@@ -184,9 +203,8 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
     }
 
     private HttpRequest request(final String url, final String method, final String body) {
-        final HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
-                .timeout(requestTimeout)
-                .header("Accept", ACCEPT);
+        final HttpRequest.Builder builder =
+                HttpRequest.newBuilder(URI.create(url)).timeout(requestTimeout).header("Accept", ACCEPT);
         if (authorization != null) {
             builder.header("Authorization", authorization);
         }
@@ -203,33 +221,40 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
         return JSON.createObjectNode().put("schema", schema.toString()).toString();
     }
 
-    private static int intField(final JsonNode body, final String field, final RegistryCall call,
-            final String subject, final int id) {
+    private static int intField(
+            final JsonNode body, final String field, final RegistryCall call, final String subject, final int id) {
         final JsonNode value = body.get(field);
         if (value == null || !value.canConvertToInt()) {
-            throw new RegistryException("schema registry answered the request to " + call.describe(subject, id)
-                    + " without a numeric '" + field + "'", 200, RegistryException.NO_STATUS);
+            throw new RegistryException(
+                    "schema registry answered the request to " + call.describe(subject, id) + " without a numeric '"
+                            + field + "'",
+                    200,
+                    RegistryException.NO_STATUS);
         }
         return value.asInt();
     }
 
-    private static Schema parseSchema(final JsonNode body, final RegistryCall call, final String subject,
-            final int id) {
+    private static Schema parseSchema(
+            final JsonNode body, final RegistryCall call, final String subject, final int id) {
         final String type = body.path("schemaType").asText("AVRO");
         if (!"AVRO".equalsIgnoreCase(type)) {
-            throw new RegistryException("schema id " + id + " is a " + type + " schema, not Avro", 200,
-                    RegistryException.NO_STATUS);
+            throw new RegistryException(
+                    "schema id " + id + " is a " + type + " schema, not Avro", 200, RegistryException.NO_STATUS);
         }
         final JsonNode schema = body.get("schema");
         if (schema == null || !schema.isTextual()) {
-            throw new RegistryException("schema registry answered the request to " + call.describe(subject, id)
-                    + " without a 'schema'", 200, RegistryException.NO_STATUS);
+            throw new RegistryException(
+                    "schema registry answered the request to " + call.describe(subject, id) + " without a 'schema'",
+                    200,
+                    RegistryException.NO_STATUS);
         }
         try {
             return new Schema.Parser().parse(schema.asText());
         } catch (final SchemaParseException e) {
-            throw new RegistryException("schema id " + id + " from the registry is not a valid Avro schema: "
-                    + e.getMessage(), 200, RegistryException.NO_STATUS);
+            throw new RegistryException(
+                    "schema id " + id + " from the registry is not a valid Avro schema: " + e.getMessage(),
+                    200,
+                    RegistryException.NO_STATUS);
         }
     }
 
@@ -246,7 +271,8 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
             throw new IllegalArgumentException("invalid schema registry URL (not shown, it may hold credentials)");
         }
         final String scheme = uri.getScheme();
-        if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+        if (scheme == null
+                || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
                 || uri.getHost() == null) {
             throw new IllegalArgumentException("schema registry URL must be http(s)://host[:port][/path], got "
                     + (scheme == null ? "no scheme" : "scheme '" + scheme + "'"));
@@ -268,7 +294,8 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
                 final JsonNode node = JSON.readTree(body);
                 final JsonNode code = node.path("error_code");
                 final JsonNode message = node.path("message");
-                return new ErrorBody(code.canConvertToInt() ? code.asInt() : RegistryException.NO_STATUS,
+                return new ErrorBody(
+                        code.canConvertToInt() ? code.asInt() : RegistryException.NO_STATUS,
                         message.isTextual() ? message.asText() : null);
             } catch (final IOException | RuntimeException e) {
                 return new ErrorBody(RegistryException.NO_STATUS, null);

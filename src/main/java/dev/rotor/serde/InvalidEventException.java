@@ -4,9 +4,9 @@ import dev.rotor.redaction.Redaction;
 import java.util.Optional;
 
 /**
- * An input record rotor refuses. It carries a stable {@link Code} and a one-line reason that names fields and
- * limits but never a field's value, so it is safe for DLQ headers, audit records and logs. It has no stack trace and
- * no cause: both could carry the record's content (a JSON parser's excerpt, say) into the DLQ's stacktrace header.
+ * An input record rotor refuses. It carries a stable {@link Code} and a one-line reason that names fields and limits
+ * but never a field's value, so it is safe for DLQ headers, audit records and logs. It has no stack trace and no cause:
+ * both could carry the record's content (a JSON parser's excerpt, say) into the DLQ's stacktrace header.
  *
  * <p>Redacted whatever its callers pass: credentials in the reason (a refused path quoted in it, say) are replaced
  * ({@link Redaction#text}), and an event id holding one is dropped, so the message is safe for logs too.
@@ -19,13 +19,23 @@ import java.util.Optional;
 public final class InvalidEventException extends RuntimeException {
     /** Why a record was refused; the code goes into the {@code rotor.error.code} DLQ header. */
     public enum Code {
-        EMPTY, OVERSIZE, UNKNOWN_FORMAT, INVALID_JSON, INVALID_AVRO, UNKNOWN_SCHEMA_ID, MISSING_FIELD, WRONG_TYPE,
-        INVALID_THREAT_LEVEL, INVALID_TIMESTAMP, FUTURE_TIMESTAMP,
+        EMPTY,
+        OVERSIZE,
+        UNKNOWN_FORMAT,
+        INVALID_JSON,
+        INVALID_AVRO,
+        UNKNOWN_SCHEMA_ID,
+        MISSING_FIELD,
+        WRONG_TYPE,
+        INVALID_THREAT_LEVEL,
+        INVALID_TIMESTAMP,
+        FUTURE_TIMESTAMP,
         /** Older than {@code rotor.max-event-age}. */
         STALE_TIMESTAMP,
         /** A field longer, or a list with more entries, than its limit ({@link EventLimits}). */
         FIELD_TOO_LONG,
-        INVALID_COUNT, REFUSED_PATH,
+        INVALID_COUNT,
+        REFUSED_PATH,
         /** Well-formed JSON that is not a record of the format the topic carries (an adapter's input). */
         UNKNOWN_PAYLOAD,
         /** An Avro record that waited for the schema registry longer than allowed, or found no room to wait. */
@@ -47,11 +57,12 @@ public final class InvalidEventException extends RuntimeException {
         this(code, reason, eventId, null);
     }
 
-    private InvalidEventException(final Code code, final String reason, final String eventId,
-                                  final String deadLetterTopic) {
+    private InvalidEventException(
+            final Code code, final String reason, final String eventId, final String deadLetterTopic) {
         super(capped(reason), null, false, false);
         this.code = code;
-        this.eventId = Optional.ofNullable(eventId).filter(EventLimits::isAcceptableId)
+        this.eventId = Optional.ofNullable(eventId)
+                .filter(EventLimits::isAcceptableId)
                 .filter(id -> !Redaction.holdsCredential(id));
         this.deadLetterTopic = Optional.ofNullable(deadLetterTopic);
     }

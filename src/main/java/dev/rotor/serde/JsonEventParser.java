@@ -29,8 +29,8 @@ import java.util.Map;
  * <p>Strict where ambiguity could be used to trick rotor: duplicate keys and trailing content are refused. Errors name
  * the field and what was expected, never the value found (a metadata key only in a capped, printable form). The
  * timestamp is read by {@link Timestamps}: ISO-8601 (no offset = UTC, as the original implementation wrote
- * {@code datetime.utcnow().isoformat()}) or epoch seconds or milliseconds, as a number or a string of digits. The
- * event id is checked ({@link EventLimits#eventId}) before any reason is tied to it.
+ * {@code datetime.utcnow().isoformat()}) or epoch seconds or milliseconds, as a number or a string of digits. The event
+ * id is checked ({@link EventLimits#eventId}) before any reason is tied to it.
  */
 public final class JsonEventParser {
     /**
@@ -45,16 +45,18 @@ public final class JsonEventParser {
      * in its errors' locations. Immutable.
      */
     public static final ObjectReader STRICT_READER = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_NESTING_DEPTH)
+                            .build())
                     .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build().reader();
+            .build()
+            .reader();
 
-    private JsonEventParser() {
-    }
+    private JsonEventParser() {}
 
     public static SecurityEvent parse(final byte[] bytes) {
         final JsonNode root;
@@ -62,10 +64,11 @@ public final class JsonEventParser {
             root = STRICT_READER.readTree(bytes);
         } catch (final StreamConstraintsException e) {
             // Jackson's message names the limit, not the content; ours says it in rotor's words
-            throw new InvalidEventException(Code.INVALID_JSON, e.getMessage() != null
-                    && e.getMessage().contains("nesting depth") ? "not valid JSON: nested deeper than "
-                    + MAX_NESTING_DEPTH + " levels" : "not valid JSON: exceeds a parser limit (length of a number, "
-                    + "string or name)");
+            throw new InvalidEventException(
+                    Code.INVALID_JSON,
+                    e.getMessage() != null && e.getMessage().contains("nesting depth")
+                            ? "not valid JSON: nested deeper than " + MAX_NESTING_DEPTH + " levels"
+                            : "not valid JSON: exceeds a parser limit (length of a number, " + "string or name)");
         } catch (final JsonProcessingException e) {
             final JsonLocation at = e.getLocation();
             final String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
@@ -100,8 +103,8 @@ public final class JsonEventParser {
                 return t;
             }
         }
-        throw new InvalidEventException(Code.INVALID_THREAT_LEVEL,
-                "threat_level must be one of low, medium, high, critical");
+        throw new InvalidEventException(
+                Code.INVALID_THREAT_LEVEL, "threat_level must be one of low, medium, high, critical");
     }
 
     private static Instant timestamp(final JsonNode root) {
@@ -197,5 +200,4 @@ public final class JsonEventParser {
             default -> "an unsupported value";
         };
     }
-
 }

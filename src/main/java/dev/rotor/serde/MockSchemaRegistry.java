@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.apache.avro.Schema;
@@ -14,17 +15,17 @@ import org.apache.avro.Schema;
  * scope in the JVM sees the same subjects and ids (a serializer and a deserializer configured separately agree), ids
  * start at 1 per scope, and {@link #drop(String)} forgets a scope.
  *
- * <p>It answers like a real registry with BACKWARD compatibility: registering a schema the subject already has
- * returns its id; an identical schema under another subject gets the same id; a schema that cannot read data written
- * with the subject's latest version fails with status 409 and error code 409; unknown subjects and ids fail with 404
- * and Confluent's 40401 / 40403. Schemas are compared by their full JSON, as Confluent does.
+ * <p>It answers like a real registry with BACKWARD compatibility: registering a schema the subject already has returns
+ * its id; an identical schema under another subject gets the same id; a schema that cannot read data written with the
+ * subject's latest version fails with status 409 and error code 409; unknown subjects and ids fail with 404 and
+ * Confluent's 40401 / 40403. Schemas are compared by their full JSON, as Confluent does.
  */
 public final class MockSchemaRegistry implements SchemaRegistry {
     /** URL prefix that selects this implementation. */
     public static final String URL_PREFIX = "mock://";
 
     private static final ConcurrentMap<String, Store> SCOPES = new ConcurrentHashMap<>();
-    private static final java.util.Set<String> DOWN = ConcurrentHashMap.newKeySet();
+    private static final Set<String> DOWN = ConcurrentHashMap.newKeySet();
 
     private final String scope;
 
@@ -84,8 +85,8 @@ public final class MockSchemaRegistry implements SchemaRegistry {
     // Looked up on every call so that instances created before a drop() see the fresh scope.
     private Store store() {
         if (DOWN.contains(scope)) {
-            throw new RegistryUnavailableException("schema registry " + this + " is unavailable (simulated outage)",
-                    503, RegistryException.NO_STATUS);
+            throw new RegistryUnavailableException(
+                    "schema registry " + this + " is unavailable (simulated outage)", 503, RegistryException.NO_STATUS);
         }
         return SCOPES.computeIfAbsent(scope, s -> new Store());
     }
@@ -97,7 +98,7 @@ public final class MockSchemaRegistry implements SchemaRegistry {
 
     /** One scope's state; all access synchronised (tests are not a hot path). */
     private static final class Store {
-        private final List<Schema> schemas = new ArrayList<>();          // index = id - 1
+        private final List<Schema> schemas = new ArrayList<>(); // index = id - 1
         private final Map<String, Integer> idByJson = new HashMap<>();
         private final Map<String, List<Integer>> versions = new HashMap<>(); // subject -> ids, version = index + 1
 
@@ -113,9 +114,14 @@ public final class MockSchemaRegistry implements SchemaRegistry {
                 final Schema latest = schemas.get(ids.get(ids.size() - 1) - 1);
                 final String problems = Compatibility.problems(schema, latest);
                 if (problems != null) {
-                    throw RegistryCall.REGISTER.refused(subject, -1, 409, RegistryCall.INCOMPATIBLE,
+                    throw RegistryCall.REGISTER.refused(
+                            subject,
+                            -1,
+                            409,
+                            RegistryCall.INCOMPATIBLE,
                             "Schema being registered is incompatible with an earlier schema for subject \"" + subject
-                                    + "\" (version " + ids.size() + "): " + problems, "BACKWARD");
+                                    + "\" (version " + ids.size() + "): " + problems,
+                            "BACKWARD");
                 }
             }
             final int id = idByJson.computeIfAbsent(json, j -> {
@@ -137,8 +143,8 @@ public final class MockSchemaRegistry implements SchemaRegistry {
                     return id;
                 }
             }
-            throw RegistryCall.LOOKUP.refused(subject, -1, 404, RegistryCall.SCHEMA_NOT_FOUND,
-                    "Schema not found", null);
+            throw RegistryCall.LOOKUP.refused(
+                    subject, -1, 404, RegistryCall.SCHEMA_NOT_FOUND, "Schema not found", null);
         }
 
         synchronized Registered latest(final String subject) {
@@ -152,15 +158,15 @@ public final class MockSchemaRegistry implements SchemaRegistry {
 
         synchronized Schema schemaById(final int id) {
             if (id < 1 || id > schemas.size()) {
-                throw RegistryCall.SCHEMA_BY_ID.refused(null, id, 404, RegistryCall.SCHEMA_NOT_FOUND,
-                        "Schema " + id + " not found", null);
+                throw RegistryCall.SCHEMA_BY_ID.refused(
+                        null, id, 404, RegistryCall.SCHEMA_NOT_FOUND, "Schema " + id + " not found", null);
             }
             return schemas.get(id - 1);
         }
 
         private static RegistryException subjectNotFound(final RegistryCall call, final String subject) {
-            return call.refused(subject, -1, 404, RegistryCall.SUBJECT_NOT_FOUND,
-                    "Subject '" + subject + "' not found.", null);
+            return call.refused(
+                    subject, -1, 404, RegistryCall.SUBJECT_NOT_FOUND, "Subject '" + subject + "' not found.", null);
         }
     }
 }

@@ -7,9 +7,9 @@ import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
 
 /**
- * Avro maps read back in the order they were written. Avro writes a map's entries in its iteration order but reads
- * them into a {@code HashMap}, so an event's metadata lost the sender's key order on its way through the repartition
- * topic and {@code rotation-commands}, and a notification's "Additional Details" came out in hash order instead of the
+ * Avro maps read back in the order they were written. Avro writes a map's entries in its iteration order but reads them
+ * into a {@code HashMap}, so an event's metadata lost the sender's key order on its way through the repartition topic
+ * and {@code rotation-commands}, and a notification's "Additional Details" came out in hash order instead of the
  * original implementation's (repository, commit_sha, file_path). Every reader of rotor's Avro records builds its maps
  * here.
  */
@@ -17,10 +17,11 @@ final class OrderedMaps {
     /** A reader never pre-sizes a map by a count read from (untrusted) bytes beyond this. */
     static final int MAX_INITIAL_CAPACITY = 64;
 
-    private OrderedMaps() {
-    }
+    private OrderedMaps() {}
 
-    /** What a reader's {@code newMap} returns: {@code old} emptied when it is a map, else a new insertion-ordered map. */
+    /**
+     * What a reader's {@code newMap} returns: {@code old} emptied when it is a map, else a new insertion-ordered map.
+     */
     static Object newMap(final Object old, final int size) {
         if (old instanceof Map<?, ?> m) {
             m.clear();

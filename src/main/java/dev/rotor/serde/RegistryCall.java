@@ -1,14 +1,18 @@
 package dev.rotor.serde;
 
 /**
- * The registry calls, and the one place that turns a registry's refusal into a {@link RegistryException} with a
- * message a person can act on. Shared by the HTTP client and the mock so both fail alike.
+ * The registry calls, and the one place that turns a registry's refusal into a {@link RegistryException} with a message
+ * a person can act on. Shared by the HTTP client and the mock so both fail alike.
  */
 enum RegistryCall {
-    REGISTER, LOOKUP, LATEST, SCHEMA_BY_ID;
+    REGISTER,
+    LOOKUP,
+    LATEST,
+    SCHEMA_BY_ID;
 
     /** Confluent's error codes that rotor distinguishes. */
     static final int SUBJECT_NOT_FOUND = 40401;
+
     static final int VERSION_NOT_FOUND = 40402;
     static final int SCHEMA_NOT_FOUND = 40403;
     static final int INCOMPATIBLE = 409;
@@ -32,8 +36,13 @@ enum RegistryCall {
      * @param registryMessage the registry's {@code message}, may be null
      * @param compatibility the compatibility level in force, for 409 messages; null when unknown
      */
-    RegistryException refused(final String subject, final int id, final int status, final int errorCode,
-            final String registryMessage, final String compatibility) {
+    RegistryException refused(
+            final String subject,
+            final int id,
+            final int status,
+            final int errorCode,
+            final String registryMessage,
+            final String compatibility) {
         final String suffix = registryMessage == null || registryMessage.isBlank() ? "" : ": " + clip(registryMessage);
         final String text;
         if (status == 401 || status == 403) {

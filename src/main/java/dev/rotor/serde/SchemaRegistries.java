@@ -17,16 +17,17 @@ import org.apache.kafka.common.config.types.Password;
 /**
  * Builds a {@link SchemaRegistry} from Confluent's client properties, so rotor's serde is configured exactly like
  * Confluent's:
+ *
  * <ul>
  *   <li>{@code schema.registry.url}: {@code mock://<scope>} ({@link MockSchemaRegistry}) or one or more comma-separated
- *       {@code http(s)://} base URLs ({@link HttpSchemaRegistry} behind a {@link CachingSchemaRegistry});</li>
+ *       {@code http(s)://} base URLs ({@link HttpSchemaRegistry} behind a {@link CachingSchemaRegistry});
  *   <li>{@code basic.auth.credentials.source} ({@code USER_INFO} or {@code URL}) and {@code basic.auth.user.info}
  *       ({@code user:password}), also with the {@code schema.registry.} prefix; without a source, user info is used
- *       when given, else credentials in the URL;</li>
- *   <li>{@code http.connect.timeout.ms} (default 5000) and {@code http.read.timeout.ms} (default 15000), also
- *       prefixed;</li>
- *   <li>{@code latest.cache.ttl.sec}: how long a subject's latest version is reused (default -1, for ever).</li>
+ *       when given, else credentials in the URL;
+ *   <li>{@code http.connect.timeout.ms} (default 5000) and {@code http.read.timeout.ms} (default 15000), also prefixed;
+ *   <li>{@code latest.cache.ttl.sec}: how long a subject's latest version is reused (default -1, for ever).
  * </ul>
+ *
  * HTTP clients are shared: the same settings return the same instance (and cache) JVM-wide, so the many serdes of a
  * Kafka Streams topology neither open many connections pools nor ask the registry the same question twice.
  */
@@ -41,8 +42,7 @@ public final class SchemaRegistries {
 
     private static final ConcurrentMap<String, SchemaRegistry> SHARED = new ConcurrentHashMap<>();
 
-    private SchemaRegistries() {
-    }
+    private SchemaRegistries() {}
 
     /** The registry for {@code schema.registry.url}; a {@link ConfigException} when it is missing or invalid. */
     public static SchemaRegistry fromConfig(final Map<String, ?> configs) {
@@ -50,7 +50,10 @@ public final class SchemaRegistries {
         if (url == null || url.isBlank()) {
             throw new ConfigException("missing required configuration '" + URL + "' (http(s):// or mock://)");
         }
-        final List<String> urls = Arrays.stream(url.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        final List<String> urls = Arrays.stream(url.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
         if (urls.stream().anyMatch(u -> u.startsWith(MockSchemaRegistry.URL_PREFIX))) {
             if (urls.size() != 1) {
                 throw new ConfigException("'" + URL + "' may hold only one mock:// URL and nothing else");
@@ -65,8 +68,9 @@ public final class SchemaRegistries {
         final String key = String.join(",", urls) + "|" + (userInfo == null ? "-" : sha256(userInfo)) + "|"
                 + connect.toMillis() + "|" + read.toMillis() + "|" + ttlSeconds;
         try {
-            return SHARED.computeIfAbsent(key, k ->
-                    new CachingSchemaRegistry(new HttpSchemaRegistry(urls, userInfo, connect, read), latestTtl));
+            return SHARED.computeIfAbsent(
+                    key,
+                    k -> new CachingSchemaRegistry(new HttpSchemaRegistry(urls, userInfo, connect, read), latestTtl));
         } catch (final IllegalArgumentException e) {
             throw new ConfigException("invalid '" + URL + "': " + e.getMessage());
         }
@@ -79,9 +83,12 @@ public final class SchemaRegistries {
                 continue;
             }
             final Object value = configs.get(key);
-            final String text = value instanceof Password password ? password.value()
-                    : value instanceof List<?> list ? String.join(",", list.stream().map(String::valueOf).toList())
-                    : value == null ? null : value.toString();
+            final String text = value instanceof Password password
+                    ? password.value()
+                    : value instanceof List<?> list
+                            ? String.join(
+                                    ",", list.stream().map(String::valueOf).toList())
+                            : value == null ? null : value.toString();
             if (text != null && !text.isBlank()) {
                 return text.trim();
             }
@@ -115,13 +122,13 @@ public final class SchemaRegistries {
     private static String userInfo(final Map<String, ?> configs, final List<String> urls) {
         final String configured = string(configs, USER_INFO);
         final String source = string(configs, CREDENTIALS_SOURCE);
-        final String effective = source != null ? source.toUpperCase(Locale.ROOT)
-                : configured != null ? "USER_INFO" : "URL";
+        final String effective =
+                source != null ? source.toUpperCase(Locale.ROOT) : configured != null ? "USER_INFO" : "URL";
         switch (effective) {
             case "USER_INFO" -> {
                 if (configured == null) {
-                    throw new ConfigException("'" + CREDENTIALS_SOURCE + "' is USER_INFO but '" + USER_INFO
-                            + "' is not set");
+                    throw new ConfigException(
+                            "'" + CREDENTIALS_SOURCE + "' is USER_INFO but '" + USER_INFO + "' is not set");
                 }
                 if (configured.indexOf(':') < 0) {
                     throw new ConfigException("'" + USER_INFO + "' must be user:password (value not shown)");
@@ -129,18 +136,22 @@ public final class SchemaRegistries {
                 return configured;
             }
             case "URL" -> {
-                return urls.stream().map(HttpSchemaRegistry::userInfoOf).filter(u -> u != null && !u.isEmpty())
-                        .findFirst().orElse(null);
+                return urls.stream()
+                        .map(HttpSchemaRegistry::userInfoOf)
+                        .filter(u -> u != null && !u.isEmpty())
+                        .findFirst()
+                        .orElse(null);
             }
-            default -> throw new ConfigException("unsupported '" + CREDENTIALS_SOURCE + "' '" + source
-                    + "'; rotor supports USER_INFO and URL");
+            default ->
+                throw new ConfigException(
+                        "unsupported '" + CREDENTIALS_SOURCE + "' '" + source + "'; rotor supports USER_INFO and URL");
         }
     }
 
     private static String sha256(final String text) {
         try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (final NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -39,15 +39,16 @@ public final class SecurityEventDecoder {
     private static final String SECRET_PATHS = "secret_paths";
     /** Metadata entries that name secrets to rotate: identifiers, kept exactly as sent. */
     private static final Set<String> PATH_LISTS = Set.of(SECRET_PATH, SECRET_PATHS);
-    private static final Set<String> INDICATORS = Arrays.stream(Indicator.values()).map(Enum::name)
-            .collect(Collectors.toUnmodifiableSet());
+
+    private static final Set<String> INDICATORS =
+            Arrays.stream(Indicator.values()).map(Enum::name).collect(Collectors.toUnmodifiableSet());
 
     private final int maxBytes;
     private final Deserializer<SecurityEvent> avro;
 
     /**
      * @param maxBytes larger records are refused
-     * @param avro     Confluent-wire Avro deserializer, or null when no registry is configured (Avro input is then refused)
+     * @param avro Confluent-wire Avro deserializer, or null when no registry is configured (Avro input is then refused)
      */
     public SecurityEventDecoder(final int maxBytes, final Deserializer<SecurityEvent> avro) {
         this.maxBytes = maxBytes;
@@ -59,8 +60,8 @@ public final class SecurityEventDecoder {
             throw new InvalidEventException(Code.EMPTY, "record value is empty");
         }
         if (bytes.length > maxBytes) {
-            throw new InvalidEventException(Code.OVERSIZE,
-                    "record value is " + bytes.length + " bytes, more than the limit of " + maxBytes);
+            throw new InvalidEventException(
+                    Code.OVERSIZE, "record value is " + bytes.length + " bytes, more than the limit of " + maxBytes);
         }
         final SecurityEvent raw;
         if (bytes[0] == 0) {
@@ -68,22 +69,26 @@ public final class SecurityEventDecoder {
         } else if (looksLikeJson(bytes)) {
             raw = JsonEventParser.parse(bytes);
         } else {
-            throw new InvalidEventException(Code.UNKNOWN_FORMAT, String.format(
-                    "first byte 0x%02x is neither '{' (JSON) nor the Confluent Avro magic byte 0", bytes[0] & 0xff));
+            throw new InvalidEventException(
+                    Code.UNKNOWN_FORMAT,
+                    String.format(
+                            "first byte 0x%02x is neither '{' (JSON) nor the Confluent Avro magic byte 0",
+                            bytes[0] & 0xff));
         }
         return normalise(raw);
     }
 
     private SecurityEvent decodeAvro(final String topic, final byte[] bytes) {
         if (avro == null) {
-            throw new InvalidEventException(Code.INVALID_AVRO,
-                    "Avro record but no schema registry is configured (kafka.schema.registry.url)");
+            throw new InvalidEventException(
+                    Code.INVALID_AVRO, "Avro record but no schema registry is configured (kafka.schema.registry.url)");
         }
         try {
             return avro.deserialize(topic, bytes);
         } catch (final AvroDecodingException e) {
             final Code code = e.kind() == AvroDecodingException.Kind.UNKNOWN_SCHEMA_ID
-                    ? Code.UNKNOWN_SCHEMA_ID : Code.INVALID_AVRO;
+                    ? Code.UNKNOWN_SCHEMA_ID
+                    : Code.INVALID_AVRO;
             throw new InvalidEventException(code, e.getMessage());
         }
     }
@@ -100,8 +105,8 @@ public final class SecurityEventDecoder {
     }
 
     /**
-     * Applies the normalisation rules above and the bounds of {@link EventLimits}; idempotent. Every input passes
-     * here: native JSON, Avro, and the adapters' events.
+     * Applies the normalisation rules above and the bounds of {@link EventLimits}; idempotent. Every input passes here:
+     * native JSON, Avro, and the adapters' events.
      */
     public static SecurityEvent normalise(final SecurityEvent e) {
         final String given = EventLimits.eventId(e.getEventId());
@@ -119,10 +124,17 @@ public final class SecurityEventDecoder {
         }
         // redacted before the id is derived and before anything is cut (a cut credential may no longer look like one)
         // the constructor, not SecurityEvent.newBuilder(e): the builder deep-copies every field, twice per event
-        final SecurityEvent redacted = new SecurityEvent(e.getEventId(), eventType(type),
-                e.getThreatLevel(), Redaction.text(e.getDescription()), e.getAffectedResources(),
-                Redaction.text(e.getSourceIp()), e.getTimestamp(), Redaction.metadata(e.getMetadata(), PATH_LISTS));
-        final String eventId = given == null ? deriveId(redacted, null)
+        final SecurityEvent redacted = new SecurityEvent(
+                e.getEventId(),
+                eventType(type),
+                e.getThreatLevel(),
+                Redaction.text(e.getDescription()),
+                e.getAffectedResources(),
+                Redaction.text(e.getSourceIp()),
+                e.getTimestamp(),
+                Redaction.metadata(e.getMetadata(), PATH_LISTS));
+        final String eventId = given == null
+                ? deriveId(redacted, null)
                 : Redaction.holdsCredential(given) ? deriveId(redacted, Redaction.text(given)) : given;
         final Map<String, String> metadata = new LinkedHashMap<>();
         for (final Map.Entry<String, String> m : redacted.getMetadata().entrySet()) {
@@ -132,9 +144,15 @@ public final class SecurityEventDecoder {
             }
             metadata.put(m.getKey(), paths ? m.getValue() : cap(m.getValue(), EventLimits.MAX_METADATA_VALUE));
         }
-        return new SecurityEvent(eventId, redacted.getEventType(), redacted.getThreatLevel(),
-                cap(redacted.getDescription(), EventLimits.MAX_DESCRIPTION), new ArrayList<>(e.getAffectedResources()),
-                redacted.getSourceIp(), redacted.getTimestamp(), metadata);
+        return new SecurityEvent(
+                eventId,
+                redacted.getEventType(),
+                redacted.getThreatLevel(),
+                cap(redacted.getDescription(), EventLimits.MAX_DESCRIPTION),
+                new ArrayList<>(e.getAffectedResources()),
+                redacted.getSourceIp(),
+                redacted.getTimestamp(),
+                metadata);
     }
 
     /** Lower case; one of the nine indicators as it is, anything else redacted (an unknown type is sender's text). */

@@ -7,7 +7,8 @@ import org.apache.kafka.common.config.ConfigException;
 /**
  * Confluent's subject name strategies: which registry subject a topic's key or value schema lives under. Configured
  * with {@code key.subject.name.strategy} / {@code value.subject.name.strategy}, by short name
- * ({@code TopicNameStrategy}) or Confluent's class name ({@code io.confluent.kafka.serializers.subject.TopicNameStrategy}).
+ * ({@code TopicNameStrategy}) or Confluent's class name
+ * ({@code io.confluent.kafka.serializers.subject.TopicNameStrategy}).
  */
 public enum SubjectNameStrategy {
     /** {@code <topic>-key} / {@code <topic>-value}: one schema (line) per topic. Confluent's default. */
@@ -44,7 +45,8 @@ public enum SubjectNameStrategy {
         final String name = configured.trim();
         final String simple = name.startsWith(CONFLUENT_PACKAGE) ? name.substring(CONFLUENT_PACKAGE.length()) : name;
         for (final SubjectNameStrategy strategy : values()) {
-            if (strategy.shortName.equalsIgnoreCase(simple) || strategy.name().equals(simple.toUpperCase(Locale.ROOT))) {
+            if (strategy.shortName.equalsIgnoreCase(simple)
+                    || strategy.name().equals(simple.toUpperCase(Locale.ROOT))) {
                 return strategy;
             }
         }

@@ -5,6 +5,7 @@ import dev.rotor.detection.DetectionTopology;
 import dev.rotor.notify.NotificationDelivery;
 import dev.rotor.notify.NotifySettings;
 import dev.rotor.ops.AdminTopicsCheck;
+import dev.rotor.ops.GroupStatistics;
 import dev.rotor.ops.OpsServer;
 import dev.rotor.ops.RotorMetrics;
 import dev.rotor.ops.Statistics;
@@ -15,13 +16,10 @@ import dev.rotor.streams.StuckRecords;
 import dev.rotor.topics.Producers;
 import dev.rotor.topics.Topics;
 import dev.rotor.topics.TopicsAdmin;
-import dev.rotor.ops.GroupStatistics;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.state.HostInfo;
 import dev.rotor.vault.SecretRotator;
 import dev.rotor.vault.VaultRotator;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,7 +30,10 @@ import java.util.function.Function;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,21 +41,25 @@ import org.slf4j.LoggerFactory;
  * rotor's running Kafka Streams clients. {@code --role all} runs detection and the executor as two clients,
  * {@code rotor-detection} and {@code rotor-executor}, joined by rotation-commands (the roles detection and executor run
  * one of them); with {@code rotor.single-client=true} it runs one client, {@code rotor} ({@link RotorTopology}: the
- * rules hand their commands straight to the executor). The executor never calls Vault on a
- * stream thread, so a slow Vault never delays detection either way. Used by {@code rotor run} and by the end-to-end
- * tests, so both wire rotor the same way. The clients are keyed by their application id:
- * {@code rotor.application-id-prefix} followed by the base name, so two instances with different prefixes
- * (production and a shadow) share no consumer group, internal topic, transactional id or state directory on one
- * cluster.
+ * rules hand their commands straight to the executor). The executor never calls Vault on a stream thread, so a slow
+ * Vault never delays detection either way. Used by {@code rotor run} and by the end-to-end tests, so both wire rotor
+ * the same way. The clients are keyed by their application id: {@code rotor.application-id-prefix} followed by the base
+ * name, so two instances with different prefixes (production and a shadow) share no consumer group, internal topic,
+ * transactional id or state directory on one cluster.
  */
 public final class RotorService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RotorService.class);
     /** The topology descriptions, at INFO: shown with {@code --verbose}, silenced on the console for people. */
     public static final String TOPOLOGY_LOGGER = "dev.rotor.topology";
+
     private static final Logger TOPOLOGY = LoggerFactory.getLogger(TOPOLOGY_LOGGER);
 
     /** Which clients an instance runs. */
-    public enum Role { ALL, DETECTION, EXECUTOR }
+    public enum Role {
+        ALL,
+        DETECTION,
+        EXECUTOR
+    }
 
     private final Map<String, KafkaStreams> clients = new LinkedHashMap<>();
     private final RotationWorkers workers;
@@ -71,14 +76,16 @@ public final class RotorService implements AutoCloseable {
             final RotationWorkers pool = new RotationWorkers(config.executor().parallelism());
             workers = pool;
             final int partitions = commandPartitions(config);
-            add(config.applicationId(RotorTopology.APPLICATION_ID),
+            add(
+                    config.applicationId(RotorTopology.APPLICATION_ID),
                     builder -> RotorTopology.build(builder, config, topics, rotator, pool, metrics, partitions),
                     stuck -> RotorTopology.streamsProperties(config, topics, metrics, stuck));
             watchVaultAuth(config, topics, rotator);
             return;
         }
         if (role != Role.EXECUTOR) {
-            add(config.applicationId(DetectionTopology.APPLICATION_ID),
+            add(
+                    config.applicationId(DetectionTopology.APPLICATION_ID),
                     builder -> DetectionTopology.build(builder, config, topics, metrics),
                     stuck -> DetectionTopology.streamsProperties(config, topics, metrics, stuck));
         }
@@ -86,7 +93,8 @@ public final class RotorService implements AutoCloseable {
             final RotationWorkers pool = new RotationWorkers(config.executor().parallelism());
             workers = pool;
             final int partitions = commandPartitions(config);
-            add(config.applicationId(RotationTopology.APPLICATION_ID),
+            add(
+                    config.applicationId(RotationTopology.APPLICATION_ID),
                     builder -> RotationTopology.build(builder, config, topics, rotator, pool, metrics, partitions),
                     stuck -> RotationTopology.streamsProperties(config, topics, metrics, stuck));
             watchVaultAuth(config, topics, rotator);
@@ -98,8 +106,8 @@ public final class RotorService implements AutoCloseable {
     private void watchVaultAuth(final RotorConfig config, final Topics topics, final SecretRotator rotator) {
         if (rotator instanceof VaultRotator vault) {
             // keeps the token alive; while Vault refuses rotor, readiness says so and a person is alerted
-            vaultAuthWatch = new VaultAuthWatch(vault.client(), metrics, topics.securityCritical(),
-                    Producers.bytes(config));
+            vaultAuthWatch =
+                    new VaultAuthWatch(vault.client(), metrics, topics.securityCritical(), Producers.bytes(config));
         }
     }
 
@@ -113,9 +121,9 @@ public final class RotorService implements AutoCloseable {
     }
 
     /**
-     * The rotator an instance with {@code config} uses: with {@code rotor.dry-run=true} one that cannot reach Vault
-     * (a dry run decides and publishes DRY_RUN results, calls nothing in Vault and so needs no Vault credentials; were
-     * it ever asked to rotate, the rotation would fail rather than happen), else {@link VaultRotator#fromConfig}.
+     * The rotator an instance with {@code config} uses: with {@code rotor.dry-run=true} one that cannot reach Vault (a
+     * dry run decides and publishes DRY_RUN results, calls nothing in Vault and so needs no Vault credentials; were it
+     * ever asked to rotate, the rotation would fail rather than happen), else {@link VaultRotator#fromConfig}.
      */
     public static SecretRotator rotator(final RotorConfig config) {
         if (config.dryRun()) {
@@ -152,29 +160,36 @@ public final class RotorService implements AutoCloseable {
     }
 
     /**
-     * Like {@link #start} and also serves /health, /metrics and /stats on {@code rotor.http.*}; readiness includes
-     * the existence of rotor's topics.
+     * Like {@link #start} and also serves /health, /metrics and /stats on {@code rotor.http.*}; readiness includes the
+     * existence of rotor's topics.
      */
-    public static RotorService startWithEndpoints(final RotorConfig config, final Role role,
-                                                  final SecretRotator rotator) {
+    public static RotorService startWithEndpoints(
+            final RotorConfig config, final Role role, final SecretRotator rotator) {
         // bound first, so that the port (any free one with port 0) can be advertised to the group before it starts
-        final OpsServer.Listening listening = OpsServer.listen(config.http().bindAddress(), config.http().port());
+        final OpsServer.Listening listening =
+                OpsServer.listen(config.http().bindAddress(), config.http().port());
         final HostInfo self = new HostInfo(advertisedHost(config.http()), listening.port());
         final RotorService service;
         try {
-            service = start(config.withKafka(Map.of(StreamsConfig.APPLICATION_SERVER_CONFIG,
-                    self.host() + ":" + self.port())), role, rotator);
+            service = start(
+                    config.withKafka(Map.of(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port())),
+                    role,
+                    rotator);
         } catch (final RuntimeException e) {
             listening.server().stop(0);
             throw e;
         }
         try {
             final Topics topics = new Topics(config);
-            service.topicsCheck = AdminTopicsCheck.start(config.kafka(),
-                    role == Role.DETECTION ? topics.namesBeforeStart() : topics.allNames());
+            service.topicsCheck = AdminTopicsCheck.start(
+                    config.kafka(), role == Role.DETECTION ? topics.namesBeforeStart() : topics.allNames());
             final Statistics statistics = Statistics.forClients(service.clients);
-            service.ops = OpsServer.serve(listening, OpsServer.ClientStates.of(service.clients), service.metrics,
-                    statistics, service.topicsCheck);
+            service.ops = OpsServer.serve(
+                    listening,
+                    OpsServer.ClientStates.of(service.clients),
+                    service.metrics,
+                    statistics,
+                    service.topicsCheck);
             service.ops.serveGroupStatistics(new GroupStatistics(statistics, service.clients, self));
         } catch (final RuntimeException e) {
             service.close(Duration.ofSeconds(10));
@@ -207,18 +222,23 @@ public final class RotorService implements AutoCloseable {
      * Builds one client: its topology into a fresh builder, its properties with the stuck-record watch that its
      * handlers and its uncaught-exception handler share.
      */
-    private void add(final String applicationId, final Consumer<StreamsBuilder> topologyOf,
-                     final Function<StuckRecords, Properties> propertiesOf) {
+    private void add(
+            final String applicationId,
+            final Consumer<StreamsBuilder> topologyOf,
+            final Function<StuckRecords, Properties> propertiesOf) {
         final StreamsBuilder builder = new StreamsBuilder();
         topologyOf.accept(builder);
         final StuckRecords stuck = new StuckRecords(metrics);
         final Properties props = propertiesOf.apply(stuck);
-        final org.apache.kafka.streams.Topology topology = builder.build(props);
+        final Topology topology = builder.build(props);
         TOPOLOGY.info("{} topology:\n{}", applicationId, topology.describe());
         final KafkaStreams streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(e -> {
             final Duration backoff = stuck.replaced(applicationId, e);
-            LOG.error("{}: stream thread failed ({}); replacing it in {} ms", applicationId, e.getClass().getName(),
+            LOG.error(
+                    "{}: stream thread failed ({}); replacing it in {} ms",
+                    applicationId,
+                    e.getClass().getName(),
                     backoff.toMillis());
             sleep(backoff); // on the dying thread: a record that fails every time is retried with a growing pause
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -271,8 +291,10 @@ public final class RotorService implements AutoCloseable {
         if (notifications != null) {
             notifications.close();
         }
-        clients.values().forEach(s -> s.close(CloseOptions.groupMembershipOperation(
-                CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(timeout)));
+        clients.values()
+                .forEach(s ->
+                        s.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                                .withTimeout(timeout)));
         if (workers != null) {
             workers.close();
         }

@@ -18,19 +18,21 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 
 /**
- * The single client ({@code --role all} with {@code rotor.single-client=true}; off by default, docs/decisions.md
- * says why): detection and the executor
- * as one Kafka Streams application, {@value RotationTopology#SINGLE_CLIENT_APPLICATION_ID}.
+ * The single client ({@code --role all} with {@code rotor.single-client=true}; off by default, docs/decisions.md says
+ * why): detection and the executor as one Kafka Streams application,
+ * {@value RotationTopology#SINGLE_CLIENT_APPLICATION_ID}.
  *
  * <pre>
- * security-events ─ decode-security-events ─ events-by-secret-path ─ apply-detection-rules ─┬─ rotation-commands (audit copy)
+ * security-events ─ decode-security-events ─ events-by-secret-path ─ apply-detection-rules ─┬─ rotation-commands
+ *                                                                                            │  (audit copy)
  *                                                                                            └─ hand-over-commands ─┐
- * rotation-commands (cascades, rotor retry, other producers) ─ read-rotation-commands ───────────────────────────────┴─ execute-rotations ─ ...
+ * rotation-commands (cascades, rotor retry, other producers) ─ read-rotation-commands ──────────────────────────────┤
+ *                                                                                    execute-rotations ─ ... ───────┘
  * </pre>
  *
  * <p>Why: with two clients a trigger crossed three transactions in series (the repartition, the rules' commands, the
- * executor's results), each waiting for a commit. Here the rules hand each command to the executor in the same task,
- * so the executor accepts it in the transaction that decided it: one commit fewer per trigger, and one client's
+ * executor's results), each waiting for a commit. Here the rules hand each command to the executor in the same task, so
+ * the executor accepts it in the transaction that decided it: one commit fewer per trigger, and one client's
  * transactions instead of two. rotation-commands keeps every command (the audit trail, and the input for cascades,
  * {@code rotor retry} and external producers); the copy written by the rules carries header
  * {@value Topics#HANDED_OVER_HEADER} and is skipped when read back. Both inputs are keyed by secret path, and the
@@ -43,31 +45,37 @@ import org.apache.kafka.streams.kstream.KStream;
 public final class RotorTopology {
     public static final String APPLICATION_ID = RotationTopology.SINGLE_CLIENT_APPLICATION_ID;
 
-    private RotorTopology() {
-    }
+    private RotorTopology() {}
 
     /**
-     * The single client's Kafka Streams properties: rotor's defaults; refused security events go to
-     * security-events-dlq and unreadable commands to rotation-commands-dlq with a critical notification, as with two
-     * clients.
+     * The single client's Kafka Streams properties: rotor's defaults; refused security events go to security-events-dlq
+     * and unreadable commands to rotation-commands-dlq with a critical notification, as with two clients.
      */
-    public static Properties streamsProperties(final RotorConfig config, final Topics topics,
-                                               final Telemetry telemetry, final StuckRecords stuckRecords) {
-        final Properties props = StreamsSettings.forApplication(config, topics, APPLICATION_ID,
-                topics.securityEventsDlq().name(), telemetry, stuckRecords);
-        props.put(DeadLetterHandler.BY_SOURCE_CONFIG,
-                Map.of(topics.rotationCommands().name(), topics.rotationCommandsDlq().name()));
+    public static Properties streamsProperties(
+            final RotorConfig config, final Topics topics, final Telemetry telemetry, final StuckRecords stuckRecords) {
+        final Properties props = StreamsSettings.forApplication(
+                config, topics, APPLICATION_ID, topics.securityEventsDlq().name(), telemetry, stuckRecords);
+        props.put(
+                DeadLetterHandler.BY_SOURCE_CONFIG,
+                Map.of(
+                        topics.rotationCommands().name(),
+                        topics.rotationCommandsDlq().name()));
         RotationTopology.addExecutorSettings(props, topics);
         return props;
     }
 
     /** Detection and the executor, the rules handing their commands straight to the executor. */
-    public static void build(final StreamsBuilder builder, final RotorConfig config, final Topics topics,
-                             final SecretRotator rotator, final RotationWorkers workers, final Telemetry telemetry,
-                             final int commandPartitions) {
-        final KStream<String, RotationCommand> handedOver = DetectionTopology.buildHandingOver(builder, config, topics,
-                telemetry, config.applicationId(APPLICATION_ID), commandPartitions);
-        RotationTopology.build(builder, config, topics, rotator, workers, telemetry, commandPartitions,
-                Optional.of(handedOver));
+    public static void build(
+            final StreamsBuilder builder,
+            final RotorConfig config,
+            final Topics topics,
+            final SecretRotator rotator,
+            final RotationWorkers workers,
+            final Telemetry telemetry,
+            final int commandPartitions) {
+        final KStream<String, RotationCommand> handedOver = DetectionTopology.buildHandingOver(
+                builder, config, topics, telemetry, config.applicationId(APPLICATION_ID), commandPartitions);
+        RotationTopology.build(
+                builder, config, topics, rotator, workers, telemetry, commandPartitions, Optional.of(handedOver));
     }
 }

@@ -9,15 +9,16 @@ import org.rocksdb.Options;
 import org.rocksdb.WriteBufferManager;
 
 /**
- * Caps the off-heap memory of all of rotor's RocksDB stores in one JVM ({@code rotor.rocksdb.memory}). By default
- * every store instance (one per store per task) gets its own block cache and memtables, so memory grows with the
- * number of partitions; here they share one LRU cache, and memtables are charged to that same cache through a write
- * buffer manager, so the total stays under the limit however many tasks an instance runs. Index and filter blocks live
- * in the cache too (high priority), since they otherwise grow without bound.
+ * Caps the off-heap memory of all of rotor's RocksDB stores in one JVM ({@code rotor.rocksdb.memory}). By default every
+ * store instance (one per store per task) gets its own block cache and memtables, so memory grows with the number of
+ * partitions; here they share one LRU cache, and memtables are charged to that same cache through a write buffer
+ * manager, so the total stays under the limit however many tasks an instance runs. Index and filter blocks live in the
+ * cache too (high priority), since they otherwise grow without bound.
  */
 public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
     /** Streams config key carrying the limit in bytes (set by {@link StreamsSettings}). */
     public static final String LIMIT_CONFIG = "rotor.rocksdb.memory.bytes";
+
     private static final double MEMTABLE_SHARE = 0.4;
     private static final double HIGH_PRIORITY_SHARE = 0.1;
     private static final long MEMTABLE_BYTES = 4L * 1024 * 1024;

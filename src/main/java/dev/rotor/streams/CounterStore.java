@@ -4,9 +4,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StateStore;
@@ -37,8 +39,8 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * internal interface of Kafka Streams; {@code CounterStoreTest} fails if a commit stops reaching it.
  *
  * <p>Reads: {@link #get} returns the latest count, committed or not; {@link #all} merges the uncommitted counts over
- * the store's. Values held in memory are forgotten after each flush, so a task that moves between instances (or
- * becomes a standby and active again) never sees an old in-memory value.
+ * the store's. Values held in memory are forgotten after each flush, so a task that moves between instances (or becomes
+ * a standby and active again) never sees an old in-memory value.
  */
 public final class CounterStore implements KeyValueStore<String, Long>, CachedStateStore<String, Long> {
     private final KeyValueStore<String, Long> store;
@@ -51,10 +53,13 @@ public final class CounterStore implements KeyValueStore<String, Long>, CachedSt
         this.store = store;
     }
 
-    /** A changelogged (and cached) persistent store of counters named {@code name}, counting in memory between commits. */
+    /**
+     * A changelogged (and cached) persistent store of counters named {@code name}, counting in memory between commits.
+     */
     public static StoreBuilder<CounterStore> builder(final String name) {
-        return new Builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
-                Serdes.Long()).withCachingEnabled());
+        return new Builder(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.Long())
+                        .withCachingEnabled());
     }
 
     /** Adds {@code by} to {@code counter} of {@code store} (any key-value store of counters). */
@@ -112,8 +117,12 @@ public final class CounterStore implements KeyValueStore<String, Long>, CachedSt
     @Override
     public KeyValueIterator<String, Long> range(final String from, final String to) {
         final NavigableMap<String, Long> all = snapshot();
-        return iterator(from == null && to == null ? all : from == null ? all.headMap(to, true)
-                : to == null ? all.tailMap(from, true) : all.subMap(from, true, to, true));
+        return iterator(
+                from == null && to == null
+                        ? all
+                        : from == null
+                                ? all.headMap(to, true)
+                                : to == null ? all.tailMap(from, true) : all.subMap(from, true, to, true));
     }
 
     @Override
@@ -170,7 +179,7 @@ public final class CounterStore implements KeyValueStore<String, Long>, CachedSt
     }
 
     @Override
-    public void commit(final Map<org.apache.kafka.common.TopicPartition, Long> changelogOffsets) {
+    public void commit(final Map<TopicPartition, Long> changelogOffsets) {
         store.commit(changelogOffsets);
     }
 
@@ -180,7 +189,7 @@ public final class CounterStore implements KeyValueStore<String, Long>, CachedSt
     }
 
     @Override
-    public Long committedOffset(final org.apache.kafka.common.TopicPartition partition) {
+    public Long committedOffset(final TopicPartition partition) {
         return store.committedOffset(partition);
     }
 
@@ -233,7 +242,7 @@ public final class CounterStore implements KeyValueStore<String, Long>, CachedSt
             @Override
             public KeyValue<String, Long> next() {
                 if (next == null) {
-                    throw new java.util.NoSuchElementException();
+                    throw new NoSuchElementException();
                 }
                 final KeyValue<String, Long> kv = KeyValue.pair(next.getKey(), next.getValue());
                 next = it.hasNext() ? it.next() : null;
@@ -243,14 +252,13 @@ public final class CounterStore implements KeyValueStore<String, Long>, CachedSt
             @Override
             public String peekNextKey() {
                 if (next == null) {
-                    throw new java.util.NoSuchElementException();
+                    throw new NoSuchElementException();
                 }
                 return next.getKey();
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 

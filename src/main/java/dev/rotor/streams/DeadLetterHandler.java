@@ -22,24 +22,26 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>{@link InvalidEventException} (a record rotor refuses): resume; the original key and value go to the DLQ
- *       ({@code errors.dead.letter.queue.topic.name}, or the exception's {@link InvalidEventException#deadLetterTopic()}
- *       when it names one: an adapter source's own DLQ) with Kafka Streams' error headers plus {@value #CODE_HEADER} and
- *       {@value #REASON_HEADER}; an INVALID audit record is written too (except for refused paths, which the
- *       processor audits one by one). The dead letter is bounded by the producer's limit ({@link DeadLetters}).</li>
- *   <li>{@link RegistryException} (unreachable, 5xx, or refusing rotor's credentials), anywhere in the cause chain,
- *       and Kafka Streams' own {@link StreamsException} (an output write that its production handler failed): the
- *       record may well be fine; fail, so the thread is replaced and the record retried instead of being
- *       dead-lettered. Detection's decoder
- *       parks Avro records itself while the registry is out, so this is a last resort; a record that fails again and
- *       again raises {@link Alarm#RECORD_STUCK} through {@link StuckRecords}.</li>
+ *       ({@code errors.dead.letter.queue.topic.name}, or the exception's
+ *       {@link InvalidEventException#deadLetterTopic()} when it names one: an adapter source's own DLQ) with Kafka
+ *       Streams' error headers plus {@value #CODE_HEADER} and {@value #REASON_HEADER}; an INVALID audit record is
+ *       written too (except for refused paths, which the processor audits one by one). The dead letter is bounded by
+ *       the producer's limit ({@link DeadLetters}).
+ *   <li>{@link RegistryException} (unreachable, 5xx, or refusing rotor's credentials), anywhere in the cause chain, and
+ *       Kafka Streams' own {@link StreamsException} (an output write that its production handler failed): the record
+ *       may well be fine; fail, so the thread is replaced and the record retried instead of being dead-lettered.
+ *       Detection's decoder parks Avro records itself while the registry is out, so this is a last resort; a record
+ *       that fails again and again raises {@link Alarm#RECORD_STUCK} through {@link StuckRecords}.
  *   <li>Anything else is a rotor bug: resume with a DLQ record, logged at ERROR. The exception is replaced by one that
- *       keeps only its class and stack frames, because a library's message may quote the record's content.</li>
+ *       keeps only its class and stack frames, because a library's message may quote the record's content.
  * </ol>
+ *
  * With exactly-once, DLQ and audit records are part of the task's transaction.
  */
 public final class DeadLetterHandler implements ProcessingExceptionHandler {
     /** Config key under which the topology passes its {@link Context} (an object, not a string). */
     public static final String CONTEXT_CONFIG = "rotor.dead-letter.context";
+
     public static final String CODE_HEADER = DeadLetters.CODE_HEADER;
     public static final String REASON_HEADER = DeadLetters.REASON_HEADER;
 
@@ -49,23 +51,30 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler {
      * What the handlers of one Kafka Streams client share: where audit records of refused input go and how they are
      * serialised, live telemetry, the largest record the producer accepts, and the stuck-record watch.
      */
-    public record Context(String auditTopic, Serializer<AuditRecord> auditSerializer, Telemetry telemetry,
-                          int maxRecordBytes, StuckRecords stuckRecords) {
+    public record Context(
+            String auditTopic,
+            Serializer<AuditRecord> auditSerializer,
+            Telemetry telemetry,
+            int maxRecordBytes,
+            StuckRecords stuckRecords) {
         /** The INVALID audit record for a refused record at {@code source} (topic-partition@offset). */
-        public ProducerRecord<byte[], byte[]> invalidAudit(final String source, final String eventId,
-                                                           final String code, final String reason) {
-            final AuditRecord audit = DeadLetters.invalidAudit(source, eventId, code, reason,
-                    System.currentTimeMillis());
+        public ProducerRecord<byte[], byte[]> invalidAudit(
+                final String source, final String eventId, final String code, final String reason) {
+            final AuditRecord audit =
+                    DeadLetters.invalidAudit(source, eventId, code, reason, System.currentTimeMillis());
             final String key = eventId != null ? eventId : source;
-            return new ProducerRecord<>(auditTopic, null, key.getBytes(StandardCharsets.UTF_8),
+            return new ProducerRecord<>(
+                    auditTopic,
+                    null,
+                    key.getBytes(StandardCharsets.UTF_8),
                     auditSerializer.serialize(auditTopic, audit));
         }
     }
 
     /**
      * Config key of an optional {@code Map<String, String>} from source topic to dead-letter topic, for a client that
-     * reads several kinds of input (the single client: security events and rotation commands); a source not in it
-     * uses {@code errors.dead.letter.queue.topic.name}.
+     * reads several kinds of input (the single client: security events and rotation commands); a source not in it uses
+     * {@code errors.dead.letter.queue.topic.name}.
      */
     public static final String BY_SOURCE_CONFIG = "rotor.dead-letter.by-source";
 
@@ -97,8 +106,12 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler {
         if (exception instanceof StreamsException || causedBy(exception, RegistryException.class)) {
             // the environment, not the record: a registry that cannot be used, or Kafka Streams' own failure of a
             // write (a production handler choosing to fail reaches us as a StreamsException from the sink)
-            LOG.error("Failing the task for {}-{}@{} so the record is retried: {}", ctx.topic(), ctx.partition(),
-                    ctx.offset(), DeadLetters.cap(String.valueOf(exception.getMessage()), 300));
+            LOG.error(
+                    "Failing the task for {}-{}@{} so the record is retried: {}",
+                    ctx.topic(),
+                    ctx.partition(),
+                    ctx.offset(),
+                    DeadLetters.cap(String.valueOf(exception.getMessage()), 300));
             if (context != null) {
                 context.stuckRecords().failing(ctx.taskId(), ctx.topic(), ctx.partition(), ctx.offset());
             }
@@ -109,20 +122,43 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler {
             if (context != null) {
                 context.telemetry().invalidEvent(invalid.code().name());
             }
-            LOG.warn("Refused record {}-{}@{}: {} {}", ctx.topic(), ctx.partition(), ctx.offset(), invalid.code(),
+            LOG.warn(
+                    "Refused record {}-{}@{}: {} {}",
+                    ctx.topic(),
+                    ctx.partition(),
+                    ctx.offset(),
+                    invalid.code(),
                     DeadLetters.cap(invalid.getMessage(), 300));
-            addDeadLetter(out, invalid.deadLetterTopic().orElse(deadLetterTopic(bySource, ctx.topic(), dlqTopic)),
-                    ctx, invalid.code().name(), invalid.getMessage(), invalid);
+            addDeadLetter(
+                    out,
+                    invalid.deadLetterTopic().orElse(deadLetterTopic(bySource, ctx.topic(), dlqTopic)),
+                    ctx,
+                    invalid.code().name(),
+                    invalid.getMessage(),
+                    invalid);
             if (invalid.code() != InvalidEventException.Code.REFUSED_PATH && context != null) {
-                out.add(context.invalidAudit(ctx.topic() + "-" + ctx.partition() + "@" + ctx.offset(),
-                        invalid.eventId().orElse(null), invalid.code().name(), invalid.getMessage()));
+                out.add(context.invalidAudit(
+                        ctx.topic() + "-" + ctx.partition() + "@" + ctx.offset(),
+                        invalid.eventId().orElse(null),
+                        invalid.code().name(),
+                        invalid.getMessage()));
             }
         } else {
-            LOG.error("Unexpected error in processor {} for record {}-{}@{}; record sent to the DLQ: {}",
-                    ctx.processorNodeId(), ctx.topic(), ctx.partition(), ctx.offset(), DeadLetters.framesOf(exception));
-            addDeadLetter(out, deadLetterTopic(bySource, ctx.topic(), dlqTopic), ctx, "INTERNAL_ERROR",
+            LOG.error(
+                    "Unexpected error in processor {} for record {}-{}@{}; record sent to the DLQ: {}",
+                    ctx.processorNodeId(),
+                    ctx.topic(),
+                    ctx.partition(),
+                    ctx.offset(),
+                    DeadLetters.framesOf(exception));
+            addDeadLetter(
+                    out,
+                    deadLetterTopic(bySource, ctx.topic(), dlqTopic),
+                    ctx,
+                    "INTERNAL_ERROR",
                     "rotor failed to process this record ("
-                    + exception.getClass().getSimpleName() + " in " + ctx.processorNodeId() + ")", exception);
+                            + exception.getClass().getSimpleName() + " in " + ctx.processorNodeId() + ")",
+                    exception);
         }
         return Response.resume(out);
     }
@@ -136,15 +172,31 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler {
         return false;
     }
 
-    private void addDeadLetter(final List<ProducerRecord<byte[], byte[]>> out, final String topic,
-                               final ErrorHandlerContext ctx, final String code, final String reason,
-                               final Exception exception) {
+    private void addDeadLetter(
+            final List<ProducerRecord<byte[], byte[]>> out,
+            final String topic,
+            final ErrorHandlerContext ctx,
+            final String code,
+            final String reason,
+            final Exception exception) {
         if (topic == null || topic.isBlank()) {
             return;
         }
         final int limit = context == null ? StreamsSettings.DEFAULT_MAX_RECORD_BYTES : context.maxRecordBytes();
-        out.add(DeadLetters.of(topic, new DeadLetters.Source(ctx.topic(), ctx.partition(), ctx.offset(),
-                ctx.timestamp(), ctx.sourceRawKey(), ctx.sourceRawValue(), ctx.headers()), code, reason,
-                exception.getClass().getName(), DeadLetters.framesOf(exception), limit));
+        out.add(DeadLetters.of(
+                topic,
+                new DeadLetters.Source(
+                        ctx.topic(),
+                        ctx.partition(),
+                        ctx.offset(),
+                        ctx.timestamp(),
+                        ctx.sourceRawKey(),
+                        ctx.sourceRawValue(),
+                        ctx.headers()),
+                code,
+                reason,
+                exception.getClass().getName(),
+                DeadLetters.framesOf(exception),
+                limit));
     }
 }

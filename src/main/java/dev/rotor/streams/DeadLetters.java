@@ -6,8 +6,8 @@ import dev.rotor.redaction.Redaction;
 import dev.rotor.serde.Hashing;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Arrays;
+import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -15,21 +15,21 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.internals.ExceptionHandlerUtils;
 
 /**
- * Builds rotor's dead-letter records: the refused record's original key and value, its original headers, Kafka
- * Streams' {@code __streams.errors.*} headers and rotor's {@value #CODE_HEADER} / {@value #REASON_HEADER}.
+ * Builds rotor's dead-letter records: the refused record's original key and value, its original headers, Kafka Streams'
+ * {@code __streams.errors.*} headers and rotor's {@value #CODE_HEADER} / {@value #REASON_HEADER}.
  *
  * <ol>
- *   <li>Guarantees: a dead letter never exceeds {@code maxRecordBytes} (key, value and headers, plus Kafka's
- *       per-record overhead). A producer refuses a larger record, which under exactly-once aborts the task's
- *       transaction; the same input would then be read, refused and dead-lettered again for ever. So the reason is
- *       capped at {@value #MAX_REASON_CHARS} characters and the stack trace at {@value #MAX_STACKTRACE_CHARS}; if the
- *       record still does not fit, the original headers are dropped ({@value #HEADERS_DROPPED_HEADER}: how many), and
- *       then the value is cut to what fits ({@value #VALUE_TRUNCATED_HEADER}: the original length).</li>
+ *   <li>Guarantees: a dead letter never exceeds {@code maxRecordBytes} (key, value and headers, plus Kafka's per-record
+ *       overhead). A producer refuses a larger record, which under exactly-once aborts the task's transaction; the same
+ *       input would then be read, refused and dead-lettered again for ever. So the reason is capped at
+ *       {@value #MAX_REASON_CHARS} characters and the stack trace at {@value #MAX_STACKTRACE_CHARS}; if the record
+ *       still does not fit, the original headers are dropped ({@value #HEADERS_DROPPED_HEADER}: how many), and then the
+ *       value is cut to what fits ({@value #VALUE_TRUNCATED_HEADER}: the original length).
  *   <li>Redaction: the reason is redacted ({@link Redaction}) before it is capped, in the headers and in the INVALID
- *       audit record; the value keeps the original bytes (DESIGN.md §9: replayable, and the DLQ has the input
- *       topic's access rules).</li>
- *   <li>Limits: a truncated value can no longer be replayed as is; only inputs within a few KiB of the producer's
- *       limit are affected.</li>
+ *       audit record; the value keeps the original bytes (DESIGN.md §9: replayable, and the DLQ has the input topic's
+ *       access rules).
+ *   <li>Limits: a truncated value can no longer be replayed as is; only inputs within a few KiB of the producer's limit
+ *       are affected.
  * </ol>
  */
 public final class DeadLetters {
@@ -39,28 +39,32 @@ public final class DeadLetters {
     public static final String VALUE_TRUNCATED_HEADER = "rotor.error.value-truncated";
     /** Present when the original headers were left out to fit; holds how many there were. */
     public static final String HEADERS_DROPPED_HEADER = "rotor.error.headers-dropped";
+
     static final int MAX_REASON_CHARS = 300;
     static final int MAX_STACKTRACE_CHARS = 4096;
     /** Kafka's per-record overhead (record batch header, varints), generously rounded up. */
     static final int RECORD_OVERHEAD_BYTES = 1024;
 
     /** Where the refused record came from. */
-    public record Source(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value,
-                         Headers headers) {
-    }
+    public record Source(
+            String topic, int partition, long offset, long timestamp, byte[] key, byte[] value, Headers headers) {}
 
-    private DeadLetters() {
-    }
+    private DeadLetters() {}
 
     /**
      * The dead letter for {@code source}, on {@code topic}.
      *
      * @param exceptionClass the exception's class name for {@code __streams.errors.exception}
-     * @param stackTrace     a stack trace without messages (may be empty), for {@code __streams.errors.stacktrace}
+     * @param stackTrace a stack trace without messages (may be empty), for {@code __streams.errors.stacktrace}
      */
-    public static ProducerRecord<byte[], byte[]> of(final String topic, final Source source, final String code,
-                                                    final String reason, final String exceptionClass,
-                                                    final String stackTrace, final int maxRecordBytes) {
+    public static ProducerRecord<byte[], byte[]> of(
+            final String topic,
+            final Source source,
+            final String code,
+            final String reason,
+            final String exceptionClass,
+            final String stackTrace,
+            final int maxRecordBytes) {
         final String shortReason = cap(Redaction.text(reason), MAX_REASON_CHARS);
         final Headers errors = new RecordHeaders();
         errors.add(CODE_HEADER, utf8(code));
@@ -98,8 +102,8 @@ public final class DeadLetters {
      * The INVALID audit record for a record refused at {@code source} (topic-partition@offset); its id depends on the
      * source only, so a replay after a crash writes the same record again.
      */
-    public static AuditRecord invalidAudit(final String source, final String eventId, final String code,
-                                           final String reason, final long recordedAt) {
+    public static AuditRecord invalidAudit(
+            final String source, final String eventId, final String code, final String reason, final long recordedAt) {
         return AuditRecord.newBuilder()
                 .setAuditId(Hashing.id("audit", source, AuditDecision.INVALID.name()))
                 .setDecision(AuditDecision.INVALID)

@@ -3,6 +3,7 @@ package dev.rotor.streams;
 import dev.rotor.serde.OutputTooLargeException;
 import dev.rotor.serde.RegistryException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.StreamsConfig;
@@ -20,11 +21,11 @@ import org.slf4j.LoggerFactory;
  *       fault: the output is dropped, the input record goes to the client's DLQ (code {@code OUTPUT_TOO_LARGE} or
  *       {@code OUTPUT_NOT_SERIALIZABLE}), a CRITICAL line names the topic and size, and processing goes on. Checking
  *       before the send matters: under exactly-once a record the producer refuses aborts the whole transaction, and the
- *       same input would fail the same way for ever. rotor caps every input-derived field, so this is a safety net.</li>
+ *       same input would fail the same way for ever. rotor caps every input-derived field, so this is a safety net.
  *   <li>A schema registry that cannot register or look up an output schema is the environment's fault: fail, so the
- *       thread is replaced and the write retried; {@link StuckRecords} raises an alarm if it goes on.</li>
+ *       thread is replaced and the write retried; {@link StuckRecords} raises an alarm if it goes on.
  *   <li>Errors of the send itself keep Kafka Streams' default (fail; the thread is replaced) and are reported to
- *       {@link StuckRecords}: under exactly-once the transaction cannot be saved by dropping one record.</li>
+ *       {@link StuckRecords}: under exactly-once the transaction cannot be saved by dropping one record.
  * </ol>
  */
 public final class OutputLimitHandler implements ProductionExceptionHandler {
@@ -41,22 +42,37 @@ public final class OutputLimitHandler implements ProductionExceptionHandler {
     }
 
     @Override
-    public Response handleSerializationError(final ErrorHandlerContext ctx, final ProducerRecord record,
-                                             final Exception exception, final SerializationExceptionOrigin origin) {
+    public Response handleSerializationError(
+            final ErrorHandlerContext ctx,
+            final ProducerRecord record,
+            final Exception exception,
+            final SerializationExceptionOrigin origin) {
         final String topic = record == null ? "?" : String.valueOf(record.topic());
         if (exception instanceof RegistryException) {
-            LOG.error("Schema registry unusable while writing to {} for {}-{}@{}; failing so the write is retried: {}",
-                    topic, ctx.topic(), ctx.partition(), ctx.offset(), DeadLetters.cap(exception.getMessage(), 300));
+            LOG.error(
+                    "Schema registry unusable while writing to {} for {}-{}@{}; failing so the write is retried: {}",
+                    topic,
+                    ctx.topic(),
+                    ctx.partition(),
+                    ctx.offset(),
+                    DeadLetters.cap(exception.getMessage(), 300));
             stuck(ctx);
             return Response.fail();
         }
         final boolean tooLarge = exception instanceof OutputTooLargeException;
         final String code = tooLarge ? "OUTPUT_TOO_LARGE" : "OUTPUT_NOT_SERIALIZABLE";
-        final String reason = tooLarge ? exception.getMessage()
-                : "the " + origin.name().toLowerCase(java.util.Locale.ROOT) + " for " + topic + " could not be serialised ("
+        final String reason = tooLarge
+                ? exception.getMessage()
+                : "the " + origin.name().toLowerCase(Locale.ROOT) + " for " + topic + " could not be serialised ("
                         + exception.getClass().getSimpleName() + ")";
-        LOG.error("CRITICAL output to {} dropped for input {}-{}@{} ({}): {}", topic, ctx.topic(), ctx.partition(),
-                ctx.offset(), code, reason);
+        LOG.error(
+                "CRITICAL output to {} dropped for input {}-{}@{} ({}): {}",
+                topic,
+                ctx.topic(),
+                ctx.partition(),
+                ctx.offset(),
+                code,
+                reason);
         if (context != null) {
             context.telemetry().outputRefused(topic);
         }
@@ -64,16 +80,32 @@ public final class OutputLimitHandler implements ProductionExceptionHandler {
             return Response.resume();
         }
         final int limit = context == null ? StreamsSettings.DEFAULT_MAX_RECORD_BYTES : context.maxRecordBytes();
-        return Response.resume(List.of(DeadLetters.of(dlqTopic, new DeadLetters.Source(ctx.topic(), ctx.partition(),
-                ctx.offset(), ctx.timestamp(), ctx.sourceRawKey(), ctx.sourceRawValue(), ctx.headers()), code, reason,
-                exception.getClass().getName(), DeadLetters.framesOf(exception), limit)));
+        return Response.resume(List.of(DeadLetters.of(
+                dlqTopic,
+                new DeadLetters.Source(
+                        ctx.topic(),
+                        ctx.partition(),
+                        ctx.offset(),
+                        ctx.timestamp(),
+                        ctx.sourceRawKey(),
+                        ctx.sourceRawValue(),
+                        ctx.headers()),
+                code,
+                reason,
+                exception.getClass().getName(),
+                DeadLetters.framesOf(exception),
+                limit)));
     }
 
     @Override
-    public Response handleError(final ErrorHandlerContext ctx, final ProducerRecord<byte[], byte[]> record,
-                                final Exception exception) {
-        LOG.error("Kafka refused a write to {} for input {}-{}@{} ({}); failing the task so it is retried",
-                record == null ? "?" : record.topic(), ctx.topic(), ctx.partition(), ctx.offset(),
+    public Response handleError(
+            final ErrorHandlerContext ctx, final ProducerRecord<byte[], byte[]> record, final Exception exception) {
+        LOG.error(
+                "Kafka refused a write to {} for input {}-{}@{} ({}); failing the task so it is retried",
+                record == null ? "?" : record.topic(),
+                ctx.topic(),
+                ctx.partition(),
+                ctx.offset(),
                 exception.getClass().getSimpleName());
         stuck(ctx);
         return Response.fail();

@@ -6,11 +6,11 @@ import java.util.Set;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * rotor's statistics (DESIGN.md §6): the one vocabulary of the processors that count them, the counter stores that
- * keep them, and {@code /stats} and the metrics that show them. Each constant is a counter, its key in the stores and
- * in {@code /stats}, and the side that counts it. The two kinds of duplicate (events detection counted once, commands
- * the executor answered DUPLICATE) share the key {@code duplicates}, under which {@code /stats} adds them up.
- * Declared in the order {@code /stats} lists them.
+ * rotor's statistics (DESIGN.md §6): the one vocabulary of the processors that count them, the counter stores that keep
+ * them, and {@code /stats} and the metrics that show them. Each constant is a counter, its key in the stores and in
+ * {@code /stats}, and the side that counts it. The two kinds of duplicate (events detection counted once, commands the
+ * executor answered DUPLICATE) share the key {@code duplicates}, under which {@code /stats} adds them up. Declared in
+ * the order {@code /stats} lists them.
  */
 public enum Statistic {
     TOTAL_EVENTS("total_events", Side.DETECTION),
@@ -33,7 +33,10 @@ public enum Statistic {
     NOT_RELEVANT_EVENTS("not_relevant_events", Side.DETECTION);
 
     /** Which half of rotor counts a statistic, and so which stores hold it. */
-    public enum Side { DETECTION, EXECUTOR }
+    public enum Side {
+        DETECTION,
+        EXECUTOR
+    }
 
     private final String key;
     private final Side side;

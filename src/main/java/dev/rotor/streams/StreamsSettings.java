@@ -11,39 +11,47 @@ import org.apache.kafka.streams.StreamsConfig;
  * properties, then what rotor must control (the application id and the dead-letter wiring).
  *
  * <p>Callers name a client by its base name ({@code rotor-detection}, {@code rotor-executor}); the application id is
- * that name behind {@code rotor.application-id-prefix} ({@link RotorConfig#applicationId}), applied here and only
- * here, so the consumer group, internal topics, transactional ids and state directory all follow it.
+ * that name behind {@code rotor.application-id-prefix} ({@link RotorConfig#applicationId}), applied here and only here,
+ * so the consumer group, internal topics, transactional ids and state directory all follow it.
  */
 public final class StreamsSettings {
     /** Kafka's default {@code max.request.size}: the largest record a producer sends. */
     public static final int DEFAULT_MAX_RECORD_BYTES = RotorConfig.DEFAULT_MAX_RECORD_BYTES;
 
-    private StreamsSettings() {
-    }
+    private StreamsSettings() {}
 
     /**
-     * Kafka Streams' partition assignor builds its own {@code StreamsConfig} from the main consumer's properties,
-     * which carry only consumer settings, and that copy warns "Processing exception handler is not enabled for the
-     * GlobalThread" whatever the client's setting is. Handing the setting to the main consumer too gives the copy
-     * the client's value (rotor has no global store; Kafka 5.0 makes {@code true} the default).
+     * Kafka Streams' partition assignor builds its own {@code StreamsConfig} from the main consumer's properties, which
+     * carry only consumer settings, and that copy warns "Processing exception handler is not enabled for the
+     * GlobalThread" whatever the client's setting is. Handing the setting to the main consumer too gives the copy the
+     * client's value (rotor has no global store; Kafka 5.0 makes {@code true} the default).
      */
-    static final String MAIN_CONSUMER_GLOBAL_HANDLER = StreamsConfig.mainConsumerPrefix(
-            StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG);
+    static final String MAIN_CONSUMER_GLOBAL_HANDLER =
+            StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG);
 
     /** A client's properties with detection's DLQ ({@code security-events-dlq}), no telemetry. */
     public static Properties forApplication(final RotorConfig config, final Topics topics, final String applicationId) {
-        return forApplication(config, topics, applicationId, topics.securityEventsDlq().name(), Telemetry.NONE,
+        return forApplication(
+                config,
+                topics,
+                applicationId,
+                topics.securityEventsDlq().name(),
+                Telemetry.NONE,
                 new StuckRecords(Telemetry.NONE));
     }
 
     /**
-     * @param applicationId   the client's base name; the application id is {@code config.applicationId(applicationId)}
+     * @param applicationId the client's base name; the application id is {@code config.applicationId(applicationId)}
      * @param deadLetterTopic where records this client refuses go (Kafka Streams' DLQ setting)
-     * @param stuckRecords    the watch that the handlers and the uncaught-exception handler of this client share
+     * @param stuckRecords the watch that the handlers and the uncaught-exception handler of this client share
      */
-    public static Properties forApplication(final RotorConfig config, final Topics topics, final String applicationId,
-                                            final String deadLetterTopic, final Telemetry telemetry,
-                                            final StuckRecords stuckRecords) {
+    public static Properties forApplication(
+            final RotorConfig config,
+            final Topics topics,
+            final String applicationId,
+            final String deadLetterTopic,
+            final Telemetry telemetry,
+            final StuckRecords stuckRecords) {
         final Properties p = new Properties();
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         // With exactly-once, records are visible downstream only after a commit, and an event crosses three
@@ -62,16 +70,22 @@ public final class StreamsSettings {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
         p.putAll(config.kafka());
-        p.putIfAbsent(MAIN_CONSUMER_GLOBAL_HANDLER, p.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG));
+        p.putIfAbsent(
+                MAIN_CONSUMER_GLOBAL_HANDLER, p.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG));
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId(applicationId));
         p.put(BoundedRocksDbMemory.LIMIT_CONFIG, Long.toString(config.rocksDbMemoryBytes()));
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetterTopic);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, OutputLimitHandler.class);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, UnreadableRecordHandler.class);
-        p.put(DeadLetterHandler.CONTEXT_CONFIG, new DeadLetterHandler.Context(topics.rotationAudit().name(),
-                topics.rotationAudit().valueSerde().serializer(), telemetry, config.maxRecordBytes(), stuckRecords));
+        p.put(
+                DeadLetterHandler.CONTEXT_CONFIG,
+                new DeadLetterHandler.Context(
+                        topics.rotationAudit().name(),
+                        topics.rotationAudit().valueSerde().serializer(),
+                        telemetry,
+                        config.maxRecordBytes(),
+                        stuckRecords));
         return p;
     }
-
 }

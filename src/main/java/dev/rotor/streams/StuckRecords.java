@@ -2,6 +2,7 @@ package dev.rotor.streams;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.streams.errors.StreamsException;
@@ -10,14 +11,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Notices a record that keeps killing its stream thread. rotor's handlers fail a task only for the environment's
- * faults (a registry refusing credentials, a broker refusing a write); Kafka Streams then replaces the thread and the
- * record is read again. That is the right answer to a short outage and the wrong one to a record that fails every
- * time: its partition stops advancing while the service looks alive. So each handler that fails a task says which
- * record it was ({@link #failing}), and the uncaught-exception handler reports each replacement
- * ({@link #replaced}): after {@value #ALARM_AFTER} replacements for the same topic-partition-offset the
- * {@link Alarm#RECORD_STUCK} alarm is raised (readiness 503, a metric) and a CRITICAL line naming topic, partition and
- * offset — never a value — is logged. The alarm expires {@link #QUIET} after the last replacement.
+ * Notices a record that keeps killing its stream thread. rotor's handlers fail a task only for the environment's faults
+ * (a registry refusing credentials, a broker refusing a write); Kafka Streams then replaces the thread and the record
+ * is read again. That is the right answer to a short outage and the wrong one to a record that fails every time: its
+ * partition stops advancing while the service looks alive. So each handler that fails a task says which record it was
+ * ({@link #failing}), and the uncaught-exception handler reports each replacement ({@link #replaced}): after
+ * {@value #ALARM_AFTER} replacements for the same topic-partition-offset the {@link Alarm#RECORD_STUCK} alarm is raised
+ * (readiness 503, a metric) and a CRITICAL line naming topic, partition and offset — never a value — is logged. The
+ * alarm expires {@link #QUIET} after the last replacement.
  */
 public final class StuckRecords {
     static final int ALARM_AFTER = 3;
@@ -32,8 +33,7 @@ public final class StuckRecords {
         }
     }
 
-    private record Failures(Position position, int replacements) {
-    }
+    private record Failures(Position position, int replacements) {}
 
     private final Telemetry telemetry;
     private final Map<String, Position> failingByTask = new ConcurrentHashMap<>();
@@ -63,13 +63,16 @@ public final class StuckRecords {
         }
         final String key = applicationId + "/" + task.get();
         final Position position = failingByTask.get(task.get().toString());
-        final Failures now = replacementsByTask.merge(key, new Failures(position, 1), (before, one) ->
-                java.util.Objects.equals(before.position(), position)
-                        ? new Failures(position, before.replacements() + 1) : one);
+        final Failures now = replacementsByTask.merge(
+                key,
+                new Failures(position, 1),
+                (before, one) -> Objects.equals(before.position(), position)
+                        ? new Failures(position, before.replacements() + 1)
+                        : one);
         if (now.replacements() >= ALARM_AFTER) {
             final String where = position == null ? "task " + task.get() : position.toString();
-            final String problem = applicationId + ": the record at " + where + " failed its task "
-                    + now.replacements() + " times; its partition is not advancing";
+            final String problem = applicationId + ": the record at " + where + " failed its task " + now.replacements()
+                    + " times; its partition is not advancing";
             LOG.error("CRITICAL {}", problem);
             telemetry.alarm(Alarm.RECORD_STUCK, problem, QUIET);
         }

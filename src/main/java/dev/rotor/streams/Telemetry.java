@@ -9,49 +9,36 @@ import java.time.Duration;
  */
 public interface Telemetry {
     /** Reports nothing: for tests and tools that need no metrics. */
-    Telemetry NONE = new Telemetry() {
-    };
+    Telemetry NONE = new Telemetry() {};
 
-    default void decision(final String decision, final String eventType) {
-    }
+    default void decision(final String decision, final String eventType) {}
 
-    default void command(final String rule) {
-    }
+    default void command(final String rule) {}
 
-    default void lateEvent() {
-    }
+    default void lateEvent() {}
 
-    default void invalidEvent(final String code) {
-    }
+    default void invalidEvent(final String code) {}
 
-    default void result(final String status, final String strategy) {
-    }
+    default void result(final String status, final String strategy) {}
 
-    default void vaultCall(final String strategy, final String outcome, final Duration duration) {
-    }
+    default void vaultCall(final String strategy, final String outcome, final Duration duration) {}
 
-    default void detectionToResult(final Duration latency) {
-    }
+    default void detectionToResult(final Duration latency) {}
 
     /**
      * Raises or refreshes {@code alarm} with a one-line, value-free {@code problem}; it stays raised until
      * {@link #clearAlarm} or, when {@code expiresAfter} is not null, until that long after the last raise.
      */
-    default void alarm(final Alarm alarm, final String problem, final Duration expiresAfter) {
-    }
+    default void alarm(final Alarm alarm, final String problem, final Duration expiresAfter) {}
 
-    default void clearAlarm(final Alarm alarm) {
-    }
+    default void clearAlarm(final Alarm alarm) {}
 
     /** How many Avro records of one task wait for the schema registry (0 when none or the task closed). */
-    default void recordsAwaitingRegistry(final String task, final long count) {
-    }
+    default void recordsAwaitingRegistry(final String task, final long count) {}
 
     /** A stream thread of {@code applicationId} died and was replaced. */
-    default void threadReplaced(final String applicationId) {
-    }
+    default void threadReplaced(final String applicationId) {}
 
     /** An output record was not written because it would exceed the producer's limit. */
-    default void outputRefused(final String topic) {
-    }
+    default void outputRefused(final String topic) {}
 }

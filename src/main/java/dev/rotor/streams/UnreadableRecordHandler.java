@@ -20,23 +20,24 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>Bad bytes (corrupt, truncated, an unknown or non-Avro schema id): the record's fault. Resume; the original
  *       record goes to the client's DLQ with a code ({@code UNREADABLE}, or the Avro decoding kind such as
- *       {@code UNKNOWN_SCHEMA_ID}) and, when the client has a {@link Notifier} (the executor: a command nobody can
- *       run is a rotation that will not happen), the records it adds, such as a critical notification.</li>
+ *       {@code UNKNOWN_SCHEMA_ID}) and, when the client has a {@link Notifier} (the executor: a command nobody can run
+ *       is a rotation that will not happen), the records it adds, such as a critical notification.
  *   <li>A schema registry that cannot be used: the environment's fault. Fail, so the thread is replaced (after a
- *       backoff, see {@link StuckRecords}) and the record is read again once the registry answers; nothing is
- *       lost, and the outage shows as {@link Alarm#RECORD_STUCK} on readiness and metrics.</li>
+ *       backoff, see {@link StuckRecords}) and the record is read again once the registry answers; nothing is lost, and
+ *       the outage shows as {@link Alarm#RECORD_STUCK} on readiness and metrics.
  * </ol>
  */
 public final class UnreadableRecordHandler implements DeserializationExceptionHandler {
     /** Config key of the client's optional {@link Notifier} (an object). */
     public static final String NOTIFIER_CONFIG = "rotor.unreadable.notifier";
+
     private static final Logger LOG = LoggerFactory.getLogger(UnreadableRecordHandler.class);
 
     /** Extra records to write, in the same transaction, for an unreadable record. */
     @FunctionalInterface
     public interface Notifier {
-        List<ProducerRecord<byte[], byte[]>> unreadable(ConsumerRecord<byte[], byte[]> record, String code,
-                                                        String reason);
+        List<ProducerRecord<byte[], byte[]>> unreadable(
+                ConsumerRecord<byte[], byte[]> record, String code, String reason);
     }
 
     private String dlqTopic;
@@ -54,32 +55,56 @@ public final class UnreadableRecordHandler implements DeserializationExceptionHa
     }
 
     @Override
-    public Response handleError(final ErrorHandlerContext ctx, final ConsumerRecord<byte[], byte[]> record,
-                                final Exception exception) {
+    public Response handleError(
+            final ErrorHandlerContext ctx, final ConsumerRecord<byte[], byte[]> record, final Exception exception) {
         if (exception instanceof RegistryException && !(exception instanceof AvroDecodingException)) {
-            LOG.error("Schema registry unusable while reading {}-{}@{}; failing so the record is read again: {}",
-                    ctx.topic(), ctx.partition(), ctx.offset(), DeadLetters.cap(exception.getMessage(), 300));
+            LOG.error(
+                    "Schema registry unusable while reading {}-{}@{}; failing so the record is read again: {}",
+                    ctx.topic(),
+                    ctx.partition(),
+                    ctx.offset(),
+                    DeadLetters.cap(exception.getMessage(), 300));
             if (context != null) {
                 context.stuckRecords().failing(ctx.taskId(), ctx.topic(), ctx.partition(), ctx.offset());
             }
             return Response.fail();
         }
         final String dlqTopic = DeadLetterHandler.deadLetterTopic(bySource, ctx.topic(), this.dlqTopic);
-        final String code = exception instanceof AvroDecodingException a ? a.kind().name() : "UNREADABLE";
+        final String code =
+                exception instanceof AvroDecodingException a ? a.kind().name() : "UNREADABLE";
         final String reason = exception instanceof AvroDecodingException
                 ? DeadLetters.cap(Redaction.text(exception.getMessage()), 300)
-                : "the record cannot be read as this topic's type (" + exception.getClass().getSimpleName() + ")";
-        LOG.error("CRITICAL unreadable record {}-{}@{} sent to {}: {} {}", ctx.topic(), ctx.partition(),
-                ctx.offset(), dlqTopic, code, reason);
+                : "the record cannot be read as this topic's type ("
+                        + exception.getClass().getSimpleName() + ")";
+        LOG.error(
+                "CRITICAL unreadable record {}-{}@{} sent to {}: {} {}",
+                ctx.topic(),
+                ctx.partition(),
+                ctx.offset(),
+                dlqTopic,
+                code,
+                reason);
         if (context != null) {
             context.telemetry().invalidEvent(code);
         }
         final List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         if (dlqTopic != null) {
             final int limit = context == null ? StreamsSettings.DEFAULT_MAX_RECORD_BYTES : context.maxRecordBytes();
-            out.add(DeadLetters.of(dlqTopic, new DeadLetters.Source(ctx.topic(), ctx.partition(), ctx.offset(),
-                    ctx.timestamp(), record.key(), record.value(), record.headers()), code, reason,
-                    exception.getClass().getName(), DeadLetters.framesOf(exception), limit));
+            out.add(DeadLetters.of(
+                    dlqTopic,
+                    new DeadLetters.Source(
+                            ctx.topic(),
+                            ctx.partition(),
+                            ctx.offset(),
+                            ctx.timestamp(),
+                            record.key(),
+                            record.value(),
+                            record.headers()),
+                    code,
+                    reason,
+                    exception.getClass().getName(),
+                    DeadLetters.framesOf(exception),
+                    limit));
         }
         if (notifier != null) {
             out.addAll(notifier.unreadable(record, code, reason));

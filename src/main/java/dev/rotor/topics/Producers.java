@@ -7,10 +7,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Plain producers with rotor's Kafka settings, for what rotor writes outside Kafka Streams (operator commands, alerts). */
+/**
+ * Plain producers with rotor's Kafka settings, for what rotor writes outside Kafka Streams (operator commands, alerts).
+ */
 public final class Producers {
-    private Producers() {
-    }
+    private Producers() {}
 
     /** A byte-array producer: idempotent, {@code acks=all}, with the producer settings of {@code kafka.*}. */
     public static KafkaProducer<byte[], byte[]> bytes(final RotorConfig cfg) {

@@ -18,8 +18,8 @@ public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde) {
 
     /**
      * Adds this topic as a sink named {@code sinkName} under the processor of {@code from}, whose outputs are of
-     * several types: the processor forwards this topic's records to the sink by name
-     * ({@code context.forward(record, sinkName)}), so no split or unwrap node stands between them.
+     * several types: the processor forwards this topic's records to the sink by name ({@code context.forward(record,
+     * sinkName)}), so no split or unwrap node stands between them.
      */
     public void sinkOf(final KStream<Object, Object> from, final String sinkName) {
         Topic.<K, V>narrowed(from).to(name, produced(sinkName));

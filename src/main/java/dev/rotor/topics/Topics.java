@@ -9,9 +9,10 @@ import dev.rotor.config.RotorConfig;
 import dev.rotor.config.SourceFormat;
 import dev.rotor.serde.AvroBinarySerde;
 import dev.rotor.serde.AvroJson;
+import dev.rotor.serde.BoundedSerde;
 import dev.rotor.serde.ConfluentAvroSerde;
 import dev.rotor.serde.SecurityEventDecoder;
-import dev.rotor.serde.BoundedSerde;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -44,8 +45,7 @@ public final class Topics {
     private final List<AdapterTopic> adapterSources;
 
     /** An adapter input: a topic of one foreign format, read as bytes, and its own dead-letter topic. */
-    public record AdapterTopic(SourceFormat format, Topic<byte[], byte[]> input, Topic<byte[], byte[]> deadLetters) {
-    }
+    public record AdapterTopic(SourceFormat format, Topic<byte[], byte[]> input, Topic<byte[], byte[]> deadLetters) {}
 
     public Topics(final RotorConfig config) {
         this.config = config;
@@ -59,9 +59,12 @@ public final class Topics {
         this.securityCritical = new Topic<>(n.securityCritical(), Serdes.String(), output(Notification.class));
         this.rotationAudit = new Topic<>(n.rotationAudit(), Serdes.String(), output(AuditRecord.class));
         this.rotorControl = new Topic<>(n.rotorControl(), Serdes.String(), Serdes.String());
-        this.adapterSources = config.adapters().sources().stream().map(s -> new AdapterTopic(s.format(),
-                new Topic<>(s.topic(), Serdes.ByteArray(), Serdes.ByteArray()),
-                new Topic<>(s.deadLetterTopic(), Serdes.ByteArray(), Serdes.ByteArray()))).toList();
+        this.adapterSources = config.adapters().sources().stream()
+                .map(s -> new AdapterTopic(
+                        s.format(),
+                        new Topic<>(s.topic(), Serdes.ByteArray(), Serdes.ByteArray()),
+                        new Topic<>(s.deadLetterTopic(), Serdes.ByteArray(), Serdes.ByteArray())))
+                .toList();
     }
 
     public Topic<byte[], byte[]> securityEvents() {
@@ -102,7 +105,9 @@ public final class Topics {
         return rotorControl;
     }
 
-    /** The configured adapter inputs ({@code rotor.adapters.*.topics}), each with its dead-letter topic; may be empty. */
+    /**
+     * The configured adapter inputs ({@code rotor.adapters.*.topics}), each with its dead-letter topic; may be empty.
+     */
     public List<AdapterTopic> adapterSources() {
         return adapterSources;
     }
@@ -114,18 +119,21 @@ public final class Topics {
 
     /** The input decoder, with Avro support when a schema registry is configured. */
     public SecurityEventDecoder securityEventDecoder() {
-        final ConfluentAvroSerde<SecurityEvent> avro = config.schemaRegistryUrl().isPresent()
-                ? configured(new ConfluentAvroSerde<>(SecurityEvent.class)) : null;
+        final ConfluentAvroSerde<SecurityEvent> avro =
+                config.schemaRegistryUrl().isPresent()
+                        ? configured(new ConfluentAvroSerde<>(SecurityEvent.class))
+                        : null;
         return new SecurityEventDecoder(config.detection().maxEventBytes(), avro == null ? null : avro.deserializer());
     }
 
     /**
-     * An output's serde, bounded so that no value can exceed what the producer accepts (an oversized output is
-     * dropped and its input dead-lettered by the production exception handler, never sent).
+     * An output's serde, bounded so that no value can exceed what the producer accepts (an oversized output is dropped
+     * and its input dead-lettered by the production exception handler, never sent).
      */
     private <T extends SpecificRecord> Serde<T> output(final Class<T> type) {
         final Serde<T> serde = config.outputFormat() == RotorConfig.OutputFormat.JSON
-                ? AvroJson.serde(type) : configured(new ConfluentAvroSerde<>(type));
+                ? AvroJson.serde(type)
+                : configured(new ConfluentAvroSerde<>(type));
         return BoundedSerde.of(serde, config.maxOutputValueBytes());
     }
 
@@ -144,9 +152,16 @@ public final class Topics {
 
     /** Every topic rotor reads or writes (not its internal ones), for creation and readiness checks. */
     public List<String> allNames() {
-        final List<String> names = new java.util.ArrayList<>(List.of(securityEvents.name(), rotationCommands.name(),
-                rotationResults.name(), securityAlerts.name(), securityCritical.name(), rotationAudit.name(),
-                securityEventsDlq.name(), rotationCommandsDlq.name(), rotorControl.name()));
+        final List<String> names = new ArrayList<>(List.of(
+                securityEvents.name(),
+                rotationCommands.name(),
+                rotationResults.name(),
+                securityAlerts.name(),
+                securityCritical.name(),
+                rotationAudit.name(),
+                securityEventsDlq.name(),
+                rotationCommandsDlq.name(),
+                rotorControl.name()));
         for (final AdapterTopic a : adapterSources()) {
             if (!names.contains(a.input().name())) {
                 names.add(a.input().name());

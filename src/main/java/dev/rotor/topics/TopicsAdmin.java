@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -29,8 +30,7 @@ public final class TopicsAdmin implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TopicsAdmin.class);
 
     /** One topic's state against the configuration. {@code problem} is empty when it is as configured. */
-    public record Check(String topic, boolean exists, int partitions, Optional<String> problem) {
-    }
+    public record Check(String topic, boolean exists, int partitions, Optional<String> problem) {}
 
     private final RotorConfig config;
     private final Admin admin;
@@ -72,20 +72,22 @@ public final class TopicsAdmin implements AutoCloseable {
      */
     private NewTopic newTopic(final String t) {
         final RotorConfig.TopicSettings s = config.topicSettings();
-        final Optional<Short> replication = s.replicationFactor() < 0 ? Optional.empty()
-                : Optional.of((short) s.replicationFactor());
+        final Optional<Short> replication =
+                s.replicationFactor() < 0 ? Optional.empty() : Optional.of((short) s.replicationFactor());
         if (t.equals(config.topics().rotorControl())) {
             return new NewTopic(t, Optional.of(1), replication)
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         }
         return new NewTopic(t, Optional.of(s.partitions()), replication)
-                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(s.retention().toMillis())));
+                .configs(Map.of(
+                        TopicConfig.RETENTION_MS_CONFIG,
+                        Long.toString(s.retention().toMillis())));
     }
 
     /**
      * What the executor needs before it starts: rotor-control exists (created here when missing, since the executor's
-     * global store of operator decisions cannot start without it), and the partition count of rotation-commands,
-     * over which the storm breaker splits its budget (the configured count while the topic does not exist yet).
+     * global store of operator decisions cannot start without it), and the partition count of rotation-commands, over
+     * which the storm breaker splits its budget (the configured count while the topic does not exist yet).
      */
     public int prepareExecutor(final Duration timeout) throws InterruptedException {
         final String control = config.topics().rotorControl();
@@ -102,15 +104,24 @@ public final class TopicsAdmin implements AutoCloseable {
                     }
                 }
             }
-            // the global store fails at once if the new topic's partitions are not known yet ("no partitions available")
+            // the global store fails at once if the new topic's partitions are not known yet ("no partitions
+            // available")
             awaitLeaders(admin, control, timeout);
             if (existing.contains(commands)) {
-                return admin.describeTopics(List.of(commands)).allTopicNames()
-                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(commands).partitions().size();
+                return admin.describeTopics(List.of(commands))
+                        .allTopicNames()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .get(commands)
+                        .partitions()
+                        .size();
             }
-        } catch (final ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.warn("Could not check topics {} and {} ({}); the storm breaker assumes {} partitions", control,
-                    commands, e.getClass().getSimpleName(), config.topicSettings().partitions());
+        } catch (final ExecutionException | TimeoutException e) {
+            LOG.warn(
+                    "Could not check topics {} and {} ({}); the storm breaker assumes {} partitions",
+                    control,
+                    commands,
+                    e.getClass().getSimpleName(),
+                    config.topicSettings().partitions());
         }
         return config.topicSettings().partitions();
     }
@@ -124,14 +135,16 @@ public final class TopicsAdmin implements AutoCloseable {
         final long until = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
-                final TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames()
-                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+                final TopicDescription d = admin.describeTopics(List.of(topic))
+                        .allTopicNames()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .get(topic);
                 final Map<TopicPartition, OffsetSpec> ends = new LinkedHashMap<>();
                 d.partitions().forEach(p -> ends.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
                 // answered by each partition's leader: it fails until that broker has taken the leadership
                 admin.listOffsets(ends).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 return;
-            } catch (final ExecutionException | java.util.concurrent.TimeoutException e) {
+            } catch (final ExecutionException | TimeoutException e) {
                 if (System.nanoTime() > until) {
                     throw e instanceof ExecutionException ee ? ee : new ExecutionException(e);
                 }
@@ -143,8 +156,10 @@ public final class TopicsAdmin implements AutoCloseable {
     /** Checks every topic: it must exist, and rotation-commands must have the configured partition count. */
     public List<Check> validate() throws InterruptedException, ExecutionException {
         final Set<String> existing = admin.listTopics().names().get();
-        final List<String> present = topicNames().stream().filter(existing::contains).toList();
-        final Map<String, TopicDescription> d = present.isEmpty() ? Map.of()
+        final List<String> present =
+                topicNames().stream().filter(existing::contains).toList();
+        final Map<String, TopicDescription> d = present.isEmpty()
+                ? Map.of()
                 : admin.describeTopics(present).allTopicNames().get();
         final List<Check> out = new ArrayList<>();
         for (final String t : topicNames()) {
@@ -155,7 +170,8 @@ public final class TopicsAdmin implements AutoCloseable {
             }
             final int partitions = td.partitions().size();
             Optional<String> problem = Optional.empty();
-            if (t.equals(config.topics().rotationCommands()) && partitions != config.topicSettings().partitions()) {
+            if (t.equals(config.topics().rotationCommands())
+                    && partitions != config.topicSettings().partitions()) {
                 problem = Optional.of("has " + partitions + " partitions but rotor.topics.partitions is "
                         + config.topicSettings().partitions() + "; changing it would reorder commands for a secret");
             }
@@ -170,7 +186,8 @@ public final class TopicsAdmin implements AutoCloseable {
         long nextLog = 0;
         while (true) {
             final Set<String> existing = existingTopics();
-            final List<String> missing = topics.stream().filter(t -> !existing.contains(t)).toList();
+            final List<String> missing =
+                    topics.stream().filter(t -> !existing.contains(t)).toList();
             if (missing.isEmpty()) {
                 return;
             }
@@ -188,7 +205,7 @@ public final class TopicsAdmin implements AutoCloseable {
     private Set<String> existingTopics() throws InterruptedException {
         try {
             return admin.listTopics().names().get(10, TimeUnit.SECONDS);
-        } catch (final ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (final ExecutionException | TimeoutException e) {
             LOG.debug("cannot list topics yet: {}", e.getClass().getSimpleName());
             return Set.of();
         }

@@ -17,12 +17,15 @@ final class AwsRootStrategy implements RotationStrategy {
     @Override
     public Result rotate(final RotationRun run, final TargetSpec spec, final String secretPath) throws RotationFailure {
         final String config = spec.mountOf(secretPath) + "/config/root";
-        final ObservedChange.Applied applied = ObservedChange.apply(run, spec.mountOf(secretPath)
-                + "/config/rotate-root", () -> {
+        final ObservedChange.Applied applied = ObservedChange.apply(
+                run,
+                spec.mountOf(secretPath) + "/config/rotate-root",
+                () -> {
                     final String keyId = ObservedChange.fingerprintOf(run, config, "access_key");
                     return keyId.equals(IntentLog.UNOBSERVABLE) ? keyId : Hashing.id("aws-root-key", keyId);
-                }, "the root access key of " + config);
-        return new Result(applied.changedNow() ? RotationOutcome.Kind.ROTATED : RotationOutcome.Kind.ALREADY_APPLIED,
-                null, null);
+                },
+                "the root access key of " + config);
+        return new Result(
+                applied.changedNow() ? RotationOutcome.Kind.ROTATED : RotationOutcome.Kind.ALREADY_APPLIED, null, null);
     }
 }

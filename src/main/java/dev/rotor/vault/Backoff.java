@@ -8,7 +8,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * retrying against a recovering Vault spread out instead of arriving together.
  *
  * @param initial the first ceiling (100 ms by default)
- * @param cap     the largest ceiling (5 s by default)
+ * @param cap the largest ceiling (5 s by default)
  */
 record Backoff(Duration initial, Duration cap) {
     static final Backoff DEFAULT = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));

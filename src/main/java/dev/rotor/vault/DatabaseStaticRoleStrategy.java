@@ -16,10 +16,12 @@ final class DatabaseStaticRoleStrategy implements RotationStrategy {
     public Result rotate(final RotationRun run, final TargetSpec spec, final String secretPath) throws RotationFailure {
         final String mount = spec.mountOf(secretPath);
         final String name = spec.nameOf(secretPath);
-        final ObservedChange.Applied applied = ObservedChange.apply(run, mount + "/rotate-role/" + name,
+        final ObservedChange.Applied applied = ObservedChange.apply(
+                run,
+                mount + "/rotate-role/" + name,
                 () -> ObservedChange.fingerprintOf(run, mount + "/static-roles/" + name, "last_vault_rotation"),
                 "the last rotation time of static role " + mount + "/static-roles/" + name);
-        return new Result(applied.changedNow() ? RotationOutcome.Kind.ROTATED : RotationOutcome.Kind.ALREADY_APPLIED,
-                null, null);
+        return new Result(
+                applied.changedNow() ? RotationOutcome.Kind.ROTATED : RotationOutcome.Kind.ALREADY_APPLIED, null, null);
     }
 }

@@ -25,38 +25,40 @@ import org.slf4j.LoggerFactory;
  * {@code kv2} (DESIGN.md §4): regenerate some fields of a KV v2 secret, keep the others — exactly once per command,
  * across crashes, task moves and two runs of the same command at the same time. The intent is recorded in the key's
  * {@code custom_metadata} before anything changes, and recognised on replay:
+ *
  * <ol>
- *   <li>The command id must be at most 128 characters of {@code [A-Za-z0-9._:-]}; otherwise FAILED before any call.</li>
+ *   <li>The command id must be at most 128 characters of {@code [A-Za-z0-9._:-]}; otherwise FAILED before any call.
  *   <li>Read {@code {mount}/data/{path}} (missing → FAILED, never created; latest version deleted or destroyed →
- *       FAILED) with its {@code custom_metadata} ({@code {mount}/metadata/{path}} too on Vault before 1.9).</li>
+ *       FAILED) with its {@code custom_metadata} ({@code {mount}/metadata/{path}} too on Vault before 1.9).
  *   <li>The marker names this command with {@code rotor_state=rotated} (or is a marker of the earlier protocol,
- *       {@code rotor_command_id} alone) → ALREADY_APPLIED, nothing written.</li>
- *   <li>It names this command with {@code rotor_state=pending} and {@code rotor_replaces_version=R}:
- *       current version {@code > R} and version R+1 changed every rotated field of R (or R is no longer readable, which
- *       rotor's own quarantine causes only after its write landed) → the write landed before a crash; the remaining
- *       steps (quarantine of R, done marker) are finished and the result is ALREADY_APPLIED (R → R+1). Current version
+ *       {@code rotor_command_id} alone) → ALREADY_APPLIED, nothing written.
+ *   <li>It names this command with {@code rotor_state=pending} and {@code rotor_replaces_version=R}: current version
+ *       {@code > R} and version R+1 changed every rotated field of R (or R is no longer readable, which rotor's own
+ *       quarantine causes only after its write landed) → the write landed before a crash; the remaining steps
+ *       (quarantine of R, done marker) are finished and the result is ALREADY_APPLIED (R → R+1). Current version
  *       {@code == R} → the write did not land: it is made now with {@code cas=R} (the ALREADY_MITIGATED check was made
  *       before the intent). Version R+1 exists but did not change the fields → someone else wrote it: rotate on top of
- *       it (a new intent first).</li>
+ *       it (a new intent first).
  *   <li>Otherwise, unless manual: the current version written after the trigger (the version's {@code created_time},
  *       falling back to the metadata's {@code updated_time}) and holding in every rotated field another value than the
  *       version current at the trigger's time (or no version existed then) → ALREADY_MITIGATED; a copy of the leaked
- *       value, or a trigger-time version that can no longer be read, is rotated. Then the intent is
- *       written: existing keys kept, plus {@code rotor_command_id}, {@code rotor_state=pending},
- *       {@code rotor_replaces_version} = the version read, {@code rotor_intent_at} (retried like any idempotent write;
- *       if it cannot be written — 403, 400 too many keys, deadline — FAILED, nothing changed).</li>
+ *       value, or a trigger-time version that can no longer be read, is rotated. Then the intent is written: existing
+ *       keys kept, plus {@code rotor_command_id}, {@code rotor_state=pending}, {@code rotor_replaces_version} = the
+ *       version read, {@code rotor_intent_at} (retried like any idempotent write; if it cannot be written — 403, 400
+ *       too many keys, deadline — FAILED, nothing changed).
  *   <li>The point of no return; the data write with {@code options.cas} = R. CAS mismatch → re-read: a version holding
  *       the values generated here is this run's write; a version R+1 that changed every rotated field while the marker
  *       still names this command is another run of the same command → applied, finish the steps. Otherwise a concurrent
  *       writer: the intent is rewritten with the new R and the write retried once, merged onto what was re-read so the
  *       other writer's fields survive. A timeout or 5xx → read back first the same way; otherwise the write is re-sent
- *       with the same CAS, which Vault applies at most once.</li>
+ *       with the same CAS, which Vault applies at most once.
  *   <li>Quarantine of the replaced version(s) ({@code delete} by default, {@code destroy}, or {@code none};
  *       idempotent), then the done marker: {@code rotor_state=rotated}, {@code rotor_new_version}, {@code rotated_at},
- *       {@code rotated_by=rotor}, {@code reason}. Done comes last, so a crash before it redoes the quarantine on replay.
- *       If either still fails after retries the result is ROTATED_INCOMPLETE naming the step (a failed quarantine leaves
- *       the marker pending, so a replay retries it).</li>
+ *       {@code rotated_by=rotor}, {@code reason}. Done comes last, so a crash before it redoes the quarantine on
+ *       replay. If either still fails after retries the result is ROTATED_INCOMPLETE naming the step (a failed
+ *       quarantine leaves the marker pending, so a replay retries it).
  * </ol>
+ *
  * Every marker value is printable ASCII of at most 512 bytes (Vault's limit), independent of what an event's sender
  * wrote: the reason is sanitised and capped. Generated values never leave this class except in the write to Vault.
  */
@@ -75,8 +77,7 @@ final class Kv2Strategy implements RotationStrategy {
     static final String STATE_ROTATED = "rotated";
 
     /** The key's API paths. */
-    private record Paths(String mount, String rest, String data, String metadata) {
-    }
+    private record Paths(String mount, String rest, String data, String metadata) {}
 
     /**
      * The latest version as read: its data (values!) stay in memory only; {@code written} is when the secret last
@@ -91,7 +92,12 @@ final class Kv2Strategy implements RotationStrategy {
 
     /** What custom_metadata says about one command. */
     private record Marker(State state, long replaces, long newVersion) {
-        enum State { NONE, PENDING, DONE, MALFORMED }
+        enum State {
+            NONE,
+            PENDING,
+            DONE,
+            MALFORMED
+        }
 
         static Marker of(final Map<String, String> custom, final String commandId) {
             if (!commandId.equals(custom.get(KEY_COMMAND_ID))) {
@@ -119,9 +125,10 @@ final class Kv2Strategy implements RotationStrategy {
         }
     }
 
-    /** The data write's result: the version it replaced, the new one, and whether another run of this command made it. */
-    private record Written(long replaced, long newVersion, long firstBase, boolean byAnotherRun) {
-    }
+    /**
+     * The data write's result: the version it replaced, the new one, and whether another run of this command made it.
+     */
+    private record Written(long replaced, long newVersion, long firstBase, boolean byAnotherRun) {}
 
     @Override
     public String name() {
@@ -144,38 +151,51 @@ final class Kv2Strategy implements RotationStrategy {
         final Marker marker = Marker.of(first.custom(), commandId);
         switch (marker.state()) {
             case DONE -> {
-                LOG.info("{}: command {} was already applied (custom_metadata); nothing written", secretPath,
-                        commandId);
-                return new Result(RotationOutcome.Kind.ALREADY_APPLIED, marker.replaces() > 0 ? marker.replaces() : null,
+                LOG.info(
+                        "{}: command {} was already applied (custom_metadata); nothing written", secretPath, commandId);
+                return new Result(
+                        RotationOutcome.Kind.ALREADY_APPLIED,
+                        marker.replaces() > 0 ? marker.replaces() : null,
                         marker.newVersion() > 0 ? marker.newVersion() : first.version());
             }
-            case MALFORMED -> throw new RotationFailure("the custom_metadata of " + secretPath + " names command "
-                    + commandId + " but is not a valid rotor marker (" + KEY_STATE + ", " + KEY_REPLACES
-                    + "); not rotated");
+            case MALFORMED ->
+                throw new RotationFailure("the custom_metadata of " + secretPath + " names command "
+                        + commandId + " but is not a valid rotor marker (" + KEY_STATE + ", " + KEY_REPLACES
+                        + "); not rotated");
             case PENDING -> {
                 return replay(run, spec, paths, secretPath, first, marker.replaces());
             }
             default -> {
-                if (!request.manual() && request.triggerTime() != null && first.written() != null
+                if (!request.manual()
+                        && request.triggerTime() != null
+                        && first.written() != null
                         && first.written().isAfter(request.triggerTime())
                         && changedSinceTrigger(run, spec, paths, secretPath, first, request.triggerTime())) {
                     return new Result(RotationOutcome.Kind.ALREADY_MITIGATED, first.version(), first.version());
                 }
-                final Map<String, String> custom = recordIntent(run, paths, secretPath, first.custom(), commandId,
-                        first.version());
+                final Map<String, String> custom =
+                        recordIntent(run, paths, secretPath, first.custom(), commandId, first.version());
                 return writeAndFinish(run, spec, paths, secretPath, withCustom(first, custom));
             }
         }
     }
 
     /** A pending marker of this command, replacing version {@code r}: find out whether its write landed. */
-    private static Result replay(final RotationRun run, final TargetSpec spec, final Paths paths,
-                                 final String secretPath, final Current current, final long r)
+    private static Result replay(
+            final RotationRun run,
+            final TargetSpec spec,
+            final Paths paths,
+            final String secretPath,
+            final Current current,
+            final long r)
             throws RotationFailure {
         final String commandId = run.request().commandId();
         if (current.version() == r) {
-            LOG.info("{}: command {} recorded its intent to replace version {}, which is still current; writing now",
-                    secretPath, commandId, r);
+            LOG.info(
+                    "{}: command {} recorded its intent to replace version {}, which is still current; writing now",
+                    secretPath,
+                    commandId,
+                    r);
             return writeAndFinish(run, spec, paths, secretPath, current);
         }
         if (current.version() < r) {
@@ -184,19 +204,32 @@ final class Kv2Strategy implements RotationStrategy {
                     + " (was the secret deleted and re-created?); not rotated");
         }
         if (rotatedSince(run, spec, paths, secretPath, r, null, current)) {
-            LOG.info("{}: the write of command {} (version {} -> {}) landed before a restart; finishing its steps",
-                    secretPath, commandId, r, r + 1);
+            LOG.info(
+                    "{}: the write of command {} (version {} -> {}) landed before a restart; finishing its steps",
+                    secretPath,
+                    commandId,
+                    r,
+                    r + 1);
             return finish(run, spec, paths, secretPath, new Written(r, r + 1, r, true), current.custom());
         }
-        LOG.info("{}: version {} was written by someone else after command {} recorded its intent, without changing "
-                + "the rotated fields; rotating on top of it", secretPath, current.version(), commandId);
-        final Map<String, String> custom = recordIntent(run, paths, secretPath, current.custom(), commandId,
-                current.version());
+        LOG.info(
+                "{}: version {} was written by someone else after command {} recorded its intent, without changing "
+                        + "the rotated fields; rotating on top of it",
+                secretPath,
+                current.version(),
+                commandId);
+        final Map<String, String> custom =
+                recordIntent(run, paths, secretPath, current.custom(), commandId, current.version());
         return writeAndFinish(run, spec, paths, secretPath, withCustom(current, custom));
     }
 
-    private static Result writeAndFinish(final RotationRun run, final TargetSpec spec, final Paths paths,
-                                         final String secretPath, final Current base) throws RotationFailure {
+    private static Result writeAndFinish(
+            final RotationRun run,
+            final TargetSpec spec,
+            final Paths paths,
+            final String secretPath,
+            final Current base)
+            throws RotationFailure {
         final List<String> fields = fieldsToRotate(spec, base.data(), secretPath);
         final Map<String, String> generated = new LinkedHashMap<>();
         for (final String f : fields) {
@@ -207,7 +240,9 @@ final class Kv2Strategy implements RotationStrategy {
         try {
             written = writeNewVersion(run, spec, paths, secretPath, base, generated, latestCustom);
         } catch (final RotationFailure f) {
-            if (run.changing() && f.kind() == RotationOutcome.Kind.FAILED && f.vaultError() != null
+            if (run.changing()
+                    && f.kind() == RotationOutcome.Kind.FAILED
+                    && f.vaultError() != null
                     && (f.vaultError().isTransient() || f.vaultError().kind() == VaultCallException.Kind.INTERRUPTED)) {
                 throw f.explained(f.getMessage() + "; whether the new version of " + secretPath + " was written is "
                         + "unknown (a replay of this command finds out and finishes it)");
@@ -218,16 +253,25 @@ final class Kv2Strategy implements RotationStrategy {
     }
 
     /** Quarantine, then the done marker; ROTATED_INCOMPLETE naming the step if one still fails after retries. */
-    private static Result finish(final RotationRun run, final TargetSpec spec, final Paths paths,
-                                 final String secretPath, final Written w, final Map<String, String> custom) {
-        final RotationOutcome.Kind done = w.byAnotherRun() ? RotationOutcome.Kind.ALREADY_APPLIED
-                : RotationOutcome.Kind.ROTATED;
-        final String rotated = secretPath + " was rotated (version " + w.replaced() + " -> " + w.newVersion() + "), but ";
+    private static Result finish(
+            final RotationRun run,
+            final TargetSpec spec,
+            final Paths paths,
+            final String secretPath,
+            final Written w,
+            final Map<String, String> custom) {
+        final RotationOutcome.Kind done =
+                w.byAnotherRun() ? RotationOutcome.Kind.ALREADY_APPLIED : RotationOutcome.Kind.ROTATED;
+        final String rotated =
+                secretPath + " was rotated (version " + w.replaced() + " -> " + w.newVersion() + "), but ";
         try {
             quarantine(run, spec, paths, w.firstBase(), w.replaced());
         } catch (final RotationFailure f) {
             LOG.warn("{}the replaced version could not be quarantined: {}", rotated, f.getMessage());
-            return new Result(RotationOutcome.Kind.ROTATED_INCOMPLETE, w.replaced(), w.newVersion(),
+            return new Result(
+                    RotationOutcome.Kind.ROTATED_INCOMPLETE,
+                    w.replaced(),
+                    w.newVersion(),
                     rotated + "quarantine (" + spec.quarantine().name().toLowerCase(Locale.ROOT)
                             + " of the replaced version) failed: " + f.getMessage());
         }
@@ -235,7 +279,10 @@ final class Kv2Strategy implements RotationStrategy {
             recordDone(run, paths, custom, w);
         } catch (final RotationFailure f) {
             LOG.warn("{}the rotation marker could not be recorded: {}", rotated, f.getMessage());
-            return new Result(RotationOutcome.Kind.ROTATED_INCOMPLETE, w.replaced(), w.newVersion(),
+            return new Result(
+                    RotationOutcome.Kind.ROTATED_INCOMPLETE,
+                    w.replaced(),
+                    w.newVersion(),
                     rotated + "recording it in custom_metadata failed: " + f.getMessage());
         }
         return new Result(done, w.replaced(), w.newVersion());
@@ -250,8 +297,9 @@ final class Kv2Strategy implements RotationStrategy {
         if (!r.found()) {
             if (meta.isObject()) {
                 final String state = meta.path("destroyed").asBoolean(false) ? "destroyed" : "deleted";
-                throw new RotationFailure("the latest version (" + meta.path("version").asLong() + ") of "
-                        + secretPath + " is " + state + "; not rotated (undelete it or write a new version first)");
+                throw new RotationFailure(
+                        "the latest version (" + meta.path("version").asLong() + ") of " + secretPath + " is " + state
+                                + "; not rotated (undelete it or write a new version first)");
             }
             throw new RotationFailure(paths.data() + " not found; the secret is not created by rotation");
         }
@@ -276,7 +324,8 @@ final class Kv2Strategy implements RotationStrategy {
     private static Map<String, String> strings(final JsonNode custom) {
         final Map<String, String> out = new LinkedHashMap<>();
         if (custom.isObject()) {
-            custom.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+            custom.fields()
+                    .forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
         }
         return out;
     }
@@ -292,9 +341,15 @@ final class Kv2Strategy implements RotationStrategy {
      *
      * @param before version r's data when still in memory, else null (it is read)
      */
-    private static boolean rotatedSince(final RotationRun run, final TargetSpec spec, final Paths paths,
-                                        final String secretPath, final long r, final ObjectNode before,
-                                        final Current now) throws RotationFailure {
+    private static boolean rotatedSince(
+            final RotationRun run,
+            final TargetSpec spec,
+            final Paths paths,
+            final String secretPath,
+            final long r,
+            final ObjectNode before,
+            final Current now)
+            throws RotationFailure {
         ObjectNode old = before;
         if (old == null) {
             final VaultResponse v = run.readVersionAllowingNotFound(paths.data(), r);
@@ -322,15 +377,20 @@ final class Kv2Strategy implements RotationStrategy {
     }
 
     /**
-     * The evidence for ALREADY_MITIGATED: the current version, written after the trigger, holds in every rotated field a
-     * value other than the version that was current at the trigger's time. A newer version alone is not enough: it may
-     * be a copy of the leaked value, or an attacker's write of it. When the version of the trigger's time cannot be
+     * The evidence for ALREADY_MITIGATED: the current version, written after the trigger, holds in every rotated field
+     * a value other than the version that was current at the trigger's time. A newer version alone is not enough: it
+     * may be a copy of the leaked value, or an attacker's write of it. When the version of the trigger's time cannot be
      * read (deleted, destroyed, pruned), nothing proves the value changed, so the secret is rotated. A secret that had
      * no version yet at the trigger's time cannot hold what leaked then. Values are compared here and never logged.
      */
-    private static boolean changedSinceTrigger(final RotationRun run, final TargetSpec spec, final Paths paths,
-                                               final String secretPath, final Current current,
-                                               final Instant triggerTime) throws RotationFailure {
+    private static boolean changedSinceTrigger(
+            final RotationRun run,
+            final TargetSpec spec,
+            final Paths paths,
+            final String secretPath,
+            final Current current,
+            final Instant triggerTime)
+            throws RotationFailure {
         final JsonNode versions = run.read(paths.metadata()).data().path("versions");
         long atTrigger = 0;
         final Iterator<Map.Entry<String, JsonNode>> it = versions.fields();
@@ -343,14 +403,23 @@ final class Kv2Strategy implements RotationStrategy {
             }
         }
         if (atTrigger == 0) {
-            LOG.info("{}: version {} was written at {}, after the trigger at {}, and no version existed before it; "
-                    + "not rotated", secretPath, current.version(), current.written(), triggerTime);
+            LOG.info(
+                    "{}: version {} was written at {}, after the trigger at {}, and no version existed before it; "
+                            + "not rotated",
+                    secretPath,
+                    current.version(),
+                    current.written(),
+                    triggerTime);
             return true;
         }
         final VaultResponse then = run.readVersionAllowingNotFound(paths.data(), atTrigger);
         if (!then.found() || !then.data().path("data").isObject()) {
-            LOG.info("{}: version {} was written after the trigger, but version {} (current at the trigger) cannot be "
-                    + "read to prove the value changed; rotating", secretPath, current.version(), atTrigger);
+            LOG.info(
+                    "{}: version {} was written after the trigger, but version {} (current at the trigger) cannot be "
+                            + "read to prove the value changed; rotating",
+                    secretPath,
+                    current.version(),
+                    atTrigger);
             return false;
         }
         final ObjectNode old = (ObjectNode) then.data().path("data");
@@ -362,13 +431,22 @@ final class Kv2Strategy implements RotationStrategy {
             }
         }
         if (same.isEmpty()) {
-            LOG.info("{}: version {} was written at {}, after the trigger at {}, and changed every rotated field of "
-                    + "version {}; not rotated", secretPath, current.version(), current.written(), triggerTime,
+            LOG.info(
+                    "{}: version {} was written at {}, after the trigger at {}, and changed every rotated field of "
+                            + "version {}; not rotated",
+                    secretPath,
+                    current.version(),
+                    current.written(),
+                    triggerTime,
                     atTrigger);
             return true;
         }
-        LOG.info("{}: version {} was written after the trigger but still holds version {}'s value in {}; rotating",
-                secretPath, current.version(), atTrigger, listOf(new TreeSet<>(same)));
+        LOG.info(
+                "{}: version {} was written after the trigger but still holds version {}'s value in {}; rotating",
+                secretPath,
+                current.version(),
+                atTrigger,
+                listOf(new TreeSet<>(same)));
         return false;
     }
 
@@ -377,7 +455,8 @@ final class Kv2Strategy implements RotationStrategy {
             return null;
         }
         try {
-            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                    .toInstant();
         } catch (final DateTimeParseException e) {
             return null;
         }
@@ -389,7 +468,8 @@ final class Kv2Strategy implements RotationStrategy {
         final TreeSet<String> names = new TreeSet<>();
         data.fieldNames().forEachRemaining(names::add);
         if (!spec.fields().isEmpty()) {
-            final List<String> missing = spec.fields().stream().filter(f -> !names.contains(f)).toList();
+            final List<String> missing =
+                    spec.fields().stream().filter(f -> !names.contains(f)).toList();
             if (!missing.isEmpty()) {
                 throw new RotationFailure("field(s) " + String.join(", ", missing) + " configured for " + secretPath
                         + " are not in the secret (its fields: " + listOf(names) + ")");
@@ -421,13 +501,17 @@ final class Kv2Strategy implements RotationStrategy {
     // ------------------------------------------------------------------------------------------------- writing
 
     /**
-     * Writes the new version with CAS; see the class comment for the conflict/timeout rules. {@code latestCustom}
-     * is kept up to date with the custom_metadata last written or read, for the done marker.
+     * Writes the new version with CAS; see the class comment for the conflict/timeout rules. {@code latestCustom} is
+     * kept up to date with the custom_metadata last written or read, for the done marker.
      */
-    private static Written writeNewVersion(final RotationRun run, final TargetSpec spec, final Paths paths,
-                                           final String secretPath, final Current first,
-                                           final Map<String, String> generated,
-                                           final AtomicReference<Map<String, String>> latestCustom)
+    private static Written writeNewVersion(
+            final RotationRun run,
+            final TargetSpec spec,
+            final Paths paths,
+            final String secretPath,
+            final Current first,
+            final Map<String, String> generated,
+            final AtomicReference<Map<String, String>> latestCustom)
             throws RotationFailure {
         final String commandId = run.request().commandId();
         Current base = first;
@@ -444,8 +528,11 @@ final class Kv2Strategy implements RotationStrategy {
             try {
                 final VaultResponse r = run.writeOnce(paths.data(), body);
                 final JsonNode v = r.data().path("version");
-                return new Written(base.version(), v.canConvertToLong() && v.asLong() > 0 ? v.asLong()
-                        : base.version() + 1, first.version(), false);
+                return new Written(
+                        base.version(),
+                        v.canConvertToLong() && v.asLong() > 0 ? v.asLong() : base.version() + 1,
+                        first.version(),
+                        false);
             } catch (final VaultCallException e) {
                 failure = e;
             }
@@ -458,8 +545,11 @@ final class Kv2Strategy implements RotationStrategy {
             latestCustom.set(now.custom());
             if (ours(now, generated)) {
                 if (!casMismatch) {
-                    LOG.info("{}: the write that failed ({}) was applied as version {}", secretPath,
-                            failure.getMessage(), now.version());
+                    LOG.info(
+                            "{}: the write that failed ({}) was applied as version {}",
+                            secretPath,
+                            failure.getMessage(),
+                            now.version());
                 }
                 return new Written(now.version() - 1, now.version(), first.version(), false);
             }
@@ -467,17 +557,22 @@ final class Kv2Strategy implements RotationStrategy {
             if ((m.state() == Marker.State.PENDING || m.state() == Marker.State.DONE)
                     && now.version() > base.version()
                     && rotatedSince(run, spec, paths, secretPath, base.version(), base.data(), now)) {
-                LOG.info("{}: another run of command {} wrote version {} first; finishing", secretPath, commandId,
+                LOG.info(
+                        "{}: another run of command {} wrote version {} first; finishing",
+                        secretPath,
+                        commandId,
                         base.version() + 1);
                 return new Written(base.version(), base.version() + 1, first.version(), true);
             }
             if (casMismatch || now.version() != base.version()) {
                 if (reread) {
-                    throw new RotationFailure("check-and-set conflict on " + paths.data()
-                            + " again after re-reading; a concurrent writer keeps changing " + secretPath, failure);
+                    throw new RotationFailure(
+                            "check-and-set conflict on " + paths.data()
+                                    + " again after re-reading; a concurrent writer keeps changing " + secretPath,
+                            failure);
                 }
-                LOG.info("{}: changed concurrently (now version {}); re-read, retrying once", secretPath,
-                        now.version());
+                LOG.info(
+                        "{}: changed concurrently (now version {}); re-read, retrying once", secretPath, now.version());
                 reread = true;
                 latestCustom.set(recordIntent(run, paths, secretPath, now.custom(), commandId, now.version()));
                 base = withCustom(now, latestCustom.get());
@@ -501,12 +596,18 @@ final class Kv2Strategy implements RotationStrategy {
     }
 
     /**
-     * The intent: existing keys + {@code rotor_command_id}, {@code rotor_state=pending}, {@code rotor_replaces_version},
-     * {@code rotor_intent_at} (a metadata POST replaces the whole map). Returns the map written.
+     * The intent: existing keys + {@code rotor_command_id}, {@code rotor_state=pending},
+     * {@code rotor_replaces_version}, {@code rotor_intent_at} (a metadata POST replaces the whole map). Returns the map
+     * written.
      */
-    private static Map<String, String> recordIntent(final RotationRun run, final Paths paths, final String secretPath,
-                                                    final Map<String, String> existing, final String commandId,
-                                                    final long replaces) throws RotationFailure {
+    private static Map<String, String> recordIntent(
+            final RotationRun run,
+            final Paths paths,
+            final String secretPath,
+            final Map<String, String> existing,
+            final String commandId,
+            final long replaces)
+            throws RotationFailure {
         final Map<String, String> custom = new LinkedHashMap<>(existing);
         custom.remove(KEY_NEW_VERSION); // belongs to an earlier rotation
         custom.put(KEY_COMMAND_ID, commandId);
@@ -519,15 +620,16 @@ final class Kv2Strategy implements RotationStrategy {
             if (f.kind() != RotationOutcome.Kind.FAILED || run.changing()) {
                 throw f;
             }
-            throw f.explained("the rotation intent could not be recorded in the custom_metadata of " + secretPath
-                    + " (" + f.getMessage() + "); nothing was changed");
+            throw f.explained("the rotation intent could not be recorded in the custom_metadata of " + secretPath + " ("
+                    + f.getMessage() + "); nothing was changed");
         }
         return custom;
     }
 
     /** The done marker: the latest map + state rotated, new version, rotated_at, rotated_by, reason. */
-    private static void recordDone(final RotationRun run, final Paths paths, final Map<String, String> existing,
-                                   final Written w) throws RotationFailure {
+    private static void recordDone(
+            final RotationRun run, final Paths paths, final Map<String, String> existing, final Written w)
+            throws RotationFailure {
         final RotationRequest request = run.request();
         final Map<String, String> custom = new LinkedHashMap<>(existing);
         custom.put(KEY_COMMAND_ID, request.commandId());
@@ -586,8 +688,13 @@ final class Kv2Strategy implements RotationStrategy {
      * Quarantines every version replaced during this rotation: normally just the one read; after a concurrent write
      * also the other writer's version, which still carried the compromised values.
      */
-    private static void quarantine(final RotationRun run, final TargetSpec spec, final Paths paths,
-                                   final long firstVersion, final long replaced) throws RotationFailure {
+    private static void quarantine(
+            final RotationRun run,
+            final TargetSpec spec,
+            final Paths paths,
+            final long firstVersion,
+            final long replaced)
+            throws RotationFailure {
         if (spec.quarantine() == TargetSpec.Quarantine.NONE || replaced < 1) {
             return;
         }

@@ -7,19 +7,20 @@ import java.util.Optional;
  * Exactly once for the strategies whose change Vault lets rotor observe but not mark (transit, database, aws): the
  * state the change alters is read first and its fingerprint recorded as the command's intent ({@link IntentLog}),
  * durably, before the change is sent; then:
+ *
  * <ul>
- *   <li><b>A replay</b> (an earlier attempt recorded an intent) reads the state again: changed since the intent →
- *       the earlier attempt's change was applied, and it is not sent again; unchanged → it was not, and it is sent
- *       now.</li>
+ *   <li><b>A replay</b> (an earlier attempt recorded an intent) reads the state again: changed since the intent → the
+ *       earlier attempt's change was applied, and it is not sent again; unchanged → it was not, and it is sent now.
  *   <li><b>No answer</b> to the change (timeout, dropped connection, 5xx other than 503): the state is read again;
  *       changed → applied; unchanged → sent again after a backoff. 429 and 503 (sealed, standby) mean Vault did not
- *       take the request, and it is sent again without reading.</li>
+ *       take the request, and it is sent again without reading.
  *   <li><b>Nothing to observe</b> (database root credentials; or a token that may not read the state): the change is
  *       sent once; when a replay or a missing answer leaves it unknown whether it was applied, the outcome is
- *       OUTCOME_UNKNOWN, never a second change.</li>
+ *       OUTCOME_UNKNOWN, never a second change.
  * </ul>
- * Limit: a change made by someone else between the intent and the replay's read counts as this command's (the
- * secret was rotated after the trigger either way).
+ *
+ * Limit: a change made by someone else between the intent and the replay's read counts as this command's (the secret
+ * was rotated after the trigger either way).
  */
 final class ObservedChange {
     /** Reads the fingerprint of the state the change alters; {@link IntentLog#UNOBSERVABLE} when it cannot. */
@@ -33,22 +34,25 @@ final class ObservedChange {
      * change had been applied), {@code changedNow} whether this attempt sent the change that was applied, and
      * {@code answer} Vault's answer to it (null when applied without an answer, or by an earlier attempt).
      */
-    record Applied(String before, boolean changedNow, VaultResponse answer) {
-    }
+    record Applied(String before, boolean changedNow, VaultResponse answer) {}
 
-    private ObservedChange() {
-    }
+    private ObservedChange() {}
 
-    /** Applies {@code POST apiPath} exactly once; {@code what} names the state for people ("the transit key's version"). */
+    /**
+     * Applies {@code POST apiPath} exactly once; {@code what} names the state for people ("the transit key's version").
+     */
     static Applied apply(final RotationRun run, final String apiPath, final Observer observe, final String what)
             throws RotationFailure {
         final String before = observe.fingerprint();
         final Optional<String> earlier = run.request().intents().recorded();
         if (earlier.isPresent()) {
             if (earlier.get().equals(IntentLog.UNOBSERVABLE) || before.equals(IntentLog.UNOBSERVABLE)) {
-                throw RotationFailure.outcomeUnknown("an earlier attempt of this command may have sent POST " + apiPath
-                        + " before it stopped, and Vault shows nothing that tells whether it did; not sent again: "
-                        + "check " + what, null);
+                throw RotationFailure.outcomeUnknown(
+                        "an earlier attempt of this command may have sent POST " + apiPath
+                                + " before it stopped, and Vault shows nothing that tells whether it did; not sent "
+                                + "again: "
+                                + "check " + what,
+                        null);
             }
             if (!earlier.get().equals(before)) {
                 return new Applied(earlier.get(), false, null);
@@ -67,13 +71,17 @@ final class ObservedChange {
                 }
                 if (!notTaken(e)) {
                     if (before.equals(IntentLog.UNOBSERVABLE)) {
-                        throw RotationFailure.outcomeUnknown(e.getMessage() + "; Vault shows nothing that tells "
-                                + "whether it was applied; not sent again: check " + what, e);
+                        throw RotationFailure.outcomeUnknown(
+                                e.getMessage() + "; Vault shows nothing that tells "
+                                        + "whether it was applied; not sent again: check " + what,
+                                e);
                     }
                     final String now = observe.fingerprint();
                     if (now.equals(IntentLog.UNOBSERVABLE)) {
-                        throw RotationFailure.outcomeUnknown(e.getMessage() + "; " + what + " can no longer be "
-                                + "read to tell whether it was applied; not sent again: check it", e);
+                        throw RotationFailure.outcomeUnknown(
+                                e.getMessage() + "; " + what + " can no longer be "
+                                        + "read to tell whether it was applied; not sent again: check it",
+                                e);
                     }
                     if (!now.equals(before)) {
                         return new Applied(before, true, null);

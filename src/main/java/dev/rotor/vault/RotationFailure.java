@@ -1,8 +1,8 @@
 package dev.rotor.vault;
 
 /**
- * Why a rotation ends as FAILED (or CANCELLED, or OUTCOME_UNKNOWN). The message is value-free (a path, a status, field names) and becomes
- * the outcome's error, so it is what operators read in the critical alert.
+ * Why a rotation ends as FAILED (or CANCELLED, or OUTCOME_UNKNOWN). The message is value-free (a path, a status, field
+ * names) and becomes the outcome's error, so it is what operators read in the critical alert.
  */
 final class RotationFailure extends Exception {
     private final VaultCallException vaultError;
@@ -16,8 +16,8 @@ final class RotationFailure extends Exception {
         this(message, vaultError, RotationOutcome.Kind.FAILED);
     }
 
-    private RotationFailure(final String message, final VaultCallException vaultError,
-                            final RotationOutcome.Kind kind) {
+    private RotationFailure(
+            final String message, final VaultCallException vaultError, final RotationOutcome.Kind kind) {
         super(message, null, false, false);
         this.vaultError = vaultError;
         this.kind = kind;
@@ -32,8 +32,8 @@ final class RotationFailure extends Exception {
     }
 
     static RotationFailure cancelled() {
-        return new RotationFailure("cancelled before the secret was changed (nothing was rotated)", null,
-                RotationOutcome.Kind.CANCELLED);
+        return new RotationFailure(
+                "cancelled before the secret was changed (nothing was rotated)", null, RotationOutcome.Kind.CANCELLED);
     }
 
     /** The change may or may not have been applied and nothing in Vault tells: a person must check. */

@@ -5,17 +5,23 @@ import java.util.List;
 /**
  * What a rotation did. Never contains a secret value or a token.
  *
- * @param kind       the result
- * @param strategy   the strategy used (kv2, database-static-role, ...), or "none" when no target matched
+ * @param kind the result
+ * @param strategy the strategy used (kv2, database-static-role, ...), or "none" when no target matched
  * @param oldVersion the secret's version before (kv2, transit), when known
  * @param newVersion the version after, when known
- * @param error      for FAILED and CANCELLED: why; for ROTATED_INCOMPLETE: which follow-up step failed. A clear,
- *                   value-free message, e.g. {@code permission denied on secret/data/prod/db}; null otherwise
- * @param calls      every Vault call made, in order, for the audit trail
+ * @param error for FAILED and CANCELLED: why; for ROTATED_INCOMPLETE: which follow-up step failed. A clear, value-free
+ *     message, e.g. {@code permission denied on secret/data/prod/db}; null otherwise
+ * @param calls every Vault call made, in order, for the audit trail
  * @param dependents secret paths the target names as dependents, to be rotated after the secret changed
  */
-public record RotationOutcome(Kind kind, String strategy, Long oldVersion, Long newVersion, String error,
-                              List<VaultCall> calls, List<String> dependents) {
+public record RotationOutcome(
+        Kind kind,
+        String strategy,
+        Long oldVersion,
+        Long newVersion,
+        String error,
+        List<VaultCall> calls,
+        List<String> dependents) {
     public enum Kind {
         /** Rotated now. */
         ROTATED,
@@ -43,15 +49,16 @@ public record RotationOutcome(Kind kind, String strategy, Long oldVersion, Long 
          */
         OUTCOME_UNKNOWN;
 
-        /** Everything but FAILED, CANCELLED and OUTCOME_UNKNOWN: the leaked value is no longer current, or never was. */
+        /**
+         * Everything but FAILED, CANCELLED and OUTCOME_UNKNOWN: the leaked value is no longer current, or never was.
+         */
         public boolean success() {
             return this != FAILED && this != CANCELLED && this != OUTCOME_UNKNOWN;
         }
     }
 
     /** One HTTP exchange with Vault, without bodies. {@code status} is 0 when no response came (timeout, refused). */
-    public record VaultCall(String method, String path, int status, long durationMs) {
-    }
+    public record VaultCall(String method, String path, int status, long durationMs) {}
 
     /**
      * Whether the leaked value is no longer current, or nothing had to be done (everything but FAILED, CANCELLED and

@@ -6,23 +6,30 @@ import java.util.function.BooleanSupplier;
 /**
  * One rotation to perform.
  *
- * @param commandId   deterministic id of the command: at most 128 characters of {@code [A-Za-z0-9._:-]} (kv2 refuses
- *                    anything else before calling Vault); written to the secret's custom_metadata (kv2) with the intent,
- *                    so a replay after a crash or a task move is recognised and never rotates twice
- * @param secretPath  validated Vault logical path, mount first ({@code secret/prod/db}); allowed by the targets file
- * @param reason      short, value-free reason for custom_metadata (e.g. the rule and the indicator); sanitised to
- *                    printable ASCII and capped at 512 bytes before it is written, never trusted to be short
- * @param manual      a manual_trigger: rotates even when the secret changed after the trigger (no reconciliation)
+ * @param commandId deterministic id of the command: at most 128 characters of {@code [A-Za-z0-9._:-]} (kv2 refuses
+ *     anything else before calling Vault); written to the secret's custom_metadata (kv2) with the intent, so a replay
+ *     after a crash or a task move is recognised and never rotates twice
+ * @param secretPath validated Vault logical path, mount first ({@code secret/prod/db}); allowed by the targets file
+ * @param reason short, value-free reason for custom_metadata (e.g. the rule and the indicator); sanitised to printable
+ *     ASCII and capped at 512 bytes before it is written, never trusted to be short
+ * @param manual a manual_trigger: rotates even when the secret changed after the trigger (no reconciliation)
  * @param triggerTime event time of the trigger; a kv2 secret written after it is ALREADY_MITIGATED (unless manual)
- * @param deadline    transient errors are retried until this instant; then the outcome is FAILED
- * @param cancelled   asked before every Vault call and between retries: true before the secret was changed stops the
- *                    rotation with outcome CANCELLED; once the change was sent it is ignored and the rotation finishes
- *                    its bookkeeping. A cancel never cuts an HTTP call short (use it instead of interrupting)
- * @param intents     where the strategies without a marker in Vault record their intent before the change, and find an
- *                    earlier attempt's ({@link IntentLog#NONE} outside the executor)
+ * @param deadline transient errors are retried until this instant; then the outcome is FAILED
+ * @param cancelled asked before every Vault call and between retries: true before the secret was changed stops the
+ *     rotation with outcome CANCELLED; once the change was sent it is ignored and the rotation finishes its
+ *     bookkeeping. A cancel never cuts an HTTP call short (use it instead of interrupting)
+ * @param intents where the strategies without a marker in Vault record their intent before the change, and find an
+ *     earlier attempt's ({@link IntentLog#NONE} outside the executor)
  */
-public record RotationRequest(String commandId, String secretPath, String reason, boolean manual, Instant triggerTime,
-                              Instant deadline, BooleanSupplier cancelled, IntentLog intents) {
+public record RotationRequest(
+        String commandId,
+        String secretPath,
+        String reason,
+        boolean manual,
+        Instant triggerTime,
+        Instant deadline,
+        BooleanSupplier cancelled,
+        IntentLog intents) {
     private static final BooleanSupplier NEVER = () -> false;
 
     public RotationRequest {
@@ -30,14 +37,25 @@ public record RotationRequest(String commandId, String secretPath, String reason
         intents = intents == null ? IntentLog.NONE : intents;
     }
 
-    public RotationRequest(final String commandId, final String secretPath, final String reason, final boolean manual,
-                           final Instant triggerTime, final Instant deadline, final BooleanSupplier cancelled) {
+    public RotationRequest(
+            final String commandId,
+            final String secretPath,
+            final String reason,
+            final boolean manual,
+            final Instant triggerTime,
+            final Instant deadline,
+            final BooleanSupplier cancelled) {
         this(commandId, secretPath, reason, manual, triggerTime, deadline, cancelled, IntentLog.NONE);
     }
 
     /** A request that is never cancelled. */
-    public RotationRequest(final String commandId, final String secretPath, final String reason, final boolean manual,
-                           final Instant triggerTime, final Instant deadline) {
+    public RotationRequest(
+            final String commandId,
+            final String secretPath,
+            final String reason,
+            final boolean manual,
+            final Instant triggerTime,
+            final Instant deadline) {
         this(commandId, secretPath, reason, manual, triggerTime, deadline, NEVER);
     }
 

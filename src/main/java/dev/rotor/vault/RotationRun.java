@@ -12,22 +12,23 @@ import org.slf4j.LoggerFactory;
 /**
  * One rotation in progress: the Vault calls it made, its deadline, the retry rule, and its point of no return.
  * Strategies call Vault only through it, choosing per call whether a transient failure may be retried blindly:
+ *
  * <ul>
  *   <li>{@link #read}, {@link #readAllowingNotFound}, {@link #readVersionAllowingNotFound}, {@link #writeIdempotent}:
- *       retried with backoff until the deadline (reads; writes whose repetition is harmless);</li>
- *   <li>{@link #writeOnce}, {@link #sendChange}: never retried here — the caller reads state back first
- *       ({@link #pause} between; {@link ObservedChange} for the strategies without a marker).</li>
+ *       retried with backoff until the deadline (reads; writes whose repetition is harmless);
+ *   <li>{@link #writeOnce}, {@link #sendChange}: never retried here — the caller reads state back first ({@link #pause}
+ *       between; {@link ObservedChange} for the strategies without a marker).
  * </ul>
+ *
  * Before the change itself, the strategies without a marker in Vault record their intent ({@link #recordIntent}).
  *
  * <p><b>Stopping.</b> Before every Vault call and between retries the run asks the request's
  * {@link RotationRequest#cancelled() cancelled} signal and the thread's interrupt flag. Until the point of no return
- * ({@link #beginChange()}, called just before the request that changes the secret is sent) a cancel ends the
- * rotation as CANCELLED ("cancelled before the secret was changed") and an interrupt (JVM shutdown) as FAILED
- * "interrupted". From the point of no return on, both are ignored: the remaining calls (read-back, quarantine,
- * markers) still run, so a change that was sent is never treated as not done; an interrupt is re-asserted at the end.
- * A cancel never cuts an HTTP call short; only an interrupt can, and only before the point of no return does that end
- * the rotation.
+ * ({@link #beginChange()}, called just before the request that changes the secret is sent) a cancel ends the rotation
+ * as CANCELLED ("cancelled before the secret was changed") and an interrupt (JVM shutdown) as FAILED "interrupted".
+ * From the point of no return on, both are ignored: the remaining calls (read-back, quarantine, markers) still run, so
+ * a change that was sent is never treated as not done; an interrupt is re-asserted at the end. A cancel never cuts an
+ * HTTP call short; only an interrupt can, and only before the point of no return does that end the rotation.
  */
 final class RotationRun {
     private static final Logger LOG = LoggerFactory.getLogger(RotationRun.class);
@@ -48,8 +49,12 @@ final class RotationRun {
     private boolean changing;
     private boolean interrupted;
 
-    RotationRun(final VaultClient client, final RotationRequest request, final Backoff backoff, final Instant started,
-                final Instant deadline) {
+    RotationRun(
+            final VaultClient client,
+            final RotationRequest request,
+            final Backoff backoff,
+            final Instant started,
+            final Instant deadline) {
         this.client = client;
         this.request = request;
         this.backoff = backoff;
@@ -226,8 +231,8 @@ final class RotationRun {
     }
 
     private RotationFailure gaveUp(final VaultCallException last) {
-        return new RotationFailure(last.getMessage() + "; gave up after "
-                + human(Duration.between(started, Instant.now())), last);
+        return new RotationFailure(
+                last.getMessage() + "; gave up after " + human(Duration.between(started, Instant.now())), last);
     }
 
     /** 5m, 2m30s, 1.5s, 800ms. */

@@ -5,10 +5,12 @@ import dev.rotor.config.ConfigException;
 import java.security.SecureRandom;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Set;
 
 /**
  * Generates new secret values from {@link SecureRandom} only. Configured per target with a {@code generator:} block:
+ *
  * <pre>
  * generator:
  *   length: 40            # 16..128, default 32 (characters of the random part; hex digits for format hex)
@@ -16,12 +18,14 @@ import java.util.Set;
  *   format: hex | uuid    # instead of an alphabet; uuid ignores length
  *   prefix: "sk_live_"    # prepended, not counted in length
  * </pre>
+ *
  * {@link #toString()} describes the shape, never a value.
  */
 public final class SecretGenerator {
     /** The seed's 70 characters. */
     public static final String DEFAULT_ALPHABET =
             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!@#$%^&*";
+
     public static final int DEFAULT_LENGTH = 32;
     public static final int MIN_LENGTH = 16;
     public static final int MAX_LENGTH = 128;
@@ -30,7 +34,11 @@ public final class SecretGenerator {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** What the random part looks like. */
-    public enum Format { ALPHABET, HEX, UUID }
+    public enum Format {
+        ALPHABET,
+        HEX,
+        UUID
+    }
 
     private final Format format;
     private final int length;
@@ -65,7 +73,8 @@ public final class SecretGenerator {
         for (final Iterator<String> it = options.fieldNames(); it.hasNext(); ) {
             final String name = it.next();
             if (!KEYS.contains(name)) {
-                throw new ConfigException(key + "." + name, "unknown generator option (known: alphabet, format, length, prefix)");
+                throw new ConfigException(
+                        key + "." + name, "unknown generator option (known: alphabet, format, length, prefix)");
             }
         }
         Format format = Format.ALPHABET;
@@ -80,20 +89,23 @@ public final class SecretGenerator {
                 throw new ConfigException(key + ".alphabet", "cannot be combined with format " + f);
             }
             if (format == Format.UUID && options.has("length")) {
-                throw new ConfigException(key + ".length", "cannot be combined with format uuid (always 36 characters)");
+                throw new ConfigException(
+                        key + ".length", "cannot be combined with format uuid (always 36 characters)");
             }
         }
         int length = DEFAULT_LENGTH;
         if (options.has("length")) {
             final JsonNode l = options.get("length");
             if (!l.isIntegralNumber() || !l.canConvertToInt()) {
-                throw new ConfigException(key + ".length", "must be a whole number from " + MIN_LENGTH + " to "
-                        + MAX_LENGTH + ", got '" + l.asText() + "'");
+                throw new ConfigException(
+                        key + ".length",
+                        "must be a whole number from " + MIN_LENGTH + " to " + MAX_LENGTH + ", got '" + l.asText()
+                                + "'");
             }
             length = l.intValue();
             if (length < MIN_LENGTH || length > MAX_LENGTH) {
-                throw new ConfigException(key + ".length", "must be from " + MIN_LENGTH + " to " + MAX_LENGTH
-                        + ", got " + length);
+                throw new ConfigException(
+                        key + ".length", "must be from " + MIN_LENGTH + " to " + MAX_LENGTH + ", got " + length);
             }
         }
         String alphabet = DEFAULT_ALPHABET;
@@ -104,8 +116,10 @@ public final class SecretGenerator {
         String prefix = "";
         if (options.has("prefix")) {
             prefix = text(options.get("prefix"), key + ".prefix");
-            if (prefix.length() > 64 || prefix.chars().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c))) {
-                throw new ConfigException(key + ".prefix", "must be at most 64 characters without spaces or control characters");
+            if (prefix.length() > 64
+                    || prefix.chars().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c))) {
+                throw new ConfigException(
+                        key + ".prefix", "must be at most 64 characters without spaces or control characters");
             }
         }
         return new SecretGenerator(format, length, alphabet, prefix);
@@ -181,7 +195,7 @@ public final class SecretGenerator {
 
     @Override
     public String toString() {
-        return "SecretGenerator[format=" + format.name().toLowerCase(java.util.Locale.ROOT) + ", length=" + length()
+        return "SecretGenerator[format=" + format.name().toLowerCase(Locale.ROOT) + ", length=" + length()
                 + (format == Format.ALPHABET ? ", alphabet=" + alphabet.length() + " characters" : "")
                 + (prefix.isEmpty() ? "" : ", prefix=" + prefix) + "]";
     }

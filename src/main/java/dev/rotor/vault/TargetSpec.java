@@ -12,20 +12,31 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A rotation target's options, parsed and checked. Options every strategy takes: {@code mount} (a multi-segment
- * mount such as {@code kv/team-a}; default: the path's first segment), {@code dependents} (secret paths rotated after
- * this one), {@code description}. kv2 adds {@code fields}, {@code quarantine} ({@code delete} | {@code destroy} |
- * {@code none}) and {@code generator}; database-static-role, database-root and transit take {@code name} (default:
- * the path's last segment); lease-revoke-prefix takes {@code prefix} (default: the secret path).
+ * A rotation target's options, parsed and checked. Options every strategy takes: {@code mount} (a multi-segment mount
+ * such as {@code kv/team-a}; default: the path's first segment), {@code dependents} (secret paths rotated after this
+ * one), {@code description}. kv2 adds {@code fields}, {@code quarantine} ({@code delete} | {@code destroy} |
+ * {@code none}) and {@code generator}; database-static-role, database-root and transit take {@code name} (default: the
+ * path's last segment); lease-revoke-prefix takes {@code prefix} (default: the secret path).
  *
- * @param fields     kv2: the fields to regenerate; empty = the default rule (value, else password/secret/token/api_key)
+ * @param fields kv2: the fields to regenerate; empty = the default rule (value, else password/secret/token/api_key)
  * @param quarantine kv2: what happens to the replaced version
  */
-record TargetSpec(Target target, Optional<String> mount, List<String> dependents, List<String> fields,
-                  Quarantine quarantine, SecretGenerator generator, Optional<String> name, Optional<String> prefix) {
+record TargetSpec(
+        Target target,
+        Optional<String> mount,
+        List<String> dependents,
+        List<String> fields,
+        Quarantine quarantine,
+        SecretGenerator generator,
+        Optional<String> name,
+        Optional<String> prefix) {
 
     /** kv2: what happens to the version a rotation replaced. */
-    enum Quarantine { DELETE, DESTROY, NONE }
+    enum Quarantine {
+        DELETE,
+        DESTROY,
+        NONE
+    }
 
     private static final String FILE = "rotation-targets.yaml";
     private static final Set<String> COMMON = Set.of("mount", "dependents", "description");
@@ -53,8 +64,10 @@ record TargetSpec(Target target, Optional<String> mount, List<String> dependents
             if (!COMMON.contains(key) && !own.contains(key)) {
                 final Set<String> known = new TreeSet<>(COMMON);
                 known.addAll(own);
-                throw new ConfigException(where + "." + key, "unknown option for strategy " + target.strategy()
-                        + " (known: " + String.join(", ", known) + ")");
+                throw new ConfigException(
+                        where + "." + key,
+                        "unknown option for strategy " + target.strategy() + " (known: " + String.join(", ", known)
+                                + ")");
             }
         }
         final Optional<String> mount = optionalPath(o.get("mount"), where + ".mount");
@@ -74,8 +87,9 @@ record TargetSpec(Target target, Optional<String> mount, List<String> dependents
                 case "delete" -> Quarantine.DELETE;
                 case "destroy" -> Quarantine.DESTROY;
                 case "none" -> Quarantine.NONE;
-                default -> throw new ConfigException(where + ".quarantine", "must be delete, destroy or none, got '"
-                        + q.asText() + "'");
+                default ->
+                    throw new ConfigException(
+                            where + ".quarantine", "must be delete, destroy or none, got '" + q.asText() + "'");
             };
         }
         final SecretGenerator generator = SecretGenerator.fromOptions(o.get("generator"), where + ".generator");
@@ -86,8 +100,8 @@ record TargetSpec(Target target, Optional<String> mount, List<String> dependents
             }
         });
         final Optional<String> prefix = optionalPath(o.get("prefix"), where + ".prefix");
-        return new TargetSpec(target, mount, List.copyOf(dependents), List.copyOf(fields), quarantine, generator,
-                name, prefix);
+        return new TargetSpec(
+                target, mount, List.copyOf(dependents), List.copyOf(fields), quarantine, generator, name, prefix);
     }
 
     private static List<String> stringList(final JsonNode n, final String key) {
@@ -138,9 +152,12 @@ record TargetSpec(Target target, Optional<String> mount, List<String> dependents
 
     private static String checkPath(final String p, final String key) {
         for (final String segment : p.split("/", -1)) {
-            if (segment.isEmpty() || segment.equals("..") || segment.equals(".")
+            if (segment.isEmpty()
+                    || segment.equals("..")
+                    || segment.equals(".")
                     || segment.chars().anyMatch(Character::isISOControl)) {
-                throw new ConfigException(key, "'" + p + "' is not a valid Vault path (empty segment, '..' or control character)");
+                throw new ConfigException(
+                        key, "'" + p + "' is not a valid Vault path (empty segment, '..' or control character)");
             }
         }
         return p;
@@ -149,9 +166,9 @@ record TargetSpec(Target target, Optional<String> mount, List<String> dependents
     // ------------------------------------------------------------------------------------------- path resolution
 
     /**
-     * The engine's mount: the {@code mount} option, else the path's first segment. For kv2 the option must be a
-     * prefix of the path ({@link #relativeOf}); for the other engines it may name any mount (the path is then only
-     * the name rotor knows the credential by).
+     * The engine's mount: the {@code mount} option, else the path's first segment. For kv2 the option must be a prefix
+     * of the path ({@link #relativeOf}); for the other engines it may name any mount (the path is then only the name
+     * rotor knows the credential by).
      */
     String mountOf(final String secretPath) {
         if (mount.isPresent()) {

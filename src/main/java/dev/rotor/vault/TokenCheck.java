@@ -5,19 +5,19 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * What {@code auth/token/lookup-self} said about rotor's Vault token. Never holds the token, its accessor or any
- * other field of the lookup beyond these.
+ * What {@code auth/token/lookup-self} said about rotor's Vault token. Never holds the token, its accessor or any other
+ * field of the lookup beyond these.
  *
- * @param state      the verdict
- * @param status     the HTTP status of the lookup (or of the AppRole login that preceded it); 0 when no answer came
- * @param ttl        time left as Vault reported it; {@link Duration#ZERO} for a token that never expires (root) or
- *                   when unknown (not {@link State#VALID})
- * @param renewable  whether Vault will renew it ({@code renew-self})
+ * @param state the verdict
+ * @param status the HTTP status of the lookup (or of the AppRole login that preceded it); 0 when no answer came
+ * @param ttl time left as Vault reported it; {@link Duration#ZERO} for a token that never expires (root) or when
+ *     unknown (not {@link State#VALID})
+ * @param renewable whether Vault will renew it ({@code renew-self})
  * @param expireTime when it expires, if it does and Vault said so
- * @param detail     value-free one-line explanation for a state other than VALID ({@code ""} when VALID)
+ * @param detail value-free one-line explanation for a state other than VALID ({@code ""} when VALID)
  */
-public record TokenCheck(State state, int status, Duration ttl, boolean renewable, Optional<Instant> expireTime,
-                         String detail) {
+public record TokenCheck(
+        State state, int status, Duration ttl, boolean renewable, Optional<Instant> expireTime, String detail) {
     /** The verdicts. Only {@link #INVALID} is the operator's configuration; the others are outages. */
     public enum State {
         /** Vault accepted the token. */

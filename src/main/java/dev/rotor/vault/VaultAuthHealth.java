@@ -5,18 +5,17 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Whether rotor can authenticate to Vault right now, for readiness and metrics: one {@link VaultClient}'s view,
- * updated by the start-up check ({@link VaultClient#checkToken()}), by every renewal and AppRole login, by a Vault call
+ * Whether rotor can authenticate to Vault right now, for readiness and metrics: one {@link VaultClient}'s view, updated
+ * by the start-up check ({@link VaultClient#checkToken()}), by every renewal and AppRole login, by a Vault call
  * answered 403 for an invalid token, and cleared by any later success (a check, a renewal, a login or a call Vault
  * answered). Thread-safe; polling is cheap (one volatile read).
  *
- * <p>A problem is one value-free line: {@code Vault token invalid (lookup-self: 403)}, {@code Vault unreachable:
- * cannot connect to Vault on auth/token/lookup-self}. It never contains the token.
+ * <p>A problem is one value-free line: {@code Vault token invalid (lookup-self: 403)}, {@code Vault unreachable: cannot
+ * connect to Vault on auth/token/lookup-self}. It never contains the token.
  */
 public final class VaultAuthHealth {
     /** The current problem (null when fine) and since when the state holds. */
-    private record State(String problem, Instant since) {
-    }
+    private record State(String problem, Instant since) {}
 
     private final AtomicReference<State> state = new AtomicReference<>(new State(null, Instant.now()));
 

@@ -37,8 +37,13 @@ public final class VaultCallException extends Exception {
     private final String apiPath;
     private final List<String> vaultErrors;
 
-    VaultCallException(final Kind kind, final int status, final String method, final String apiPath,
-                       final List<String> vaultErrors, final String message) {
+    VaultCallException(
+            final Kind kind,
+            final int status,
+            final String method,
+            final String apiPath,
+            final List<String> vaultErrors,
+            final String message) {
         super(message, null, false, false);
         this.kind = kind;
         this.status = status;

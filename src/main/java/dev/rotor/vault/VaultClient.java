@@ -1,14 +1,15 @@
 package dev.rotor.vault;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rotor.config.ConfigException;
-import dev.rotor.config.VaultAddress;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.config.SecretPathPolicy;
 import dev.rotor.config.SecretValue;
+import dev.rotor.config.VaultAddress;
 import dev.rotor.vault.RotationOutcome.VaultCall;
 import io.github.jopenlibs.vault.EnvironmentLoader;
 import io.github.jopenlibs.vault.SslConfig;
@@ -42,15 +43,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The only code in rotor that talks HTTP to Vault, through vault-java-driver 6.2.1 configured so that its traps do
- * not bite: engine version 1 (rotor addresses KV v2's {@code data/} and {@code metadata/} paths itself), driver
- * retries off (it would re-send POSTs; rotor retries, knowing which calls are safe), and every status checked here
- * (the driver returns most 4xx as normal responses and throws for others with the body in the message — that message
- * is never logged or propagated).
+ * The only code in rotor that talks HTTP to Vault, through vault-java-driver 6.2.1 configured so that its traps do not
+ * bite: engine version 1 (rotor addresses KV v2's {@code data/} and {@code metadata/} paths itself), driver retries off
+ * (it would re-send POSTs; rotor retries, knowing which calls are safe), and every status checked here (the driver
+ * returns most 4xx as normal responses and throws for others with the body in the message — that message is never
+ * logged or propagated).
  *
  * <p>Every call either returns a {@link VaultResponse} (2xx) or throws a {@link VaultCallException} with a
- * classification and a value-free message. Each HTTP exchange, including logins, is reported to the caller's
- * listener as a {@link VaultCall} (method, path, status, duration; never a body).
+ * classification and a value-free message. Each HTTP exchange, including logins, is reported to the caller's listener
+ * as a {@link VaultCall} (method, path, status, duration; never a body).
  *
  * <p>Before any request is built, the API path is checked against {@link SecretPathPolicy#characterProblem}: a path
  * with a character a URL would have to escape fails at once ({@link VaultCallException.Kind#INVALID_PATH}, not
@@ -76,13 +77,13 @@ public final class VaultClient {
     private static final long RENEW_MARGIN_NANOS = Duration.ofSeconds(5).toNanos();
     /** After a renewal failed for want of an answer, how soon to try again (at most). */
     private static final long RENEW_RETRY_NANOS = Duration.ofSeconds(5).toNanos();
+
     private static final String LOOKUP_SELF = "auth/token/lookup-self";
     private static final String RENEW_SELF = "auth/token/renew-self";
     private static final String APPROLE_REJECTED = "Vault AppRole login rejected";
 
     /** How rotor authenticates to Vault. */
-    public sealed interface Credentials permits TokenCredentials, AppRoleCredentials {
-    }
+    public sealed interface Credentials permits TokenCredentials, AppRoleCredentials {}
 
     /** A token used as is ({@code VAULT_TOKEN}); its {@code toString} never shows it. */
     public record TokenCredentials(SecretValue token) implements Credentials {
@@ -111,9 +112,13 @@ public final class VaultClient {
      * @param openTimeout connect timeout, whole seconds (the driver's resolution; rounded up, at least 1 s)
      * @param readTimeout time to wait for one response, whole seconds (rounded up, at least 1 s)
      */
-    public record Settings(String address, Optional<String> namespace, Optional<Path> caCert, Duration openTimeout,
-                           Duration readTimeout, Credentials credentials) {
-    }
+    public record Settings(
+            String address,
+            Optional<String> namespace,
+            Optional<Path> caCert,
+            Duration openTimeout,
+            Duration readTimeout,
+            Credentials credentials) {}
 
     /** One driver operation on an authenticated driver instance. */
     @FunctionalInterface
@@ -124,12 +129,17 @@ public final class VaultClient {
     /**
      * The driver bound to one token, and when that token needs attention.
      *
-     * @param expires        whether it must be renewed or replaced at {@code renewAtNanos} (false: used as is)
-     * @param knowsExpiry    whether {@code expiresAtNanos} is known (set for a fixed token that cannot be renewed, so
-     *                       its expiry can be noticed)
+     * @param expires whether it must be renewed or replaced at {@code renewAtNanos} (false: used as is)
+     * @param knowsExpiry whether {@code expiresAtNanos} is known (set for a fixed token that cannot be renewed, so its
+     *     expiry can be noticed)
      */
-    private record Session(Vault vault, boolean expires, long renewAtNanos, long expiresAtNanos, boolean renewable,
-                           boolean knowsExpiry) {
+    private record Session(
+            Vault vault,
+            boolean expires,
+            long renewAtNanos,
+            long expiresAtNanos,
+            boolean renewable,
+            boolean knowsExpiry) {
         static Session untimed(final Vault vault) {
             return new Session(vault, false, 0, 0, false, false);
         }
@@ -144,8 +154,13 @@ public final class VaultClient {
 
         Session retryRenewalSoon(final long now) {
             final long left = expiresAtNanos - now;
-            return new Session(vault, true, now + Math.max(0, Math.min(RENEW_RETRY_NANOS, left / 2)), expiresAtNanos,
-                    renewable, knowsExpiry);
+            return new Session(
+                    vault,
+                    true,
+                    now + Math.max(0, Math.min(RENEW_RETRY_NANOS, left / 2)),
+                    expiresAtNanos,
+                    renewable,
+                    knowsExpiry);
         }
 
         Session withoutRenewal() {
@@ -199,13 +214,15 @@ public final class VaultClient {
         if (v.token().isPresent()) {
             credentials = new TokenCredentials(v.token().get());
         } else if (v.roleId().isPresent() && v.secretId().isPresent()) {
-            credentials = new AppRoleCredentials(e.appRoleMount(), v.roleId().get(), v.secretId().get());
+            credentials = new AppRoleCredentials(
+                    e.appRoleMount(), v.roleId().get(), v.secretId().get());
         } else {
-            throw new ConfigException("VAULT_TOKEN",
+            throw new ConfigException(
+                    "VAULT_TOKEN",
                     "no Vault credentials: set VAULT_TOKEN, or VAULT_ROLE_ID and VAULT_SECRET_ID for AppRole");
         }
-        return new VaultClient(new Settings(v.addr(), v.namespace(), v.caCert(), e.connectTimeout(), e.readTimeout(),
-                credentials));
+        return new VaultClient(
+                new Settings(v.addr(), v.namespace(), v.caCert(), e.connectTimeout(), e.readTimeout(), credentials));
     }
 
     /** The per-response timeout, as the driver applies it (whole seconds). */
@@ -215,12 +232,12 @@ public final class VaultClient {
 
     /** {@link #read(String, Consumer)} without recording the call. */
     public VaultResponse read(final String apiPath) throws VaultCallException {
-        return read(apiPath, call -> { });
+        return read(apiPath, call -> {});
     }
 
     /** {@link #write(String, ObjectNode, Consumer)} without recording the call. */
     public VaultResponse write(final String apiPath, final ObjectNode body) throws VaultCallException {
-        return write(apiPath, body, call -> { });
+        return write(apiPath, body, call -> {});
     }
 
     /** Whether rotor can authenticate to Vault, for readiness and metrics. */
@@ -230,17 +247,19 @@ public final class VaultClient {
 
     /** {@code GET apiPath}: 2xx, or an exception (404 is {@link VaultCallException.Kind#NOT_FOUND}). */
     public VaultResponse read(final String apiPath, final Consumer<VaultCall> calls) throws VaultCallException {
-        return exchange("GET", apiPath, "", false, false, calls, v -> v.logical().read(apiPath));
+        return exchange(
+                "GET", apiPath, "", false, false, calls, v -> v.logical().read(apiPath));
     }
 
     /**
-     * {@code GET apiPath?version=N} (a KV v2 data path), returning 404 answers too, like
-     * {@link #readAllowingNotFound}. The call is recorded with its query.
+     * {@code GET apiPath?version=N} (a KV v2 data path), returning 404 answers too, like {@link #readAllowingNotFound}.
+     * The call is recorded with its query.
      */
-    public VaultResponse readVersionAllowingNotFound(final String apiPath, final long version,
-                                                     final Consumer<VaultCall> calls) throws VaultCallException {
+    public VaultResponse readVersionAllowingNotFound(
+            final String apiPath, final long version, final Consumer<VaultCall> calls) throws VaultCallException {
         final String query = "version=" + version;
-        return exchange("GET", apiPath, query, false, true, calls, v -> v.logical().read(apiPath + "?" + query));
+        return exchange(
+                "GET", apiPath, query, false, true, calls, v -> v.logical().read(apiPath + "?" + query));
     }
 
     /**
@@ -255,7 +274,8 @@ public final class VaultClient {
     /** {@code POST apiPath} with a JSON body (Vault treats POST and PUT alike). */
     public VaultResponse write(final String apiPath, final ObjectNode body, final Consumer<VaultCall> calls)
             throws VaultCallException {
-        return exchange("POST", apiPath, "", false, false, calls, v -> v.logical().write(apiPath, toDriverMap(body)));
+        return exchange(
+                "POST", apiPath, "", false, false, calls, v -> v.logical().write(apiPath, toDriverMap(body)));
     }
 
     /**
@@ -264,31 +284,40 @@ public final class VaultClient {
      */
     public VaultResponse writeSecret(final String apiPath, final ObjectNode body, final Consumer<VaultCall> calls)
             throws VaultCallException {
-        return exchange("POST", apiPath, "", true, false, calls, v -> v.logical().write(apiPath, toDriverMap(body)));
+        return exchange(
+                "POST", apiPath, "", true, false, calls, v -> v.logical().write(apiPath, toDriverMap(body)));
     }
 
     /** {@code DELETE apiPath}. */
     public VaultResponse delete(final String apiPath, final Consumer<VaultCall> calls) throws VaultCallException {
-        return exchange("DELETE", apiPath, "", false, false, calls, v -> v.logical().delete(apiPath));
+        return exchange(
+                "DELETE", apiPath, "", false, false, calls, v -> v.logical().delete(apiPath));
     }
 
     /** {@code LIST apiPath} (sent as {@code GET ?list=true}); an empty or missing folder is a 404 response. */
     public VaultResponse list(final String apiPath, final Consumer<VaultCall> calls) throws VaultCallException {
-        return exchange("LIST", apiPath, "", false, true, calls, v -> v.logical().list(apiPath));
+        return exchange(
+                "LIST", apiPath, "", false, true, calls, v -> v.logical().list(apiPath));
     }
 
     // ------------------------------------------------------------------------------------------------ the exchange
 
-    private VaultResponse exchange(final String method, final String apiPath, final String query,
-                                   final boolean sensitive, final boolean allowNotFound,
-                                   final Consumer<VaultCall> calls, final DriverCall op)
+    private VaultResponse exchange(
+            final String method,
+            final String apiPath,
+            final String query,
+            final boolean sensitive,
+            final boolean allowNotFound,
+            final Consumer<VaultCall> calls,
+            final DriverCall op)
             throws VaultCallException {
         requireSafePath(method, apiPath);
         final String shown = query.isEmpty() ? apiPath : apiPath + "?" + query;
         boolean reauthenticated = false;
         while (true) {
             final Session s = session(calls);
-            final Raw raw = perform(method, shown, calls, () -> op.run(s.vault()).getRestResponse());
+            final Raw raw =
+                    perform(method, shown, calls, () -> op.run(s.vault()).getRestResponse());
             if (raw.status >= 200 && raw.status < 300 || raw.status == 404 || raw.status == 400) {
                 authHealth.ok(); // Vault answered and accepted the token
             }
@@ -318,9 +347,14 @@ public final class VaultClient {
         final String path = apiPath == null ? "" : apiPath;
         final Optional<String> problem = SecretPathPolicy.characterProblem(path);
         if (problem.isPresent()) {
-            throw new VaultCallException(VaultCallException.Kind.INVALID_PATH, 0, method,
-                    SecretPathPolicy.printable(path), List.of(), "refused to call Vault on '"
-                    + SecretPathPolicy.printable(path) + "': the path " + problem.get() + "; nothing was sent");
+            throw new VaultCallException(
+                    VaultCallException.Kind.INVALID_PATH,
+                    0,
+                    method,
+                    SecretPathPolicy.printable(path),
+                    List.of(),
+                    "refused to call Vault on '" + SecretPathPolicy.printable(path) + "': the path " + problem.get()
+                            + "; nothing was sent");
         }
     }
 
@@ -358,7 +392,12 @@ public final class VaultClient {
         record(calls, new VaultCall(method, apiPath, raw.status, ms));
         if (raw.status == 0 && causedBy(raw.failure, InterruptedException.class)) {
             Thread.currentThread().interrupt();
-            throw new VaultCallException(VaultCallException.Kind.INTERRUPTED, 0, method, apiPath, List.of(),
+            throw new VaultCallException(
+                    VaultCallException.Kind.INTERRUPTED,
+                    0,
+                    method,
+                    apiPath,
+                    List.of(),
                     "interrupted while calling Vault on " + apiPath);
         }
         return raw;
@@ -370,8 +409,8 @@ public final class VaultClient {
     }
 
     /**
-     * The driver throws for statuses it does not pass through (5xx, 412, a 2xx other than the one it expects) with
-     * the body in the message, and for no response at all (status 0). The body is recovered only to read Vault's
+     * The driver throws for statuses it does not pass through (5xx, 412, a 2xx other than the one it expects) with the
+     * body in the message, and for no response at all (status 0). The body is recovered only to read Vault's
      * {@code errors} for classification; the message itself goes nowhere.
      */
     private static Raw fromDriverException(final VaultException e) {
@@ -381,7 +420,8 @@ public final class VaultClient {
         }
         final String msg = e.getMessage() == null ? "" : e.getMessage();
         final int at = msg.indexOf("Response body: ");
-        final byte[] body = at < 0 ? new byte[0]
+        final byte[] body = at < 0
+                ? new byte[0]
                 : msg.substring(at + "Response body: ".length()).getBytes(StandardCharsets.UTF_8);
         return parse(status, body, null);
     }
@@ -409,8 +449,8 @@ public final class VaultClient {
 
     // -------------------------------------------------------------------------------------------- classification
 
-    private VaultCallException classify(final String method, final String apiPath, final Raw raw,
-                                        final boolean sensitive) {
+    private VaultCallException classify(
+            final String method, final String apiPath, final Raw raw, final boolean sensitive) {
         final int status = raw.status;
         final List<String> errors = raw.errors;
         final VaultCallException.Kind kind;
@@ -420,7 +460,9 @@ public final class VaultClient {
             message = noResponse(raw.failure) + " on " + apiPath;
         } else if (status == 503) {
             kind = VaultCallException.Kind.TRANSIENT;
-            message = (mentions(errors, "sealed") || errors.isEmpty() ? "Vault is sealed (503)" : "Vault unavailable (503)")
+            message = (mentions(errors, "sealed") || errors.isEmpty()
+                            ? "Vault is sealed (503)"
+                            : "Vault unavailable (503)")
                     + " on " + apiPath;
         } else if (status == 429) {
             kind = VaultCallException.Kind.TRANSIENT;
@@ -471,7 +513,8 @@ public final class VaultClient {
         while (root != null && root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return "no response from Vault (" + (root == null ? "unknown error" : root.getClass().getSimpleName()) + ")";
+        return "no response from Vault ("
+                + (root == null ? "unknown error" : root.getClass().getSimpleName()) + ")";
     }
 
     private static boolean causedBy(final Throwable t, final Class<? extends Throwable> type) {
@@ -490,7 +533,10 @@ public final class VaultClient {
     /** Vault's first error text, one line, without the Go multierror decoration, at most 200 characters. */
     private static String firstError(final List<String> errors) {
         for (final String e : errors) {
-            String s = e.replaceAll("\\d+ errors? occurred:", " ").replace("\t*", " ").replaceAll("\\s+", " ").trim();
+            String s = e.replaceAll("\\d+ errors? occurred:", " ")
+                    .replace("\t*", " ")
+                    .replaceAll("\\s+", " ")
+                    .trim();
             if (!s.isEmpty()) {
                 return s.length() > 200 ? s.substring(0, 200) + "..." : s;
             }
@@ -503,20 +549,25 @@ public final class VaultClient {
     /**
      * Asks Vault about rotor's token ({@code GET auth/token/lookup-self}; with AppRole, after logging in if needed) and
      * updates {@link #authHealth()}. For a fixed token the answer also sets when it is renewed (two thirds of its TTL,
-     * if renewable) and when its expiry is checked. Never throws for what Vault answers; the token is never part of
-     * the result.
+     * if renewable) and when its expiry is checked. Never throws for what Vault answers; the token is never part of the
+     * result.
      */
     public TokenCheck checkToken() {
-        final Consumer<VaultCall> none = call -> { };
+        final Consumer<VaultCall> none = call -> {};
         TokenCheck check;
         try {
             final Session s = session(none);
             final long t0 = System.nanoTime();
-            final Raw raw = perform("GET", LOOKUP_SELF, none, () -> s.vault().auth().lookupSelf().getRestResponse());
+            final Raw raw = perform(
+                    "GET",
+                    LOOKUP_SELF,
+                    none,
+                    () -> s.vault().auth().lookupSelf().getRestResponse());
             if (raw.status == 200 && raw.body.path("data").isObject()) {
                 final JsonNode data = raw.body.path("data");
                 final long ttl = Math.max(0, data.path("ttl").asLong(0));
-                final Optional<Instant> expires = instant(data.path("expire_time").asText(""));
+                final Optional<Instant> expires =
+                        instant(data.path("expire_time").asText(""));
                 final boolean renewable = data.path("renewable").asBoolean(false);
                 check = TokenCheck.valid(Duration.ofSeconds(ttl), renewable, expires);
                 if (credentials instanceof TokenCredentials) {
@@ -524,23 +575,35 @@ public final class VaultClient {
                 }
                 lastVerifiedNanos = System.nanoTime();
             } else if (raw.status == 403) {
-                check = TokenCheck.failed(TokenCheck.State.INVALID, 403, "Vault token invalid (lookup-self: 403"
-                        + (mentions(raw.errors, "invalid token") ? " invalid token" : " permission denied") + ")");
+                check = TokenCheck.failed(
+                        TokenCheck.State.INVALID,
+                        403,
+                        "Vault token invalid (lookup-self: 403"
+                                + (mentions(raw.errors, "invalid token") ? " invalid token" : " permission denied")
+                                + ")");
             } else {
                 final VaultCallException e = raw.status == 200
-                        ? new VaultCallException(VaultCallException.Kind.OTHER_CLIENT_ERROR, 200, "GET", LOOKUP_SELF,
-                        List.of(), "unexpected answer from " + LOOKUP_SELF + " (no data)")
+                        ? new VaultCallException(
+                                VaultCallException.Kind.OTHER_CLIENT_ERROR,
+                                200,
+                                "GET",
+                                LOOKUP_SELF,
+                                List.of(),
+                                "unexpected answer from " + LOOKUP_SELF + " (no data)")
                         : classify("GET", LOOKUP_SELF, raw, false);
-                check = TokenCheck.failed(e.isTransient() ? TokenCheck.State.UNREACHABLE : TokenCheck.State.ERROR,
-                        raw.status, e.getMessage());
+                check = TokenCheck.failed(
+                        e.isTransient() ? TokenCheck.State.UNREACHABLE : TokenCheck.State.ERROR,
+                        raw.status,
+                        e.getMessage());
             }
         } catch (final VaultCallException e) {
             // only an AppRole login (or an interrupt) gets here
             check = switch (e.kind()) {
-                case TRANSIENT, INTERRUPTED -> TokenCheck.failed(TokenCheck.State.UNREACHABLE, e.status(),
-                        e.getMessage());
-                case PERMISSION_DENIED, OTHER_CLIENT_ERROR, NOT_FOUND -> TokenCheck.failed(TokenCheck.State.INVALID,
-                        e.status(), APPROLE_REJECTED + " (" + e.getMessage() + ")");
+                case TRANSIENT, INTERRUPTED ->
+                    TokenCheck.failed(TokenCheck.State.UNREACHABLE, e.status(), e.getMessage());
+                case PERMISSION_DENIED, OTHER_CLIENT_ERROR, NOT_FOUND ->
+                    TokenCheck.failed(
+                            TokenCheck.State.INVALID, e.status(), APPROLE_REJECTED + " (" + e.getMessage() + ")");
                 default -> TokenCheck.failed(TokenCheck.State.ERROR, e.status(), e.getMessage());
             };
         }
@@ -553,29 +616,40 @@ public final class VaultClient {
      * (exit code 2) with one line naming the variable; an unreachable Vault is an outage, so rotor starts and reports
      * it through {@link #authHealth()} (the returned check says which).
      *
-     * @throws ConfigException {@code VAULT_TOKEN: ...} (or {@code VAULT_SECRET_ID: ...} for AppRole) when Vault
-     *                         refuses the credentials
+     * @throws ConfigException {@code VAULT_TOKEN: ...} (or {@code VAULT_SECRET_ID: ...} for AppRole) when Vault refuses
+     *     the credentials
      */
     public TokenCheck verifyAtStartup() {
         final TokenCheck check = checkToken();
         if (check.state() == TokenCheck.State.INVALID) {
             if (credentials instanceof AppRoleCredentials a) {
                 if (check.detail().startsWith(APPROLE_REJECTED)) {
-                    throw new ConfigException("VAULT_SECRET_ID", "Vault refused the AppRole login at auth/"
-                            + a.mount() + "/login (" + check.status() + "); check VAULT_ROLE_ID and VAULT_SECRET_ID");
+                    throw new ConfigException(
+                            "VAULT_SECRET_ID",
+                            "Vault refused the AppRole login at auth/" + a.mount() + "/login (" + check.status()
+                                    + "); check VAULT_ROLE_ID and VAULT_SECRET_ID");
                 }
-                throw new ConfigException("VAULT_ROLE_ID", "Vault refuses the token of the AppRole login ("
-                        + LOOKUP_SELF + " answered " + check.status() + "); give the role the default policy");
+                throw new ConfigException(
+                        "VAULT_ROLE_ID",
+                        "Vault refuses the token of the AppRole login (" + LOOKUP_SELF + " answered " + check.status()
+                                + "); give the role the default policy");
             }
-            throw new ConfigException("VAULT_TOKEN", "Vault refuses this token (" + LOOKUP_SELF + " answered "
-                    + check.status() + "): it is expired, revoked or unknown, or lacks the default policy");
+            throw new ConfigException(
+                    "VAULT_TOKEN",
+                    "Vault refuses this token (" + LOOKUP_SELF + " answered " + check.status()
+                            + "): it is expired, revoked or unknown, or lacks the default policy");
         }
         if (check.state() != TokenCheck.State.VALID) {
-            LOG.warn("Vault token not checked at start-up: {}; rotor starts and keeps checking",
+            LOG.warn(
+                    "Vault token not checked at start-up: {}; rotor starts and keeps checking",
                     check.problem().orElse(""));
         } else {
-            LOG.info("Vault token valid{}", check.ttl().isZero() ? " (no expiry)" : " for " + check.ttl().toSeconds()
-                    + "s" + (check.renewable() ? ", renewable" : ", not renewable"));
+            LOG.info(
+                    "Vault token valid{}",
+                    check.ttl().isZero()
+                            ? " (no expiry)"
+                            : " for " + check.ttl().toSeconds() + "s"
+                                    + (check.renewable() ? ", renewable" : ", not renewable"));
         }
         return check;
     }
@@ -590,11 +664,13 @@ public final class VaultClient {
         final Session s = session;
         if (s != null && s.expires() && !s.fresh(now)) {
             try {
-                session(call -> { });
+                session(call -> {});
             } catch (final VaultCallException e) {
                 LOG.debug("Vault token maintenance: {}", e.getMessage());
             }
-        } else if (s == null || !authHealth.healthy() || lastVerifiedNanos == 0
+        } else if (s == null
+                || !authHealth.healthy()
+                || lastVerifiedNanos == 0
                 || now - lastVerifiedNanos >= checkEvery.toNanos()
                 || s.knowsExpiry() && !s.expires() && now - s.expiresAtNanos() >= 0) {
             checkToken();
@@ -613,15 +689,16 @@ public final class VaultClient {
             wait = Math.min(wait, s.renewAtNanos() - now);
         } else if (s != null && s.knowsExpiry()) {
             // a token that cannot be renewed: look again just after it expires, so health says so at once
-            wait = Math.min(wait, s.expiresAtNanos() - now + Duration.ofSeconds(1).toNanos());
+            wait = Math.min(
+                    wait, s.expiresAtNanos() - now + Duration.ofSeconds(1).toNanos());
         }
         final long floor = Duration.ofMillis(100).toNanos();
         return Duration.ofNanos(Math.max(floor, Math.min(wait, checkEvery.toNanos())));
     }
 
     /** A fixed token: renew at two thirds of its TTL if renewable; otherwise just remember when it expires. */
-    private void adoptFixedTokenTiming(final Session s, final long t0, final long ttlSeconds, final boolean expires,
-                                       final boolean renewable) {
+    private void adoptFixedTokenTiming(
+            final Session s, final long t0, final long ttlSeconds, final boolean expires, final boolean renewable) {
         synchronized (authLock) {
             if (session != s) {
                 return;
@@ -668,8 +745,10 @@ public final class VaultClient {
                 session = login(calls);
             } catch (final VaultCallException e) {
                 if (e.kind() != VaultCallException.Kind.INTERRUPTED) {
-                    authHealth.problem(e.isTransient() ? "Vault unreachable: " + e.getMessage()
-                            : APPROLE_REJECTED + " (" + e.getMessage() + ")");
+                    authHealth.problem(
+                            e.isTransient()
+                                    ? "Vault unreachable: " + e.getMessage()
+                                    : APPROLE_REJECTED + " (" + e.getMessage() + ")");
                 }
                 throw e;
             }
@@ -721,30 +800,49 @@ public final class VaultClient {
         requireSafePath("POST", path);
         final Vault unauthenticated = driver(null);
         final long t0 = System.nanoTime();
-        final Raw raw = perform("POST", path, calls, () -> unauthenticated.auth()
-                .loginByAppRole(a.mount(), a.roleId(), a.secretId().reveal()).getRestResponse());
+        final Raw raw = perform(
+                "POST",
+                path,
+                calls,
+                () -> unauthenticated
+                        .auth()
+                        .loginByAppRole(a.mount(), a.roleId(), a.secretId().reveal())
+                        .getRestResponse());
         if (raw.status != 200) {
             throw classify("POST", path, raw, false);
         }
         final String token = raw.body.path("auth").path("client_token").asText("");
         if (token.isEmpty()) {
-            throw new VaultCallException(VaultCallException.Kind.OTHER_CLIENT_ERROR, raw.status, "POST", path,
-                    List.of(), "AppRole login on " + path + " returned no token");
+            throw new VaultCallException(
+                    VaultCallException.Kind.OTHER_CLIENT_ERROR,
+                    raw.status,
+                    "POST",
+                    path,
+                    List.of(),
+                    "AppRole login on " + path + " returned no token");
         }
         final Session s = timed(driver(token), raw.body.path("auth"), t0);
         verified();
-        LOG.info("AppRole login succeeded; token valid for {}s", raw.body.path("auth").path("lease_duration").asLong());
+        LOG.info(
+                "AppRole login succeeded; token valid for {}s",
+                raw.body.path("auth").path("lease_duration").asLong());
         return s;
     }
 
     private Session renew(final Session current, final Consumer<VaultCall> calls) throws VaultCallException {
         final long t0 = System.nanoTime();
-        final Raw raw = perform("POST", RENEW_SELF, calls, () -> current.vault().auth().renewSelf().getRestResponse());
+        final Raw raw = perform(
+                "POST",
+                RENEW_SELF,
+                calls,
+                () -> current.vault().auth().renewSelf().getRestResponse());
         if (raw.status != 200) {
             throw classify("POST", RENEW_SELF, raw, false);
         }
         verified();
-        LOG.debug("Vault token renewed for {}s", raw.body.path("auth").path("lease_duration").asLong());
+        LOG.debug(
+                "Vault token renewed for {}s",
+                raw.body.path("auth").path("lease_duration").asLong());
         return timed(current.vault(), raw.body.path("auth"), t0);
     }
 
@@ -755,19 +853,20 @@ public final class VaultClient {
 
     /** Renew once two thirds of the TTL have passed; a TTL of 0 never expires. */
     private static Session timed(final Vault vault, final JsonNode auth, final long t0) {
-        final long ttlNanos = Duration.ofSeconds(Math.max(0, auth.path("lease_duration").asLong(0))).toNanos();
+        final long ttlNanos = Duration.ofSeconds(
+                        Math.max(0, auth.path("lease_duration").asLong(0)))
+                .toNanos();
         final boolean renewable = auth.path("renewable").asBoolean(false);
         return new Session(vault, ttlNanos > 0, t0 + ttlNanos * 2 / 3, t0 + ttlNanos, renewable, ttlNanos > 0);
     }
 
     /**
-     * Whether a 403 came from a dead token rather than a missing capability: current Vault says "invalid token";
-     * older Vault and OpenBao only say "permission denied", so rotor asks {@code auth/token/lookup-self} (a token
-     * without the default policy is refused there too, and counts as unusable). A dead token is reported to
-     * {@link #authHealth()}.
+     * Whether a 403 came from a dead token rather than a missing capability: current Vault says "invalid token"; older
+     * Vault and OpenBao only say "permission denied", so rotor asks {@code auth/token/lookup-self} (a token without the
+     * default policy is refused there too, and counts as unusable). A dead token is reported to {@link #authHealth()}.
      */
-    private boolean tokenInvalid(final Session s, final Raw raw, final String apiPath,
-                                 final Consumer<VaultCall> calls) throws VaultCallException {
+    private boolean tokenInvalid(final Session s, final Raw raw, final String apiPath, final Consumer<VaultCall> calls)
+            throws VaultCallException {
         if (mentions(raw.errors, "invalid token")) {
             authHealth.problem("Vault token invalid (" + apiPath + ": 403 invalid token)");
             return true;
@@ -776,8 +875,8 @@ public final class VaultClient {
             authHealth.problem("Vault token invalid (lookup-self: 403)");
             return true;
         }
-        final Raw lookup = perform("GET", LOOKUP_SELF, calls,
-                () -> s.vault().auth().lookupSelf().getRestResponse());
+        final Raw lookup = perform(
+                "GET", LOOKUP_SELF, calls, () -> s.vault().auth().lookupSelf().getRestResponse());
         if (lookup.status == 403) {
             authHealth.problem("Vault token invalid (lookup-self: 403)");
             return true;
@@ -829,7 +928,7 @@ public final class VaultClient {
         body.fields().forEachRemaining(e -> {
             try {
                 map.put(e.getKey(), Json.parse(JSON.writeValueAsString(e.getValue())));
-            } catch (final com.fasterxml.jackson.core.JsonProcessingException ex) {
+            } catch (final JsonProcessingException ex) {
                 throw new IllegalStateException("cannot serialise field " + e.getKey());
             }
         });
@@ -846,7 +945,8 @@ public final class VaultClient {
             throw new ConfigException("VAULT_CACERT", "cannot read the CA certificate " + caCert);
         }
         try {
-            final SslConfig ssl = new SslConfig().verify(true).pemFile(caCert.toFile()).build();
+            final SslConfig ssl =
+                    new SslConfig().verify(true).pemFile(caCert.toFile()).build();
             final SSLContext ctx = ssl.getSslContext();
             if (ctx == null) {
                 throw new ConfigException("VAULT_CACERT", "no certificate found in " + caCert);

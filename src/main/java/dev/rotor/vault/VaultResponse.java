@@ -8,10 +8,10 @@ import java.util.List;
  * A Vault answer: the HTTP status and the parsed JSON body. The body may hold secret values (a KV read), so
  * {@link #toString()} shows only the status and the path.
  *
- * @param status   HTTP status (2xx, or 404 from {@link VaultClient#readAllowingNotFound})
- * @param apiPath  the API path called, without {@code /v1/}
- * @param body     the parsed body; {@link MissingNode} when there was none (204)
- * @param errors   Vault's {@code errors} array (empty when absent)
+ * @param status HTTP status (2xx, or 404 from {@link VaultClient#readAllowingNotFound})
+ * @param apiPath the API path called, without {@code /v1/}
+ * @param body the parsed body; {@link MissingNode} when there was none (204)
+ * @param errors Vault's {@code errors} array (empty when absent)
  * @param warnings Vault's {@code warnings} array (empty when absent)
  */
 public record VaultResponse(int status, String apiPath, JsonNode body, List<String> errors, List<String> warnings) {

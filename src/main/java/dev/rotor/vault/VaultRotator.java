@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The executor's {@link SecretRotator} on Vault: refuses a path that fails {@link SecretPathPolicy#structuralProblem}
- * (FAILED at once, no Vault call), finds the rotation target for the path, runs its strategy with the
- * retry rule (transient errors retried with backoff until the request's deadline; 403, 404 and other 4xx fail at
- * once) and reports a {@link RotationOutcome} with every Vault call made (method, path, status, duration).
+ * (FAILED at once, no Vault call), finds the rotation target for the path, runs its strategy with the retry rule
+ * (transient errors retried with backoff until the request's deadline; 403, 404 and other 4xx fail at once) and reports
+ * a {@link RotationOutcome} with every Vault call made (method, path, status, duration).
  *
  * <p>Thread-safe: worker threads share one instance. Never throws for anything Vault answers. Stopping (see
  * {@link RotationRun}): a request whose {@link RotationRequest#cancelled() cancelled} signal turns true before the
@@ -35,9 +35,13 @@ public final class VaultRotator implements SecretRotator {
     /** The seed's target when a request carries no deadline. */
     public static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(5);
 
-    private static final Map<String, RotationStrategy> STRATEGIES = Stream.of(new Kv2Strategy(),
-                    new DatabaseStaticRoleStrategy(), new DatabaseRootStrategy(), new TransitStrategy(),
-                    new LeaseRevokePrefixStrategy(), new AwsRootStrategy())
+    private static final Map<String, RotationStrategy> STRATEGIES = Stream.of(
+                    new Kv2Strategy(),
+                    new DatabaseStaticRoleStrategy(),
+                    new DatabaseRootStrategy(),
+                    new TransitStrategy(),
+                    new LeaseRevokePrefixStrategy(),
+                    new AwsRootStrategy())
             .collect(Collectors.toUnmodifiableMap(RotationStrategy::name, Function.identity()));
 
     private final VaultClient client;
@@ -53,12 +57,16 @@ public final class VaultRotator implements SecretRotator {
 
     /**
      * @param defaultDeadline how long to retry when a request carries no deadline
-     * @param initialBackoff  the first retry delay's ceiling
-     * @param maxBackoff      the largest retry delay
+     * @param initialBackoff the first retry delay's ceiling
+     * @param maxBackoff the largest retry delay
      * @throws ConfigException if a target's options are invalid
      */
-    public VaultRotator(final VaultClient client, final RotationTargets targets, final Duration defaultDeadline,
-                        final Duration initialBackoff, final Duration maxBackoff) {
+    public VaultRotator(
+            final VaultClient client,
+            final RotationTargets targets,
+            final Duration defaultDeadline,
+            final Duration initialBackoff,
+            final Duration maxBackoff) {
         this.client = Objects.requireNonNull(client, "client");
         this.targets = Objects.requireNonNull(targets, "targets");
         this.defaultDeadline = Objects.requireNonNull(defaultDeadline, "defaultDeadline");
@@ -73,8 +81,12 @@ public final class VaultRotator implements SecretRotator {
 
     /** The app's rotator: a {@link VaultClient} from the config, its targets (validated), its rotation deadline. */
     public static VaultRotator fromConfig(final RotorConfig config) {
-        return new VaultRotator(VaultClient.fromConfig(config), config.targets(),
-                config.executor().rotationDeadline(), Duration.ofMillis(100), Duration.ofSeconds(5));
+        return new VaultRotator(
+                VaultClient.fromConfig(config),
+                config.targets(),
+                config.executor().rotationDeadline(),
+                Duration.ofMillis(100),
+                Duration.ofSeconds(5));
     }
 
     /**
@@ -90,26 +102,45 @@ public final class VaultRotator implements SecretRotator {
     @Override
     public RotationOutcome rotate(final RotationRequest request) {
         final Instant started = Instant.now();
-        final String path = request.secretPath() == null ? ""
+        final String path = request.secretPath() == null
+                ? ""
                 : request.secretPath().startsWith("/") ? request.secretPath().substring(1) : request.secretPath();
         final Optional<String> refused = SecretPathPolicy.structuralProblem(path);
         if (refused.isPresent()) {
             // checked again here (detection and the executor check it too): nothing unchecked may reach a Vault URL
-            return finish(SecretPathPolicy.printable(path), started, new RotationOutcome(RotationOutcome.Kind.FAILED,
-                    "none", null, null, "secret path refused: " + refused.get(), List.of(), List.of()));
+            return finish(
+                    SecretPathPolicy.printable(path),
+                    started,
+                    new RotationOutcome(
+                            RotationOutcome.Kind.FAILED,
+                            "none",
+                            null,
+                            null,
+                            "secret path refused: " + refused.get(),
+                            List.of(),
+                            List.of()));
         }
         final Optional<Target> target = targets.match(path);
         if (target.isEmpty()) {
-            return finish(path, started, new RotationOutcome(RotationOutcome.Kind.FAILED, "none", null, null,
-                    "no rotation target matches " + path, List.of(), List.of()));
+            return finish(
+                    path,
+                    started,
+                    new RotationOutcome(
+                            RotationOutcome.Kind.FAILED,
+                            "none",
+                            null,
+                            null,
+                            "no rotation target matches " + path,
+                            List.of(),
+                            List.of()));
         }
         final String strategyName = target.get().strategy();
         final Instant deadline = request.deadline() != null ? request.deadline() : started.plus(defaultDeadline);
         final RotationRun run = new RotationRun(client, request, backoff, started, deadline);
         RotationOutcome outcome;
         try {
-            final TargetSpec spec = specs.computeIfAbsent(target.get(), t -> TargetSpec.parse(t,
-                    "rotation-targets.yaml target '" + t.pattern() + "'"));
+            final TargetSpec spec = specs.computeIfAbsent(
+                    target.get(), t -> TargetSpec.parse(t, "rotation-targets.yaml target '" + t.pattern() + "'"));
             final RotationStrategy strategy = STRATEGIES.get(strategyName);
             if (strategy == null) {
                 throw new RotationFailure("strategy " + strategyName + " is not supported");
@@ -118,8 +149,14 @@ public final class VaultRotator implements SecretRotator {
             final boolean cascades = r.kind() == RotationOutcome.Kind.ROTATED
                     || r.kind() == RotationOutcome.Kind.ALREADY_APPLIED
                     || r.kind() == RotationOutcome.Kind.ROTATED_INCOMPLETE;
-            outcome = new RotationOutcome(r.kind(), strategyName, r.oldVersion(), r.newVersion(), r.error(),
-                    run.calls(), cascades ? spec.dependents() : List.of());
+            outcome = new RotationOutcome(
+                    r.kind(),
+                    strategyName,
+                    r.oldVersion(),
+                    r.newVersion(),
+                    r.error(),
+                    run.calls(),
+                    cascades ? spec.dependents() : List.of());
         } catch (final RotationFailure f) {
             outcome = new RotationOutcome(f.kind(), strategyName, null, null, f.getMessage(), run.calls(), List.of());
         } catch (final ConfigException e) {
@@ -144,12 +181,17 @@ public final class VaultRotator implements SecretRotator {
     private static RotationOutcome finish(final String path, final Instant started, final RotationOutcome o) {
         final long ms = Duration.between(started, Instant.now()).toMillis();
         switch (o.kind()) {
-            case ROTATED -> LOG.info("rotated {} ({}){} in {} ms, {} Vault call(s)", path, o.strategy(),
-                    o.newVersion() == null ? "" : ": version " + o.oldVersion() + " -> " + o.newVersion(), ms,
-                    o.calls().size());
+            case ROTATED ->
+                LOG.info(
+                        "rotated {} ({}){} in {} ms, {} Vault call(s)",
+                        path,
+                        o.strategy(),
+                        o.newVersion() == null ? "" : ": version " + o.oldVersion() + " -> " + o.newVersion(),
+                        ms,
+                        o.calls().size());
             case FAILED -> LOG.warn("rotation of {} ({}) failed after {} ms: {}", path, o.strategy(), ms, o.error());
-            case ROTATED_INCOMPLETE -> LOG.warn("rotation of {} ({}) incomplete after {} ms: {}", path, o.strategy(),
-                    ms, o.error());
+            case ROTATED_INCOMPLETE ->
+                LOG.warn("rotation of {} ({}) incomplete after {} ms: {}", path, o.strategy(), ms, o.error());
             default -> LOG.info("{} not rotated: {} ({} ms)", path, o.kind(), ms);
         }
         return o;

@@ -8,9 +8,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps rotor's Vault token alive and its {@link VaultAuthHealth} current while no rotation calls Vault: one daemon
  * thread that renews the token once two thirds of its TTL have passed (a renewable {@code VAULT_TOKEN} with a TTL, or
- * the AppRole token), asks {@code auth/token/lookup-self} every {@code checkEvery} (so a revoked or expired token
- * shows in readiness without waiting for a rotation to fail), retries every {@code retryEvery} while a problem is
- * reported, and looks again right after a token that cannot be renewed expires.
+ * the AppRole token), asks {@code auth/token/lookup-self} every {@code checkEvery} (so a revoked or expired token shows
+ * in readiness without waiting for a rotation to fail), retries every {@code retryEvery} while a problem is reported,
+ * and looks again right after a token that cannot be renewed expires.
  *
  * <p>{@link #start()} once, {@link #close()} at shutdown (interrupts the thread, waiting at most a second). No Kafka;
  * the calls it makes are not part of any rotation's call list.
@@ -69,7 +69,9 @@ public final class VaultTokenRenewer implements AutoCloseable {
                 wait = client.maintainToken(checkEvery, retryEvery);
             } catch (final RuntimeException e) {
                 // a bug; its message is not trusted to be value-free
-                LOG.error("Vault token maintenance failed ({}); trying again in {}", e.getClass().getName(),
+                LOG.error(
+                        "Vault token maintenance failed ({}); trying again in {}",
+                        e.getClass().getName(),
                         retryEvery);
                 wait = retryEvery;
             }

@@ -108,9 +108,13 @@ final class AdapterDriver implements AutoCloseable {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         this.topology = builder.build(props);
         this.driver = new TopologyTestDriver(topology, props, NOW);
-        this.commands = driver.createOutputTopic(config.topics().rotationCommands(), Serdes.String().deserializer(),
+        this.commands = driver.createOutputTopic(
+                config.topics().rotationCommands(),
+                Serdes.String().deserializer(),
                 topics.rotationCommands().valueSerde().deserializer());
-        this.audit = driver.createOutputTopic(config.topics().rotationAudit(), Serdes.String().deserializer(),
+        this.audit = driver.createOutputTopic(
+                config.topics().rotationAudit(),
+                Serdes.String().deserializer(),
                 topics.rotationAudit().valueSerde().deserializer());
     }
 
@@ -119,7 +123,10 @@ final class AdapterDriver implements AutoCloseable {
     }
 
     void send(final String topic, final byte[] value, final Instant recordTime) {
-        driver.createInputTopic(topic, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer())
+        driver.createInputTopic(
+                        topic,
+                        Serdes.ByteArray().serializer(),
+                        Serdes.ByteArray().serializer())
                 .pipeInput(new TestRecord<>("shipper".getBytes(StandardCharsets.UTF_8), value, recordTime));
     }
 
@@ -138,7 +145,10 @@ final class AdapterDriver implements AutoCloseable {
     }
 
     List<TestRecord<byte[], byte[]>> deadLetters(final String topic) {
-        return driver.createOutputTopic(topic, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer())
+        return driver.createOutputTopic(
+                        topic,
+                        Serdes.ByteArray().deserializer(),
+                        Serdes.ByteArray().deserializer())
                 .readRecordsToList();
     }
 
@@ -150,8 +160,8 @@ final class AdapterDriver implements AutoCloseable {
     /** Detection's statistics, summed over its two stores. */
     Map<String, Long> statistics() {
         final Map<String, Long> stats = new LinkedHashMap<>(DetectionStatistics.empty());
-        for (final String store : List.of(DetectionStatistics.EVENT_STATISTICS_STORE,
-                DetectionStatistics.DECISION_STATISTICS_STORE)) {
+        for (final String store :
+                List.of(DetectionStatistics.EVENT_STATISTICS_STORE, DetectionStatistics.DECISION_STATISTICS_STORE)) {
             final KeyValueStore<String, Long> kv = driver.getKeyValueStore(store);
             DetectionStatistics.addTo(stats, kv);
         }

@@ -1,6 +1,5 @@
 package dev.rotor.adapters;
 
-import dev.rotor.streams.Statistic;
 import static dev.rotor.adapters.AdapterDriver.AWS;
 import static dev.rotor.adapters.AdapterDriver.AWS_DLQ;
 import static dev.rotor.adapters.AdapterDriver.ECS;
@@ -20,8 +19,8 @@ import dev.rotor.avro.AuditDecision;
 import dev.rotor.avro.AuditRecord;
 import dev.rotor.avro.RotationCommand;
 import dev.rotor.avro.ThreatLevel;
-import dev.rotor.detection.DetectionStatistics;
 import dev.rotor.streams.DeadLetterHandler;
+import dev.rotor.streams.Statistic;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,7 +50,10 @@ class AdaptersTopologyTest {
     static byte[] vaultDeniedRead(final String path, final String requestId, final Instant time) {
         return edited(VAULT_DENIED, n -> {
             n.put("time", time.toString());
-            object(n, "request").put("path", path).put("operation", "read").put("mount_type", "kv")
+            object(n, "request")
+                    .put("path", path)
+                    .put("operation", "read")
+                    .put("mount_type", "kv")
                     .put("id", requestId);
         });
     }
@@ -69,16 +71,22 @@ class AdaptersTopologyTest {
         try (AdapterDriver d = new AdapterDriver()) {
             final TopologyDescription description = d.topology.describe();
             assertThat(description.subtopologies()).hasSize(2);
-            assertThat(description.subtopologies().stream().flatMap(s -> s.nodes().stream())
-                    .filter(n -> n instanceof TopologyDescription.Source)
-                    .filter(n -> n.name().equals("read-security-events"))
-                    .flatMap(n -> ((TopologyDescription.Source) n).topicSet().stream()))
+            assertThat(description.subtopologies().stream()
+                            .flatMap(s -> s.nodes().stream())
+                            .filter(n -> n instanceof TopologyDescription.Source)
+                            .filter(n -> n.name().equals("read-security-events"))
+                            .flatMap(n -> ((TopologyDescription.Source) n).topicSet().stream()))
                     .containsExactlyInAnyOrder("security-events", OCSF, VAULT, GITHUB, AWS, ECS);
-            assertThat(description.subtopologies().stream().flatMap(s -> s.nodes().stream())
-                    .filter(n -> n instanceof TopologyDescription.Sink)
-                    .map(n -> ((TopologyDescription.Sink) n).topic()))
-                    .containsExactlyInAnyOrder("events-by-secret-path-repartition", "rotation-commands", "rotation-audit",
-                            "rotation-audit", "security-events-dlq");
+            assertThat(description.subtopologies().stream()
+                            .flatMap(s -> s.nodes().stream())
+                            .filter(n -> n instanceof TopologyDescription.Sink)
+                            .map(n -> ((TopologyDescription.Sink) n).topic()))
+                    .containsExactlyInAnyOrder(
+                            "events-by-secret-path-repartition",
+                            "rotation-commands",
+                            "rotation-audit",
+                            "rotation-audit",
+                            "security-events-dlq");
         }
     }
 
@@ -96,8 +104,10 @@ class AdaptersTopologyTest {
                 assertThat(c.key).isEqualTo("secret/prod/svc-payments");
                 assertThat(c.value.getRule()).isEqualTo("failed-auth-threshold");
                 assertThat(c.value.getEventId()).isEqualTo("4625-9");
-                assertThat(c.value.getTrigger().getMetadata()).containsEntry("source", "ocsf")
-                        .containsEntry("principal", "user.name=svc-payments, user.uid=NULL SID, user.domain=EC2AMAZ-6KJ2BPP");
+                assertThat(c.value.getTrigger().getMetadata())
+                        .containsEntry("source", "ocsf")
+                        .containsEntry(
+                                "principal", "user.name=svc-payments, user.uid=NULL SID, user.domain=EC2AMAZ-6KJ2BPP");
             });
             assertThat(d.audits(AuditDecision.BELOW_THRESHOLD)).hasSize(9);
         }
@@ -126,8 +136,9 @@ class AdaptersTopologyTest {
                 assertThat(a.getEventId()).isEqualTo("4625-bob");
                 assertThat(a.getSecretPath()).isNull();
                 assertThat(a.getReason()).contains("user.name=bob");
-                assertThat(a.getDetails()).containsEntry("principal",
-                        "user.name=bob, user.uid=NULL SID, user.domain=EC2AMAZ-6KJ2BPP").containsEntry("source", "ocsf");
+                assertThat(a.getDetails())
+                        .containsEntry("principal", "user.name=bob, user.uid=NULL SID, user.domain=EC2AMAZ-6KJ2BPP")
+                        .containsEntry("source", "ocsf");
             });
             assertThat(d.deadLetters(OCSF + "-dlq")).isEmpty();
             assertThat(d.statistics()).containsEntry(Statistic.UNMAPPED_EVENTS.key(), 1L);
@@ -162,8 +173,10 @@ class AdaptersTopologyTest {
         try (AdapterDriver d = new AdapterDriver()) {
             d.send(AWS, Fixtures.bytes("ecs--system-auth-ssh-failed-password-root.json"));
 
-            assertThat(d.deadLetters(AWS_DLQ)).singleElement().satisfies(r ->
-                    assertThat(header(r, DeadLetterHandler.CODE_HEADER)).isEqualTo("UNKNOWN_PAYLOAD"));
+            assertThat(d.deadLetters(AWS_DLQ))
+                    .singleElement()
+                    .satisfies(r ->
+                            assertThat(header(r, DeadLetterHandler.CODE_HEADER)).isEqualTo("UNKNOWN_PAYLOAD"));
             assertThat(d.statistics()).containsEntry(Statistic.INVALID_EVENTS.key(), 1L);
         }
     }
@@ -177,13 +190,14 @@ class AdaptersTopologyTest {
             final List<AuditRecord> audits = d.audits(AuditDecision.NOT_RELEVANT);
             assertThat(audits).hasSize(2);
             assertThat(audits.get(0).getEventId()).isEqualTo("64026a53-97b9-3f8e-5b21-3048df903ca9");
-            assertThat(audits.get(0).getReason()).isEqualTo(
-                    "not relevant: Vault audit request entry (calls are judged on their response entry)");
+            assertThat(audits.get(0).getReason())
+                    .isEqualTo("not relevant: Vault audit request entry (calls are judged on their response entry)");
             assertThat(audits.get(1).getEventId()).isNull();
             assertThat(audits.get(1).getDetails()).containsEntry("record", VAULT + "-0@1");
             assertThat(audits.get(0).getAuditId()).isNotEqualTo(audits.get(1).getAuditId());
             assertThat(d.deadLetters(VAULT + "-dlq")).isEmpty();
-            assertThat(d.statistics()).containsEntry(Statistic.NOT_RELEVANT_EVENTS.key(), 2L)
+            assertThat(d.statistics())
+                    .containsEntry(Statistic.NOT_RELEVANT_EVENTS.key(), 2L)
                     .containsEntry(Statistic.TOTAL_EVENTS.key(), 2L);
         }
     }
@@ -219,12 +233,17 @@ class AdaptersTopologyTest {
     void anAdaptedPathOutsideTheAllowlistIsAuditedNotDeadLettered() {
         try (AdapterDriver d = new AdapterDriver()) {
             // the sample as logged now: its own 2021 time is older than rotor.max-event-age
-            d.send(VAULT, edited("vault--pki-issue-permission-denied-response.json",
-                    n -> n.put("time", NOW.minusSeconds(30).toString())));
+            d.send(
+                    VAULT,
+                    edited(
+                            "vault--pki-issue-permission-denied-response.json",
+                            n -> n.put("time", NOW.minusSeconds(30).toString())));
 
             assertThat(d.commands()).isEmpty();
-            assertThat(d.audits(AuditDecision.PATH_REFUSED)).singleElement().satisfies(a ->
-                    assertThat(a.getDetails()).containsEntry("refused_path", "internal-ca/issue/internal-server"));
+            assertThat(d.audits(AuditDecision.PATH_REFUSED))
+                    .singleElement()
+                    .satisfies(a -> assertThat(a.getDetails())
+                            .containsEntry("refused_path", "internal-ca/issue/internal-server"));
             assertThat(d.deadLetters(VAULT + "-dlq")).isEmpty();
             assertThat(d.deadLetters(d.config.topics().securityEventsDlq())).isEmpty();
         }
@@ -233,8 +252,11 @@ class AdaptersTopologyTest {
     @Test
     void aFailedConsoleLoginOfTheRootUserIsCountedForItsSecret() {
         try (AdapterDriver d = new AdapterDriver(Map.of("rotor.failed-auth.threshold", "1"))) {
-            d.send(AWS, edited("aws--cloudtrail-consolelogin-failure-root.json",
-                    n -> n.put("eventTime", NOW.minusSeconds(5).toString())));
+            d.send(
+                    AWS,
+                    edited(
+                            "aws--cloudtrail-consolelogin-failure-root.json",
+                            n -> n.put("eventTime", NOW.minusSeconds(5).toString())));
 
             assertThat(d.commands()).singleElement().satisfies(c -> {
                 assertThat(c.key).isEqualTo("secret/aws/111122223333/root");
@@ -249,9 +271,12 @@ class AdaptersTopologyTest {
         try (AdapterDriver d = new AdapterDriver()) {
             d.send(OCSF, ocsfFailure("svc-a", "future", NOW.plus(Duration.ofHours(1))));
 
-            assertThat(d.deadLetters(OCSF + "-dlq")).singleElement().satisfies(r ->
-                    assertThat(header(r, DeadLetterHandler.CODE_HEADER)).isEqualTo("FUTURE_TIMESTAMP"));
-            assertThat(d.audits(AuditDecision.INVALID)).singleElement()
+            assertThat(d.deadLetters(OCSF + "-dlq"))
+                    .singleElement()
+                    .satisfies(r ->
+                            assertThat(header(r, DeadLetterHandler.CODE_HEADER)).isEqualTo("FUTURE_TIMESTAMP"));
+            assertThat(d.audits(AuditDecision.INVALID))
+                    .singleElement()
                     .satisfies(a -> assertThat(a.getEventId()).isEqualTo("future"));
         }
     }
@@ -299,7 +324,8 @@ class AdaptersTopologyTest {
                 assertThat(c.value.getRule()).isEqualTo("failed-auth-threshold");
                 assertThat(c.value.getEventType()).isEqualTo("failed_auth_spike");
                 assertThat(c.value.getTrigger().getSourceIp()).isEqualTo("89.160.20.156");
-                assertThat(c.value.getTrigger().getMetadata()).containsEntry("source", "ecs")
+                assertThat(c.value.getTrigger().getMetadata())
+                        .containsEntry("source", "ecs")
                         .containsEntry("principal", "user.name=deploy, host.name=slave22");
             });
             assertThat(d.audits(AuditDecision.BELOW_THRESHOLD)).hasSize(9);
@@ -328,11 +354,13 @@ class AdaptersTopologyTest {
 
             assertThat(d.audits(AuditDecision.NOT_RELEVANT)).singleElement().satisfies(a -> {
                 assertThat(a.getEventId()).isEqualTo("3aeede38-4f67-11ea-abd3-1f5d113f2546");
-                assertThat(a.getReason()).isEqualTo(
-                        "not relevant: ECS authentication with event.outcome success is not a failure");
+                assertThat(a.getReason())
+                        .isEqualTo("not relevant: ECS authentication with event.outcome success is not a failure");
             });
-            assertThat(d.deadLetters(ECS + "-dlq")).singleElement().satisfies(r ->
-                    assertThat(header(r, DeadLetterHandler.CODE_HEADER)).isEqualTo("UNKNOWN_PAYLOAD"));
+            assertThat(d.deadLetters(ECS + "-dlq"))
+                    .singleElement()
+                    .satisfies(r ->
+                            assertThat(header(r, DeadLetterHandler.CODE_HEADER)).isEqualTo("UNKNOWN_PAYLOAD"));
             assertThat(d.commands()).isEmpty();
         }
     }
@@ -342,7 +370,9 @@ class AdaptersTopologyTest {
         try (AdapterDriver d = new AdapterDriver()) {
             final Instant t = NOW.minusSeconds(30);
             final ObjectNode first = AwsFindingsTest.apiFinding(f -> {
-                f.put("Type", "UnauthorizedAccess:IAMUser/MaliciousIPCaller").put("Severity", 8).put("Id", "gd-1")
+                f.put("Type", "UnauthorizedAccess:IAMUser/MaliciousIPCaller")
+                        .put("Severity", 8)
+                        .put("Id", "gd-1")
                         .put("UpdatedAt", t.toString());
                 object(object(f, "Resource"), "AccessKeyDetails").put("AccessKeyId", "AKIAIOSFODNN7EXAMPLE");
             });
@@ -351,14 +381,17 @@ class AdaptersTopologyTest {
                 object(f, "Severity").put("Label", "HIGH");
                 f.put("UpdatedAt", t.toString());
             });
-            final ObjectNode recon = AwsFindingsTest.apiFinding(f -> f.put("Id", "gd-recon").put("UpdatedAt",
-                    t.toString()));
+            final ObjectNode recon =
+                    AwsFindingsTest.apiFinding(f -> f.put("Id", "gd-recon").put("UpdatedAt", t.toString()));
             d.send(AWS, AwsFindingsTest.findings(first, recon, second), t);
 
-            assertThat(d.commands()).extracting(c -> c.key, c -> c.value.getRule()).containsExactlyInAnyOrder(
-                    tuple("secret/aws/keys/AKIAIOSFODNN7EXAMPLE", "high-threat-indicator"),
-                    tuple("secret/aws/keys/AKIAI44QH8DHBEXAMPLE", "high-threat-indicator"));
-            assertThat(d.audits(AuditDecision.NOT_RELEVANT)).singleElement()
+            assertThat(d.commands())
+                    .extracting(c -> c.key, c -> c.value.getRule())
+                    .containsExactlyInAnyOrder(
+                            tuple("secret/aws/keys/AKIAIOSFODNN7EXAMPLE", "high-threat-indicator"),
+                            tuple("secret/aws/keys/AKIAI44QH8DHBEXAMPLE", "high-threat-indicator"));
+            assertThat(d.audits(AuditDecision.NOT_RELEVANT))
+                    .singleElement()
                     .satisfies(a -> assertThat(a.getEventId()).isEqualTo("gd-recon"));
             assertThat(d.deadLetters(AWS_DLQ)).isEmpty();
         }

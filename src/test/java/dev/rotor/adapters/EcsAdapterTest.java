@@ -48,8 +48,14 @@ class EcsAdapterTest {
     }
 
     private static SecurityEvent sshFailure(final String id, final List<String> paths, final String principal) {
-        return event(id, "failed_auth_spike", ThreatLevel.medium, "Failed authentication of root on slave22 (ssh_login)",
-                paths, "89.160.20.156", "2022-02-20T08:35:22Z",
+        return event(
+                id,
+                "failed_auth_spike",
+                ThreatLevel.medium,
+                "Failed authentication of root on slave22 (ssh_login)",
+                paths,
+                "89.160.20.156",
+                "2022-02-20T08:35:22Z",
                 meta("source", "ecs", "principal", principal, "ecs_version", "8.0.0", "event_action", "ssh_login"));
     }
 
@@ -91,68 +97,169 @@ class EcsAdapterTest {
     }
 
     static Stream<Arguments> samples() {
-        final ObjectNode hit = JsonNodeFactory.instance.objectNode().put("_index", ".ds-logs-system.auth-default")
+        final ObjectNode hit = JsonNodeFactory.instance
+                .objectNode()
+                .put("_index", ".ds-logs-system.auth-default")
                 .put("_id", "dPy2jYEBvR0n7s9kK1aV");
         hit.set("_source", Fixtures.tree(SSH));
         return Stream.of(
-                arguments(SSH + " (no event.id: hashed)", bytes(SSH), events(sshFailure(
-                        derivedId(Fixtures.tree(SSH)), List.of("secret/hosts/slave22/root"), ROOT_ON_SLAVE22))),
-                arguments(WINDOWS, bytes(WINDOWS), events(event(derivedId(Fixtures.tree(WINDOWS)),
-                        "failed_auth_spike", ThreatLevel.medium,
-                        "Failed authentication of bosch on vagrant-2012-r2 (logon-failed)", List.of("secret/windows/bosch"),
-                        "::1", "2019-03-29T21:45:35.177Z", meta("source", "ecs", "principal",
-                                "user.name=bosch, user.id=S-1-0-0, user.domain=VAGRANT-2012-R2, host.name=vagrant-2012-r2",
-                                "ecs_version", "8.0.0", "event_action", "logon-failed", "event_code", "4625")))),
-                arguments(CLOUDTRAIL, bytes(CLOUDTRAIL), events(event("11ea990b-4678-4bcd-8fbe-625EXAMPLE",
-                        "failed_auth_spike", ThreatLevel.medium, "Failed authentication of JaneDoe (ConsoleLogin)",
-                        List.of("secret/aws/console/JaneDoe"), "89.160.20.156", "2014-07-08T17:35:27Z",
-                        meta("source", "ecs", "principal", "user.name=JaneDoe, user.id=AIDACKCEVSQ6C2EXAMPLE",
-                                "ecs_version", "8.11.0", "event_action", "ConsoleLogin")))),
-                arguments(OKTA, bytes(OKTA), notRelevant("3aeede38-4f67-11ea-abd3-1f5d113f2546",
-                        "2020-02-14T20:18:57.718Z", "ECS authentication with event.outcome success is not a failure")),
+                arguments(
+                        SSH + " (no event.id: hashed)",
+                        bytes(SSH),
+                        events(sshFailure(
+                                derivedId(Fixtures.tree(SSH)), List.of("secret/hosts/slave22/root"), ROOT_ON_SLAVE22))),
+                arguments(
+                        WINDOWS,
+                        bytes(WINDOWS),
+                        events(event(
+                                derivedId(Fixtures.tree(WINDOWS)),
+                                "failed_auth_spike",
+                                ThreatLevel.medium,
+                                "Failed authentication of bosch on vagrant-2012-r2 (logon-failed)",
+                                List.of("secret/windows/bosch"),
+                                "::1",
+                                "2019-03-29T21:45:35.177Z",
+                                meta(
+                                        "source",
+                                        "ecs",
+                                        "principal",
+                                        "user.name=bosch, user.id=S-1-0-0, user.domain=VAGRANT-2012-R2, "
+                                                + "host.name=vagrant-2012-r2",
+                                        "ecs_version",
+                                        "8.0.0",
+                                        "event_action",
+                                        "logon-failed",
+                                        "event_code",
+                                        "4625")))),
+                arguments(
+                        CLOUDTRAIL,
+                        bytes(CLOUDTRAIL),
+                        events(event(
+                                "11ea990b-4678-4bcd-8fbe-625EXAMPLE",
+                                "failed_auth_spike",
+                                ThreatLevel.medium,
+                                "Failed authentication of JaneDoe (ConsoleLogin)",
+                                List.of("secret/aws/console/JaneDoe"),
+                                "89.160.20.156",
+                                "2014-07-08T17:35:27Z",
+                                meta(
+                                        "source",
+                                        "ecs",
+                                        "principal",
+                                        "user.name=JaneDoe, user.id=AIDACKCEVSQ6C2EXAMPLE",
+                                        "ecs_version",
+                                        "8.11.0",
+                                        "event_action",
+                                        "ConsoleLogin")))),
+                arguments(
+                        OKTA,
+                        bytes(OKTA),
+                        notRelevant(
+                                "3aeede38-4f67-11ea-abd3-1f5d113f2546",
+                                "2020-02-14T20:18:57.718Z",
+                                "ECS authentication with event.outcome success is not a failure")),
                 // Rows derived from the real samples:
-                arguments("the ssh failure as an Elasticsearch search hit (_id)", json(hit),
-                        events(sshFailure("dPy2jYEBvR0n7s9kK1aV", List.of("secret/hosts/slave22/root"),
-                                ROOT_ON_SLAVE22))),
-                arguments("the ssh failure for a user no mapping names", edited(SSH, n -> {
-                    object(n, "event").put("id", "ssh-admin");
-                    object(n, "user").put("name", "admin");
-                }), unmapped(event("ssh-admin", "failed_auth_spike", ThreatLevel.medium,
-                        "Failed authentication of admin on slave22 (ssh_login)", List.of(), "89.160.20.156",
-                        "2022-02-20T08:35:22Z", meta("source", "ecs", "principal", "user.name=admin, host.name=slave22",
-                                "ecs_version", "8.0.0", "event_action", "ssh_login")),
-                        "user.name=admin, host.name=slave22")),
-                arguments("the ssh failure without event.outcome, with the legacy type authentication_failure",
+                arguments(
+                        "the ssh failure as an Elasticsearch search hit (_id)",
+                        json(hit),
+                        events(sshFailure(
+                                "dPy2jYEBvR0n7s9kK1aV", List.of("secret/hosts/slave22/root"), ROOT_ON_SLAVE22))),
+                arguments(
+                        "the ssh failure for a user no mapping names",
+                        edited(SSH, n -> {
+                            object(n, "event").put("id", "ssh-admin");
+                            object(n, "user").put("name", "admin");
+                        }),
+                        unmapped(
+                                event(
+                                        "ssh-admin",
+                                        "failed_auth_spike",
+                                        ThreatLevel.medium,
+                                        "Failed authentication of admin on slave22 (ssh_login)",
+                                        List.of(),
+                                        "89.160.20.156",
+                                        "2022-02-20T08:35:22Z",
+                                        meta(
+                                                "source",
+                                                "ecs",
+                                                "principal",
+                                                "user.name=admin, host.name=slave22",
+                                                "ecs_version",
+                                                "8.0.0",
+                                                "event_action",
+                                                "ssh_login")),
+                                "user.name=admin, host.name=slave22")),
+                arguments(
+                        "the ssh failure without event.outcome, with the legacy type authentication_failure",
                         edited(SSH, n -> {
                             object(n, "event").put("id", "ssh-legacy").remove("outcome");
-                        }), events(sshFailure("ssh-legacy", List.of("secret/hosts/slave22/root"), ROOT_ON_SLAVE22))),
-                arguments("the ssh failure with event.category as one string", edited(SSH, n -> object(n, "event")
-                                .put("id", "ssh-string").put("category", "authentication")),
+                        }),
+                        events(sshFailure("ssh-legacy", List.of("secret/hosts/slave22/root"), ROOT_ON_SLAVE22))),
+                arguments(
+                        "the ssh failure with event.category as one string",
+                        edited(
+                                SSH,
+                                n -> object(n, "event").put("id", "ssh-string").put("category", "authentication")),
                         events(sshFailure("ssh-string", List.of("secret/hosts/slave22/root"), ROOT_ON_SLAVE22))),
-                arguments("the ssh failure with @timestamp in epoch milliseconds", edited(SSH, n -> {
-                    object(n, "event").put("id", "ssh-epoch");
-                    n.put("@timestamp", Instant.parse("2022-02-20T08:35:22Z").toEpochMilli());
-                }), events(sshFailure("ssh-epoch", List.of("secret/hosts/slave22/root"), ROOT_ON_SLAVE22))),
-                arguments("Okta without event.outcome", edited(OKTA, n -> object(n, "event").remove("outcome")),
-                        notRelevant("3aeede38-4f67-11ea-abd3-1f5d113f2546", "2020-02-14T20:18:57.718Z",
+                arguments(
+                        "the ssh failure with @timestamp in epoch milliseconds",
+                        edited(SSH, n -> {
+                            object(n, "event").put("id", "ssh-epoch");
+                            n.put(
+                                    "@timestamp",
+                                    Instant.parse("2022-02-20T08:35:22Z").toEpochMilli());
+                        }),
+                        events(sshFailure("ssh-epoch", List.of("secret/hosts/slave22/root"), ROOT_ON_SLAVE22))),
+                arguments(
+                        "Okta without event.outcome",
+                        edited(OKTA, n -> object(n, "event").remove("outcome")),
+                        notRelevant(
+                                "3aeede38-4f67-11ea-abd3-1f5d113f2546",
+                                "2020-02-14T20:18:57.718Z",
                                 "ECS authentication without event.outcome is not a failure")),
-                arguments("event.outcome unknown", edited(OKTA, n -> object(n, "event").put("outcome", "unknown")),
-                        notRelevant("3aeede38-4f67-11ea-abd3-1f5d113f2546", "2020-02-14T20:18:57.718Z",
+                arguments(
+                        "event.outcome unknown",
+                        edited(OKTA, n -> object(n, "event").put("outcome", "unknown")),
+                        notRelevant(
+                                "3aeede38-4f67-11ea-abd3-1f5d113f2546",
+                                "2020-02-14T20:18:57.718Z",
                                 "ECS authentication with event.outcome unknown is not a failure")),
-                arguments("the 4625 as an Elastic Security alert (event.kind signal)",
-                        edited(WINDOWS, n -> object(n, "event").put("kind", "signal")), notRelevant(null,
-                                "2019-03-29T21:45:35.177Z", "ECS event.kind signal is not event: only attempts are "
+                arguments(
+                        "the 4625 as an Elastic Security alert (event.kind signal)",
+                        edited(WINDOWS, n -> object(n, "event").put("kind", "signal")),
+                        notRelevant(
+                                null,
+                                "2019-03-29T21:45:35.177Z",
+                                "ECS event.kind signal is not event: only attempts are "
                                         + "counted, alerts are judged by the events they are about")),
-                arguments("a failed logoff (event.type end)", edited(WINDOWS, n -> object(n, "event").putArray("type")
-                        .add("end")), notRelevant(null, "2019-03-29T21:45:35.177Z",
-                        "a failed ECS logoff (event.type end) is not a failed login")),
-                arguments("another category", edited(CLOUDTRAIL, n -> object(n, "event").putArray("category")
-                        .add("iam").add("configuration")), notRelevant("11ea990b-4678-4bcd-8fbe-625EXAMPLE",
-                        "2014-07-08T17:35:27Z", "ECS event.category iam, configuration is not authentication")),
-                arguments("no event.category (a raw line a Beat shipped unparsed)", edited(SSH, n -> {
-                    object(n, "event").remove("category");
-                    n.put("message", "Feb 20 08:35:22 slave22 sshd[5774]: Failed password for root from 89.160.20.156");
-                }), notRelevant(null, "2022-02-20T08:35:22Z", "ECS event.category (none) is not authentication")));
+                arguments(
+                        "a failed logoff (event.type end)",
+                        edited(WINDOWS, n -> object(n, "event").putArray("type").add("end")),
+                        notRelevant(
+                                null,
+                                "2019-03-29T21:45:35.177Z",
+                                "a failed ECS logoff (event.type end) is not a failed login")),
+                arguments(
+                        "another category",
+                        edited(
+                                CLOUDTRAIL,
+                                n -> object(n, "event")
+                                        .putArray("category")
+                                        .add("iam")
+                                        .add("configuration")),
+                        notRelevant(
+                                "11ea990b-4678-4bcd-8fbe-625EXAMPLE",
+                                "2014-07-08T17:35:27Z",
+                                "ECS event.category iam, configuration is not authentication")),
+                arguments(
+                        "no event.category (a raw line a Beat shipped unparsed)",
+                        edited(SSH, n -> {
+                            object(n, "event").remove("category");
+                            n.put(
+                                    "message",
+                                    "Feb 20 08:35:22 slave22 sshd[5774]: Failed password for root from 89.160.20.156");
+                        }),
+                        notRelevant(null, "2022-02-20T08:35:22Z", "ECS event.category (none) is not authentication")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -178,9 +285,13 @@ class EcsAdapterTest {
     @Test
     void aDocumentWithoutIdDedupesWhenReplayedButTwoAttemptsInOneSecondStayTwo() {
         final String first = adapt(SourceFormat.ECS, bytes(SSH)).events().get(0).getEventId();
-        final String replayed = adapt(SourceFormat.ECS, bytes(SSH)).events().get(0).getEventId();
-        final String nextAttempt = adapt(SourceFormat.ECS, edited(SSH, n -> object(n, "source").put("port", 29161)))
-                .events().get(0).getEventId();
+        final String replayed =
+                adapt(SourceFormat.ECS, bytes(SSH)).events().get(0).getEventId();
+        final String nextAttempt = adapt(
+                        SourceFormat.ECS, edited(SSH, n -> object(n, "source").put("port", 29161)))
+                .events()
+                .get(0)
+                .getEventId();
 
         assertThat(replayed).isEqualTo(first);
         assertThat(nextAttempt).isNotEqualTo(first);
@@ -199,31 +310,54 @@ class EcsAdapterTest {
 
     static Stream<Arguments> refused() {
         return Stream.of(
-                arguments("an OCSF event", bytes("ocsf--authentication-3002-failure-windows-4625.json"),
-                        Code.UNKNOWN_PAYLOAD, "neither @timestamp, ecs.version nor event fields: not an ECS document"),
-                arguments("a CloudTrail event", bytes("aws--cloudtrail-consolelogin-failure-iam-user.json"),
-                        Code.UNKNOWN_PAYLOAD, "neither @timestamp, ecs.version nor event fields"),
-                arguments("a JSON array", "[{\"@timestamp\": \"2022-02-20T08:35:22Z\"}]".getBytes(StandardCharsets.UTF_8),
-                        Code.UNKNOWN_PAYLOAD, "a ecs record must be a JSON object, found an array"),
-                arguments("a failure without @timestamp", edited(SSH, n -> n.remove("@timestamp")),
-                        Code.MISSING_FIELD, "@timestamp is missing"),
-                arguments("a failure at an unreadable time", edited(SSH, n -> n.put("@timestamp", "yesterday")),
-                        Code.INVALID_TIMESTAMP, "@timestamp is not an ISO-8601 date-time"),
-                arguments("event.category as a number", edited(SSH, n -> object(n, "event").put("category", 42)),
-                        Code.WRONG_TYPE, "event.category must be a string or an array of strings, found a number"),
-                arguments("user.name as an object", edited(SSH, n -> object(n, "user").putObject("name")),
-                        Code.WRONG_TYPE, "user.name must be a string, found an object"),
-                arguments("event.outcome nested as failure and dotted as success", edited(SSH,
-                        n -> n.put("event.outcome", "success")), Code.WRONG_TYPE,
+                arguments(
+                        "an OCSF event",
+                        bytes("ocsf--authentication-3002-failure-windows-4625.json"),
+                        Code.UNKNOWN_PAYLOAD,
+                        "neither @timestamp, ecs.version nor event fields: not an ECS document"),
+                arguments(
+                        "a CloudTrail event",
+                        bytes("aws--cloudtrail-consolelogin-failure-iam-user.json"),
+                        Code.UNKNOWN_PAYLOAD,
+                        "neither @timestamp, ecs.version nor event fields"),
+                arguments(
+                        "a JSON array",
+                        "[{\"@timestamp\": \"2022-02-20T08:35:22Z\"}]".getBytes(StandardCharsets.UTF_8),
+                        Code.UNKNOWN_PAYLOAD,
+                        "a ecs record must be a JSON object, found an array"),
+                arguments(
+                        "a failure without @timestamp",
+                        edited(SSH, n -> n.remove("@timestamp")),
+                        Code.MISSING_FIELD,
+                        "@timestamp is missing"),
+                arguments(
+                        "a failure at an unreadable time",
+                        edited(SSH, n -> n.put("@timestamp", "yesterday")),
+                        Code.INVALID_TIMESTAMP,
+                        "@timestamp is not an ISO-8601 date-time"),
+                arguments(
+                        "event.category as a number",
+                        edited(SSH, n -> object(n, "event").put("category", 42)),
+                        Code.WRONG_TYPE,
+                        "event.category must be a string or an array of strings, found a number"),
+                arguments(
+                        "user.name as an object",
+                        edited(SSH, n -> object(n, "user").putObject("name")),
+                        Code.WRONG_TYPE,
+                        "user.name must be a string, found an object"),
+                arguments(
+                        "event.outcome nested as failure and dotted as success",
+                        edited(SSH, n -> n.put("event.outcome", "success")),
+                        Code.WRONG_TYPE,
                         "event.outcome is given twice (nested and dotted keys) with different values"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("refused")
-    void malformedOrForeignRecordsAreRefusedWithTheReason(final String name, final byte[] input, final Code code,
-                                                          final String reason) {
-        assertThatThrownBy(() -> adapt(SourceFormat.ECS, input)).isInstanceOfSatisfying(InvalidEventException.class,
-                e -> {
+    void malformedOrForeignRecordsAreRefusedWithTheReason(
+            final String name, final byte[] input, final Code code, final String reason) {
+        assertThatThrownBy(() -> adapt(SourceFormat.ECS, input))
+                .isInstanceOfSatisfying(InvalidEventException.class, e -> {
                     assertThat(e.code()).isEqualTo(code);
                     assertThat(e.getMessage()).startsWith(reason);
                 });

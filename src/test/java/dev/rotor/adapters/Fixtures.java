@@ -25,6 +25,7 @@ import java.util.function.Consumer;
 final class Fixtures {
     /** The Kafka record timestamp the tests give (used only where a payload has no time). */
     static final Instant RECORD_TIME = Instant.parse("2026-11-25T11:00:00Z");
+
     static final int MAX_BYTES = 1 << 20;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -72,10 +73,10 @@ final class Fixtures {
                 match: {user.name: "JaneDoe", user.id: "AIDA*"}
                 secret: "secret/aws/console/{user.name}"
             """;
-    static final PrincipalMappings MAPPINGS = RotationTargets.parse(TARGETS, "adapter tests").principals();
+    static final PrincipalMappings MAPPINGS =
+            RotationTargets.parse(TARGETS, "adapter tests").principals();
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static byte[] bytes(final String name) {
         try (InputStream in = Fixtures.class.getResourceAsStream("/adapters/" + name)) {
@@ -129,12 +130,25 @@ final class Fixtures {
         return m;
     }
 
-    static SecurityEvent event(final String id, final String type, final ThreatLevel level, final String description,
-                               final List<String> paths, final String sourceIp, final String time,
-                               final Map<String, String> metadata) {
-        return SecurityEvent.newBuilder().setEventId(id).setEventType(type).setThreatLevel(level)
-                .setDescription(description).setAffectedResources(paths).setSourceIp(sourceIp)
-                .setTimestamp(Instant.parse(time)).setMetadata(metadata).build();
+    static SecurityEvent event(
+            final String id,
+            final String type,
+            final ThreatLevel level,
+            final String description,
+            final List<String> paths,
+            final String sourceIp,
+            final String time,
+            final Map<String, String> metadata) {
+        return SecurityEvent.newBuilder()
+                .setEventId(id)
+                .setEventType(type)
+                .setThreatLevel(level)
+                .setDescription(description)
+                .setAffectedResources(paths)
+                .setSourceIp(sourceIp)
+                .setTimestamp(Instant.parse(time))
+                .setMetadata(metadata)
+                .build();
     }
 
     static Adaptation events(final SecurityEvent... events) {

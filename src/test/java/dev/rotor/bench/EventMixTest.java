@@ -18,8 +18,12 @@ class EventMixTest {
     @Test
     void theMixHasTheIssuesShares() {
         final EventMix mix = EventMix.generate(1_000_000, START, 42, "t");
-        assertThat(mix.counts()).containsEntry("single_failed_auth", 600_000).containsEntry("brute_force_burst", 100_000)
-                .containsEntry("rate_limit", 200_000).containsEntry("noise", 90_000).containsEntry("trigger", 10_000);
+        assertThat(mix.counts())
+                .containsEntry("single_failed_auth", 600_000)
+                .containsEntry("brute_force_burst", 100_000)
+                .containsEntry("rate_limit", 200_000)
+                .containsEntry("noise", 90_000)
+                .containsEntry("trigger", 10_000);
         assertThat(mix.singlePaths()).isEqualTo(100_000);
         assertThat(mix.burstPaths()).isEqualTo(100);
     }
@@ -57,8 +61,14 @@ class EventMixTest {
                 s[1] = Math.max(s[1], mix.time(i));
             }
         }
-        assertThat(types).contains("failed_auth_spike/medium", "rate_limit_exceeded/low", "suspicious_access/low",
-                "anomalous_behavior/medium", "leaked_credential/critical", "api_key_exposed/high");
+        assertThat(types)
+                .contains(
+                        "failed_auth_spike/medium",
+                        "rate_limit_exceeded/low",
+                        "suspicious_access/low",
+                        "anomalous_behavior/medium",
+                        "leaked_credential/critical",
+                        "api_key_exposed/high");
         assertThat(burstSpan).hasSize(2);
         burstSpan.values().forEach(s -> assertThat(s[1] - s[0]).isLessThan(EventMix.BURST_MS));
     }
@@ -100,7 +110,8 @@ class EventMixTest {
         }
         assertThat(named).containsAll(triggers).containsAll(bursts);
         final long live = START + 3_600_000L;
-        assertThat(decoder.decode("t", mix.json(7, live)).getTimestamp().toEpochMilli()).isEqualTo(live);
+        assertThat(decoder.decode("t", mix.json(7, live)).getTimestamp().toEpochMilli())
+                .isEqualTo(live);
     }
 
     @Test
@@ -119,8 +130,10 @@ class EventMixTest {
         for (int i = 0; i < mix.count(); i++) {
             counted += BaselineTopology.byPath(mix.json(i)).size();
         }
-        assertThat(counted).isEqualTo(mix.counts().get("single_failed_auth") + mix.counts().get("brute_force_burst")
-                + mix.counts().get("rate_limit"));
+        assertThat(counted)
+                .isEqualTo(mix.counts().get("single_failed_auth")
+                        + mix.counts().get("brute_force_burst")
+                        + mix.counts().get("rate_limit"));
         assertThat(BaselineTopology.byPath("not json".getBytes())).isEmpty();
     }
 }

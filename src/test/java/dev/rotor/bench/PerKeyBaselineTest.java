@@ -41,8 +41,8 @@ class PerKeyBaselineTest {
     private static final String IN = "events";
     private static final String OUT = "commands";
 
-    private final RotorConfig config = ConfigLoader.defaults(Map.of("rotor.output.format", "json",
-            "kafka.schema.registry.url", "mock://per-key-test"));
+    private final RotorConfig config = ConfigLoader.defaults(
+            Map.of("rotor.output.format", "json", "kafka.schema.registry.url", "mock://per-key-test"));
     private final PerKeyCounters counters = new PerKeyCounters();
     private final List<TopologyTestDriver> drivers = new ArrayList<>();
 
@@ -55,29 +55,39 @@ class PerKeyBaselineTest {
         final Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "per-key-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        p.put(StreamsConfig.STATE_DIR_CONFIG, Files.createDirectories(Path.of("target", "ttd"))
-                .resolve("per-key-" + System.nanoTime()).toString());
+        p.put(
+                StreamsConfig.STATE_DIR_CONFIG,
+                Files.createDirectories(Path.of("target", "ttd"))
+                        .resolve("per-key-" + System.nanoTime())
+                        .toString());
         return p;
     }
 
     private TopologyTestDriver perKey() throws IOException {
         final Properties p = props();
-        final TopologyTestDriver d = new TopologyTestDriver(PerKeyBaselineTopology.build(IN, OUT, config.detection(),
-                counters, p), p, NOW);
+        final TopologyTestDriver d =
+                new TopologyTestDriver(PerKeyBaselineTopology.build(IN, OUT, config.detection(), counters, p), p, NOW);
         drivers.add(d);
         return d;
     }
 
-    private static byte[] event(final String id, final String type, final String level, final String path,
-                                final Instant at, final String metadata) {
+    private static byte[] event(
+            final String id,
+            final String type,
+            final String level,
+            final String path,
+            final Instant at,
+            final String metadata) {
         return ("{\"event_id\":\"" + id + "\",\"event_type\":\"" + type + "\",\"threat_level\":\"" + level
-                + "\",\"description\":\"d\",\"affected_resources\":[\"" + path + "\"],\"timestamp\":\"" + at + "\""
-                + (metadata == null ? "" : ",\"metadata\":" + metadata) + "}").getBytes(StandardCharsets.UTF_8);
+                        + "\",\"description\":\"d\",\"affected_resources\":[\"" + path + "\"],\"timestamp\":\"" + at
+                        + "\""
+                        + (metadata == null ? "" : ",\"metadata\":" + metadata) + "}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     private static List<JsonNode> commands(final TopologyTestDriver d) throws IOException {
-        final TestOutputTopic<String, byte[]> out = d.createOutputTopic(OUT, Serdes.String().deserializer(),
-                Serdes.ByteArray().deserializer());
+        final TestOutputTopic<String, byte[]> out = d.createOutputTopic(
+                OUT, Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
         final List<JsonNode> list = new ArrayList<>();
         for (final byte[] v : out.readValuesToList()) {
             list.add(JSON.readTree(v));
@@ -86,7 +96,8 @@ class PerKeyBaselineTest {
     }
 
     private static TestInputTopic<byte[], byte[]> input(final TopologyTestDriver d) {
-        return d.createInputTopic(IN, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+        return d.createInputTopic(
+                IN, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
     }
 
     @Test
@@ -124,7 +135,8 @@ class PerKeyBaselineTest {
         in.pipeInput(event("c2", "api_key_exposed", "high", "secret/k", NOW, null));
         in.pipeInput(event("m1", "manual_trigger", "low", "secret/k", NOW, null));
 
-        assertThat(commands(d)).extracting(c -> c.path("rule").asText())
+        assertThat(commands(d))
+                .extracting(c -> c.path("rule").asText())
                 .containsExactly("critical-threat", "manual-trigger");
         assertThat(counters.suppressed.get()).isEqualTo(1);
     }
@@ -150,8 +162,9 @@ class PerKeyBaselineTest {
         in.pipeInput(event("x", "suspicious_access", "high", "secret/x", NOW, null));
         in.pipeInput("not json".getBytes(StandardCharsets.UTF_8));
         // no affected secret
-        in.pipeInput(("{\"event_type\":\"leaked_credential\",\"threat_level\":\"critical\",\"timestamp\":\""
-                + NOW + "\"}").getBytes(StandardCharsets.UTF_8));
+        in.pipeInput(
+                ("{\"event_type\":\"leaked_credential\",\"threat_level\":\"critical\",\"timestamp\":\"" + NOW + "\"}")
+                        .getBytes(StandardCharsets.UTF_8));
         assertThat(commands(d)).isEmpty();
         assertThat(counters.ignored.get()).isEqualTo(3);
     }
@@ -181,26 +194,31 @@ class PerKeyBaselineTest {
                 }
                 best = Math.max(best, sum);
             }
-            assertThat(events.heaviestWindowContaining(time, window)).as("round " + round).isEqualTo(best);
+            assertThat(events.heaviestWindowContaining(time, window))
+                    .as("round " + round)
+                    .isEqualTo(best);
         }
     }
 
     @Test
     void onTheBenchMixItIssuesTheSameCommandsAsRotorsDetection() throws IOException {
-        final EventMix mix = EventMix.generate(20_000, NOW.minus(Duration.ofMinutes(31)).toEpochMilli(), 42, "t");
+        final EventMix mix =
+                EventMix.generate(20_000, NOW.minus(Duration.ofMinutes(31)).toEpochMilli(), 42, "t");
 
         final TopologyTestDriver b3 = perKey();
         final TestInputTopic<byte[], byte[]> b3In = input(b3);
         final Topics topics = new Topics(config);
         final StreamsBuilder builder = new StreamsBuilder();
         DetectionTopology.build(builder, config, topics);
-        final Properties p = DetectionTopology.streamsProperties(config, topics, Telemetry.NONE,
-                new StuckRecords(Telemetry.NONE));
+        final Properties p =
+                DetectionTopology.streamsProperties(config, topics, Telemetry.NONE, new StuckRecords(Telemetry.NONE));
         p.putAll(props());
         final TopologyTestDriver rotor = new TopologyTestDriver(builder.build(p), p, NOW);
         drivers.add(rotor);
-        final TestInputTopic<byte[], byte[]> rotorIn = rotor.createInputTopic(config.topics().securityEvents(),
-                Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+        final TestInputTopic<byte[], byte[]> rotorIn = rotor.createInputTopic(
+                config.topics().securityEvents(),
+                Serdes.ByteArray().serializer(),
+                Serdes.ByteArray().serializer());
         for (int i = 0; i < mix.count(); i++) {
             b3In.pipeInput(null, mix.json(i), mix.time(i));
             rotorIn.pipeInput(null, mix.json(i), mix.time(i));
@@ -208,8 +226,11 @@ class PerKeyBaselineTest {
         final TreeMap<String, Integer> perKeyCommands = new TreeMap<>();
         commands(b3).forEach(c -> perKeyCommands.merge(c.path("secret_path").asText(), 1, Integer::sum));
         final TreeMap<String, Integer> rotorCommands = new TreeMap<>();
-        rotor.createOutputTopic(config.topics().rotationCommands(), Serdes.String().deserializer(),
-                Serdes.ByteArray().deserializer()).readKeyValuesToList()
+        rotor.createOutputTopic(
+                        config.topics().rotationCommands(),
+                        Serdes.String().deserializer(),
+                        Serdes.ByteArray().deserializer())
+                .readKeyValuesToList()
                 .forEach(kv -> rotorCommands.merge(kv.key, 1, Integer::sum));
 
         assertThat(perKeyCommands).isEqualTo(rotorCommands);

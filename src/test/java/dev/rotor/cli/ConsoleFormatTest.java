@@ -17,30 +17,49 @@ import org.junit.jupiter.api.Test;
 class ConsoleFormatTest {
     private static final Instant AT = Instant.parse("2026-12-06T10:30:00.412Z");
 
-    private static AuditRecord audit(final AuditDecision decision, final String path, final String rule,
-                                     final String reason) {
-        return AuditRecord.newBuilder().setAuditId("a1").setDecision(decision).setReason(reason).setEventId("evt-1")
-                .setSecretPath(path).setRule(rule).setRecordedAt(AT).build();
+    private static AuditRecord audit(
+            final AuditDecision decision, final String path, final String rule, final String reason) {
+        return AuditRecord.newBuilder()
+                .setAuditId("a1")
+                .setDecision(decision)
+                .setReason(reason)
+                .setEventId("evt-1")
+                .setSecretPath(path)
+                .setRule(rule)
+                .setRecordedAt(AT)
+                .build();
     }
 
     private static RotationResult result(final ResultStatus status, final String error) {
-        return RotationResult.newBuilder().setCommandId("cmd-1").setEventId("evt-1")
-                .setSecretPath("secret/prod/payments/db").setSuccess(status == ResultStatus.ROTATED).setStatus(status)
-                .setStrategy("kv2").setRotationStartedAt(AT).setRotationCompletedAt(AT).setDurationMs(47)
-                .setDetectionLatencyMs(478).setError(error).build();
+        return RotationResult.newBuilder()
+                .setCommandId("cmd-1")
+                .setEventId("evt-1")
+                .setSecretPath("secret/prod/payments/db")
+                .setSuccess(status == ResultStatus.ROTATED)
+                .setStatus(status)
+                .setStrategy("kv2")
+                .setRotationStartedAt(AT)
+                .setRotationCompletedAt(AT)
+                .setDurationMs(47)
+                .setDetectionLatencyMs(478)
+                .setError(error)
+                .build();
     }
 
     @Test
     void aRotateDecisionShowsThePathTheDecisionAndTheRule() {
-        assertThat(ConsoleFormat.decision(audit(AuditDecision.ROTATE, "secret/prod/api-key", "critical-threat",
-                "critical leaked_credential")))
+        assertThat(ConsoleFormat.decision(audit(
+                        AuditDecision.ROTATE, "secret/prod/api-key", "critical-threat", "critical leaked_credential")))
                 .isEqualTo("  decision  secret/prod/api-key          ROTATE            critical-threat");
     }
 
     @Test
     void otherDecisionsAlsoShowRotorsReason() {
-        assertThat(ConsoleFormat.decision(audit(AuditDecision.BELOW_THRESHOLD, "secret/prod/login-service",
-                "failed-auth-threshold", "7 of 10 within 15m")))
+        assertThat(ConsoleFormat.decision(audit(
+                        AuditDecision.BELOW_THRESHOLD,
+                        "secret/prod/login-service",
+                        "failed-auth-threshold",
+                        "7 of 10 within 15m")))
                 .isEqualTo("  decision  secret/prod/login-service    BELOW_THRESHOLD   failed-auth-threshold"
                         + "  7 of 10 within 15m");
     }
@@ -48,7 +67,8 @@ class ConsoleFormatTest {
     @Test
     void aDecisionWithoutASecretNamesTheEvent() {
         assertThat(ConsoleFormat.decision(audit(AuditDecision.INVALID, null, null, "threat_level must be one of low")))
-                .startsWith("  decision  event evt-1").contains("INVALID", "threat_level must be one of low");
+                .startsWith("  decision  event evt-1")
+                .contains("INVALID", "threat_level must be one of low");
     }
 
     @Test
@@ -61,13 +81,20 @@ class ConsoleFormatTest {
 
     @Test
     void onlyDetectionDecisionsThatConcernAPersonAreShown() {
-        assertThat(ConsoleFormat.shown(audit(AuditDecision.ROTATE, "secret/a", "r", ""))).isTrue();
-        assertThat(ConsoleFormat.shown(audit(AuditDecision.SUPPRESSED, "secret/a", "r", ""))).isTrue();
-        assertThat(ConsoleFormat.shown(audit(AuditDecision.INVALID, null, null, ""))).isTrue();
-        assertThat(ConsoleFormat.shown(audit(AuditDecision.NOT_RELEVANT, null, null, ""))).isFalse();
-        assertThat(ConsoleFormat.shown(audit(AuditDecision.ROTATION_STARTED, "secret/a", "r", ""))).isFalse();
-        assertThat(ConsoleFormat.shown(audit(AuditDecision.VAULT_CALL, "secret/a", "r", ""))).isFalse();
-        assertThat(ConsoleFormat.shown(audit(AuditDecision.ROTATION_FINISHED, "secret/a", "r", ""))).isFalse();
+        assertThat(ConsoleFormat.shown(audit(AuditDecision.ROTATE, "secret/a", "r", "")))
+                .isTrue();
+        assertThat(ConsoleFormat.shown(audit(AuditDecision.SUPPRESSED, "secret/a", "r", "")))
+                .isTrue();
+        assertThat(ConsoleFormat.shown(audit(AuditDecision.INVALID, null, null, "")))
+                .isTrue();
+        assertThat(ConsoleFormat.shown(audit(AuditDecision.NOT_RELEVANT, null, null, "")))
+                .isFalse();
+        assertThat(ConsoleFormat.shown(audit(AuditDecision.ROTATION_STARTED, "secret/a", "r", "")))
+                .isFalse();
+        assertThat(ConsoleFormat.shown(audit(AuditDecision.VAULT_CALL, "secret/a", "r", "")))
+                .isFalse();
+        assertThat(ConsoleFormat.shown(audit(AuditDecision.ROTATION_FINISHED, "secret/a", "r", "")))
+                .isFalse();
     }
 
     @Test
@@ -87,9 +114,11 @@ class ConsoleFormatTest {
     @Test
     void theDemoTableHasOneAlignedRowPerSecret() {
         assertThat(ConsoleFormat.tableHeader())
-                .isEqualTo("example                         secret                       result            strategy duration");
+                .isEqualTo("example                         secret                       result            strategy "
+                        + "duration");
         assertThat(ConsoleFormat.tableRow("manual trigger", "secret/prod/manual", result(ResultStatus.ROTATED, null)))
-                .isEqualTo("manual trigger                  secret/prod/manual           ROTATED           kv2      47 ms");
+                .isEqualTo("manual trigger                  secret/prod/manual           ROTATED           kv2      "
+                        + "47 ms");
         assertThat(ConsoleFormat.tableRow("brute force", "secret/prod/admin", null))
                 .isEqualTo("brute force                     secret/prod/admin            NO RESULT         -        -");
     }
@@ -97,7 +126,9 @@ class ConsoleFormatTest {
     @Test
     void freeTextStaysOnOneShortLine() {
         assertThat(ConsoleFormat.text("line one\nline two\r\tend")).isEqualTo("line one line two  end");
-        assertThat(ConsoleFormat.text("x".repeat(500))).hasSize(ConsoleFormat.MAX_TEXT).endsWith("…");
+        assertThat(ConsoleFormat.text("x".repeat(500)))
+                .hasSize(ConsoleFormat.MAX_TEXT)
+                .endsWith("…");
     }
 
     @Test
@@ -106,8 +137,9 @@ class ConsoleFormatTest {
         omitted.put("ROTATED", 50L);
         omitted.put("BELOW_THRESHOLD", 1200L);
 
-        assertThat(ConsoleFormat.omitted(omitted)).isEqualTo("  ... 1250 more lines in the last second "
-                + "(BELOW_THRESHOLD 1200, ROTATED 50); /stats has the totals");
+        assertThat(ConsoleFormat.omitted(omitted))
+                .isEqualTo("  ... 1250 more lines in the last second "
+                        + "(BELOW_THRESHOLD 1200, ROTATED 50); /stats has the totals");
     }
 
     @Test
@@ -125,9 +157,13 @@ class ConsoleFormatTest {
         now.addAndGet(1_000_000_000L);
         printed.addAll(throttle.offer("line 25", "ROTATED"));
 
-        assertThat(printed.subList(20, 22)).containsExactly(
-                "  ... 5 more lines in the last second (FAILED 2, ROTATED 3); /stats has the totals", "line 25");
+        assertThat(printed.subList(20, 22))
+                .containsExactly(
+                        "  ... 5 more lines in the last second (FAILED 2, ROTATED 3); /stats has the totals",
+                        "line 25");
         now.addAndGet(1_000_000_000L);
-        assertThat(throttle.flushIfDue()).as("nothing was left out in a quiet second").isEmpty();
+        assertThat(throttle.flushIfDue())
+                .as("nothing was left out in a quiet second")
+                .isEmpty();
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rotor.testing.ExternalTools;
+import dev.rotor.testing.FreePorts;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -29,24 +30,35 @@ import org.junit.jupiter.api.Test;
  */
 class KcatIT {
     /** Broker, controller, dev Vault and rotor HTTP: four ports, free and outside the ephemeral range. */
-    private static final int PORT_BASE = dev.rotor.testing.FreePorts.block(4);
-    private static final Pattern EXAMPLE = Pattern.compile("<!-- kcat-example -->\\s*```bash\\n(.*?)```", Pattern.DOTALL);
+    private static final int PORT_BASE = FreePorts.block(4);
+
+    private static final Pattern EXAMPLE =
+            Pattern.compile("<!-- kcat-example -->\\s*```bash\\n(.*?)```", Pattern.DOTALL);
 
     @Test
     void theReadmesKcatExampleRotatesASecretInRotorLocal() throws Exception {
         ExternalTools.assumeKcat(); // skipped, naming kcat and how to install it, where it is missing
         final Matcher m = EXAMPLE.matcher(Files.readString(Path.of("README.md")));
         assertThat(m.find()).as("README.md has a kcat example block").isTrue();
-        final String example = m.group(1).replace("19092", Integer.toString(PORT_BASE)).strip();
+        final String example =
+                m.group(1).replace("19092", Integer.toString(PORT_BASE)).strip();
         assertThat(example).contains("kcat -P -b 127.0.0.1:" + PORT_BASE).contains("secret/prod/payments/db");
 
         final Path log = Path.of("target", "kcat-it-local.log");
-        final Process local = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", "target/rotor.jar", "local", "--port-base", Integer.toString(PORT_BASE))
-                .redirectErrorStream(true).start();
+        final Process local = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-jar",
+                        "target/rotor.jar",
+                        "local",
+                        "--port-base",
+                        Integer.toString(PORT_BASE))
+                .redirectErrorStream(true)
+                .start();
         try {
             awaitLine(local, "rotor is running", log);
-            final Process kcat = new ProcessBuilder("bash", "-c", example).redirectErrorStream(true).start();
+            final Process kcat = new ProcessBuilder("bash", "-c", example)
+                    .redirectErrorStream(true)
+                    .start();
             assertThat(kcat.waitFor(60, TimeUnit.SECONDS)).isTrue();
             final String kcatOut = new String(kcat.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(kcat.exitValue()).as(kcatOut).isZero();
@@ -69,7 +81,7 @@ class KcatIT {
             seen.append(line).append('\n');
             if (line.contains(text)) {
                 Files.writeString(log, seen);
-                final Thread drain = new Thread(() -> r.lines().forEach(l -> { }), "drain-local-output");
+                final Thread drain = new Thread(() -> r.lines().forEach(l -> {}), "drain-local-output");
                 drain.setDaemon(true);
                 drain.start();
                 return;
@@ -82,12 +94,18 @@ class KcatIT {
     private static JsonNode firstResult(final String bootstrap, final String path) throws Exception {
         final ObjectMapper json = new ObjectMapper();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "kcat-it",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "kcat-it",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class))) {
             c.subscribe(List.of("rotation-results"));
             final long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < until) {

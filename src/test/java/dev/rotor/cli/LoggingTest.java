@@ -22,7 +22,8 @@ class LoggingTest {
         assertThat(decide("dev.rotor.ops.RotorMetrics", Level.WARN)).isEqualTo(FilterReply.NEUTRAL); // alarm raised
         assertThat(decide("dev.rotor.vault.VaultClient", Level.WARN)).isEqualTo(FilterReply.NEUTRAL);
         assertThat(decide("dev.rotor.streams.StuckRecords", Level.ERROR)).isEqualTo(FilterReply.NEUTRAL);
-        assertThat(decide("org.apache.kafka.clients.NetworkClient", Level.ERROR)).isEqualTo(FilterReply.NEUTRAL);
+        assertThat(decide("org.apache.kafka.clients.NetworkClient", Level.ERROR))
+                .isEqualTo(FilterReply.NEUTRAL);
     }
 
     @Test
@@ -33,7 +34,8 @@ class LoggingTest {
                 .isEqualTo(FilterReply.DENY);
         // the console shows these records' decisions and rotations already, within its line budget
         assertThat(decide("dev.rotor.streams.DeadLetterHandler", Level.WARN)).isEqualTo(FilterReply.DENY);
-        assertThat(decide("dev.rotor.detection.DecodeSecurityEvents", Level.WARN)).isEqualTo(FilterReply.DENY);
+        assertThat(decide("dev.rotor.detection.DecodeSecurityEvents", Level.WARN))
+                .isEqualTo(FilterReply.DENY);
         assertThat(decide("dev.rotor.vault.RotationRun", Level.WARN)).isEqualTo(FilterReply.DENY);
         assertThat(decide("dev.rotor.vault.VaultRotator", Level.WARN)).isEqualTo(FilterReply.DENY);
         assertThat(decide("dev.rotor.vault.VaultRotator", Level.ERROR)).isEqualTo(FilterReply.NEUTRAL);

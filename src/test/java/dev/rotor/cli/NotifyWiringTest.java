@@ -1,10 +1,10 @@
 package dev.rotor.cli;
 
-import dev.rotor.service.RotorService;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rotor.config.ConfigException;
 import dev.rotor.config.ConfigLoader;
+import dev.rotor.service.RotorService;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -12,9 +12,13 @@ import org.junit.jupiter.api.Test;
 class NotifyWiringTest {
     @Test
     void aSinkWithoutItsCredentialStopsTheServiceBeforeAnythingStarts() {
-        assertThatThrownBy(() -> RotorService.start(ConfigLoader.defaults(Map.of("rotor.output.format", "json",
-                "rotor.notify.security-critical.sinks", "slack")), RotorService.Role.EXECUTOR, null))
+        assertThatThrownBy(() -> RotorService.start(
+                        ConfigLoader.defaults(
+                                Map.of("rotor.output.format", "json", "rotor.notify.security-critical.sinks", "slack")),
+                        RotorService.Role.EXECUTOR,
+                        null))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("ROTOR_NOTIFY_SECURITY_CRITICAL_SLACK_WEBHOOK_URL: required in the environment");
+                .hasMessageStartingWith(
+                        "ROTOR_NOTIFY_SECURITY_CRITICAL_SLACK_WEBHOOK_URL: required in the environment");
     }
 }

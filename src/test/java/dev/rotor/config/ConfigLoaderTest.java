@@ -43,23 +43,29 @@ class ConfigLoaderTest {
         assertThat(c.detection().maxEventAge()).isEqualTo(Duration.ofDays(3));
         assertThat(c.outputFormat()).isEqualTo(RotorConfig.OutputFormat.AVRO);
         assertThat(c.topics().securityEventsDlq()).isEqualTo("security-events-dlq");
-        assertThat(c.targets().match("secret/prod/x")).get().extracting(RotationTargets.Target::strategy)
+        assertThat(c.targets().match("secret/prod/x"))
+                .get()
+                .extracting(RotationTargets.Target::strategy)
                 .isEqualTo("kv2");
     }
 
     @Test
     void environmentOverridesTheFileAndFollowsTheNamingRule() {
-        final RotorConfig c = ConfigLoader.load(Optional.of(SHIPPED), Map.of(
-                "ROTOR_FAILED_AUTH_THRESHOLD", "20",
-                "ROTOR_OUTPUT_FORMAT", "json",
-                "KAFKA_BOOTSTRAP_SERVERS", "broker-1:9092",
-                "KAFKA_NUM_STANDBY_REPLICAS", "1",
-                "KAFKA_HEAP_OPTS", "-Xmx1g",
-                "VAULT_ADDR", "https://vault.example:8200",
-                "VAULT_TOKEN", "hvs.not-a-real-token"), Map.of());
+        final RotorConfig c = ConfigLoader.load(
+                Optional.of(SHIPPED),
+                Map.of(
+                        "ROTOR_FAILED_AUTH_THRESHOLD", "20",
+                        "ROTOR_OUTPUT_FORMAT", "json",
+                        "KAFKA_BOOTSTRAP_SERVERS", "broker-1:9092",
+                        "KAFKA_NUM_STANDBY_REPLICAS", "1",
+                        "KAFKA_HEAP_OPTS", "-Xmx1g",
+                        "VAULT_ADDR", "https://vault.example:8200",
+                        "VAULT_TOKEN", "hvs.not-a-real-token"),
+                Map.of());
         assertThat(c.detection().failedAuthThreshold()).isEqualTo(20);
         assertThat(c.outputFormat()).isEqualTo(RotorConfig.OutputFormat.JSON);
-        assertThat(c.kafka()).containsEntry("bootstrap.servers", "broker-1:9092")
+        assertThat(c.kafka())
+                .containsEntry("bootstrap.servers", "broker-1:9092")
                 .containsEntry("num.standby.replicas", "1")
                 .doesNotContainKey("heap.opts");
         assertThat(c.vault().addr()).isEqualTo("https://vault.example:8200");
@@ -71,19 +77,20 @@ class ConfigLoaderTest {
 
     @Test
     void flagsOverrideTheEnvironment() {
-        final RotorConfig c = ConfigLoader.load(Optional.empty(), Map.of("ROTOR_COOLDOWN", "10m"),
-                Map.of("rotor.cooldown", "30s"));
+        final RotorConfig c =
+                ConfigLoader.load(Optional.empty(), Map.of("ROTOR_COOLDOWN", "10m"), Map.of("rotor.cooldown", "30s"));
         assertThat(c.detection().cooldown()).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
     void anInvalidValueFailsWithOneLineNamingTheKey() {
-        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("ROTOR_FAILED_AUTH_THRESHOLD", "ten"),
-                Map.of()))
+        assertThatThrownBy(() ->
+                        ConfigLoader.load(Optional.empty(), Map.of("ROTOR_FAILED_AUTH_THRESHOLD", "ten"), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("rotor.failed-auth.threshold: must be a whole number, got 'ten'");
         assertThatThrownBy(() -> ConfigLoader.defaults(Map.of("rotor.grace", "soon")))
-                .hasMessageStartingWith("rotor.grace: ").hasMessageNotContaining("\n");
+                .hasMessageStartingWith("rotor.grace: ")
+                .hasMessageNotContaining("\n");
         assertThatThrownBy(() -> ConfigLoader.defaults(Map.of("rotor.output.format", "xml")))
                 .hasMessage("rotor.output.format: must be one of [avro, json], got 'xml'");
         assertThatThrownBy(() -> ConfigLoader.defaults(Map.of("rotor.rate-limit.threshold", "0")))
@@ -94,9 +101,13 @@ class ConfigLoaderTest {
 
     @Test
     void theMaximumEventAgeIsAPositiveDuration() {
-        assertThat(ConfigLoader.load(Optional.empty(), Map.of("ROTOR_MAX_EVENT_AGE", "12h"), Map.of()).detection()
-                .maxEventAge()).isEqualTo(Duration.ofHours(12));
-        assertThat(ConfigLoader.defaults(Map.of("rotor.max-event-age", "PT36H")).detection().maxEventAge())
+        assertThat(ConfigLoader.load(Optional.empty(), Map.of("ROTOR_MAX_EVENT_AGE", "12h"), Map.of())
+                        .detection()
+                        .maxEventAge())
+                .isEqualTo(Duration.ofHours(12));
+        assertThat(ConfigLoader.defaults(Map.of("rotor.max-event-age", "PT36H"))
+                        .detection()
+                        .maxEventAge())
                 .isEqualTo(Duration.ofHours(36));
         assertThatThrownBy(() -> ConfigLoader.defaults(Map.of("rotor.max-event-age", "0d")))
                 .hasMessage("rotor.max-event-age: must be longer than 0");
@@ -121,7 +132,8 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.defaults(Map.of("kafka.schema.registry.url", "")))
                 .hasMessageStartingWith("kafka.schema.registry.url: required when rotor.output.format=avro");
         assertThat(ConfigLoader.defaults(Map.of("kafka.schema.registry.url", "", "rotor.output.format", "json"))
-                .outputFormat()).isEqualTo(RotorConfig.OutputFormat.JSON);
+                        .outputFormat())
+                .isEqualTo(RotorConfig.OutputFormat.JSON);
     }
 
     @Test
@@ -141,7 +153,8 @@ class ConfigLoaderTest {
     void rocksDbMemoryIsASize() {
         assertThat(ConfigLoader.defaults(Map.of("rotor.rocksdb.memory", "128m")).rocksDbMemoryBytes())
                 .isEqualTo(128L << 20);
-        assertThat(ConfigLoader.defaults(Map.of("rotor.rocksdb.memory", "1g")).rocksDbMemoryBytes()).isEqualTo(1L << 30);
+        assertThat(ConfigLoader.defaults(Map.of("rotor.rocksdb.memory", "1g")).rocksDbMemoryBytes())
+                .isEqualTo(1L << 30);
         assertThatThrownBy(() -> ConfigLoader.defaults(Map.of("rotor.rocksdb.memory", "lots")))
                 .hasMessage("rotor.rocksdb.memory: must be a size such as 64m or 1g, got 'lots'");
         assertThatThrownBy(() -> ConfigLoader.defaults(Map.of("rotor.rocksdb.memory", "1m")))

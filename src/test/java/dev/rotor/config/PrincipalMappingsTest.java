@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 /** The principals: section of rotation-targets.yaml: matching, templates, validation. */
 class PrincipalMappingsTest {
     private static PrincipalMappings parse(final String principals) {
-        return RotationTargets.parse("targets:\n  - pattern: \"secret/**\"\n" + principals, "t.yaml").principals();
+        return RotationTargets.parse("targets:\n  - pattern: \"secret/**\"\n" + principals, "t.yaml")
+                .principals();
     }
 
     @Test
@@ -31,7 +32,8 @@ class PrincipalMappingsTest {
                 .contains(List.of("secret/ci/api/aws/access_key_id"));
         assertThat(m.resolve(SourceFormat.GITHUB, Map.of("repository", "acme/team/api", "secret_type", "aws_x")))
                 .contains(List.of("secret/ci/team/api/all", "secret/ci/shared"));
-        assertThat(m.resolve(SourceFormat.GITHUB, Map.of("secret_type", "aws_x"))).isEmpty();
+        assertThat(m.resolve(SourceFormat.GITHUB, Map.of("secret_type", "aws_x")))
+                .isEmpty();
         assertThat(m.resolve(SourceFormat.OCSF, Map.of("user.name", "svc-a"))).contains(List.of("secret/prod/svc-a"));
         assertThat(m.resolve(SourceFormat.OCSF, Map.of("user.name", "svc-ab"))).isEmpty();
         assertThat(m.resolve(SourceFormat.AWS, Map.of("user_name", "svc-a"))).isEmpty();
@@ -46,15 +48,19 @@ class PrincipalMappingsTest {
                     secret: "secret/users/{1}"
                 """);
         assertThat(m.resolve(SourceFormat.OCSF, Map.of("user.name", "alice"))).contains(List.of("secret/users/alice"));
-        assertThat(m.resolve(SourceFormat.OCSF, Map.of("user.name", "../../sys/x"))).isEmpty();
-        final PrincipalMappings upper = parse("principals:\n  - source: ocsf\n    match: {user.name: \"Bob\"}\n"
-                + "    secret: \"secret/bob\"\n");
+        assertThat(m.resolve(SourceFormat.OCSF, Map.of("user.name", "../../sys/x")))
+                .isEmpty();
+        final PrincipalMappings upper = parse(
+                "principals:\n  - source: ocsf\n    match: {user.name: \"Bob\"}\n" + "    secret: \"secret/bob\"\n");
         assertThat(upper.resolve(SourceFormat.OCSF, Map.of("user.name", "bob"))).isEmpty();
     }
 
     @Test
     void noSectionMeansNoMappings() {
-        assertThat(RotationTargets.parse("targets:\n  - pattern: a\n", "t").principals().isEmpty()).isTrue();
+        assertThat(RotationTargets.parse("targets:\n  - pattern: a\n", "t")
+                        .principals()
+                        .isEmpty())
+                .isTrue();
         assertThat(parse("principals: []\n").isEmpty()).isTrue();
         assertThat(RotationTargets.defaults().principals().isEmpty()).isTrue();
     }
@@ -73,14 +79,15 @@ class PrincipalMappingsTest {
         assertThatThrownBy(() -> parse("principals:\n  - source: ocsf\n    match: {user.name: x}\n"))
                 .hasMessageContaining("principals[0] needs exactly one of 'secret' or 'secrets'");
         assertThatThrownBy(() -> parse("principals:\n  - source: ocsf\n    match: {user.name: \"x*\"}\n"
-                + "    secret: \"secret/{2}\"\n"))
-                .hasMessageContaining("placeholder {2} in 'secret/{2}' names neither a matched attribute nor one of the 1 "
-                        + "wildcards");
+                        + "    secret: \"secret/{2}\"\n"))
+                .hasMessageContaining(
+                        "placeholder {2} in 'secret/{2}' names neither a matched attribute nor one of the 1 "
+                                + "wildcards");
         assertThatThrownBy(() -> parse("principals:\n  - source: ocsf\n    match: {user.name: x}\n"
-                + "    secret: \"secret/{user.uid}\"\n"))
+                        + "    secret: \"secret/{user.uid}\"\n"))
                 .hasMessageContaining("placeholder {user.uid}");
         assertThatThrownBy(() -> parse("principals:\n  - source: ocsf\n    match: {user.name: x}\n"
-                + "    secret: \"secret/{user.name\"\n"))
+                        + "    secret: \"secret/{user.name\"\n"))
                 .hasMessageContaining("unbalanced brace");
     }
 }

@@ -22,9 +22,14 @@ class RotationTargetsTest {
             assertThat(x.pattern()).isEqualTo("secret/prod/db-*");
             assertThat(x.options()).containsKey("fields");
         });
-        assertThat(t.match("secret/prod/db-main/child")).get().extracting(RotationTargets.Target::pattern)
+        assertThat(t.match("secret/prod/db-main/child"))
+                .get()
+                .extracting(RotationTargets.Target::pattern)
                 .isEqualTo("secret/**");
-        assertThat(t.match("transit/keys/key")).get().extracting(RotationTargets.Target::strategy).isEqualTo("transit");
+        assertThat(t.match("transit/keys/key"))
+                .get()
+                .extracting(RotationTargets.Target::strategy)
+                .isEqualTo("transit");
         assertThat(t.match("transit/keys/k/y")).isEmpty();
         assertThat(t.match("database/x")).isEmpty();
     }

@@ -17,8 +17,11 @@ class SecretPathPolicyTest {
             """, "test"));
 
     @ParameterizedTest
-    @CsvSource({"secret/prod/db,secret/prod/db", "/secret/prod/db,secret/prod/db",
-            "database/static-roles/app/ro,database/static-roles/app/ro"})
+    @CsvSource({
+        "secret/prod/db,secret/prod/db",
+        "/secret/prod/db,secret/prod/db",
+        "database/static-roles/app/ro,database/static-roles/app/ro"
+    })
     void allowedPathsAreNormalised(final String raw, final String path) {
         final SecretPathPolicy.Verdict v = policy.check(raw);
         assertThat(v.allowed()).isTrue();
@@ -26,17 +29,20 @@ class SecretPathPolicyTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "secret/prod/a/b | matches no target",
-        "secret/dev/db | matches no target",
-        "secret/prod/../x | '..' segment",
-        "sys/policy/x | sys/ and auth/",
-        "Sys/policy/x | sys/ and auth/",
-        "auth/approle/role/x | sys/ and auth/",
-        "secret//prod | empty segment",
-        "secret/prod/%2e | contains '%'",
-        "secret/prod/a#b | contains '#'",
-        "secret\\prod | contains '\\'"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "secret/prod/a/b | matches no target",
+                "secret/dev/db | matches no target",
+                "secret/prod/../x | '..' segment",
+                "sys/policy/x | sys/ and auth/",
+                "Sys/policy/x | sys/ and auth/",
+                "auth/approle/role/x | sys/ and auth/",
+                "secret//prod | empty segment",
+                "secret/prod/%2e | contains '%'",
+                "secret/prod/a#b | contains '#'",
+                "secret\\prod | contains '\\'"
+            })
     void refusedPathsSayWhy(final String raw, final String why) {
         final SecretPathPolicy.Verdict v = policy.check(raw);
         assertThat(v.allowed()).isFalse();
@@ -57,17 +63,21 @@ class SecretPathPolicyTest {
             assertThat(policy.check(path).refusal()).as(path).hasValue("contains '" + c + "'");
             assertThat(SecretPathPolicy.characterProblem(path)).as(path).isPresent();
         }
-        assertThat(policy.check("secret/prod/caf\u00e9").refusal().orElseThrow()).startsWith("contains U+00E9");
+        assertThat(policy.check("secret/prod/caf\u00e9").refusal().orElseThrow())
+                .startsWith("contains U+00E9");
     }
 
     @Test
     void theStrictCharacterSetStillAllowsCommonSecretNames() {
-        assertThat(policy.check("secret/prod/svc-payments_db.v2~blue@eu+1=x,y").allowed()).isTrue();
-        assertThat(SecretPathPolicy.characterProblem("sys/leases/revoke-prefix/database/creds/ro")).isEmpty();
+        assertThat(policy.check("secret/prod/svc-payments_db.v2~blue@eu+1=x,y").allowed())
+                .isTrue();
+        assertThat(SecretPathPolicy.characterProblem("sys/leases/revoke-prefix/database/creds/ro"))
+                .isEmpty();
     }
 
     @Test
     void overlongPathsAreRefused() {
-        assertThat(policy.check("secret/prod/" + "x".repeat(600)).refusal().orElseThrow()).contains("longer than");
+        assertThat(policy.check("secret/prod/" + "x".repeat(600)).refusal().orElseThrow())
+                .contains("longer than");
     }
 }

@@ -7,13 +7,16 @@ import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.streams.StuckRecords;
 import dev.rotor.streams.Telemetry;
-import java.time.Duration;
 import dev.rotor.topics.Topics;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +34,9 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 
-/** rotor's detection topology in a TopologyTestDriver, with the production wiring (same build method, same properties). */
+/**
+ * rotor's detection topology in a TopologyTestDriver, with the production wiring (same build method, same properties).
+ */
 final class DetectionDriver implements AutoCloseable {
     /** The driver's wall clock at start; tests place events around it. */
     static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
@@ -64,23 +69,31 @@ final class DetectionDriver implements AutoCloseable {
         this.topics = new Topics(config);
         try {
             this.stateDir = Files.createDirectories(Path.of("target", "ttd")).resolve("state-" + System.nanoTime());
-        } catch (final java.io.IOException e) {
+        } catch (final IOException e) {
             throw new IllegalStateException(e);
         }
         final StreamsBuilder builder = new StreamsBuilder();
         DetectionTopology.build(builder, config, topics, telemetry);
-        final Properties props = DetectionTopology.streamsProperties(config, topics, telemetry,
-                new StuckRecords(telemetry));
+        final Properties props =
+                DetectionTopology.streamsProperties(config, topics, telemetry, new StuckRecords(telemetry));
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         final Topology topology = builder.build(props);
         this.driver = new TopologyTestDriver(topology, props, NOW);
-        this.input = driver.createInputTopic(config.topics().securityEvents(), Serdes.ByteArray().serializer(),
+        this.input = driver.createInputTopic(
+                config.topics().securityEvents(),
+                Serdes.ByteArray().serializer(),
                 Serdes.ByteArray().serializer());
-        this.commands = driver.createOutputTopic(config.topics().rotationCommands(), Serdes.String().deserializer(),
+        this.commands = driver.createOutputTopic(
+                config.topics().rotationCommands(),
+                Serdes.String().deserializer(),
                 topics.rotationCommands().valueSerde().deserializer());
-        this.audit = driver.createOutputTopic(config.topics().rotationAudit(), Serdes.String().deserializer(),
+        this.audit = driver.createOutputTopic(
+                config.topics().rotationAudit(),
+                Serdes.String().deserializer(),
                 topics.rotationAudit().valueSerde().deserializer());
-        this.dlq = driver.createOutputTopic(config.topics().securityEventsDlq(), Serdes.ByteArray().deserializer(),
+        this.dlq = driver.createOutputTopic(
+                config.topics().securityEventsDlq(),
+                Serdes.ByteArray().deserializer(),
                 Serdes.ByteArray().deserializer());
     }
 
@@ -104,7 +117,7 @@ final class DetectionDriver implements AutoCloseable {
     private static Instant safeInstant(final String text) {
         try {
             return Instant.parse(text);
-        } catch (final java.time.format.DateTimeParseException e) {
+        } catch (final DateTimeParseException e) {
             return NOW;
         }
     }
@@ -140,8 +153,8 @@ final class DetectionDriver implements AutoCloseable {
     /** Detection's statistics, summed over its two stores. */
     Map<String, Long> statistics() {
         final Map<String, Long> stats = new LinkedHashMap<>(DetectionStatistics.empty());
-        for (final String store : List.of(DetectionStatistics.EVENT_STATISTICS_STORE,
-                DetectionStatistics.DECISION_STATISTICS_STORE)) {
+        for (final String store :
+                List.of(DetectionStatistics.EVENT_STATISTICS_STORE, DetectionStatistics.DECISION_STATISTICS_STORE)) {
             final KeyValueStore<String, Long> kv = driver.getKeyValueStore(store);
             DetectionStatistics.addTo(stats, kv);
         }
@@ -156,8 +169,8 @@ final class DetectionDriver implements AutoCloseable {
     public void close() {
         driver.close();
         try (var files = Files.walk(stateDir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (final java.io.IOException ignored) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (final IOException ignored) {
             // best effort: a temp dir
         }
     }

@@ -42,6 +42,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DetectionIT {
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
     private static final String SCOPE = "detection-it";
     private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -51,10 +52,14 @@ class DetectionIT {
 
     @BeforeAll
     static void startDetection() throws Exception {
-        final Path stateDir = Files.createDirectories(Path.of("target", "it-state")).resolve("detection-" + System.nanoTime());
-        config = ConfigLoader.defaults(Map.of("kafka.schema.registry.url", "mock://" + SCOPE,
-                        "rotor.audit.below-threshold", "all"))
-                .withKafka(Map.of("bootstrap.servers", KAFKA.bootstrapServers(), StreamsConfig.STATE_DIR_CONFIG,
+        final Path stateDir =
+                Files.createDirectories(Path.of("target", "it-state")).resolve("detection-" + System.nanoTime());
+        config = ConfigLoader.defaults(
+                        Map.of("kafka.schema.registry.url", "mock://" + SCOPE, "rotor.audit.below-threshold", "all"))
+                .withKafka(Map.of(
+                        "bootstrap.servers",
+                        KAFKA.bootstrapServers(),
+                        StreamsConfig.STATE_DIR_CONFIG,
                         stateDir.toString()));
         topics = new Topics(config);
         final RotorConfig.TopicNames n = config.topics();
@@ -80,15 +85,36 @@ class DetectionIT {
         final Instant t = Instant.now().minusSeconds(30);
         final byte[] poison = "{\"event_type\": \"leaked_credential\", ".getBytes(StandardCharsets.UTF_8);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KAFKA.producerProps())) {
-            send(producer, "siem-1", Events.event("leaked_credential", "critical").id("json-1").at(t)
-                    .paths("secret/it/db", "secret/it/api").bytes());
+            send(
+                    producer,
+                    "siem-1",
+                    Events.event("leaked_credential", "critical")
+                            .id("json-1")
+                            .at(t)
+                            .paths("secret/it/db", "secret/it/api")
+                            .bytes());
             send(producer, "siem-1", poison);
-            send(producer, "siem-2", avro(SecurityEvent.newBuilder().setEventId("avro-1")
-                    .setEventType("api_key_exposed").setThreatLevel(ThreatLevel.high).setDescription("scanner")
-                    .setAffectedResources(List.of("secret/it/avro")).setTimestamp(t).setMetadata(Map.of()).build()));
+            send(
+                    producer,
+                    "siem-2",
+                    avro(SecurityEvent.newBuilder()
+                            .setEventId("avro-1")
+                            .setEventType("api_key_exposed")
+                            .setThreatLevel(ThreatLevel.high)
+                            .setDescription("scanner")
+                            .setAffectedResources(List.of("secret/it/avro"))
+                            .setTimestamp(t)
+                            .setMetadata(Map.of())
+                            .build()));
             for (int i = 0; i < 10; i++) {
-                send(producer, "siem-3", Events.event("failed_auth_spike", "medium").id("fail-" + i)
-                        .at(t.plusSeconds(i)).paths("secret/it/login").bytes());
+                send(
+                        producer,
+                        "siem-3",
+                        Events.event("failed_auth_spike", "medium")
+                                .id("fail-" + i)
+                                .at(t.plusSeconds(i))
+                                .paths("secret/it/login")
+                                .bytes());
             }
             producer.flush();
         }
@@ -96,35 +122,55 @@ class DetectionIT {
         final List<ConsumerRecord<byte[], byte[]>> commandRecords =
                 KAFKA.readRecords(config.topics().rotationCommands(), 4, WAIT);
         final List<RotationCommand> commands = commandRecords.stream()
-                .map(r -> topics.rotationCommands().valueSerde().deserializer().deserialize("c", r.value())).toList();
-        assertThat(commands).extracting(RotationCommand::getSecretPath)
+                .map(r -> topics.rotationCommands().valueSerde().deserializer().deserialize("c", r.value()))
+                .toList();
+        assertThat(commands)
+                .extracting(RotationCommand::getSecretPath)
                 .containsExactlyInAnyOrder("secret/it/db", "secret/it/api", "secret/it/avro", "secret/it/login");
-        assertThat(commandRecords).allSatisfy(r -> assertThat(new String(r.key(), StandardCharsets.UTF_8))
-                .startsWith("secret/it/"));
-        assertThat(commands).filteredOn(c -> c.getSecretPath().equals("secret/it/login")).singleElement()
+        assertThat(commandRecords)
+                .allSatisfy(r ->
+                        assertThat(new String(r.key(), StandardCharsets.UTF_8)).startsWith("secret/it/"));
+        assertThat(commands)
+                .filteredOn(c -> c.getSecretPath().equals("secret/it/login"))
+                .singleElement()
                 .satisfies(c -> assertThat(c.getRule()).isEqualTo("failed-auth-threshold"));
 
-        final List<ConsumerRecord<byte[], byte[]>> dlq = KAFKA.readRecords(config.topics().securityEventsDlq(), 1, WAIT);
+        final List<ConsumerRecord<byte[], byte[]>> dlq =
+                KAFKA.readRecords(config.topics().securityEventsDlq(), 1, WAIT);
         assertThat(dlq).singleElement().satisfies(r -> {
             assertThat(r.value()).isEqualTo(poison);
             assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("siem-1");
-            assertThat(new String(r.headers().lastHeader(DeadLetterHandler.CODE_HEADER).value(), StandardCharsets.UTF_8))
+            assertThat(new String(
+                            r.headers()
+                                    .lastHeader(DeadLetterHandler.CODE_HEADER)
+                                    .value(),
+                            StandardCharsets.UTF_8))
                     .isEqualTo("INVALID_JSON");
         });
 
         await().atMost(WAIT).untilAsserted(() -> {
-            final List<AuditRecord> audits = KAFKA.readAllCommitted(config.topics().rotationAudit(), WAIT).stream()
-                    .map(r -> topics.rotationAudit().valueSerde().deserializer().deserialize("a", r.value())).toList();
-            assertThat(audits).filteredOn(a -> a.getDecision() == AuditDecision.ROTATE).hasSize(4);
-            assertThat(audits).filteredOn(a -> a.getDecision() == AuditDecision.BELOW_THRESHOLD).hasSize(9);
-            assertThat(audits).filteredOn(a -> a.getDecision() == AuditDecision.INVALID).hasSize(1);
+            final List<AuditRecord> audits = KAFKA
+                    .readAllCommitted(config.topics().rotationAudit(), WAIT)
+                    .stream()
+                    .map(r -> topics.rotationAudit().valueSerde().deserializer().deserialize("a", r.value()))
+                    .toList();
+            assertThat(audits)
+                    .filteredOn(a -> a.getDecision() == AuditDecision.ROTATE)
+                    .hasSize(4);
+            assertThat(audits)
+                    .filteredOn(a -> a.getDecision() == AuditDecision.BELOW_THRESHOLD)
+                    .hasSize(9);
+            assertThat(audits)
+                    .filteredOn(a -> a.getDecision() == AuditDecision.INVALID)
+                    .hasSize(1);
         });
     }
 
     private static void send(final KafkaProducer<byte[], byte[]> producer, final String key, final byte[] value)
             throws Exception {
-        producer.send(new ProducerRecord<>(config.topics().securityEvents(), key.getBytes(StandardCharsets.UTF_8),
-                value)).get();
+        producer.send(new ProducerRecord<>(
+                        config.topics().securityEvents(), key.getBytes(StandardCharsets.UTF_8), value))
+                .get();
     }
 
     private static byte[] avro(final SecurityEvent event) {

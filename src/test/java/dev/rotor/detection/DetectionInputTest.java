@@ -1,6 +1,5 @@
 package dev.rotor.detection;
 
-import dev.rotor.streams.Statistic;
 import static dev.rotor.detection.DetectionDriver.NOW;
 import static dev.rotor.detection.DetectionDriver.header;
 import static dev.rotor.detection.Events.event;
@@ -10,11 +9,14 @@ import dev.rotor.avro.AuditDecision;
 import dev.rotor.avro.AuditRecord;
 import dev.rotor.streams.DeadLetterHandler;
 import dev.rotor.streams.DeadLetters;
+import dev.rotor.streams.Statistic;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.kafka.common.header.Header;
@@ -40,7 +42,9 @@ class DetectionInputTest {
         @Test
         void duplicatePathsInOneEventGiveOneCommand() {
             try (DetectionDriver d = new DetectionDriver()) {
-                d.send(critical("e").paths("secret/a", "/secret/a", " secret/a ").meta("secret_path", "secret/a"));
+                d.send(critical("e")
+                        .paths("secret/a", "/secret/a", " secret/a ")
+                        .meta("secret_path", "secret/a"));
 
                 assertThat(d.commands()).extracting(kv -> kv.key).containsExactly("secret/a");
             }
@@ -69,7 +73,8 @@ class DetectionInputTest {
             try (DetectionDriver d = new DetectionDriver()) {
                 d.send(critical("e").paths("secret/zero").meta("secret_paths", "secret/one, secret/two,,"));
 
-                assertThat(d.commands()).extracting(kv -> kv.key)
+                assertThat(d.commands())
+                        .extracting(kv -> kv.key)
                         .containsExactly("secret/zero", "secret/one", "secret/two");
             }
         }
@@ -80,7 +85,8 @@ class DetectionInputTest {
                 d.send(critical("lonely"));
 
                 assertThat(d.commands()).isEmpty();
-                assertThat(d.audits(AuditDecision.NO_AFFECTED_SECRETS)).singleElement()
+                assertThat(d.audits(AuditDecision.NO_AFFECTED_SECRETS))
+                        .singleElement()
                         .satisfies(a -> assertThat(a.getEventId()).isEqualTo("lonely"));
                 assertThat(d.deadLetters()).isEmpty();
             }
@@ -90,20 +96,36 @@ class DetectionInputTest {
     @Nested
     class RefusedPaths {
         @ParameterizedTest
-        @ValueSource(strings = {"secret/../sys/policy", "sys/policy/root", "auth/token/create", "AUTH/userpass/x",
-                "secret//double", "secret/trailing/", "secret/./here", "secret/with\u0007bell", "secret/with space",
-                "secret/%2e%2e/x", "other-mount/db", "secret/q?x=1", ""})
+        @ValueSource(
+                strings = {
+                    "secret/../sys/policy",
+                    "sys/policy/root",
+                    "auth/token/create",
+                    "AUTH/userpass/x",
+                    "secret//double",
+                    "secret/trailing/",
+                    "secret/./here",
+                    "secret/with\u0007bell",
+                    "secret/with space",
+                    "secret/%2e%2e/x",
+                    "other-mount/db",
+                    "secret/q?x=1",
+                    ""
+                })
         void aRefusedPathIsAuditedDeadLetteredAndNeverRotated(final String path) {
             try (DetectionDriver d = new DetectionDriver()) {
                 d.send(critical("e").paths(path, "secret/fine"));
 
                 assertThat(d.commands()).extracting(kv -> kv.key).containsExactly("secret/fine");
                 if (!path.isBlank()) {
-                    assertThat(d.audits(AuditDecision.PATH_REFUSED)).singleElement()
+                    assertThat(d.audits(AuditDecision.PATH_REFUSED))
+                            .singleElement()
                             .satisfies(a -> assertThat(a.getSecretPath()).isNull());
                     final List<TestRecord<byte[], byte[]>> dlq = d.deadLetters();
-                    assertThat(dlq).singleElement().satisfies(r ->
-                            assertThat(header(r, DeadLetterHandler.CODE_HEADER)).isEqualTo("REFUSED_PATH"));
+                    assertThat(dlq)
+                            .singleElement()
+                            .satisfies(r -> assertThat(header(r, DeadLetterHandler.CODE_HEADER))
+                                    .isEqualTo("REFUSED_PATH"));
                 }
             }
         }
@@ -122,59 +144,122 @@ class DetectionInputTest {
     @Nested
     class BadInput {
         static Stream<Arguments> badRecords() {
-            final Supplier<Events> good = () -> event("failed_auth_spike", "high").id("bad").at(T).paths("secret/a");
+            final Supplier<Events> good =
+                    () -> event("failed_auth_spike", "high").id("bad").at(T).paths("secret/a");
             return Stream.of(
                     Arguments.of("empty", new byte[0], "EMPTY"),
                     Arguments.of("neither JSON nor Avro", "hello".getBytes(StandardCharsets.UTF_8), "UNKNOWN_FORMAT"),
                     Arguments.of("wrong magic byte", new byte[] {1, 0, 0, 0, 1, 2}, "UNKNOWN_FORMAT"),
-                    Arguments.of("invalid JSON", ("{\"event_type\": \"x\", \"password\": \"" + PLANTED)
-                            .getBytes(StandardCharsets.UTF_8), "INVALID_JSON"),
-                    Arguments.of("JSON array", "[1,2]".getBytes(StandardCharsets.UTF_8), "INVALID_JSON"),
-                    Arguments.of("duplicate keys", "{\"threat_level\":\"low\",\"threat_level\":\"critical\"}"
-                            .getBytes(StandardCharsets.UTF_8), "INVALID_JSON"),
-                    Arguments.of("missing event_type", good.get().remove("event_type").bytes(), "MISSING_FIELD"),
-                    Arguments.of("missing timestamp", good.get().remove("timestamp").bytes(), "MISSING_FIELD"),
-                    Arguments.of("unparsable timestamp", good.get().set("timestamp", "yesterday").bytes(),
-                            "INVALID_TIMESTAMP"),
-                    Arguments.of("timestamp far in the future", good.get().at(NOW.plus(Duration.ofHours(2))).bytes(),
-                            "FUTURE_TIMESTAMP"),
-                    Arguments.of("timestamp older than the maximum age", good.get()
-                            .at(NOW.minus(Duration.ofDays(3)).minusSeconds(1)).bytes(), "STALE_TIMESTAMP"),
-                    Arguments.of("epoch seconds older than the maximum age", json(good.get(), "timestamp",
-                            Long.toString(NOW.minus(Duration.ofDays(4)).getEpochSecond())), "STALE_TIMESTAMP"),
-                    Arguments.of("an epoch number in 1970", json(good.get(), "timestamp",
-                            "1000000"), "STALE_TIMESTAMP"),
-                    Arguments.of("event_type of 600,000 characters", good.get().set("event_type",
-                            PLANTED + "x".repeat(600_000)).bytes(), "FIELD_TOO_LONG"),
-                    Arguments.of("event_id of 300,000 characters", good.get().id(PLANTED + "i".repeat(300_000))
-                            .bytes(), "FIELD_TOO_LONG"),
-                    Arguments.of("event_id with a line break", good.get().id("a\n" + PLANTED).bytes(), "WRONG_TYPE"),
-                    Arguments.of("source_ip of 65 characters", good.get().set("source_ip", PLANTED + "1".repeat(60))
-                            .bytes(), "FIELD_TOO_LONG"),
-                    Arguments.of("metadata key of 129 characters", good.get().meta(PLANTED + "k".repeat(120), "v")
-                            .bytes(), "FIELD_TOO_LONG"),
-                    Arguments.of("10,001 affected resources", good.get().paths(numberedPaths(10_001)).bytes(),
-                            "FIELD_TOO_LONG"),
-                    Arguments.of("10,001 metadata.secret_paths", good.get().metaArray("secret_paths",
-                            numberedPaths(10_001)).bytes(), "FIELD_TOO_LONG"),
-                    Arguments.of("100,000 nested arrays", "[".repeat(100_000).getBytes(StandardCharsets.UTF_8),
+                    Arguments.of(
+                            "invalid JSON",
+                            ("{\"event_type\": \"x\", \"password\": \"" + PLANTED).getBytes(StandardCharsets.UTF_8),
                             "INVALID_JSON"),
-                    Arguments.of("100,000 nested objects", "{\"metadata\":{\"a\":".repeat(50_000)
-                            .getBytes(StandardCharsets.UTF_8), "INVALID_JSON"),
-                    Arguments.of("unknown threat level", good.get().set("threat_level", "severe").bytes(),
+                    Arguments.of("JSON array", "[1,2]".getBytes(StandardCharsets.UTF_8), "INVALID_JSON"),
+                    Arguments.of(
+                            "duplicate keys",
+                            "{\"threat_level\":\"low\",\"threat_level\":\"critical\"}".getBytes(StandardCharsets.UTF_8),
+                            "INVALID_JSON"),
+                    Arguments.of(
+                            "missing event_type",
+                            good.get().remove("event_type").bytes(),
+                            "MISSING_FIELD"),
+                    Arguments.of(
+                            "missing timestamp", good.get().remove("timestamp").bytes(), "MISSING_FIELD"),
+                    Arguments.of(
+                            "unparsable timestamp",
+                            good.get().set("timestamp", "yesterday").bytes(),
+                            "INVALID_TIMESTAMP"),
+                    Arguments.of(
+                            "timestamp far in the future",
+                            good.get().at(NOW.plus(Duration.ofHours(2))).bytes(),
+                            "FUTURE_TIMESTAMP"),
+                    Arguments.of(
+                            "timestamp older than the maximum age",
+                            good.get()
+                                    .at(NOW.minus(Duration.ofDays(3)).minusSeconds(1))
+                                    .bytes(),
+                            "STALE_TIMESTAMP"),
+                    Arguments.of(
+                            "epoch seconds older than the maximum age",
+                            json(
+                                    good.get(),
+                                    "timestamp",
+                                    Long.toString(NOW.minus(Duration.ofDays(4)).getEpochSecond())),
+                            "STALE_TIMESTAMP"),
+                    Arguments.of(
+                            "an epoch number in 1970", json(good.get(), "timestamp", "1000000"), "STALE_TIMESTAMP"),
+                    Arguments.of(
+                            "event_type of 600,000 characters",
+                            good.get()
+                                    .set("event_type", PLANTED + "x".repeat(600_000))
+                                    .bytes(),
+                            "FIELD_TOO_LONG"),
+                    Arguments.of(
+                            "event_id of 300,000 characters",
+                            good.get().id(PLANTED + "i".repeat(300_000)).bytes(),
+                            "FIELD_TOO_LONG"),
+                    Arguments.of(
+                            "event_id with a line break",
+                            good.get().id("a\n" + PLANTED).bytes(),
+                            "WRONG_TYPE"),
+                    Arguments.of(
+                            "source_ip of 65 characters",
+                            good.get()
+                                    .set("source_ip", PLANTED + "1".repeat(60))
+                                    .bytes(),
+                            "FIELD_TOO_LONG"),
+                    Arguments.of(
+                            "metadata key of 129 characters",
+                            good.get().meta(PLANTED + "k".repeat(120), "v").bytes(),
+                            "FIELD_TOO_LONG"),
+                    Arguments.of(
+                            "10,001 affected resources",
+                            good.get().paths(numberedPaths(10_001)).bytes(),
+                            "FIELD_TOO_LONG"),
+                    Arguments.of(
+                            "10,001 metadata.secret_paths",
+                            good.get()
+                                    .metaArray("secret_paths", numberedPaths(10_001))
+                                    .bytes(),
+                            "FIELD_TOO_LONG"),
+                    Arguments.of(
+                            "100,000 nested arrays",
+                            "[".repeat(100_000).getBytes(StandardCharsets.UTF_8),
+                            "INVALID_JSON"),
+                    Arguments.of(
+                            "100,000 nested objects",
+                            "{\"metadata\":{\"a\":".repeat(50_000).getBytes(StandardCharsets.UTF_8),
+                            "INVALID_JSON"),
+                    Arguments.of(
+                            "unknown threat level",
+                            good.get().set("threat_level", "severe").bytes(),
                             "INVALID_THREAT_LEVEL"),
-                    Arguments.of("affected_resources not an array", good.get().set("affected_resources", "secret/a")
-                            .bytes(), "WRONG_TYPE"),
-                    Arguments.of("non-numeric count", good.get().meta("failed_count", PLANTED).bytes(), "INVALID_COUNT"),
-                    Arguments.of("negative count", good.get().meta("failed_count", -5).bytes(), "INVALID_COUNT"),
-                    Arguments.of("fractional count", good.get().meta("failed_count", "2.5").bytes(), "INVALID_COUNT"),
+                    Arguments.of(
+                            "affected_resources not an array",
+                            good.get().set("affected_resources", "secret/a").bytes(),
+                            "WRONG_TYPE"),
+                    Arguments.of(
+                            "non-numeric count",
+                            good.get().meta("failed_count", PLANTED).bytes(),
+                            "INVALID_COUNT"),
+                    Arguments.of(
+                            "negative count",
+                            good.get().meta("failed_count", -5).bytes(),
+                            "INVALID_COUNT"),
+                    Arguments.of(
+                            "fractional count",
+                            good.get().meta("failed_count", "2.5").bytes(),
+                            "INVALID_COUNT"),
                     Arguments.of("oversize record", oversize(), "OVERSIZE"));
         }
 
         /** The event with {@code field} set to raw JSON text (a number, say). */
         private static byte[] json(final Events event, final String field, final String rawJson) {
             final String placeholder = "__raw__";
-            return event.set(field, placeholder).json().toString().replace("\"" + placeholder + "\"", rawJson)
+            return event.set(field, placeholder)
+                    .json()
+                    .toString()
+                    .replace("\"" + placeholder + "\"", rawJson)
                     .getBytes(StandardCharsets.UTF_8);
         }
 
@@ -187,8 +272,8 @@ class DetectionInputTest {
 
         @ParameterizedTest(name = "{0}")
         @MethodSource("badRecords")
-        void badInputGoesToTheDlqWithItsReasonAndTheNextEventIsStillProcessed(final String name, final byte[] bad,
-                                                                             final String code) {
+        void badInputGoesToTheDlqWithItsReasonAndTheNextEventIsStillProcessed(
+                final String name, final byte[] bad, final String code) {
             try (DetectionDriver d = new DetectionDriver()) {
                 d.send(bad);
                 d.send(critical("good").paths("secret/after"));
@@ -200,14 +285,15 @@ class DetectionInputTest {
                     } else { // a dead letter never exceeds the producer's limit: the value is cut, and says so
                         assertThat(bad).startsWith(r.value());
                         assertThat(r.value().length).isLessThan(1_048_576 - 1024);
-                        assertThat(header(r, DeadLetters.VALUE_TRUNCATED_HEADER)).isEqualTo(
-                                Integer.toString(bad.length));
+                        assertThat(header(r, DeadLetters.VALUE_TRUNCATED_HEADER))
+                                .isEqualTo(Integer.toString(bad.length));
                     }
                     assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("siem-key");
                     assertThat(header(r, DeadLetterHandler.CODE_HEADER)).isEqualTo(code);
                     assertThat(header(r, DeadLetterHandler.REASON_HEADER)).isNotBlank();
                     for (final Header h : r.headers()) {
-                        assertThat(new String(h.value(), StandardCharsets.UTF_8)).doesNotContain(PLANTED);
+                        assertThat(new String(h.value(), StandardCharsets.UTF_8))
+                                .doesNotContain(PLANTED);
                     }
                 });
                 assertThat(d.commands()).extracting(kv -> kv.key).containsExactly("secret/after");
@@ -216,7 +302,8 @@ class DetectionInputTest {
                     assertThat(a.getReason()).contains(code).doesNotContain(PLANTED);
                     assertThat(a.getDetails()).containsEntry("error_code", code);
                 });
-                assertThat(d.statistics()).containsEntry(Statistic.INVALID_EVENTS.key(), 1L)
+                assertThat(d.statistics())
+                        .containsEntry(Statistic.INVALID_EVENTS.key(), 1L)
                         .containsEntry(Statistic.TOTAL_EVENTS.key(), 2L);
             }
         }
@@ -224,7 +311,11 @@ class DetectionInputTest {
         @Test
         void theReasonNamesTheProblem() {
             try (DetectionDriver d = new DetectionDriver()) {
-                d.send(event("failed_auth_spike", "high").id("x").at(T).set("threat_level", "severe").bytes());
+                d.send(event("failed_auth_spike", "high")
+                        .id("x")
+                        .at(T)
+                        .set("threat_level", "severe")
+                        .bytes());
 
                 assertThat(header(d.deadLetters().get(0), DeadLetterHandler.REASON_HEADER))
                         .isEqualTo("threat_level must be one of low, medium, high, critical");
@@ -246,13 +337,18 @@ class DetectionInputTest {
         private static final Instant AT = NOW.minus(Duration.ofMinutes(10));
 
         private byte[] withTimestamp(final String id, final String rawJson) {
-            return critical(id).paths("secret/t/" + id).set("timestamp", "__raw__").json().toString()
-                    .replace("\"__raw__\"", rawJson).getBytes(StandardCharsets.UTF_8);
+            return critical(id)
+                    .paths("secret/t/" + id)
+                    .set("timestamp", "__raw__")
+                    .json()
+                    .toString()
+                    .replace("\"__raw__\"", rawJson)
+                    .getBytes(StandardCharsets.UTF_8);
         }
 
         @ParameterizedTest(name = "{0}")
-        @ValueSource(strings = {"seconds", "\"seconds\"", "millis", "\"millis\"", "seconds.5", "iso-offset",
-                "iso-space"})
+        @ValueSource(
+                strings = {"seconds", "\"seconds\"", "millis", "\"millis\"", "seconds.5", "iso-offset", "iso-space"})
         void everyTimestampShapeGivesTheEventTime(final String shape) {
             final long s = AT.getEpochSecond();
             final String raw = switch (shape) {
@@ -261,16 +357,18 @@ class DetectionInputTest {
                 case "millis" -> Long.toString(s * 1000);
                 case "\"millis\"" -> "\"" + s * 1000 + "\"";
                 case "seconds.5" -> s + ".5";
-                case "iso-offset" -> "\"" + AT.atOffset(java.time.ZoneOffset.ofHoursMinutes(-5, -30))
-                        .toLocalDateTime() + "-05:30\"";
+                case "iso-offset" ->
+                    "\"" + AT.atOffset(ZoneOffset.ofHoursMinutes(-5, -30)).toLocalDateTime() + "-05:30\"";
                 default -> "\"" + AT.toString().replace('T', ' ') + "\"";
             };
             try (DetectionDriver d = new DetectionDriver()) {
                 d.send(withTimestamp("e", raw));
 
                 assertThat(d.deadLetters()).isEmpty();
-                assertThat(d.commands()).singleElement().satisfies(c -> assertThat(c.value.getTrigger().getTimestamp())
-                        .isEqualTo(shape.equals("seconds.5") ? AT.plusMillis(500) : AT));
+                assertThat(d.commands())
+                        .singleElement()
+                        .satisfies(c -> assertThat(c.value.getTrigger().getTimestamp())
+                                .isEqualTo(shape.equals("seconds.5") ? AT.plusMillis(500) : AT));
             }
         }
 
@@ -292,7 +390,9 @@ class DetectionInputTest {
             final Instant old = NOW.minus(Duration.ofDays(3)).minusSeconds(1);
             try (DetectionDriver d = new DetectionDriver()) {
                 d.send(critical("old").at(old).paths("secret/old"));
-                d.send(critical("recent").at(NOW.minus(Duration.ofDays(3)).plusSeconds(60)).paths("secret/recent"));
+                d.send(critical("recent")
+                        .at(NOW.minus(Duration.ofDays(3)).plusSeconds(60))
+                        .paths("secret/recent"));
 
                 assertThat(d.deadLetters()).singleElement().satisfies(r -> {
                     assertThat(header(r, DeadLetterHandler.CODE_HEADER)).isEqualTo("STALE_TIMESTAMP");
@@ -300,7 +400,8 @@ class DetectionInputTest {
                             .isEqualTo("timestamp is more than 3d before rotor's clock (rotor.max-event-age)")
                             .doesNotContain(old.toString().substring(0, 10));
                 });
-                assertThat(d.audits(AuditDecision.INVALID)).singleElement()
+                assertThat(d.audits(AuditDecision.INVALID))
+                        .singleElement()
                         .satisfies(a -> assertThat(a.getEventId()).isEqualTo("old"));
                 assertThat(d.commands()).extracting(kv -> kv.key).containsExactly("secret/recent");
             }
@@ -308,13 +409,16 @@ class DetectionInputTest {
 
         @Test
         void theMaximumAgeIsConfigurable() {
-            try (DetectionDriver d = new DetectionDriver(java.util.Map.of("rotor.max-event-age", "1h"))) {
+            try (DetectionDriver d = new DetectionDriver(Map.of("rotor.max-event-age", "1h"))) {
                 d.send(critical("two-hours").at(NOW.minus(Duration.ofHours(2))).paths("secret/a"));
-                d.send(critical("half-hour").at(NOW.minus(Duration.ofMinutes(30))).paths("secret/b"));
+                d.send(critical("half-hour")
+                        .at(NOW.minus(Duration.ofMinutes(30)))
+                        .paths("secret/b"));
 
-                assertThat(d.deadLetters()).singleElement().satisfies(r -> assertThat(header(r,
-                        DeadLetterHandler.REASON_HEADER)).isEqualTo(
-                        "timestamp is more than 1h before rotor's clock (rotor.max-event-age)"));
+                assertThat(d.deadLetters())
+                        .singleElement()
+                        .satisfies(r -> assertThat(header(r, DeadLetterHandler.REASON_HEADER))
+                                .isEqualTo("timestamp is more than 1h before rotor's clock (rotor.max-event-age)"));
                 assertThat(d.commands()).extracting(kv -> kv.key).containsExactly("secret/b");
             }
         }
@@ -325,7 +429,8 @@ class DetectionInputTest {
     class BoundedOutputs {
         private static final int SMALL = 4_096;
 
-        private void assertNoRecordNorHeaderIsLarge(final DetectionDriver d, final List<TestRecord<byte[], byte[]>> dlq) {
+        private void assertNoRecordNorHeaderIsLarge(
+                final DetectionDriver d, final List<TestRecord<byte[], byte[]>> dlq) {
             for (final AuditRecord a : d.audits()) {
                 assertThat(a.toString().length()).as("audit record size").isLessThan(SMALL);
             }
@@ -339,7 +444,10 @@ class DetectionInputTest {
         @Test
         void aLowEventWithASixHundredThousandCharacterTypeIsDeadLetteredAndTheNextEventIsDecided() {
             try (DetectionDriver d = new DetectionDriver()) {
-                d.send(event("x".repeat(600_000), "low").set("description", "short").id("huge-type").at(T)
+                d.send(event("x".repeat(600_000), "low")
+                        .set("description", "short")
+                        .id("huge-type")
+                        .at(T)
                         .paths("secret/prod/db"));
                 d.send(event("manual_trigger", "low").id("next").at(T).paths("secret/prod/db"));
 
@@ -357,12 +465,19 @@ class DetectionInputTest {
         @Test
         void anOverlongEventIdNeverReachesAnAuditRecord() {
             try (DetectionDriver d = new DetectionDriver()) {
-                d.send(event("failed_auth_spike", "severe").id("i".repeat(300_000)).at(T).paths("secret/a").bytes());
+                d.send(event("failed_auth_spike", "severe")
+                        .id("i".repeat(300_000))
+                        .at(T)
+                        .paths("secret/a")
+                        .bytes());
 
                 final List<TestRecord<byte[], byte[]>> dlq = d.deadLetters();
-                assertThat(dlq).singleElement().satisfies(r -> assertThat(header(r, DeadLetterHandler.CODE_HEADER))
-                        .isEqualTo("FIELD_TOO_LONG"));
-                assertThat(d.audits(AuditDecision.INVALID)).singleElement()
+                assertThat(dlq)
+                        .singleElement()
+                        .satisfies(r -> assertThat(header(r, DeadLetterHandler.CODE_HEADER))
+                                .isEqualTo("FIELD_TOO_LONG"));
+                assertThat(d.audits(AuditDecision.INVALID))
+                        .singleElement()
                         .satisfies(a -> assertThat(a.getEventId()).isNull());
                 assertNoRecordNorHeaderIsLarge(d, dlq);
             }
@@ -380,8 +495,10 @@ class DetectionInputTest {
                 final List<TestRecord<byte[], byte[]>> dlq = d.deadLetters();
                 assertThat(dlq).singleElement().satisfies(r -> {
                     assertThat(header(r, DeadLetterHandler.CODE_HEADER)).isEqualTo("REFUSED_PATH");
-                    assertThat(header(r, DeadLetterHandler.REASON_HEADER)).startsWith("refused 1000 of 1000 secret paths")
-                            .hasSizeLessThanOrEqualTo(300).endsWith("…");
+                    assertThat(header(r, DeadLetterHandler.REASON_HEADER))
+                            .startsWith("refused 1000 of 1000 secret paths")
+                            .hasSizeLessThanOrEqualTo(300)
+                            .endsWith("…");
                 });
                 assertThat(d.audits(AuditDecision.PATH_REFUSED)).hasSize(1_000);
                 assertNoRecordNorHeaderIsLarge(d, dlq);
@@ -405,7 +522,8 @@ class DetectionInputTest {
             try (DetectionDriver d = new DetectionDriver()) {
                 d.send(event("brute_force_attack", "high").at(T).paths("secret/prod/db-password", "secret/prod/admin"));
 
-                assertThat(d.commands()).extracting(kv -> kv.key)
+                assertThat(d.commands())
+                        .extracting(kv -> kv.key)
                         .containsExactlyInAnyOrder("secret/prod/db-password", "secret/prod/admin");
             }
         }
@@ -444,7 +562,8 @@ class DetectionInputTest {
                 d.send(event("leaked_credential", "critical").at(T).paths("secret/one", "secret/two"));
 
                 assertThat(d.commands()).hasSize(2);
-                assertThat(d.statistics()).containsEntry(Statistic.TOTAL_EVENTS.key(), 1L)
+                assertThat(d.statistics())
+                        .containsEntry(Statistic.TOTAL_EVENTS.key(), 1L)
                         .containsEntry(Statistic.EMERGENCY_ROTATIONS.key(), 2L);
             }
         }

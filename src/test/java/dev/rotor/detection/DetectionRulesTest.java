@@ -1,12 +1,12 @@
 package dev.rotor.detection;
 
-import dev.rotor.streams.Statistic;
 import static dev.rotor.detection.DetectionDriver.NOW;
 import static dev.rotor.detection.Events.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotor.avro.AuditDecision;
 import dev.rotor.avro.RotationCommand;
+import dev.rotor.streams.Statistic;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -101,8 +101,8 @@ class DetectionRulesTest {
 
         @Test
         void thresholdsAndWindowsAreConfigurable() {
-            try (DetectionDriver d = new DetectionDriver(Map.of("rotor.failed-auth.threshold", "3",
-                    "rotor.failed-auth.window", "2m"))) {
+            try (DetectionDriver d =
+                    new DetectionDriver(Map.of("rotor.failed-auth.threshold", "3", "rotor.failed-auth.window", "2m"))) {
                 d.send(failure("a", at(0)));
                 d.send(failure("b", at(1)));
                 d.send(failure("c", at(3))); // a is out of the 2-minute window
@@ -166,7 +166,8 @@ class DetectionRulesTest {
                 d.send(failure("too-late", at(10).minusSeconds(61)));
 
                 assertThat(d.commands()).isEmpty();
-                assertThat(d.audits(AuditDecision.LATE)).singleElement()
+                assertThat(d.audits(AuditDecision.LATE))
+                        .singleElement()
                         .satisfies(a -> assertThat(a.getEventId()).isEqualTo("too-late"));
                 assertThat(d.statistics()).containsEntry(Statistic.LATE_EVENTS.key(), 1L);
                 // not counted: one more on-time failure is what reaches ten
@@ -192,7 +193,10 @@ class DetectionRulesTest {
         void lateCriticalEventsStillRotate() {
             try (DetectionDriver d = new DetectionDriver()) {
                 d.send(failure("now", at(30)));
-                d.send(event("leaked_credential", "critical").id("old").at(at(0)).paths("secret/prod/other"));
+                d.send(event("leaked_credential", "critical")
+                        .id("old")
+                        .at(at(0))
+                        .paths("secret/prod/other"));
 
                 assertThat(d.commands()).extracting(kv -> kv.key).containsExactly("secret/prod/other");
             }
@@ -213,13 +217,15 @@ class DetectionRulesTest {
         @Test
         void eventsWithoutAnIdDedupeByTheirContent() {
             try (DetectionDriver d = new DetectionDriver()) {
-                final Events noId = event("failed_auth_spike", "low").at(at(0)).paths(DB).meta("failed_count", 9);
+                final Events noId =
+                        event("failed_auth_spike", "low").at(at(0)).paths(DB).meta("failed_count", 9);
                 d.send(noId);
                 d.send(noId);
 
                 assertThat(d.commands()).isEmpty();
                 assertThat(d.audits(AuditDecision.DUPLICATE_EVENT)).hasSize(1);
-                assertThat(d.audits(AuditDecision.BELOW_THRESHOLD).get(0).getEventId()).startsWith("derived-");
+                assertThat(d.audits(AuditDecision.BELOW_THRESHOLD).get(0).getEventId())
+                        .startsWith("derived-");
             }
         }
     }
@@ -233,9 +239,12 @@ class DetectionRulesTest {
                     d.send(failure("f" + i, at(i)));
                 }
 
-                assertThat(d.audits(AuditDecision.BELOW_THRESHOLD)).extracting(a -> a.getEventId())
+                assertThat(d.audits(AuditDecision.BELOW_THRESHOLD))
+                        .extracting(a -> a.getEventId())
                         .containsExactly("f4");
-                assertThat(d.audits(AuditDecision.ROTATE)).extracting(a -> a.getEventId()).containsExactly("f9");
+                assertThat(d.audits(AuditDecision.ROTATE))
+                        .extracting(a -> a.getEventId())
+                        .containsExactly("f9");
             }
         }
 
@@ -246,7 +255,8 @@ class DetectionRulesTest {
                 d.send(failure("seven", at(1)).meta("failed_count", 7));
                 d.send(failure("one-more", at(2)));
 
-                assertThat(d.audits(AuditDecision.BELOW_THRESHOLD)).extracting(a -> a.getEventId())
+                assertThat(d.audits(AuditDecision.BELOW_THRESHOLD))
+                        .extracting(a -> a.getEventId())
                         .containsExactly("seven");
             }
         }
@@ -287,14 +297,22 @@ class DetectionRulesTest {
         @Test
         void triggersWithinTheCooldownAreSuppressed() {
             try (DetectionDriver d = new DetectionDriver()) {
-                d.send(event("leaked_credential", "critical").id("first").at(at(0)).paths(DB));
-                d.send(event("api_key_exposed", "critical").id("second").at(at(4)).paths(DB));
+                d.send(event("leaked_credential", "critical")
+                        .id("first")
+                        .at(at(0))
+                        .paths(DB));
+                d.send(event("api_key_exposed", "critical")
+                        .id("second")
+                        .at(at(4))
+                        .paths(DB));
                 d.send(failure("burst", at(4)).meta("failed_count", 50));
 
                 assertThat(d.commands()).hasSize(1);
-                assertThat(d.audits(AuditDecision.SUPPRESSED)).extracting(a -> a.getEventId())
+                assertThat(d.audits(AuditDecision.SUPPRESSED))
+                        .extracting(a -> a.getEventId())
                         .containsExactly("second", "burst");
-                assertThat(d.statistics()).containsEntry(Statistic.SUPPRESSED.key(), 2L)
+                assertThat(d.statistics())
+                        .containsEntry(Statistic.SUPPRESSED.key(), 2L)
                         .containsEntry(Statistic.EMERGENCY_ROTATIONS.key(), 1L);
             }
         }
@@ -302,9 +320,15 @@ class DetectionRulesTest {
         @Test
         void aTriggerAfterTheCooldownRotatesAgain() {
             try (DetectionDriver d = new DetectionDriver()) {
-                d.send(event("leaked_credential", "critical").id("first").at(at(0)).paths(DB));
+                d.send(event("leaked_credential", "critical")
+                        .id("first")
+                        .at(at(0))
+                        .paths(DB));
                 d.advanceWallClock(Duration.ofMinutes(5)); // the cooldown runs on rotor's clock
-                d.send(event("leaked_credential", "critical").id("second").at(at(5)).paths(DB));
+                d.send(event("leaked_credential", "critical")
+                        .id("second")
+                        .at(at(5))
+                        .paths(DB));
 
                 assertThat(d.commands()).extracting(kv -> kv.value.getEventId()).containsExactly("first", "second");
             }
@@ -318,7 +342,10 @@ class DetectionRulesTest {
         void triggersStampedFiveMinutesApartButArrivingTogetherRotateOnce() {
             try (DetectionDriver d = new DetectionDriver()) {
                 for (int i = 0; i < 12; i++) {
-                    d.send(event("leaked_credential", "critical").id("replayed-" + i).at(at(5L * i - 55)).paths(DB));
+                    d.send(event("leaked_credential", "critical")
+                            .id("replayed-" + i)
+                            .at(at(5L * i - 55))
+                            .paths(DB));
                 }
 
                 assertThat(d.commands()).extracting(kv -> kv.value.getEventId()).containsExactly("replayed-0");
@@ -329,10 +356,14 @@ class DetectionRulesTest {
         @Test
         void manualTriggerBypassesTheCooldown() {
             try (DetectionDriver d = new DetectionDriver()) {
-                d.send(event("leaked_credential", "critical").id("first").at(at(0)).paths(DB));
+                d.send(event("leaked_credential", "critical")
+                        .id("first")
+                        .at(at(0))
+                        .paths(DB));
                 d.send(event("manual_trigger", "low").id("operator").at(at(1)).paths(DB));
 
-                assertThat(d.commands()).extracting(kv -> kv.value.getRule())
+                assertThat(d.commands())
+                        .extracting(kv -> kv.value.getRule())
                         .containsExactly("critical-threat", "manual-trigger");
             }
         }
@@ -342,7 +373,10 @@ class DetectionRulesTest {
         void manualTriggersForOneSecretRotateOncePerManualTriggerInterval() {
             try (DetectionDriver d = new DetectionDriver()) {
                 for (int i = 0; i < 50; i++) {
-                    d.send(event("manual_trigger", "low").id("script-" + i).at(at(0)).paths(DB));
+                    d.send(event("manual_trigger", "low")
+                            .id("script-" + i)
+                            .at(at(0))
+                            .paths(DB));
                 }
 
                 assertThat(d.commands()).extracting(kv -> kv.value.getEventId()).containsExactly("script-0");
@@ -350,7 +384,8 @@ class DetectionRulesTest {
                     assertThat(a.getReason()).startsWith("manual_trigger within the manual-trigger interval of 1m");
                     assertThat(a.getDetails()).containsEntry("limit", "rotor.manual-trigger.interval");
                 });
-                assertThat(d.statistics()).containsEntry(Statistic.SUPPRESSED.key(), 49L)
+                assertThat(d.statistics())
+                        .containsEntry(Statistic.SUPPRESSED.key(), 49L)
                         .containsEntry(Statistic.EMERGENCY_ROTATIONS.key(), 1L);
             }
         }
@@ -374,10 +409,14 @@ class DetectionRulesTest {
                 d.send(event("manual_trigger", "low").id("m-db").at(at(0)).paths(DB));
                 d.send(event("manual_trigger", "low").id("m-other").at(at(0)).paths("secret/prod/other"));
                 // a critical event after a manual rotation meets the cooldown, as after any command
-                d.send(event("leaked_credential", "critical").id("leak").at(at(0)).paths(DB));
+                d.send(event("leaked_credential", "critical")
+                        .id("leak")
+                        .at(at(0))
+                        .paths(DB));
 
                 assertThat(d.commands()).extracting(kv -> kv.value.getEventId()).containsExactly("m-db", "m-other");
-                assertThat(d.audits(AuditDecision.SUPPRESSED)).singleElement()
+                assertThat(d.audits(AuditDecision.SUPPRESSED))
+                        .singleElement()
                         .satisfies(a -> assertThat(a.getReason()).contains("cooldown"));
             }
         }
@@ -396,8 +435,8 @@ class DetectionRulesTest {
         /** Idle-state cleanup must not forget a manual limit that outlives a shorter cooldown. */
         @Test
         void cleanupKeepsTheManualLimitWhenItOutlivesTheCooldown() {
-            try (DetectionDriver d = new DetectionDriver(Map.of("rotor.cooldown", "0s",
-                    "rotor.manual-trigger.interval", "10m"))) {
+            try (DetectionDriver d =
+                    new DetectionDriver(Map.of("rotor.cooldown", "0s", "rotor.manual-trigger.interval", "10m"))) {
                 d.send(event("manual_trigger", "low").id("first").at(at(0)).paths(DB));
                 d.advanceWallClock(Duration.ofMinutes(3)); // cleanups run every minute
                 d.send(event("manual_trigger", "low").id("again").at(at(3)).paths(DB));
@@ -422,33 +461,51 @@ class DetectionRulesTest {
         @Test
         void aCommandSaysHowManySecretsItsEventNamedAndASenderCannotSayOtherwise() {
             try (DetectionDriver d = new DetectionDriver()) {
-                d.send(event("leaked_credential", "critical").id("wide").at(at(0)).paths(DB, "secret/x", "secret/y")
-                        .meta("rotor.secrets_in_event", "1").meta("repository", "acme/site"));
-                d.send(event("leaked_credential", "critical").id("narrow").at(at(0)).paths("secret/z"));
+                d.send(event("leaked_credential", "critical")
+                        .id("wide")
+                        .at(at(0))
+                        .paths(DB, "secret/x", "secret/y")
+                        .meta("rotor.secrets_in_event", "1")
+                        .meta("repository", "acme/site"));
+                d.send(event("leaked_credential", "critical")
+                        .id("narrow")
+                        .at(at(0))
+                        .paths("secret/z"));
 
                 final List<KeyValue<String, RotationCommand>> commands = d.commands();
                 assertThat(commands).hasSize(4);
-                assertThat(commands).filteredOn(kv -> kv.value.getEventId().equals("wide"))
+                assertThat(commands)
+                        .filteredOn(kv -> kv.value.getEventId().equals("wide"))
                         .allSatisfy(kv -> {
                             assertThat(kv.value.getSecretsInEvent()).isEqualTo(3);
                             assertThat(kv.value.getTrigger().getMetadata()).containsOnlyKeys("repository");
                         });
-                assertThat(commands).filteredOn(kv -> kv.value.getEventId().equals("narrow"))
-                        .singleElement().satisfies(kv -> assertThat(kv.value.getSecretsInEvent()).isEqualTo(1));
+                assertThat(commands)
+                        .filteredOn(kv -> kv.value.getEventId().equals("narrow"))
+                        .singleElement()
+                        .satisfies(
+                                kv -> assertThat(kv.value.getSecretsInEvent()).isEqualTo(1));
             }
         }
 
         @Test
         void commandIdsAreDeterministicPerEventAndSecret() {
-            try (DetectionDriver a = new DetectionDriver(); DetectionDriver b = new DetectionDriver()) {
-                final Events e = event("leaked_credential", "critical").id("evt-1").at(at(0)).paths(DB, "secret/x");
+            try (DetectionDriver a = new DetectionDriver();
+                    DetectionDriver b = new DetectionDriver()) {
+                final Events e = event("leaked_credential", "critical")
+                        .id("evt-1")
+                        .at(at(0))
+                        .paths(DB, "secret/x");
                 a.send(e);
                 b.send(e);
 
                 final List<KeyValue<String, RotationCommand>> first = a.commands();
                 final List<KeyValue<String, RotationCommand>> second = b.commands();
-                assertThat(first).extracting(kv -> kv.value.getCommandId())
-                        .containsExactlyElementsOf(second.stream().map(kv -> kv.value.getCommandId()).toList())
+                assertThat(first)
+                        .extracting(kv -> kv.value.getCommandId())
+                        .containsExactlyElementsOf(second.stream()
+                                .map(kv -> kv.value.getCommandId())
+                                .toList())
                         .doesNotHaveDuplicates();
             }
         }
@@ -456,8 +513,12 @@ class DetectionRulesTest {
         @Test
         void aCommandCarriesTheTrigger() {
             try (DetectionDriver d = new DetectionDriver()) {
-                d.send(event("api_key_exposed", "high").id("gh-1").at(at(0)).paths(DB)
-                        .set("source_ip", "203.0.113.9").meta("repository", "acme/site")
+                d.send(event("api_key_exposed", "high")
+                        .id("gh-1")
+                        .at(at(0))
+                        .paths(DB)
+                        .set("source_ip", "203.0.113.9")
+                        .meta("repository", "acme/site")
                         .meta("secret_path", "secret/prod/extra"));
 
                 final RotationCommand c = d.commands().get(0).value;
@@ -468,7 +529,8 @@ class DetectionRulesTest {
                 assertThat(c.getTrigger().getSourceIp()).isEqualTo("203.0.113.9");
                 assertThat(c.getTrigger().getTimestamp()).isEqualTo(at(0));
                 assertThat(c.getTrigger().getDescription()).isEqualTo("api_key_exposed reported by test");
-                assertThat(c.getTrigger().getMetadata()).containsEntry("repository", "acme/site")
+                assertThat(c.getTrigger().getMetadata())
+                        .containsEntry("repository", "acme/site")
                         .doesNotContainKey("secret_path");
                 assertThat(c.getRequestedAt()).isEqualTo(NOW);
             }
@@ -481,7 +543,10 @@ class DetectionRulesTest {
         void stateOfQuietSecretsIsRemovedOnceItCanNoLongerMatter() {
             try (DetectionDriver d = new DetectionDriver()) {
                 d.send(failure("old", at(0)));
-                d.send(event("leaked_credential", "critical").id("rot").at(at(0)).paths("secret/prod/rotated"));
+                d.send(event("leaked_credential", "critical")
+                        .id("rot")
+                        .at(at(0))
+                        .paths("secret/prod/rotated"));
                 assertThat(d.secretState().get(DB)).isNotNull();
                 assertThat(d.secretState().get("secret/prod/rotated")).isNotNull();
 
@@ -521,12 +586,20 @@ class DetectionRulesTest {
         @Test
         void aCooldownIsKeptWhileItRunsEvenWithoutCounts() {
             try (DetectionDriver d = new DetectionDriver()) {
-                d.send(event("leaked_credential", "critical").id("first").at(at(0)).paths(DB));
+                d.send(event("leaked_credential", "critical")
+                        .id("first")
+                        .at(at(0))
+                        .paths(DB));
                 d.advanceWallClock(Duration.ofMinutes(3)); // a cleanup runs every minute
-                d.send(event("leaked_credential", "critical").id("second").at(at(1)).paths(DB));
+                d.send(event("leaked_credential", "critical")
+                        .id("second")
+                        .at(at(1))
+                        .paths(DB));
 
                 assertThat(d.commands()).hasSize(1);
-                assertThat(d.audits(AuditDecision.SUPPRESSED)).extracting(a -> a.getEventId()).containsExactly("second");
+                assertThat(d.audits(AuditDecision.SUPPRESSED))
+                        .extracting(a -> a.getEventId())
+                        .containsExactly("second");
             }
         }
     }

@@ -23,19 +23,23 @@ class MetadataKeyOrderTest {
     @ParameterizedTest
     @ValueSource(strings = {"json", "avro"})
     void aCommandListsTheEventsMetadataInTheOrderTheSenderWroteIt(final String format) {
-        assertThat(List.copyOf(new HashMap<>(ordered()).keySet())).as("a HashMap would reorder these keys")
+        assertThat(List.copyOf(new HashMap<>(ordered()).keySet()))
+                .as("a HashMap would reorder these keys")
                 .isNotEqualTo(SENDER_ORDER);
-        final Events e = event("api_key_exposed", "critical").id("order-1").at(DetectionDriver.NOW)
+        final Events e = event("api_key_exposed", "critical")
+                .id("order-1")
+                .at(DetectionDriver.NOW)
                 .paths("secret/prod/api-key");
         SENDER_ORDER.forEach(k -> e.meta(k, "v-" + k));
 
-        try (DetectionDriver d = new DetectionDriver(Map.of("rotor.output.format", format,
-                "kafka.schema.registry.url", "mock://metadata-order-" + format))) {
+        try (DetectionDriver d = new DetectionDriver(Map.of(
+                "rotor.output.format", format, "kafka.schema.registry.url", "mock://metadata-order-" + format))) {
             d.send(e);
             final List<KeyValue<String, RotationCommand>> commands = d.commands();
 
             assertThat(commands).hasSize(1);
-            assertThat(List.copyOf(commands.get(0).value.getTrigger().getMetadata().keySet()))
+            assertThat(List.copyOf(
+                            commands.get(0).value.getTrigger().getMetadata().keySet()))
                     .isEqualTo(SENDER_ORDER);
         }
     }

@@ -18,7 +18,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every cell of DESIGN.md §3's trigger matrix, through the real topology: one event of weight 1 per cell. */
 class TriggerMatrixTopologyTest {
-    enum Expect { ROTATE, COUNT, NO }
+    enum Expect {
+        ROTATE,
+        COUNT,
+        NO
+    }
 
     static Stream<Arguments> cells() {
         final List<Arguments> cells = new ArrayList<>();
@@ -44,7 +48,9 @@ class TriggerMatrixTopologyTest {
     void eachCellOfTheMatrixDecidesAsTheSeedDid(final String type, final String level, final Expect expect) {
         try (DetectionDriver d = new DetectionDriver()) {
             // matching ignores case on both fields
-            d.send(event(type.toUpperCase(), level.toUpperCase()).id("e1").at(NOW.minus(Duration.ofMinutes(1)))
+            d.send(event(type.toUpperCase(), level.toUpperCase())
+                    .id("e1")
+                    .at(NOW.minus(Duration.ofMinutes(1)))
                     .paths("secret/prod/db"));
 
             final List<KeyValue<String, RotationCommand>> commands = d.commands();

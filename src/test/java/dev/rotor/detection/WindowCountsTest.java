@@ -2,6 +2,7 @@ package dev.rotor.detection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -81,7 +82,7 @@ class WindowCountsTest {
     /** State written before manual triggers had their own limit (format 3) reads back with no manual rotation known. */
     @Test
     void stateOfTheFormerFormatStillReads() {
-        final java.nio.ByteBuffer v3 = java.nio.ByteBuffer.allocate(1 + 3 * 8 + 2 * 4 + 24);
+        final ByteBuffer v3 = ByteBuffer.allocate(1 + 3 * 8 + 2 * 4 + 24);
         v3.put((byte) 3).putLong(50).putLong(200).putLong(60);
         v3.putInt(1).putLong(100).putLong(3).putLong(42);
         v3.putInt(0);
@@ -107,7 +108,8 @@ class WindowCountsTest {
             if (w > 0) {
                 events.add(new long[] {t, w});
             }
-            assertThat(c.maxWindowSumContaining(t, window)).as("t=%d window=%d events=%s", t, window, events)
+            assertThat(c.maxWindowSumContaining(t, window))
+                    .as("t=%d window=%d events=%s", t, window, events)
                     .isEqualTo(bruteForce(events, t, window));
         }
     }

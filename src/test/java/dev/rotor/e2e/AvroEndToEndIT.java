@@ -11,12 +11,13 @@ import dev.rotor.avro.RotationCommand;
 import dev.rotor.avro.RotationResult;
 import dev.rotor.avro.SecurityEvent;
 import dev.rotor.avro.ThreatLevel;
-import dev.rotor.service.RotorService;
 import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.local.DevVault;
 import dev.rotor.serde.ConfluentAvroSerde;
 import dev.rotor.serde.HttpSchemaRegistry;
+import dev.rotor.serde.RegistryUnavailableException;
+import dev.rotor.service.RotorService;
 import dev.rotor.testing.ApicurioRegistry;
 import dev.rotor.testing.EmbeddedKafkaExtension;
 import dev.rotor.testing.FakeCredentials;
@@ -34,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -45,15 +47,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The whole of rotor with Avro outputs against the real schema registry: RotorService with role
- * {@code all} on the in-JVM broker, the dev Vault over HTTP, {@code rotor.output.format=avro} and the shared Apicurio
- * Registry. A JSON leak with credentials in its text, an Avro (Confluent wire format) manual trigger and a leak of a
- * secret Vault does not have go in; every output topic is read back through the registry, by the schema id each record
- * names, and checked field by field.
+ * The whole of rotor with Avro outputs against the real schema registry: RotorService with role {@code all} on the
+ * in-JVM broker, the dev Vault over HTTP, {@code rotor.output.format=avro} and the shared Apicurio Registry. A JSON
+ * leak with credentials in its text, an Avro (Confluent wire format) manual trigger and a leak of a secret Vault does
+ * not have go in; every output topic is read back through the registry, by the schema id each record names, and checked
+ * field by field.
  */
 class AvroEndToEndIT {
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final String PREFIX = "avro-e2e-";
     private static final String LEAK = "secret/avro/leak";
@@ -73,7 +76,8 @@ class AvroEndToEndIT {
         seededPassword = "seed-" + System.nanoTime();
         vault.kvPut("secret", "avro/leak", Map.of("username", "svc-avro", "password", seededPassword));
         vault.kvPut("secret", "avro/manual", Map.of("value", "seed-manual"));
-        final Path state = Files.createDirectories(Path.of("target", "it-state")).resolve("avro-" + System.nanoTime());
+        final Path state =
+                Files.createDirectories(Path.of("target", "it-state")).resolve("avro-" + System.nanoTime());
         final Map<String, String> settings = new LinkedHashMap<>();
         settings.put("rotor.output.format", "avro");
         settings.put("kafka.schema.registry.url", registryUrl);
@@ -81,15 +85,30 @@ class AvroEndToEndIT {
         settings.put("kafka.state.dir", state.toString());
         settings.put("kafka.commit.interval.ms", "25");
         // topics of their own, so their subjects (<topic>-value) are this test's on the shared registry
-        for (final String t : List.of("security-events", "rotation-commands", "rotation-results", "security-alerts",
-                "security-critical", "rotation-audit", "security-events-dlq", "rotation-commands-dlq")) {
+        for (final String t : List.of(
+                "security-events",
+                "rotation-commands",
+                "rotation-results",
+                "security-alerts",
+                "security-critical",
+                "rotation-audit",
+                "security-events-dlq",
+                "rotation-commands-dlq")) {
             settings.put("rotor.topic." + t, PREFIX + t);
         }
-        config = ConfigLoader.load(Optional.empty(), Map.of("VAULT_ADDR", vault.address(),
-                "VAULT_TOKEN", vault.rootToken()), settings);
+        config = ConfigLoader.load(
+                Optional.empty(), Map.of("VAULT_ADDR", vault.address(), "VAULT_TOKEN", vault.rootToken()), settings);
         final RotorConfig.TopicNames n = config.topics();
-        KAFKA.createTopics(3, n.securityEvents(), n.rotationCommands(), n.rotationResults(), n.securityAlerts(),
-                n.securityCritical(), n.rotationAudit(), n.securityEventsDlq(), n.rotationCommandsDlq());
+        KAFKA.createTopics(
+                3,
+                n.securityEvents(),
+                n.rotationCommands(),
+                n.rotationResults(),
+                n.securityAlerts(),
+                n.securityCritical(),
+                n.rotationAudit(),
+                n.securityEventsDlq(),
+                n.rotationCommandsDlq());
         rotor = RotorService.start(config, RotorService.Role.ALL, VaultRotator.fromConfig(config));
         await().atMost(WAIT).until(rotor::allRunning);
     }
@@ -107,40 +126,55 @@ class AvroEndToEndIT {
     @Test
     void everyOutputIsAvroThatReadsBackThroughTheRegistry() throws Exception {
         // given: a JSON leak carrying credentials, an Avro manual trigger, a leak of a secret Vault does not have
-        final Fake github = FakeCredentials.all().stream().filter(f -> f.name().equals("github-token-ghp"))
-                .findFirst().orElseThrow();
+        final Fake github = FakeCredentials.all().stream()
+                .filter(f -> f.name().equals("github-token-ghp"))
+                .findFirst()
+                .orElseThrow();
         final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         final String leakJson = "{\"event_id\":\"avro-leak-1\",\"event_type\":\"leaked_credential\","
                 + "\"threat_level\":\"critical\",\"description\":\"" + github.text() + "; password="
                 + FakeCredentials.ISSUE_PASSWORD + "\",\"affected_resources\":[\"" + LEAK + "\"],"
                 + "\"source_ip\":\"203.0.113.9\",\"timestamp\":\"" + now + "\",\"metadata\":{\"repository\":"
                 + "\"acme/api\",\"apikey\":\"" + FakeCredentials.ISSUE_STRIPE_KEY + "\"}}";
-        final SecurityEvent manual = SecurityEvent.newBuilder().setEventId("avro-manual-1")
-                .setEventType("manual_trigger").setThreatLevel(ThreatLevel.low).setDescription("operator requested")
-                .setAffectedResources(List.of(MANUAL)).setSourceIp(null).setTimestamp(now)
-                .setMetadata(Map.of("ticket", "SEC-42")).build();
+        final SecurityEvent manual = SecurityEvent.newBuilder()
+                .setEventId("avro-manual-1")
+                .setEventType("manual_trigger")
+                .setThreatLevel(ThreatLevel.low)
+                .setDescription("operator requested")
+                .setAffectedResources(List.of(MANUAL))
+                .setSourceIp(null)
+                .setTimestamp(now)
+                .setMetadata(Map.of("ticket", "SEC-42"))
+                .build();
         final String missingJson = "{\"event_id\":\"avro-missing-1\",\"event_type\":\"leaked_credential\","
                 + "\"threat_level\":\"critical\",\"description\":\"unknown secret\",\"affected_resources\":[\""
                 + MISSING + "\"],\"timestamp\":\"" + now + "\"}";
         final ConfluentAvroSerde<SecurityEvent> eventSerde = serde(SecurityEvent.class);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KAFKA.producerProps())) {
             final String in = config.topics().securityEvents();
-            producer.send(new ProducerRecord<>(in, leakJson.getBytes(StandardCharsets.UTF_8))).get();
-            producer.send(new ProducerRecord<>(in, eventSerde.serializer().serialize(in, manual))).get();
-            producer.send(new ProducerRecord<>(in, missingJson.getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>(in, leakJson.getBytes(StandardCharsets.UTF_8)))
+                    .get();
+            producer.send(new ProducerRecord<>(in, eventSerde.serializer().serialize(in, manual)))
+                    .get();
+            producer.send(new ProducerRecord<>(in, missingJson.getBytes(StandardCharsets.UTF_8)))
+                    .get();
         }
 
         // when every output topic is read back through the registry
-        await().atMost(WAIT).untilAsserted(() -> assertThat(read(config.topics().rotationResults(),
-                RotationResult.class)).hasSize(3));
-        await().atMost(WAIT).untilAsserted(() -> assertThat(read(config.topics().rotationAudit(), AuditRecord.class)
-                .values().stream().filter(a -> a.getDecision() == AuditDecision.ROTATION_FINISHED)).hasSize(3));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(read(config.topics().rotationResults(), RotationResult.class))
+                        .hasSize(3));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(
+                                read(config.topics().rotationAudit(), AuditRecord.class).values().stream()
+                                        .filter(a -> a.getDecision() == AuditDecision.ROTATION_FINISHED))
+                        .hasSize(3));
         final Map<String, RotationCommand> commands = read(config.topics().rotationCommands(), RotationCommand.class);
         final Map<String, RotationResult> results = read(config.topics().rotationResults(), RotationResult.class);
         final Map<String, Notification> alerts = read(config.topics().securityAlerts(), Notification.class);
         final Map<String, Notification> critical = read(config.topics().securityCritical(), Notification.class);
-        final List<AuditRecord> audit = List.copyOf(read(config.topics().rotationAudit(), AuditRecord.class)
-                .values());
+        final List<AuditRecord> audit = List.copyOf(
+                read(config.topics().rotationAudit(), AuditRecord.class).values());
 
         // then: commands
         assertThat(commands).containsOnlyKeys(LEAK, MANUAL, MISSING);
@@ -151,11 +185,13 @@ class AvroEndToEndIT {
             assertThat(c.getRule()).isEqualTo("critical-threat");
             assertThat(c.getThreatLevel()).isEqualTo(ThreatLevel.critical);
             assertThat(c.getEventType()).isEqualTo("leaked_credential");
-            assertThat(c.getTrigger().getDescription()).withFailMessage("description not redacted as expected")
+            assertThat(c.getTrigger().getDescription())
+                    .withFailMessage("description not redacted as expected")
                     .isEqualTo("token [REDACTED] found in a commit; password=[REDACTED]");
             assertThat(c.getTrigger().getSourceIp()).isEqualTo("203.0.113.9");
             assertThat(c.getTrigger().getTimestamp()).isEqualTo(now);
-            assertThat(c.getTrigger().getMetadata()).withFailMessage("metadata not redacted as expected")
+            assertThat(c.getTrigger().getMetadata())
+                    .withFailMessage("metadata not redacted as expected")
                     .containsOnly(Map.entry("repository", "acme/api"), Map.entry("apikey", "[REDACTED]"));
         });
         assertThat(commands.get(MANUAL)).satisfies(c -> {
@@ -184,38 +220,51 @@ class AvroEndToEndIT {
         assertThat(alerts.get(LEAK)).satisfies(a -> {
             assertThat(a.getChannel()).isEqualTo("security-alerts");
             assertThat(a.getPriority()).isEqualTo("high");
-            assertThat(a.getMessage()).withFailMessage("alert text not as expected").startsWith(
-                    "🔐 Emergency Credential Rotation Triggered\n\nSecret: " + LEAK + "\nTrigger: leaked_credential\n"
+            assertThat(a.getMessage())
+                    .withFailMessage("alert text not as expected")
+                    .startsWith("🔐 Emergency Credential Rotation Triggered\n\nSecret: " + LEAK
+                            + "\nTrigger: leaked_credential\n"
                             + "Threat Level: critical\nDescription: token [REDACTED] found in a commit; "
                             + "password=[REDACTED]\n");
-            assertThat(a.getMetadata()).containsEntry("secret_path", LEAK)
+            assertThat(a.getMetadata())
+                    .containsEntry("secret_path", LEAK)
                     .containsEntry("command_id", commands.get(LEAK).getCommandId());
         });
         assertThat(critical).containsOnlyKeys(MISSING);
         assertThat(critical.get(MISSING)).satisfies(n -> {
             assertThat(n.getChannel()).isEqualTo("security-critical");
             assertThat(n.getPriority()).isEqualTo("critical");
-            assertThat(n.getMessage()).startsWith("🚨 EMERGENCY ROTATION FAILED 🚨\n\nSecret: " + MISSING + "\n")
+            assertThat(n.getMessage())
+                    .startsWith("🚨 EMERGENCY ROTATION FAILED 🚨\n\nSecret: " + MISSING + "\n")
                     .endsWith("IMMEDIATE ACTION REQUIRED!");
         });
         // audit
-        assertThat(audit).filteredOn(a -> a.getDecision() == AuditDecision.ROTATE)
+        assertThat(audit)
+                .filteredOn(a -> a.getDecision() == AuditDecision.ROTATE)
                 .extracting(AuditRecord::getEventId)
                 .containsExactlyInAnyOrder("avro-leak-1", "avro-manual-1", "avro-missing-1");
         assertThat(audit).extracting(AuditRecord::getDecision).contains(AuditDecision.ROTATION_STARTED);
-        assertThat(audit).filteredOn(a -> a.getDecision() == AuditDecision.ROTATION_FINISHED)
+        assertThat(audit)
+                .filteredOn(a -> a.getDecision() == AuditDecision.ROTATION_FINISHED)
                 .allSatisfy(a -> assertThat(a.getDetails()).containsKey("vault_call_count"));
-        assertThat(audit).filteredOn(a -> a.getDecision() == AuditDecision.ROTATION_FINISHED)
+        assertThat(audit)
+                .filteredOn(a -> a.getDecision() == AuditDecision.ROTATION_FINISHED)
                 .extracting(a -> a.getSecretPath() + " " + a.getDetails().get("status"))
                 .containsExactlyInAnyOrder(LEAK + " ROTATED", MANUAL + " ROTATED", MISSING + " FAILED");
         // Vault, and nothing on the DLQ
         assertThat(vault.kvRead("secret", "avro/leak").get("password")).isNotEqualTo(seededPassword);
-        assertThat(KAFKA.readAllCommitted(config.topics().securityEventsDlq(), WAIT)).isEmpty();
+        assertThat(KAFKA.readAllCommitted(config.topics().securityEventsDlq(), WAIT))
+                .isEmpty();
         // no credential of the leak on any topic, in any key, value or header
         final Map<String, String> raw = new LinkedHashMap<>();
         final RotorConfig.TopicNames n = config.topics();
-        for (final String topic : List.of(n.rotationCommands(), n.rotationResults(), n.securityAlerts(),
-                n.securityCritical(), n.rotationAudit(), n.securityEventsDlq())) {
+        for (final String topic : List.of(
+                n.rotationCommands(),
+                n.rotationResults(),
+                n.securityAlerts(),
+                n.securityCritical(),
+                n.rotationAudit(),
+                n.securityEventsDlq())) {
             int i = 0;
             for (final ConsumerRecord<byte[], byte[]> r : KAFKA.readAllCommitted(topic, WAIT)) {
                 raw.put(topic + "[" + i + "]", utf8(r.key()) + " " + utf8(r.value()));
@@ -225,19 +274,27 @@ class AvroEndToEndIT {
                 i++;
             }
         }
-        assertThat(FakeCredentials.leaks(Map.of("github token", github.secrets().get(0), "issue password",
-                FakeCredentials.ISSUE_PASSWORD, "issue stripe key", FakeCredentials.ISSUE_STRIPE_KEY), raw)).isEmpty();
+        assertThat(FakeCredentials.leaks(
+                        Map.of(
+                                "github token",
+                                github.secrets().get(0),
+                                "issue password",
+                                FakeCredentials.ISSUE_PASSWORD,
+                                "issue stripe key",
+                                FakeCredentials.ISSUE_STRIPE_KEY),
+                        raw))
+                .isEmpty();
     }
 
     /**
-     * Every record of {@code topic}, by key (the last one per key; audit records by partition and offset), decoded by a deserializer that knows only the
-     * registry: each value must be Confluent wire format naming a schema id the registry has under
-     * {@code <topic>-value}.
+     * Every record of {@code topic}, by key (the last one per key; audit records by partition and offset), decoded by a
+     * deserializer that knows only the registry: each value must be Confluent wire format naming a schema id the
+     * registry has under {@code <topic>-value}.
      */
     private static <T extends SpecificRecord> Map<String, T> read(final String topic, final Class<T> type) {
         final ConfluentAvroSerde<T> serde = serde(type);
-        final HttpSchemaRegistry registry = new HttpSchemaRegistry(List.of(registryUrl), null, Duration.ofSeconds(2),
-                Duration.ofSeconds(10));
+        final HttpSchemaRegistry registry =
+                new HttpSchemaRegistry(List.of(registryUrl), null, Duration.ofSeconds(2), Duration.ofSeconds(10));
         final Map<String, T> out = new LinkedHashMap<>();
         final List<String> problems = new ArrayList<>();
         // asked once per topic (once a record shows the subject exists), not once per record: the registry shares
@@ -265,11 +322,11 @@ class AvroEndToEndIT {
     }
 
     /** The test's own registry lookups, asked again when the busy registry times out (rotor's are tested elsewhere). */
-    private static <R> R patiently(final java.util.function.Supplier<R> lookup) {
+    private static <R> R patiently(final Supplier<R> lookup) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return lookup.get();
-            } catch (final dev.rotor.serde.RegistryUnavailableException e) {
+            } catch (final RegistryUnavailableException e) {
                 if (attempt == 3) {
                     throw e;
                 }

@@ -8,21 +8,24 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rotor.service.RotorService;
 import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.local.DevVault;
+import dev.rotor.service.RotorService;
 import dev.rotor.testing.EmbeddedKafkaExtension;
 import dev.rotor.vault.VaultRotator;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -50,6 +53,7 @@ import org.slf4j.LoggerFactory;
 class EndToEndIT {
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ListAppender<ILoggingEvent> LOGS = new ListAppender<>();
@@ -65,25 +69,42 @@ class EndToEndIT {
         LOGS.start();
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(LOGS);
         vault = DevVault.start();
-        for (final String path : List.of("prod/manual", "prod/api-key", "prod/db-password", "prod/leak-1",
-                "prod/leak-2", "prod/leak-3")) {
-            final Map<String, Object> data = Map.of("username", "svc-" + path.replace('/', '-'),
-                    "password", "seed-" + path.hashCode());
+        for (final String path : List.of(
+                "prod/manual", "prod/api-key", "prod/db-password", "prod/leak-1", "prod/leak-2", "prod/leak-3")) {
+            final Map<String, Object> data =
+                    Map.of("username", "svc-" + path.replace('/', '-'), "password", "seed-" + path.hashCode());
             vault.kvPut("secret", path, data);
             SEEDED.put(path, data.get("password"));
         }
         for (int i = 0; i < 20; i++) {
             vault.kvPut("secret", "latency/s" + i, Map.of("value", "seed"));
         }
-        final Path state = Files.createDirectories(Path.of("target", "it-state")).resolve("e2e-" + System.nanoTime());
-        config = ConfigLoader.load(java.util.Optional.empty(), Map.of("VAULT_ADDR", vault.address(),
-                        "VAULT_TOKEN", vault.rootToken()),
-                Map.of("rotor.output.format", "json", "kafka.schema.registry.url", "", "kafka.bootstrap.servers",
-                        KAFKA.bootstrapServers(), "kafka.state.dir", state.toString(),
-                        "kafka.commit.interval.ms", "25"));
+        final Path state =
+                Files.createDirectories(Path.of("target", "it-state")).resolve("e2e-" + System.nanoTime());
+        config = ConfigLoader.load(
+                Optional.empty(),
+                Map.of("VAULT_ADDR", vault.address(), "VAULT_TOKEN", vault.rootToken()),
+                Map.of(
+                        "rotor.output.format",
+                        "json",
+                        "kafka.schema.registry.url",
+                        "",
+                        "kafka.bootstrap.servers",
+                        KAFKA.bootstrapServers(),
+                        "kafka.state.dir",
+                        state.toString(),
+                        "kafka.commit.interval.ms",
+                        "25"));
         final RotorConfig.TopicNames n = config.topics();
-        KAFKA.createTopics(3, n.securityEvents(), n.rotationCommands(), n.rotationResults(), n.securityAlerts(),
-                n.securityCritical(), n.rotationAudit(), n.securityEventsDlq());
+        KAFKA.createTopics(
+                3,
+                n.securityEvents(),
+                n.rotationCommands(),
+                n.rotationResults(),
+                n.securityAlerts(),
+                n.securityCritical(),
+                n.rotationAudit(),
+                n.securityEventsDlq());
         rotor = RotorService.start(config, RotorService.Role.ALL, VaultRotator.fromConfig(config));
         await().atMost(WAIT).until(rotor::allRunning);
         producer = new KafkaProducer<>(KAFKA.producerProps());
@@ -108,28 +129,30 @@ class EndToEndIT {
                 .get();
     }
 
-    private static String event(final String type, final String level, final String description,
-                                final String... paths) {
-        final String resources = java.util.Arrays.stream(paths).map(p -> "\"" + p + "\"")
-                .collect(Collectors.joining(","));
+    private static String event(
+            final String type, final String level, final String description, final String... paths) {
+        final String resources = Arrays.stream(paths).map(p -> "\"" + p + "\"").collect(Collectors.joining(","));
         return "{\"event_type\":\"" + type + "\",\"threat_level\":\"" + level + "\",\"description\":\""
                 + description + "\",\"affected_resources\":[" + resources + "],\"source_ip\":\"203.0.113.9\","
                 + "\"timestamp\":\"" + Instant.now() + "\",\"metadata\":{\"reporter\":\"e2e\"}}";
     }
 
     private static List<JsonNode> values(final String topic) {
-        return KAFKA.readAllCommitted(topic, WAIT).stream().map(r -> {
-            try {
-                return JSON.readTree(r.value());
-            } catch (final java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
+        return KAFKA.readAllCommitted(topic, WAIT).stream()
+                .map(r -> {
+                    try {
+                        return JSON.readTree(r.value());
+                    } catch (final IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .toList();
     }
 
     private static List<JsonNode> resultsFor(final Set<String> paths) {
         return values(config.topics().rotationResults()).stream()
-                .filter(r -> paths.contains(r.path("secret_path").asText())).toList();
+                .filter(r -> paths.contains(r.path("secret_path").asText()))
+                .toList();
     }
 
     @Test
@@ -138,17 +161,28 @@ class EndToEndIT {
         send(event("manual_trigger", "low", "operator requested rotation", "secret/prod/manual"));
         send(event("api_key_exposed", "critical", "API key found in public GitHub repository", "secret/prod/api-key"));
         send(event("brute_force_attack", "high", "brute force against the database", "secret/prod/db-password"));
-        send(event("leaked_credential", "critical", "three credentials in a paste", "secret/prod/leak-1",
-                "secret/prod/leak-2", "secret/prod/leak-3"));
-        final Set<String> paths = Set.of("secret/prod/manual", "secret/prod/api-key", "secret/prod/db-password",
-                "secret/prod/leak-1", "secret/prod/leak-2", "secret/prod/leak-3");
+        send(event(
+                "leaked_credential",
+                "critical",
+                "three credentials in a paste",
+                "secret/prod/leak-1",
+                "secret/prod/leak-2",
+                "secret/prod/leak-3"));
+        final Set<String> paths = Set.of(
+                "secret/prod/manual",
+                "secret/prod/api-key",
+                "secret/prod/db-password",
+                "secret/prod/leak-1",
+                "secret/prod/leak-2",
+                "secret/prod/leak-3");
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(resultsFor(paths)).hasSize(6));
         assertThat(resultsFor(paths)).allSatisfy(r -> {
             assertThat(r.path("status").asText()).isEqualTo("ROTATED");
             assertThat(r.path("success").asBoolean()).isTrue();
             assertThat(r.path("strategy").asText()).isEqualTo("kv2");
-            assertThat(r.path("new_version").asLong()).isEqualTo(r.path("old_version").asLong() + 1);
+            assertThat(r.path("new_version").asLong())
+                    .isEqualTo(r.path("old_version").asLong() + 1);
         });
         for (final String p : paths) {
             final String rest = p.substring("secret/".length());
@@ -156,23 +190,32 @@ class EndToEndIT {
             assertThat(now.get("password")).as(p).isNotEqualTo(SEEDED.get(rest));
             assertThat(now.get("username")).as(p).isEqualTo("svc-" + rest.replace('/', '-'));
             assertThat(vault.kvMetadata("secret", rest).orElseThrow().customMetadata())
-                    .containsEntry("rotated_by", "rotor").containsKey("rotor_command_id");
+                    .containsEntry("rotated_by", "rotor")
+                    .containsKey("rotor_command_id");
         }
         final List<JsonNode> alerts = values(config.topics().securityAlerts()).stream()
-                .filter(a -> paths.contains(a.path("metadata").path("secret_path").asText())).toList();
+                .filter(a ->
+                        paths.contains(a.path("metadata").path("secret_path").asText()))
+                .toList();
         assertThat(alerts).hasSize(6).allSatisfy(a -> {
             assertThat(a.path("priority").asText()).isEqualTo("high");
             assertThat(a.path("message").asText()).startsWith("🔐 Emergency Credential Rotation Triggered\n\nSecret: ");
         });
-        assertThat(alerts).filteredOn(a -> a.path("metadata").path("secret_path").asText().startsWith("secret/prod/leak-"))
+        assertThat(alerts)
+                .filteredOn(a -> a.path("metadata").path("secret_path").asText().startsWith("secret/prod/leak-"))
                 .hasSize(3);
-        assertThat(values(config.topics().rotationAudit())).extracting(a -> a.path("decision").asText())
+        assertThat(values(config.topics().rotationAudit()))
+                .extracting(a -> a.path("decision").asText())
                 .contains("ROTATE", "ROTATION_STARTED", "ROTATION_FINISHED");
         // the kv2 rotations' Vault calls, listed in their finished records (rotor.audit.vault-calls=summary)
-        assertThat(values(config.topics().rotationAudit())).filteredOn(a -> a.path("decision").asText()
-                .equals("ROTATION_FINISHED") && a.path("details").path("status").asText().equals("ROTATED"))
-                .isNotEmpty().allSatisfy(a -> assertThat(a.path("details").path("vault_calls").asText())
-                        .contains("secret/data/").doesNotContain("\"value\""));
+        assertThat(values(config.topics().rotationAudit()))
+                .filteredOn(a -> a.path("decision").asText().equals("ROTATION_FINISHED")
+                        && a.path("details").path("status").asText().equals("ROTATED"))
+                .isNotEmpty()
+                .allSatisfy(
+                        a -> assertThat(a.path("details").path("vault_calls").asText())
+                                .contains("secret/data/")
+                                .doesNotContain("\"value\""));
     }
 
     @Test
@@ -180,16 +223,21 @@ class EndToEndIT {
     void aSecretThatDoesNotExistFailsWithACriticalAlertAndIsNotCreated() throws Exception {
         send(event("leaked_credential", "critical", "unknown secret", "secret/prod/missing"));
 
-        await().atMost(WAIT).untilAsserted(() -> assertThat(resultsFor(Set.of("secret/prod/missing"))).hasSize(1));
+        await().atMost(WAIT)
+                .untilAsserted(() ->
+                        assertThat(resultsFor(Set.of("secret/prod/missing"))).hasSize(1));
         final JsonNode failed = resultsFor(Set.of("secret/prod/missing")).get(0);
         assertThat(failed.path("status").asText()).isEqualTo("FAILED");
         assertThat(failed.path("error").asText()).contains("secret/data/prod/missing not found");
-        await().atMost(WAIT).untilAsserted(() -> assertThat(values(config.topics().securityCritical()))
-                .singleElement().satisfies(n -> {
-                    assertThat(n.path("priority").asText()).isEqualTo("critical");
-                    assertThat(n.path("message").asText()).startsWith("🚨 EMERGENCY ROTATION FAILED 🚨\n\n"
-                            + "Secret: secret/prod/missing\n").endsWith("IMMEDIATE ACTION REQUIRED!");
-                }));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(values(config.topics().securityCritical()))
+                        .singleElement()
+                        .satisfies(n -> {
+                            assertThat(n.path("priority").asText()).isEqualTo("critical");
+                            assertThat(n.path("message").asText())
+                                    .startsWith("🚨 EMERGENCY ROTATION FAILED 🚨\n\n" + "Secret: secret/prod/missing\n")
+                                    .endsWith("IMMEDIATE ACTION REQUIRED!");
+                        }));
         assertThat(vault.kvMetadata("secret", "prod/missing")).isEmpty();
     }
 
@@ -198,8 +246,11 @@ class EndToEndIT {
     void eventToResultLatencyMedianOfTwenty() throws Exception {
         final List<Long> millis = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> results = new KafkaConsumer<>(KAFKA.consumerProps("latency-probe"))) {
-            final List<TopicPartition> partitions = results.partitionsFor(config.topics().rotationResults()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            final List<TopicPartition> partitions = results
+                    .partitionsFor(config.topics().rotationResults())
+                    .stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             results.assign(partitions);
             results.seekToEnd(partitions);
             partitions.forEach(results::position);
@@ -210,7 +261,10 @@ class EndToEndIT {
                 boolean seen = false;
                 while (!seen && System.nanoTime() - t0 < WAIT.toNanos()) {
                     for (final ConsumerRecord<byte[], byte[]> r : results.poll(Duration.ofMillis(5))) {
-                        seen |= JSON.readTree(r.value()).path("secret_path").asText().equals(path);
+                        seen |= JSON.readTree(r.value())
+                                .path("secret_path")
+                                .asText()
+                                .equals(path);
                     }
                 }
                 assertThat(seen).as("result for " + path).isTrue();
@@ -219,8 +273,13 @@ class EndToEndIT {
         }
         final List<Long> sorted = millis.stream().sorted().toList();
         final long median = (sorted.get(9) + sorted.get(10)) / 2;
-        LoggerFactory.getLogger(EndToEndIT.class).info("event -> result, 20 manual triggers: median {} ms, min {} ms,"
-                + " max {} ms (exactly-once, commit interval 25 ms)", median, sorted.get(0), sorted.get(19));
+        LoggerFactory.getLogger(EndToEndIT.class)
+                .info(
+                        "event -> result, 20 manual triggers: median {} ms, min {} ms,"
+                                + " max {} ms (exactly-once, commit interval 25 ms)",
+                        median,
+                        sorted.get(0),
+                        sorted.get(19));
         assertThat(vault.kvMetadata("secret", "latency/s19").orElseThrow().customMetadata())
                 .containsKey("rotor_command_id");
     }
@@ -229,8 +288,8 @@ class EndToEndIT {
     @Order(4)
     void noSecretValueOrTokenAppearsOnAnyTopicOrInTheLog() {
         final Set<String> secrets = new TreeSet<>();
-        for (final String rest : List.of("prod/manual", "prod/api-key", "prod/db-password", "prod/leak-1",
-                "prod/leak-2", "prod/leak-3")) {
+        for (final String rest : List.of(
+                "prod/manual", "prod/api-key", "prod/db-password", "prod/leak-1", "prod/leak-2", "prod/leak-3")) {
             secrets.add(String.valueOf(vault.kvRead("secret", rest).get("password")));
             secrets.add(String.valueOf(SEEDED.get(rest)));
         }
@@ -243,8 +302,14 @@ class EndToEndIT {
 
         final List<String> haystack = new ArrayList<>();
         final RotorConfig.TopicNames n = config.topics();
-        for (final String topic : List.of(n.securityEvents(), n.rotationCommands(), n.rotationResults(),
-                n.securityAlerts(), n.securityCritical(), n.rotationAudit(), n.securityEventsDlq())) {
+        for (final String topic : List.of(
+                n.securityEvents(),
+                n.rotationCommands(),
+                n.rotationResults(),
+                n.securityAlerts(),
+                n.securityCritical(),
+                n.rotationAudit(),
+                n.securityEventsDlq())) {
             for (final ConsumerRecord<byte[], byte[]> r : KAFKA.readAllCommitted(topic, WAIT)) {
                 haystack.add(r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8));
                 haystack.add(r.value() == null ? "" : new String(r.value(), StandardCharsets.UTF_8));
@@ -257,7 +322,8 @@ class EndToEndIT {
                 + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage())));
         assertThat(haystack).hasSizeGreaterThan(100);
         for (final String secret : secrets) {
-            assertThat(haystack).as("records and log lines containing a secret value")
+            assertThat(haystack)
+                    .as("records and log lines containing a secret value")
                     .noneMatch(s -> s.contains(secret));
         }
     }

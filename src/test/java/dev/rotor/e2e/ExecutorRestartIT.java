@@ -9,15 +9,16 @@ import dev.rotor.avro.Indicator;
 import dev.rotor.avro.RotationCommand;
 import dev.rotor.avro.ThreatLevel;
 import dev.rotor.avro.Trigger;
-import dev.rotor.service.RotorService;
 import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.local.DevVault;
 import dev.rotor.serde.AvroJson;
+import dev.rotor.service.RotorService;
 import dev.rotor.testing.EmbeddedKafkaExtension;
 import dev.rotor.vault.RotationOutcome;
 import dev.rotor.vault.SecretRotator;
 import dev.rotor.vault.VaultRotator;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,12 +35,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The executor is killed after Vault was written but before its result was committed; the restarted executor
- * recognises its own command in the secret's custom_metadata: one rotation, one result.
+ * The executor is killed after Vault was written but before its result was committed; the restarted executor recognises
+ * its own command in the secret's custom_metadata: one rotation, one result.
  */
 class ExecutorRestartIT {
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @Test
@@ -48,8 +50,14 @@ class ExecutorRestartIT {
             vault.kvPut("secret", "prod/restart", Map.of("username", "svc", "password", "before"));
             final RotorConfig config = config(vault);
             final RotorConfig.TopicNames n = config.topics();
-            KAFKA.createTopics(2, n.rotationCommands(), n.rotationResults(), n.securityAlerts(), n.securityCritical(),
-                    n.rotationAudit(), n.securityEventsDlq());
+            KAFKA.createTopics(
+                    2,
+                    n.rotationCommands(),
+                    n.rotationResults(),
+                    n.securityAlerts(),
+                    n.securityCritical(),
+                    n.rotationAudit(),
+                    n.securityEventsDlq());
 
             // first executor: rotates in Vault, then "dies" before it can publish and commit the result
             final SecretRotator real = VaultRotator.fromConfig(config);
@@ -69,23 +77,31 @@ class ExecutorRestartIT {
             send(config, command());
             assertThat(vaultWritten.await(60, TimeUnit.SECONDS)).isTrue();
             first.close(Duration.ofSeconds(10));
-            assertThat(vault.kvMetadata("secret", "prod/restart").orElseThrow().currentVersion()).isEqualTo(2);
+            assertThat(vault.kvMetadata("secret", "prod/restart").orElseThrow().currentVersion())
+                    .isEqualTo(2);
             assertThat(KAFKA.readAllCommitted(n.rotationResults(), WAIT)).isEmpty();
 
             // second executor: the pending command runs again and is recognised as already applied
-            final RotorService second = RotorService.start(config, RotorService.Role.EXECUTOR,
-                    VaultRotator.fromConfig(config));
+            final RotorService second =
+                    RotorService.start(config, RotorService.Role.EXECUTOR, VaultRotator.fromConfig(config));
             try {
-                await().atMost(WAIT).until(() -> !KAFKA.readAllCommitted(n.rotationResults(), WAIT).isEmpty());
+                await().atMost(WAIT)
+                        .until(() -> !KAFKA.readAllCommitted(n.rotationResults(), WAIT)
+                                .isEmpty());
                 Thread.sleep(500); // a second result, if any, would be committed by now
                 final List<JsonNode> results = KAFKA.readAllCommitted(n.rotationResults(), WAIT).stream()
-                        .map(r -> json(r.value())).toList();
+                        .map(r -> json(r.value()))
+                        .toList();
                 assertThat(results).singleElement().satisfies(r -> {
                     assertThat(r.path("status").asText()).isEqualTo("ROTATED");
                     assertThat(r.path("command_id").asText()).isEqualTo("cmd-restart");
                 });
-                assertThat(vault.kvMetadata("secret", "prod/restart").orElseThrow().currentVersion()).isEqualTo(2);
-                assertThat(vault.kvRead("secret", "prod/restart")).containsEntry("username", "svc")
+                assertThat(vault.kvMetadata("secret", "prod/restart")
+                                .orElseThrow()
+                                .currentVersion())
+                        .isEqualTo(2);
+                assertThat(vault.kvRead("secret", "prod/restart"))
+                        .containsEntry("username", "svc")
                         .doesNotContainEntry("password", "before");
             } finally {
                 second.close(Duration.ofSeconds(10));
@@ -93,36 +109,56 @@ class ExecutorRestartIT {
         }
     }
 
-    private static RotorConfig config(final DevVault vault) throws java.io.IOException {
-        final Path state = Files.createDirectories(Path.of("target", "it-state")).resolve("restart-" + System.nanoTime());
-        return ConfigLoader.load(Optional.empty(), Map.of("VAULT_ADDR", vault.address(),
-                        "VAULT_TOKEN", vault.rootToken()),
-                Map.of("rotor.output.format", "json", "kafka.schema.registry.url", "",
-                        "kafka.bootstrap.servers", KAFKA.bootstrapServers(), "kafka.state.dir", state.toString()));
+    private static RotorConfig config(final DevVault vault) throws IOException {
+        final Path state =
+                Files.createDirectories(Path.of("target", "it-state")).resolve("restart-" + System.nanoTime());
+        return ConfigLoader.load(
+                Optional.empty(),
+                Map.of("VAULT_ADDR", vault.address(), "VAULT_TOKEN", vault.rootToken()),
+                Map.of(
+                        "rotor.output.format",
+                        "json",
+                        "kafka.schema.registry.url",
+                        "",
+                        "kafka.bootstrap.servers",
+                        KAFKA.bootstrapServers(),
+                        "kafka.state.dir",
+                        state.toString()));
     }
 
     private static RotationCommand command() {
         return RotationCommand.newBuilder()
-                .setCommandId("cmd-restart").setEventId("evt-restart").setSecretPath("secret/prod/restart")
-                .setRule("critical-threat").setThreatLevel(ThreatLevel.critical).setEventType("leaked_credential")
+                .setCommandId("cmd-restart")
+                .setEventId("evt-restart")
+                .setSecretPath("secret/prod/restart")
+                .setRule("critical-threat")
+                .setThreatLevel(ThreatLevel.critical)
+                .setEventType("leaked_credential")
                 .setIndicator(Indicator.leaked_credential)
-                .setTrigger(Trigger.newBuilder().setDescription("restart test").setSourceIp(null)
-                        .setTimestamp(Instant.now()).setMetadata(Map.of()).build())
+                .setTrigger(Trigger.newBuilder()
+                        .setDescription("restart test")
+                        .setSourceIp(null)
+                        .setTimestamp(Instant.now())
+                        .setMetadata(Map.of())
+                        .build())
                 .setRequestedAt(Instant.now())
                 .build();
     }
 
     private static void send(final RotorConfig config, final RotationCommand command) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KAFKA.producerProps())) {
-            producer.send(new ProducerRecord<>(config.topics().rotationCommands(),
-                    command.getSecretPath().getBytes(StandardCharsets.UTF_8), AvroJson.toBytes(command))).get();
+            producer.send(new ProducerRecord<>(
+                            config.topics().rotationCommands(),
+                            command.getSecretPath().getBytes(StandardCharsets.UTF_8),
+                            AvroJson.toBytes(command)))
+                    .get();
         }
     }
 
     private static JsonNode json(final byte[] bytes) {
         try {
             return new ObjectMapper().readTree(bytes);
-        } catch (final java.io.IOException e) {
+        } catch (final IOException e) {
             throw new IllegalStateException(e);
         }
     }

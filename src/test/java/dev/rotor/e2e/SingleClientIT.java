@@ -5,14 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rotor.service.RotorService;
 import dev.rotor.avro.RotationCommand;
 import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.local.DevVault;
+import dev.rotor.service.RotorService;
 import dev.rotor.testing.EmbeddedKafkaExtension;
 import dev.rotor.topics.Topics;
 import dev.rotor.vault.VaultRotator;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,15 +41,16 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The single client ({@code --role all} with {@code rotor.single-client=true}) on a real broker, with fewer partitions on security-events than
- * on rotation-commands: each secret is rotated once by the task that decided it, the repartition follows
- * rotation-commands' count, the commands' copies are marked and never run again, commands from other producers still
- * run, and a slow Vault does not hold detection up.
+ * The single client ({@code --role all} with {@code rotor.single-client=true}) on a real broker, with fewer partitions
+ * on security-events than on rotation-commands: each secret is rotated once by the task that decided it, the
+ * repartition follows rotation-commands' count, the commands' copies are marked and never run again, commands from
+ * other producers still run, and a slow Vault does not hold detection up.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SingleClientIT {
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int SECRETS = 12;
@@ -66,16 +68,33 @@ class SingleClientIT {
         for (int i = 0; i < SECRETS + 3; i++) {
             vault.kvPut("secret", "single/s" + i, Map.of("password", "seed-" + i));
         }
-        final Path state = Files.createDirectories(Path.of("target", "it-state")).resolve("single-" + System.nanoTime());
-        config = ConfigLoader.load(Optional.empty(), Map.of("VAULT_ADDR", vault.address(),
-                        "VAULT_TOKEN", vault.rootToken()),
-                Map.of("rotor.output.format", "json", "kafka.schema.registry.url", "", "kafka.bootstrap.servers",
-                        KAFKA.bootstrapServers(), "kafka.state.dir", state.toString(), "rotor.single-client", "true"));
+        final Path state =
+                Files.createDirectories(Path.of("target", "it-state")).resolve("single-" + System.nanoTime());
+        config = ConfigLoader.load(
+                Optional.empty(),
+                Map.of("VAULT_ADDR", vault.address(), "VAULT_TOKEN", vault.rootToken()),
+                Map.of(
+                        "rotor.output.format",
+                        "json",
+                        "kafka.schema.registry.url",
+                        "",
+                        "kafka.bootstrap.servers",
+                        KAFKA.bootstrapServers(),
+                        "kafka.state.dir",
+                        state.toString(),
+                        "rotor.single-client",
+                        "true"));
         final RotorConfig.TopicNames n = config.topics();
         KAFKA.createTopics(2, n.securityEvents());
         KAFKA.createTopics(5, n.rotationCommands());
-        KAFKA.createTopics(3, n.rotationResults(), n.securityAlerts(), n.securityCritical(), n.rotationAudit(),
-                n.securityEventsDlq(), n.rotationCommandsDlq());
+        KAFKA.createTopics(
+                3,
+                n.rotationResults(),
+                n.securityAlerts(),
+                n.securityCritical(),
+                n.rotationAudit(),
+                n.securityEventsDlq(),
+                n.rotationCommandsDlq());
         rotor = RotorService.start(config, RotorService.Role.ALL, VaultRotator.fromConfig(config));
         await().atMost(WAIT).until(rotor::allRunning);
         producer = new KafkaProducer<>(KAFKA.producerProps());
@@ -111,14 +130,17 @@ class SingleClientIT {
         await().atMost(WAIT).until(() -> results().size() >= SECRETS);
         poll(Duration.ofSeconds(2)); // anything that would come twice comes now
 
-        assertThat(results()).hasSize(SECRETS).allSatisfy(r ->
-                assertThat(r.path("status").asText()).isEqualTo("ROTATED"));
+        assertThat(results())
+                .hasSize(SECRETS)
+                .allSatisfy(r -> assertThat(r.path("status").asText()).isEqualTo("ROTATED"));
         for (int i = 0; i < SECRETS; i++) {
             assertThat(vault.kvMetadata("secret", "single/s" + i).orElseThrow().currentVersion())
-                    .as("secret/single/s%d changed once", i).isEqualTo(2);
+                    .as("secret/single/s%d changed once", i)
+                    .isEqualTo(2);
         }
         // every command is on rotation-commands, marked as handed over, and none ran a second time
-        final List<ConsumerRecord<byte[], byte[]>> commands = records(config.topics().rotationCommands());
+        final List<ConsumerRecord<byte[], byte[]>> commands =
+                records(config.topics().rotationCommands());
         assertThat(commands).hasSize(SECRETS).allSatisfy(c -> {
             final Header by = c.headers().lastHeader(Topics.HANDED_OVER_HEADER);
             assertThat(by).isNotNull();
@@ -129,8 +151,12 @@ class SingleClientIT {
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         try (Admin a = Admin.create(admin)) {
             final String repartition = "rotor-events-by-secret-path-repartition";
-            assertThat(a.describeTopics(List.of(repartition)).allTopicNames().get().get(repartition)
-                    .partitions()).hasSize(5);
+            assertThat(a.describeTopics(List.of(repartition))
+                            .allTopicNames()
+                            .get()
+                            .get(repartition)
+                            .partitions())
+                    .hasSize(5);
         }
     }
 
@@ -140,18 +166,32 @@ class SingleClientIT {
         // a command as rotor retry or another producer writes it: no mark, a new id
         final Topics topics = new Topics(config);
         final String name = config.topics().rotationCommands();
-        final RotationCommand copy = topics.rotationCommands().valueSerde().deserializer()
+        final RotationCommand copy = topics.rotationCommands()
+                .valueSerde()
+                .deserializer()
                 .deserialize(name, records(name).get(0).value());
         final String path = "secret/single/s" + SECRETS;
-        final RotationCommand external = RotationCommand.newBuilder(copy).setCommandId("cmd-external-1")
-                .setSecretPath(path).setRequestedAt(Instant.now()).build();
-        producer.send(new ProducerRecord<>(name, path.getBytes(StandardCharsets.UTF_8),
-                topics.rotationCommands().valueSerde().serializer().serialize(name, external))).get();
-        await().atMost(WAIT).until(() -> results().stream()
-                .anyMatch(r -> r.path("command_id").asText().equals("cmd-external-1")));
-        assertThat(results()).filteredOn(r -> r.path("command_id").asText().equals("cmd-external-1"))
-                .singleElement().satisfies(r -> assertThat(r.path("status").asText()).isEqualTo("ROTATED"));
-        assertThat(vault.kvMetadata("secret", "single/s" + SECRETS).orElseThrow().currentVersion()).isEqualTo(2);
+        final RotationCommand external = RotationCommand.newBuilder(copy)
+                .setCommandId("cmd-external-1")
+                .setSecretPath(path)
+                .setRequestedAt(Instant.now())
+                .build();
+        producer.send(new ProducerRecord<>(
+                        name,
+                        path.getBytes(StandardCharsets.UTF_8),
+                        topics.rotationCommands().valueSerde().serializer().serialize(name, external)))
+                .get();
+        await().atMost(WAIT)
+                .until(() -> results().stream()
+                        .anyMatch(r -> r.path("command_id").asText().equals("cmd-external-1")));
+        assertThat(results())
+                .filteredOn(r -> r.path("command_id").asText().equals("cmd-external-1"))
+                .singleElement()
+                .satisfies(r -> assertThat(r.path("status").asText()).isEqualTo("ROTATED"));
+        assertThat(vault.kvMetadata("secret", "single/s" + SECRETS)
+                        .orElseThrow()
+                        .currentVersion())
+                .isEqualTo(2);
     }
 
     @Test
@@ -160,41 +200,53 @@ class SingleClientIT {
         vault.setResponseDelay(Duration.ofSeconds(3)); // a kv2 rotation makes several calls: well over 10 s
         try {
             trigger("slow-1", "secret/single/s" + (SECRETS + 1));
-            await().atMost(WAIT).until(() -> audits("ROTATION_STARTED").stream()
-                    .anyMatch(a -> a.path("event_id").asText().equals("slow-1")));
+            await().atMost(WAIT)
+                    .until(() -> audits("ROTATION_STARTED").stream()
+                            .anyMatch(a -> a.path("event_id").asText().equals("slow-1")));
             trigger("slow-2", "secret/single/s" + (SECRETS + 2));
             // the second trigger is decided and started while the first rotation still waits for Vault
-            await().atMost(WAIT).until(() -> audits("ROTATION_STARTED").stream()
-                    .anyMatch(a -> a.path("event_id").asText().equals("slow-2")));
+            await().atMost(WAIT)
+                    .until(() -> audits("ROTATION_STARTED").stream()
+                            .anyMatch(a -> a.path("event_id").asText().equals("slow-2")));
             assertThat(results()).noneMatch(r -> r.path("event_id").asText().startsWith("slow-"));
         } finally {
             vault.setResponseDelay(Duration.ZERO);
         }
-        await().atMost(WAIT).until(() -> results().stream()
-                .filter(r -> r.path("event_id").asText().startsWith("slow-")).count() == 2);
+        await().atMost(WAIT)
+                .until(() -> results().stream()
+                                .filter(r -> r.path("event_id").asText().startsWith("slow-"))
+                                .count()
+                        == 2);
     }
 
     @Test
     @Order(4)
     void anUnreadableCommandGoesToTheCommandsDeadLetterTopicWithACriticalNotification() throws Exception {
         final RotorConfig.TopicNames n = config.topics();
-        final KafkaConsumer<byte[], byte[]> dlq = new KafkaConsumer<>(KAFKA.consumerProps("single-client-dlq"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        final KafkaConsumer<byte[], byte[]> dlq = new KafkaConsumer<>(
+                KAFKA.consumerProps("single-client-dlq"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         try (dlq) {
             dlq.subscribe(List.of(n.rotationCommandsDlq(), n.securityEventsDlq(), n.securityCritical()));
-            producer.send(new ProducerRecord<>(n.rotationCommands(), "secret/single/x".getBytes(StandardCharsets.UTF_8),
-                    "{not a command".getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>(
+                            n.rotationCommands(),
+                            "secret/single/x".getBytes(StandardCharsets.UTF_8),
+                            "{not a command".getBytes(StandardCharsets.UTF_8)))
+                    .get();
             final List<ConsumerRecord<byte[], byte[]>> got = new ArrayList<>();
             await().atMost(WAIT).until(() -> {
                 dlq.poll(Duration.ofMillis(200)).forEach(got::add);
                 return got.stream().anyMatch(r -> r.topic().equals(n.rotationCommandsDlq()))
                         && got.stream().anyMatch(r -> r.topic().equals(n.securityCritical()));
             });
-            assertThat(got).filteredOn(r -> r.topic().equals(n.rotationCommandsDlq())).singleElement()
+            assertThat(got)
+                    .filteredOn(r -> r.topic().equals(n.rotationCommandsDlq()))
+                    .singleElement()
                     .satisfies(r -> assertThat(new String(r.value(), StandardCharsets.UTF_8))
                             .isEqualTo("{not a command"));
             assertThat(got).noneMatch(r -> r.topic().equals(n.securityEventsDlq()));
-            assertThat(got).filteredOn(r -> r.topic().equals(n.securityCritical())).singleElement()
+            assertThat(got)
+                    .filteredOn(r -> r.topic().equals(n.securityCritical()))
+                    .singleElement()
                     .satisfies(r -> assertThat(new String(r.value(), StandardCharsets.UTF_8))
                             .contains("unreadable rotation command"));
         }
@@ -220,13 +272,15 @@ class SingleClientIT {
     }
 
     private static List<JsonNode> values(final String topic) {
-        return records(topic).stream().map(r -> {
-            try {
-                return JSON.readTree(r.value());
-            } catch (final java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
+        return records(topic).stream()
+                .map(r -> {
+                    try {
+                        return JSON.readTree(r.value());
+                    } catch (final IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .toList();
     }
 
     private static List<JsonNode> results() {
@@ -235,6 +289,7 @@ class SingleClientIT {
 
     private static List<JsonNode> audits(final String decision) {
         return values(config.topics().rotationAudit()).stream()
-                .filter(a -> a.path("decision").asText().equals(decision)).toList();
+                .filter(a -> a.path("decision").asText().equals(decision))
+                .toList();
     }
 }

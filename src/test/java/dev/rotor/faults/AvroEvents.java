@@ -31,11 +31,9 @@ final class AvroEvents {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A registered writer schema. */
-    record Version(int number, int id, Schema schema) {
-    }
+    record Version(int number, int id, Schema schema) {}
 
-    private AvroEvents() {
-    }
+    private AvroEvents() {}
 
     /**
      * Registers versions 0..count-1 under {@code subject} and returns them with their ids. A registration that times
@@ -65,7 +63,8 @@ final class AvroEvents {
 
     private static Schema withProbeFields(final int k) {
         try {
-            final ObjectNode schema = (ObjectNode) JSON.readTree(SecurityEvent.getClassSchema().toString());
+            final ObjectNode schema =
+                    (ObjectNode) JSON.readTree(SecurityEvent.getClassSchema().toString());
             final ArrayNode fields = (ArrayNode) schema.get("fields");
             for (int i = 1; i <= k; i++) {
                 final ObjectNode f = fields.addObject();
@@ -84,7 +83,10 @@ final class AvroEvents {
         final GenericRecord r = new GenericData.Record(version.schema());
         r.put("event_id", eventId);
         r.put("event_type", "failed_auth_spike");
-        r.put("threat_level", new GenericData.EnumSymbol(version.schema().getField("threat_level").schema(), "low"));
+        r.put(
+                "threat_level",
+                new GenericData.EnumSymbol(
+                        version.schema().getField("threat_level").schema(), "low"));
         r.put("description", "one failed login (Avro, schema version " + version.number() + ")");
         r.put("affected_resources", List.of(path));
         r.put("source_ip", null);

@@ -11,8 +11,7 @@ import java.util.stream.Stream;
 final class FaultFiles {
     private static final Path DIR = Path.of("target", "faults");
 
-    private FaultFiles() {
-    }
+    private FaultFiles() {}
 
     static Path dir() {
         try {

@@ -10,9 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The figures of one scenario run (load held, faults injected, inputs tried, lost, duplicated, ...), in the order
- * they were recorded. {@link #publish()} prints them and writes {@code target/faults/<scenario>.figures.md}, from
- * which docs/faults.md takes its table.
+ * The figures of one scenario run (load held, faults injected, inputs tried, lost, duplicated, ...), in the order they
+ * were recorded. {@link #publish()} prints them and writes {@code target/faults/<scenario>.figures.md}, from which
+ * docs/faults.md takes its table.
  */
 final class Figures {
     private static final Logger LOG = LoggerFactory.getLogger(Figures.class);
@@ -35,11 +35,12 @@ final class Figures {
     /** Prints the figures and writes them to {@code target/faults/<scenario>.figures.md}; returns the table. */
     String publish() {
         final StringBuilder table = new StringBuilder("| " + scenario + " | |\n|---|---|\n");
-        figures.forEach((k, v) -> table.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+        figures.forEach(
+                (k, v) -> table.append("| ").append(k).append(" | ").append(v).append(" |\n"));
         LOG.info("fault scenario figures:\n{}", table);
         try {
-            Files.writeString(FaultFiles.dir().resolve(scenario + ".figures.md"), table.toString(),
-                    StandardCharsets.UTF_8);
+            Files.writeString(
+                    FaultFiles.dir().resolve(scenario + ".figures.md"), table.toString(), StandardCharsets.UTF_8);
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -5,11 +5,11 @@ import java.nio.charset.StandardCharsets;
 /**
  * One hostile input record and what rotor must make of it.
  *
- * @param id     unique; the record's key (unless {@link #nullKey}) and, where the record is JSON with an
- *               {@code event_id}, its event id, so a DLQ record or an audit record can be traced back to it
- * @param kind   the family it belongs to (for the report), e.g. {@code bad-magic-byte}
+ * @param id unique; the record's key (unless {@link #nullKey}) and, where the record is JSON with an {@code event_id},
+ *     its event id, so a DLQ record or an audit record can be traced back to it
+ * @param kind the family it belongs to (for the report), e.g. {@code bad-magic-byte}
  * @param nullKey sent without a key: found in the DLQ by its input partition/offset
- * @param value  the bytes, or null for a tombstone
+ * @param value the bytes, or null for a tombstone
  * @param expect what rotor must do with it
  * @param variant which case of its family it is, printable and short (e.g. {@code failed_count="1e3"}), or null
  */

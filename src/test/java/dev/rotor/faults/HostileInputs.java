@@ -1,7 +1,10 @@
 package dev.rotor.faults;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.rotor.faults.Hostile.Expect;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,15 +21,15 @@ import java.util.function.IntFunction;
 
 /**
  * Generates the fault suite's hostile inputs for {@code security-events}, deterministically (seeded): the families of
- * input that once stopped or misled rotor (bad magic byte, unknown and non-Avro schema ids, truncated Avro, invalid JSON, deep nesting, 1 MiB
- * fields, 10,000 paths in one event, every refused path shape, non-numeric / negative / huge counts, far-past /
- * far-future / epoch-second timestamps, a 600,000-character event_type, tombstones, null keys) and a few more, each
- * with the outcome rotor must give it ({@link Hostile.Expect}).
+ * input that once stopped or misled rotor (bad magic byte, unknown and non-Avro schema ids, truncated Avro, invalid
+ * JSON, deep nesting, 1 MiB fields, 10,000 paths in one event, every refused path shape, non-numeric / negative / huge
+ * counts, far-past / far-future / epoch-second timestamps, a 600,000-character event_type, tombstones, null keys) and a
+ * few more, each with the outcome rotor must give it ({@link Hostile.Expect}).
  *
- * <p>Where the README says what must happen (a refused path is dead-lettered as {@code REFUSED_PATH}, a
- * timestamp older than 3 days as {@code STALE_TIMESTAMP}, an event_type over 64 characters goes to the DLQ, an
- * epoch-seconds timestamp is an ordinary event time), the expectation says so; elsewhere it is only "dead-lettered
- * with a code, or audited with a reason".
+ * <p>Where the README says what must happen (a refused path is dead-lettered as {@code REFUSED_PATH}, a timestamp older
+ * than 3 days as {@code STALE_TIMESTAMP}, an event_type over 64 characters goes to the DLQ, an epoch-seconds timestamp
+ * is an ordinary event time), the expectation says so; elsewhere it is only "dead-lettered with a code, or audited with
+ * a reason".
  */
 final class HostileInputs {
     static final String ALLOWED = "secret/faults/hostile/";
@@ -39,13 +42,12 @@ final class HostileInputs {
     /**
      * What the generator needs to know about the world.
      *
-     * @param avroId          a registered SecurityEvent schema id (version 0)
-     * @param avro            that version, to write valid records to truncate
-     * @param jsonSchemaId    the id of a JSON Schema (not Avro) in the registry
-     * @param vaultSecrets    existing secrets (for epoch-second critical events that must rotate them)
+     * @param avroId a registered SecurityEvent schema id (version 0)
+     * @param avro that version, to write valid records to truncate
+     * @param jsonSchemaId the id of a JSON Schema (not Avro) in the registry
+     * @param vaultSecrets existing secrets (for epoch-second critical events that must rotate them)
      */
-    record World(int avroId, AvroEvents.Version avro, int jsonSchemaId, List<String> vaultSecrets) {
-    }
+    record World(int avroId, AvroEvents.Version avro, int jsonSchemaId, List<String> vaultSecrets) {}
 
     private final World world;
     private final Random random = new Random(1414);
@@ -65,31 +67,71 @@ final class HostileInputs {
 
     private List<Hostile> all(final int total) {
         family("bad-magic-byte", 60, i -> binary("bad-magic-byte", badMagic(i), Expect.deadLettered("UNKNOWN_FORMAT")));
-        family("unknown-schema-id", 40, i -> binary("unknown-schema-id",
-                confluent(1_000_000 + random.nextInt(Integer.MAX_VALUE - 1_000_000), randomBytes(1 + i % 40)),
-                Expect.deadLettered("UNKNOWN_SCHEMA_ID")));
-        family("odd-schema-id", 3, i -> binary("odd-schema-id",
-                confluent(new int[] {0, -1, Integer.MIN_VALUE}[i], randomBytes(8)), Expect.handled()));
-        family("non-avro-schema-id", 20, i -> binary("non-avro-schema-id",
-                confluent(world.jsonSchemaId(), randomBytes(4 + i)), Expect.deadLettered()));
+        family(
+                "unknown-schema-id",
+                40,
+                i -> binary(
+                        "unknown-schema-id",
+                        confluent(1_000_000 + random.nextInt(Integer.MAX_VALUE - 1_000_000), randomBytes(1 + i % 40)),
+                        Expect.deadLettered("UNKNOWN_SCHEMA_ID")));
+        family(
+                "odd-schema-id",
+                3,
+                i -> binary(
+                        "odd-schema-id",
+                        confluent(new int[] {0, -1, Integer.MIN_VALUE}[i], randomBytes(8)),
+                        Expect.handled()));
+        family(
+                "non-avro-schema-id",
+                20,
+                i -> binary(
+                        "non-avro-schema-id",
+                        confluent(world.jsonSchemaId(), randomBytes(4 + i)),
+                        Expect.deadLettered()));
         family("truncated-avro", 50, i -> {
             final String id = nextId("truncated-avro");
             final byte[] whole = AvroEvents.failedLogin(world.avro(), id, ALLOWED + "avro-" + id);
             final int cut = 5 + random.nextInt(whole.length - 5);
-            return new Hostile(id, "truncated-avro", false, Arrays.copyOf(whole, cut),
-                    Expect.deadLettered("INVALID_AVRO"));
+            return new Hostile(
+                    id, "truncated-avro", false, Arrays.copyOf(whole, cut), Expect.deadLettered("INVALID_AVRO"));
         });
-        family("garbage-avro-body", 30, i -> binary("garbage-avro-body", confluent(world.avroId(),
-                randomBytes(1 + random.nextInt(200))), Expect.handled()));
-        family("poison-literal", 1, i -> binary("poison-literal",
-                new byte[] {0, 0, 0, 0, 7, 'g', 'a', 'r', 'b', 'a', 'g', 'e'}, Expect.deadLettered()));
+        family(
+                "garbage-avro-body",
+                30,
+                i -> binary(
+                        "garbage-avro-body",
+                        confluent(world.avroId(), randomBytes(1 + random.nextInt(200))),
+                        Expect.handled()));
+        family(
+                "poison-literal",
+                1,
+                i -> binary(
+                        "poison-literal",
+                        new byte[] {0, 0, 0, 0, 7, 'g', 'a', 'r', 'b', 'a', 'g', 'e'},
+                        Expect.deadLettered()));
         family("empty-value", 10, i -> binary("empty-value", new byte[0], Expect.deadLettered()));
         family("tombstone", 30, i -> binary("tombstone", null, Expect.handled()));
         family("tombstone-null-key", 10, i -> unkeyed("tombstone-null-key", null, Expect.handled()));
         family("invalid-json", 80, this::invalidJson);
-        family("not-an-object", 10, i -> binary("not-an-object", utf8(new String[] {"[1,2,3]", "[]", "[{}]",
-                "null", "true", "42", "\"event\"", "[\"secret/faults/hostile/x\"]", " ", "\t\n"}[i]),
-                Expect.deadLettered()));
+        family(
+                "not-an-object",
+                10,
+                i -> binary(
+                        "not-an-object",
+                        utf8(new String[] {
+                                    "[1,2,3]",
+                                    "[]",
+                                    "[{}]",
+                                    "null",
+                                    "true",
+                                    "42",
+                                    "\"event\"",
+                                    "[\"secret/faults/hostile/x\"]",
+                                    " ",
+                                    "\t\n"
+                                }
+                                [i]),
+                        Expect.deadLettered()));
         family("deep-nesting", 10, this::deepNesting);
         family("wrong-type", 40, this::wrongType);
         family("missing-field", 10, this::missingField);
@@ -105,24 +147,42 @@ final class HostileInputs {
         });
         family("event-type-600000", 3, i -> {
             final String id = nextId("event-type-600000");
-            return json(id, "event-type-600000", JsonEvent.failedLogin(id, ALLOWED + id).type("x".repeat(600_000)),
+            return json(
+                    id,
+                    "event-type-600000",
+                    JsonEvent.failedLogin(id, ALLOWED + id).type("x".repeat(600_000)),
                     Expect.deadLettered());
         });
         family("event-type-over-64", 15, i -> {
             final String id = nextId("event-type-over-64");
-            return json(id, "event-type-over-64", JsonEvent.failedLogin(id, ALLOWED + id)
-                    .type("t".repeat(65 + i * 9)), Expect.deadLettered());
+            return json(
+                    id,
+                    "event-type-over-64",
+                    JsonEvent.failedLogin(id, ALLOWED + id).type("t".repeat(65 + i * 9)),
+                    Expect.deadLettered());
         });
         family("refused-path", 150, this::refusedPath);
         family("count", 100, this::count);
         family("timestamp", 150, this::timestamp);
         family("epoch-seconds-critical", world.vaultSecrets().size(), i -> {
             final String id = nextId("epoch-seconds-critical");
-            return json(id, "epoch-seconds-critical", JsonEvent.event(id).type("leaked_credential").level("critical")
-                    .paths(world.vaultSecrets().get(i)).timestamp(now.getEpochSecond()), Expect.rotated());
+            return json(
+                    id,
+                    "epoch-seconds-critical",
+                    JsonEvent.event(id)
+                            .type("leaked_credential")
+                            .level("critical")
+                            .paths(world.vaultSecrets().get(i))
+                            .timestamp(now.getEpochSecond()),
+                    Expect.rotated());
         });
-        family("null-key", 50, i -> unkeyed("null-key", i % 2 == 0 ? badMagic(i)
-                : utf8("{\"event_id\":\"" + "null-key-" + i + "\",\"event_type\":"), Expect.handled()));
+        family(
+                "null-key",
+                50,
+                i -> unkeyed(
+                        "null-key",
+                        i % 2 == 0 ? badMagic(i) : utf8("{\"event_id\":\"" + "null-key-" + i + "\",\"event_type\":"),
+                        Expect.handled()));
         family("odd-but-valid", 10, this::oddButValid);
         return interleave(total);
     }
@@ -158,8 +218,25 @@ final class HostileInputs {
     // ---- families ---------------------------------------------------------------------------------------------
 
     private byte[] badMagic(final int i) {
-        final byte[] starts = {0x01, 0x02, 0x05, 0x7f, (byte) 0x80, (byte) 0xff, (byte) 0xfe, 'A', 'x', '<', '"',
-                '1', '-', '}', ']', (byte) 0xc3, 0x1b};
+        final byte[] starts = {
+            0x01,
+            0x02,
+            0x05,
+            0x7f,
+            (byte) 0x80,
+            (byte) 0xff,
+            (byte) 0xfe,
+            'A',
+            'x',
+            '<',
+            '"',
+            '1',
+            '-',
+            '}',
+            ']',
+            (byte) 0xc3,
+            0x1b
+        };
         final byte[] b = randomBytes(1 + i % 64);
         b[0] = starts[i % starts.length];
         return b;
@@ -201,25 +278,49 @@ final class HostileInputs {
             case 1 -> "{\"event_id\":\"" + id + "\",\"metadata\":" + open;
             case 2 -> "{\"event_id\":\"" + id + "\",\"affected_resources\":" + open + "]".repeat(100_000) + "}";
             case 3 -> "{\"a\":".repeat(50_000) + "1" + "}".repeat(50_000);
-            default -> "{\"event_id\":\"" + id + "\",\"event_type\":\"failed_auth_spike\",\"threat_level\":\"low\","
-                    + "\"timestamp\":\"" + now + "\",\"metadata\":{\"k\":" + open + "]".repeat(100_000) + "}}";
+            default ->
+                "{\"event_id\":\"" + id + "\",\"event_type\":\"failed_auth_spike\",\"threat_level\":\"low\","
+                        + "\"timestamp\":\"" + now + "\",\"metadata\":{\"k\":" + open + "]".repeat(100_000) + "}}";
         };
         return new Hostile(id, "deep-nesting", false, utf8(v), Expect.deadLettered())
-                .variant(new String[] {"100000 [", "metadata: 100000 [", "affected_resources: 100000 [ ]",
-                    "50000 nested objects", "metadata value: 100000 [ ]"}[i % 5]);
+                .variant(new String[] {
+                            "100000 [",
+                            "metadata: 100000 [",
+                            "affected_resources: 100000 [ ]",
+                            "50000 nested objects",
+                            "metadata value: 100000 [ ]"
+                        }
+                        [i % 5]);
     }
 
     private Hostile wrongType(final int i) {
         final String id = nextId("wrong-type");
         final JsonEvent e = JsonEvent.failedLogin(id, ALLOWED + id);
         final String[][] cases = {
-            {"event_type", "42"}, {"event_type", "{\"a\":1}"}, {"event_type", "[\"failed_auth_spike\"]"},
-            {"event_type", "null"}, {"threat_level", "\"extreme\""}, {"threat_level", "\"\""}, {"threat_level", "5"},
-            {"threat_level", "null"}, {"affected_resources", "42"}, {"affected_resources", "{\"p\":\"x\"}"},
-            {"affected_resources", "[1,2,3]"}, {"affected_resources", "[null]"}, {"affected_resources", "[[\"x\"]]"},
-            {"timestamp", "{\"t\":1}"}, {"timestamp", "true"}, {"timestamp", "[1]"}, {"metadata", "[1,2]"},
-            {"metadata", "\"text\""}, {"metadata", "{\"nested\":{\"deep\":1}}"}, {"description", "[\"a\"]"},
-            {"event_id", "42"}, {"event_id", "{\"id\":1}"}, {"source_ip", "[1]"}, {"metadata", "{\"secret_paths\":42}"},
+            {"event_type", "42"},
+            {"event_type", "{\"a\":1}"},
+            {"event_type", "[\"failed_auth_spike\"]"},
+            {"event_type", "null"},
+            {"threat_level", "\"extreme\""},
+            {"threat_level", "\"\""},
+            {"threat_level", "5"},
+            {"threat_level", "null"},
+            {"affected_resources", "42"},
+            {"affected_resources", "{\"p\":\"x\"}"},
+            {"affected_resources", "[1,2,3]"},
+            {"affected_resources", "[null]"},
+            {"affected_resources", "[[\"x\"]]"},
+            {"timestamp", "{\"t\":1}"},
+            {"timestamp", "true"},
+            {"timestamp", "[1]"},
+            {"metadata", "[1,2]"},
+            {"metadata", "\"text\""},
+            {"metadata", "{\"nested\":{\"deep\":1}}"},
+            {"description", "[\"a\"]"},
+            {"event_id", "42"},
+            {"event_id", "{\"id\":1}"},
+            {"source_ip", "[1]"},
+            {"metadata", "{\"secret_paths\":42}"},
         };
         final String[] c = cases[i % cases.length];
         return json(id, "wrong-type", e.raw(c[0], c[1]), Expect.handled()).variant(c[0] + "=" + c[1]);
@@ -245,37 +346,68 @@ final class HostileInputs {
             case 0 -> json(id, "huge-field", e.description(mib), Expect.handled());
             case 1 -> json(id, "huge-field", e.metadata("note", mib), Expect.handled());
             case 2 -> json(id, "huge-field", e.metadata("k".repeat(500_000), "v"), Expect.handled());
-            case 3 -> json(id, "huge-field", e.metadata("k".repeat(500_000), "not-a-count").type("failed_auth_spike")
-                    .metadata("failed_count", "many"), Expect.deadLettered());
-            case 4 -> new Hostile(id, "huge-field", false, utf8("{\"event_id\":\"" + mib + "\","
-                    + JsonEvent.failedLogin(null, ALLOWED + id).json().substring(1)), Expect.handled());
+            case 3 ->
+                json(
+                        id,
+                        "huge-field",
+                        e.metadata("k".repeat(500_000), "not-a-count")
+                                .type("failed_auth_spike")
+                                .metadata("failed_count", "many"),
+                        Expect.deadLettered());
+            case 4 ->
+                new Hostile(
+                        id,
+                        "huge-field",
+                        false,
+                        utf8("{\"event_id\":\"" + mib + "\","
+                                + JsonEvent.failedLogin(null, ALLOWED + id)
+                                        .json()
+                                        .substring(1)),
+                        Expect.handled());
             case 5 -> json(id, "huge-field", e.sourceIp(mib), Expect.handled());
             case 6 -> json(id, "huge-field", e.paths(ALLOWED + "p".repeat(1_000_000)), Expect.handled());
-            case 7 -> json(id, "huge-field", e.paths("secret/other/" + "p".repeat(1_000_000)),
-                    Expect.deadLettered("REFUSED_PATH"));
+            case 7 ->
+                json(
+                        id,
+                        "huge-field",
+                        e.paths("secret/other/" + "p".repeat(1_000_000)),
+                        Expect.deadLettered("REFUSED_PATH"));
             default -> {
                 // invalid JSON just under the producer limit: its DLQ copy, with error headers, is larger still
                 final String head = "{\"event_id\":\"" + id + "\",\"description\":\"";
-                yield new Hostile(id, "huge-field", false, utf8(head + "d".repeat(NEAR_LIMIT - head.length())),
+                yield new Hostile(
+                        id,
+                        "huge-field",
+                        false,
+                        utf8(head + "d".repeat(NEAR_LIMIT - head.length())),
                         Expect.deadLettered());
             }
         };
-        return h.variant(new String[] {"description of 1,000,000 chars", "metadata value of 1,000,000 chars",
-            "metadata key of 500,000 chars", "metadata key of 500,000 chars and an invalid count",
-            "event_id of 1,000,000 chars", "source_ip of 1,000,000 chars", "allowlisted path of 1,000,000 chars",
-            "refused path of 1,000,000 chars", "invalid JSON of " + NEAR_LIMIT + " bytes"}[Math.min(i, 8)]);
+        return h.variant(new String[] {
+                    "description of 1,000,000 chars",
+                    "metadata value of 1,000,000 chars",
+                    "metadata key of 500,000 chars",
+                    "metadata key of 500,000 chars and an invalid count",
+                    "event_id of 1,000,000 chars",
+                    "source_ip of 1,000,000 chars",
+                    "allowlisted path of 1,000,000 chars",
+                    "refused path of 1,000,000 chars",
+                    "invalid JSON of " + NEAR_LIMIT + " bytes"
+                }
+                [Math.min(i, 8)]);
     }
 
     private Hostile manyPaths(final int i) {
         final String id = nextId("many-paths");
         final List<String> paths = new ArrayList<>();
         for (int k = 0; k < 10_000; k++) {
-            paths.add(switch (i) {
-                case 0 -> ALLOWED + "many/" + id + "/p" + k;
-                case 1 -> "secret/other/" + id + "/p" + k;
-                case 2 -> "sys/" + id + "/p" + k;
-                default -> k % 2 == 0 ? ALLOWED + "many/" + id + "/p" + k : "secret/other/" + id + "/p" + k;
-            });
+            paths.add(
+                    switch (i) {
+                        case 0 -> ALLOWED + "many/" + id + "/p" + k;
+                        case 1 -> "secret/other/" + id + "/p" + k;
+                        case 2 -> "sys/" + id + "/p" + k;
+                        default -> k % 2 == 0 ? ALLOWED + "many/" + id + "/p" + k : "secret/other/" + id + "/p" + k;
+                    });
         }
         final JsonEvent e = JsonEvent.failedLogin(id, ALLOWED + id);
         if (i == 2) {
@@ -284,30 +416,64 @@ final class HostileInputs {
             e.paths(paths);
         }
         return json(id, "many-paths", e, i == 0 ? Expect.handled() : Expect.deadLettered("REFUSED_PATH"))
-                .variant(new String[] {"10,000 allowed paths", "10,000 paths outside the allowlist",
-                    "10,000 sys/ paths in metadata.secret_paths", "5,000 allowed and 5,000 refused paths"}[i]);
+                .variant(new String[] {
+                            "10,000 allowed paths",
+                            "10,000 paths outside the allowlist",
+                            "10,000 sys/ paths in metadata.secret_paths",
+                            "5,000 allowed and 5,000 refused paths"
+                        }
+                        [i]);
     }
 
     private static final String[] REFUSED_SHAPES = {
-        "secret/faults/hostile/../etc", "../secret/faults/hostile/x", "secret/faults/hostile/./x",
-        "secret//faults/hostile/x", "secret/faults/hostile/x/", "/", "secret/faults/hostile/x\u0000",
-        "secret/faults/hostile/\u0007bell", "secret/faults/hostile/\u001b[31m", "secret/faults/hostile/\u007f",
-        "secret/faults/hostile/\n", "secret/faults/hostile/x\ty", "secret/faults/hostile/{x}",
-        "secret/faults/hostile/x}", "secret/faults/hostile/x|y", "secret/faults/hostile/x^y",
-        "secret/faults/hostile/\"q\"", "secret/faults/hostile/<x>", "secret/faults/hostile/x>",
-        "secret/faults/hostile/[0]", "secret/faults/hostile/x]", "sys/policy/root", "sys/raw/logical",
-        "auth/token/create", "secret/other/x", "kv/faults/x", "database/creds/x", "secret2/faults/x",
-        "secret/faults/hostile/%2e%2e/x", "secret/faults/hostile/x y", "secret/faults/hostile/\u00e9",
-        "secret/faults/hostile/x\\y", "secret/faults/hostile/x?y=1", "secret/faults/hostile/x#frag",
-        "secret/faults/hostile/x;y", "secret/faults/hostile/x`y", "secret/faults/hostile/\u202ertl",
-        "secret/faults/hostile/x\u200b", "SECRET/faults/hostile/x", "secret/faults/hostile/x\ry",
+        "secret/faults/hostile/../etc",
+        "../secret/faults/hostile/x",
+        "secret/faults/hostile/./x",
+        "secret//faults/hostile/x",
+        "secret/faults/hostile/x/",
+        "/",
+        "secret/faults/hostile/x\u0000",
+        "secret/faults/hostile/\u0007bell",
+        "secret/faults/hostile/\u001b[31m",
+        "secret/faults/hostile/\u007f",
+        "secret/faults/hostile/\n",
+        "secret/faults/hostile/x\ty",
+        "secret/faults/hostile/{x}",
+        "secret/faults/hostile/x}",
+        "secret/faults/hostile/x|y",
+        "secret/faults/hostile/x^y",
+        "secret/faults/hostile/\"q\"",
+        "secret/faults/hostile/<x>",
+        "secret/faults/hostile/x>",
+        "secret/faults/hostile/[0]",
+        "secret/faults/hostile/x]",
+        "sys/policy/root",
+        "sys/raw/logical",
+        "auth/token/create",
+        "secret/other/x",
+        "kv/faults/x",
+        "database/creds/x",
+        "secret2/faults/x",
+        "secret/faults/hostile/%2e%2e/x",
+        "secret/faults/hostile/x y",
+        "secret/faults/hostile/\u00e9",
+        "secret/faults/hostile/x\\y",
+        "secret/faults/hostile/x?y=1",
+        "secret/faults/hostile/x#frag",
+        "secret/faults/hostile/x;y",
+        "secret/faults/hostile/x`y",
+        "secret/faults/hostile/\u202ertl",
+        "secret/faults/hostile/x\u200b",
+        "SECRET/faults/hostile/x",
+        "secret/faults/hostile/x\ry",
     };
 
     private Hostile refusedPath(final int i) {
         final String id = nextId("refused-path");
         final String shape = REFUSED_SHAPES[i % REFUSED_SHAPES.length];
         // an allowed path next to the refused one: the refusal must not depend on being alone
-        final JsonEvent e = i % 3 == 0 ? JsonEvent.failedLogin(id, shape)
+        final JsonEvent e = i % 3 == 0
+                ? JsonEvent.failedLogin(id, shape)
                 : JsonEvent.failedLogin(id, ALLOWED + "ok-" + id).paths(ALLOWED + "ok-" + id, shape);
         return json(id, "refused-path", e, Expect.deadLettered("REFUSED_PATH"))
                 .variant((i % 3 == 0 ? "alone: " : "with an allowed path: ") + shape);
@@ -316,24 +482,54 @@ final class HostileInputs {
     private Hostile count(final int i) {
         final String id = nextId("count");
         final boolean rate = i % 2 == 1;
-        final JsonEvent e = JsonEvent.event(id).type(rate ? "rate_limit_exceeded" : "failed_auth_spike").level("low")
+        final JsonEvent e = JsonEvent.event(id)
+                .type(rate ? "rate_limit_exceeded" : "failed_auth_spike")
+                .level("low")
                 .paths(ALLOWED + "count-" + id);
         final String key = rate ? "violation_count" : "failed_count";
         // README: "a non-negative whole number, or a string holding one"; anything else is INVALID_COUNT, except a
         // JSON value of the wrong kind (array, object, boolean), which may be refused as WRONG_TYPE
-        final String[] invalid = {"\"abc\"", "\"1.5\"", "\"0x10\"", "\"\"", "\" \"", "\"NaN\"", "\"-1\"", "-1", "-5",
-            "\"-0.5\"", "1.5", "\"+\"", "true", "[1]", "{\"n\":1}", "\"1e3\"", "\"١٢\"", "\"１０\""};
-        final String[] huge = {"1e30", "99999999999999999999", "\"99999999999999999999\"", "9223372036854775807",
-            "9223372036854775808", "4611686018427387904", "\"9223372036854775807\"", "1e308", "0", "\"0007\""};
+        final String[] invalid = {
+            "\"abc\"",
+            "\"1.5\"",
+            "\"0x10\"",
+            "\"\"",
+            "\" \"",
+            "\"NaN\"",
+            "\"-1\"",
+            "-1",
+            "-5",
+            "\"-0.5\"",
+            "1.5",
+            "\"+\"",
+            "true",
+            "[1]",
+            "{\"n\":1}",
+            "\"1e3\"",
+            "\"١٢\"",
+            "\"１０\""
+        };
+        final String[] huge = {
+            "1e30",
+            "99999999999999999999",
+            "\"99999999999999999999\"",
+            "9223372036854775807",
+            "9223372036854775808",
+            "4611686018427387904",
+            "\"9223372036854775807\"",
+            "1e308",
+            "0",
+            "\"0007\""
+        };
         final int k = i / 2;
         if (k < invalid.length * 2) {
             final String v = invalid[k % invalid.length];
             e.metadataRaw(key, parse(v));
             final int which = k % invalid.length;
-            final Expect expect = which < 12 ? Expect.deadLettered("INVALID_COUNT")
+            final Expect expect = which < 12
+                    ? Expect.deadLettered("INVALID_COUNT")
                     : which < 15 ? Expect.deadLettered() : Expect.handled(); // 1e3 and non-ASCII digits: either
-            return json(id, "count", e, expect)
-                    .variant(key + "=" + v);
+            return json(id, "count", e, expect).variant(key + "=" + v);
         }
         final String v = huge[k % huge.length];
         e.metadataRaw(key, parse(v));
@@ -346,36 +542,95 @@ final class HostileInputs {
         final long s = now.getEpochSecond();
         final int j = i / 15; // which variant of the case, independent of the case
         final Hostile h = switch (i % 15) {
-            case 0, 1 -> json(id, "timestamp-epoch-seconds", e.timestamp(s - j),
-                    Expect.decided("BELOW_THRESHOLD"));
-            case 2 -> json(id, "timestamp-epoch-millis", e.timestamp(now.toEpochMilli() - j),
-                    Expect.decided("BELOW_THRESHOLD"));
-            case 3 -> json(id, "timestamp-offset", e.timestamp(OffsetDateTime.ofInstant(now,
-                    ZoneOffset.ofHoursMinutes(j % 2 == 0 ? 5 : -7, j % 2 == 0 ? 30 : 0)).toString()),
-                    Expect.decided("BELOW_THRESHOLD"));
-            case 4, 5 -> json(id, "timestamp-older-than-3-days", e.timestamp(now.minus(Duration.ofDays(4 + j * 3))
-                    .toString()), Expect.deadLettered("STALE_TIMESTAMP"));
-            case 6 -> json(id, "timestamp-far-past", e.timestamp(new String[] {"1970-01-01T00:00:00Z",
-                "1000-01-01T00:00:00Z", "2001-09-09T01:46:40Z"}[j % 3]), Expect.deadLettered("STALE_TIMESTAMP"));
-            case 7 -> json(id, "timestamp-far-past-number", e.timestamp(new long[] {0L, 1L, 1_000_000_000_000L}[j % 3]),
-                    Expect.deadLettered());
-            case 8 -> json(id, "timestamp-far-future", e.timestamp(new String[] {"9999-12-31T23:59:59Z",
-                "+999999999-12-31T23:59:59Z", now.plus(Duration.ofDays(365)).toString()}[j % 3]), Expect.deadLettered());
-            case 9 -> json(id, "timestamp-far-future-number", e.timestamp(new long[] {Long.MAX_VALUE,
-                1_000_000_000_000_000_000L, now.toEpochMilli() + Duration.ofDays(30).toMillis()}[j % 3]),
-                    Expect.deadLettered());
-            case 10 -> json(id, "timestamp-negative", e.timestamp(new long[] {-1L, Long.MIN_VALUE, -62_135_596_800L}[j
-                    % 3]), Expect.deadLettered());
-            // each refused whatever the day: a zone-less "2026-12-06 10:00" is a valid UTC time (README), not one of these
-            case 11 -> json(id, "timestamp-invalid", e.timestamp(new String[] {"yesterday", "", "2026-13-45T00:00:00Z",
-                "NaN", "2026-12-06 10:00 UTC"}[j % 5]), Expect.deadLettered());
-            case 12 -> json(id, "timestamp-invalid-type", e.raw("timestamp", new String[] {"1e300", "true", "null",
-                "1.5e9"}[j % 4]), Expect.handled());
+            case 0, 1 -> json(id, "timestamp-epoch-seconds", e.timestamp(s - j), Expect.decided("BELOW_THRESHOLD"));
+            case 2 ->
+                json(
+                        id,
+                        "timestamp-epoch-millis",
+                        e.timestamp(now.toEpochMilli() - j),
+                        Expect.decided("BELOW_THRESHOLD"));
+            case 3 ->
+                json(
+                        id,
+                        "timestamp-offset",
+                        e.timestamp(OffsetDateTime.ofInstant(
+                                        now, ZoneOffset.ofHoursMinutes(j % 2 == 0 ? 5 : -7, j % 2 == 0 ? 30 : 0))
+                                .toString()),
+                        Expect.decided("BELOW_THRESHOLD"));
+            case 4, 5 ->
+                json(
+                        id,
+                        "timestamp-older-than-3-days",
+                        e.timestamp(now.minus(Duration.ofDays(4 + j * 3)).toString()),
+                        Expect.deadLettered("STALE_TIMESTAMP"));
+            case 6 ->
+                json(
+                        id,
+                        "timestamp-far-past",
+                        e.timestamp(
+                                new String[] {"1970-01-01T00:00:00Z", "1000-01-01T00:00:00Z", "2001-09-09T01:46:40Z"}
+                                        [j % 3]),
+                        Expect.deadLettered("STALE_TIMESTAMP"));
+            case 7 ->
+                json(
+                        id,
+                        "timestamp-far-past-number",
+                        e.timestamp(new long[] {0L, 1L, 1_000_000_000_000L}[j % 3]),
+                        Expect.deadLettered());
+            case 8 ->
+                json(
+                        id,
+                        "timestamp-far-future",
+                        e.timestamp(new String[] {
+                                    "9999-12-31T23:59:59Z",
+                                    "+999999999-12-31T23:59:59Z",
+                                    now.plus(Duration.ofDays(365)).toString()
+                                }
+                                [j % 3]),
+                        Expect.deadLettered());
+            case 9 ->
+                json(
+                        id,
+                        "timestamp-far-future-number",
+                        e.timestamp(new long[] {
+                                    Long.MAX_VALUE,
+                                    1_000_000_000_000_000_000L,
+                                    now.toEpochMilli() + Duration.ofDays(30).toMillis()
+                                }
+                                [j % 3]),
+                        Expect.deadLettered());
+            case 10 ->
+                json(
+                        id,
+                        "timestamp-negative",
+                        e.timestamp(new long[] {-1L, Long.MIN_VALUE, -62_135_596_800L}[j % 3]),
+                        Expect.deadLettered());
+            // each refused whatever the day: a zone-less "2026-12-06 10:00" is a valid UTC time (README), not one of
+            // these
+            case 11 ->
+                json(
+                        id,
+                        "timestamp-invalid",
+                        e.timestamp(
+                                new String[] {"yesterday", "", "2026-13-45T00:00:00Z", "NaN", "2026-12-06 10:00 UTC"}
+                                        [j % 5]),
+                        Expect.deadLettered());
+            case 12 ->
+                json(
+                        id,
+                        "timestamp-invalid-type",
+                        e.raw("timestamp", new String[] {"1e300", "true", "null", "1.5e9"}[j % 4]),
+                        Expect.handled());
             case 13 -> json(id, "timestamp-epoch-seconds-string", e.timestamp(Long.toString(s - j)), Expect.handled());
-            default -> json(id, "timestamp-epoch-seconds-recent", e.timestamp(s - 3600 - j),
-                    Expect.decided("BELOW_THRESHOLD"));
+            default ->
+                json(
+                        id,
+                        "timestamp-epoch-seconds-recent",
+                        e.timestamp(s - 3600 - j),
+                        Expect.decided("BELOW_THRESHOLD"));
         };
-        return h.variant("timestamp=" + parse(new String(h.value(), StandardCharsets.UTF_8)).path("timestamp"));
+        return h.variant("timestamp="
+                + parse(new String(h.value(), StandardCharsets.UTF_8)).path("timestamp"));
     }
 
     private Hostile oddButValid(final int i) {
@@ -394,8 +649,13 @@ final class HostileInputs {
             case 1 -> json(id, "odd-but-valid", e.type("FAILED_AUTH_SPIKE").level("LOW"), Expect.handled());
             case 2 -> new Hostile(id, "odd-but-valid", false, utf8("  \n\t" + e.json() + "  \n"), Expect.handled());
             case 3 -> json(id, "odd-but-valid", e.description("\u0000\u0001 nul and \u202e bidi"), Expect.handled());
-            default -> new Hostile(id, "odd-but-valid", false, utf8(e.json().replace("{",
-                    "{\"event_type\":\"manual_trigger\",")), Expect.handled()); // duplicate key
+            default ->
+                new Hostile(
+                        id,
+                        "odd-but-valid",
+                        false,
+                        utf8(e.json().replace("{", "{\"event_type\":\"manual_trigger\",")),
+                        Expect.handled()); // duplicate key
         };
     }
 
@@ -424,17 +684,21 @@ final class HostileInputs {
     }
 
     private static byte[] confluent(final int schemaId, final byte[] body) {
-        return ByteBuffer.allocate(5 + body.length).put((byte) 0).putInt(schemaId).put(body).array();
+        return ByteBuffer.allocate(5 + body.length)
+                .put((byte) 0)
+                .putInt(schemaId)
+                .put(body)
+                .array();
     }
 
     private static byte[] utf8(final String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static com.fasterxml.jackson.databind.JsonNode parse(final String json) {
+    private static JsonNode parse(final String json) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
-        } catch (final java.io.IOException e) {
+            return new ObjectMapper().readTree(json);
+        } catch (final IOException e) {
             return JsonNodeFactory.instance.textNode(json);
         }
     }

@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What rotor made of one hostile record, read from its outputs: its DLQ records (found by key and by the input
- * position in the {@code __streams.errors.*} headers), its audit records (by event id and by the position an INVALID
- * audit names) and the results of the commands it caused; and whether that meets the record's {@link Hostile.Expect}.
+ * What rotor made of one hostile record, read from its outputs: its DLQ records (found by key and by the input position
+ * in the {@code __streams.errors.*} headers), its audit records (by event id and by the position an INVALID audit
+ * names) and the results of the commands it caused; and whether that meets the record's {@link Hostile.Expect}.
  */
-record HostileVerdict(Hostile hostile, List<String> codes, List<String> decisions, List<String> reasons,
-                      List<String> statuses) {
+record HostileVerdict(
+        Hostile hostile, List<String> codes, List<String> decisions, List<String> reasons, List<String> statuses) {
 
     static HostileVerdict of(final Hostile h, final LoadGenerator.Position position, final RotorOutputs out) {
         final Set<DeadLetter> dlq = new LinkedHashSet<>();
@@ -26,14 +26,26 @@ record HostileVerdict(Hostile hostile, List<String> codes, List<String> decision
             dlq.addAll(out.deadLettersAt(position.partition(), position.offset()));
             audits.addAll(out.auditsAt(position.partition(), position.offset()));
         }
-        final List<String> codes = dlq.stream().map(DeadLetter::code).filter(c -> c != null && !c.isBlank())
-                .distinct().toList();
-        final List<String> decisions = audits.stream().map(a -> a.path("decision").asText())
-                .filter(d -> !d.startsWith("ROTATION_") && !d.equals("VAULT_CALL")).distinct().toList();
-        final List<String> reasons = audits.stream().map(a -> a.path("reason").asText()).filter(r -> !r.isBlank())
-                .limit(3).toList();
-        final List<String> statuses = h.nullKey() ? List.of()
-                : out.resultsOfEvent(h.id()).stream().map(r -> r.path("status").asText()).toList();
+        final List<String> codes = dlq.stream()
+                .map(DeadLetter::code)
+                .filter(c -> c != null && !c.isBlank())
+                .distinct()
+                .toList();
+        final List<String> decisions = audits.stream()
+                .map(a -> a.path("decision").asText())
+                .filter(d -> !d.startsWith("ROTATION_") && !d.equals("VAULT_CALL"))
+                .distinct()
+                .toList();
+        final List<String> reasons = audits.stream()
+                .map(a -> a.path("reason").asText())
+                .filter(r -> !r.isBlank())
+                .limit(3)
+                .toList();
+        final List<String> statuses = h.nullKey()
+                ? List.of()
+                : out.resultsOfEvent(h.id()).stream()
+                        .map(r -> r.path("status").asText())
+                        .toList();
         return new HostileVerdict(h, codes, decisions, reasons, statuses);
     }
 
@@ -63,7 +75,8 @@ record HostileVerdict(Hostile hostile, List<String> codes, List<String> decision
 
     /** Whether rotor is done with the record as far as the test can tell (for the bounded wait). */
     boolean settled() {
-        return hostile.expect().outcome() == Hostile.Outcome.ROTATED ? !statuses.isEmpty() || deadLettered()
+        return hostile.expect().outcome() == Hostile.Outcome.ROTATED
+                ? !statuses.isEmpty() || deadLettered()
                 : handled();
     }
 

@@ -4,14 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * A JSON security event as a SIEM sends it (README "Input: security events"), built field by field so a test can
- * make any field hostile: {@code event("id-1").type("manual_trigger").level("low").paths("secret/faults/a")}.
- * The timestamp defaults to now.
+ * A JSON security event as a SIEM sends it (README "Input: security events"), built field by field so a test can make
+ * any field hostile: {@code event("id-1").type("manual_trigger").level("low").paths("secret/faults/a")}. The timestamp
+ * defaults to now.
  */
 final class JsonEvent {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -92,7 +93,7 @@ final class JsonEvent {
     JsonEvent raw(final String field, final String json) {
         try {
             node.set(field, JSON.readTree(json));
-        } catch (final java.io.IOException e) {
+        } catch (final IOException e) {
             throw new IllegalArgumentException(e);
         }
         return this;

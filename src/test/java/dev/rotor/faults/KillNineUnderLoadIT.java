@@ -20,17 +20,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fault scenario 1: two rotor instances ({@code run --role all}) on one broker, one of them killed with
- * SIGKILL every 10 s and restarted at once (same state dir), while a steady load runs: 1,000 manual triggers on
- * distinct secrets mixed with 10,000 below-threshold failed logins (at most 5 per secret, the threshold is 10). Then
- * the killing stops and rotor is given time to settle.
+ * Fault scenario 1: two rotor instances ({@code run --role all}) on one broker, one of them killed with SIGKILL every
+ * 10 s and restarted at once (same state dir), while a steady load runs: 1,000 manual triggers on distinct secrets
+ * mixed with 10,000 below-threshold failed logins (at most 5 per secret, the threshold is 10). Then the killing stops
+ * and rotor is given time to settle.
  *
- * <p>Invariants: every command has exactly one result; every manual secret was rotated exactly once (KV version 2);
- * no result is FAILED; no command names a counted secret; every event was decided (an audit record of detection
- * names its event id: ROTATE for the triggers, BELOW_THRESHOLD for the counted events).
+ * <p>Invariants: every command has exactly one result; every manual secret was rotated exactly once (KV version 2); no
+ * result is FAILED; no command names a counted secret; every event was decided (an audit record of detection names its
+ * event id: ROTATE for the triggers, BELOW_THRESHOLD for the counted events).
  */
 class KillNineUnderLoadIT {
     private static final Logger LOG = LoggerFactory.getLogger(KillNineUnderLoadIT.class);
+
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
@@ -41,8 +42,11 @@ class KillNineUnderLoadIT {
     private static final Duration KILL_EVERY = Duration.ofSeconds(10);
     private static final Duration SETTLE = Duration.ofSeconds(150);
     private static final Duration QUIET = Duration.ofSeconds(5);
-    /** Each Vault call takes this long, so that rotations are in flight (between write and marker) when a kill lands. */
+    /**
+     * Each Vault call takes this long, so that rotations are in flight (between write and marker) when a kill lands.
+     */
     private static final Duration VAULT_LATENCY = Duration.ofMillis(100);
+
     private static final String[] RUN = {"run", "--role", "all", "--config", "config/application.properties"};
 
     @Test
@@ -57,12 +61,18 @@ class KillNineUnderLoadIT {
                 manualPaths.add("secret/" + rest);
             }
             final Plan plan = Plan.of(manualPaths);
-            try (RotorProcess a = RotorProcess.start("kill-9-a", RotorEnvironment.of(KAFKA.bootstrapServers(),
-                    "kill-9-a", vault.address(), vault.rootToken()), RUN);
-                 RotorProcess b = RotorProcess.start("kill-9-b", RotorEnvironment.of(KAFKA.bootstrapServers(),
-                    "kill-9-b", vault.address(), vault.rootToken()), RUN);
-                 LoadGenerator load = new LoadGenerator(KAFKA.producerProps(), RotorOutputs.INPUT);
-                 RotorOutputs out = new RotorOutputs(KAFKA.bootstrapServers())) {
+            try (RotorProcess a = RotorProcess.start(
+                            "kill-9-a",
+                            RotorEnvironment.of(
+                                    KAFKA.bootstrapServers(), "kill-9-a", vault.address(), vault.rootToken()),
+                            RUN);
+                    RotorProcess b = RotorProcess.start(
+                            "kill-9-b",
+                            RotorEnvironment.of(
+                                    KAFKA.bootstrapServers(), "kill-9-b", vault.address(), vault.rootToken()),
+                            RUN);
+                    LoadGenerator load = new LoadGenerator(KAFKA.producerProps(), RotorOutputs.INPUT);
+                    RotorOutputs out = new RotorOutputs(KAFKA.bootstrapServers())) {
                 a.awaitReady(Duration.ofSeconds(120));
                 b.awaitReady(Duration.ofSeconds(120));
 
@@ -81,18 +91,22 @@ class KillNineUnderLoadIT {
                 load.awaitSteady(Duration.ofSeconds(60));
                 final long loadEnd = System.nanoTime();
                 out.catchUp();
-                final long decidedWhileKilling = plan.allIds().stream().filter(out::decided).count();
+                final long decidedWhileKilling =
+                        plan.allIds().stream().filter(out::decided).count();
                 final int resultsWhileKilling = out.resultsByCommand().size();
 
                 // then: once rotor has settled (or the wait ran out), every invariant is checked
                 final Progress progress = new Progress(LOG, Duration.ofSeconds(10));
                 final boolean settled = Settle.within("every result and every decision", SETTLE, () -> {
                     out.catchUp();
-                    progress.report(() -> "decided " + plan.allIds().stream().filter(out::decided).count() + " of "
-                            + plan.allIds().size() + " events, " + out.commandsById().size() + " commands, "
+                    progress.report(() -> "decided "
+                            + plan.allIds().stream().filter(out::decided).count() + " of "
+                            + plan.allIds().size() + " events, "
+                            + out.commandsById().size() + " commands, "
                             + out.resultsByCommand().size() + " with a result");
                     return plan.manualIds().stream().allMatch(out::decided)
-                            && out.resultsByCommand().size() >= out.commandsById().size()
+                            && out.resultsByCommand().size()
+                                    >= out.commandsById().size()
                             && out.commandsById().size() >= MANUAL_TRIGGERS
                             && plan.countedIds().stream().allMatch(out::decided);
                 });
@@ -105,7 +119,8 @@ class KillNineUnderLoadIT {
                 final List<String> notRotated = new ArrayList<>();
                 for (final String path : manualPaths) {
                     final int v = vault.kvMetadata("secret", path.substring("secret/".length()))
-                            .map(KvMetadata::currentVersion).orElse(0);
+                            .map(KvMetadata::currentVersion)
+                            .orElse(0);
                     versions.merge(v, 1, Integer::sum);
                     if (v > 2) {
                         rotatedTwice.add(path + " (version " + v + ")");
@@ -118,19 +133,29 @@ class KillNineUnderLoadIT {
                 plan.allIds().stream().filter(id -> !out.decided(id)).forEach(undecided::add);
                 final Map<String, List<JsonNode>> results = out.resultsByCommand();
                 final List<String> withoutResult = out.commandsById().keySet().stream()
-                        .filter(id -> !results.containsKey(id)).toList();
-                final List<String> severalResults = results.entrySet().stream().filter(e -> e.getValue().size() > 1)
-                        .map(e -> e.getKey() + " " + e.getValue().stream().map(r -> r.path("status").asText()).toList())
+                        .filter(id -> !results.containsKey(id))
                         .toList();
-                final List<String> failed = results.values().stream().flatMap(List::stream)
+                final List<String> severalResults = results.entrySet().stream()
+                        .filter(e -> e.getValue().size() > 1)
+                        .map(e -> e.getKey() + " "
+                                + e.getValue().stream()
+                                        .map(r -> r.path("status").asText())
+                                        .toList())
+                        .toList();
+                final List<String> failed = results.values().stream()
+                        .flatMap(List::stream)
                         .filter(r -> r.path("status").asText().equals("FAILED"))
-                        .map(r -> r.path("secret_path").asText() + ": " + r.path("error").asText()).toList();
+                        .map(r -> r.path("secret_path").asText() + ": "
+                                + r.path("error").asText())
+                        .toList();
                 final List<String> commandsForCountedSecrets = out.commandsById().values().stream()
                         .map(l -> l.get(0).path("secret_path").asText())
-                        .filter(p -> !p.startsWith("secret/faults/manual/")).toList();
-                final Map<String, Long> statuses = results.values().stream().flatMap(List::stream)
-                        .collect(Collectors.groupingBy(r -> r.path("status").asText(), TreeMap::new,
-                                Collectors.counting()));
+                        .filter(p -> !p.startsWith("secret/faults/manual/"))
+                        .toList();
+                final Map<String, Long> statuses = results.values().stream()
+                        .flatMap(List::stream)
+                        .collect(Collectors.groupingBy(
+                                r -> r.path("status").asText(), TreeMap::new, Collectors.counting()));
                 final List<String> replaced = new ArrayList<>(ThreadReplacements.logged(a));
                 replaced.addAll(ThreadReplacements.logged(b));
 
@@ -139,12 +164,18 @@ class KillNineUnderLoadIT {
                         .put("load duration", LOAD.toSeconds() + " s")
                         .put("kill -9 (instance restarted at once)", kills)
                         .put("Vault latency per call", VAULT_LATENCY.toMillis() + " ms")
-                        .put("events decided / commands with a result while killing", decidedWhileKilling + " / "
-                                + resultsWhileKilling)
-                        .put("settled", settled ? "yes, " + settledAfterMs + " ms after the load" : "no, within "
-                                + SETTLE.toSeconds() + " s")
-                        .put("command records / distinct command ids", out.commandRecords() + " / "
-                                + out.commandsById().size())
+                        .put(
+                                "events decided / commands with a result while killing",
+                                decidedWhileKilling + " / " + resultsWhileKilling)
+                        .put(
+                                "settled",
+                                settled
+                                        ? "yes, " + settledAfterMs + " ms after the load"
+                                        : "no, within " + SETTLE.toSeconds() + " s")
+                        .put(
+                                "command records / distinct command ids",
+                                out.commandRecords() + " / "
+                                        + out.commandsById().size())
                         .put("result records / commands with a result", out.resultRecords() + " / " + results.size())
                         .put("results by status", statuses)
                         .put("commands with more than one result", severalResults.size())
@@ -156,26 +187,41 @@ class KillNineUnderLoadIT {
                         .put("stream threads replaced (log lines)", replaced.size());
                 figures.publish();
                 if (!rotatedTwicePaths.isEmpty()) {
-                    LOG.warn("secrets rotated more than once, with the Vault calls and log lines about them:\n{}",
+                    LOG.warn(
+                            "secrets rotated more than once, with the Vault calls and log lines about them:\n{}",
                             RotationTrace.describe(rotatedTwicePaths, vault, List.of(a, b)));
                 }
                 if (!undecided.isEmpty()) {
-                    LOG.warn("undecided events, with where they were sent:\n{}",
+                    LOG.warn(
+                            "undecided events, with where they were sent:\n{}",
                             LostEvents.describe(undecided, load, KAFKA.bootstrapServers()));
                 }
 
                 final SoftAssertions soft = new SoftAssertions();
                 soft.assertThat(load.sent()).as("events sent").isEqualTo(MANUAL_TRIGGERS + COUNTED_EVENTS);
-                soft.assertThat(settled).as("rotor settled within %s after the load", SETTLE).isTrue();
-                soft.assertThat(undecided).as("events never decided (no audit record names them)").isEmpty();
-                soft.assertThat(out.commandsById()).as("one command per manual trigger").hasSize(MANUAL_TRIGGERS);
-                soft.assertThat(commandsForCountedSecrets).as("commands for counted (below-threshold) secrets")
+                soft.assertThat(settled)
+                        .as("rotor settled within %s after the load", SETTLE)
+                        .isTrue();
+                soft.assertThat(undecided)
+                        .as("events never decided (no audit record names them)")
+                        .isEmpty();
+                soft.assertThat(out.commandsById())
+                        .as("one command per manual trigger")
+                        .hasSize(MANUAL_TRIGGERS);
+                soft.assertThat(commandsForCountedSecrets)
+                        .as("commands for counted (below-threshold) secrets")
                         .isEmpty();
                 soft.assertThat(withoutResult).as("commands without a result").isEmpty();
-                soft.assertThat(severalResults).as("commands with more than one result").isEmpty();
+                soft.assertThat(severalResults)
+                        .as("commands with more than one result")
+                        .isEmpty();
                 soft.assertThat(failed).as("FAILED results").isEmpty();
-                soft.assertThat(rotatedTwice).as("secrets rotated more than once (KV version > 2)").isEmpty();
-                soft.assertThat(notRotated).as("manual secrets not rotated (KV version < 2)").isEmpty();
+                soft.assertThat(rotatedTwice)
+                        .as("secrets rotated more than once (KV version > 2)")
+                        .isEmpty();
+                soft.assertThat(notRotated)
+                        .as("manual secrets not rotated (KV version < 2)")
+                        .isEmpty();
                 soft.assertAll();
             }
         }
@@ -190,7 +236,8 @@ class KillNineUnderLoadIT {
             for (int i = 0; i < manualPaths.size(); i++) {
                 final String id = String.format("kill9-manual-%04d", i);
                 manual.add(id);
-                records.add(Planned.keyed(id, JsonEvent.manualTrigger(id, manualPaths.get(i)).bytes()));
+                records.add(Planned.keyed(
+                        id, JsonEvent.manualTrigger(id, manualPaths.get(i)).bytes()));
             }
             for (int i = 0; i < COUNTED_EVENTS; i++) {
                 final String id = String.format("kill9-counted-%05d", i);

@@ -2,6 +2,7 @@ package dev.rotor.faults;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,8 +18,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * Sends planned records to {@code security-events} as a SIEM would (plain idempotent producer, {@code acks=all}),
- * either all at once in order or at a steady rate on a background thread, and remembers where each landed
- * (partition, offset), so a record without a usable key can still be found in the DLQ and a lost one can be traced.
+ * either all at once in order or at a steady rate on a background thread, and remembers where each landed (partition,
+ * offset), so a record without a usable key can still be found in the DLQ and a lost one can be traced.
  */
 final class LoadGenerator implements AutoCloseable {
     /** A record to send; {@code id} names it in reports (it is also its key unless {@code key} says otherwise). */
@@ -33,8 +34,7 @@ final class LoadGenerator implements AutoCloseable {
     }
 
     /** Where a sent record is. */
-    record Position(int partition, long offset, long sentAtNanos) {
-    }
+    record Position(int partition, long offset, long sentAtNanos) {}
 
     private final String topic;
     private final KafkaProducer<byte[], byte[]> producer;
@@ -44,7 +44,7 @@ final class LoadGenerator implements AutoCloseable {
     private Thread steady;
 
     LoadGenerator(final Map<String, Object> producerProps, final String topic) {
-        final Map<String, Object> props = new java.util.HashMap<>(producerProps);
+        final Map<String, Object> props = new HashMap<>(producerProps);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_048_576);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
@@ -79,22 +79,24 @@ final class LoadGenerator implements AutoCloseable {
     /** Starts sending {@code records} in order, spread evenly over {@code duration}, on a background thread. */
     void startSteady(final List<Planned> records, final Duration duration) {
         final long start = System.nanoTime();
-        steady = new Thread(() -> {
-            int next = 0;
-            while (next < records.size() && !Thread.currentThread().isInterrupted()) {
-                final double elapsed = (System.nanoTime() - start) / (double) duration.toNanos();
-                final int due = (int) Math.min(records.size(), Math.ceil(records.size() * elapsed));
-                while (next < due) {
-                    sendAsync(records.get(next++));
-                }
-                try {
-                    Thread.sleep(20);
-                } catch (final InterruptedException e) {
-                    return;
-                }
-            }
-            producer.flush();
-        }, "fault-load");
+        steady = new Thread(
+                () -> {
+                    int next = 0;
+                    while (next < records.size() && !Thread.currentThread().isInterrupted()) {
+                        final double elapsed = (System.nanoTime() - start) / (double) duration.toNanos();
+                        final int due = (int) Math.min(records.size(), Math.ceil(records.size() * elapsed));
+                        while (next < due) {
+                            sendAsync(records.get(next++));
+                        }
+                        try {
+                            Thread.sleep(20);
+                        } catch (final InterruptedException e) {
+                            return;
+                        }
+                    }
+                    producer.flush();
+                },
+                "fault-load");
         steady.setDaemon(true);
         steady.start();
     }
@@ -126,7 +128,8 @@ final class LoadGenerator implements AutoCloseable {
 
     private void throwIfFailed() {
         if (failure.get() != null) {
-            throw new IllegalStateException(failure.get().getMessage(), failure.get().getCause());
+            throw new IllegalStateException(
+                    failure.get().getMessage(), failure.get().getCause());
         }
     }
 
@@ -142,8 +145,11 @@ final class LoadGenerator implements AutoCloseable {
     /** The id of the record sent to {@code partition}/{@code offset}, or null. */
     String idAt(final int partition, final long offset) {
         return positions.entrySet().stream()
-                .filter(e -> e.getValue().partition() == partition && e.getValue().offset() == offset)
-                .map(Map.Entry::getKey).findFirst().orElse(null);
+                .filter(e ->
+                        e.getValue().partition() == partition && e.getValue().offset() == offset)
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElse(null);
     }
 
     @Override

@@ -7,10 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The environment of one rotor instance of the fault suite: what an operator would export before
- * {@code java -jar rotor.jar run}. JSON output, the suite's rotation targets, its own state dir and HTTP port, and a
- * short consumer session (6 s, the broker's minimum) so that a killed member's partitions move within seconds rather
- * than after Kafka's default 45 s.
+ * The environment of one rotor instance of the fault suite: what an operator would export before {@code java -jar
+ * rotor.jar run}. JSON output, the suite's rotation targets, its own state dir and HTTP port, and a short consumer
+ * session (6 s, the broker's minimum) so that a killed member's partitions move within seconds rather than after
+ * Kafka's default 45 s.
  */
 final class RotorEnvironment {
     static final Path TARGETS = Path.of("target", "test-classes", "faults", "rotation-targets.yaml");
@@ -26,13 +26,13 @@ final class RotorEnvironment {
 
     /**
      * @param bootstrapServers the broker
-     * @param instance         a name for the instance: its state dir is {@code target/faults/state/<instance>}
-     *                         (emptied now; kept across restarts)
-     * @param vaultAddress     {@code VAULT_ADDR}
-     * @param vaultToken       {@code VAULT_TOKEN}
+     * @param instance a name for the instance: its state dir is {@code target/faults/state/<instance>} (emptied now;
+     *     kept across restarts)
+     * @param vaultAddress {@code VAULT_ADDR}
+     * @param vaultToken {@code VAULT_TOKEN}
      */
-    static RotorEnvironment of(final String bootstrapServers, final String instance, final String vaultAddress,
-                               final String vaultToken) {
+    static RotorEnvironment of(
+            final String bootstrapServers, final String instance, final String vaultAddress, final String vaultToken) {
         final RotorEnvironment e = new RotorEnvironment(FreePorts.one());
         final Path state = FaultFiles.emptyDir(FaultFiles.dir().resolve("state").resolve(instance));
         e.env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);

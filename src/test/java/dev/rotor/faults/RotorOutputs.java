@@ -16,8 +16,8 @@ import org.apache.kafka.common.header.Header;
 /**
  * What rotor has committed on its output topics (JSON output format), indexed for the fault suite's invariants:
  * commands and results by command id, audit records by event id (and by the input position an INVALID audit names),
- * dead letters by key and by the input partition/offset of their {@code __streams.errors.*} headers. Read
- * incrementally with {@link #catchUp()}; not thread-safe.
+ * dead letters by key and by the input partition/offset of their {@code __streams.errors.*} headers. Read incrementally
+ * with {@link #catchUp()}; not thread-safe.
  */
 final class RotorOutputs implements AutoCloseable {
     static final String COMMANDS = "rotation-commands";
@@ -28,8 +28,7 @@ final class RotorOutputs implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A record of security-events-dlq. */
-    record DeadLetter(String key, Integer partition, Long offset, String code, String reason, int valueBytes) {
-    }
+    record DeadLetter(String key, Integer partition, Long offset, String code, String reason, int valueBytes) {}
 
     private final TopicTail commands;
     private final TopicTail results;
@@ -58,38 +57,59 @@ final class RotorOutputs implements AutoCloseable {
     RotorOutputs catchUp() {
         for (final ConsumerRecord<byte[], byte[]> r : commands.catchUp()) {
             final JsonNode c = json(r);
-            commandsById.computeIfAbsent(c.path("command_id").asText(), k -> new ArrayList<>()).add(c);
+            commandsById
+                    .computeIfAbsent(c.path("command_id").asText(), k -> new ArrayList<>())
+                    .add(c);
             commandRecords++;
         }
         for (final ConsumerRecord<byte[], byte[]> r : results.catchUp()) {
             final JsonNode c = json(r);
-            resultsByCommand.computeIfAbsent(c.path("command_id").asText(), k -> new ArrayList<>()).add(c);
-            resultsByEvent.computeIfAbsent(c.path("event_id").asText(), k -> new ArrayList<>()).add(c);
+            resultsByCommand
+                    .computeIfAbsent(c.path("command_id").asText(), k -> new ArrayList<>())
+                    .add(c);
+            resultsByEvent
+                    .computeIfAbsent(c.path("event_id").asText(), k -> new ArrayList<>())
+                    .add(c);
             resultRecords++;
         }
         for (final ConsumerRecord<byte[], byte[]> r : audit.catchUp()) {
             final JsonNode a = json(r);
             auditRecords++;
             if (a.hasNonNull("event_id")) {
-                auditsByEvent.computeIfAbsent(a.get("event_id").asText(), k -> new ArrayList<>()).add(a);
+                auditsByEvent
+                        .computeIfAbsent(a.get("event_id").asText(), k -> new ArrayList<>())
+                        .add(a);
             }
             final JsonNode source = a.path("details").path("source");
             if (source.isTextual()) {
-                auditsBySource.computeIfAbsent(source.asText(), k -> new ArrayList<>()).add(a);
+                auditsBySource
+                        .computeIfAbsent(source.asText(), k -> new ArrayList<>())
+                        .add(a);
             }
         }
         for (final ConsumerRecord<byte[], byte[]> r : dlq.catchUp()) {
-            final Integer partition = header(r, "__streams.errors.partition").map(Integer::valueOf).orElse(null);
-            final Long offset = header(r, "__streams.errors.offset").map(Long::valueOf).orElse(null);
-            final DeadLetter d = new DeadLetter(r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
-                    partition, offset, header(r, "rotor.error.code").orElse(null),
-                    header(r, "rotor.error.reason").orElse(null), r.value() == null ? -1 : r.value().length);
+            final Integer partition = header(r, "__streams.errors.partition")
+                    .map(Integer::valueOf)
+                    .orElse(null);
+            final Long offset =
+                    header(r, "__streams.errors.offset").map(Long::valueOf).orElse(null);
+            final DeadLetter d = new DeadLetter(
+                    r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
+                    partition,
+                    offset,
+                    header(r, "rotor.error.code").orElse(null),
+                    header(r, "rotor.error.reason").orElse(null),
+                    r.value() == null ? -1 : r.value().length);
             deadLetters.add(d);
             if (d.key() != null) {
-                deadLettersByKey.computeIfAbsent(d.key(), k -> new ArrayList<>()).add(d);
+                deadLettersByKey
+                        .computeIfAbsent(d.key(), k -> new ArrayList<>())
+                        .add(d);
             }
             if (partition != null && offset != null) {
-                deadLettersByPosition.computeIfAbsent(position(partition, offset), k -> new ArrayList<>()).add(d);
+                deadLettersByPosition
+                        .computeIfAbsent(position(partition, offset), k -> new ArrayList<>())
+                        .add(d);
             }
         }
         return this;
@@ -124,14 +144,17 @@ final class RotorOutputs implements AutoCloseable {
 
     /** Whether detection decided the event: an audit record of detection (not the executor's) names its event id. */
     boolean decided(final String eventId) {
-        return auditsOf(eventId).stream().anyMatch(a -> !a.path("decision").asText().startsWith("ROTATION_")
-                && !a.path("decision").asText().equals("VAULT_CALL"));
+        return auditsOf(eventId).stream()
+                .anyMatch(a -> !a.path("decision").asText().startsWith("ROTATION_")
+                        && !a.path("decision").asText().equals("VAULT_CALL"));
     }
 
     /** The decisions detection audited for the event, e.g. {@code [BELOW_THRESHOLD]}. */
     List<String> decisionsOf(final String eventId) {
-        return auditsOf(eventId).stream().map(a -> a.path("decision").asText())
-                .filter(d -> !d.startsWith("ROTATION_") && !d.equals("VAULT_CALL")).toList();
+        return auditsOf(eventId).stream()
+                .map(a -> a.path("decision").asText())
+                .filter(d -> !d.startsWith("ROTATION_") && !d.equals("VAULT_CALL"))
+                .toList();
     }
 
     List<DeadLetter> deadLettersKeyed(final String key) {
@@ -160,7 +183,8 @@ final class RotorOutputs implements AutoCloseable {
 
     private static Optional<String> header(final ConsumerRecord<byte[], byte[]> r, final String name) {
         final Header h = r.headers().lastHeader(name);
-        return h == null || h.value() == null ? Optional.empty()
+        return h == null || h.value() == null
+                ? Optional.empty()
                 : Optional.of(new String(h.value(), StandardCharsets.UTF_8));
     }
 
@@ -168,8 +192,9 @@ final class RotorOutputs implements AutoCloseable {
         try {
             return JSON.readTree(r.value());
         } catch (final IOException e) {
-            throw new IllegalStateException("rotor wrote a record that is not JSON on " + r.topic() + "-"
-                    + r.partition() + "@" + r.offset(), e);
+            throw new IllegalStateException(
+                    "rotor wrote a record that is not JSON on " + r.topic() + "-" + r.partition() + "@" + r.offset(),
+                    e);
         }
     }
 

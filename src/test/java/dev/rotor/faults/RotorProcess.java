@@ -23,18 +23,18 @@ import org.awaitility.core.ConditionTimeoutException;
  * only through its environment ({@link RotorEnvironment}).
  *
  * <ol>
- *   <li>Start, {@linkplain #kill9() kill -9}, {@linkplain #sigterm() SIGTERM} and {@linkplain #restart() restart}
- *       with the same environment (so the same state dir and HTTP port).</li>
+ *   <li>Start, {@linkplain #kill9() kill -9}, {@linkplain #sigterm() SIGTERM} and {@linkplain #restart() restart} with
+ *       the same environment (so the same state dir and HTTP port).
  *   <li>Every start appends to {@code target/faults/<name>.log} (stdout and stderr), after a marker line naming the
- *       start and its pid; the process logs with {@code faults/logback-rotor.xml}, which keeps Kafka's INFO
- *       lines.</li>
- *   <li>Readiness over {@code /health/ready}, the Prometheus text of {@code /metrics}, and counts of log lines.</li>
+ *       start and its pid; the process logs with {@code faults/logback-rotor.xml}, which keeps Kafka's INFO lines.
+ *   <li>Readiness over {@code /health/ready}, the Prometheus text of {@code /metrics}, and counts of log lines.
  * </ol>
  */
 final class RotorProcess implements AutoCloseable {
     static final Path JAR = Path.of("target", "rotor.jar");
     static final Path LOGBACK = Path.of("target", "test-classes", "faults", "logback-rotor.xml");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final RotorEnvironment environment;
@@ -71,20 +71,29 @@ final class RotorProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // C1 only and a serial collector: on a 2-core machine running two instances, a broker and the test,
                 // C2's compiler threads after every restart would take the CPU the scenario is measuring
-                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Xmx384m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
                 "-Dlogback.configurationFile=" + LOGBACK.toAbsolutePath(),
-                "-jar", JAR.toString()));
+                "-jar",
+                JAR.toString()));
         cmd.addAll(args);
         final ProcessBuilder pb = new ProcessBuilder(cmd);
         // nothing of the test JVM's environment may configure rotor behind the test's back
-        pb.environment().keySet().removeIf(k -> k.startsWith("ROTOR_") || k.startsWith("KAFKA_")
-                || k.startsWith("VAULT_"));
+        pb.environment()
+                .keySet()
+                .removeIf(k -> k.startsWith("ROTOR_") || k.startsWith("KAFKA_") || k.startsWith("VAULT_"));
         pb.environment().putAll(environment.asMap());
         starts++;
         try {
-            Files.writeString(log, "==== fault suite: start " + starts + " of " + name + " at " + Instant.now()
-                    + " ====\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            process = pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            Files.writeString(
+                    log,
+                    "==== fault suite: start " + starts + " of " + name + " at " + Instant.now() + " ====\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+            process = pb.redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
             appendMarker("pid " + process.pid());
         } catch (final IOException e) {
@@ -94,8 +103,12 @@ final class RotorProcess implements AutoCloseable {
 
     private void appendMarker(final String text) {
         try {
-            Files.writeString(log, "==== fault suite: " + name + " " + text + " at " + Instant.now() + " ====\n",
-                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    log,
+                    "==== fault suite: " + name + " " + text + " at " + Instant.now() + " ====\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -159,14 +172,18 @@ final class RotorProcess implements AutoCloseable {
         launch();
     }
 
-    /** Waits until {@code /health/ready} answers 200; fails with the log's tail if it does not within {@code atMost}. */
+    /**
+     * Waits until {@code /health/ready} answers 200; fails with the log's tail if it does not within {@code atMost}.
+     */
     void awaitReady(final Duration atMost) {
         try {
-            Awaitility.await(name + " ready").atMost(atMost).pollInterval(Duration.ofMillis(250))
+            Awaitility.await(name + " ready")
+                    .atMost(atMost)
+                    .pollInterval(Duration.ofMillis(250))
                     .until(() -> {
                         if (!isAlive()) {
-                            throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n"
-                                    + tail(40));
+                            throw new IllegalStateException(
+                                    name + " exited with " + process.exitValue() + ":\n" + tail(40));
                         }
                         return status("/health/ready") == 200;
                     });
@@ -188,8 +205,11 @@ final class RotorProcess implements AutoCloseable {
 
     private HttpResponse<String> get(final String path) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + path))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + path))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (final IOException e) {
             return null;
         } catch (final InterruptedException e) {
@@ -201,7 +221,9 @@ final class RotorProcess implements AutoCloseable {
     /** Lines of the log (all starts) that contain {@code fragment}. */
     List<String> logLines(final String fragment) {
         try {
-            return Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(l -> l.contains(fragment)).toList();
+            return Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                    .filter(l -> l.contains(fragment))
+                    .toList();
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -6,11 +6,18 @@ import dev.rotor.testing.EmbeddedKafkaExtension;
 final class RotorTopics {
     static final int PARTITIONS = 6;
 
-    private RotorTopics() {
-    }
+    private RotorTopics() {}
 
     static void create(final EmbeddedKafkaExtension kafka) {
-        kafka.createTopics(PARTITIONS, RotorOutputs.INPUT, RotorOutputs.COMMANDS, RotorOutputs.RESULTS,
-                "security-alerts", "security-critical", RotorOutputs.AUDIT, RotorOutputs.DLQ, "rotation-commands-dlq");
+        kafka.createTopics(
+                PARTITIONS,
+                RotorOutputs.INPUT,
+                RotorOutputs.COMMANDS,
+                RotorOutputs.RESULTS,
+                "security-alerts",
+                "security-critical",
+                RotorOutputs.AUDIT,
+                RotorOutputs.DLQ,
+                "rotation-commands-dlq");
     }
 }

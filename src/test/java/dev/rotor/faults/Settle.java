@@ -11,13 +11,15 @@ import org.awaitility.core.ConditionTimeoutException;
  * than "condition not met within 3 minutes".
  */
 final class Settle {
-    private Settle() {
-    }
+    private Settle() {}
 
     /** Polls {@code condition} until it holds or {@code atMost} has passed; returns whether it held. */
     static boolean within(final String what, final Duration atMost, final Callable<Boolean> condition) {
         try {
-            Awaitility.await(what).atMost(atMost).pollInterval(Duration.ofMillis(500)).pollDelay(Duration.ZERO)
+            Awaitility.await(what)
+                    .atMost(atMost)
+                    .pollInterval(Duration.ofMillis(500))
+                    .pollDelay(Duration.ZERO)
                     .until(condition);
             return true;
         } catch (final ConditionTimeoutException e) {

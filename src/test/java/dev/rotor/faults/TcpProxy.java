@@ -21,16 +21,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * between three modes, so the server behind it keeps its state across an "outage":
  *
  * <ol>
- *   <li>{@link #forward()}: connections are piped to the server.</li>
+ *   <li>{@link #forward()}: connections are piped to the server.
  *   <li>{@link #refuse()}: the listening socket is closed, so a connect attempt gets {@code ECONNREFUSED}; open
- *       connections are reset. The proxy listens again on the same port when switched back.</li>
+ *       connections are reset. The proxy listens again on the same port when switched back.
  *   <li>{@link #reset()}: connections are accepted and reset at once (RST, nothing read or written); open connections
- *       are reset too.</li>
+ *       are reset too.
  * </ol>
+ *
  * Thread-safe; mode changes take effect for the next connection and cut the open ones.
  */
 final class TcpProxy implements AutoCloseable {
-    enum Mode { FORWARD, REFUSE, RESET }
+    enum Mode {
+        FORWARD,
+        REFUSE,
+        RESET
+    }
 
     private final String name;
     private final int targetPort;

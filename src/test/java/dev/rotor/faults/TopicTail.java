@@ -14,8 +14,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Everything a topic holds, read incrementally without a consumer group: each {@link #catchUp()} reads from where
- * the last one stopped up to the current end ({@code read_committed}: the last stable offset, so only committed
+ * Everything a topic holds, read incrementally without a consumer group: each {@link #catchUp()} reads from where the
+ * last one stopped up to the current end ({@code read_committed}: the last stable offset, so only committed
  * transactions; {@code read_uncommitted}: also records of open and aborted transactions). Not thread-safe.
  */
 final class TopicTail implements AutoCloseable {
@@ -63,8 +63,8 @@ final class TopicTail implements AutoCloseable {
         final Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
         while (partitions.stream().anyMatch(tp -> consumer.position(tp, Duration.ofSeconds(10)) < end.get(tp))) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("could not read " + topic + " up to " + end + " within "
-                        + CATCH_UP_LIMIT);
+                throw new IllegalStateException(
+                        "could not read " + topic + " up to " + end + " within " + CATCH_UP_LIMIT);
             }
             consumer.poll(Duration.ofMillis(100)).forEach(records::add);
         }
@@ -81,9 +81,12 @@ final class TopicTail implements AutoCloseable {
         if (info == null || info.size() == partitions.size()) {
             return;
         }
-        final List<TopicPartition> now = info.stream().map(p -> new TopicPartition(topic, p.partition()))
-                .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
-        final List<TopicPartition> added = now.stream().filter(tp -> !partitions.contains(tp)).toList();
+        final List<TopicPartition> now = info.stream()
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .sorted(Comparator.comparingInt(TopicPartition::partition))
+                .toList();
+        final List<TopicPartition> added =
+                now.stream().filter(tp -> !partitions.contains(tp)).toList();
         consumer.assign(now);
         consumer.seekToBeginning(added);
         partitions = now;

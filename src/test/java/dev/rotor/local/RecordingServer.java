@@ -12,17 +12,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A stranger's HTTP server on 127.0.0.1, the target of the dev Vault's injected redirects: it records which requests
- * reached it and whether they carried a Vault token, and answers every request 200 with a Vault-shaped KV write
- * answer (so a client that follows the redirect believes its write succeeded). The token itself is never kept.
+ * reached it and whether they carried a Vault token, and answers every request 200 with a Vault-shaped KV write answer
+ * (so a client that follows the redirect believes its write succeeded). The token itself is never kept.
  */
 public final class RecordingServer implements AutoCloseable {
     /** One request received: method, path, and whether an {@code X-Vault-Token} header came with it. */
     public record Received(String method, String path, boolean carriedToken, int bodyBytes) {}
 
     private static final byte[] ANSWER = ("{\"request_id\":\"00000000-0000-0000-0000-000000000000\",\"lease_id\":\"\","
-            + "\"renewable\":false,\"lease_duration\":0,\"data\":{\"version\":2,\"created_time\":"
-            + "\"2026-01-01T00:00:00.000000000Z\",\"deletion_time\":\"\",\"destroyed\":false,\"custom_metadata\":null},"
-            + "\"wrap_info\":null,\"warnings\":null,\"auth\":null}").getBytes(StandardCharsets.UTF_8);
+                    + "\"renewable\":false,\"lease_duration\":0,\"data\":{\"version\":2,\"created_time\":"
+                    + "\"2026-01-01T00:00:00.000000000Z\",\"deletion_time\":\"\",\"destroyed\":false,\"custom_metad"
+                    + "ata\":null},"
+                    + "\"wrap_info\":null,\"warnings\":null,\"auth\":null}")
+            .getBytes(StandardCharsets.UTF_8);
 
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
@@ -37,8 +39,11 @@ public final class RecordingServer implements AutoCloseable {
             try (exchange) {
                 final int bytes = exchange.getRequestBody().readAllBytes().length;
                 final String token = exchange.getRequestHeaders().getFirst("X-Vault-Token");
-                received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                        token != null && !token.isEmpty(), bytes));
+                received.add(new Received(
+                        exchange.getRequestMethod(),
+                        exchange.getRequestURI().getPath(),
+                        token != null && !token.isEmpty(),
+                        bytes));
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
                 exchange.sendResponseHeaders(200, ANSWER.length);
                 try (OutputStream out = exchange.getResponseBody()) {

@@ -23,10 +23,10 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Replays every recorded Vault exchange in {@code src/test/resources/vault-contract} (a copy of
- * {@code shared/vault-contract}) against a fresh {@link DevVault} and checks that it answers as real Vault did:
- * same status; for JSON answers every documented key at the same place with the same JSON type (values such as ids,
- * times and generated secrets may differ), {@code errors} and {@code warnings} texts equal; no body for 204; Vault's
- * headers; the full response envelope wherever Vault sends one.
+ * {@code shared/vault-contract}) against a fresh {@link DevVault} and checks that it answers as real Vault did: same
+ * status; for JSON answers every documented key at the same place with the same JSON type (values such as ids, times
+ * and generated secrets may differ), {@code errors} and {@code warnings} texts equal; no body for 204; Vault's headers;
+ * the full response envelope wherever Vault sends one.
  *
  * <p>What each case presupposes (secrets, roles, keys, leases, tokens, seal state) is in {@link #SETUP}, one row per
  * case file. A file without a row fails, as does a missing file (the count is pinned).
@@ -36,19 +36,23 @@ class VaultContractTest {
     private static final String DOC_TOKEN = "...";
     private static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
     private static final String[] ENVELOPE = {
-        "request_id", "lease_id", "renewable", "lease_duration", "data", "wrap_info", "warnings", "auth"};
+        "request_id", "lease_id", "renewable", "lease_duration", "data", "wrap_info", "warnings", "auth"
+    };
 
     /**
      * What a case needs beyond a fresh dev Vault.
      *
-     * @param seed      state the case presupposes, applied before the request
-     * @param docToken  the token to send where the case shows the docs' placeholder {@code "..."}; null = root
+     * @param seed state the case presupposes, applied before the request
+     * @param docToken the token to send where the case shows the docs' placeholder {@code "..."}; null = root
      * @param onTheWire how the documented body maps to the wire, only where the contract README records a doc/code
-     *                  difference; null = the documented body as is
-     * @param after     checks on the dev Vault's state after the exchange; null = none
+     *     difference; null = the documented body as is
+     * @param after checks on the dev Vault's state after the exchange; null = none
      */
-    private record Setup(Consumer<DevVault> seed, Function<DevVault, String> docToken,
-                         UnaryOperator<JsonNode> onTheWire, Consumer<DevVault> after) {
+    private record Setup(
+            Consumer<DevVault> seed,
+            Function<DevVault, String> docToken,
+            UnaryOperator<JsonNode> onTheWire,
+            Consumer<DevVault> after) {
         Setup token(Function<DevVault, String> token) {
             return new Setup(seed, token, onTheWire, after);
         }
@@ -63,7 +67,7 @@ class VaultContractTest {
     }
 
     private static Setup nothing() {
-        return new Setup(v -> { }, null, null, null);
+        return new Setup(v -> {}, null, null, null);
     }
 
     private static Setup seed(Consumer<DevVault> seed) {
@@ -118,7 +122,10 @@ class VaultContractTest {
         return wire;
     }
 
-    /** README "Known doc/code differences": transit read-key docs show {@code imported}, the code sends {@code imported_key}. */
+    /**
+     * README "Known doc/code differences": transit read-key docs show {@code imported}, the code sends
+     * {@code imported_key}.
+     */
     private static JsonNode transitKeyOnTheWire(JsonNode doc) {
         ObjectNode wire = doc.deepCopy();
         ObjectNode data = (ObjectNode) wire.get("data");
@@ -130,37 +137,71 @@ class VaultContractTest {
     private static final Map<String, Setup> SETUP = new LinkedHashMap<>();
 
     static {
-        SETUP.put("aws-config-rotate-root", nothing()
-                .then(v -> assertThat(v.awsRootRotations()).isEqualTo(1)));
-        SETUP.put("database-creds-dynamic", seed(v -> v.addDatabaseDynamicRole("my-role"))
-                .then(v -> assertThat(v.leaseIds()).anyMatch(id -> id.startsWith("database/creds/my-role/"))));
+        SETUP.put(
+                "aws-config-rotate-root",
+                nothing().then(v -> assertThat(v.awsRootRotations()).isEqualTo(1)));
+        SETUP.put(
+                "database-creds-dynamic",
+                seed(v -> v.addDatabaseDynamicRole("my-role"))
+                        .then(v -> assertThat(v.leaseIds()).anyMatch(id -> id.startsWith("database/creds/my-role/"))));
         SETUP.put("database-rotate-role-unknown", nothing());
-        SETUP.put("database-rotate-role", seed(v -> v.addDatabaseStaticRole("my-static-role", "static-user"))
-                .then(v -> assertThat(v.staticRoleRotations("my-static-role")).isEqualTo(1)));
-        SETUP.put("database-rotate-root", seed(v -> v.addDatabaseConnection("mysql"))
-                .then(v -> assertThat(v.databaseRootRotations("mysql")).isEqualTo(1)));
+        SETUP.put(
+                "database-rotate-role",
+                seed(v -> v.addDatabaseStaticRole("my-static-role", "static-user"))
+                        .then(v -> assertThat(v.staticRoleRotations("my-static-role"))
+                                .isEqualTo(1)));
+        SETUP.put(
+                "database-rotate-root",
+                seed(v -> v.addDatabaseConnection("mysql"))
+                        .then(v -> assertThat(v.databaseRootRotations("mysql")).isEqualTo(1)));
         SETUP.put("database-static-creds-unknown-role", nothing());
-        SETUP.put("database-static-creds",
+        SETUP.put(
+                "database-static-creds",
                 seed(v -> v.addDatabaseStaticRole("my-static-role", "static-user", Duration.ofSeconds(30))));
         SETUP.put("error-invalid-token-403", nothing()); // the file's token is unknown to a fresh dev Vault
         SETUP.put("error-missing-token-403", nothing());
         SETUP.put("error-no-handler-404", nothing());
-        SETUP.put("error-permission-denied-403", nothing().token(v -> v.createToken(
-                Policy.named("prod-reader").path("secret/data/prod/*", Capability.READ).build())));
+        SETUP.put(
+                "error-permission-denied-403",
+                nothing()
+                        .token(v -> v.createToken(Policy.named("prod-reader")
+                                .path("secret/data/prod/*", Capability.READ)
+                                .build())));
         SETUP.put("error-sealed-503", seed(DevVault::seal));
         SETUP.put("error-unsupported-operation-405", seed(versions(1)));
         SETUP.put("kv2-config-read", seed(v -> v.kvConfigure("secret", 0, false, Duration.parse("PT3H25M19S"))));
         SETUP.put("kv2-config-write", nothing());
-        SETUP.put("kv2-delete-latest", seed(versions(1))
-                .then(v -> assertThat(v.kvMetadata("secret", "my-secret").orElseThrow().current().deleted()).isTrue()));
-        SETUP.put("kv2-delete-metadata-all", seed(versions(2))
-                .then(v -> assertThat(v.kvMetadata("secret", "my-secret")).isEmpty()));
-        SETUP.put("kv2-delete-versions", seed(versions(3))
-                .then(v -> assertThat(v.kvMetadata("secret", "my-secret").orElseThrow().versions().values())
-                        .extracting(KvMetadata.VersionInfo::deleted).containsExactly(true, true, false)));
-        SETUP.put("kv2-destroy-versions", seed(versions(2))
-                .then(v -> assertThat(v.kvMetadata("secret", "my-secret").orElseThrow().versions().values())
-                        .extracting(KvMetadata.VersionInfo::destroyed).containsExactly(true, true)));
+        SETUP.put(
+                "kv2-delete-latest",
+                seed(versions(1))
+                        .then(v -> assertThat(v.kvMetadata("secret", "my-secret")
+                                        .orElseThrow()
+                                        .current()
+                                        .deleted())
+                                .isTrue()));
+        SETUP.put(
+                "kv2-delete-metadata-all",
+                seed(versions(2))
+                        .then(v ->
+                                assertThat(v.kvMetadata("secret", "my-secret")).isEmpty()));
+        SETUP.put(
+                "kv2-delete-versions",
+                seed(versions(3))
+                        .then(v -> assertThat(v.kvMetadata("secret", "my-secret")
+                                        .orElseThrow()
+                                        .versions()
+                                        .values())
+                                .extracting(KvMetadata.VersionInfo::deleted)
+                                .containsExactly(true, true, false)));
+        SETUP.put(
+                "kv2-destroy-versions",
+                seed(versions(2))
+                        .then(v -> assertThat(v.kvMetadata("secret", "my-secret")
+                                        .orElseThrow()
+                                        .versions()
+                                        .values())
+                                .extracting(KvMetadata.VersionInfo::destroyed)
+                                .containsExactly(true, true)));
         SETUP.put("kv2-invalid-v1-style-path", seed(versions(1)));
         SETUP.put("kv2-list-keys", seed(v -> {
             v.kvPut("secret", "foo", Map.of("a", "1"));
@@ -168,7 +209,9 @@ class VaultContractTest {
         }));
         SETUP.put("kv2-read-metadata-missing", nothing());
         SETUP.put("kv2-read-metadata", seed(versions(3).andThen(v -> {
-            v.kvWriteMetadata("secret", "my-secret",
+            v.kvWriteMetadata(
+                    "secret",
+                    "my-secret",
                     Map.of("foo", "abc", "bar", "123", "baz", "5c07d823-3810-48f6-a147-4c06b5219e84"));
             v.kvConfigureKey("secret", "my-secret", 0, false, Duration.parse("PT3H25M19S"));
         })));
@@ -180,53 +223,86 @@ class VaultContractTest {
             v.kvPut("secret", "my-secret", Map.of("foo", "bar"));
             v.kvPut("secret", "my-secret", Map.of("foo", "newer"));
         }));
-        SETUP.put("kv2-undelete-versions", seed(versions(2).andThen(v -> v.kvSoftDelete("secret", "my-secret", 1, 2)))
-                .then(v -> assertThat(v.kvRead("secret", "my-secret")).containsEntry("foo", "value-2")));
-        SETUP.put("kv2-write-cas-mismatch", seed(versions(1))
-                .then(v -> assertThat(v.kvMetadata("secret", "my-secret").orElseThrow().currentVersion()).isEqualTo(1)));
-        SETUP.put("kv2-write-cas-required-missing", seed(v -> v.kvConfigure("secret", 0, true, Duration.ZERO))
-                .then(v -> assertThat(v.kvMetadata("secret", "my-secret")).isEmpty()));
-        SETUP.put("kv2-write-create-cas0", seed(v -> v.kvWriteMetadata("secret", "my-secret", OWNER_METADATA))
-                .then(v -> assertThat(v.kvRead("secret", "my-secret")).containsEntry("zip", "zap")));
-        SETUP.put("kv2-write-metadata", nothing()
-                .then(v -> assertThat(v.kvMetadata("secret", "my-secret").orElseThrow())
-                        .satisfies(m -> assertThat(m.currentVersion()).isZero())
-                        .satisfies(m -> assertThat(m.maxVersions()).isEqualTo(5))
-                        .satisfies(m -> assertThat(m.customMetadata()).containsEntry("bar", "123"))));
+        SETUP.put(
+                "kv2-undelete-versions",
+                seed(versions(2).andThen(v -> v.kvSoftDelete("secret", "my-secret", 1, 2)))
+                        .then(v -> assertThat(v.kvRead("secret", "my-secret")).containsEntry("foo", "value-2")));
+        SETUP.put(
+                "kv2-write-cas-mismatch",
+                seed(versions(1))
+                        .then(v -> assertThat(v.kvMetadata("secret", "my-secret")
+                                        .orElseThrow()
+                                        .currentVersion())
+                                .isEqualTo(1)));
+        SETUP.put(
+                "kv2-write-cas-required-missing",
+                seed(v -> v.kvConfigure("secret", 0, true, Duration.ZERO))
+                        .then(v ->
+                                assertThat(v.kvMetadata("secret", "my-secret")).isEmpty()));
+        SETUP.put(
+                "kv2-write-create-cas0",
+                seed(v -> v.kvWriteMetadata("secret", "my-secret", OWNER_METADATA))
+                        .then(v -> assertThat(v.kvRead("secret", "my-secret")).containsEntry("zip", "zap")));
+        SETUP.put(
+                "kv2-write-metadata",
+                nothing()
+                        .then(v -> assertThat(
+                                        v.kvMetadata("secret", "my-secret").orElseThrow())
+                                .satisfies(m -> assertThat(m.currentVersion()).isZero())
+                                .satisfies(m -> assertThat(m.maxVersions()).isEqualTo(5))
+                                .satisfies(m -> assertThat(m.customMetadata()).containsEntry("bar", "123"))));
         SETUP.put("kv2-write-no-data", seed(versions(1)));
-        SETUP.put("kv2-write-update-cas-match", seed(v -> {
-            v.kvWriteMetadata("secret", "my-secret", OWNER_METADATA);
-            v.kvPut("secret", "my-secret", Map.of("foo", "bar", "zip", "zap"));
-        }).then(v -> assertThat(v.kvRead("secret", "my-secret")).containsEntry("foo", "bar2")));
+        SETUP.put(
+                "kv2-write-update-cas-match",
+                seed(v -> {
+                            v.kvWriteMetadata("secret", "my-secret", OWNER_METADATA);
+                            v.kvPut("secret", "my-secret", Map.of("foo", "bar", "zip", "zap"));
+                        })
+                        .then(v -> assertThat(v.kvRead("secret", "my-secret")).containsEntry("foo", "bar2")));
         SETUP.put("sys-health-active-200", nothing());
         SETUP.put("sys-health-not-initialized-501", seed(v -> v.setInitialized(false)));
         SETUP.put("sys-health-sealed-503", seed(DevVault::seal));
         SETUP.put("sys-health-standby-429", seed(v -> v.setStandby(true)));
         SETUP.put("sys-leases-lookup-invalid", nothing());
-        SETUP.put("sys-leases-lookup", seed(v -> v.addLease("aws/creds/deploy/abcd-1234..."))
-                .wire(VaultContractTest::leaseLookupOnTheWire));
+        SETUP.put(
+                "sys-leases-lookup",
+                seed(v -> v.addLease("aws/creds/deploy/abcd-1234...")).wire(VaultContractTest::leaseLookupOnTheWire));
         SETUP.put("sys-leases-renew", seed(v -> v.addLease("aws/creds/deploy/abcd-1234...")));
-        SETUP.put("sys-leases-revoke-prefix", seed(v -> {
-            v.addLease("aws/creds/deploy/1");
-            v.addLease("aws/creds/other/2");
-            v.addLease("aws/credsextra/3");
-            v.addLease("database/creds/my-role/4");
-        }).then(v -> assertThat(v.leaseIds()).containsExactly("aws/credsextra/3", "database/creds/my-role/4")));
-        SETUP.put("sys-leases-revoke", seed(v -> v.addLease("postgresql/creds/readonly/abcd-1234..."))
-                .then(v -> assertThat(v.leaseExists("postgresql/creds/readonly/abcd-1234...")).isFalse()));
+        SETUP.put(
+                "sys-leases-revoke-prefix",
+                seed(v -> {
+                            v.addLease("aws/creds/deploy/1");
+                            v.addLease("aws/creds/other/2");
+                            v.addLease("aws/credsextra/3");
+                            v.addLease("database/creds/my-role/4");
+                        })
+                        .then(v -> assertThat(v.leaseIds())
+                                .containsExactly("aws/credsextra/3", "database/creds/my-role/4")));
+        SETUP.put(
+                "sys-leases-revoke",
+                seed(v -> v.addLease("postgresql/creds/readonly/abcd-1234..."))
+                        .then(v -> assertThat(v.leaseExists("postgresql/creds/readonly/abcd-1234..."))
+                                .isFalse()));
         SETUP.put("sys-mounts-list", nothing());
         SETUP.put("token-create-with-warnings", nothing());
         SETUP.put("token-lookup-self", nothing().token(VaultContractTest::tokenFromLdapLogin));
         SETUP.put("token-renew-self", nothing().token(VaultContractTest::renewableArmonToken));
         SETUP.put("token-revoke-accessor-unknown", nothing());
-        SETUP.put("token-revoke-accessor", seed(v -> v.createToken(TokenSpec.builder()
-                        .id("token-behind-the-accessor").accessor("2c84f488-2133-4ced-87b0-570f93a76830").build()))
-                .then(v -> assertThat(v.tokenExists("token-behind-the-accessor")).isFalse()));
-        SETUP.put("transit-read-key", seed(v -> v.addTransitKey("my-key"))
-                .wire(VaultContractTest::transitKeyOnTheWire));
+        SETUP.put(
+                "token-revoke-accessor",
+                seed(v -> v.createToken(TokenSpec.builder()
+                                .id("token-behind-the-accessor")
+                                .accessor("2c84f488-2133-4ced-87b0-570f93a76830")
+                                .build()))
+                        .then(v -> assertThat(v.tokenExists("token-behind-the-accessor"))
+                                .isFalse()));
+        SETUP.put(
+                "transit-read-key", seed(v -> v.addTransitKey("my-key")).wire(VaultContractTest::transitKeyOnTheWire));
         SETUP.put("transit-rotate-key-not-found", nothing());
-        SETUP.put("transit-rotate-key", seed(v -> v.addTransitKey("my-key"))
-                .then(v -> assertThat(v.transitLatestVersion("my-key")).isEqualTo(2)));
+        SETUP.put(
+                "transit-rotate-key",
+                seed(v -> v.addTransitKey("my-key"))
+                        .then(v -> assertThat(v.transitLatestVersion("my-key")).isEqualTo(2)));
         SETUP.put("userpass-login-invalid", seed(mitchellh()));
         SETUP.put("userpass-login-success", seed(mitchellh()));
     }
@@ -235,7 +311,8 @@ class VaultContractTest {
 
     @Test
     void everyCaseFileIsPresentAndHasASetupRow() throws Exception {
-        List<String> names = caseFiles().stream().map(VaultContractTest::caseName).toList();
+        List<String> names =
+                caseFiles().stream().map(VaultContractTest::caseName).toList();
         assertThat(names).hasSize(CASE_COUNT);
         assertThat(SETUP.keySet()).containsExactlyInAnyOrderElementsOf(names);
     }
@@ -260,27 +337,40 @@ class VaultContractTest {
             Map<String, String> headers = new LinkedHashMap<>();
             JsonNode docHeaders = request.get("headers");
             if (docHeaders != null) {
-                docHeaders.properties().forEach(h -> headers.put(h.getKey(), h.getValue().asText()));
+                docHeaders
+                        .properties()
+                        .forEach(h -> headers.put(h.getKey(), h.getValue().asText()));
             }
             if (DOC_TOKEN.equals(headers.get("X-Vault-Token"))) {
-                headers.put("X-Vault-Token",
-                        setup.docToken() == null ? vault.rootToken() : setup.docToken().apply(vault));
+                headers.put(
+                        "X-Vault-Token",
+                        setup.docToken() == null
+                                ? vault.rootToken()
+                                : setup.docToken().apply(vault));
             }
             JsonNode body = request.get("body");
-            VaultHttp.Answer answer = new VaultHttp(vault.address()).send(request.get("method").asText(),
-                    request.get("path").asText(), headers, body == null ? null : body.toString(),
-                    Duration.ofSeconds(10));
+            VaultHttp.Answer answer = new VaultHttp(vault.address())
+                    .send(
+                            request.get("method").asText(),
+                            request.get("path").asText(),
+                            headers,
+                            body == null ? null : body.toString(),
+                            Duration.ofSeconds(10));
 
-            assertThat(answer.status()).as("%s: status (body %s)", name, answer.body())
+            assertThat(answer.status())
+                    .as("%s: status (body %s)", name, answer.body())
                     .isEqualTo(response.get("status").asInt());
             assertThat(answer.contentType()).as("Content-Type").isEqualTo("application/json");
             assertThat(answer.cacheControl()).as("Cache-Control").isEqualTo("no-store");
             JsonNode expected = response.get("body");
             if (expected == null || expected.isNull()) {
-                assertThat(answer.body()).as("%s: a %d has no body", name, answer.status()).isEmpty();
+                assertThat(answer.body())
+                        .as("%s: a %d has no body", name, answer.status())
+                        .isEmpty();
             } else {
                 JsonNode actual = answer.json();
-                JsonNode onTheWire = setup.onTheWire() == null ? expected : setup.onTheWire().apply(expected);
+                JsonNode onTheWire =
+                        setup.onTheWire() == null ? expected : setup.onTheWire().apply(expected);
                 assertSameShape(onTheWire, actual, "$");
                 if (!actual.has("errors") && !request.get("path").asText().startsWith("/v1/sys/health")) {
                     assertEnvelope(actual);
@@ -298,7 +388,9 @@ class VaultContractTest {
      */
     private static void assertSameShape(JsonNode expected, JsonNode actual, String at) {
         assertThat(actual).as("%s is missing", at).isNotNull();
-        assertThat(actual.getNodeType()).as("JSON type at %s (got %s)", at, actual).isEqualTo(expected.getNodeType());
+        assertThat(actual.getNodeType())
+                .as("JSON type at %s (got %s)", at, actual)
+                .isEqualTo(expected.getNodeType());
         if (expected.isObject()) {
             for (Map.Entry<String, JsonNode> field : expected.properties()) {
                 String path = at + "." + field.getKey();
@@ -331,13 +423,17 @@ class VaultContractTest {
         assertThat(body.get("wrap_info").isNull()).isTrue();
         JsonNode warnings = body.get("warnings");
         assertThat(warnings.isNull() || (warnings.isArray() && warnings.size() > 0))
-                .as("warnings is null or a non-empty array: %s", warnings).isTrue();
+                .as("warnings is null or a non-empty array: %s", warnings)
+                .isTrue();
     }
 
     private static List<Path> caseFiles() throws IOException, URISyntaxException {
-        Path dir = Path.of(VaultContractTest.class.getResource("/vault-contract").toURI());
+        Path dir =
+                Path.of(VaultContractTest.class.getResource("/vault-contract").toURI());
         try (Stream<Path> listing = Files.list(dir)) {
-            return listing.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
+            return listing.filter(p -> p.getFileName().toString().endsWith(".json"))
+                    .sorted()
+                    .toList();
         }
     }
 

@@ -37,8 +37,8 @@ final class VaultHttp {
     }
 
     Answer send(String method, String path, String token, Object body) throws IOException, InterruptedException {
-        return send(method, path, token == null ? Map.of() : Map.of("X-Vault-Token", token), body,
-                Duration.ofSeconds(10));
+        return send(
+                method, path, token == null ? Map.of() : Map.of("X-Vault-Token", token), body, Duration.ofSeconds(10));
     }
 
     Answer send(String method, String path, Map<String, String> headers, Object body, Duration timeout)
@@ -47,11 +47,13 @@ final class VaultHttp {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(address + path))
                 .timeout(timeout)
                 .header("X-Vault-Request", "true")
-                .method(method, text == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(text));
+                .method(
+                        method,
+                        text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text));
         headers.forEach(request::header);
         HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new Answer(response.statusCode(),
+        return new Answer(
+                response.statusCode(),
                 response.headers().firstValue("Content-Type").orElse(null),
                 response.headers().firstValue("Cache-Control").orElse(null),
                 response.body());

@@ -20,14 +20,14 @@ class AlertRouterTest {
     private final Receiver slackReceiver = new Receiver();
     private final Receiver pagerDutyReceiver = new Receiver().answering(202);
     private final Alerts.Counted metrics = new Alerts.Counted();
-    private final HttpDelivery http = new HttpDelivery(Duration.ofSeconds(2), 2, Duration.ofMillis(10), new Stop(),
-            metrics);
-    private final PagerDutySink pagerDuty = new PagerDutySink(SecretValue.of("k"), pagerDutyReceiver.uri("/v2/enqueue"),
-            "rotor", http);
-    private final SlackSink slack = new SlackSink(Channel.CRITICAL, SecretValue.of(slackReceiver.uri("/hook").toString()),
-            http);
-    private final AlertRouter router = new AlertRouter(Map.of(Channel.CRITICAL, List.of(slack, pagerDuty),
-            Channel.ALERTS, List.of()), pagerDuty, 100, metrics);
+    private final HttpDelivery http =
+            new HttpDelivery(Duration.ofSeconds(2), 2, Duration.ofMillis(10), new Stop(), metrics);
+    private final PagerDutySink pagerDuty =
+            new PagerDutySink(SecretValue.of("k"), pagerDutyReceiver.uri("/v2/enqueue"), "rotor", http);
+    private final SlackSink slack = new SlackSink(
+            Channel.CRITICAL, SecretValue.of(slackReceiver.uri("/hook").toString()), http);
+    private final AlertRouter router = new AlertRouter(
+            Map.of(Channel.CRITICAL, List.of(slack, pagerDuty), Channel.ALERTS, List.of()), pagerDuty, 100, metrics);
 
     @AfterEach
     void close() {
@@ -37,13 +37,17 @@ class AlertRouterTest {
 
     private List<String> pagerDutyActions() {
         return pagerDutyReceiver.requests().stream()
-                .map(r -> r.body().path("event_action").asText() + " " + r.body().path("dedup_key").asText()).toList();
+                .map(r -> r.body().path("event_action").asText() + " "
+                        + r.body().path("dedup_key").asText())
+                .toList();
     }
 
     @Test
     void aRedeliveredNotificationIsSentOnce() {
-        assertThat(router.handle(CRITICAL_0, Alerts.critical("cmd-1", "secret/a", T0))).isTrue();
-        assertThat(router.handle(CRITICAL_0, Alerts.critical("cmd-1", "secret/a", T0))).isTrue();
+        assertThat(router.handle(CRITICAL_0, Alerts.critical("cmd-1", "secret/a", T0)))
+                .isTrue();
+        assertThat(router.handle(CRITICAL_0, Alerts.critical("cmd-1", "secret/a", T0)))
+                .isTrue();
 
         assertThat(slackReceiver.requests()).hasSize(1);
         assertThat(pagerDutyActions()).containsExactly("trigger cmd-1");
@@ -68,8 +72,8 @@ class AlertRouterTest {
 
         router.handle(ALERTS_0, Alerts.rotated("cmd-4", "secret/a", T0.plusSeconds(30)));
 
-        assertThat(pagerDutyActions()).containsExactly("trigger cmd-1", "trigger cmd-2", "trigger cmd-3",
-                "resolve cmd-1", "resolve cmd-2");
+        assertThat(pagerDutyActions())
+                .containsExactly("trigger cmd-1", "trigger cmd-2", "trigger cmd-3", "resolve cmd-1", "resolve cmd-2");
         assertThat(router.openKeys("secret/a")).isEmpty();
         assertThat(router.openKeys("secret/b")).containsExactly("cmd-3");
         assertThat(slackReceiver.requests()).hasSize(3); // successes have no sink here

@@ -10,20 +10,27 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Notifications as the executor writes them, and a metrics recorder, for the notification tests. */
 final class Alerts {
-    private Alerts() {
-    }
+    private Alerts() {}
 
     static Notification failure(final String commandId, final String path, final Instant at) {
-        return Notification.newBuilder().setChannel("security-critical").setPriority("critical")
+        return Notification.newBuilder()
+                .setChannel("security-critical")
+                .setPriority("critical")
                 .setMessage("🚨 EMERGENCY ROTATION FAILED 🚨\n\nSecret: " + path + "\nTrigger: leaked_credential\n"
                         + "Threat Level: critical\nError: permission denied\n\nIMMEDIATE ACTION REQUIRED!")
-                .setMetadata(details(commandId, path)).setCreatedAt(at).build();
+                .setMetadata(details(commandId, path))
+                .setCreatedAt(at)
+                .build();
     }
 
     static Notification success(final String commandId, final String path, final Instant at) {
-        return Notification.newBuilder().setChannel("security-alerts").setPriority("high")
+        return Notification.newBuilder()
+                .setChannel("security-alerts")
+                .setPriority("high")
                 .setMessage("🔐 Emergency Credential Rotation Triggered\n\nSecret: " + path + "\n")
-                .setMetadata(details(commandId, path)).setCreatedAt(at).build();
+                .setMetadata(details(commandId, path))
+                .setCreatedAt(at)
+                .build();
     }
 
     static Alert critical(final String commandId, final String path, final Instant at) {

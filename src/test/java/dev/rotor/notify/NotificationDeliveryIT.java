@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.rotor.avro.Notification;
 import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
+import dev.rotor.config.Setting;
 import dev.rotor.ops.RotorMetrics;
 import dev.rotor.serde.AvroJson;
 import dev.rotor.testing.EmbeddedKafkaExtension;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class NotificationDeliveryIT {
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String ROUTING_KEY = "0123456789abcdef0123456789abcdef";
 
@@ -41,8 +43,13 @@ class NotificationDeliveryIT {
 
     @BeforeAll
     static void topics() {
-        config = ConfigLoader.defaults(Map.of("rotor.output.format", "json", "kafka.schema.registry.url", "",
-                "kafka.bootstrap.servers", KAFKA.bootstrapServers()));
+        config = ConfigLoader.defaults(Map.of(
+                "rotor.output.format",
+                "json",
+                "kafka.schema.registry.url",
+                "",
+                "kafka.bootstrap.servers",
+                KAFKA.bootstrapServers()));
         KAFKA.createTopics(3, config.topics().securityAlerts(), config.topics().securityCritical());
         producer = new KafkaProducer<>(KAFKA.producerProps());
     }
@@ -60,37 +67,50 @@ class NotificationDeliveryIT {
 
     private NotificationDelivery start(final String group) {
         final RotorConfig c = config.with(Map.of(
-                dev.rotor.config.Setting.NOTIFY_CRITICAL_SINKS, "slack,pagerduty",
-                dev.rotor.config.Setting.NOTIFY_PAGERDUTY_URL, receiver.uri("/v2/enqueue").toString(),
-                dev.rotor.config.Setting.NOTIFY_TIMEOUT, "2s",
-                dev.rotor.config.Setting.NOTIFY_BACKOFF, "50ms",
-                dev.rotor.config.Setting.NOTIFY_GROUP_ID, group));
-        final NotifySettings settings = NotifySettings.from(c, Map.of(
-                "ROTOR_NOTIFY_SECURITY_CRITICAL_SLACK_WEBHOOK_URL", receiver.uri("/hook").toString(),
-                "ROTOR_NOTIFY_SECURITY_CRITICAL_PAGERDUTY_ROUTING_KEY", ROUTING_KEY));
-        final NotificationDelivery d = NotificationDelivery.start(c, settings, metrics::notification).orElseThrow();
+                Setting.NOTIFY_CRITICAL_SINKS, "slack,pagerduty",
+                Setting.NOTIFY_PAGERDUTY_URL, receiver.uri("/v2/enqueue").toString(),
+                Setting.NOTIFY_TIMEOUT, "2s",
+                Setting.NOTIFY_BACKOFF, "50ms",
+                Setting.NOTIFY_GROUP_ID, group));
+        final NotifySettings settings = NotifySettings.from(
+                c,
+                Map.of(
+                        "ROTOR_NOTIFY_SECURITY_CRITICAL_SLACK_WEBHOOK_URL",
+                        receiver.uri("/hook").toString(),
+                        "ROTOR_NOTIFY_SECURITY_CRITICAL_PAGERDUTY_ROUTING_KEY",
+                        ROUTING_KEY));
+        final NotificationDelivery d =
+                NotificationDelivery.start(c, settings, metrics::notification).orElseThrow();
         await().atMost(WAIT).until(d::ready);
         return d;
     }
 
     private static void publish(final String topic, final Notification n) throws Exception {
-        producer.send(new ProducerRecord<>(topic, n.getMetadata().get("secret_path").getBytes(StandardCharsets.UTF_8),
-                AvroJson.toBytes(n))).get();
+        producer.send(new ProducerRecord<>(
+                        topic,
+                        n.getMetadata().get("secret_path").getBytes(StandardCharsets.UTF_8),
+                        AvroJson.toBytes(n)))
+                .get();
     }
 
     private long slackPostsAbout(final String path) {
         return receiver.requests("/hook").stream()
-                .filter(r -> r.body().path("text").asText().contains("Secret: " + path + "\n")).count();
+                .filter(r -> r.body().path("text").asText().contains("Secret: " + path + "\n"))
+                .count();
     }
 
     private List<String> pagerDuty() {
         return receiver.requests("/v2/enqueue").stream()
-                .map(r -> r.body().path("event_action").asText() + " " + r.body().path("dedup_key").asText()).toList();
+                .map(r -> r.body().path("event_action").asText() + " "
+                        + r.body().path("dedup_key").asText())
+                .toList();
     }
 
     private double counted(final String sink, final String outcome) {
-        final io.micrometer.core.instrument.Counter c = metrics.registry().find(RotorMetrics.NOTIFICATIONS)
-                .tags("sink", sink, "outcome", outcome).counter();
+        final io.micrometer.core.instrument.Counter c = metrics.registry()
+                .find(RotorMetrics.NOTIFICATIONS)
+                .tags("sink", sink, "outcome", outcome)
+                .counter();
         return c == null ? 0 : c.count();
     }
 
@@ -100,30 +120,36 @@ class NotificationDeliveryIT {
         final Instant t0 = Instant.now();
         try (NotificationDelivery first = start("notify-restart")) {
             publish(critical, Alerts.failure("cmd-restart-1", "secret/prod/a", t0));
-            await().atMost(WAIT).until(() -> slackPostsAbout("secret/prod/a") == 1
-                    && pagerDuty().contains("trigger cmd-restart-1"));
+            await().atMost(WAIT)
+                    .until(() ->
+                            slackPostsAbout("secret/prod/a") == 1 && pagerDuty().contains("trigger cmd-restart-1"));
         }
 
         // the same notification again (a redelivery), then another one, to a new instance of the same group
         publish(critical, Alerts.failure("cmd-restart-1", "secret/prod/a", t0));
         publish(critical, Alerts.failure("cmd-restart-2", "secret/prod/b", t0.plusSeconds(1)));
         try (NotificationDelivery second = start("notify-restart")) {
-            await().atMost(WAIT).until(() -> slackPostsAbout("secret/prod/b") == 1
-                    && pagerDuty().contains("trigger cmd-restart-2"));
+            await().atMost(WAIT)
+                    .until(() ->
+                            slackPostsAbout("secret/prod/b") == 1 && pagerDuty().contains("trigger cmd-restart-2"));
             await().atMost(WAIT).until(() -> counted("slack", DeliveryMetrics.DUPLICATE) == 1);
 
             assertThat(slackPostsAbout("secret/prod/a")).isEqualTo(1);
-            assertThat(pagerDuty()).filteredOn(a -> a.equals("trigger cmd-restart-1")).hasSize(1);
+            assertThat(pagerDuty())
+                    .filteredOn(a -> a.equals("trigger cmd-restart-1"))
+                    .hasSize(1);
             assertThat(counted("pagerduty", DeliveryMetrics.DUPLICATE)).isEqualTo(1);
 
             // the incident opened before the restart is still known: a later rotation of the secret resolves it
-            publish(config.topics().securityAlerts(), Alerts.success("cmd-restart-3", "secret/prod/a",
-                    t0.plusSeconds(5)));
+            publish(
+                    config.topics().securityAlerts(),
+                    Alerts.success("cmd-restart-3", "secret/prod/a", t0.plusSeconds(5)));
             await().atMost(WAIT).until(() -> pagerDuty().contains("resolve cmd-restart-1"));
         }
         assertThat(pagerDuty()).doesNotContain("resolve cmd-restart-2");
-        assertThat(receiver.requests("/v2/enqueue")).allSatisfy(r ->
-                assertThat(r.body().path("routing_key").asText()).isEqualTo(ROUTING_KEY));
+        assertThat(receiver.requests("/v2/enqueue"))
+                .allSatisfy(
+                        r -> assertThat(r.body().path("routing_key").asText()).isEqualTo(ROUTING_KEY));
         assertThat(counted("slack", DeliveryMetrics.DELIVERED)).isEqualTo(2); // cmd-restart-1 and -2, once each
     }
 
@@ -131,17 +157,19 @@ class NotificationDeliveryIT {
     void aNotificationOfAnAbortedTransactionIsNeverDelivered() throws Exception {
         final String critical = config.topics().securityCritical();
         try (NotificationDelivery d = start("notify-aborted");
-             KafkaProducer<byte[], byte[]> tx = transactional()) {
+                KafkaProducer<byte[], byte[]> tx = transactional()) {
             tx.initTransactions();
             tx.beginTransaction();
             final Notification aborted = Alerts.failure("cmd-aborted", "secret/prod/c", Instant.now());
-            tx.send(new ProducerRecord<>(critical, "secret/prod/c".getBytes(StandardCharsets.UTF_8),
-                    AvroJson.toBytes(aborted))).get();
+            tx.send(new ProducerRecord<>(
+                            critical, "secret/prod/c".getBytes(StandardCharsets.UTF_8), AvroJson.toBytes(aborted)))
+                    .get();
             tx.abortTransaction();
             tx.beginTransaction();
             final Notification committed = Alerts.failure("cmd-committed", "secret/prod/c", Instant.now());
-            tx.send(new ProducerRecord<>(critical, "secret/prod/c".getBytes(StandardCharsets.UTF_8),
-                    AvroJson.toBytes(committed))).get();
+            tx.send(new ProducerRecord<>(
+                            critical, "secret/prod/c".getBytes(StandardCharsets.UTF_8), AvroJson.toBytes(committed)))
+                    .get();
             tx.commitTransaction();
 
             await().atMost(WAIT).until(() -> pagerDuty().contains("trigger cmd-committed"));

@@ -10,6 +10,7 @@ import dev.rotor.config.SecretValue;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class NotifySettingsTest {
     private static final String HOOK = "https://hooks.slack.com/services/T0/B0/s3cr3tw3bh00k";
@@ -30,12 +31,14 @@ class NotifySettingsTest {
 
     @Test
     void sinksArePerChannelAndTheirCredentialsComeFromTheEnvironment() {
-        final NotifySettings s = NotifySettings.from(config(Map.of(
-                "rotor.notify.security-critical.sinks", "slack, PagerDuty",
-                "rotor.notify.security-alerts.sinks", "slack")), Map.of(
-                "ROTOR_NOTIFY_SECURITY_CRITICAL_SLACK_WEBHOOK_URL", HOOK,
-                "ROTOR_NOTIFY_SECURITY_ALERTS_SLACK_WEBHOOK_URL", HOOK + "2",
-                "ROTOR_NOTIFY_SECURITY_CRITICAL_PAGERDUTY_ROUTING_KEY", KEY));
+        final NotifySettings s = NotifySettings.from(
+                config(Map.of(
+                        "rotor.notify.security-critical.sinks", "slack, PagerDuty",
+                        "rotor.notify.security-alerts.sinks", "slack")),
+                Map.of(
+                        "ROTOR_NOTIFY_SECURITY_CRITICAL_SLACK_WEBHOOK_URL", HOOK,
+                        "ROTOR_NOTIFY_SECURITY_ALERTS_SLACK_WEBHOOK_URL", HOOK + "2",
+                        "ROTOR_NOTIFY_SECURITY_CRITICAL_PAGERDUTY_ROUTING_KEY", KEY));
 
         assertThat(s.sinksOf(Channel.CRITICAL)).containsExactlyInAnyOrder(SinkKind.SLACK, SinkKind.PAGERDUTY);
         assertThat(s.sinksOf(Channel.ALERTS)).containsExactly(SinkKind.SLACK);
@@ -47,31 +50,36 @@ class NotifySettingsTest {
 
     @Test
     void aSinkWithoutItsCredentialNamesTheVariableAndNoValue() {
-        assertThatThrownBy(() -> NotifySettings.from(config(Map.of("rotor.notify.security-critical.sinks",
-                "pagerduty")), Map.of()))
+        assertThatThrownBy(() -> NotifySettings.from(
+                        config(Map.of("rotor.notify.security-critical.sinks", "pagerduty")), Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("ROTOR_NOTIFY_SECURITY_CRITICAL_PAGERDUTY_ROUTING_KEY: required in the environment");
+                .hasMessageStartingWith(
+                        "ROTOR_NOTIFY_SECURITY_CRITICAL_PAGERDUTY_ROUTING_KEY: required in the environment");
     }
 
     @Test
     void aWebhookInClearTextIsRefusedWithoutQuotingIt() {
-        assertThatThrownBy(() -> NotifySettings.from(config(Map.of("rotor.notify.security-alerts.sinks", "slack")),
-                Map.of("ROTOR_NOTIFY_SECURITY_ALERTS_SLACK_WEBHOOK_URL", "http://hooks.example.com/s3cr3t")))
+        assertThatThrownBy(() -> NotifySettings.from(
+                        config(Map.of("rotor.notify.security-alerts.sinks", "slack")),
+                        Map.of("ROTOR_NOTIFY_SECURITY_ALERTS_SLACK_WEBHOOK_URL", "http://hooks.example.com/s3cr3t")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("ROTOR_NOTIFY_SECURITY_ALERTS_SLACK_WEBHOOK_URL: must be https://")
-                .message().doesNotContain("s3cr3t");
-        assertThat(NotifySettings.from(config(Map.of("rotor.notify.security-alerts.sinks", "slack")),
-                Map.of("ROTOR_NOTIFY_SECURITY_ALERTS_SLACK_WEBHOOK_URL", "http://127.0.0.1:9/hook")).enabled())
+                .message()
+                .doesNotContain("s3cr3t");
+        assertThat(NotifySettings.from(
+                                config(Map.of("rotor.notify.security-alerts.sinks", "slack")),
+                                Map.of("ROTOR_NOTIFY_SECURITY_ALERTS_SLACK_WEBHOOK_URL", "http://127.0.0.1:9/hook"))
+                        .enabled())
                 .isTrue();
     }
 
     @Test
     void pagerDutyIsRefusedOnTheSuccessChannelAndUnknownSinksAreNamed() {
-        assertThatThrownBy(() -> NotifySettings.from(config(Map.of("rotor.notify.security-alerts.sinks",
-                "pagerduty")), Map.of()))
+        assertThatThrownBy(() -> NotifySettings.from(
+                        config(Map.of("rotor.notify.security-alerts.sinks", "pagerduty")), Map.of()))
                 .hasMessageStartingWith("rotor.notify.security-alerts.sinks: pagerduty belongs on security-critical");
-        assertThatThrownBy(() -> NotifySettings.from(config(Map.of("rotor.notify.security-critical.sinks",
-                "email")), Map.of()))
+        assertThatThrownBy(() ->
+                        NotifySettings.from(config(Map.of("rotor.notify.security-critical.sinks", "email")), Map.of()))
                 .hasMessageStartingWith("rotor.notify.security-critical.sinks: unknown sink 'email'");
     }
 
@@ -82,20 +90,26 @@ class NotifySettingsTest {
                 new ch.qos.logback.core.read.ListAppender<>();
         logs.start();
         final ch.qos.logback.classic.Logger loader =
-                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ConfigLoader.class);
+                (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(ConfigLoader.class);
         loader.addAppender(logs);
         final RotorConfig c;
         try {
-            c = ConfigLoader.load(Optional.empty(), Map.of(
-                    "ROTOR_NOTIFY_SECURITY_CRITICAL_PAGERDUTY_ROUTING_KEY", KEY,
-                    "ROTOR_NOTIFY_SECURITY_ALERTS_SLACK_WEBHOOK_URL", HOOK,
-                    "ROTOR_NOTIFY_SECURITY_CRITICAL_SLACK_WEBHOOK_URL", HOOK), Map.of());
+            c = ConfigLoader.load(
+                    Optional.empty(),
+                    Map.of(
+                            "ROTOR_NOTIFY_SECURITY_CRITICAL_PAGERDUTY_ROUTING_KEY", KEY,
+                            "ROTOR_NOTIFY_SECURITY_ALERTS_SLACK_WEBHOOK_URL", HOOK,
+                            "ROTOR_NOTIFY_SECURITY_CRITICAL_SLACK_WEBHOOK_URL", HOOK),
+                    Map.of());
         } finally {
             loader.detachAppender(logs);
         }
         assertThat(logs.list).isEmpty();
         assertThat(c.kafka().values()).doesNotContain(KEY, HOOK);
-        assertThatThrownBy(() -> ConfigLoader.defaults(Map.of("rotor.notify.security-critical.pagerduty.routing-key",
-                KEY))).isInstanceOf(ConfigException.class).message().doesNotContain(KEY);
+        assertThatThrownBy(() ->
+                        ConfigLoader.defaults(Map.of("rotor.notify.security-critical.pagerduty.routing-key", KEY)))
+                .isInstanceOf(ConfigException.class)
+                .message()
+                .doesNotContain(KEY);
     }
 }

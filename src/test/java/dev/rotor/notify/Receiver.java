@@ -17,15 +17,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 
 /**
- * A webhook receiver on 127.0.0.1 started by a test: records every request (path, content type, JSON body) and
- * answers with the scripted replies in order, then with the default (200, or 202 as PagerDuty answers).
+ * A webhook receiver on 127.0.0.1 started by a test: records every request (path, content type, JSON body) and answers
+ * with the scripted replies in order, then with the default (200, or 202 as PagerDuty answers).
  */
 final class Receiver implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One request as received. */
-    record Request(String path, String contentType, JsonNode body) {
-    }
+    record Request(String path, String contentType, JsonNode body) {}
 
     /** An answer: status, optional Retry-After, and a delay before answering. */
     record Reply(int status, String retryAfter, Duration delay) {
@@ -57,7 +56,8 @@ final class Receiver implements AutoCloseable {
         server.createContext("/", exchange -> {
             try (exchange) {
                 final byte[] body = exchange.getRequestBody().readAllBytes();
-                requests.add(new Request(exchange.getRequestURI().getPath(),
+                requests.add(new Request(
+                        exchange.getRequestURI().getPath(),
                         exchange.getRequestHeaders().getFirst("Content-Type"),
                         JSON.readTree(new String(body, StandardCharsets.UTF_8))));
                 final Reply reply = script.poll();
@@ -72,8 +72,10 @@ final class Receiver implements AutoCloseable {
                 if (reply != null && reply.retryAfter() != null) {
                     exchange.getResponseHeaders().set("Retry-After", reply.retryAfter());
                 }
-                final byte[] answer = (status == 202 ? "{\"status\":\"success\",\"message\":\"Event processed\"}"
-                        : "ok").getBytes(StandardCharsets.UTF_8);
+                final byte[] answer = (status == 202
+                                ? "{\"status\":\"success\",\"message\":\"Event processed\"}"
+                                : "ok")
+                        .getBytes(StandardCharsets.UTF_8);
                 exchange.sendResponseHeaders(status, answer.length);
                 exchange.getResponseBody().write(answer);
             } catch (final IOException e) {

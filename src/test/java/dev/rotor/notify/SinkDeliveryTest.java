@@ -6,11 +6,13 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rotor.avro.Notification;
 import dev.rotor.config.SecretValue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +46,8 @@ class SinkDeliveryTest {
     }
 
     private SlackSink slack(final HttpDelivery http) {
-        return new SlackSink(Channel.CRITICAL, SecretValue.of(receiver.uri(WEBHOOK_PATH).toString()), http);
+        return new SlackSink(
+                Channel.CRITICAL, SecretValue.of(receiver.uri(WEBHOOK_PATH).toString()), http);
     }
 
     private PagerDutySink pagerDuty(final HttpDelivery http) {
@@ -53,9 +56,12 @@ class SinkDeliveryTest {
 
     @Test
     void slackReceivesTheNotificationTextAsJsonWithSlacksControlCharactersEscaped() {
-        final Alert alert = Alert.of(Channel.CRITICAL, null, dev.rotor.avro.Notification.newBuilder(
-                Alerts.failure("cmd-1", "secret/prod/db", AT)).setMessage("Error: <!channel> & <https://evil|x>")
-                .build());
+        final Alert alert = Alert.of(
+                Channel.CRITICAL,
+                null,
+                Notification.newBuilder(Alerts.failure("cmd-1", "secret/prod/db", AT))
+                        .setMessage("Error: <!channel> & <https://evil|x>")
+                        .build());
 
         final HttpDelivery.Result r = slack(http(Duration.ofSeconds(2), 3)).deliver(alert);
 
@@ -74,8 +80,8 @@ class SinkDeliveryTest {
     void aServerErrorIsRetriedWithBackoffUntilDelivered() {
         receiver.then(Receiver.Reply.status(503), Receiver.Reply.status(500));
 
-        final HttpDelivery.Result r = slack(http(Duration.ofSeconds(2), 5))
-                .deliver(Alerts.critical("cmd-2", "secret/prod/db", AT));
+        final HttpDelivery.Result r =
+                slack(http(Duration.ofSeconds(2), 5)).deliver(Alerts.critical("cmd-2", "secret/prod/db", AT));
 
         assertThat(r.outcome()).isEqualTo(HttpDelivery.Outcome.DELIVERED);
         assertThat(r.attempts()).isEqualTo(3);
@@ -88,8 +94,8 @@ class SinkDeliveryTest {
     void aRefusalIsNotRetried() {
         receiver.then(Receiver.Reply.status(404));
 
-        final HttpDelivery.Result r = slack(http(Duration.ofSeconds(2), 5))
-                .deliver(Alerts.critical("cmd-3", "secret/prod/db", AT));
+        final HttpDelivery.Result r =
+                slack(http(Duration.ofSeconds(2), 5)).deliver(Alerts.critical("cmd-3", "secret/prod/db", AT));
 
         assertThat(r.outcome()).isEqualTo(HttpDelivery.Outcome.FAILED);
         assertThat(r.attempts()).isEqualTo(1);
@@ -101,18 +107,21 @@ class SinkDeliveryTest {
 
     @Test
     void aReceiverSlowerThanTheTimeoutIsRetriedAndTheAttemptsAreBounded() {
-        receiver.then(Receiver.Reply.slow(Duration.ofSeconds(3)), Receiver.Reply.slow(Duration.ofSeconds(3)),
+        receiver.then(
+                Receiver.Reply.slow(Duration.ofSeconds(3)),
+                Receiver.Reply.slow(Duration.ofSeconds(3)),
                 Receiver.Reply.slow(Duration.ofSeconds(3)));
         final long t0 = System.nanoTime();
 
-        final HttpDelivery.Result r = slack(http(Duration.ofMillis(300), 3))
-                .deliver(Alerts.critical("cmd-4", "secret/prod/db", AT));
+        final HttpDelivery.Result r =
+                slack(http(Duration.ofMillis(300), 3)).deliver(Alerts.critical("cmd-4", "secret/prod/db", AT));
 
         final Duration took = Duration.ofNanos(System.nanoTime() - t0);
         assertThat(r.outcome()).isEqualTo(HttpDelivery.Outcome.FAILED);
         assertThat(r.attempts()).isEqualTo(3);
         assertThat(r.problem()).isEqualTo("no answer within 300 ms");
-        assertThat(took).isLessThan(Duration.ofSeconds(3)); // three timeouts and two short pauses, not the receiver's 9 s
+        assertThat(took)
+                .isLessThan(Duration.ofSeconds(3)); // three timeouts and two short pauses, not the receiver's 9 s
         assertThat(receiver.requests()).hasSize(3);
         assertThat(metrics.count("slack", DeliveryMetrics.RETRIED)).isEqualTo(2);
         assertThat(metrics.count("slack", DeliveryMetrics.FAILED)).isEqualTo(1);
@@ -123,8 +132,8 @@ class SinkDeliveryTest {
         receiver.then(new Receiver.Reply(429, "1", Duration.ZERO));
         final long t0 = System.nanoTime();
 
-        final HttpDelivery.Result r = slack(http(Duration.ofSeconds(2), 3))
-                .deliver(Alerts.critical("cmd-5", "secret/prod/db", AT));
+        final HttpDelivery.Result r =
+                slack(http(Duration.ofSeconds(2), 3)).deliver(Alerts.critical("cmd-5", "secret/prod/db", AT));
 
         assertThat(r.outcome()).isEqualTo(HttpDelivery.Outcome.DELIVERED);
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(950));
@@ -134,9 +143,11 @@ class SinkDeliveryTest {
     void aStopEndsTheRetriesAtOnceAsAborted() throws Exception {
         receiver.answering(503);
         final HttpDelivery slow = new HttpDelivery(Duration.ofSeconds(2), 10, Duration.ofSeconds(20), stop, metrics);
-        final CompletableFuture<HttpDelivery.Result> r = CompletableFuture.supplyAsync(() ->
-                slack(slow).deliver(Alerts.critical("cmd-6", "secret/prod/db", AT)));
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> receiver.requests().size() == 1);
+        final CompletableFuture<HttpDelivery.Result> r = CompletableFuture.supplyAsync(
+                () -> slack(slow).deliver(Alerts.critical("cmd-6", "secret/prod/db", AT)));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> receiver.requests().size() == 1);
 
         stop.raise();
 
@@ -148,8 +159,8 @@ class SinkDeliveryTest {
     void pagerDutyTriggerCarriesTheRoutingKeyTheCommandAsDedupKeyAndAPayload() {
         receiver.answering(202);
 
-        final HttpDelivery.Result r = pagerDuty(http(Duration.ofSeconds(2), 3))
-                .deliver(Alerts.critical("cmd-7", "secret/prod/db", AT));
+        final HttpDelivery.Result r =
+                pagerDuty(http(Duration.ofSeconds(2), 3)).deliver(Alerts.critical("cmd-7", "secret/prod/db", AT));
 
         assertThat(r.outcome()).isEqualTo(HttpDelivery.Outcome.DELIVERED);
         final JsonNode event = receiver.requests("/v2/enqueue").get(0).body();
@@ -186,7 +197,12 @@ class SinkDeliveryTest {
         slack(http(Duration.ofSeconds(2), 2)).deliver(Alerts.critical("cmd-9", "secret/prod/db", AT));
         pagerDuty(http(Duration.ofSeconds(2), 2)).deliver(Alerts.critical("cmd-9", "secret/prod/db", AT));
 
-        assertThat(logs.list).isNotEmpty().allSatisfy(e -> assertThat(e.getFormattedMessage())
-                .doesNotContain("webhooktoken", ROUTING_KEY, String.valueOf(receiver.uri("/").getPort())));
+        assertThat(logs.list)
+                .isNotEmpty()
+                .allSatisfy(e -> assertThat(e.getFormattedMessage())
+                        .doesNotContain(
+                                "webhooktoken",
+                                ROUTING_KEY,
+                                String.valueOf(receiver.uri("/").getPort())));
     }
 }

@@ -17,17 +17,26 @@ class DashboardFilesTest {
     void theAlertRulesCoverWhatMustWakeSomeoneAndSayWhatToDo() throws Exception {
         final JsonNode rules = OpsFiles.rules();
         final List<String> alerts = new ArrayList<>();
-        rules.path("groups").forEach(g -> g.path("rules").forEach(r -> {
-            alerts.add(r.path("alert").asText());
-            assertThat(r.path("expr").asText()).as(r.toString()).isNotBlank();
-            assertThat(r.path("labels").path("severity").asText()).as(r.path("alert").asText())
-                    .isIn("critical", "warning");
-            assertThat(r.path("annotations").path("summary").asText()).isNotBlank();
-            assertThat(r.path("annotations").path("description").asText()).isNotBlank();
-        }));
+        rules.path("groups")
+                .forEach(g -> g.path("rules").forEach(r -> {
+                    alerts.add(r.path("alert").asText());
+                    assertThat(r.path("expr").asText()).as(r.toString()).isNotBlank();
+                    assertThat(r.path("labels").path("severity").asText())
+                            .as(r.path("alert").asText())
+                            .isIn("critical", "warning");
+                    assertThat(r.path("annotations").path("summary").asText()).isNotBlank();
+                    assertThat(r.path("annotations").path("description").asText())
+                            .isNotBlank();
+                }));
 
-        assertThat(alerts).contains("RotorRotationFailed", "RotorRecordStuck", "RotorPartitionNotAdvancing",
-                "RotorDeadLetterSpike", "RotorVaultAuthFailing", "RotorSchemaRegistryUnavailable");
+        assertThat(alerts)
+                .contains(
+                        "RotorRotationFailed",
+                        "RotorRecordStuck",
+                        "RotorPartitionNotAdvancing",
+                        "RotorDeadLetterSpike",
+                        "RotorVaultAuthFailing",
+                        "RotorSchemaRegistryUnavailable");
         assertThat(OpsFiles.ruleExpressions(rules).get("alert RotorVaultAuthFailing"))
                 .contains("rotor_alarm{alarm=\"vault_auth\"}");
     }
@@ -35,12 +44,20 @@ class DashboardFilesTest {
     @Test
     void theDashboardShowsEveryAreaAndEveryPanelQueriesPrometheus() throws Exception {
         final JsonNode dashboard = OpsFiles.dashboard();
-        final String all = String.join("\n", OpsFiles.dashboardExpressions(dashboard).values());
+        final String all =
+                String.join("\n", OpsFiles.dashboardExpressions(dashboard).values());
 
         assertThat(dashboard.path("uid").asText()).isEqualTo("rotor-overview");
-        for (final String metric : List.of("rotor_decisions_total", "rotor_commands_total", "rotor_results_total",
-                "rotor_pending_rotations", "rotor_detection_to_result_seconds_bucket", "rotor_invalid_events_total",
-                "kafka_consumer_fetch_manager_records_lag", "rotor_alarm", "rotor_records_awaiting_registry",
+        for (final String metric : List.of(
+                "rotor_decisions_total",
+                "rotor_commands_total",
+                "rotor_results_total",
+                "rotor_pending_rotations",
+                "rotor_detection_to_result_seconds_bucket",
+                "rotor_invalid_events_total",
+                "kafka_consumer_fetch_manager_records_lag",
+                "rotor_alarm",
+                "rotor_records_awaiting_registry",
                 "rotor_stream_thread_replacements_total")) {
             assertThat(all).as(metric).contains(metric);
         }
@@ -65,7 +82,8 @@ class DashboardFilesTest {
 
     @Test
     void promQlReferencesReadGrafanasLabelValuesQueries() {
-        final PromQlReferences.References r = PromQlReferences.of("label_values(rotor_streams_running{job=~\"$job\"}, instance)");
+        final PromQlReferences.References r =
+                PromQlReferences.of("label_values(rotor_streams_running{job=~\"$job\"}, instance)");
 
         assertThat(r.metrics()).containsExactly("rotor_streams_running");
         assertThat(r.selectors().get(0).labels()).isEqualTo(Set.of("job"));
@@ -78,7 +96,9 @@ class DashboardFilesTest {
                 + "rotor_results_total{status=\"FAILED\",strategy=\"kv2\"} 1.0\n"
                 + "rotor_pending_rotations 0.0\nrotor_alarm{alarm=\"a,b=\\\"c\\\"\"} NaN\n";
 
-        assertThat(OpsFiles.seriesLabels(scrape)).containsEntry("rotor_results_total", Set.of("status", "strategy"))
-                .containsEntry("rotor_pending_rotations", Set.of()).containsEntry("rotor_alarm", Set.of("alarm"));
+        assertThat(OpsFiles.seriesLabels(scrape))
+                .containsEntry("rotor_results_total", Set.of("status", "strategy"))
+                .containsEntry("rotor_pending_rotations", Set.of())
+                .containsEntry("rotor_alarm", Set.of("alarm"));
     }
 }

@@ -3,10 +3,10 @@ package dev.rotor.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.rotor.service.RotorService;
 import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.local.DevVault;
+import dev.rotor.service.RotorService;
 import dev.rotor.testing.EmbeddedKafkaExtension;
 import dev.rotor.topics.Topics;
 import dev.rotor.vault.VaultRotator;
@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,12 +34,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The dashboard ({@code ops/grafana/rotor.json}) and the alert rules ({@code ops/prometheus/rotor-alerts.yml}) against
  * a real {@code /metrics} scrape of rotor on a real broker and the dev Vault, after it rotated one secret, failed
- * another and dead-lettered an event: every metric they name exists, with every label their matchers and groupings
- * use. A renamed meter or a typo in a panel fails here rather than as an empty graph or an alert that never fires.
+ * another and dead-lettered an event: every metric they name exists, with every label their matchers and groupings use.
+ * A renamed meter or a typo in a panel fails here rather than as an empty graph or an alert that never fires.
  */
 class DashboardsIT {
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -48,7 +50,8 @@ class DashboardsIT {
         Files.writeString(Path.of("target", "dashboards-it-metrics.txt"), scrape);
         final Map<String, Set<String>> series = OpsFiles.seriesLabels(scrape);
 
-        final Map<String, String> expressions = new LinkedHashMap<>(OpsFiles.dashboardExpressions(OpsFiles.dashboard()));
+        final Map<String, String> expressions =
+                new LinkedHashMap<>(OpsFiles.dashboardExpressions(OpsFiles.dashboard()));
         expressions.putAll(OpsFiles.ruleExpressions(OpsFiles.rules()));
         assertThat(expressions).hasSizeGreaterThan(20);
 
@@ -58,7 +61,7 @@ class DashboardsIT {
             if (refs.selectors().isEmpty()) {
                 problems.add(where + ": names no metric: " + expr);
             }
-            final java.util.Set<String> available = new java.util.HashSet<>(OpsFiles.TARGET_LABELS);
+            final Set<String> available = new HashSet<>(OpsFiles.TARGET_LABELS);
             for (final PromQlReferences.Selector s : refs.selectors()) {
                 final Set<String> labels = series.get(s.metric());
                 if (labels == null) {
@@ -78,21 +81,34 @@ class DashboardsIT {
                 }
             }
         });
-        assertThat(problems).as("see target/dashboards-it-metrics.txt for the scrape").isEmpty();
+        assertThat(problems)
+                .as("see target/dashboards-it-metrics.txt for the scrape")
+                .isEmpty();
     }
 
     /** rotor with its endpoints, after a rotation, a failed rotation, a counted failure and a dead-lettered event. */
     private static String scrapeOfABusyRotor() throws Exception {
         try (DevVault vault = DevVault.start()) {
             vault.kvPut("secret", "prod/dashboard", Map.of("password", "seed"));
-            final Path state = Files.createDirectories(Path.of("target", "it-state")).resolve("dash-" + System.nanoTime());
-            final RotorConfig config = ConfigLoader.load(Optional.empty(), Map.of("VAULT_ADDR", vault.address(),
-                    "VAULT_TOKEN", vault.rootToken()), Map.of("rotor.output.format", "json",
-                    "kafka.schema.registry.url", "", "kafka.bootstrap.servers", KAFKA.bootstrapServers(),
-                    "kafka.state.dir", state.toString(), "rotor.http.port", "0"));
+            final Path state =
+                    Files.createDirectories(Path.of("target", "it-state")).resolve("dash-" + System.nanoTime());
+            final RotorConfig config = ConfigLoader.load(
+                    Optional.empty(),
+                    Map.of("VAULT_ADDR", vault.address(), "VAULT_TOKEN", vault.rootToken()),
+                    Map.of(
+                            "rotor.output.format",
+                            "json",
+                            "kafka.schema.registry.url",
+                            "",
+                            "kafka.bootstrap.servers",
+                            KAFKA.bootstrapServers(),
+                            "kafka.state.dir",
+                            state.toString(),
+                            "rotor.http.port",
+                            "0"));
             KAFKA.createTopics(2, new Topics(config).allNames().toArray(String[]::new));
-            final RotorService rotor = RotorService.startWithEndpoints(config, RotorService.Role.ALL,
-                    VaultRotator.fromConfig(config));
+            final RotorService rotor =
+                    RotorService.startWithEndpoints(config, RotorService.Role.ALL, VaultRotator.fromConfig(config));
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KAFKA.producerProps())) {
                 await().atMost(WAIT).until(rotor::allRunning);
                 for (final String event : List.of(
@@ -100,16 +116,20 @@ class DashboardsIT {
                         event("leaked_credential", "critical", "secret/prod/no-such-secret"), // FAILED: not found
                         event("failed_auth_spike", "medium", "secret/prod/dashboard"),
                         "not json at all")) {
-                    producer.send(new ProducerRecord<>(config.topics().securityEvents(),
-                            event.getBytes(StandardCharsets.UTF_8))).get();
+                    producer.send(new ProducerRecord<>(
+                                    config.topics().securityEvents(), event.getBytes(StandardCharsets.UTF_8)))
+                            .get();
                 }
                 final String port = Integer.toString(rotor.httpPort());
                 await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).until(() -> {
                     final String s = get(port);
-                    return s.contains("status=\"ROTATED\"") && s.contains("status=\"FAILED\"")
-                            && s.contains("rotor_invalid_events_total{") && s.contains("decision=\"BELOW_THRESHOLD\"")
+                    return s.contains("status=\"ROTATED\"")
+                            && s.contains("status=\"FAILED\"")
+                            && s.contains("rotor_invalid_events_total{")
+                            && s.contains("decision=\"BELOW_THRESHOLD\"")
                             && s.contains("kafka_consumer_fetch_manager_records_lag{")
-                            // read from the executor's pending store: 0 once both rotations finished (NaN if unreadable)
+                            // read from the executor's pending store: 0 once both rotations finished (NaN if
+                            // unreadable)
                             && s.contains("\nrotor_pending_rotations 0.0");
                 });
                 return get(port);
@@ -125,7 +145,11 @@ class DashboardsIT {
     }
 
     private static String get(final String port) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 }

@@ -26,8 +26,7 @@ final class OpsFiles {
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})?\\s+\\S+.*$");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"(?:[^\"\\\\]|\\\\.)*\"");
 
-    private OpsFiles() {
-    }
+    private OpsFiles() {}
 
     static JsonNode dashboard() throws IOException {
         return JSON.readTree(DASHBOARD.toFile());
@@ -48,14 +47,19 @@ final class OpsFiles {
         for (final JsonNode p : panels) {
             p.path("targets").forEach(t -> {
                 if (t.hasNonNull("expr")) {
-                    out.put("panel '" + p.path("title").asText() + "' " + t.path("refId").asText(), t.get("expr").asText());
+                    out.put(
+                            "panel '" + p.path("title").asText() + "' "
+                                    + t.path("refId").asText(),
+                            t.get("expr").asText());
                 }
             });
         }
         dashboard.path("templating").path("list").forEach(v -> {
             if ("query".equals(v.path("type").asText())) {
                 final JsonNode q = v.path("query");
-                out.put("variable " + v.path("name").asText(), q.isObject() ? q.path("query").asText() : q.asText());
+                out.put(
+                        "variable " + v.path("name").asText(),
+                        q.isObject() ? q.path("query").asText() : q.asText());
             }
         });
         return out;
@@ -64,8 +68,13 @@ final class OpsFiles {
     /** Every alert's expression, by alert name. */
     static Map<String, String> ruleExpressions(final JsonNode rules) {
         final Map<String, String> out = new LinkedHashMap<>();
-        rules.path("groups").forEach(g -> g.path("rules").forEach(r ->
-                out.put("alert " + r.path("alert").asText(r.path("record").asText()), r.path("expr").asText())));
+        rules.path("groups")
+                .forEach(g -> g.path("rules")
+                        .forEach(r -> out.put(
+                                "alert "
+                                        + r.path("alert")
+                                                .asText(r.path("record").asText()),
+                                r.path("expr").asText())));
         return out;
     }
 

@@ -79,8 +79,8 @@ class OpsServerIT {
     private static KafkaStreams tinyApp(final Path stateDir) {
         final StreamsBuilder builder = new StreamsBuilder();
         for (final String store : List.of("event-statistics", "executor-statistics")) {
-            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
-                    Serdes.String(), Serdes.Long()));
+            builder.addStateStore(
+                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.String(), Serdes.Long()));
         }
         builder.stream(INPUT, Consumed.with(Serdes.String(), Serdes.String()))
                 .process(CountingProcessor::new, "event-statistics", "executor-statistics");
@@ -90,8 +90,11 @@ class OpsServerIT {
     }
 
     private static HttpResponse<String> get(final OpsServer server, final String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -99,11 +102,18 @@ class OpsServerIT {
         KAFKA.createTopics(2, INPUT);
         final KafkaStreams streams = tinyApp(Files.createDirectories(stateDir.resolve("state")));
         try (RotorMetrics metrics = RotorMetrics.create(Duration.ofMillis(500));
-             AdminTopicsCheck topics = AdminTopicsCheck.start(
-                     Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()),
-                     List.of(INPUT, LATE_TOPIC), Duration.ofMillis(100), Duration.ofSeconds(5));
-             OpsServer server = OpsServer.start("127.0.0.1", 0, Map.of(APP, streams), metrics,
-                     new Statistics(Map.of(APP, StoreReader.of(streams))), topics)) {
+                AdminTopicsCheck topics = AdminTopicsCheck.start(
+                        Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()),
+                        List.of(INPUT, LATE_TOPIC),
+                        Duration.ofMillis(100),
+                        Duration.ofSeconds(5));
+                OpsServer server = OpsServer.start(
+                        "127.0.0.1",
+                        0,
+                        Map.of(APP, streams),
+                        metrics,
+                        new Statistics(Map.of(APP, StoreReader.of(streams))),
+                        topics)) {
             metrics.bindStreams(APP, streams);
             metrics.bindStatistics(new Statistics(Map.of(APP, StoreReader.of(streams))), Duration.ZERO);
 
@@ -126,8 +136,8 @@ class OpsServerIT {
             // and records counted in the stores show up in /stats via interactive queries
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KAFKA.producerProps())) {
                 for (final String v : List.of("ok", "ok", "fail", "other")) {
-                    producer.send(new ProducerRecord<>(INPUT, v.getBytes(StandardCharsets.UTF_8),
-                            v.getBytes(StandardCharsets.UTF_8)));
+                    producer.send(new ProducerRecord<>(
+                            INPUT, v.getBytes(StandardCharsets.UTF_8), v.getBytes(StandardCharsets.UTF_8)));
                 }
             }
             await().atMost(TIMEOUT).untilAsserted(() -> {
@@ -144,15 +154,17 @@ class OpsServerIT {
             assertThat(stats.get("stores").get("decision-statistics").asText()).isEqualTo("not_hosted");
 
             // /metrics: Kafka Streams' own meters of this client, its state, and the statistics gauges
-            await().atMost(TIMEOUT).untilAsserted(() -> assertThat(get(server, "/metrics").body())
-                    .containsPattern("(?m)^kafka_stream_\\w+\\{.*application_id=\"ops-it\"")
-                    .containsPattern("(?m)^kafka_stream_thread_\\w+\\{")
-                    .contains("rotor_streams_running{application_id=\"ops-it\"} 1.0")
-                    .contains("rotor_stats_total_events 4.0"));
+            await().atMost(TIMEOUT)
+                    .untilAsserted(() -> assertThat(get(server, "/metrics").body())
+                            .containsPattern("(?m)^kafka_stream_\\w+\\{.*application_id=\"ops-it\"")
+                            .containsPattern("(?m)^kafka_stream_thread_\\w+\\{")
+                            .contains("rotor_streams_running{application_id=\"ops-it\"} 1.0")
+                            .contains("rotor_stats_total_events 4.0"));
 
             // unbinding (on shutdown) removes the client's meters
             metrics.unbindStreams(APP);
-            assertThat(metrics.scrape()).doesNotContainPattern("(?m)^kafka_stream_")
+            assertThat(metrics.scrape())
+                    .doesNotContainPattern("(?m)^kafka_stream_")
                     .doesNotContain("rotor_streams_running");
         } finally {
             streams.close(Duration.ofSeconds(10));

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 
 class OpsServerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Map<String, State> states = new ConcurrentHashMap<>();
     private final AtomicReference<TopicsCheck.Result> topics =
@@ -38,15 +39,16 @@ class OpsServerTest {
         states.put("rotor-executor", State.CREATED);
         metrics = RotorMetrics.create();
         final StoreReader detection = store -> store.equals("event-statistics")
-                ? Optional.of(Map.of("total_events", 12L, "invalid_events", 1L)) : Optional.empty();
+                ? Optional.of(Map.of("total_events", 12L, "invalid_events", 1L))
+                : Optional.empty();
         final StoreReader executor = store -> store.equals("executor-statistics")
                 ? Optional.of(Map.of("successful_rotations", 4L, "failed_rotations", 0L, "notifications_sent", 4L))
                 : Optional.empty();
         final Map<String, StoreReader> readers = new LinkedHashMap<>();
         readers.put("rotor-detection", detection);
         readers.put("rotor-executor", executor);
-        server = OpsServer.start("127.0.0.1", 0, () -> new LinkedHashMap<>(states), metrics, new Statistics(readers),
-                topics::get);
+        server = OpsServer.start(
+                "127.0.0.1", 0, () -> new LinkedHashMap<>(states), metrics, new Statistics(readers), topics::get);
     }
 
     @AfterEach
@@ -79,7 +81,8 @@ class OpsServerTest {
         final HttpResponse<String> live = get("/health/live");
         assertThat(live.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(live.body()).get("status").asText()).isEqualTo("UP");
-        assertThat(live.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> ct.startsWith("application/json"));
+        assertThat(live.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(ct -> ct.startsWith("application/json"));
     }
 
     @Test
@@ -89,8 +92,11 @@ class OpsServerTest {
         JsonNode body = JSON.readTree(ready.body());
         assertThat(body.get("status").asText()).isEqualTo("DOWN");
         assertThat(body.get("clients").get("rotor-detection").asText()).isEqualTo("CREATED");
-        assertThat(body.get("reasons").toString()).contains("client rotor-detection is CREATED",
-                "client rotor-executor is CREATED", "topics not checked yet");
+        assertThat(body.get("reasons").toString())
+                .contains(
+                        "client rotor-detection is CREATED",
+                        "client rotor-executor is CREATED",
+                        "topics not checked yet");
 
         states.put("rotor-detection", State.RUNNING);
         states.put("rotor-executor", State.REBALANCING);
@@ -98,8 +104,9 @@ class OpsServerTest {
         ready = get("/health/ready");
         assertThat(ready.statusCode()).isEqualTo(503);
         body = JSON.readTree(ready.body());
-        assertThat(body.get("reasons").toString()).contains("client rotor-executor is REBALANCING",
-                "topic rotation-commands is missing").doesNotContain("rotor-detection is");
+        assertThat(body.get("reasons").toString())
+                .contains("client rotor-executor is REBALANCING", "topic rotation-commands is missing")
+                .doesNotContain("rotor-detection is");
         assertThat(body.get("topics").get("missing").get(0).asText()).isEqualTo("rotation-commands");
 
         states.put("rotor-executor", State.RUNNING);
@@ -112,7 +119,9 @@ class OpsServerTest {
         assertThat(body.get("topics").get("present").asBoolean()).isTrue();
 
         states.put("rotor-executor", State.PENDING_SHUTDOWN);
-        assertThat(get("/health/ready").statusCode()).as("shutting down is not ready").isEqualTo(503);
+        assertThat(get("/health/ready").statusCode())
+                .as("shutting down is not ready")
+                .isEqualTo(503);
     }
 
     @Test
@@ -120,13 +129,15 @@ class OpsServerTest {
         assertThat(get("/").statusCode()).isEqualTo(404);
         assertThat(get("/health").statusCode()).isEqualTo(404);
         assertThat(get("/metrics/extra").statusCode()).isEqualTo(404);
-        final HttpResponse<String> post = send(HttpRequest.newBuilder(uri("/health/live"))
-                .POST(HttpRequest.BodyPublishers.ofString("{}")));
+        final HttpResponse<String> post =
+                send(HttpRequest.newBuilder(uri("/health/live")).POST(HttpRequest.BodyPublishers.ofString("{}")));
         assertThat(post.statusCode()).isEqualTo(405);
         assertThat(post.headers().firstValue("Allow")).hasValue("GET");
-        assertThat(send(HttpRequest.newBuilder(uri("/stats")).DELETE()).statusCode()).isEqualTo(405);
+        assertThat(send(HttpRequest.newBuilder(uri("/stats")).DELETE()).statusCode())
+                .isEqualTo(405);
         assertThat(send(HttpRequest.newBuilder(uri("/metrics")).method("HEAD", HttpRequest.BodyPublishers.noBody()))
-                .statusCode()).isEqualTo(405);
+                        .statusCode())
+                .isEqualTo(405);
     }
 
     @Test
@@ -139,8 +150,7 @@ class OpsServerTest {
 
         final HttpResponse<String> response = get("/metrics?ignored=1");
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type"))
-                .hasValue("text/plain; version=0.0.4; charset=utf-8");
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
         assertThat(response.body())
                 .contains("# TYPE rotor_decisions_total counter")
                 .contains("rotor_decisions_total{decision=\"ROTATE\",event_type=\"manual_trigger\"} 1")
@@ -156,10 +166,26 @@ class OpsServerTest {
         final HttpResponse<String> response = get("/stats");
         assertThat(response.statusCode()).isEqualTo(200);
         final JsonNode body = JSON.readTree(response.body());
-        assertThat(body.fieldNames()).toIterable().containsExactly("total_events", "emergency_rotations",
-                "successful_rotations", "failed_rotations", "notifications_sent", "success_rate", "suppressed",
-                "duplicates", "invalid_events", "late_events", "already_mitigated", "dry_runs", "held", "unmapped_events",
-                "not_relevant_events", "complete", "stores");
+        assertThat(body.fieldNames())
+                .toIterable()
+                .containsExactly(
+                        "total_events",
+                        "emergency_rotations",
+                        "successful_rotations",
+                        "failed_rotations",
+                        "notifications_sent",
+                        "success_rate",
+                        "suppressed",
+                        "duplicates",
+                        "invalid_events",
+                        "late_events",
+                        "already_mitigated",
+                        "dry_runs",
+                        "held",
+                        "unmapped_events",
+                        "not_relevant_events",
+                        "complete",
+                        "stores");
         assertThat(body.get("total_events").asLong()).isEqualTo(12);
         assertThat(body.get("successful_rotations").asLong()).isEqualTo(4);
         assertThat(body.get("success_rate").asDouble()).isEqualTo(1.0);
@@ -170,31 +196,46 @@ class OpsServerTest {
     @Test
     void aFailingEndpointAnswers500WithoutDetails() throws Exception {
         try (RotorMetrics m = RotorMetrics.forTests();
-             OpsServer broken = OpsServer.start("127.0.0.1", 0, () -> Map.of(), m,
-                     new Statistics(Map.of("x", store -> {
-                         throw new IllegalArgumentException("boom");
-                     })), () -> {
-                         throw new IllegalStateException("topics check crashed");
-                     })) {
+                OpsServer broken = OpsServer.start(
+                        "127.0.0.1",
+                        0,
+                        () -> Map.of(),
+                        m,
+                        new Statistics(Map.of("x", store -> {
+                            throw new IllegalArgumentException("boom");
+                        })),
+                        () -> {
+                            throw new IllegalStateException("topics check crashed");
+                        })) {
             final URI base = URI.create("http://127.0.0.1:" + broken.port());
-            final HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(base.resolve("/health/ready")).build(),
+            final HttpResponse<String> ready = HTTP.send(
+                    HttpRequest.newBuilder(base.resolve("/health/ready")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(ready.statusCode()).isEqualTo(500);
             assertThat(ready.body()).isEqualTo("{\"error\":\"internal error\"}");
-            final HttpResponse<String> metricsResponse = HTTP.send(HttpRequest.newBuilder(base.resolve("/metrics"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(metricsResponse.statusCode()).as("no Prometheus registry").isEqualTo(501);
-            final HttpResponse<String> stats = HTTP.send(HttpRequest.newBuilder(base.resolve("/stats")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(stats.statusCode()).as("a broken reader is an unavailable store").isEqualTo(200);
+            final HttpResponse<String> metricsResponse = HTTP.send(
+                    HttpRequest.newBuilder(base.resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(metricsResponse.statusCode())
+                    .as("no Prometheus registry")
+                    .isEqualTo(501);
+            final HttpResponse<String> stats = HTTP.send(
+                    HttpRequest.newBuilder(base.resolve("/stats")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(stats.statusCode())
+                    .as("a broken reader is an unavailable store")
+                    .isEqualTo(200);
             assertThat(JSON.readTree(stats.body()).get("complete").asBoolean()).isFalse();
         }
     }
 
     @Test
     void aTakenPortIsAClearError() {
-        assertThatThrownBy(() -> OpsServer.start("127.0.0.1", server.port(), Map.of(), metrics,
-                new Statistics(Map.of()), TopicsCheck.ALWAYS_PRESENT))
+        assertThatThrownBy(() -> OpsServer.start(
+                        "127.0.0.1",
+                        server.port(),
+                        Map.of(),
+                        metrics,
+                        new Statistics(Map.of()),
+                        TopicsCheck.ALWAYS_PRESENT))
                 .isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("cannot listen on 127.0.0.1:" + server.port());
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -12,13 +13,12 @@ import java.util.regex.Pattern;
 /**
  * The metric names and label names a PromQL expression (or a Grafana {@code label_values(metric, label)} query) refers
  * to, found without a PromQL parser: label matchers, {@code by/without/on/ignoring} groups, strings, ranges and Grafana
- * variables are cut out, then every identifier not followed by {@code (} and not a keyword is a metric name. Enough
- * for the expressions of rotor's dashboard and alert rules, which a test checks against a real {@code /metrics}.
+ * variables are cut out, then every identifier not followed by {@code (} and not a keyword is a metric name. Enough for
+ * the expressions of rotor's dashboard and alert rules, which a test checks against a real {@code /metrics}.
  */
 final class PromQlReferences {
     /** A metric an expression selects, with the label names its matchers use. */
-    record Selector(String metric, Set<String> labels) {
-    }
+    record Selector(String metric, Set<String> labels) {}
 
     /** What one expression refers to. */
     record References(List<Selector> selectors, Set<String> groupingLabels) {
@@ -31,17 +31,28 @@ final class PromQlReferences {
 
     private static final Pattern LABEL_VALUES = Pattern.compile(
             "label_values\\(\\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*(\\{[^}]*})?\\s*,\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*\\)");
-    private static final Pattern SELECTOR = Pattern.compile(
-            "(?<![a-zA-Z0-9_:.])([a-zA-Z_:][a-zA-Z0-9_:]*)?\\s*\\{([^}]*)}");
+    private static final Pattern SELECTOR =
+            Pattern.compile("(?<![a-zA-Z0-9_:.])([a-zA-Z_:][a-zA-Z0-9_:]*)?\\s*\\{([^}]*)}");
     private static final Pattern MATCHER = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)");
-    private static final Pattern GROUPING = Pattern.compile(
-            "\\b(by|without|on|ignoring|group_left|group_right)\\s*\\(([^)]*)\\)");
+    private static final Pattern GROUPING =
+            Pattern.compile("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\(([^)]*)\\)");
     private static final Pattern IDENTIFIER = Pattern.compile("(?<![a-zA-Z0-9_:.$])([a-zA-Z_:][a-zA-Z0-9_:]*)");
-    private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "bool", "offset", "by", "without", "on",
-            "ignoring", "group_left", "group_right", "inf", "nan");
+    private static final Set<String> KEYWORDS = Set.of(
+            "and",
+            "or",
+            "unless",
+            "bool",
+            "offset",
+            "by",
+            "without",
+            "on",
+            "ignoring",
+            "group_left",
+            "group_right",
+            "inf",
+            "nan");
 
-    private PromQlReferences() {
-    }
+    private PromQlReferences() {}
 
     static References of(final String expression) {
         final Map<String, Set<String>> selected = new LinkedHashMap<>();
@@ -58,7 +69,8 @@ final class PromQlReferences {
         while (s.find()) {
             final String metric = s.group(1);
             if (metric != null && !KEYWORDS.contains(metric)) {
-                selected.computeIfAbsent(metric, k -> new LinkedHashSet<>()).addAll(matcherLabels("{" + s.group(2) + "}"));
+                selected.computeIfAbsent(metric, k -> new LinkedHashSet<>())
+                        .addAll(matcherLabels("{" + s.group(2) + "}"));
             }
             s.appendReplacement(cut, " ");
         }
@@ -72,14 +84,15 @@ final class PromQlReferences {
                 }
             }
         }
-        rest = GROUPING.matcher(rest).replaceAll(" ")
-                .replaceAll("\\[[^]]*]", " ")          // ranges and subqueries: [5m], [15m:1m]
+        rest = GROUPING.matcher(rest)
+                .replaceAll(" ")
+                .replaceAll("\\[[^]]*]", " ") // ranges and subqueries: [5m], [15m:1m]
                 .replaceAll("\\$\\{?[a-zA-Z_][a-zA-Z0-9_]*}?", " "); // Grafana variables
         final Matcher id = IDENTIFIER.matcher(rest);
         while (id.find()) {
             final String name = id.group(1);
             final String after = rest.substring(id.end()).stripLeading();
-            if (after.startsWith("(") || KEYWORDS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+            if (after.startsWith("(") || KEYWORDS.contains(name.toLowerCase(Locale.ROOT))) {
                 continue; // a function, an aggregation or a keyword
             }
             selected.computeIfAbsent(name, k -> new LinkedHashSet<>());

@@ -3,6 +3,7 @@ package dev.rotor.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rotor.config.RotationTargets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -31,8 +32,14 @@ class RotorMetricsTest {
             final MeterRegistry r = metrics.registry();
             assertThat(count(r, RotorMetrics.DECISIONS, "decision", "ROTATE", "event_type", "api_key_exposed"))
                     .isEqualTo(2);
-            assertThat(count(r, RotorMetrics.DECISIONS, "decision", "BELOW_THRESHOLD",
-                    "event_type", "failed_auth_spike")).isEqualTo(1);
+            assertThat(count(
+                            r,
+                            RotorMetrics.DECISIONS,
+                            "decision",
+                            "BELOW_THRESHOLD",
+                            "event_type",
+                            "failed_auth_spike"))
+                    .isEqualTo(1);
         }
     }
 
@@ -41,9 +48,10 @@ class RotorMetricsTest {
         // Prometheus' increase() cannot count the first increment of a series that appears with it
         try (RotorMetrics metrics = RotorMetrics.forTests()) {
             final MeterRegistry r = metrics.registry();
-            for (final String strategy : dev.rotor.config.RotationTargets.STRATEGIES) {
+            for (final String strategy : RotationTargets.STRATEGIES) {
                 for (final String status : new String[] {"FAILED", "ROTATED_INCOMPLETE"}) {
-                    final Counter c = r.find(RotorMetrics.RESULTS).tags("status", status, "strategy", strategy)
+                    final Counter c = r.find(RotorMetrics.RESULTS)
+                            .tags("status", status, "strategy", strategy)
                             .counter();
                     assertThat(c).as(status + " " + strategy).isNotNull();
                     assertThat(c.count()).isZero();
@@ -52,7 +60,8 @@ class RotorMetricsTest {
 
             metrics.result("FAILED", "kv2");
 
-            assertThat(count(r, RotorMetrics.RESULTS, "status", "FAILED", "strategy", "kv2")).isEqualTo(1);
+            assertThat(count(r, RotorMetrics.RESULTS, "status", "FAILED", "strategy", "kv2"))
+                    .isEqualTo(1);
         }
     }
 
@@ -67,12 +76,17 @@ class RotorMetricsTest {
             metrics.invalidEvent("invalid_json");
 
             final MeterRegistry r = metrics.registry();
-            assertThat(count(r, RotorMetrics.DECISIONS, "decision", "other", "event_type", "other")).isEqualTo(1);
-            assertThat(count(r, RotorMetrics.DECISIONS, "decision", "ROTATE", "event_type", "other")).isEqualTo(1);
-            assertThat(count(r, RotorMetrics.RESULTS, "status", "other", "strategy", "other")).isEqualTo(1);
-            assertThat(count(r, RotorMetrics.RESULTS, "status", "ROTATED", "strategy", "none")).isEqualTo(1);
+            assertThat(count(r, RotorMetrics.DECISIONS, "decision", "other", "event_type", "other"))
+                    .isEqualTo(1);
+            assertThat(count(r, RotorMetrics.DECISIONS, "decision", "ROTATE", "event_type", "other"))
+                    .isEqualTo(1);
+            assertThat(count(r, RotorMetrics.RESULTS, "status", "other", "strategy", "other"))
+                    .isEqualTo(1);
+            assertThat(count(r, RotorMetrics.RESULTS, "status", "ROTATED", "strategy", "none"))
+                    .isEqualTo(1);
             assertThat(count(r, RotorMetrics.INVALID_EVENTS, "code", "other")).isEqualTo(1);
-            assertThat(count(r, RotorMetrics.INVALID_EVENTS, "code", "INVALID_JSON")).isEqualTo(1);
+            assertThat(count(r, RotorMetrics.INVALID_EVENTS, "code", "INVALID_JSON"))
+                    .isEqualTo(1);
         }
     }
 
@@ -84,11 +98,12 @@ class RotorMetricsTest {
             IntStream.range(0, 100).forEach(i -> metrics.command("rule-" + i));
 
             final MeterRegistry r = metrics.registry();
-            assertThat(count(r, RotorMetrics.COMMANDS, "rule", "failed-auth-threshold")).isEqualTo(1);
-            assertThat(count(r, RotorMetrics.COMMANDS, "rule", "weird_rule_with_spaces")).isEqualTo(1);
+            assertThat(count(r, RotorMetrics.COMMANDS, "rule", "failed-auth-threshold"))
+                    .isEqualTo(1);
+            assertThat(count(r, RotorMetrics.COMMANDS, "rule", "weird_rule_with_spaces"))
+                    .isEqualTo(1);
             assertThat(r.find(RotorMetrics.COMMANDS).counters()).hasSize(RotorMetrics.MAX_FREE_VALUES + 1);
-            assertThat(count(r, RotorMetrics.COMMANDS, "rule", "other"))
-                    .isEqualTo(102 - RotorMetrics.MAX_FREE_VALUES);
+            assertThat(count(r, RotorMetrics.COMMANDS, "rule", "other")).isEqualTo(102 - RotorMetrics.MAX_FREE_VALUES);
         }
     }
 
@@ -103,11 +118,16 @@ class RotorMetricsTest {
             metrics.lateEvent();
 
             final MeterRegistry r = metrics.registry();
-            final Timer kv2 = r.find(RotorMetrics.VAULT_CALL).tags("strategy", "kv2", "outcome", "ok").timer();
+            final Timer kv2 = r.find(RotorMetrics.VAULT_CALL)
+                    .tags("strategy", "kv2", "outcome", "ok")
+                    .timer();
             assertThat(kv2.count()).isEqualTo(2);
             assertThat(kv2.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(40);
-            assertThat(r.find(RotorMetrics.VAULT_CALL).tags("strategy", "transit", "outcome", "timeout").timer()
-                    .count()).isEqualTo(1);
+            assertThat(r.find(RotorMetrics.VAULT_CALL)
+                            .tags("strategy", "transit", "outcome", "timeout")
+                            .timer()
+                            .count())
+                    .isEqualTo(1);
             final Timer e2e = r.find(RotorMetrics.DETECTION_TO_RESULT).timer();
             assertThat(e2e.count()).isEqualTo(2);
             assertThat(e2e.max(TimeUnit.MILLISECONDS)).isEqualTo(400);
@@ -158,7 +178,8 @@ class RotorMetricsTest {
         try (RotorMetrics metrics = RotorMetrics.create()) {
             metrics.bindStatistics(new Statistics(Map.of("rotor-executor", executor)), Duration.ofMinutes(1));
             final String text = metrics.scrape();
-            assertThat(text).contains("rotor_stats_successful_rotations 3.0")
+            assertThat(text)
+                    .contains("rotor_stats_successful_rotations 3.0")
                     .contains("rotor_stats_failed_rotations 1.0")
                     .contains("rotor_stats_total_events 0.0")
                     .contains("rotor_stats_success_rate 0.75")
@@ -174,7 +195,9 @@ class RotorMetricsTest {
         final RotorMetrics metrics = RotorMetrics.forTests();
         assertThat(metrics.canScrape()).isFalse();
         assertThatThrownBy(metrics::scrape).isInstanceOf(UnsupportedOperationException.class);
-        assertThat(metrics.registry().find("jvm.memory.used").gauge()).as("no JVM binders in tests").isNull();
+        assertThat(metrics.registry().find("jvm.memory.used").gauge())
+                .as("no JVM binders in tests")
+                .isNull();
         metrics.close();
         metrics.close();
     }
@@ -195,10 +218,18 @@ class RotorMetricsTest {
             for (final Thread thread : threads) {
                 thread.join();
             }
-            assertThat(count(metrics.registry(), RotorMetrics.DECISIONS, "decision", "ROTATE",
-                    "event_type", "manual_trigger")).isEqualTo(8000);
+            assertThat(count(
+                            metrics.registry(),
+                            RotorMetrics.DECISIONS,
+                            "decision",
+                            "ROTATE",
+                            "event_type",
+                            "manual_trigger"))
+                    .isEqualTo(8000);
             assertThat(metrics.registry().find(RotorMetrics.COMMANDS).counters().stream()
-                    .mapToDouble(Counter::count).sum()).isEqualTo(8000);
+                            .mapToDouble(Counter::count)
+                            .sum())
+                    .isEqualTo(8000);
             assertThat(metrics.registry().find(RotorMetrics.COMMANDS).counters())
                     .hasSize(RotorMetrics.MAX_FREE_VALUES + 1);
         }

@@ -39,27 +39,63 @@ class StatisticsTest {
 
     private static final StoreReader DETECTION = client(stores(
             "event-statistics", Map.of("total_events", 40L, "invalid_events", 3L),
-            "decision-statistics", Map.of("emergency_rotations", 7L, "suppressed", 2L, "late_events", 1L,
-                    "duplicates", 4L)));
+            "decision-statistics",
+                    Map.of("emergency_rotations", 7L, "suppressed", 2L, "late_events", 1L, "duplicates", 4L)));
     private static final StoreReader EXECUTOR = client(stores(
-            "executor-statistics", Map.of("successful_rotations", 2L, "failed_rotations", 1L,
-                    "notifications_sent", 3L, "duplicates", 5L, "already_mitigated", 1L, "dry_runs", 0L)));
+            "executor-statistics",
+            Map.of(
+                    "successful_rotations",
+                    2L,
+                    "failed_rotations",
+                    1L,
+                    "notifications_sent",
+                    3L,
+                    "duplicates",
+                    5L,
+                    "already_mitigated",
+                    1L,
+                    "dry_runs",
+                    0L)));
 
     @Test
     void combinesDetectionAndExecutorStores() {
-        final Statistics.Snapshot s = new Statistics(Map.of("rotor-detection", DETECTION, "rotor-executor", EXECUTOR))
-                .snapshot();
+        final Statistics.Snapshot s =
+                new Statistics(Map.of("rotor-detection", DETECTION, "rotor-executor", EXECUTOR)).snapshot();
 
-        assertThat(s.counters()).containsAllEntriesOf(Map.of(
-                "total_events", 40L, "emergency_rotations", 7L, "successful_rotations", 2L, "failed_rotations", 1L,
-                "notifications_sent", 3L, "suppressed", 2L, "invalid_events", 3L, "late_events", 1L,
-                "already_mitigated", 1L, "dry_runs", 0L));
-        assertThat(s.get("duplicates")).as("detection's duplicate events + executor's DUPLICATE results").isEqualTo(9);
-        assertThat(s.successRate()).as("2 of 3 finished rotations, 0 to 1 as the original, four decimals")
+        assertThat(s.counters())
+                .containsAllEntriesOf(Map.of(
+                        "total_events",
+                        40L,
+                        "emergency_rotations",
+                        7L,
+                        "successful_rotations",
+                        2L,
+                        "failed_rotations",
+                        1L,
+                        "notifications_sent",
+                        3L,
+                        "suppressed",
+                        2L,
+                        "invalid_events",
+                        3L,
+                        "late_events",
+                        1L,
+                        "already_mitigated",
+                        1L,
+                        "dry_runs",
+                        0L));
+        assertThat(s.get("duplicates"))
+                .as("detection's duplicate events + executor's DUPLICATE results")
+                .isEqualTo(9);
+        assertThat(s.successRate())
+                .as("2 of 3 finished rotations, 0 to 1 as the original, four decimals")
                 .isEqualTo(0.6667);
         assertThat(s.complete()).isTrue();
-        assertThat(s.stores()).containsExactly(Map.entry("event-statistics", StoreStatus.OK),
-                Map.entry("decision-statistics", StoreStatus.OK), Map.entry("executor-statistics", StoreStatus.OK));
+        assertThat(s.stores())
+                .containsExactly(
+                        Map.entry("event-statistics", StoreStatus.OK),
+                        Map.entry("decision-statistics", StoreStatus.OK),
+                        Map.entry("executor-statistics", StoreStatus.OK));
     }
 
     @Test
@@ -71,13 +107,15 @@ class StatisticsTest {
 
     @Test
     void successRateIsZeroWhenNoRotationFinished() {
-        final StoreReader executor = client(stores("executor-statistics",
-                Map.of("already_mitigated", 3L, "duplicates", 1L, "dry_runs", 2L)));
+        final StoreReader executor = client(
+                stores("executor-statistics", Map.of("already_mitigated", 3L, "duplicates", 1L, "dry_runs", 2L)));
         final Statistics.Snapshot s = new Statistics(Map.of("rotor-executor", executor)).snapshot();
         assertThat(s.successRate()).isZero();
-        assertThat(Statistics.Snapshot.of(Map.of(), Map.of("successful_rotations", 5L), Map.of()).successRate())
+        assertThat(Statistics.Snapshot.of(Map.of(), Map.of("successful_rotations", 5L), Map.of())
+                        .successRate())
                 .isEqualTo(1.0);
-        assertThat(Statistics.Snapshot.of(Map.of(), Map.of("failed_rotations", 5L), Map.of()).successRate())
+        assertThat(Statistics.Snapshot.of(Map.of(), Map.of("failed_rotations", 5L), Map.of())
+                        .successRate())
                 .isZero();
     }
 
@@ -93,13 +131,16 @@ class StatisticsTest {
     @Test
     void storeNotQueryableWhileRebalancingIsLeftOutAndMarksTheSnapshotIncomplete() {
         final Map<String, Map<String, Long>> rebalancing = stores("executor-statistics", null);
-        final Statistics.Snapshot s = new Statistics(Map.of("rotor-detection", DETECTION,
-                "rotor-executor", client(rebalancing))).snapshot();
+        final Statistics.Snapshot s =
+                new Statistics(Map.of("rotor-detection", DETECTION, "rotor-executor", client(rebalancing))).snapshot();
 
         assertThat(s.complete()).isFalse();
-        assertThat(s.stores()).containsEntry("executor-statistics", StoreStatus.UNAVAILABLE)
+        assertThat(s.stores())
+                .containsEntry("executor-statistics", StoreStatus.UNAVAILABLE)
                 .containsEntry("event-statistics", StoreStatus.OK);
-        assertThat(s.get("total_events")).as("what could be read is still reported").isEqualTo(40);
+        assertThat(s.get("total_events"))
+                .as("what could be read is still reported")
+                .isEqualTo(40);
         assertThat(s.get("successful_rotations")).isZero();
     }
 
@@ -123,14 +164,31 @@ class StatisticsTest {
 
     @Test
     void jsonListsEveryStatisticInDesignOrderThenCompletenessAndStores() {
-        final Map<String, Object> json = new Statistics(Map.of("rotor-detection", DETECTION,
-                "rotor-executor", EXECUTOR)).asJson();
+        final Map<String, Object> json =
+                new Statistics(Map.of("rotor-detection", DETECTION, "rotor-executor", EXECUTOR)).asJson();
 
-        assertThat(List.copyOf(json.keySet())).containsExactly("total_events", "emergency_rotations",
-                "successful_rotations", "failed_rotations", "notifications_sent", "success_rate", "suppressed",
-                "duplicates", "invalid_events", "late_events", "already_mitigated", "dry_runs", "held", "unmapped_events",
-                "not_relevant_events", "complete", "stores");
-        assertThat(json).containsEntry("success_rate", 0.6667).containsEntry("complete", true)
+        assertThat(List.copyOf(json.keySet()))
+                .containsExactly(
+                        "total_events",
+                        "emergency_rotations",
+                        "successful_rotations",
+                        "failed_rotations",
+                        "notifications_sent",
+                        "success_rate",
+                        "suppressed",
+                        "duplicates",
+                        "invalid_events",
+                        "late_events",
+                        "already_mitigated",
+                        "dry_runs",
+                        "held",
+                        "unmapped_events",
+                        "not_relevant_events",
+                        "complete",
+                        "stores");
+        assertThat(json)
+                .containsEntry("success_rate", 0.6667)
+                .containsEntry("complete", true)
                 .containsEntry("total_events", 40L);
         final Map<String, String> expectedStores = new LinkedHashMap<>();
         expectedStores.put("event-statistics", "ok");

@@ -24,19 +24,35 @@ class DeadLetterVerdictTest {
     private static final Set<String> TOPICS = Set.of(DLQ, "security-events");
     private static final long T = Instant.parse("2026-12-06T10:00:00Z").toEpochMilli();
 
-    private static ConsumerRecord<byte[], byte[]> deadLetter(final String code, final String source, final long ts,
-                                                             final byte[] value, final int maxBytes) {
+    private static ConsumerRecord<byte[], byte[]> deadLetter(
+            final String code, final String source, final long ts, final byte[] value, final int maxBytes) {
         final RecordHeaders original = new RecordHeaders();
         original.add("trace-id", "abc".getBytes(StandardCharsets.UTF_8));
-        final ProducerRecord<byte[], byte[]> p = DeadLetters.of(DLQ, new DeadLetters.Source(source, 2, 41, ts,
-                "k".getBytes(StandardCharsets.UTF_8), value, original), code, "a reason", "x.Invalid", "", maxBytes);
-        return new ConsumerRecord<>(DLQ, 1, 7, p.timestamp(), TimestampType.CREATE_TIME, 1, value.length, p.key(),
-                p.value(), p.headers(), Optional.empty());
+        final ProducerRecord<byte[], byte[]> p = DeadLetters.of(
+                DLQ,
+                new DeadLetters.Source(source, 2, 41, ts, "k".getBytes(StandardCharsets.UTF_8), value, original),
+                code,
+                "a reason",
+                "x.Invalid",
+                "",
+                maxBytes);
+        return new ConsumerRecord<>(
+                DLQ,
+                1,
+                7,
+                p.timestamp(),
+                TimestampType.CREATE_TIME,
+                1,
+                value.length,
+                p.key(),
+                p.value(),
+                p.headers(),
+                Optional.empty());
     }
 
     private static ConsumerRecord<byte[], byte[]> deadLetter(final String code, final long ts) {
-        return deadLetter(code, "security-events", ts, "{\"event_id\":\"e1\"}".getBytes(StandardCharsets.UTF_8),
-                1 << 20);
+        return deadLetter(
+                code, "security-events", ts, "{\"event_id\":\"e1\"}".getBytes(StandardCharsets.UTF_8), 1 << 20);
     }
 
     @Test
@@ -52,10 +68,15 @@ class DeadLetterVerdictTest {
         assertThat(out.timestamp()).isEqualTo(T);
         assertThat(out.key()).isEqualTo("k".getBytes(StandardCharsets.UTF_8));
         assertThat(out.value()).isEqualTo(letter.value());
-        final List<String> keys = Arrays.stream(out.headers().toArray()).map(Header::key).toList();
+        final List<String> keys =
+                Arrays.stream(out.headers().toArray()).map(Header::key).toList();
         assertThat(keys).containsExactly("trace-id", DeadLetterVerdict.REPLAY_SOURCE_HEADER);
-        assertThat(new String(out.headers().lastHeader(DeadLetterVerdict.REPLAY_SOURCE_HEADER).value(),
-                StandardCharsets.UTF_8)).isEqualTo("security-events-dlq-1@7");
+        assertThat(new String(
+                        out.headers()
+                                .lastHeader(DeadLetterVerdict.REPLAY_SOURCE_HEADER)
+                                .value(),
+                        StandardCharsets.UTF_8))
+                .isEqualTo("security-events-dlq-1@7");
         assertThat(letter.headers().lastHeader("rotor.error.code")).isNotNull(); // there was something to remove
         assertThat(letter.headers().lastHeader("__streams.errors.topic")).isNotNull();
     }
@@ -65,17 +86,19 @@ class DeadLetterVerdictTest {
         final byte[] big = new byte[200_000];
         Arrays.fill(big, (byte) 'x');
         final ConsumerRecord<byte[], byte[]> letter = deadLetter("OVERSIZE", "security-events", T, big, 100_000);
-        assertThat(letter.headers().lastHeader(DeadLetters.VALUE_TRUNCATED_HEADER)).isNotNull();
+        assertThat(letter.headers().lastHeader(DeadLetters.VALUE_TRUNCATED_HEADER))
+                .isNotNull();
 
         assertThat(DeadLetterVerdict.of(letter, ReplayFilter.all(), TOPICS))
-                .isInstanceOfSatisfying(DeadLetterVerdict.Skipped.class, s -> assertThat(s.reason())
-                        .startsWith("value truncated (rotor.error.value-truncated)"));
+                .isInstanceOfSatisfying(
+                        DeadLetterVerdict.Skipped.class,
+                        s -> assertThat(s.reason()).startsWith("value truncated (rotor.error.value-truncated)"));
     }
 
     @Test
     void theFilterPicksByCodeAndRecordTime() {
-        final ReplayFilter filter = new ReplayFilter(Set.of("refused_path", "REGISTRY_UNAVAILABLE"),
-                Optional.of(Instant.ofEpochMilli(T)));
+        final ReplayFilter filter =
+                new ReplayFilter(Set.of("refused_path", "REGISTRY_UNAVAILABLE"), Optional.of(Instant.ofEpochMilli(T)));
 
         assertThat(DeadLetterVerdict.of(deadLetter("REFUSED_PATH", T), filter, TOPICS))
                 .isInstanceOf(DeadLetterVerdict.Republish.class);
@@ -91,16 +114,19 @@ class DeadLetterVerdictTest {
     void aMissingOrUnusableSourceTopicIsSkippedWithTheReason() {
         final byte[] v = "{}".getBytes(StandardCharsets.UTF_8);
         assertThat(DeadLetterVerdict.of(deadLetter("X", "gone-topic", T, v, 1 << 20), ReplayFilter.all(), TOPICS))
-                .isInstanceOfSatisfying(DeadLetterVerdict.Skipped.class, s ->
-                        assertThat(s.reason()).isEqualTo("source topic gone-topic does not exist"));
+                .isInstanceOfSatisfying(
+                        DeadLetterVerdict.Skipped.class,
+                        s -> assertThat(s.reason()).isEqualTo("source topic gone-topic does not exist"));
         assertThat(DeadLetterVerdict.of(deadLetter("X", DLQ, T, v, 1 << 20), ReplayFilter.all(), TOPICS))
-                .isInstanceOfSatisfying(DeadLetterVerdict.Skipped.class, s ->
-                        assertThat(s.reason()).isEqualTo("the source topic is the DLQ itself"));
-        final ConsumerRecord<byte[], byte[]> noSource = new ConsumerRecord<>(DLQ, 0, 0, T, TimestampType.CREATE_TIME,
-                0, 2, null, v, new RecordHeaders(), Optional.empty());
+                .isInstanceOfSatisfying(
+                        DeadLetterVerdict.Skipped.class,
+                        s -> assertThat(s.reason()).isEqualTo("the source topic is the DLQ itself"));
+        final ConsumerRecord<byte[], byte[]> noSource = new ConsumerRecord<>(
+                DLQ, 0, 0, T, TimestampType.CREATE_TIME, 0, 2, null, v, new RecordHeaders(), Optional.empty());
         assertThat(DeadLetterVerdict.of(noSource, ReplayFilter.all(), TOPICS))
-                .isInstanceOfSatisfying(DeadLetterVerdict.Skipped.class, s ->
-                        assertThat(s.reason()).isEqualTo("no source topic (__streams.errors.topic)"));
+                .isInstanceOfSatisfying(
+                        DeadLetterVerdict.Skipped.class,
+                        s -> assertThat(s.reason()).isEqualTo("no source topic (__streams.errors.topic)"));
     }
 
     @Test
@@ -108,24 +134,45 @@ class DeadLetterVerdictTest {
         final ConsumerRecord<byte[], byte[]> first = deadLetter("REFUSED_PATH", T);
         final ProducerRecord<byte[], byte[]> replayed =
                 ((DeadLetterVerdict.Republish) DeadLetterVerdict.of(first, ReplayFilter.all(), TOPICS)).record();
-        final ProducerRecord<byte[], byte[]> again = DeadLetters.of(DLQ, new DeadLetters.Source("security-events", 0,
-                99, T, replayed.key(), replayed.value(), replayed.headers()), "REFUSED_PATH", "r", "x", "", 1 << 20);
-        final ConsumerRecord<byte[], byte[]> second = new ConsumerRecord<>(DLQ, 0, 12, T, TimestampType.CREATE_TIME,
-                1, 1, again.key(), again.value(), again.headers(), Optional.empty());
+        final ProducerRecord<byte[], byte[]> again = DeadLetters.of(
+                DLQ,
+                new DeadLetters.Source(
+                        "security-events", 0, 99, T, replayed.key(), replayed.value(), replayed.headers()),
+                "REFUSED_PATH",
+                "r",
+                "x",
+                "",
+                1 << 20);
+        final ConsumerRecord<byte[], byte[]> second = new ConsumerRecord<>(
+                DLQ,
+                0,
+                12,
+                T,
+                TimestampType.CREATE_TIME,
+                1,
+                1,
+                again.key(),
+                again.value(),
+                again.headers(),
+                Optional.empty());
 
         final ProducerRecord<byte[], byte[]> out =
                 ((DeadLetterVerdict.Republish) DeadLetterVerdict.of(second, ReplayFilter.all(), TOPICS)).record();
 
         assertThat(Arrays.stream(out.headers().toArray()).map(Header::key).toList())
                 .containsExactly("trace-id", DeadLetterVerdict.REPLAY_SOURCE_HEADER);
-        assertThat(new String(out.headers().lastHeader(DeadLetterVerdict.REPLAY_SOURCE_HEADER).value(),
-                StandardCharsets.UTF_8)).isEqualTo("security-events-dlq-0@12");
+        assertThat(new String(
+                        out.headers()
+                                .lastHeader(DeadLetterVerdict.REPLAY_SOURCE_HEADER)
+                                .value(),
+                        StandardCharsets.UTF_8))
+                .isEqualTo("security-events-dlq-0@12");
     }
 
     @Test
     void theSummarySaysWhatWasReadMatchedRepublishedAndSkippedAndWhy() {
-        final ReplaySummary s = new ReplaySummary(DLQ, new ReplayFilter(Set.of("REFUSED_PATH", "OVERSIZE"),
-                Optional.empty()), false);
+        final ReplaySummary s =
+                new ReplaySummary(DLQ, new ReplayFilter(Set.of("REFUSED_PATH", "OVERSIZE"), Optional.empty()), false);
         final DeadLetterVerdict ok = DeadLetterVerdict.of(deadLetter("REFUSED_PATH", T), ReplayFilter.all(), TOPICS);
         s.count(ok);
         s.republished((DeadLetterVerdict.Republish) ok);

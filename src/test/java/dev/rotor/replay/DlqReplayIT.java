@@ -7,12 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rotor.cli.RotorCommand;
-import dev.rotor.service.RotorService;
 import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotationTargets;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.detection.DetectionTopology;
 import dev.rotor.local.DevVault;
+import dev.rotor.service.RotorService;
 import dev.rotor.streams.DeadLetters;
 import dev.rotor.testing.EmbeddedKafkaExtension;
 import dev.rotor.testing.RotorCli;
@@ -44,13 +44,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code rotor dlq replay} on a real broker with rotor running: an event refused for its path is replayed after the
- * allowlist was widened and decided; replaying it again republishes it again but rotates nothing more; a command
- * from rotation-commands-dlq is replayed to the executor.
+ * allowlist was widened and decided; replaying it again republishes it again but rotates nothing more; a command from
+ * rotation-commands-dlq is replayed to the executor.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DlqReplayIT {
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PATH = "secret/prod/wide/key";
@@ -66,17 +67,38 @@ class DlqReplayIT {
     static void start() throws IOException {
         vault = DevVault.start();
         vault.kvPut("secret", "prod/wide/key", Map.of("password", "seed-value"));
-        final Path state = Files.createDirectories(Path.of("target", "it-state")).resolve("dlq-" + System.nanoTime());
-        base = ConfigLoader.load(Optional.empty(), Map.of("VAULT_ADDR", vault.address(), "VAULT_TOKEN",
-                vault.rootToken()), Map.of("rotor.output.format", "json", "kafka.schema.registry.url", "",
-                "kafka.bootstrap.servers", KAFKA.bootstrapServers(), "kafka.state.dir", state.toString(),
-                "kafka.commit.interval.ms", "25",
-                // a second replay usually comes long after the first: without the manual-trigger limit, the replayed
-                // manual trigger reaches the executor again, whose command-id check is what is tested here
-                "rotor.manual-trigger.interval", "0s"));
+        final Path state =
+                Files.createDirectories(Path.of("target", "it-state")).resolve("dlq-" + System.nanoTime());
+        base = ConfigLoader.load(
+                Optional.empty(),
+                Map.of("VAULT_ADDR", vault.address(), "VAULT_TOKEN", vault.rootToken()),
+                Map.of(
+                        "rotor.output.format",
+                        "json",
+                        "kafka.schema.registry.url",
+                        "",
+                        "kafka.bootstrap.servers",
+                        KAFKA.bootstrapServers(),
+                        "kafka.state.dir",
+                        state.toString(),
+                        "kafka.commit.interval.ms",
+                        "25",
+                        // a second replay usually comes long after the first: without the manual-trigger limit, the
+                        // replayed
+                        // manual trigger reaches the executor again, whose command-id check is what is tested here
+                        "rotor.manual-trigger.interval",
+                        "0s"));
         final RotorConfig.TopicNames n = base.topics();
-        KAFKA.createTopics(3, n.securityEvents(), n.rotationCommands(), n.rotationResults(), n.securityAlerts(),
-                n.securityCritical(), n.rotationAudit(), n.securityEventsDlq(), n.rotationCommandsDlq());
+        KAFKA.createTopics(
+                3,
+                n.securityEvents(),
+                n.rotationCommands(),
+                n.rotationResults(),
+                n.securityAlerts(),
+                n.securityCritical(),
+                n.rotationAudit(),
+                n.securityEventsDlq(),
+                n.rotationCommandsDlq());
         producer = new KafkaProducer<>(KAFKA.producerProps());
     }
 
@@ -118,13 +140,16 @@ class DlqReplayIT {
     }
 
     private static List<JsonNode> results(final String commandId) {
-        return KAFKA.readAllCommitted(base.topics().rotationResults(), WAIT).stream().map(r -> tree(r.value()))
-                .filter(r -> r.path("command_id").asText().equals(commandId)).toList();
+        return KAFKA.readAllCommitted(base.topics().rotationResults(), WAIT).stream()
+                .map(r -> tree(r.value()))
+                .filter(r -> r.path("command_id").asText().equals(commandId))
+                .toList();
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> replayedEvents() {
         return KAFKA.readAllCommitted(base.topics().securityEvents(), WAIT).stream()
-                .filter(r -> r.headers().lastHeader(DeadLetterVerdict.REPLAY_SOURCE_HEADER) != null).toList();
+                .filter(r -> r.headers().lastHeader(DeadLetterVerdict.REPLAY_SOURCE_HEADER) != null)
+                .toList();
     }
 
     private static JsonNode tree(final byte[] bytes) {
@@ -144,19 +169,32 @@ class DlqReplayIT {
         final String event = "{\"event_id\":\"" + EVENT_ID + "\",\"event_type\":\"manual_trigger\",\"threat_level\":"
                 + "\"low\",\"description\":\"rotate after review\",\"affected_resources\":[\"" + PATH + "\"],"
                 + "\"timestamp\":\"" + Instant.now() + "\"}";
-        producer.send(new ProducerRecord<>(base.topics().securityEvents(), null, "k1".getBytes(StandardCharsets.UTF_8),
-                event.getBytes(StandardCharsets.UTF_8), headers)).get();
-        producer.send(new ProducerRecord<>(base.topics().securityEvents(), "k2".getBytes(StandardCharsets.UTF_8),
-                "{not json".getBytes(StandardCharsets.UTF_8))).get();
-        await().atMost(WAIT).until(() -> KAFKA.readAllCommitted(base.topics().securityEventsDlq(), WAIT).size() == 2);
+        producer.send(new ProducerRecord<>(
+                        base.topics().securityEvents(),
+                        null,
+                        "k1".getBytes(StandardCharsets.UTF_8),
+                        event.getBytes(StandardCharsets.UTF_8),
+                        headers))
+                .get();
+        producer.send(new ProducerRecord<>(
+                        base.topics().securityEvents(),
+                        "k2".getBytes(StandardCharsets.UTF_8),
+                        "{not json".getBytes(StandardCharsets.UTF_8)))
+                .get();
+        await().atMost(WAIT)
+                .until(() -> KAFKA.readAllCommitted(base.topics().securityEventsDlq(), WAIT)
+                                .size()
+                        == 2);
 
         run(allowing("secret/**")); // the fix: the path is allowed now
 
-        final Map.Entry<Integer, String> dry = replay("--topic", "security-events-dlq", "--code", "REFUSED_PATH",
-                "--dry-run");
+        final Map.Entry<Integer, String> dry =
+                replay("--topic", "security-events-dlq", "--code", "REFUSED_PATH", "--dry-run");
         assertThat(dry.getKey()).isZero();
-        assertThat(dry.getValue()).contains("dry run, nothing sent. security-events-dlq: read 2, matched 1",
-                "would republish 1 (security-events 1)");
+        assertThat(dry.getValue())
+                .contains(
+                        "dry run, nothing sent. security-events-dlq: read 2, matched 1",
+                        "would republish 1 (security-events 1)");
         assertThat(replayedEvents()).isEmpty();
 
         final Map.Entry<Integer, String> first = replay("--topic", "security-events-dlq", "--code", "REFUSED_PATH");
@@ -185,26 +223,41 @@ class DlqReplayIT {
 
         assertThat(second.getValue()).contains("republished 1 (security-events 1)");
         await().atMost(WAIT).until(() -> results(COMMAND_ID).size() == 2);
-        assertThat(results(COMMAND_ID)).extracting(r -> r.path("status").asText())
+        assertThat(results(COMMAND_ID))
+                .extracting(r -> r.path("status").asText())
                 .containsExactly("ROTATED", "DUPLICATE");
         assertThat(replayedEvents()).hasSize(2);
-        assertThat(vault.kvMetadata("secret", "prod/wide/key").orElseThrow().currentVersion()).isEqualTo(2);
+        assertThat(vault.kvMetadata("secret", "prod/wide/key").orElseThrow().currentVersion())
+                .isEqualTo(2);
         assertThat(vault.kvRead("secret", "prod/wide/key").get("password")).isNotEqualTo("seed-value");
     }
 
     @Test
     @Order(3)
     void aCommandFromTheCommandsDlqIsReplayedToTheExecutor() throws Exception {
-        final ConsumerRecord<byte[], byte[]> command = KAFKA.readAllCommitted(base.topics().rotationCommands(), WAIT)
-                .stream().filter(r -> tree(r.value()).path("command_id").asText().equals(COMMAND_ID)).findFirst()
-                .orElseThrow();
+        final ConsumerRecord<byte[], byte[]> command =
+                KAFKA.readAllCommitted(base.topics().rotationCommands(), WAIT).stream()
+                        .filter(r -> tree(r.value()).path("command_id").asText().equals(COMMAND_ID))
+                        .findFirst()
+                        .orElseThrow();
         final ObjectNode other = (ObjectNode) tree(command.value());
         other.put("command_id", "cmd-from-commands-dlq");
         other.put("event_id", "evt-from-commands-dlq");
-        final ProducerRecord<byte[], byte[]> letter = DeadLetters.of(base.topics().rotationCommandsDlq(),
-                new DeadLetters.Source(base.topics().rotationCommands(), 0, 3, System.currentTimeMillis(),
-                        command.key(), other.toString().getBytes(StandardCharsets.UTF_8), new RecordHeaders()),
-                "UNKNOWN_SCHEMA_ID", "schema id 7 unknown", "x.AvroDecodingException", "", 1 << 20);
+        final ProducerRecord<byte[], byte[]> letter = DeadLetters.of(
+                base.topics().rotationCommandsDlq(),
+                new DeadLetters.Source(
+                        base.topics().rotationCommands(),
+                        0,
+                        3,
+                        System.currentTimeMillis(),
+                        command.key(),
+                        other.toString().getBytes(StandardCharsets.UTF_8),
+                        new RecordHeaders()),
+                "UNKNOWN_SCHEMA_ID",
+                "schema id 7 unknown",
+                "x.AvroDecodingException",
+                "",
+                1 << 20);
         producer.send(letter).get();
 
         final Map.Entry<Integer, String> out = replay("--topic", "rotation-commands-dlq");
@@ -212,8 +265,10 @@ class DlqReplayIT {
         assertThat(out.getKey()).isZero();
         assertThat(out.getValue()).contains("republished 1 (rotation-commands 1)");
         await().atMost(WAIT).until(() -> results("cmd-from-commands-dlq").size() == 1);
-        assertThat(results("cmd-from-commands-dlq").get(0).path("status").asText()).isEqualTo("ROTATED");
-        assertThat(vault.kvMetadata("secret", "prod/wide/key").orElseThrow().currentVersion()).isEqualTo(3);
+        assertThat(results("cmd-from-commands-dlq").get(0).path("status").asText())
+                .isEqualTo("ROTATED");
+        assertThat(vault.kvMetadata("secret", "prod/wide/key").orElseThrow().currentVersion())
+                .isEqualTo(3);
     }
 
     @Test

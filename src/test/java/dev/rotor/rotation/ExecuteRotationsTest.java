@@ -1,6 +1,5 @@
 package dev.rotor.rotation;
 
-import dev.rotor.streams.Statistic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotor.avro.AuditDecision;
@@ -8,7 +7,9 @@ import dev.rotor.avro.AuditRecord;
 import dev.rotor.avro.ResultStatus;
 import dev.rotor.avro.RotationCommand;
 import dev.rotor.avro.RotationResult;
+import dev.rotor.streams.Statistic;
 import dev.rotor.vault.RotationOutcome;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,9 @@ import org.junit.jupiter.api.Test;
 class ExecuteRotationsTest {
     private static RotationCommand command(final String id, final String path) {
         return RotationCommand.newBuilder(NotificationsTest.command("198.51.100.4", Map.of("user", "svc")))
-                .setCommandId(id).setSecretPath(path).build();
+                .setCommandId(id)
+                .setSecretPath(path)
+                .build();
     }
 
     @Test
@@ -40,10 +43,12 @@ class ExecuteRotationsTest {
                 assertThat(n.getMetadata()).containsEntry("command_id", "c1").containsEntry("strategy", "kv2");
             });
             assertThat(d.criticalSeen).isEmpty();
-            assertThat(d.auditSeen).extracting(AuditRecord::getDecision).containsExactly(
-                    AuditDecision.ROTATION_STARTED, AuditDecision.ROTATION_FINISHED);
+            assertThat(d.auditSeen)
+                    .extracting(AuditRecord::getDecision)
+                    .containsExactly(AuditDecision.ROTATION_STARTED, AuditDecision.ROTATION_FINISHED);
             // rotor.audit.vault-calls=summary (the default): the calls are listed in the finished record
-            assertThat(d.auditSeen.get(1).getDetails()).containsEntry("status", "ROTATED")
+            assertThat(d.auditSeen.get(1).getDetails())
+                    .containsEntry("status", "ROTATED")
                     .containsEntry("vault_calls", "GET secret/data/x -> 200 (3 ms)")
                     .containsEntry("vault_call_count", "1");
             assertThat(d.rotator.requests).singleElement().satisfies(req -> {
@@ -51,7 +56,8 @@ class ExecuteRotationsTest {
                 assertThat(req.manual()).isFalse();
                 assertThat(req.deadline()).isAfter(req.triggerTime());
             });
-            assertThat(d.statistics()).containsEntry(Statistic.SUCCESSFUL_ROTATIONS.key(), 1L)
+            assertThat(d.statistics())
+                    .containsEntry(Statistic.SUCCESSFUL_ROTATIONS.key(), 1L)
                     .containsEntry(Statistic.NOTIFICATIONS_SENT.key(), 1L);
         }
     }
@@ -61,10 +67,14 @@ class ExecuteRotationsTest {
         try (ExecutorDriver d = new ExecutorDriver(Map.of("rotor.audit.vault-calls", "each"))) {
             d.send(command("c1", "secret/prod/db"));
             d.runUntilResults(1);
-            assertThat(d.auditSeen).extracting(AuditRecord::getDecision).containsExactly(
-                    AuditDecision.ROTATION_STARTED, AuditDecision.VAULT_CALL, AuditDecision.ROTATION_FINISHED);
-            assertThat(d.auditSeen.get(1).getDetails()).containsEntry("method", "GET")
-                    .containsEntry("path", "secret/data/x").containsEntry("status", "200");
+            assertThat(d.auditSeen)
+                    .extracting(AuditRecord::getDecision)
+                    .containsExactly(
+                            AuditDecision.ROTATION_STARTED, AuditDecision.VAULT_CALL, AuditDecision.ROTATION_FINISHED);
+            assertThat(d.auditSeen.get(1).getDetails())
+                    .containsEntry("method", "GET")
+                    .containsEntry("path", "secret/data/x")
+                    .containsEntry("status", "200");
             assertThat(d.auditSeen.get(2).getDetails()).doesNotContainKey("vault_calls");
         }
     }
@@ -72,16 +82,18 @@ class ExecuteRotationsTest {
     @Test
     void aRotationThatRetriedListsItsFirstCallsAndCountsTheRest() {
         try (ExecutorDriver d = new ExecutorDriver()) {
-            final List<RotationOutcome.VaultCall> calls = new java.util.ArrayList<>();
+            final List<RotationOutcome.VaultCall> calls = new ArrayList<>();
             for (int i = 0; i < ExecuteRotations.CALLS_LISTED + 5; i++) {
                 calls.add(new RotationOutcome.VaultCall("PUT", "secret/data/x", i < 24 ? 503 : 200, 1));
             }
-            d.rotator.answer(r -> new RotationOutcome(RotationOutcome.Kind.ROTATED, "kv2", 1L, 2L, null, calls,
-                    List.of()));
+            d.rotator.answer(
+                    r -> new RotationOutcome(RotationOutcome.Kind.ROTATED, "kv2", 1L, 2L, null, calls, List.of()));
             d.send(command("c1", "secret/prod/db"));
             d.runUntilResults(1);
-            final Map<String, String> finished = d.auditSeen.get(d.auditSeen.size() - 1).getDetails();
-            assertThat(finished.get("vault_calls")).startsWith("PUT secret/data/x -> 503 (1 ms); ")
+            final Map<String, String> finished =
+                    d.auditSeen.get(d.auditSeen.size() - 1).getDetails();
+            assertThat(finished.get("vault_calls"))
+                    .startsWith("PUT secret/data/x -> 503 (1 ms); ")
                     .endsWith("; and 5 more");
             assertThat(finished.get("vault_calls").split("; ")).hasSize(ExecuteRotations.CALLS_LISTED + 1);
             assertThat(finished).containsEntry("vault_call_count", "25");
@@ -97,7 +109,8 @@ class ExecuteRotationsTest {
             d.runUntilResults(2);
 
             assertThat(d.rotator.requests).hasSize(1);
-            assertThat(d.resultsSeen).extracting(kv -> kv.value.getStatus())
+            assertThat(d.resultsSeen)
+                    .extracting(kv -> kv.value.getStatus())
                     .containsExactly(ResultStatus.ROTATED, ResultStatus.DUPLICATE);
             assertThat(d.resultsSeen.get(1).value.getSuccess()).isTrue();
             assertThat(d.alertsSeen).hasSize(1);
@@ -135,9 +148,12 @@ class ExecuteRotationsTest {
             d.runUntilResults(2);
 
             assertThat(d.rotator.requests).hasSize(1);
-            assertThat(d.resultsSeen).extracting(kv -> kv.value.getStatus())
+            assertThat(d.resultsSeen)
+                    .extracting(kv -> kv.value.getStatus())
                     .containsExactly(ResultStatus.DUPLICATE, ResultStatus.ROTATED);
-            assertThat(d.resultsSeen.get(0).value.getSuccess()).as("not known while the original runs").isFalse();
+            assertThat(d.resultsSeen.get(0).value.getSuccess())
+                    .as("not known while the original runs")
+                    .isFalse();
         }
     }
 
@@ -156,8 +172,9 @@ class ExecuteRotationsTest {
             assertThat(d.alertsSeen).isEmpty();
             assertThat(d.criticalSeen).singleElement().satisfies(n -> {
                 assertThat(n.getPriority()).isEqualTo("critical");
-                assertThat(n.getMessage()).isEqualTo(Notifications.failureText(command("c1", "secret/prod/db"),
-                        "permission denied on secret/data/prod/db"));
+                assertThat(n.getMessage())
+                        .isEqualTo(Notifications.failureText(
+                                command("c1", "secret/prod/db"), "permission denied on secret/data/prod/db"));
             });
             assertThat(d.statistics()).containsEntry(Statistic.FAILED_ROTATIONS.key(), 1L);
         }
@@ -166,8 +183,8 @@ class ExecuteRotationsTest {
     @Test
     void anAlreadyMitigatedSecretIsReportedWithoutANotification() {
         try (ExecutorDriver d = new ExecutorDriver()) {
-            d.rotator.answer(r -> new RotationOutcome(RotationOutcome.Kind.ALREADY_MITIGATED, "kv2", 7L, 7L, null,
-                    List.of(), List.of()));
+            d.rotator.answer(r -> new RotationOutcome(
+                    RotationOutcome.Kind.ALREADY_MITIGATED, "kv2", 7L, 7L, null, List.of(), List.of()));
             d.send(command("c1", "secret/prod/db"));
             d.runUntilResults(1);
 
@@ -181,14 +198,16 @@ class ExecuteRotationsTest {
     @Test
     void aCommandAppliedBeforeARestartIsReportedRotatedOnce() {
         try (ExecutorDriver d = new ExecutorDriver()) {
-            d.rotator.answer(r -> new RotationOutcome(RotationOutcome.Kind.ALREADY_APPLIED, "kv2", 3L, 4L, null,
-                    List.of(), List.of()));
+            d.rotator.answer(r -> new RotationOutcome(
+                    RotationOutcome.Kind.ALREADY_APPLIED, "kv2", 3L, 4L, null, List.of(), List.of()));
             d.send(command("c1", "secret/prod/db"));
             d.runUntilResults(1);
 
             assertThat(d.resultsSeen.get(0).value.getStatus()).isEqualTo(ResultStatus.ROTATED);
-            assertThat(d.auditSeen).filteredOn(a -> a.getDecision() == AuditDecision.ROTATION_FINISHED)
-                    .singleElement().satisfies(a -> assertThat(a.getReason()).contains("not rotated again"));
+            assertThat(d.auditSeen)
+                    .filteredOn(a -> a.getDecision() == AuditDecision.ROTATION_FINISHED)
+                    .singleElement()
+                    .satisfies(a -> assertThat(a.getReason()).contains("not rotated again"));
         }
     }
 
@@ -216,8 +235,10 @@ class ExecuteRotationsTest {
             d.runUntilResults(3);
 
             assertThat(d.rotator.maxConcurrentForOnePath.get()).isEqualTo(1);
-            assertThat(d.resultsSeen).filteredOn(kv -> kv.key.equals("secret/prod/db"))
-                    .extracting(kv -> kv.value.getCommandId()).containsExactly("c1", "c2");
+            assertThat(d.resultsSeen)
+                    .filteredOn(kv -> kv.key.equals("secret/prod/db"))
+                    .extracting(kv -> kv.value.getCommandId())
+                    .containsExactly("c1", "c2");
             assertThat(d.rotator.requests).extracting(r -> r.commandId()).containsExactlyInAnyOrder("c1", "c2", "c3");
         }
     }
@@ -238,17 +259,26 @@ class ExecuteRotationsTest {
     void dependentsGetTheirOwnCommands() {
         try (ExecutorDriver d = new ExecutorDriver()) {
             d.rotator.answer(r -> r.secretPath().equals("secret/prod/db")
-                    ? new RotationOutcome(RotationOutcome.Kind.ROTATED, "kv2", 1L, 2L, null, List.of(),
-                    List.of("secret/prod/app-a", "secret/prod/app-b"))
+                    ? new RotationOutcome(
+                            RotationOutcome.Kind.ROTATED,
+                            "kv2",
+                            1L,
+                            2L,
+                            null,
+                            List.of(),
+                            List.of("secret/prod/app-a", "secret/prod/app-b"))
                     : ScriptedRotator.rotated(5L, 6L));
             d.send(command("c1", "secret/prod/db"));
             d.runUntilResults(3);
 
-            assertThat(d.resultsSeen).extracting(kv -> kv.key)
+            assertThat(d.resultsSeen)
+                    .extracting(kv -> kv.key)
                     .containsExactlyInAnyOrder("secret/prod/db", "secret/prod/app-a", "secret/prod/app-b");
             assertThat(d.alertsSeen).hasSize(3);
-            assertThat(d.rotator.requests).filteredOn(r -> !r.secretPath().equals("secret/prod/db"))
-                    .allSatisfy(r -> assertThat(r.commandId()).startsWith("cmd-").isNotEqualTo("c1"));
+            assertThat(d.rotator.requests)
+                    .filteredOn(r -> !r.secretPath().equals("secret/prod/db"))
+                    .allSatisfy(
+                            r -> assertThat(r.commandId()).startsWith("cmd-").isNotEqualTo("c1"));
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.rotor.config.RotorConfig;
 import dev.rotor.streams.StuckRecords;
 import dev.rotor.streams.Telemetry;
 import dev.rotor.topics.Topics;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,33 +60,48 @@ final class ExecutorDriver implements AutoCloseable {
 
     ExecutorDriver(final Map<String, String> settings, final int workerThreads) {
         workers = new RotationWorkers(workerThreads);
-        final Map<String, String> s = new HashMap<>(Map.of("rotor.output.format", "json",
-                "kafka.schema.registry.url", "mock://executor-test"));
+        final Map<String, String> s = new HashMap<>(
+                Map.of("rotor.output.format", "json", "kafka.schema.registry.url", "mock://executor-test"));
         s.putAll(settings);
         config = ConfigLoader.defaults(s);
         topics = new Topics(config);
         final StreamsBuilder builder = new StreamsBuilder();
         RotationTopology.build(builder, config, topics, rotator, workers);
-        final Properties props = RotationTopology.streamsProperties(config, topics, Telemetry.NONE,
-                new StuckRecords(Telemetry.NONE));
+        final Properties props =
+                RotationTopology.streamsProperties(config, topics, Telemetry.NONE, new StuckRecords(Telemetry.NONE));
         try {
-            props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createDirectories(Path.of("target", "ttd"))
-                    .resolve("executor-" + System.nanoTime()).toString());
-        } catch (final java.io.IOException e) {
+            props.put(
+                    StreamsConfig.STATE_DIR_CONFIG,
+                    Files.createDirectories(Path.of("target", "ttd"))
+                            .resolve("executor-" + System.nanoTime())
+                            .toString());
+        } catch (final IOException e) {
             throw new IllegalStateException(e);
         }
         driver = new TopologyTestDriver(builder.build(props), props, Instant.ofEpochMilli(wallClock));
-        commands = driver.createInputTopic(config.topics().rotationCommands(), Serdes.String().serializer(),
+        commands = driver.createInputTopic(
+                config.topics().rotationCommands(),
+                Serdes.String().serializer(),
                 topics.rotationCommands().valueSerde().serializer());
-        results = driver.createOutputTopic(config.topics().rotationResults(), Serdes.String().deserializer(),
+        results = driver.createOutputTopic(
+                config.topics().rotationResults(),
+                Serdes.String().deserializer(),
                 topics.rotationResults().valueSerde().deserializer());
-        alerts = driver.createOutputTopic(config.topics().securityAlerts(), Serdes.String().deserializer(),
+        alerts = driver.createOutputTopic(
+                config.topics().securityAlerts(),
+                Serdes.String().deserializer(),
                 topics.securityAlerts().valueSerde().deserializer());
-        critical = driver.createOutputTopic(config.topics().securityCritical(), Serdes.String().deserializer(),
+        critical = driver.createOutputTopic(
+                config.topics().securityCritical(),
+                Serdes.String().deserializer(),
                 topics.securityCritical().valueSerde().deserializer());
-        audit = driver.createOutputTopic(config.topics().rotationAudit(), Serdes.String().deserializer(),
+        audit = driver.createOutputTopic(
+                config.topics().rotationAudit(),
+                Serdes.String().deserializer(),
                 topics.rotationAudit().valueSerde().deserializer());
-        control = driver.createInputTopic(config.topics().rotorControl(), Serdes.String().serializer(),
+        control = driver.createInputTopic(
+                config.topics().rotorControl(),
+                Serdes.String().serializer(),
                 Serdes.String().serializer());
     }
 

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 class ExecutorHardeningTest {
     private static RotationCommand command(final String id, final String path) {
         return RotationCommand.newBuilder(NotificationsTest.command("198.51.100.4", Map.of("user", "svc")))
-                .setCommandId(id).setSecretPath(path).build();
+                .setCommandId(id)
+                .setSecretPath(path)
+                .build();
     }
 
     @Test
@@ -35,7 +37,8 @@ class ExecutorHardeningTest {
 
             d.rotator.open();
             d.runUntilResults(5);
-            assertThat(d.resultsSeen.subList(2, 5)).extracting(kv -> kv.value.getCommandId())
+            assertThat(d.resultsSeen.subList(2, 5))
+                    .extracting(kv -> kv.value.getCommandId())
                     .containsExactly("c0", "c1", "c2");
         }
     }
@@ -56,7 +59,9 @@ class ExecutorHardeningTest {
             d.send(command("second", "secret/prod/b"));
             d.runUntilResults(2);
 
-            final var second = d.rotator.requests.stream().filter(r -> r.commandId().equals("second")).findFirst()
+            final var second = d.rotator.requests.stream()
+                    .filter(r -> r.commandId().equals("second"))
+                    .findFirst()
                     .orElseThrow();
             assertThat(Duration.between(calledAt.get("second"), second.deadline()))
                     .isGreaterThan(Duration.ofMillis(1500));
@@ -68,10 +73,14 @@ class ExecutorHardeningTest {
     void theRotationReasonIsBuiltFromClosedSetsNotFromTheSendersEventType() {
         try (ExecutorDriver d = new ExecutorDriver()) {
             d.send(RotationCommand.newBuilder(command("c1", "secret/prod/db"))
-                    .setEventType("x".repeat(64)).setIndicator(Indicator.other).setRule("critical-threat").build());
+                    .setEventType("x".repeat(64))
+                    .setIndicator(Indicator.other)
+                    .setRule("critical-threat")
+                    .build());
             d.runUntilResults(1);
 
-            assertThat(d.rotator.requests).singleElement()
+            assertThat(d.rotator.requests)
+                    .singleElement()
                     .satisfies(r -> assertThat(r.reason()).isEqualTo("critical-threat: other"));
         }
     }

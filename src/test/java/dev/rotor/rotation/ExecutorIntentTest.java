@@ -21,7 +21,9 @@ import org.junit.jupiter.api.Test;
 class ExecutorIntentTest {
     private static RotationCommand command(final String id) {
         return RotationCommand.newBuilder(NotificationsTest.command("198.51.100.4", Map.of()))
-                .setCommandId(id).setSecretPath("secret/prod/" + id).build();
+                .setCommandId(id)
+                .setSecretPath("secret/prod/" + id)
+                .build();
     }
 
     private static KeyValueStore<String, String> intents(final ExecutorDriver d) {
@@ -44,12 +46,16 @@ class ExecutorIntentTest {
 
             d.advance(Duration.ofMillis(10)); // stored, commit requested
             assertThat(intents(d).get("t1")).isEqualTo("version-1");
-            assertThat(durable).as("not before the commit that follows this punctuation").isFalse();
+            assertThat(durable)
+                    .as("not before the commit that follows this punctuation")
+                    .isFalse();
 
             d.runUntilResults(1); // the next punctuation lets it go on
             assertThat(durable).isTrue();
             assertThat(d.resultsSeen.get(0).value.getStatus()).isEqualTo(ResultStatus.ROTATED);
-            assertThat(intents(d).get("t1")).as("forgotten once the result is out").isNull();
+            assertThat(intents(d).get("t1"))
+                    .as("forgotten once the result is out")
+                    .isNull();
         }
     }
 
@@ -59,8 +65,8 @@ class ExecutorIntentTest {
             final AtomicReference<Optional<String>> seen = new AtomicReference<>();
             d.rotator.answer(r -> {
                 seen.set(r.intents().recorded());
-                return new RotationOutcome(RotationOutcome.Kind.ALREADY_APPLIED, "transit", 1L, 2L, null, List.of(),
-                        List.of());
+                return new RotationOutcome(
+                        RotationOutcome.Kind.ALREADY_APPLIED, "transit", 1L, 2L, null, List.of(), List.of());
             });
             intents(d).put("t2", "version-1"); // what the earlier owner committed before it crashed
             d.send(command("t2"));
@@ -76,16 +82,25 @@ class ExecutorIntentTest {
     @Test
     void anUnknownOutcomeIsItsOwnStatusWithACriticalNotificationAndIsNeverRetriedByAReplay() {
         try (ExecutorDriver d = new ExecutorDriver()) {
-            d.rotator.answer(r -> new RotationOutcome(RotationOutcome.Kind.OUTCOME_UNKNOWN, "database-root", null,
-                    null, "no answer to POST database/rotate-root/pg; not sent again: check it", List.of(), List.of()));
+            d.rotator.answer(r -> new RotationOutcome(
+                    RotationOutcome.Kind.OUTCOME_UNKNOWN,
+                    "database-root",
+                    null,
+                    null,
+                    "no answer to POST database/rotate-root/pg; not sent again: check it",
+                    List.of(),
+                    List.of()));
             d.send(command("pg"));
             d.runUntilResults(1);
 
             final RotationResult r = d.resultsSeen.get(0).value;
             assertThat(r.getStatus()).isEqualTo(ResultStatus.OUTCOME_UNKNOWN);
             assertThat(r.getSuccess()).isFalse();
-            assertThat(d.criticalSeen).singleElement().satisfies(n -> assertThat(n.getMessage())
-                    .startsWith("⚠️ EMERGENCY ROTATION OUTCOME UNKNOWN ⚠️").contains("check it"));
+            assertThat(d.criticalSeen)
+                    .singleElement()
+                    .satisfies(n -> assertThat(n.getMessage())
+                            .startsWith("⚠️ EMERGENCY ROTATION OUTCOME UNKNOWN ⚠️")
+                            .contains("check it"));
 
             d.send(command("pg"));
             d.runUntilResults(2);

@@ -23,10 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * The executor redacts on its own: a command whose trigger still carries credentials (written
- * before redaction existed, or by another producer of {@code rotation-commands}) gives notifications, results, audit
- * records, Vault requests and log lines without any of them. Only the executor's own copy of its input (the pending
- * commands' changelog) holds what the input held.
+ * The executor redacts on its own: a command whose trigger still carries credentials (written before redaction existed,
+ * or by another producer of {@code rotation-commands}) gives notifications, results, audit records, Vault requests and
+ * log lines without any of them. Only the executor's own copy of its input (the pending commands' changelog) holds what
+ * the input held.
  */
 class ExecutorRedactionTest {
     @Test
@@ -41,7 +41,8 @@ class ExecutorRedactionTest {
         root.addAppender(logs);
         try (ExecutorDriver d = new ExecutorDriver()) {
             d.rotator.answer(r -> r.secretPath().endsWith("-fails")
-                    ? ScriptedRotator.failed("permission denied on secret/data/" + r.secretPath().substring(7))
+                    ? ScriptedRotator.failed(
+                            "permission denied on secret/data/" + r.secretPath().substring(7))
                     : ScriptedRotator.rotated(1L, 2L));
             int i = 0;
             for (final Fake f : fakes) {
@@ -53,13 +54,17 @@ class ExecutorRedactionTest {
             final Map<String, String> issue = new LinkedHashMap<>();
             issue.put("apikey", FakeCredentials.ISSUE_STRIPE_KEY);
             issue.put("passwd", FakeCredentials.ISSUE_PASSWORD);
-            d.send(command("c-issue", "secret/redact/issue", "API key found in a paste: password="
-                    + FakeCredentials.ISSUE_PASSWORD, issue));
+            d.send(command(
+                    "c-issue",
+                    "secret/redact/issue",
+                    "API key found in a paste: password=" + FakeCredentials.ISSUE_PASSWORD,
+                    issue));
             d.runUntilResults(fakes.size() + 1);
 
             d.resultsSeen.forEach(kv -> outputs.put("result " + kv.key, kv.value.toString()));
             d.alertsSeen.forEach(n -> outputs.put("alert " + n.getMetadata().get("secret_path"), n.toString()));
-            d.criticalSeen.forEach(n -> outputs.put("critical " + n.getMetadata().get("secret_path"), n.toString()));
+            d.criticalSeen.forEach(
+                    n -> outputs.put("critical " + n.getMetadata().get("secret_path"), n.toString()));
             d.auditSeen.forEach(a -> outputs.put("audit " + a.getAuditId(), a.toString()));
             d.rotator.requests.forEach(r -> outputs.put("vault request " + r.commandId(), r.toString()));
             for (final String topic : d.driver.producedTopicNames()) {
@@ -67,8 +72,12 @@ class ExecutorRedactionTest {
                     continue; // the executor's copy of its input commands, as sent
                 }
                 int n = 0;
-                for (final TestRecord<byte[], byte[]> r : d.driver.createOutputTopic(topic,
-                        Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer()).readRecordsToList()) {
+                for (final TestRecord<byte[], byte[]> r : d.driver
+                        .createOutputTopic(
+                                topic,
+                                Serdes.ByteArray().deserializer(),
+                                Serdes.ByteArray().deserializer())
+                        .readRecordsToList()) {
                     outputs.put(topic + "[" + n + "] value", utf8(r.value()));
                     for (final Header h : r.headers()) {
                         outputs.put(topic + "[" + n + "] header " + h.key(), utf8(h.value()));
@@ -77,10 +86,14 @@ class ExecutorRedactionTest {
                 }
             }
             final Notification issueAlert = d.alertsSeen.stream()
-                    .filter(n -> "secret/redact/issue".equals(n.getMetadata().get("secret_path"))).findFirst()
+                    .filter(n -> "secret/redact/issue".equals(n.getMetadata().get("secret_path")))
+                    .findFirst()
                     .orElseThrow();
-            assertThat(issueAlert.getMessage()).withFailMessage("the issue's example is not redacted as expected")
-                    .contains("Description: API key found in a paste: password=[REDACTED]\n", "  apikey: [REDACTED]\n",
+            assertThat(issueAlert.getMessage())
+                    .withFailMessage("the issue's example is not redacted as expected")
+                    .contains(
+                            "Description: API key found in a paste: password=[REDACTED]\n",
+                            "  apikey: [REDACTED]\n",
                             "  passwd: [REDACTED]\n");
             assertThat(d.criticalSeen).hasSize((fakes.size() + 4) / 5);
             assertThat(d.alertsSeen).hasSize(fakes.size() + 1 - d.criticalSeen.size());
@@ -88,19 +101,29 @@ class ExecutorRedactionTest {
             root.detachAppender(logs);
         }
         for (final ILoggingEvent e : logs.list) {
-            outputs.put("log " + e.getLoggerName() + " " + e.getTimeStamp(), e.getFormattedMessage()
-                    + (e.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(e.getThrowableProxy())));
+            outputs.put(
+                    "log " + e.getLoggerName() + " " + e.getTimeStamp(),
+                    e.getFormattedMessage()
+                            + (e.getThrowableProxy() == null
+                                    ? ""
+                                    : ThrowableProxyUtil.asString(e.getThrowableProxy())));
         }
 
         assertThat(FakeCredentials.leaks(secrets, outputs)).isEmpty();
     }
 
-    private static RotationCommand command(final String id, final String path, final String description,
-                                           final Map<String, String> metadata) {
+    private static RotationCommand command(
+            final String id, final String path, final String description, final Map<String, String> metadata) {
         return RotationCommand.newBuilder(NotificationsTest.command("198.51.100.4", metadata))
-                .setCommandId(id).setEventId("evt-" + id).setSecretPath(path)
-                .setTrigger(Trigger.newBuilder().setDescription(description).setSourceIp("198.51.100.4")
-                        .setTimestamp(Instant.parse("2026-11-25T11:59:00Z")).setMetadata(metadata).build())
+                .setCommandId(id)
+                .setEventId("evt-" + id)
+                .setSecretPath(path)
+                .setTrigger(Trigger.newBuilder()
+                        .setDescription(description)
+                        .setSourceIp("198.51.100.4")
+                        .setTimestamp(Instant.parse("2026-11-25T11:59:00Z"))
+                        .setMetadata(metadata)
+                        .build())
                 .build();
     }
 

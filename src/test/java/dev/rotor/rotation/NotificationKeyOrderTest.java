@@ -22,8 +22,8 @@ class NotificationKeyOrderTest {
         metadata.put("zeta", "1");
         metadata.put("alpha", "2");
 
-        try (ExecutorDriver d = new ExecutorDriver(Map.of("rotor.output.format", format,
-                "kafka.schema.registry.url", "mock://notification-order-" + format))) {
+        try (ExecutorDriver d = new ExecutorDriver(Map.of(
+                "rotor.output.format", format, "kafka.schema.registry.url", "mock://notification-order-" + format))) {
             d.send(NotificationsTest.command("203.0.113.7", metadata));
             d.runUntil(x -> !x.alertsSeen.isEmpty());
 

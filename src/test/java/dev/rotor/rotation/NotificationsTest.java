@@ -15,12 +15,19 @@ import org.junit.jupiter.api.Test;
 class NotificationsTest {
     static RotationCommand command(final String sourceIp, final Map<String, String> metadata) {
         return RotationCommand.newBuilder()
-                .setCommandId("cmd-1").setEventId("evt-1").setSecretPath("secret/prod/api-key")
-                .setRule("critical-threat").setThreatLevel(ThreatLevel.critical).setEventType("leaked_credential")
+                .setCommandId("cmd-1")
+                .setEventId("evt-1")
+                .setSecretPath("secret/prod/api-key")
+                .setRule("critical-threat")
+                .setThreatLevel(ThreatLevel.critical)
+                .setEventType("leaked_credential")
                 .setIndicator(Indicator.leaked_credential)
-                .setTrigger(Trigger.newBuilder().setDescription("API key found in public GitHub repository")
-                        .setSourceIp(sourceIp).setTimestamp(Instant.parse("2026-11-25T10:30:00Z"))
-                        .setMetadata(metadata).build())
+                .setTrigger(Trigger.newBuilder()
+                        .setDescription("API key found in public GitHub repository")
+                        .setSourceIp(sourceIp)
+                        .setTimestamp(Instant.parse("2026-11-25T10:30:00Z"))
+                        .setMetadata(metadata)
+                        .build())
                 .setRequestedAt(Instant.parse("2026-11-25T10:30:01Z"))
                 .build();
     }
@@ -61,8 +68,9 @@ class NotificationsTest {
 
     @Test
     void failure() {
-        assertThat(Notifications.failureText(command("203.0.113.7", Map.of("a", "b")),
-                "permission denied on secret/data/prod/api-key")).isEqualTo("""
+        assertThat(Notifications.failureText(
+                        command("203.0.113.7", Map.of("a", "b")), "permission denied on secret/data/prod/api-key"))
+                .isEqualTo("""
                 🚨 EMERGENCY ROTATION FAILED 🚨
 
                 Secret: secret/prod/api-key
@@ -84,9 +92,15 @@ class NotificationsTest {
         metadata.put("api_key_id", "id");
         metadata.put("user", "alice");
         final String text = Notifications.successText(command(null, metadata));
-        assertThat(text).contains("  DB_Password: [REDACTED]\n", "  github_token: [REDACTED]\n",
-                "  aws_secret_access_key: [REDACTED]\n", "  client_credential: [REDACTED]\n",
-                "  private_key: [REDACTED]\n", "  api_key_id: [REDACTED]\n", "  user: alice\n");
+        assertThat(text)
+                .contains(
+                        "  DB_Password: [REDACTED]\n",
+                        "  github_token: [REDACTED]\n",
+                        "  aws_secret_access_key: [REDACTED]\n",
+                        "  client_credential: [REDACTED]\n",
+                        "  private_key: [REDACTED]\n",
+                        "  api_key_id: [REDACTED]\n",
+                        "  user: alice\n");
         assertThat(text).doesNotContain("hunter2", "ghp_x", "abc\n");
     }
 

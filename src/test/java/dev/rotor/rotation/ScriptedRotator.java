@@ -21,8 +21,14 @@ final class ScriptedRotator implements SecretRotator {
     private volatile CountDownLatch gate = new CountDownLatch(0);
 
     static RotationOutcome rotated(final Long from, final Long to) {
-        return new RotationOutcome(RotationOutcome.Kind.ROTATED, "kv2", from, to, null,
-                List.of(new RotationOutcome.VaultCall("GET", "secret/data/x", 200, 3)), List.of());
+        return new RotationOutcome(
+                RotationOutcome.Kind.ROTATED,
+                "kv2",
+                from,
+                to,
+                null,
+                List.of(new RotationOutcome.VaultCall("GET", "secret/data/x", 200, 3)),
+                List.of());
     }
 
     static RotationOutcome failed(final String error) {

@@ -19,12 +19,17 @@ import org.junit.jupiter.api.Test;
 
 /** Vault refusing rotor is a readiness alarm and one critical notification, cleared when it works again. */
 class VaultAuthWatchTest {
-    private static final Topic<String, Notification> CRITICAL = new Topic<>("security-critical", Serdes.String(),
-            AvroJson.serde(Notification.class));
+    private static final Topic<String, Notification> CRITICAL =
+            new Topic<>("security-critical", Serdes.String(), AvroJson.serde(Notification.class));
 
     private static VaultClient client(final DevVault vault, final String token) {
-        return new VaultClient(new VaultClient.Settings(vault.address(), Optional.empty(), Optional.empty(),
-                Duration.ofSeconds(2), Duration.ofSeconds(2), new VaultClient.TokenCredentials(SecretValue.of(token))));
+        return new VaultClient(new VaultClient.Settings(
+                vault.address(),
+                Optional.empty(),
+                Optional.empty(),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(2),
+                new VaultClient.TokenCredentials(SecretValue.of(token))));
     }
 
     @Test
@@ -32,8 +37,8 @@ class VaultAuthWatchTest {
         try (DevVault vault = DevVault.start()) {
             final VaultClient client = client(vault, "hvs.not-a-token-4711");
             final RotorMetrics metrics = RotorMetrics.forTests();
-            final MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(),
-                    new ByteArraySerializer());
+            final MockProducer<byte[], byte[]> producer =
+                    new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
             final VaultAuthWatch watch = new VaultAuthWatch(client, metrics, CRITICAL, producer);
             client.checkToken();
 
@@ -43,10 +48,11 @@ class VaultAuthWatchTest {
             assertThat(metrics.activeAlarms()).containsKey(Alarm.VAULT_AUTH);
             assertThat(metrics.activeAlarms().get(Alarm.VAULT_AUTH)).contains("Vault token invalid");
             assertThat(producer.history()).singleElement().satisfies(r -> {
-                final Notification n = AvroJson.serde(Notification.class).deserializer().deserialize(r.topic(),
-                        r.value());
+                final Notification n =
+                        AvroJson.serde(Notification.class).deserializer().deserialize(r.topic(), r.value());
                 assertThat(n.getPriority()).isEqualTo("critical");
-                assertThat(n.getMessage()).startsWith("🚨 VAULT AUTHENTICATION FAILING 🚨")
+                assertThat(n.getMessage())
+                        .startsWith("🚨 VAULT AUTHENTICATION FAILING 🚨")
                         .doesNotContain("hvs.not-a-token-4711");
             });
         }
@@ -57,8 +63,8 @@ class VaultAuthWatchTest {
         try (DevVault vault = DevVault.start()) {
             final VaultClient client = client(vault, vault.rootToken());
             final RotorMetrics metrics = RotorMetrics.forTests();
-            final MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(),
-                    new ByteArraySerializer());
+            final MockProducer<byte[], byte[]> producer =
+                    new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
             final VaultAuthWatch watch = new VaultAuthWatch(client, metrics, CRITICAL, producer);
             vault.seal();
             client.checkToken();

@@ -34,26 +34,31 @@ class SchemaHistoryTest {
         return current.stream().flatMap(file -> {
             final String name = file.getFileName().toString().replace(".avsc", "");
             final List<Path> history = history(name);
-            final Stream<DynamicTest> exists = Stream.of(DynamicTest.dynamicTest(name + " has a frozen version",
-                    () -> assertThat(history).isNotEmpty()));
-            return Stream.concat(exists, history.stream().map(old -> DynamicTest.dynamicTest(
-                    name + " reads " + old.getFileName(), () -> {
-                        final Schema reader = parse(file);
-                        final Schema writer = parse(old);
-                        final SchemaCompatibility.SchemaPairCompatibility result =
-                                SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
-                        assertThat(result.getType()).as(result.getDescription())
-                                .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
-                    })));
+            final Stream<DynamicTest> exists = Stream.of(DynamicTest.dynamicTest(
+                    name + " has a frozen version", () -> assertThat(history).isNotEmpty()));
+            return Stream.concat(
+                    exists,
+                    history.stream()
+                            .map(old -> DynamicTest.dynamicTest(name + " reads " + old.getFileName(), () -> {
+                                final Schema reader = parse(file);
+                                final Schema writer = parse(old);
+                                final SchemaCompatibility.SchemaPairCompatibility result =
+                                        SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
+                                assertThat(result.getType())
+                                        .as(result.getDescription())
+                                        .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+                            })));
         });
     }
 
     private static List<Path> history(final String name) {
         try (Stream<Path> files = Files.list(SCHEMAS.resolve("history"))) {
             return files.filter(p -> {
-                final Matcher m = HISTORY.matcher(p.getFileName().toString());
-                return m.matches() && m.group(1).equals(name);
-            }).sorted(Comparator.naturalOrder()).toList();
+                        final Matcher m = HISTORY.matcher(p.getFileName().toString());
+                        return m.matches() && m.group(1).equals(name);
+                    })
+                    .sorted(Comparator.naturalOrder())
+                    .toList();
         } catch (final IOException e) {
             throw new IllegalStateException(e);
         }
@@ -64,8 +69,8 @@ class SchemaHistoryTest {
         final Schema.Parser parser = new Schema.Parser();
         final Path dir = file.getParent();
         for (final String enumName : List.of("ThreatLevel", "Indicator", "ResultStatus", "AuditDecision")) {
-            final Optional<Path> dep = dir.equals(SCHEMAS) ? Optional.of(SCHEMAS.resolve(enumName + ".avsc"))
-                    : latest(enumName);
+            final Optional<Path> dep =
+                    dir.equals(SCHEMAS) ? Optional.of(SCHEMAS.resolve(enumName + ".avsc")) : latest(enumName);
             if (dep.isPresent() && !dep.get().equals(file)) {
                 parser.parse(Files.readString(dep.get()));
             }

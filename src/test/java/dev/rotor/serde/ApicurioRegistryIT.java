@@ -12,20 +12,19 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.rotor.avro.SecurityEvent;
 import dev.rotor.serde.AvroDecodingException.Kind;
 import dev.rotor.testing.ApicurioRegistry;
-import org.apache.avro.Schema;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.avro.Schema;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The serde and registry client against a real Confluent-compatible registry: Apicurio Registry 3 (DESIGN.md §8),
- * the integration tests' shared instance ({@link ApicurioRegistry#shared()}: a child JVM on Java 21+, in memory, on
+ * The serde and registry client against a real Confluent-compatible registry: Apicurio Registry 3 (DESIGN.md §8), the
+ * integration tests' shared instance ({@link ApicurioRegistry#shared()}: a child JVM on Java 21+, in memory, on
  * 127.0.0.1, global BACKWARD compatibility). Every subject here starts with {@code it-}, so other tests on the same
  * registry do not disturb it.
  */
@@ -39,7 +38,9 @@ class ApicurioRegistryIT {
     static void startApicurio() {
         final long start = System.nanoTime();
         baseUrl = ApicurioRegistry.shared().ccompatUrl();
-        LOG.info("Apicurio Registry ready at {} in {} ms", baseUrl,
+        LOG.info(
+                "Apicurio Registry ready at {} in {} ms",
+                baseUrl,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         client = new HttpSchemaRegistry(List.of(baseUrl), null, Duration.ofSeconds(2), Duration.ofSeconds(10));
     }
@@ -58,11 +59,12 @@ class ApicurioRegistryIT {
     void lookupFindsARegisteredSchemaAndTellsWhatIsMissing() {
         final int id = client.register("it-lookup-value", securityEventWithout("source_ip"));
 
-        assertThat(client.lookup("it-lookup-value", securityEventWithout("source_ip"))).isEqualTo(id);
-        final RegistryException notUnderSubject = catchThrowableOfType(RegistryException.class,
-                () -> client.lookup("it-lookup-value", SecurityEvent.getClassSchema()));
-        final RegistryException noSubject = catchThrowableOfType(RegistryException.class,
-                () -> client.lookup("it-no-such-subject", SecurityEvent.getClassSchema()));
+        assertThat(client.lookup("it-lookup-value", securityEventWithout("source_ip")))
+                .isEqualTo(id);
+        final RegistryException notUnderSubject = catchThrowableOfType(
+                RegistryException.class, () -> client.lookup("it-lookup-value", SecurityEvent.getClassSchema()));
+        final RegistryException noSubject = catchThrowableOfType(
+                RegistryException.class, () -> client.lookup("it-no-such-subject", SecurityEvent.getClassSchema()));
         assertThat(notUnderSubject.status()).isEqualTo(404);
         assertThat(notUnderSubject.errorCode()).isEqualTo(40403);
         assertThat(noSubject.status()).isEqualTo(404);
@@ -88,17 +90,19 @@ class ApicurioRegistryIT {
         final int olderId = client.register("it-evolution-value", older);
         final int currentId = client.register("it-evolution-value", SecurityEvent.getClassSchema());
         final ConfluentAvroSerde<SecurityEvent> serde = new ConfluentAvroSerde<>(SecurityEvent.class);
-        serde.configure(Map.of("schema.registry.url", baseUrl, "auto.register.schemas", "false",
-                "use.latest.version", "true"), false);
+        serde.configure(
+                Map.of("schema.registry.url", baseUrl, "auto.register.schemas", "false", "use.latest.version", "true"),
+                false);
 
-        final SecurityEvent fromOld = serde.deserializer().deserialize("it-evolution", wire(olderId,
-                genericSecurityEvent(older)));
+        final SecurityEvent fromOld =
+                serde.deserializer().deserialize("it-evolution", wire(olderId, genericSecurityEvent(older)));
 
         assertThat(currentId).isNotEqualTo(olderId);
         assertThat(client.latest("it-evolution-value").version()).isEqualTo(2);
         assertThat(fromOld.getSourceIp()).isNull();
         assertThat(fromOld.getDescription()).isEqualTo(securityEvent().getDescription());
-        assertThat(idOf(serde.serializer().serialize("it-evolution", securityEvent()))).isEqualTo(currentId);
+        assertThat(idOf(serde.serializer().serialize("it-evolution", securityEvent())))
+                .isEqualTo(currentId);
     }
 
     @Test
@@ -106,13 +110,15 @@ class ApicurioRegistryIT {
         // given
         client.register("it-incompatible-value", SecurityEvent.getClassSchema());
         // when a second version adds a required field without a default
-        final RegistryException e = catchThrowableOfType(RegistryException.class,
+        final RegistryException e = catchThrowableOfType(
+                RegistryException.class,
                 () -> client.register("it-incompatible-value", securityEventWithExtraField("risk_score", false)));
         // then
         assertThat(e).isNotInstanceOf(RegistryUnavailableException.class);
         assertThat(e.status()).isEqualTo(409);
-        assertThat(e).hasMessageStartingWith("schema for subject 'it-incompatible-value' is incompatible with an "
-                + "earlier version (BACKWARD): ");
+        assertThat(e)
+                .hasMessageStartingWith("schema for subject 'it-incompatible-value' is incompatible with an "
+                        + "earlier version (BACKWARD): ");
         LOG.info("Apicurio's 409: error_code={} message={}", e.errorCode(), e.getMessage());
     }
 
@@ -122,7 +128,8 @@ class ApicurioRegistryIT {
         final ConfluentAvroSerde<SecurityEvent> serde = new ConfluentAvroSerde<>(SecurityEvent.class);
         serde.configure(Map.of("schema.registry.url", baseUrl), false);
 
-        final AvroDecodingException decoding = catchThrowableOfType(AvroDecodingException.class,
+        final AvroDecodingException decoding = catchThrowableOfType(
+                AvroDecodingException.class,
                 () -> serde.deserializer().deserialize("it-unknown", SerdeFixtures.header(987_654, (byte) 0)));
 
         assertThat(e.status()).isEqualTo(404);

@@ -14,6 +14,7 @@ import dev.rotor.avro.SecurityEvent;
 import dev.rotor.serde.AvroDecodingException.Kind;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.junit.jupiter.api.AfterEach;
@@ -44,10 +45,13 @@ class AvroDecodingErrorsTest {
     }
 
     private AvroDecodingException decodeFailure(final byte[] bytes) {
-        final AvroDecodingException e = catchThrowableOfType(AvroDecodingException.class,
-                () -> deserializer.deserialize(TOPIC, bytes));
+        final AvroDecodingException e =
+                catchThrowableOfType(AvroDecodingException.class, () -> deserializer.deserialize(TOPIC, bytes));
         assertThat(e).as("decoding should fail").isNotNull();
-        assertThat(e.getMessage()).doesNotContain(SECRET).doesNotContain("hunter2").startsWith(e.kind() + ": ");
+        assertThat(e.getMessage())
+                .doesNotContain(SECRET)
+                .doesNotContain("hunter2")
+                .startsWith(e.kind() + ": ");
         return e;
     }
 
@@ -118,8 +122,8 @@ class AvroDecodingErrorsTest {
     void aStringLengthLargerThanTheRecordIsTruncatedWithoutAllocatingIt() {
         // event_id: union branch 1 (string), then a length of 1,000,000,000 bytes; only a few bytes follow
         final int id = registry.register("security-events-value", SecurityEvent.getClassSchema());
-        final byte[] hostile = header(id, (byte) 0x02, (byte) 0x80, (byte) 0xa8, (byte) 0xd6, (byte) 0xb9,
-                (byte) 0x07, (byte) 's');
+        final byte[] hostile =
+                header(id, (byte) 0x02, (byte) 0x80, (byte) 0xa8, (byte) 0xd6, (byte) 0xb9, (byte) 0x07, (byte) 's');
 
         final AvroDecodingException e = decodeFailure(hostile);
 
@@ -171,12 +175,12 @@ class AvroDecodingErrorsTest {
 
     @Test
     void anUnreachableRegistryIsNotBadDataButATransientFailure() {
-        final ConfluentAvroDeserializer<SecurityEvent> offline = new ConfluentAvroDeserializer<>(SecurityEvent.class,
-                new UnreachableRegistry());
-        offline.configure(java.util.Map.of(), false);
+        final ConfluentAvroDeserializer<SecurityEvent> offline =
+                new ConfluentAvroDeserializer<>(SecurityEvent.class, new UnreachableRegistry());
+        offline.configure(Map.of(), false);
 
-        final RegistryException e = catchThrowableOfType(RegistryException.class,
-                () -> offline.deserialize(TOPIC, header(5, (byte) 0)));
+        final RegistryException e =
+                catchThrowableOfType(RegistryException.class, () -> offline.deserialize(TOPIC, header(5, (byte) 0)));
 
         assertThat(e).isInstanceOf(RegistryUnavailableException.class).isNotInstanceOf(AvroDecodingException.class);
     }

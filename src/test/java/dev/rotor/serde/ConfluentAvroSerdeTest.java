@@ -15,14 +15,15 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.rotor.avro.AuditRecord;
 import dev.rotor.avro.SecurityEvent;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.AfterEach;
@@ -47,8 +48,7 @@ class ConfluentAvroSerdeTest {
         MockSchemaRegistry.drop(scope);
     }
 
-    private <T extends org.apache.avro.specific.SpecificRecord> ConfluentAvroSerde<T> serde(final Class<T> type,
-            final Object... keysAndValues) {
+    private <T extends SpecificRecord> ConfluentAvroSerde<T> serde(final Class<T> type, final Object... keysAndValues) {
         final ConfluentAvroSerde<T> serde = new ConfluentAvroSerde<>(type);
         serde.configure(config(scope, keysAndValues), false);
         return serde;
@@ -73,8 +73,8 @@ class ConfluentAvroSerdeTest {
             final ConfluentAvroSerde<AuditRecord> serde = serde(AuditRecord.class);
             final AuditRecord audit = auditRecord();
 
-            final AuditRecord back = serde.deserializer().deserialize("rotation-audit",
-                    serde.serializer().serialize("rotation-audit", audit));
+            final AuditRecord back = serde.deserializer()
+                    .deserialize("rotation-audit", serde.serializer().serialize("rotation-audit", audit));
 
             assertThat(back).isEqualTo(audit);
         }
@@ -105,8 +105,8 @@ class ConfluentAvroSerdeTest {
                 final List<Future<SecurityEvent>> results = new ArrayList<>();
                 for (int i = 0; i < 200; i++) {
                     final String topic = "topic-" + (i % 5);
-                    results.add(pool.submit(() -> serde.deserializer().deserialize(topic,
-                            serde.serializer().serialize(topic, securityEvent()))));
+                    results.add(pool.submit(() -> serde.deserializer()
+                            .deserialize(topic, serde.serializer().serialize(topic, securityEvent()))));
                 }
                 for (final Future<SecurityEvent> f : results) {
                     assertThat(f.get()).isEqualTo(securityEvent());
@@ -135,8 +135,10 @@ class ConfluentAvroSerdeTest {
 
         @Test
         void jsonAndShortInputDoNotLookLikeConfluentAvro() {
-            assertThat(ConfluentAvroSerde.looksLikeConfluentAvro("{\"a\":1}".getBytes())).isFalse();
-            assertThat(ConfluentAvroSerde.looksLikeConfluentAvro(new byte[] {0, 0, 1})).isFalse();
+            assertThat(ConfluentAvroSerde.looksLikeConfluentAvro("{\"a\":1}".getBytes()))
+                    .isFalse();
+            assertThat(ConfluentAvroSerde.looksLikeConfluentAvro(new byte[] {0, 0, 1}))
+                    .isFalse();
             assertThat(ConfluentAvroSerde.looksLikeConfluentAvro(new byte[0])).isFalse();
             assertThat(ConfluentAvroSerde.looksLikeConfluentAvro(null)).isFalse();
         }
@@ -177,25 +179,37 @@ class ConfluentAvroSerdeTest {
         @Test
         void recordNameStrategyUsesTheFullRecordName() {
             serde(SecurityEvent.class, "value.subject.name.strategy", "RecordNameStrategy")
-                    .serializer().serialize(TOPIC, securityEvent());
+                    .serializer()
+                    .serialize(TOPIC, securityEvent());
 
             assertThat(registry.latest("dev.rotor.avro.SecurityEvent").id()).isPositive();
         }
 
         @Test
         void topicRecordNameStrategyGivenAsConfluentClassNameUsesTopicDashRecordName() {
-            serde(SecurityEvent.class, "value.subject.name.strategy",
-                    "io.confluent.kafka.serializers.subject.TopicRecordNameStrategy")
-                    .serializer().serialize(TOPIC, securityEvent());
+            serde(
+                            SecurityEvent.class,
+                            "value.subject.name.strategy",
+                            "io.confluent.kafka.serializers.subject.TopicRecordNameStrategy")
+                    .serializer()
+                    .serialize(TOPIC, securityEvent());
 
-            assertThat(registry.latest("security-events-dev.rotor.avro.SecurityEvent").id()).isPositive();
+            assertThat(registry.latest("security-events-dev.rotor.avro.SecurityEvent")
+                            .id())
+                    .isPositive();
         }
 
         @Test
         void keyStrategyIsConfiguredSeparatelyFromValueStrategy() {
             final ConfluentAvroSerde<SecurityEvent> serde = new ConfluentAvroSerde<>(SecurityEvent.class);
-            serde.configure(config(scope, "key.subject.name.strategy", "RecordNameStrategy",
-                    "value.subject.name.strategy", "TopicNameStrategy"), true);
+            serde.configure(
+                    config(
+                            scope,
+                            "key.subject.name.strategy",
+                            "RecordNameStrategy",
+                            "value.subject.name.strategy",
+                            "TopicNameStrategy"),
+                    true);
 
             serde.serializer().serialize(TOPIC, securityEvent());
 
@@ -222,14 +236,16 @@ class ConfluentAvroSerdeTest {
     class WithoutAutoRegistration {
         @Test
         void anUnregisteredSchemaFailsWithAClearMessage() {
-            final ConfluentAvroSerde<SecurityEvent> serde = serde(SecurityEvent.class, "auto.register.schemas", "false");
+            final ConfluentAvroSerde<SecurityEvent> serde =
+                    serde(SecurityEvent.class, "auto.register.schemas", "false");
 
-            final RegistryException e = catchThrowableOfType(RegistryException.class,
-                    () -> serde.serializer().serialize(TOPIC, securityEvent()));
+            final RegistryException e = catchThrowableOfType(
+                    RegistryException.class, () -> serde.serializer().serialize(TOPIC, securityEvent()));
 
             assertThat(e.status()).isEqualTo(404);
-            assertThat(e).hasMessageContaining("dev.rotor.avro.SecurityEvent is not registered under subject "
-                    + "'security-events-value' and auto.register.schemas is false");
+            assertThat(e)
+                    .hasMessageContaining("dev.rotor.avro.SecurityEvent is not registered under subject "
+                            + "'security-events-value' and auto.register.schemas is false");
             assertThat(e.getMessage()).doesNotContain(SECRET);
         }
 
@@ -247,8 +263,8 @@ class ConfluentAvroSerdeTest {
         @Test
         void useLatestVersionWritesWithTheLatestIdWhenItIsTheSameSchema() {
             final int id = registry.register("security-events-value", SecurityEvent.getClassSchema());
-            final ConfluentAvroSerde<SecurityEvent> serde = serde(SecurityEvent.class,
-                    "auto.register.schemas", "false", "use.latest.version", "true");
+            final ConfluentAvroSerde<SecurityEvent> serde =
+                    serde(SecurityEvent.class, "auto.register.schemas", "false", "use.latest.version", "true");
 
             final byte[] bytes = serde.serializer().serialize(TOPIC, securityEvent());
 
@@ -262,8 +278,8 @@ class ConfluentAvroSerdeTest {
             registry.register("security-events-value", SecurityEvent.getClassSchema());
             final Schema newer = securityEventWithExtraField("risk_score", true);
             final int newerId = registry.register("security-events-value", newer);
-            final ConfluentAvroSerde<SecurityEvent> serde = serde(SecurityEvent.class,
-                    "auto.register.schemas", "false", "use.latest.version", "true");
+            final ConfluentAvroSerde<SecurityEvent> serde =
+                    serde(SecurityEvent.class, "auto.register.schemas", "false", "use.latest.version", "true");
             // when
             final byte[] bytes = serde.serializer().serialize(TOPIC, securityEvent());
             // then the bytes carry the newer id, are valid for the newer schema, and read back as this class
@@ -274,8 +290,8 @@ class ConfluentAvroSerdeTest {
         @Test
         void useLatestVersionRefusesALatestSchemaThatCannotReadTheRecord() {
             registry.register("security-events-value", securityEventWithExtraField("required_int", false));
-            final ConfluentAvroSerde<SecurityEvent> serde = serde(SecurityEvent.class,
-                    "auto.register.schemas", "false", "use.latest.version", "true");
+            final ConfluentAvroSerde<SecurityEvent> serde =
+                    serde(SecurityEvent.class, "auto.register.schemas", "false", "use.latest.version", "true");
 
             assertThatThrownBy(() -> serde.serializer().serialize(TOPIC, securityEvent()))
                     .isInstanceOf(SerializationException.class)
@@ -294,7 +310,8 @@ class ConfluentAvroSerdeTest {
             final int olderId = registry.register("security-events-value", older);
             final byte[] bytes = wire(olderId, genericSecurityEvent(older));
             // when
-            final SecurityEvent event = serde(SecurityEvent.class).deserializer().deserialize(TOPIC, bytes);
+            final SecurityEvent event =
+                    serde(SecurityEvent.class).deserializer().deserialize(TOPIC, bytes);
             // then
             final SecurityEvent expected = securityEvent();
             expected.setSourceIp(null);
@@ -306,7 +323,8 @@ class ConfluentAvroSerdeTest {
             final Schema newer = securityEventWithExtraField("risk_score", true);
             final int newerId = registry.register("security-events-value", newer);
 
-            final SecurityEvent event = serde(SecurityEvent.class).deserializer()
+            final SecurityEvent event = serde(SecurityEvent.class)
+                    .deserializer()
                     .deserialize(TOPIC, wire(newerId, genericSecurityEvent(newer)));
 
             assertThat(event).isEqualTo(securityEvent());

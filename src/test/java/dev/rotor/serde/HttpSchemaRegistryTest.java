@@ -59,16 +59,18 @@ class HttpSchemaRegistryTest {
         assertThat(request.method).isEqualTo("POST");
         assertThat(request.rawPath).isEqualTo("/apis/ccompat/v7/subjects/security-events-value/versions");
         assertThat(request.contentType).isEqualTo("application/vnd.schemaregistry.v1+json");
-        assertThat(request.authorization).isEqualTo("Basic "
-                + Base64.getEncoder().encodeToString(("rotor:" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
-        assertThat(new Schema.Parser().parse(JSON.readTree(request.body).get("schema").asText()))
+        assertThat(request.authorization)
+                .isEqualTo("Basic "
+                        + Base64.getEncoder().encodeToString(("rotor:" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
+        assertThat(new Schema.Parser()
+                        .parse(JSON.readTree(request.body).get("schema").asText()))
                 .isEqualTo(SecurityEvent.getClassSchema());
     }
 
     @Test
     void subjectsArePercentEncodedAsOnePathSegment() throws Exception {
-        final FakeRegistry fake = fake(r -> new Answer(200,
-                "{\"subject\":\"x\",\"id\":3,\"version\":2,\"schema\":\"\\\"string\\\"\"}"));
+        final FakeRegistry fake =
+                fake(r -> new Answer(200, "{\"subject\":\"x\",\"id\":3,\"version\":2,\"schema\":\"\\\"string\\\"\"}"));
         final HttpSchemaRegistry client = client(null, fake.url(""));
 
         final SchemaRegistry.Registered latest = client.latest("team/a b-value");
@@ -87,7 +89,8 @@ class HttpSchemaRegistryTest {
 
         assertThat(client.lookup("s", Schema.create(Schema.Type.LONG))).isEqualTo(4);
         assertThat(client.schemaById(4)).isEqualTo(Schema.create(Schema.Type.LONG));
-        assertThat(fake.requests).extracting(r -> r.method + " " + r.rawPath)
+        assertThat(fake.requests)
+                .extracting(r -> r.method + " " + r.rawPath)
                 .containsExactly("POST /subjects/s", "GET /schemas/ids/4");
     }
 
@@ -100,15 +103,19 @@ class HttpSchemaRegistryTest {
 
         assertThat(e).isInstanceOf(RegistryUnavailableException.class);
         assertThat(e.status()).isEqualTo(503);
-        assertThat(e).hasMessageContaining("schema registry unavailable").hasMessageContaining("HTTP 503")
-                .hasMessageContaining("storage down").hasMessageNotContaining(PASSWORD);
+        assertThat(e)
+                .hasMessageContaining("schema registry unavailable")
+                .hasMessageContaining("HTTP 503")
+                .hasMessageContaining("storage down")
+                .hasMessageNotContaining(PASSWORD);
     }
 
     @Test
     void aRefusedConnectionIsTransient() throws Exception {
         final HttpSchemaRegistry client = client(null, "http://127.0.0.1:" + FreePorts.one());
 
-        assertThatThrownBy(() -> client.schemaById(1)).isInstanceOf(RegistryUnavailableException.class)
+        assertThatThrownBy(() -> client.schemaById(1))
+                .isInstanceOf(RegistryUnavailableException.class)
                 .hasMessageContaining("could not get schema id 1");
     }
 
@@ -118,10 +125,11 @@ class HttpSchemaRegistryTest {
             sleep(1_000);
             return new Answer(200, "{\"schema\":\"\\\"long\\\"\"}");
         });
-        final HttpSchemaRegistry client = new HttpSchemaRegistry(List.of(fake.url("")), null,
-                Duration.ofSeconds(1), Duration.ofMillis(200));
+        final HttpSchemaRegistry client =
+                new HttpSchemaRegistry(List.of(fake.url("")), null, Duration.ofSeconds(1), Duration.ofMillis(200));
 
-        assertThatThrownBy(() -> client.schemaById(1)).isInstanceOf(RegistryUnavailableException.class)
+        assertThatThrownBy(() -> client.schemaById(1))
+                .isInstanceOf(RegistryUnavailableException.class)
                 .hasMessageContaining("HttpTimeoutException");
     }
 
@@ -140,11 +148,11 @@ class HttpSchemaRegistryTest {
 
     @Test
     void anUnknownIdIsANonTransient404() throws Exception {
-        final FakeRegistry fake = fake(r -> new Answer(404,
-                "{\"error_code\":40403,\"message\":\"Schema 42 not found\"}"));
+        final FakeRegistry fake =
+                fake(r -> new Answer(404, "{\"error_code\":40403,\"message\":\"Schema 42 not found\"}"));
 
-        final RegistryException e = catchThrowableOfType(RegistryException.class,
-                () -> client(null, fake.url("")).schemaById(42));
+        final RegistryException e = catchThrowableOfType(
+                RegistryException.class, () -> client(null, fake.url("")).schemaById(42));
 
         assertThat(e).isNotInstanceOf(RegistryUnavailableException.class);
         assertThat(e.status()).isEqualTo(404);
@@ -158,12 +166,14 @@ class HttpSchemaRegistryTest {
                 ? new Answer(200, "{\"compatibilityLevel\":\"BACKWARD\"}")
                 : new Answer(409, "{\"error_code\":409,\"message\":\"Schema being registered is incompatible\"}"));
 
-        final RegistryException e = catchThrowableOfType(RegistryException.class,
+        final RegistryException e = catchThrowableOfType(
+                RegistryException.class,
                 () -> client(null, fake.url("")).register("security-events-value", SecurityEvent.getClassSchema()));
 
         assertThat(e.status()).isEqualTo(409);
-        assertThat(e).hasMessage("schema for subject 'security-events-value' is incompatible with an earlier "
-                + "version (BACKWARD): Schema being registered is incompatible");
+        assertThat(e)
+                .hasMessage("schema for subject 'security-events-value' is incompatible with an earlier "
+                        + "version (BACKWARD): Schema being registered is incompatible");
         assertThat(fake.requests.get(1).rawPath).isEqualTo("/config/security-events-value");
     }
 
@@ -171,7 +181,8 @@ class HttpSchemaRegistryTest {
     void aRefusedLoginIsNotTransientAndDoesNotEchoTheCredentials() throws Exception {
         final FakeRegistry fake = fake(r -> new Answer(401, "{\"error_code\":401,\"message\":\"Unauthorized\"}"));
 
-        final RegistryException e = catchThrowableOfType(RegistryException.class,
+        final RegistryException e = catchThrowableOfType(
+                RegistryException.class,
                 () -> client("rotor:" + PASSWORD, fake.url("")).schemaById(1));
 
         assertThat(e).isNotInstanceOf(RegistryUnavailableException.class);
@@ -191,8 +202,9 @@ class HttpSchemaRegistryTest {
         registry.schemaById(9);
 
         assertThat(fake.requests).hasSize(1); // the second answer came from the cache
-        assertThat(fake.requests.get(0).authorization).isEqualTo("Basic "
-                + Base64.getEncoder().encodeToString(("rotor:" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
+        assertThat(fake.requests.get(0).authorization)
+                .isEqualTo("Basic "
+                        + Base64.getEncoder().encodeToString(("rotor:" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
         assertThat(registry.toString()).doesNotContain(PASSWORD);
     }
 
@@ -200,8 +212,8 @@ class HttpSchemaRegistryTest {
     void credentialsInTheUrlAreSentAsAHeaderAndNeverShown() throws Exception {
         final FakeRegistry fake = fake(r -> new Answer(503, ""));
         final String url = fake.url("").replace("http://", "http://rotor:" + PASSWORD + "@");
-        final SchemaRegistry registry = SchemaRegistries.fromConfig(Map.of("schema.registry.url", url,
-                "basic.auth.credentials.source", "URL"));
+        final SchemaRegistry registry =
+                SchemaRegistries.fromConfig(Map.of("schema.registry.url", url, "basic.auth.credentials.source", "URL"));
 
         final RegistryException e = catchThrowableOfType(RegistryException.class, () -> registry.schemaById(1));
 
@@ -212,8 +224,13 @@ class HttpSchemaRegistryTest {
 
     @Test
     void userInfoWithoutAColonIsAConfigErrorThatDoesNotShowIt() {
-        assertThatThrownBy(() -> SchemaRegistries.fromConfig(Map.of("schema.registry.url", "http://127.0.0.1:1",
-                "basic.auth.credentials.source", "USER_INFO", "basic.auth.user.info", PASSWORD)))
+        assertThatThrownBy(() -> SchemaRegistries.fromConfig(Map.of(
+                        "schema.registry.url",
+                        "http://127.0.0.1:1",
+                        "basic.auth.credentials.source",
+                        "USER_INFO",
+                        "basic.auth.user.info",
+                        PASSWORD)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("user:password")
                 .hasMessageNotContaining(PASSWORD);
@@ -227,11 +244,9 @@ class HttpSchemaRegistryTest {
         }
     }
 
-    record Request(String method, String rawPath, String contentType, String authorization, String body) {
-    }
+    record Request(String method, String rawPath, String contentType, String authorization, String body) {}
 
-    record Answer(int status, String body) {
-    }
+    record Answer(int status, String body) {}
 
     /** Records every request and answers with the given function. */
     static final class FakeRegistry {
@@ -246,7 +261,8 @@ class HttpSchemaRegistryTest {
 
         private void handle(final HttpExchange exchange, final Function<Request, Answer> answers) throws IOException {
             try (exchange) {
-                final Request request = new Request(exchange.getRequestMethod(),
+                final Request request = new Request(
+                        exchange.getRequestMethod(),
                         exchange.getRequestURI().getRawPath(),
                         exchange.getRequestHeaders().getFirst("Content-Type"),
                         exchange.getRequestHeaders().getFirst("Authorization"),

@@ -1,7 +1,6 @@
 package dev.rotor.serde;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rotor.avro.SecurityEvent;
 import dev.rotor.avro.ThreatLevel;
 import dev.rotor.serde.InvalidEventException.Code;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,9 +43,15 @@ class InputBoundsTest {
     }
 
     private static SecurityEvent avroShaped(final Consumer<SecurityEvent.Builder> edit) {
-        final SecurityEvent.Builder b = SecurityEvent.newBuilder().setEventId("e-1").setEventType("failed_auth_spike")
-                .setThreatLevel(ThreatLevel.low).setDescription("").setAffectedResources(List.of("secret/prod/db"))
-                .setSourceIp(null).setTimestamp(Instant.parse("2026-12-06T10:00:00Z")).setMetadata(Map.of());
+        final SecurityEvent.Builder b = SecurityEvent.newBuilder()
+                .setEventId("e-1")
+                .setEventType("failed_auth_spike")
+                .setThreatLevel(ThreatLevel.low)
+                .setDescription("")
+                .setAffectedResources(List.of("secret/prod/db"))
+                .setSourceIp(null)
+                .setTimestamp(Instant.parse("2026-12-06T10:00:00Z"))
+                .setMetadata(Map.of());
         edit.accept(b);
         return b.build();
     }
@@ -77,7 +83,9 @@ class InputBoundsTest {
         final InvalidEventException e = refusal(json(n -> n.put("event_type", repeat(600_000))));
 
         assertThat(e.code()).isEqualTo(Code.FIELD_TOO_LONG);
-        assertThat(e.getMessage()).isEqualTo("event_type is longer than 64 characters").doesNotContain(MARK);
+        assertThat(e.getMessage())
+                .isEqualTo("event_type is longer than 64 characters")
+                .doesNotContain(MARK);
         assertThat(e.eventId()).contains("e-1");
     }
 
@@ -90,8 +98,8 @@ class InputBoundsTest {
     @Test
     void anOverlongEventIdIsRefusedBeforeAnythingUsesIt() {
         // another error later in the same event: the reason must not be tied to the raw id
-        final InvalidEventException e = refusal(json(n -> n.put("event_id", repeat(300_000))
-                .put("threat_level", "severe")));
+        final InvalidEventException e =
+                refusal(json(n -> n.put("event_id", repeat(300_000)).put("threat_level", "severe")));
 
         assertThat(e.code()).isEqualTo(Code.FIELD_TOO_LONG);
         assertThat(e.getMessage()).isEqualTo("event_id is longer than 256 characters");
@@ -108,7 +116,8 @@ class InputBoundsTest {
 
     @Test
     void aSourceIpOverSixtyFourCharactersIsRefused() {
-        assertThat(DECODER.decode("t", json(n -> n.put("source_ip", "fe80::1%" + "e".repeat(55)))).getSourceIp())
+        assertThat(DECODER.decode("t", json(n -> n.put("source_ip", "fe80::1%" + "e".repeat(55))))
+                        .getSourceIp())
                 .hasSize(63);
         final InvalidEventException e = refusal(json(n -> n.put("source_ip", repeat(65))));
         assertThat(e.code()).isEqualTo(Code.FIELD_TOO_LONG);
@@ -125,7 +134,8 @@ class InputBoundsTest {
         }));
 
         assertThat(e.code()).isEqualTo(Code.FIELD_TOO_LONG);
-        assertThat(e.getMessage()).isEqualTo("metadata entry 2 has a key longer than 128 characters")
+        assertThat(e.getMessage())
+                .isEqualTo("metadata entry 2 has a key longer than 128 characters")
                 .doesNotContain(MARK);
         assertThat(e.eventId()).contains("e-1");
     }
@@ -136,8 +146,11 @@ class InputBoundsTest {
         final InvalidEventException e = refusal(json(n -> ((ObjectNode) n.get("metadata")).putArray(key)));
 
         assertThat(e.code()).isEqualTo(Code.WRONG_TYPE);
-        assertThat(e.getMessage()).startsWith("metadata.line\\u000abreak-kkk").contains("k… must be a string, number or boolean, found an array")
-                .doesNotContain("\n").doesNotContain(key.substring(0, 80));
+        assertThat(e.getMessage())
+                .startsWith("metadata.line\\u000abreak-kkk")
+                .contains("k… must be a string, number or boolean, found an array")
+                .doesNotContain("\n")
+                .doesNotContain(key.substring(0, 80));
     }
 
     @Test
@@ -161,9 +174,11 @@ class InputBoundsTest {
         assertThat(e.getMessage()).isEqualTo("affected_resources names more than 10000 secret paths");
 
         assertThat(DECODER.decode("t", json(n -> {
-            final ArrayNode a = n.putArray("affected_resources");
-            paths.subList(0, 10_000).forEach(a::add);
-        })).getAffectedResources()).hasSize(10_000);
+                            final ArrayNode a = n.putArray("affected_resources");
+                            paths.subList(0, 10_000).forEach(a::add);
+                        }))
+                        .getAffectedResources())
+                .hasSize(10_000);
     }
 
     @ParameterizedTest
@@ -190,9 +205,11 @@ class InputBoundsTest {
     void theSameBoundsApplyToAvroDecodedEvents() {
         assertThat(refusal(avroShaped(b -> b.setEventType(repeat(65)))).code()).isEqualTo(Code.FIELD_TOO_LONG);
         assertThat(refusal(avroShaped(b -> b.setEventType("  "))).code()).isEqualTo(Code.MISSING_FIELD);
-        assertThat(refusal(avroShaped(b -> b.setEventId(repeat(257)))).eventId()).isEmpty();
+        assertThat(refusal(avroShaped(b -> b.setEventId(repeat(257)))).eventId())
+                .isEmpty();
         assertThat(refusal(avroShaped(b -> b.setSourceIp(repeat(65)))).code()).isEqualTo(Code.FIELD_TOO_LONG);
-        assertThat(refusal(avroShaped(b -> b.setAffectedResources(Collections.nCopies(10_001, "secret/a")))).code())
+        assertThat(refusal(avroShaped(b -> b.setAffectedResources(Collections.nCopies(10_001, "secret/a"))))
+                        .code())
                 .isEqualTo(Code.FIELD_TOO_LONG);
         final Map<String, String> longKey = new LinkedHashMap<>();
         longKey.put(repeat(129), "v");
@@ -228,7 +245,7 @@ class InputBoundsTest {
         final InvalidEventException e = refusal(json(n -> {
             try {
                 ((ObjectNode) n.get("metadata")).set("deep", MAPPER.readTree(nested));
-            } catch (final java.io.IOException x) {
+            } catch (final IOException x) {
                 throw new IllegalStateException(x);
             }
         }));
@@ -241,17 +258,25 @@ class InputBoundsTest {
         assertThat(e.getMessage()).hasSize(300).endsWith("r…");
         assertThat(e.forEvent("e-2").getMessage()).hasSize(300);
         assertThat(e.toDeadLetterTopic("dlq").getMessage()).hasSize(300);
-        assertThat(new InvalidEventException(Code.WRONG_TYPE, "short").getMessage()).isEqualTo("short");
+        assertThat(new InvalidEventException(Code.WRONG_TYPE, "short").getMessage())
+                .isEqualTo("short");
         // a cut never leaves half of a surrogate pair
         final String emoji = "r".repeat(298) + "\uD83D\uDD11" + "tail";
-        assertThat(new InvalidEventException(Code.WRONG_TYPE, emoji).getMessage()).isEqualTo("r".repeat(298) + "…");
+        assertThat(new InvalidEventException(Code.WRONG_TYPE, emoji).getMessage())
+                .isEqualTo("r".repeat(298) + "…");
     }
 
     @Test
     void anEventIdOverTheLimitIsNeverCarried() {
-        assertThat(new InvalidEventException(Code.WRONG_TYPE, "r", "i".repeat(257)).eventId()).isEmpty();
-        assertThat(new InvalidEventException(Code.WRONG_TYPE, "r").forEvent("i".repeat(257)).eventId()).isEmpty();
-        assertThat(new InvalidEventException(Code.WRONG_TYPE, "r", "a\nb").eventId()).isEmpty();
-        assertThat(new InvalidEventException(Code.WRONG_TYPE, "r", "i".repeat(256)).eventId()).contains("i".repeat(256));
+        assertThat(new InvalidEventException(Code.WRONG_TYPE, "r", "i".repeat(257)).eventId())
+                .isEmpty();
+        assertThat(new InvalidEventException(Code.WRONG_TYPE, "r")
+                        .forEvent("i".repeat(257))
+                        .eventId())
+                .isEmpty();
+        assertThat(new InvalidEventException(Code.WRONG_TYPE, "r", "a\nb").eventId())
+                .isEmpty();
+        assertThat(new InvalidEventException(Code.WRONG_TYPE, "r", "i".repeat(256)).eventId())
+                .contains("i".repeat(256));
     }
 }

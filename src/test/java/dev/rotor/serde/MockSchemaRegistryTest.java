@@ -51,8 +51,8 @@ class MockSchemaRegistryTest {
 
         final int id = registry.register(SUBJECT, SecurityEvent.getClassSchema());
 
-        assertThat(registry.latest(SUBJECT)).isEqualTo(
-                new SchemaRegistry.Registered(id, 2, SecurityEvent.getClassSchema()));
+        assertThat(registry.latest(SUBJECT))
+                .isEqualTo(new SchemaRegistry.Registered(id, 2, SecurityEvent.getClassSchema()));
     }
 
     @Test
@@ -60,14 +60,16 @@ class MockSchemaRegistryTest {
         // given
         registry.register(SUBJECT, SecurityEvent.getClassSchema());
         // when a new version adds a required field without default (cannot read old data)
-        final RegistryException e = catchThrowableOfType(RegistryException.class,
+        final RegistryException e = catchThrowableOfType(
+                RegistryException.class,
                 () -> registry.register(SUBJECT, securityEventWithExtraField("risk_score", false)));
         // then
         assertThat(e).isNotInstanceOf(RegistryUnavailableException.class);
         assertThat(e.status()).isEqualTo(409);
         assertThat(e.errorCode()).isEqualTo(409);
-        assertThat(e).hasMessageStartingWith("schema for subject 'security-events-value' is incompatible with an "
-                + "earlier version (BACKWARD): ")
+        assertThat(e)
+                .hasMessageStartingWith("schema for subject 'security-events-value' is incompatible with an "
+                        + "earlier version (BACKWARD): ")
                 .hasMessageContaining("risk_score");
         assertThat(registry.latest(SUBJECT).version()).isEqualTo(1);
     }
@@ -85,10 +87,10 @@ class MockSchemaRegistryTest {
     void lookupTellsAnUnknownSubjectFromAnUnregisteredSchema() {
         registry.register(SUBJECT, securityEventWithout("source_ip"));
 
-        final RegistryException noSubject = catchThrowableOfType(RegistryException.class,
-                () -> registry.lookup("nope-value", SecurityEvent.getClassSchema()));
-        final RegistryException noSchema = catchThrowableOfType(RegistryException.class,
-                () -> registry.lookup(SUBJECT, SecurityEvent.getClassSchema()));
+        final RegistryException noSubject = catchThrowableOfType(
+                RegistryException.class, () -> registry.lookup("nope-value", SecurityEvent.getClassSchema()));
+        final RegistryException noSchema = catchThrowableOfType(
+                RegistryException.class, () -> registry.lookup(SUBJECT, SecurityEvent.getClassSchema()));
 
         assertThat(noSubject.errorCode()).isEqualTo(40401);
         assertThat(noSubject).hasMessageStartingWith("subject 'nope-value' is not registered");
@@ -106,7 +108,8 @@ class MockSchemaRegistryTest {
             assertThat(other.register(SUBJECT, Schema.create(Schema.Type.LONG))).isEqualTo(1);
 
             MockSchemaRegistry.drop(scope);
-            assertThat(registry.register("fresh", Schema.create(Schema.Type.LONG))).isEqualTo(1);
+            assertThat(registry.register("fresh", Schema.create(Schema.Type.LONG)))
+                    .isEqualTo(1);
         } finally {
             MockSchemaRegistry.drop(other.scope());
         }

@@ -25,8 +25,7 @@ final class SerdeFixtures {
     /** A value that must never appear in an error message. */
     static final String SECRET = "s3cr3t-hunter2-do-not-log";
 
-    private SerdeFixtures() {
-    }
+    private SerdeFixtures() {}
 
     static String freshScope() {
         return "serde-test-" + UUID.randomUUID();
@@ -87,9 +86,10 @@ final class SerdeFixtures {
         for (final Schema.Field f : current.getFields()) {
             fields.add(new Schema.Field(f, f.schema()));
         }
-        fields.add(withDefault
-                ? new Schema.Field(name, Schema.create(Schema.Type.INT), null, 0)
-                : new Schema.Field(name, Schema.create(Schema.Type.INT), null, (Object) null));
+        fields.add(
+                withDefault
+                        ? new Schema.Field(name, Schema.create(Schema.Type.INT), null, 0)
+                        : new Schema.Field(name, Schema.create(Schema.Type.INT), null, (Object) null));
         return Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false, fields);
     }
 

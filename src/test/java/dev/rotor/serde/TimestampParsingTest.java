@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.rotor.avro.SecurityEvent;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -22,7 +23,7 @@ class TimestampParsingTest {
     private static JsonNode json(final String text) {
         try {
             return JsonMapper.builder().build().readTree(text);
-        } catch (final java.io.IOException e) {
+        } catch (final IOException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -35,42 +36,64 @@ class TimestampParsingTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "2026-11-25T10:30:00Z | 2026-11-25T10:30:00Z",
-            "2026-11-25T10:30:00.5Z | 2026-11-25T10:30:00.500Z",
-            "2026-11-25T10:30:00.123Z | 2026-11-25T10:30:00.123Z",
-            "2026-12-06T10:00:00.123456Z | 2026-12-06T10:00:00.123456Z",
-            "2026-11-25T10:30:00.123456789Z | 2026-11-25T10:30:00.123456789Z",
-            "2026-12-06T10:00:00+02:00 | 2026-12-06T08:00:00Z",
-            "2026-12-06T10:00:00-05:30 | 2026-12-06T15:30:00Z",
-            "2026-12-06T10:00:00-0530 | 2026-12-06T15:30:00Z",
-            "2026-12-06T10:00:00+02 | 2026-12-06T08:00:00Z",
-            "2026-12-06T10:00:00+00:00 | 2026-12-06T10:00:00Z",
-            "2026-12-06T10:00:00.250+01:00 | 2026-12-06T09:00:00.250Z",
-            "2026-11-25T10:30:00 | 2026-11-25T10:30:00Z",
-            "2026-11-25T10:30:00.123456 | 2026-11-25T10:30:00.123456Z",
-            "2026-12-06T10:00Z | 2026-12-06T10:00:00Z",
-            "2026-12-06 10:00:00Z | 2026-12-06T10:00:00Z",
-            "2026-12-06 10:00:00+00:00 | 2026-12-06T10:00:00Z",
-            "2026-12-06 10:00:00.123456 | 2026-12-06T10:00:00.123456Z",
-            "2026-12-06t10:00:00z | 2026-12-06T10:00:00Z",
-            "' 2026-12-06T10:00:00Z ' | 2026-12-06T10:00:00Z",
-            "2024-02-29T23:59:59.999Z | 2024-02-29T23:59:59.999Z"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "2026-11-25T10:30:00Z | 2026-11-25T10:30:00Z",
+                "2026-11-25T10:30:00.5Z | 2026-11-25T10:30:00.500Z",
+                "2026-11-25T10:30:00.123Z | 2026-11-25T10:30:00.123Z",
+                "2026-12-06T10:00:00.123456Z | 2026-12-06T10:00:00.123456Z",
+                "2026-11-25T10:30:00.123456789Z | 2026-11-25T10:30:00.123456789Z",
+                "2026-12-06T10:00:00+02:00 | 2026-12-06T08:00:00Z",
+                "2026-12-06T10:00:00-05:30 | 2026-12-06T15:30:00Z",
+                "2026-12-06T10:00:00-0530 | 2026-12-06T15:30:00Z",
+                "2026-12-06T10:00:00+02 | 2026-12-06T08:00:00Z",
+                "2026-12-06T10:00:00+00:00 | 2026-12-06T10:00:00Z",
+                "2026-12-06T10:00:00.250+01:00 | 2026-12-06T09:00:00.250Z",
+                "2026-11-25T10:30:00 | 2026-11-25T10:30:00Z",
+                "2026-11-25T10:30:00.123456 | 2026-11-25T10:30:00.123456Z",
+                "2026-12-06T10:00Z | 2026-12-06T10:00:00Z",
+                "2026-12-06 10:00:00Z | 2026-12-06T10:00:00Z",
+                "2026-12-06 10:00:00+00:00 | 2026-12-06T10:00:00Z",
+                "2026-12-06 10:00:00.123456 | 2026-12-06T10:00:00.123456Z",
+                "2026-12-06t10:00:00z | 2026-12-06T10:00:00Z",
+                "' 2026-12-06T10:00:00Z ' | 2026-12-06T10:00:00Z",
+                "2024-02-29T23:59:59.999Z | 2024-02-29T23:59:59.999Z"
+            })
     void isoShapesThatSiemsSendAreRead(final String text, final String expected) {
         assertThat(Timestamps.iso(text, "timestamp")).isEqualTo(Instant.parse(expected));
         // an event keeps its time to the millisecond (SecurityEvent.timestamp is timestamp-millis)
-        assertThat(timestampOf("\"" + text + "\"")).isEqualTo(Instant.parse(expected).truncatedTo(ChronoUnit.MILLIS));
+        assertThat(timestampOf("\"" + text + "\""))
+                .isEqualTo(Instant.parse(expected).truncatedTo(ChronoUnit.MILLIS));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"2026-02-30T10:30:00Z", "2026-13-01T10:30:00Z", "2026-11-25T24:00:00Z", "2026-12-06",
-            "2026-12-06T10:00:00UTC", "2026-12-06 10:00 UTC", "2026-12-06T10:00:00 +02:00", "2026-12-06T10:00:00[Europe/Paris]",
-            "2026-12-06T10:00:00,123Z", "2026-12-06T10:00:00.1234567891Z", "2026-12-06T10:00:00+19:00",
-            "2026-12-06  10:00:00Z", "+12026-12-06T10:00:00Z", "0000-12-06T10:00:00Z", "yesterday", "",
-            "Sun, 06 Dec 2026 10:00:00 GMT", "1764966000e0", "-1764966000", "0x1764966000"})
+    @ValueSource(
+            strings = {
+                "2026-02-30T10:30:00Z",
+                "2026-13-01T10:30:00Z",
+                "2026-11-25T24:00:00Z",
+                "2026-12-06",
+                "2026-12-06T10:00:00UTC",
+                "2026-12-06 10:00 UTC",
+                "2026-12-06T10:00:00 +02:00",
+                "2026-12-06T10:00:00[Europe/Paris]",
+                "2026-12-06T10:00:00,123Z",
+                "2026-12-06T10:00:00.1234567891Z",
+                "2026-12-06T10:00:00+19:00",
+                "2026-12-06  10:00:00Z",
+                "+12026-12-06T10:00:00Z",
+                "0000-12-06T10:00:00Z",
+                "yesterday",
+                "",
+                "Sun, 06 Dec 2026 10:00:00 GMT",
+                "1764966000e0",
+                "-1764966000",
+                "0x1764966000"
+            })
     void otherShapesAreRefusedNamingTheField(final String text) {
-        assertThatThrownBy(() -> timestampOf("\"" + text + "\"")).isInstanceOfSatisfying(InvalidEventException.class,
-                e -> {
+        assertThatThrownBy(() -> timestampOf("\"" + text + "\""))
+                .isInstanceOfSatisfying(InvalidEventException.class, e -> {
                     assertThat(e.code()).isEqualTo(InvalidEventException.Code.INVALID_TIMESTAMP);
                     assertThat(e.getMessage()).startsWith("timestamp ");
                     if (!text.isEmpty()) {
@@ -80,17 +103,20 @@ class TimestampParsingTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "1764966000 | 2025-12-05T20:20:00Z",
-            "1764966000000 | 2025-12-05T20:20:00Z",
-            "1764966000.5 | 2025-12-05T20:20:00.500Z",
-            "1764966000123 | 2025-12-05T20:20:00.123Z",
-            "1764966000123.9 | 2025-12-05T20:20:00.123Z",
-            "1.764966E9 | 2025-12-05T20:20:00Z",
-            "'\"1764966000\"' | 2025-12-05T20:20:00Z",
-            "'\"1764966000000\"' | 2025-12-05T20:20:00Z",
-            "'\"1764966000.25\"' | 2025-12-05T20:20:00.250Z",
-            "'\" 1764966000 \"' | 2025-12-05T20:20:00Z"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "1764966000 | 2025-12-05T20:20:00Z",
+                "1764966000000 | 2025-12-05T20:20:00Z",
+                "1764966000.5 | 2025-12-05T20:20:00.500Z",
+                "1764966000123 | 2025-12-05T20:20:00.123Z",
+                "1764966000123.9 | 2025-12-05T20:20:00.123Z",
+                "1.764966E9 | 2025-12-05T20:20:00Z",
+                "'\"1764966000\"' | 2025-12-05T20:20:00Z",
+                "'\"1764966000000\"' | 2025-12-05T20:20:00Z",
+                "'\"1764966000.25\"' | 2025-12-05T20:20:00.250Z",
+                "'\" 1764966000 \"' | 2025-12-05T20:20:00Z"
+            })
     void epochSecondsAndMillisecondsAsNumbersOrStringsAreTheSameTime(final String jsonValue, final String expected) {
         assertThat(timestampOf(jsonValue)).isEqualTo(Instant.parse(expected));
     }
@@ -109,23 +135,44 @@ class TimestampParsingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"-1", "-1764966000", "1e30", "1e999", "-1e999", "123456789012345678901234567890",
-            "9223372036854775807", "\"99999999999999999999\"", "true", "[1764966000]", "{}"})
+    @ValueSource(
+            strings = {
+                "-1",
+                "-1764966000",
+                "1e30",
+                "1e999",
+                "-1e999",
+                "123456789012345678901234567890",
+                "9223372036854775807",
+                "\"99999999999999999999\"",
+                "true",
+                "[1764966000]",
+                "{}"
+            })
     void negativeHugeAndNonNumericTimesAreRefusedAsInvalidTimestamps(final String jsonValue) {
-        assertThatThrownBy(() -> timestampOf(jsonValue)).isInstanceOfSatisfying(InvalidEventException.class,
-                e -> assertThat(e.code()).isEqualTo(InvalidEventException.Code.INVALID_TIMESTAMP));
+        assertThatThrownBy(() -> timestampOf(jsonValue))
+                .isInstanceOfSatisfying(
+                        InvalidEventException.class,
+                        e -> assertThat(e.code()).isEqualTo(InvalidEventException.Code.INVALID_TIMESTAMP));
     }
 
     @Test
     void aMissingOrNullTimestampIsAMissingField() {
-        assertThatThrownBy(() -> timestampOf("null")).isInstanceOfSatisfying(InvalidEventException.class,
-                e -> assertThat(e.code()).isEqualTo(InvalidEventException.Code.MISSING_FIELD));
+        assertThatThrownBy(() -> timestampOf("null"))
+                .isInstanceOfSatisfying(
+                        InvalidEventException.class,
+                        e -> assertThat(e.code()).isEqualTo(InvalidEventException.Code.MISSING_FIELD));
     }
 
     @Test
     void theFastPathAndTheGeneralParserAgree() {
-        for (final String text : new String[] {"2026-11-25T10:30:00Z", "2026-11-25T10:30:00.5Z",
-                "2026-11-25T10:30:00.123456789Z", "2024-02-29T23:59:59.999Z", "0001-01-01T00:00:00Z"}) {
+        for (final String text : new String[] {
+            "2026-11-25T10:30:00Z",
+            "2026-11-25T10:30:00.5Z",
+            "2026-11-25T10:30:00.123456789Z",
+            "2024-02-29T23:59:59.999Z",
+            "0001-01-01T00:00:00Z"
+        }) {
             final Instant general = Timestamps.iso(text.replace("Z", "+00:00"), "t");
             assertThat(Timestamps.utcFastPath(text)).as(text).isEqualTo(general);
         }

@@ -45,6 +45,7 @@ class RotorTopologyTest {
 
     @TempDir
     Path stateDir;
+
     private final List<String> rotated = new CopyOnWriteArrayList<>();
     private final List<RotationResult> results = new ArrayList<>();
     private final List<AuditRecord> audit = new ArrayList<>();
@@ -64,24 +65,47 @@ class RotorTopologyTest {
         topics = new Topics(config);
         workers = new RotationWorkers(2);
         final StreamsBuilder builder = new StreamsBuilder();
-        RotorTopology.build(builder, config, topics, request -> {
-            rotated.add(request.commandId());
-            return new RotationOutcome(RotationOutcome.Kind.ROTATED, "kv2", 1L, 2L, null,
-                    List.of(new RotationOutcome.VaultCall("POST", "secret/data/prod/db", 200, 2)), List.of());
-        }, workers, Telemetry.NONE, 1);
-        final Properties props = RotorTopology.streamsProperties(config, topics, Telemetry.NONE,
-                new StuckRecords(Telemetry.NONE));
+        RotorTopology.build(
+                builder,
+                config,
+                topics,
+                request -> {
+                    rotated.add(request.commandId());
+                    return new RotationOutcome(
+                            RotationOutcome.Kind.ROTATED,
+                            "kv2",
+                            1L,
+                            2L,
+                            null,
+                            List.of(new RotationOutcome.VaultCall("POST", "secret/data/prod/db", 200, 2)),
+                            List.of());
+                },
+                workers,
+                Telemetry.NONE,
+                1);
+        final Properties props =
+                RotorTopology.streamsProperties(config, topics, Telemetry.NONE, new StuckRecords(Telemetry.NONE));
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(builder.build(props), props, Instant.ofEpochMilli(wallClock));
-        events = driver.createInputTopic(config.topics().securityEvents(), Serdes.ByteArray().serializer(),
+        events = driver.createInputTopic(
+                config.topics().securityEvents(),
+                Serdes.ByteArray().serializer(),
                 Serdes.ByteArray().serializer());
-        commandsIn = driver.createInputTopic(config.topics().rotationCommands(), Serdes.String().serializer(),
+        commandsIn = driver.createInputTopic(
+                config.topics().rotationCommands(),
+                Serdes.String().serializer(),
                 topics.rotationCommands().valueSerde().serializer());
-        commandsOut = driver.createOutputTopic(config.topics().rotationCommands(), Serdes.String().deserializer(),
+        commandsOut = driver.createOutputTopic(
+                config.topics().rotationCommands(),
+                Serdes.String().deserializer(),
                 topics.rotationCommands().valueSerde().deserializer());
-        resultsOut = driver.createOutputTopic(config.topics().rotationResults(), Serdes.String().deserializer(),
+        resultsOut = driver.createOutputTopic(
+                config.topics().rotationResults(),
+                Serdes.String().deserializer(),
                 topics.rotationResults().valueSerde().deserializer());
-        auditOut = driver.createOutputTopic(config.topics().rotationAudit(), Serdes.String().deserializer(),
+        auditOut = driver.createOutputTopic(
+                config.topics().rotationAudit(),
+                Serdes.String().deserializer(),
                 topics.rotationAudit().valueSerde().deserializer());
     }
 
@@ -96,12 +120,17 @@ class RotorTopologyTest {
         final RotorConfig config = ConfigLoader.defaults(Map.of("rotor.output.format", "json"));
         final StreamsBuilder builder = new StreamsBuilder();
         RotorTopology.build(builder, config, new Topics(config), request -> null, workers, Telemetry.NONE, 1);
-        final TopologyDescription d = builder.build(RotorTopology.streamsProperties(config, new Topics(config),
-                Telemetry.NONE, new StuckRecords(Telemetry.NONE))).describe();
-        assertThat(d.subtopologies()).anySatisfy(s -> assertThat(s.nodes())
-                .extracting(TopologyDescription.Node::name)
-                .contains("apply-detection-rules", "hand-over-commands", "read-rotation-commands",
-                        "execute-rotations"));
+        final TopologyDescription d = builder.build(RotorTopology.streamsProperties(
+                        config, new Topics(config), Telemetry.NONE, new StuckRecords(Telemetry.NONE)))
+                .describe();
+        assertThat(d.subtopologies())
+                .anySatisfy(s -> assertThat(s.nodes())
+                        .extracting(TopologyDescription.Node::name)
+                        .contains(
+                                "apply-detection-rules",
+                                "hand-over-commands",
+                                "read-rotation-commands",
+                                "execute-rotations"));
     }
 
     @Test
@@ -120,8 +149,10 @@ class RotorTopologyTest {
             assertThat(r.value().getCommandId()).isEqualTo(results.get(0).getCommandId());
         });
         // ROTATE is audited before the executor starts
-        assertThat(audit).extracting(AuditRecord::getDecision).containsSubsequence(AuditDecision.ROTATE,
-                AuditDecision.ROTATION_STARTED, AuditDecision.ROTATION_FINISHED);
+        assertThat(audit)
+                .extracting(AuditRecord::getDecision)
+                .containsSubsequence(
+                        AuditDecision.ROTATE, AuditDecision.ROTATION_STARTED, AuditDecision.ROTATION_FINISHED);
 
         // read back, the copy is skipped: no second rotation, not even a DUPLICATE result
         commandsIn.pipeInput(written.get(0));
@@ -134,7 +165,8 @@ class RotorTopologyTest {
     void aCommandFromElsewhereRunsAndItsResendIsADuplicate() {
         trigger("evt-1");
         runUntil(() -> results.size() == 1);
-        final TestRecord<String, RotationCommand> handedOver = commandsOut.readRecordsToList().get(0);
+        final TestRecord<String, RotationCommand> handedOver =
+                commandsOut.readRecordsToList().get(0);
         final RotationCommand original = handedOver.value();
 
         // the same command without the mark (a producer resending it): the executor answers DUPLICATE, runs nothing
@@ -144,12 +176,15 @@ class RotorTopologyTest {
         other.add(Topics.HANDED_OVER_HEADER, "shadow-rotor".getBytes(StandardCharsets.UTF_8));
         commandsIn.pipeInput(new TestRecord<>(DB, original, other, Instant.ofEpochMilli(wallClock)));
         runUntil(() -> results.size() == 3);
-        assertThat(results.subList(1, 3)).extracting(RotationResult::getStatus)
+        assertThat(results.subList(1, 3))
+                .extracting(RotationResult::getStatus)
                 .containsExactly(ResultStatus.DUPLICATE, ResultStatus.DUPLICATE);
         assertThat(rotated).hasSize(1);
 
         // a new command from elsewhere (rotor retry, a cascade, another producer) runs as before
-        final RotationCommand other2 = RotationCommand.newBuilder(original).setCommandId("cmd-external").build();
+        final RotationCommand other2 = RotationCommand.newBuilder(original)
+                .setCommandId("cmd-external")
+                .build();
         commandsIn.pipeInput(DB, other2);
         runUntil(() -> results.size() == 4);
         assertThat(results.get(3).getStatus()).isEqualTo(ResultStatus.ROTATED);
@@ -158,14 +193,19 @@ class RotorTopologyTest {
 
     @Test
     void aRefusedEventGoesToTheEventsDeadLetterTopicAsWithTwoClients() {
-        final TestOutputTopic<byte[], byte[]> eventsDlq = driver.createOutputTopic(topics.securityEventsDlq().name(),
-                Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+        final TestOutputTopic<byte[], byte[]> eventsDlq = driver.createOutputTopic(
+                topics.securityEventsDlq().name(),
+                Serdes.ByteArray().deserializer(),
+                Serdes.ByteArray().deserializer());
         final TestOutputTopic<byte[], byte[]> commandsDlq = driver.createOutputTopic(
-                topics.rotationCommandsDlq().name(), Serdes.ByteArray().deserializer(),
+                topics.rotationCommandsDlq().name(),
+                Serdes.ByteArray().deserializer(),
                 Serdes.ByteArray().deserializer());
         events.pipeInput(null, "{not json".getBytes(StandardCharsets.UTF_8), Instant.ofEpochMilli(wallClock));
-        assertThat(eventsDlq.readRecordsToList()).singleElement().satisfies(r ->
-                assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("{not json"));
+        assertThat(eventsDlq.readRecordsToList())
+                .singleElement()
+                .satisfies(r -> assertThat(new String(r.value(), StandardCharsets.UTF_8))
+                        .isEqualTo("{not json"));
         assertThat(commandsDlq.isEmpty()).isTrue();
         // an unreadable command's way to rotation-commands-dlq is proven on a real broker (SingleClientIT)
     }

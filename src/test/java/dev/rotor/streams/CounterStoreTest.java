@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -29,33 +31,37 @@ import org.junit.jupiter.api.io.TempDir;
 class CounterStoreTest {
     @TempDir
     Path stateDir;
+
     private final List<CounterStore> opened = new ArrayList<>();
 
     @Test
     void countsReachTheChangelogWhenKafkaStreamsCommits() {
         final Topology topology = new Topology();
         topology.addSource("in", new StringDeserializer(), new StringDeserializer(), "events");
-        topology.addProcessor("count", () -> new Processor<String, String, Void, Void>() {
-            private KeyValueStore<String, Long> counters;
+        topology.addProcessor(
+                "count",
+                () -> new Processor<String, String, Void, Void>() {
+                    private KeyValueStore<String, Long> counters;
 
-            @Override
-            public void init(final ProcessorContext<Void, Void> context) {
-                counters = context.getStateStore("counters");
-            }
+                    @Override
+                    public void init(final ProcessorContext<Void, Void> context) {
+                        counters = context.getStateStore("counters");
+                    }
 
-            @Override
-            public void process(final Record<String, String> record) {
-                CounterStore.increment(counters, "events", 1);
-                CounterStore.increment(counters, record.value(), 1);
-            }
-        }, "in");
+                    @Override
+                    public void process(final Record<String, String> record) {
+                        CounterStore.increment(counters, "events", 1);
+                        CounterStore.increment(counters, record.value(), 1);
+                    }
+                },
+                "in");
         topology.addStateStore(CounterStore.builder("counters"), "count");
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "counter-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         try (TopologyTestDriver driver = new TopologyTestDriver(topology, props)) {
-            final TestInputTopic<String, String> in = driver.createInputTopic("events", new StringSerializer(),
-                    new StringSerializer());
+            final TestInputTopic<String, String> in =
+                    driver.createInputTopic("events", new StringSerializer(), new StringSerializer());
             in.pipeInput("k", "a");
             in.pipeInput("k", "b");
             in.pipeInput("k", "a");
@@ -64,7 +70,7 @@ class CounterStoreTest {
             final List<KeyValue<String, Long>> logged = changelog.readKeyValuesToList();
             // without the commit hook nothing would reach the changelog: the counts live in memory until then
             assertThat(logged).isNotEmpty();
-            final java.util.Map<String, Long> last = new java.util.HashMap<>();
+            final Map<String, Long> last = new HashMap<>();
             logged.forEach(kv -> last.put(kv.key, kv.value));
             assertThat(last).containsEntry("events", 3L).containsEntry("a", 2L).containsEntry("b", 1L);
             final KeyValueStore<String, Long> store = driver.getKeyValueStore("counters");
@@ -109,10 +115,12 @@ class CounterStoreTest {
     }
 
     private CounterStore standalone() {
-        final CounterStore store = CounterStore.builder("counters").withCachingDisabled().withLoggingDisabled()
+        final CounterStore store = CounterStore.builder("counters")
+                .withCachingDisabled()
+                .withLoggingDisabled()
                 .build();
-        final MockProcessorContext<Void, Void> context = new MockProcessorContext<>(new Properties(),
-                new TaskId(0, 0), stateDir.toFile());
+        final MockProcessorContext<Void, Void> context =
+                new MockProcessorContext<>(new Properties(), new TaskId(0, 0), stateDir.toFile());
         store.init(context.getStateStoreContext(), store);
         opened.add(store);
         return store;

@@ -29,9 +29,21 @@ class DeadLettersTest {
     void aSmallRecordKeepsItsBytesAndHeadersAndGetsTheReason() {
         final RecordHeaders original = new RecordHeaders();
         original.add("trace-id", "abc".getBytes(StandardCharsets.UTF_8));
-        final ProducerRecord<byte[], byte[]> r = DeadLetters.of("dlq", new DeadLetters.Source("in", 2, 7, 5L,
-                "k".getBytes(StandardCharsets.UTF_8), "{bad".getBytes(StandardCharsets.UTF_8), original),
-                "INVALID_JSON", "not valid JSON", "X", "", LIMIT);
+        final ProducerRecord<byte[], byte[]> r = DeadLetters.of(
+                "dlq",
+                new DeadLetters.Source(
+                        "in",
+                        2,
+                        7,
+                        5L,
+                        "k".getBytes(StandardCharsets.UTF_8),
+                        "{bad".getBytes(StandardCharsets.UTF_8),
+                        original),
+                "INVALID_JSON",
+                "not valid JSON",
+                "X",
+                "",
+                LIMIT);
 
         assertThat(r.value()).isEqualTo("{bad".getBytes(StandardCharsets.UTF_8));
         assertThat(header(r, "trace-id")).isEqualTo("abc");
@@ -49,8 +61,14 @@ class DeadLettersTest {
         original.add("b", half);
         final byte[] value = new byte[1_046_000];
         Arrays.fill(value, (byte) 'x');
-        final ProducerRecord<byte[], byte[]> r = DeadLetters.of("dlq", new DeadLetters.Source("in", 0, 1, 5L,
-                new byte[100], value, original), "OVERSIZE", "r".repeat(600_000), "X", "s".repeat(600_000), LIMIT);
+        final ProducerRecord<byte[], byte[]> r = DeadLetters.of(
+                "dlq",
+                new DeadLetters.Source("in", 0, 1, 5L, new byte[100], value, original),
+                "OVERSIZE",
+                "r".repeat(600_000),
+                "X",
+                "s".repeat(600_000),
+                LIMIT);
 
         assertThat(size(r)).isLessThan(LIMIT - DeadLetters.RECORD_OVERHEAD_BYTES);
         assertThat(header(r, DeadLetters.HEADERS_DROPPED_HEADER)).isEqualTo("2");

@@ -9,6 +9,7 @@ import dev.rotor.config.RotorConfig;
 import dev.rotor.detection.DetectionTopology;
 import dev.rotor.rotation.RotationTopology;
 import dev.rotor.topics.Topics;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
@@ -17,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 class StreamsSettingsTest {
     private static RotorConfig config(final Map<String, String> overrides) {
-        final Map<String, String> all = new java.util.HashMap<>(Map.of("rotor.output.format", "json",
-                "kafka.bootstrap.servers", "localhost:9092"));
+        final Map<String, String> all =
+                new HashMap<>(Map.of("rotor.output.format", "json", "kafka.bootstrap.servers", "localhost:9092"));
         all.putAll(overrides);
         return ConfigLoader.defaults(all);
     }
@@ -55,11 +56,12 @@ class StreamsSettingsTest {
     @Test
     void theStreamsProducerRetriesSoonAndCanBeOverridden() {
         final StreamsConfig defaults = new StreamsConfig(props(config(Map.of()), DetectionTopology.APPLICATION_ID));
-        assertThat(defaults.getProducerConfigs("p")).containsEntry("retry.backoff.ms", 10)
+        assertThat(defaults.getProducerConfigs("p"))
+                .containsEntry("retry.backoff.ms", 10)
                 .doesNotContainKey("retry.backoff.max.ms");
 
-        final StreamsConfig overridden = new StreamsConfig(props(config(Map.of("kafka.producer.retry.backoff.ms",
-                "50")), DetectionTopology.APPLICATION_ID));
+        final StreamsConfig overridden = new StreamsConfig(
+                props(config(Map.of("kafka.producer.retry.backoff.ms", "50")), DetectionTopology.APPLICATION_ID));
         assertThat(overridden.getProducerConfigs("p").get("retry.backoff.ms")).hasToString("50");
     }
 
@@ -67,7 +69,8 @@ class StreamsSettingsTest {
     void anApplicationIdPrefixThatCannotNameATopicIsAConfigurationError() {
         for (final String bad : new String[] {"shadow/", "sha dow", "x".repeat(101), "prod:"}) {
             assertThatThrownBy(() -> config(Map.of("rotor.application-id-prefix", bad)))
-                    .as(bad).isInstanceOf(ConfigException.class)
+                    .as(bad)
+                    .isInstanceOf(ConfigException.class)
                     .hasMessageStartingWith("rotor.application-id-prefix: ");
         }
     }
@@ -81,17 +84,20 @@ class StreamsSettingsTest {
 
         final StreamsConfig assignorCopy = new ClientUtils.QuietStreamsConfig(consumer);
 
-        assertThat(client.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG)).isTrue();
-        assertThat(assignorCopy.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG)).isTrue();
+        assertThat(client.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG))
+                .isTrue();
+        assertThat(assignorCopy.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG))
+                .isTrue();
     }
 
     @Test
     void anOperatorWhoTurnsTheGlobalHandlerOffTurnsItOffInTheAssignorsCopyToo() {
-        final StreamsConfig client = new StreamsConfig(props(config(Map.of(
-                "kafka.processing.exception.handler.global.enabled", "false")), DetectionTopology.APPLICATION_ID));
+        final StreamsConfig client = new StreamsConfig(props(
+                config(Map.of("kafka.processing.exception.handler.global.enabled", "false")),
+                DetectionTopology.APPLICATION_ID));
 
-        final StreamsConfig assignorCopy = new ClientUtils.QuietStreamsConfig(
-                client.getMainConsumerConfigs("rotor-detection", "c", 0));
+        final StreamsConfig assignorCopy =
+                new ClientUtils.QuietStreamsConfig(client.getMainConsumerConfigs("rotor-detection", "c", 0));
 
         assertThat(assignorCopy.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG))
                 .isFalse();

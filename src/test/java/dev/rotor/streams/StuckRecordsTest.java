@@ -34,24 +34,34 @@ class StuckRecordsTest {
         }
 
         assertThat(replaced).hasSize(5);
-        assertThat(alarms).hasSize(3).allSatisfy(a -> assertThat(a).startsWith("RECORD_STUCK: rotor-detection: "
-                + "the record at security-events-3@42 failed its task"));
-        assertThat(backoffs).containsExactly(Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(2),
-                Duration.ofSeconds(4), Duration.ofSeconds(8));
+        assertThat(alarms)
+                .hasSize(3)
+                .allSatisfy(a -> assertThat(a)
+                        .startsWith("RECORD_STUCK: rotor-detection: "
+                                + "the record at security-events-3@42 failed its task"));
+        assertThat(backoffs)
+                .containsExactly(
+                        Duration.ZERO,
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(4),
+                        Duration.ofSeconds(8));
     }
 
     @Test
     void failuresAtDifferentOffsetsAreAnOutageThatMovesOnNotAStuckRecord() {
         for (int i = 0; i < 5; i++) {
             stuck.failing(task, "security-events", 3, 42 + i);
-            assertThat(stuck.replaced("rotor-detection", new StreamsException("boom", task))).isZero();
+            assertThat(stuck.replaced("rotor-detection", new StreamsException("boom", task)))
+                    .isZero();
         }
         assertThat(alarms).isEmpty();
     }
 
     @Test
     void aReplacementWithoutATaskIsCountedButNeverBlamesARecord() {
-        assertThat(stuck.replaced("rotor-executor", new IllegalStateException("bug"))).isZero();
+        assertThat(stuck.replaced("rotor-executor", new IllegalStateException("bug")))
+                .isZero();
         assertThat(replaced).containsExactly("rotor-executor");
         assertThat(alarms).isEmpty();
     }

@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 public final class ApicurioRegistry {
     /** Where the Confluent-compatible API lives under the registry's root. */
     public static final String CCOMPAT_PATH = "/apis/ccompat/v7";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
     private static ApicurioRegistry shared;
@@ -74,12 +75,19 @@ public final class ApicurioRegistry {
         final int management = FreePorts.one();
         final Path log = Path.of(dir).resolveSibling("apicurio-registry.log");
         try {
-            final Process p = new ProcessBuilder(List.of(java.toString(), "-Xmx512m", "-XX:TieredStopAtLevel=1",
-                    "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
-                    "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + management,
-                    "-Dapicurio.storage.kind=sql", "-Dapicurio.storage.sql.kind=h2",
-                    "-Dapicurio.rules.global.compatibility=BACKWARD",
-                    "-jar", jar.toString()))
+            final Process p = new ProcessBuilder(List.of(
+                            java.toString(),
+                            "-Xmx512m",
+                            "-XX:TieredStopAtLevel=1",
+                            "-Dquarkus.http.host=127.0.0.1",
+                            "-Dquarkus.http.port=" + port,
+                            "-Dquarkus.management.host=127.0.0.1",
+                            "-Dquarkus.management.port=" + management,
+                            "-Dapicurio.storage.kind=sql",
+                            "-Dapicurio.storage.sql.kind=h2",
+                            "-Dapicurio.rules.global.compatibility=BACKWARD",
+                            "-jar",
+                            jar.toString()))
                     .directory(jar.getParent().toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
@@ -94,14 +102,16 @@ public final class ApicurioRegistry {
     }
 
     private void awaitReady(final Path log) {
-        final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        final HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         final HttpRequest probe = HttpRequest.newBuilder(URI.create(ccompatUrl() + "/subjects"))
-                .timeout(Duration.ofSeconds(2)).build();
+                .timeout(Duration.ofSeconds(2))
+                .build();
         final long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("Apicurio Registry exited with " + process.exitValue()
-                        + "; see " + log + ":\n" + tail(log));
+                throw new IllegalStateException(
+                        "Apicurio Registry exited with " + process.exitValue() + "; see " + log + ":\n" + tail(log));
             }
             try {
                 if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -115,25 +125,28 @@ public final class ApicurioRegistry {
             }
             sleep(100);
         }
-        throw new IllegalStateException("Apicurio Registry not ready within " + STARTUP_TIMEOUT + "; see " + log
-                + ":\n" + tail(log));
+        throw new IllegalStateException(
+                "Apicurio Registry not ready within " + STARTUP_TIMEOUT + "; see " + log + ":\n" + tail(log));
     }
 
     /**
-     * Registers a JSON Schema (not Avro) under {@code subject} through the Confluent-compatible API and returns its
-     * id: a schema id that exists but that no Avro reader can use.
+     * Registers a JSON Schema (not Avro) under {@code subject} through the Confluent-compatible API and returns its id:
+     * a schema id that exists but that no Avro reader can use.
      */
     public int registerJsonSchema(final String subject, final String jsonSchema) {
         final String body = "{\"schemaType\":\"JSON\",\"schema\":" + quote(jsonSchema) + "}";
         try {
-            final HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create(ccompatUrl() + "/subjects/" + subject + "/versions"))
-                    .header("Content-Type", "application/vnd.schemaregistry.v1+json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            final HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(ccompatUrl() + "/subjects/" + subject + "/versions"))
+                                    .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
-                throw new IllegalStateException("registering a JSON schema answered " + r.statusCode() + ": "
-                        + r.body());
+                throw new IllegalStateException(
+                        "registering a JSON schema answered " + r.statusCode() + ": " + r.body());
             }
             return JSON.readTree(r.body()).path("id").asInt();
         } catch (final IOException e) {

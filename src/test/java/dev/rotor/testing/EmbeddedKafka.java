@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
+import kafka.server.ControllerServer;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -50,18 +50,16 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import kafka.server.ControllerServer;
-
 /**
- * A real single-node KRaft Kafka cluster (one combined broker+controller, node id 0) running inside the test JVM,
- * built on Kafka's own {@link KafkaClusterTestKit}.
+ * A real single-node KRaft Kafka cluster (one combined broker+controller, node id 0) running inside the test JVM, built
+ * on Kafka's own {@link KafkaClusterTestKit}.
  *
  * <p>The broker is configured so that a single node is enough for transactions and exactly-once Kafka Streams
- * (replication factor 1 / min ISR 1 for the internal offsets, transaction and share-state topics), starts fast
- * (few internal-topic partitions, no initial rebalance delay) and keeps its data in a temporary directory that is
- * deleted by {@link #close()}. It is formatted like a production 4.x broker ({@code kafka-storage format} defaults:
- * the latest <em>production</em> metadata version and feature levels, unstable APIs off) rather than with the test
- * kit's defaults (latest <em>testing</em> metadata version, unstable APIs on).
+ * (replication factor 1 / min ISR 1 for the internal offsets, transaction and share-state topics), starts fast (few
+ * internal-topic partitions, no initial rebalance delay) and keeps its data in a temporary directory that is deleted by
+ * {@link #close()}. It is formatted like a production 4.x broker ({@code kafka-storage format} defaults: the latest
+ * <em>production</em> metadata version and feature levels, unstable APIs off) rather than with the test kit's defaults
+ * (latest <em>testing</em> metadata version, unstable APIs on).
  *
  * <p>Usage: {@code try (EmbeddedKafka kafka = EmbeddedKafka.start()) { ... }}, or per test class through
  * {@link EmbeddedKafkaExtension}.
@@ -104,7 +102,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.startupTime = startupTime;
     }
 
-    /** Formats and starts a single-node cluster with {@link #DEFAULT_BROKER_CONFIG}; returns once the broker is ready. */
+    /**
+     * Formats and starts a single-node cluster with {@link #DEFAULT_BROKER_CONFIG}; returns once the broker is ready.
+     */
     public static EmbeddedKafka start() {
         return start(Map.of());
     }
@@ -143,9 +143,14 @@ public final class EmbeddedKafka implements AutoCloseable {
             cluster.waitForReadyBrokers();
             long ready = System.nanoTime();
             EmbeddedKafka kafka = new EmbeddedKafka(cluster, baseDir, Duration.ofNanos(ready - t0));
-            LOG.debug("Kafka {} ready in {} ms (build {} ms, format {} ms, startup {} ms), data in {}",
-                    kafka.bootstrapServers, kafka.startupTime.toMillis(), millis(t0, built),
-                    millis(built, formatted), millis(formatted, ready), baseDir);
+            LOG.debug(
+                    "Kafka {} ready in {} ms (build {} ms, format {} ms, startup {} ms), data in {}",
+                    kafka.bootstrapServers,
+                    kafka.startupTime.toMillis(),
+                    millis(t0, built),
+                    millis(built, formatted),
+                    millis(formatted, ready),
+                    baseDir);
             return kafka;
         } catch (Exception e) {
             if (cluster != null) {
@@ -165,8 +170,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /**
      * Does what {@link KafkaClusterTestKit#format()} does for a static-quorum cluster (one {@link Formatter} run per
-     * controller; combined nodes share the controller's directories), except that the formatter's progress lines go
-     * to a DEBUG log instead of straight to {@code System.out}, and unstable feature versions are refused, as
+     * controller; combined nodes share the controller's directories), except that the formatter's progress lines go to
+     * a DEBUG log instead of straight to {@code System.out}, and unstable feature versions are refused, as
      * {@code kafka-storage format} does by default.
      */
     private static void format(KafkaClusterTestKit cluster) throws Exception {
@@ -186,18 +191,22 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setReleaseVersion(release)
                     .setUnstableFeatureVersionsEnabled(false)
                     .setIgnoreFormatted(false)
-                    .setControllerListenerName(cluster.nodes().controllerListenerName().value());
+                    .setControllerListenerName(
+                            cluster.nodes().controllerListenerName().value());
             try {
                 formatter.run();
             } finally {
-                LOG.debug("format node {}: {}", ensemble.nodeId().getAsInt(), out.toString(StandardCharsets.UTF_8).trim());
+                LOG.debug(
+                        "format node {}: {}",
+                        ensemble.nodeId().getAsInt(),
+                        out.toString(StandardCharsets.UTF_8).trim());
             }
         }
     }
 
     /**
-     * What {@code kafka-storage format} writes by default: the latest production metadata version and the default
-     * level of every production feature for it (transaction.version, group.version, streams.version, ...).
+     * What {@code kafka-storage format} writes by default: the latest production metadata version and the default level
+     * of every production feature for it (transaction.version, group.version, streams.version, ...).
      */
     private static BootstrapMetadata productionBootstrapMetadata() {
         MetadataVersion mv = MetadataVersion.latestProduction();
@@ -231,9 +240,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Creates the topics with {@code partitions} partitions and replication factor 1, and waits until every
-     * partition has a leader. A topic that already exists with the same partition count is accepted; one with a
-     * different count is an error.
+     * Creates the topics with {@code partitions} partitions and replication factor 1, and waits until every partition
+     * has a leader. A topic that already exists with the same partition count is accepted; one with a different count
+     * is an error.
      */
     public void createTopics(int partitions, String... names) {
         if (names.length == 0) {
@@ -268,7 +277,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         String lastProblem = "";
         while (System.nanoTime() < deadline) {
             try {
-                Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames()
+                Map<String, TopicDescription> descriptions = admin.describeTopics(names)
+                        .allTopicNames()
                         .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 List<String> notReady = new ArrayList<>();
                 for (TopicDescription description : descriptions.values()) {
@@ -298,8 +308,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Producer settings: byte[] keys/values, {@code acks=all}, idempotence on. Add
-     * {@code transactional.id} for a transactional producer. The returned map is mutable.
+     * Producer settings: byte[] keys/values, {@code acks=all}, idempotence on. Add {@code transactional.id} for a
+     * transactional producer. The returned map is mutable.
      */
     public Map<String, Object> producerProps() {
         Map<String, Object> props = new HashMap<>();
@@ -334,8 +344,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Kafka Streams settings for this broker with {@code exactly_once_v2}, a short commit interval (so results show
-     * up quickly) and no record cache. The returned map is mutable; serdes are left to the caller.
+     * Kafka Streams settings for this broker with {@code exactly_once_v2}, a short commit interval (so results show up
+     * quickly) and no record cache. The returned map is mutable; serdes are left to the caller.
      */
     public Map<String, Object> streamsProps(String applicationId, Path stateDir) {
         Map<String, Object> props = new HashMap<>();
@@ -351,10 +361,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Reads the topic from the beginning of every partition (without a consumer group, {@code read_committed})
-     * until {@code expected} records have been read or {@code timeout} has passed, and returns what was read
-     * (possibly fewer than {@code expected}, possibly more if they arrived in the same poll). Records are in
-     * partition order within each partition; partitions are interleaved as the consumer returned them.
+     * Reads the topic from the beginning of every partition (without a consumer group, {@code read_committed}) until
+     * {@code expected} records have been read or {@code timeout} has passed, and returns what was read (possibly fewer
+     * than {@code expected}, possibly more if they arrived in the same poll). Records are in partition order within
+     * each partition; partitions are interleaved as the consumer returned them.
      */
     public List<ConsumerRecord<byte[], byte[]>> readRecords(String topic, int expected, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -375,9 +385,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Reads every record currently visible to a {@code read_committed} consumer: from the beginning of each
-     * partition up to its last stable offset at the time of the call (an open transaction stops the read at its
-     * first record). Fails if that position is not reached within {@code timeout}.
+     * Reads every record currently visible to a {@code read_committed} consumer: from the beginning of each partition
+     * up to its last stable offset at the time of the call (an open transaction stops the read at its first record).
+     * Fails if that position is not reached within {@code timeout}.
      */
     public List<ConsumerRecord<byte[], byte[]>> readAllCommitted(String topic, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -390,8 +400,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey(), timeout) < e.getValue())) {
                 long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 if (remainingMs <= 0) {
-                    throw new IllegalStateException("read only " + records.size() + " records of " + topic
-                            + " within " + timeout + "; end offsets " + end);
+                    throw new IllegalStateException("read only " + records.size() + " records of " + topic + " within "
+                            + timeout + "; end offsets " + end);
                 }
                 consumer.poll(Duration.ofMillis(Math.min(remainingMs, 200))).forEach(records::add);
             }
@@ -471,7 +481,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Groups records by partition, preserving order; handy in assertions. */
     public static Map<Integer, List<ConsumerRecord<byte[], byte[]>>> byPartition(
             List<ConsumerRecord<byte[], byte[]>> records) {
-        return records.stream().collect(Collectors.groupingBy(ConsumerRecord::partition, LinkedHashMap::new,
-                Collectors.toList()));
+        return records.stream()
+                .collect(Collectors.groupingBy(ConsumerRecord::partition, LinkedHashMap::new, Collectors.toList()));
     }
 }

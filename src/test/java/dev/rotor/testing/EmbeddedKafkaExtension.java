@@ -3,7 +3,6 @@ package dev.rotor.testing;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -19,9 +18,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
  * }</pre>
  *
- * The field must be static (JUnit only calls before/after-all callbacks of static extensions). {@code @Nested}
- * classes share the outer class's broker. Test and lifecycle methods may also declare an {@link EmbeddedKafka}
- * parameter.
+ * The field must be static (JUnit only calls before/after-all callbacks of static extensions). {@code @Nested} classes
+ * share the outer class's broker. Test and lifecycle methods may also declare an {@link EmbeddedKafka} parameter.
  */
 public final class EmbeddedKafkaExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
 

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -48,7 +47,9 @@ class EmbeddedKafkaIT {
 
     @BeforeAll
     static void reportStartup() {
-        LOG.info("embedded Kafka at {} started in {} ms", KAFKA.bootstrapServers(),
+        LOG.info(
+                "embedded Kafka at {} started in {} ms",
+                KAFKA.bootstrapServers(),
                 KAFKA.kafka().startupTime().toMillis());
     }
 
@@ -67,9 +68,12 @@ class EmbeddedKafkaIT {
         }
 
         List<ConsumerRecord<byte[], byte[]>> read = KAFKA.readRecords(topic, 30, TIMEOUT);
-        assertThat(read).extracting(EmbeddedKafkaIT::value)
-                .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 30).mapToObj(i -> "value-" + i).toList());
-        assertThat(EmbeddedKafka.byPartition(read)).as("records spread over all partitions")
+        assertThat(read)
+                .extracting(EmbeddedKafkaIT::value)
+                .containsExactlyInAnyOrderElementsOf(
+                        IntStream.range(0, 30).mapToObj(i -> "value-" + i).toList());
+        assertThat(EmbeddedKafka.byPartition(read))
+                .as("records spread over all partitions")
                 .containsOnlyKeys(0, 1, 2);
 
         // A consumer group needs the offsets topic (replication factor 1 on a single broker) to work at all.
@@ -84,12 +88,17 @@ class EmbeddedKafkaIT {
             assertThat(consumed).hasSize(30);
         }
         try (var admin = KAFKA.kafka().admin()) {
-            Map<TopicPartition, OffsetAndMetadata> committed = await().atMost(TIMEOUT).until(
-                    () -> admin.listConsumerGroupOffsets("it-group").partitionsToOffsetAndMetadata().get(),
-                    offsets -> offsets.size() == 3);
+            Map<TopicPartition, OffsetAndMetadata> committed = await().atMost(TIMEOUT)
+                    .until(
+                            () -> admin.listConsumerGroupOffsets("it-group")
+                                    .partitionsToOffsetAndMetadata()
+                                    .get(),
+                            offsets -> offsets.size() == 3);
             // Each partition also holds the transaction's commit marker, which takes one offset.
-            EmbeddedKafka.byPartition(read).forEach((partition, records) ->
-                    assertThat(committed.get(new TopicPartition(topic, partition)).offset())
+            EmbeddedKafka.byPartition(read)
+                    .forEach((partition, records) -> assertThat(committed
+                                    .get(new TopicPartition(topic, partition))
+                                    .offset())
                             .isBetween((long) records.size(), records.size() + 1L));
         }
     }
@@ -117,8 +126,10 @@ class EmbeddedKafkaIT {
         }
 
         List<ConsumerRecord<byte[], byte[]>> visible = KAFKA.readAllCommitted(topic, TIMEOUT);
-        assertThat(visible).extracting(EmbeddedKafkaIT::value)
-                .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 10).mapToObj(i -> "committed-" + i).toList());
+        assertThat(visible)
+                .extracting(EmbeddedKafkaIT::value)
+                .containsExactlyInAnyOrderElementsOf(
+                        IntStream.range(0, 10).mapToObj(i -> "committed-" + i).toList());
         // Nothing else turns up when waiting for more.
         assertThat(KAFKA.readRecords(topic, 11, Duration.ofSeconds(1))).hasSize(10);
 
@@ -132,7 +143,10 @@ class EmbeddedKafkaIT {
                 consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(value(r)));
                 return values.size() >= 20;
             });
-            assertThat(values).hasSize(20).filteredOn(v -> v.startsWith("aborted-")).hasSize(10);
+            assertThat(values)
+                    .hasSize(20)
+                    .filteredOn(v -> v.startsWith("aborted-"))
+                    .hasSize(10);
         }
     }
 
@@ -166,8 +180,8 @@ class EmbeddedKafkaIT {
             await().atMost(TIMEOUT).untilAsserted(() -> {
                 Map<String, String> latest = new HashMap<>();
                 KAFKA.readAllCommitted(output, TIMEOUT).forEach(r -> latest.put(key(r), value(r)));
-                assertThat(latest).containsExactlyInAnyOrderEntriesOf(
-                        Map.of("user-0", "4", "user-1", "4", "user-2", "4"));
+                assertThat(latest)
+                        .containsExactlyInAnyOrderEntriesOf(Map.of("user-0", "4", "user-1", "4", "user-2", "4"));
             });
             assertThat(streams.state()).isEqualTo(KafkaStreams.State.RUNNING);
         } finally {

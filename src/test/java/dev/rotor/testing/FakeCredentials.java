@@ -3,6 +3,7 @@ package dev.rotor.testing;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -18,12 +19,11 @@ public final class FakeCredentials {
     /**
      * One fake.
      *
-     * @param name    the kind, for reports
-     * @param text    how a sender writes it (in a description, a log excerpt)
+     * @param name the kind, for reports
+     * @param text how a sender writes it (in a description, a log excerpt)
      * @param secrets the parts that must never be seen again in any output
      */
-    public record Fake(String name, String text, List<String> secrets) {
-    }
+    public record Fake(String name, String text, List<String> secrets) {}
 
     private static final String UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
     private static final String LOWER = "abcdefghijklmnopqrstuvwxyz";
@@ -32,8 +32,7 @@ public final class FakeCredentials {
     private static final String BASE64 = ALNUM + "+/";
     private static final String URL_SAFE = ALNUM + "_-";
 
-    private FakeCredentials() {
-    }
+    private FakeCredentials() {}
 
     /** Every kind, each in the words a sender would use; same values on every call. */
     public static List<Fake> all() {
@@ -54,13 +53,13 @@ public final class FakeCredentials {
         f.add(fake("gitlab-token", "gitlab " + glpat, glpat));
         final String xoxb = "xo" + "xb-" + pick(r, DIGITS, 12) + "-" + pick(r, DIGITS, 13) + "-" + mixed(r, ALNUM, 24);
         f.add(fake("slack-bot-token", "slack bot " + xoxb + " posted", xoxb));
-        final String xoxp = "xo" + "xp-" + pick(r, DIGITS, 12) + "-" + pick(r, DIGITS, 12) + "-"
-                + pick(r, DIGITS, 13) + "-" + pick(r, LOWER + DIGITS, 32);
+        final String xoxp = "xo" + "xp-" + pick(r, DIGITS, 12) + "-" + pick(r, DIGITS, 12) + "-" + pick(r, DIGITS, 13)
+                + "-" + pick(r, LOWER + DIGITS, 32);
         f.add(fake("slack-user-token", "user token " + xoxp, xoxp));
-        final String hookPath = "T" + pick(r, UPPER + DIGITS, 8) + "/B" + pick(r, UPPER + DIGITS, 8) + "/"
-                + mixed(r, ALNUM, 24);
-        f.add(fake("slack-webhook", "webhook https://hooks." + "slack.com/services/" + hookPath + " exposed",
-                hookPath));
+        final String hookPath =
+                "T" + pick(r, UPPER + DIGITS, 8) + "/B" + pick(r, UPPER + DIGITS, 8) + "/" + mixed(r, ALNUM, 24);
+        f.add(fake(
+                "slack-webhook", "webhook https://hooks." + "slack.com/services/" + hookPath + " exposed", hookPath));
         for (final String p : List.of("sk", "rk", "pk")) {
             final String k = p + "_live_" + mixed(r, ALNUM, 24);
             f.add(fake("stripe-" + p + "-live", "stripe " + k + " in logs", k));
@@ -75,8 +74,11 @@ public final class FakeCredentials {
             pemLines.add(mixed(r, BASE64, 64));
         }
         final String armour = "RSA PRIV" + "ATE KEY";
-        f.add(new Fake("pem-private-key", "key material: -----BEGIN " + armour + "-----\n"
-                + String.join("\n", pemLines) + "\n-----END " + armour + "-----\n", pemLines));
+        f.add(new Fake(
+                "pem-private-key",
+                "key material: -----BEGIN " + armour + "-----\n" + String.join("\n", pemLines) + "\n-----END " + armour
+                        + "-----\n",
+                pemLines));
         final String vault = "hv" + "s." + mixed(r, URL_SAFE, 90);
         f.add(fake("vault-token", "vault token " + vault + " in a CI log", vault));
         final String npm = "np" + "m_" + mixed(r, ALNUM, 36);
@@ -93,11 +95,13 @@ public final class FakeCredentials {
         f.add(fake("json-api-key", "body {\"api_key\": \"" + apiKeyJson + "\", \"user\": \"svc\"}", apiKeyJson));
         final String bearer = mixed(r, URL_SAFE, 40);
         f.add(fake("authorization-bearer", "header Authorization: Bearer " + bearer + " was replayed", bearer));
-        final String basic = Base64.getEncoder().encodeToString(("deploy:" + pick(r, ALNUM, 14))
-                .getBytes(StandardCharsets.UTF_8));
+        final String basic =
+                Base64.getEncoder().encodeToString(("deploy:" + pick(r, ALNUM, 14)).getBytes(StandardCharsets.UTF_8));
         f.add(fake("authorization-basic", "header Authorization: Basic " + basic, basic));
         final String urlPassword = pick(r, ALNUM, 18);
-        f.add(fake("url-password", "clone https://deploy:" + urlPassword + "@git.example.com/acme/api.git failed",
+        f.add(fake(
+                "url-password",
+                "clone https://deploy:" + urlPassword + "@git.example.com/acme/api.git failed",
                 urlPassword));
         final String flag = pick(r, ALNUM, 16);
         f.add(fake("cli-flag", "process list shows mysql --password " + flag + " --host db", flag));
@@ -107,15 +111,32 @@ public final class FakeCredentials {
     /** Metadata whose values are plain words hidden only because of their secret-named keys; key to value. */
     public static Map<String, String> secretNamedMetadata() {
         final SplittableRandom r = new SplittableRandom(7L);
-        return Map.of("apikey", "k" + pick(r, LOWER, 12), "api-key", "k" + pick(r, LOWER, 12),
-                "passwd", "p" + pick(r, LOWER, 10), "pwd", "p" + pick(r, LOWER, 10),
-                "Authorization", "Bearer " + pick(r, LOWER, 14), "cookie", "sid=" + pick(r, LOWER, 16),
-                "client.secret", "s" + pick(r, LOWER, 12), "privateKey", "k" + pick(r, LOWER, 20),
-                "x-session-token", "t" + pick(r, LOWER, 16), "db_credentials", "c" + pick(r, LOWER, 12));
+        return Map.of(
+                "apikey",
+                "k" + pick(r, LOWER, 12),
+                "api-key",
+                "k" + pick(r, LOWER, 12),
+                "passwd",
+                "p" + pick(r, LOWER, 10),
+                "pwd",
+                "p" + pick(r, LOWER, 10),
+                "Authorization",
+                "Bearer " + pick(r, LOWER, 14),
+                "cookie",
+                "sid=" + pick(r, LOWER, 16),
+                "client.secret",
+                "s" + pick(r, LOWER, 12),
+                "privateKey",
+                "k" + pick(r, LOWER, 20),
+                "x-session-token",
+                "t" + pick(r, LOWER, 16),
+                "db_credentials",
+                "c" + pick(r, LOWER, 12));
     }
 
     /** The issue's own example: description, and metadata apikey / passwd. */
     public static final String ISSUE_PASSWORD = "hunter" + "2";
+
     public static final String ISSUE_STRIPE_KEY = "sk" + "_live_" + "abc123" + "XYZ";
 
     /**
@@ -134,14 +155,19 @@ public final class FakeCredentials {
 
     /** Every secret of every fake of {@link #all()} and of the given metadata, by a name that does not reveal it. */
     public static Map<String, String> secretsOf(final List<Fake> fakes, final Map<String, String> metadata) {
-        final Map<String, String> out = new java.util.LinkedHashMap<>();
+        final Map<String, String> out = new LinkedHashMap<>();
         for (final Fake fake : fakes) {
             for (int i = 0; i < fake.secrets().size(); i++) {
-                out.put(fake.name() + (fake.secrets().size() > 1 ? "#" + (i + 1) : ""), fake.secrets().get(i));
+                out.put(
+                        fake.name() + (fake.secrets().size() > 1 ? "#" + (i + 1) : ""),
+                        fake.secrets().get(i));
             }
         }
-        metadata.forEach((k, v) -> out.put("metadata " + k, v.contains(" ") ? v.substring(v.indexOf(' ') + 1)
-                : v.contains("=") ? v.substring(v.indexOf('=') + 1) : v));
+        metadata.forEach((k, v) -> out.put(
+                "metadata " + k,
+                v.contains(" ")
+                        ? v.substring(v.indexOf(' ') + 1)
+                        : v.contains("=") ? v.substring(v.indexOf('=') + 1) : v));
         return out;
     }
 
@@ -173,7 +199,8 @@ public final class FakeCredentials {
         String s;
         do {
             s = pick(r, alphabet, n);
-        } while (!s.chars().anyMatch(Character::isUpperCase) || !s.chars().anyMatch(Character::isLowerCase)
+        } while (!s.chars().anyMatch(Character::isUpperCase)
+                || !s.chars().anyMatch(Character::isLowerCase)
                 || !s.chars().anyMatch(Character::isDigit));
         return s;
     }

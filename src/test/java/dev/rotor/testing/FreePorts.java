@@ -15,8 +15,7 @@ public final class FreePorts {
     private static final int LOW = 20_000;
     private static final int HIGH = 32_000;
 
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     /**
      * A port free on 127.0.0.1 right now, chosen by the OS (so inside its ephemeral range): for a server a test starts

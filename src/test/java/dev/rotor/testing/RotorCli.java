@@ -8,8 +8,7 @@ import picocli.CommandLine;
 
 /** Runs rotor's command line in the test's JVM, as a person would type it. */
 public final class RotorCli {
-    private RotorCli() {
-    }
+    private RotorCli() {}
 
     /** {@code rotor args...}: the exit code and what the command printed. */
     public static Map.Entry<Integer, String> run(final String... args) {

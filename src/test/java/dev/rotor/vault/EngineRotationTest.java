@@ -32,6 +32,7 @@ class EngineRotationTest {
 
     @RegisterExtension
     static final VaultFixture fx = new VaultFixture();
+
     private static VaultRotator rotator;
 
     @BeforeAll
@@ -48,11 +49,14 @@ class EngineRotationTest {
 
         assertThat(o.kind()).as(String.valueOf(o.error())).isEqualTo(Kind.ROTATED);
         assertThat(o.strategy()).isEqualTo("database-static-role");
-        assertThat(o.calls()).extracting(VaultCall::method, VaultCall::path, VaultCall::status)
-                .containsExactly(tuple("GET", "database/static-roles/app", 200),
-                        tuple("POST", "database/rotate-role/app", 204));
+        assertThat(o.calls())
+                .extracting(VaultCall::method, VaultCall::path, VaultCall::status)
+                .containsExactly(
+                        tuple("GET", "database/static-roles/app", 200), tuple("POST", "database/rotate-role/app", 204));
         assertThat(fx.vault.staticRoleRotations("app")).isEqualTo(1);
-        assertThat(before.equals(fx.vault.staticRolePassword("app"))).as("password changed").isFalse();
+        assertThat(before.equals(fx.vault.staticRolePassword("app")))
+                .as("password changed")
+                .isFalse();
         assertThat(o.dependents()).containsExactly("secret/app/uses-db");
     }
 
@@ -63,8 +67,9 @@ class EngineRotationTest {
         final RotationOutcome o = rotator.rotate(VaultFixture.request("secret/db-role-alias"));
 
         assertThat(o.kind()).isEqualTo(Kind.ROTATED);
-        assertThat(o.calls()).extracting(VaultCall::path).containsExactly("database/static-roles/aliased",
-                "database/rotate-role/aliased");
+        assertThat(o.calls())
+                .extracting(VaultCall::path)
+                .containsExactly("database/static-roles/aliased", "database/rotate-role/aliased");
         assertThat(fx.vault.staticRoleRotations("aliased")).isEqualTo(1);
     }
 
@@ -122,8 +127,9 @@ class EngineRotationTest {
         assertThat(o.kind()).as(String.valueOf(o.error())).isEqualTo(Kind.ROTATED);
         assertThat(o.oldVersion()).isEqualTo(1L);
         assertThat(o.newVersion()).isEqualTo(2L);
-        assertThat(o.calls()).extracting(VaultCall::method, VaultCall::path).containsExactly(
-                tuple("GET", "transit/keys/payments"), tuple("POST", "transit/keys/payments/rotate"));
+        assertThat(o.calls())
+                .extracting(VaultCall::method, VaultCall::path)
+                .containsExactly(tuple("GET", "transit/keys/payments"), tuple("POST", "transit/keys/payments/rotate"));
         assertThat(fx.vault.transitLatestVersion("payments")).isEqualTo(2);
     }
 
@@ -145,7 +151,8 @@ class EngineRotationTest {
         final RotationOutcome o = rotator.rotate(VaultFixture.request("database/creds/app"));
 
         assertThat(o.kind()).as(String.valueOf(o.error())).isEqualTo(Kind.ROTATED);
-        assertThat(o.calls()).extracting(VaultCall::path, VaultCall::status)
+        assertThat(o.calls())
+                .extracting(VaultCall::path, VaultCall::status)
                 .containsExactly(tuple("sys/leases/revoke-prefix/database/creds/app", 204));
         assertThat(fx.vault.leaseExists("database/creds/app/lease-a")).isFalse();
         assertThat(fx.vault.leaseExists("database/creds/app/lease-b")).isFalse();
@@ -159,7 +166,8 @@ class EngineRotationTest {
         final RotationOutcome o = rotator.rotate(VaultFixture.request("aws/config/root"));
 
         assertThat(o.kind()).as(String.valueOf(o.error())).isEqualTo(Kind.ROTATED);
-        assertThat(o.calls()).extracting(VaultCall::method, VaultCall::path, VaultCall::status)
+        assertThat(o.calls())
+                .extracting(VaultCall::method, VaultCall::path, VaultCall::status)
                 .containsExactly(tuple("GET", "aws/config/root", 200), tuple("POST", "aws/config/rotate-root", 200));
         assertThat(fx.vault.awsRootRotations()).isEqualTo(1);
         assertThat(fx.vault.awsRootAccessKey()).isNotEqualTo(before);

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * kv2 rotates exactly once per command across crashes, task moves and concurrent runs of the same command:
- * the intent is recorded before the data write and recognised on replay. A "crash" is a first run that
- * ends (deadline, fault) at the chosen step; the replay is a second {@code rotate()} of the same command id.
+ * kv2 rotates exactly once per command across crashes, task moves and concurrent runs of the same command: the intent
+ * is recorded before the data write and recognised on replay. A "crash" is a first run that ends (deadline, fault) at
+ * the chosen step; the replay is a second {@code rotate()} of the same command id.
  */
 class Kv2ExactlyOnceTest {
     private static final String TARGETS = """
@@ -38,6 +38,7 @@ class Kv2ExactlyOnceTest {
 
     @RegisterExtension
     static final VaultFixture fx = new VaultFixture();
+
     private static VaultRotator rotator;
 
     @BeforeAll
@@ -78,8 +79,10 @@ class Kv2ExactlyOnceTest {
         assertThat(crashed.kind()).isEqualTo(Kind.FAILED);
         assertThat(crashed.error()).contains("whether the new version of secret/" + p + " was written is unknown");
         assertThat(metadata(p).currentVersion()).isEqualTo(2);
-        assertThat(metadata(p).customMetadata()).containsEntry("rotor_command_id", req.commandId())
-                .containsEntry("rotor_state", "pending").containsEntry("rotor_replaces_version", "1");
+        assertThat(metadata(p).customMetadata())
+                .containsEntry("rotor_command_id", req.commandId())
+                .containsEntry("rotor_state", "pending")
+                .containsEntry("rotor_replaces_version", "1");
         fx.vault.clearFaults();
 
         final RotationOutcome replay = rotator.rotate(replayOf(req));
@@ -87,11 +90,15 @@ class Kv2ExactlyOnceTest {
         assertThat(replay.kind()).isEqualTo(Kind.ALREADY_APPLIED);
         assertThat(replay.oldVersion()).isEqualTo(1L);
         assertThat(replay.newVersion()).isEqualTo(2L);
-        assertThat(replay.calls()).filteredOn(c -> c.method().equals("POST") && c.path().equals("secret/data/" + p))
-                .as("no second data write").isEmpty();
+        assertThat(replay.calls())
+                .filteredOn(c -> c.method().equals("POST") && c.path().equals("secret/data/" + p))
+                .as("no second data write")
+                .isEmpty();
         final KvMetadata m = metadata(p);
         assertThat(m.currentVersion()).as("exactly one new version, never 3").isEqualTo(2);
-        assertThat(m.versions().get(1).deleted()).as("replaced version quarantined").isTrue();
+        assertThat(m.versions().get(1).deleted())
+                .as("replaced version quarantined")
+                .isTrue();
         assertThat(m.customMetadata()).containsEntry("rotor_state", "rotated").containsEntry("rotor_new_version", "2");
         assertThat(stillLeaked(p)).isFalse();
         assertThat(replay.success()).isTrue();
@@ -108,7 +115,8 @@ class Kv2ExactlyOnceTest {
 
         assertThat(crashed.kind()).isEqualTo(Kind.FAILED);
         assertThat(metadata(p).currentVersion()).isEqualTo(1);
-        assertThat(metadata(p).customMetadata()).containsEntry("rotor_state", "pending")
+        assertThat(metadata(p).customMetadata())
+                .containsEntry("rotor_state", "pending")
                 .containsEntry("rotor_replaces_version", "1");
         fx.vault.clearFaults();
 
@@ -116,9 +124,10 @@ class Kv2ExactlyOnceTest {
 
         assertThat(replay.kind()).isEqualTo(Kind.ROTATED);
         assertThat(replay.newVersion()).isEqualTo(2L);
-        assertThat(replay.calls()).extracting(VaultCall::method, VaultCall::path).as("no second intent")
-                .startsWith(tuple("GET", "secret/data/" + p),
-                        tuple("POST", "secret/data/" + p));
+        assertThat(replay.calls())
+                .extracting(VaultCall::method, VaultCall::path)
+                .as("no second intent")
+                .startsWith(tuple("GET", "secret/data/" + p), tuple("POST", "secret/data/" + p));
         assertThat(metadata(p).currentVersion()).isEqualTo(2);
         assertThat(metadata(p).customMetadata()).containsEntry("rotor_state", "rotated");
         assertThat(stillLeaked(p)).isFalse();
@@ -133,8 +142,9 @@ class Kv2ExactlyOnceTest {
         final RotationOutcome crashed = rotator.rotate(req);
 
         assertThat(crashed.kind()).isEqualTo(Kind.ROTATED_INCOMPLETE);
-        assertThat(crashed.error()).startsWith("secret/" + p + " was rotated (version 1 -> 2), but recording it in "
-                + "custom_metadata failed: Vault server error (500) on secret/metadata/" + p);
+        assertThat(crashed.error())
+                .startsWith("secret/" + p + " was rotated (version 1 -> 2), but recording it in "
+                        + "custom_metadata failed: Vault server error (500) on secret/metadata/" + p);
         assertThat(crashed.newVersion()).isEqualTo(2L);
         assertThat(metadata(p).versions().get(1).deleted()).isTrue();
         assertThat(metadata(p).customMetadata()).containsEntry("rotor_state", "pending");
@@ -145,7 +155,8 @@ class Kv2ExactlyOnceTest {
         assertThat(replay.kind()).isEqualTo(Kind.ALREADY_APPLIED);
         assertThat(replay.newVersion()).isEqualTo(2L);
         assertThat(metadata(p).currentVersion()).isEqualTo(2);
-        assertThat(metadata(p).customMetadata()).containsEntry("rotor_state", "rotated")
+        assertThat(metadata(p).customMetadata())
+                .containsEntry("rotor_state", "rotated")
                 .containsEntry("rotor_new_version", "2");
     }
 
@@ -160,11 +171,13 @@ class Kv2ExactlyOnceTest {
                     CompletableFuture.supplyAsync(() -> await(go, () -> rotator.rotate(req))),
                     CompletableFuture.supplyAsync(() -> await(go, () -> rotator.rotate(req))));
             go.countDown();
-            final List<RotationOutcome> outcomes = List.of(runs.get(0).get(20, TimeUnit.SECONDS),
-                    runs.get(1).get(20, TimeUnit.SECONDS));
+            final List<RotationOutcome> outcomes =
+                    List.of(runs.get(0).get(20, TimeUnit.SECONDS), runs.get(1).get(20, TimeUnit.SECONDS));
             fx.vault.setResponseDelay(Duration.ZERO);
 
-            assertThat(outcomes).extracting(RotationOutcome::kind).as(String.valueOf(outcomes))
+            assertThat(outcomes)
+                    .extracting(RotationOutcome::kind)
+                    .as(String.valueOf(outcomes))
                     .containsExactlyInAnyOrder(Kind.ROTATED, Kind.ALREADY_APPLIED);
             assertThat(outcomes).extracting(RotationOutcome::newVersion).containsOnly(2L);
             final KvMetadata m = metadata(p);
@@ -186,15 +199,15 @@ class Kv2ExactlyOnceTest {
         assertThat(o.kind()).isEqualTo(Kind.CANCELLED);
         assertThat(o.error()).isEqualTo("cancelled before the secret was changed (nothing was rotated)");
         assertThat(o.success()).isFalse();
-        assertThat(o.calls()).extracting(VaultCall::method, VaultCall::path).containsExactly(
-                tuple("GET", "secret/data/" + p),
-                tuple("POST", "secret/metadata/" + p));
+        assertThat(o.calls())
+                .extracting(VaultCall::method, VaultCall::path)
+                .containsExactly(tuple("GET", "secret/data/" + p), tuple("POST", "secret/metadata/" + p));
         assertThat(fx.count("POST", "secret/data/" + p)).isZero();
         assertThat(metadata(p).currentVersion()).isEqualTo(1);
         assertThat(stillLeaked(p)).isTrue();
 
-        final RotationOutcome fromTheStart = rotator.rotate(VaultFixture.request("secret/" + p)
-                .withCancellation(() -> true));
+        final RotationOutcome fromTheStart =
+                rotator.rotate(VaultFixture.request("secret/" + p).withCancellation(() -> true));
         assertThat(fromTheStart.kind()).isEqualTo(Kind.CANCELLED);
         assertThat(fromTheStart.calls()).isEmpty();
 
@@ -209,8 +222,9 @@ class Kv2ExactlyOnceTest {
         fx.vault.seal();
         try {
             final AtomicBoolean cancel = new AtomicBoolean();
-            final RotationRequest req = VaultFixture.request("secret/" + p, false, Instant.now(),
-                    Duration.ofSeconds(30)).withCancellation(cancel::get);
+            final RotationRequest req = VaultFixture.request(
+                            "secret/" + p, false, Instant.now(), Duration.ofSeconds(30))
+                    .withCancellation(cancel::get);
             final CompletableFuture<RotationOutcome> running = CompletableFuture.supplyAsync(() -> rotator.rotate(req));
             fx.awaitRequest("GET", "secret/data/" + p, 3);
 
@@ -229,8 +243,8 @@ class Kv2ExactlyOnceTest {
     @Test
     void aCancelAfterTheWriteWasSentIsIgnoredAndTheBookkeepingFinishes() {
         final String p = seed("once/cancel-late");
-        final RotationRequest req = VaultFixture.request("secret/" + p)
-                .withCancellation(() -> fx.count("POST", "secret/data/" + p) > 0);
+        final RotationRequest req =
+                VaultFixture.request("secret/" + p).withCancellation(() -> fx.count("POST", "secret/data/" + p) > 0);
 
         final RotationOutcome o = rotator.rotate(req);
 
@@ -244,11 +258,10 @@ class Kv2ExactlyOnceTest {
     @Test
     void markerValuesAreBoundedPrintableAsciiWhateverTheReasonCarries() {
         final String p = seed("once/reason");
-        final String hostile = "rule: " + "\u00e9v\u00e9nement\u202e\u0000\n\t".repeat(50_000)
-                + "x".repeat(600_000);
+        final String hostile = "rule: " + "\u00e9v\u00e9nement\u202e\u0000\n\t".repeat(50_000) + "x".repeat(600_000);
         final RotationRequest base = VaultFixture.request("secret/" + p);
-        final RotationRequest req = new RotationRequest(base.commandId(), base.secretPath(), hostile, false,
-                base.triggerTime(), base.deadline());
+        final RotationRequest req = new RotationRequest(
+                base.commandId(), base.secretPath(), hostile, false, base.triggerTime(), base.deadline());
 
         final RotationOutcome o = rotator.rotate(req);
 
@@ -257,9 +270,13 @@ class Kv2ExactlyOnceTest {
         assertThat(custom).containsKeys("reason", "rotor_state");
         custom.forEach((k, v) -> {
             assertThat(v.getBytes(StandardCharsets.UTF_8).length).as(k).isBetween(1, 512);
-            assertThat(v.chars().allMatch(c -> c >= 0x20 && c < 0x7f)).as(k + " is printable ASCII").isTrue();
+            assertThat(v.chars().allMatch(c -> c >= 0x20 && c < 0x7f))
+                    .as(k + " is printable ASCII")
+                    .isTrue();
         });
-        assertThat(custom.get("reason")).startsWith("rule: ?v?nement? ?v?nement?").hasSizeBetween(500, 512);
+        assertThat(custom.get("reason"))
+                .startsWith("rule: ?v?nement? ?v?nement?")
+                .hasSizeBetween(500, 512);
     }
 
     @Test
@@ -267,8 +284,8 @@ class Kv2ExactlyOnceTest {
         final String p = seed("once/bad-id");
         for (final String id : new String[] {"cmd with space", "x".repeat(129), "cmd-\u00e9", "", "a/b", null}) {
             final RotationRequest base = VaultFixture.request("secret/" + p);
-            final RotationOutcome o = rotator.rotate(new RotationRequest(id, base.secretPath(), base.reason(), false,
-                    base.triggerTime(), base.deadline()));
+            final RotationOutcome o = rotator.rotate(new RotationRequest(
+                    id, base.secretPath(), base.reason(), false, base.triggerTime(), base.deadline()));
 
             assertThat(o.kind()).isEqualTo(Kind.FAILED);
             assertThat(o.error()).startsWith("command id is not a valid rotor command id");
@@ -285,12 +302,14 @@ class Kv2ExactlyOnceTest {
         final RotationOutcome o = rotator.rotate(VaultFixture.request("secret/" + p));
 
         assertThat(o.kind()).isEqualTo(Kind.ROTATED_INCOMPLETE);
-        assertThat(o.error()).isEqualTo("secret/" + p + " was rotated (version 1 -> 2), but quarantine (delete of the "
-                + "replaced version) failed: permission denied on secret/delete/" + p);
+        assertThat(o.error())
+                .isEqualTo("secret/" + p + " was rotated (version 1 -> 2), but quarantine (delete of the "
+                        + "replaced version) failed: permission denied on secret/delete/" + p);
         assertThat(o.secretChanged()).isTrue();
         assertThat(stillLeaked(p)).isFalse();
         assertThat(metadata(p).versions().get(1).deleted()).isFalse();
-        assertThat(metadata(p).customMetadata()).as("left pending: a replay retries the quarantine")
+        assertThat(metadata(p).customMetadata())
+                .as("left pending: a replay retries the quarantine")
                 .containsEntry("rotor_state", "pending");
     }
 
@@ -306,9 +325,11 @@ class Kv2ExactlyOnceTest {
         final RotationOutcome o = rotator.rotate(VaultFixture.request("secret/" + p));
 
         assertThat(o.kind()).isEqualTo(Kind.FAILED);
-        assertThat(o.error()).startsWith("the rotation intent could not be recorded in the custom_metadata of secret/"
-                + p + " (Vault rejected the request (400) on secret/metadata/" + p
-                + ": custom_metadata validation failed").endsWith("; nothing was changed");
+        assertThat(o.error())
+                .startsWith("the rotation intent could not be recorded in the custom_metadata of secret/"
+                        + p + " (Vault rejected the request (400) on secret/metadata/" + p
+                        + ": custom_metadata validation failed")
+                .endsWith("; nothing was changed");
         assertThat(fx.count("POST", "secret/data/" + p)).isZero();
         assertThat(metadata(p).currentVersion()).isEqualTo(1);
     }

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The kv2 strategy against the dev Vault over HTTP. Assertions on secret values are boolean checks with a
- * description, so a failing test never prints a value.
+ * The kv2 strategy against the dev Vault over HTTP. Assertions on secret values are boolean checks with a description,
+ * so a failing test never prints a value.
  */
 class Kv2RotationTest {
     private static final String TARGETS = """
@@ -54,6 +54,7 @@ class Kv2RotationTest {
 
     @RegisterExtension
     static final VaultFixture fx = new VaultFixture();
+
     private static VaultRotator rotator;
 
     @BeforeAll
@@ -74,30 +75,43 @@ class Kv2RotationTest {
         assertThat(o.strategy()).isEqualTo("kv2");
         assertThat(o.oldVersion()).isEqualTo(1L);
         assertThat(o.newVersion()).isEqualTo(2L);
-        assertThat(o.calls()).extracting(VaultCall::method, VaultCall::path, VaultCall::status).containsExactly(
-                tuple("GET", "secret/data/" + p, 200),
-                tuple("POST", "secret/metadata/" + p, 204),
-                tuple("POST", "secret/data/" + p, 200),
-                tuple("POST", "secret/delete/" + p, 204),
-                tuple("POST", "secret/metadata/" + p, 204));
+        assertThat(o.calls())
+                .extracting(VaultCall::method, VaultCall::path, VaultCall::status)
+                .containsExactly(
+                        tuple("GET", "secret/data/" + p, 200),
+                        tuple("POST", "secret/metadata/" + p, 204),
+                        tuple("POST", "secret/data/" + p, 200),
+                        tuple("POST", "secret/delete/" + p, 204),
+                        tuple("POST", "secret/metadata/" + p, 204));
 
         final Map<String, Object> data = fx.data("secret", p);
         final String value = (String) data.get("value");
         assertThat(value.equals("seed-value-1")).as("value changed").isFalse();
-        assertThat(Shapes.defaultAlphabet(value, 32)).as("32 characters of the seed's alphabet").isTrue();
-        assertThat(data).containsEntry("host", "db.internal").containsEntry("port", 5432).hasSize(3);
+        assertThat(Shapes.defaultAlphabet(value, 32))
+                .as("32 characters of the seed's alphabet")
+                .isTrue();
+        assertThat(data)
+                .containsEntry("host", "db.internal")
+                .containsEntry("port", 5432)
+                .hasSize(3);
 
         final KvMetadata m = fx.vault.kvMetadata("secret", p).orElseThrow();
         assertThat(m.currentVersion()).isEqualTo(2);
-        assertThat(m.customMetadata()).containsEntry("rotor_command_id", req.commandId())
-                .containsEntry("rotor_state", "rotated").containsEntry("rotor_replaces_version", "1")
-                .containsEntry("rotor_new_version", "2").containsKey("rotor_intent_at")
-                .containsEntry("rotated_by", "rotor").containsEntry("reason", "test: leaked_credential")
+        assertThat(m.customMetadata())
+                .containsEntry("rotor_command_id", req.commandId())
+                .containsEntry("rotor_state", "rotated")
+                .containsEntry("rotor_replaces_version", "1")
+                .containsEntry("rotor_new_version", "2")
+                .containsKey("rotor_intent_at")
+                .containsEntry("rotated_by", "rotor")
+                .containsEntry("reason", "test: leaked_credential")
                 .containsKey("rotated_at");
         assertThat(Instant.parse(m.customMetadata().get("rotated_at")))
                 .isBetween(Instant.now().minusSeconds(30), Instant.now());
         assertThat(m.customMetadata().get("rotated_at")).endsWith("Z");
-        assertThat(m.versions().get(1).deleted()).as("previous version soft-deleted").isTrue();
+        assertThat(m.versions().get(1).deleted())
+                .as("previous version soft-deleted")
+                .isTrue();
         assertThat(m.versions().get(1).destroyed()).isFalse();
         assertThat(m.versions().get(2).deleted()).isFalse();
     }
@@ -105,8 +119,22 @@ class Kv2RotationTest {
     @Test
     void withoutValueFieldRotatesEveryCredentialNamedFieldAndKeepsExistingCustomMetadata() {
         final String p = VaultFixture.unique("app/svc");
-        fx.vault.kvPut("secret", p, Map.of("username", "svc", "DB_Password", "pw-1", "stripe_API_KEY", "ak-1",
-                "client_secret", "cs-1", "refresh_token", "rt-1", "host", "h"));
+        fx.vault.kvPut(
+                "secret",
+                p,
+                Map.of(
+                        "username",
+                        "svc",
+                        "DB_Password",
+                        "pw-1",
+                        "stripe_API_KEY",
+                        "ak-1",
+                        "client_secret",
+                        "cs-1",
+                        "refresh_token",
+                        "rt-1",
+                        "host",
+                        "h"));
         fx.vault.kvWriteMetadata("secret", p, Map.of("owner", "team-a"));
 
         final RotationOutcome o = rotator.rotate(VaultFixture.request("secret/" + p));
@@ -114,12 +142,23 @@ class Kv2RotationTest {
         assertThat(o.kind()).isEqualTo(Kind.ROTATED);
         final Map<String, Object> data = fx.data("secret", p);
         assertThat(data).containsEntry("username", "svc").containsEntry("host", "h");
-        for (final Map.Entry<String, String> old : Map.of("DB_Password", "pw-1", "stripe_API_KEY", "ak-1",
-                "client_secret", "cs-1", "refresh_token", "rt-1").entrySet()) {
-            assertThat(old.getValue().equals(data.get(old.getKey()))).as(old.getKey() + " changed").isFalse();
+        for (final Map.Entry<String, String> old : Map.of(
+                        "DB_Password",
+                        "pw-1",
+                        "stripe_API_KEY",
+                        "ak-1",
+                        "client_secret",
+                        "cs-1",
+                        "refresh_token",
+                        "rt-1")
+                .entrySet()) {
+            assertThat(old.getValue().equals(data.get(old.getKey())))
+                    .as(old.getKey() + " changed")
+                    .isFalse();
         }
         assertThat(fx.vault.kvMetadata("secret", p).orElseThrow().customMetadata())
-                .containsEntry("owner", "team-a").containsKey("rotor_command_id");
+                .containsEntry("owner", "team-a")
+                .containsKey("rotor_command_id");
     }
 
     @Test
@@ -130,8 +169,12 @@ class Kv2RotationTest {
         assertThat(rotator.rotate(VaultFixture.request("secret/" + p)).kind()).isEqualTo(Kind.ROTATED);
 
         final Map<String, Object> data = fx.data("secret", p);
-        assertThat(Shapes.hex((String) data.get("pin"), 40)).as("pin is 40 hex digits").isTrue();
-        assertThat(Shapes.hex((String) data.get("passphrase"), 40)).as("passphrase is 40 hex digits").isTrue();
+        assertThat(Shapes.hex((String) data.get("pin"), 40))
+                .as("pin is 40 hex digits")
+                .isTrue();
+        assertThat(Shapes.hex((String) data.get("passphrase"), 40))
+                .as("passphrase is 40 hex digits")
+                .isTrue();
         assertThat("untouched".equals(data.get("password"))).as("password kept").isTrue();
     }
 
@@ -145,11 +188,15 @@ class Kv2RotationTest {
         assertThat(rotator.rotate(VaultFixture.request("secret/" + u)).kind()).isEqualTo(Kind.ROTATED);
         assertThat(rotator.rotate(VaultFixture.request("secret/" + s)).kind()).isEqualTo(Kind.ROTATED);
 
-        assertThat(Shapes.uuid(fx.field("secret", u, "value"))).as("a version 4 UUID").isTrue();
+        assertThat(Shapes.uuid(fx.field("secret", u, "value")))
+                .as("a version 4 UUID")
+                .isTrue();
         final String key = fx.field("secret", s, "api_key");
-        assertThat(key.startsWith("sk_live_") && key.length() == 8 + 48
-                && key.substring(8).chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
-                .as("sk_live_ + 48 characters of the configured alphabet").isTrue();
+        assertThat(key.startsWith("sk_live_")
+                        && key.length() == 8 + 48
+                        && key.substring(8).chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+                .as("sk_live_ + 48 characters of the configured alphabet")
+                .isTrue();
     }
 
     @Test
@@ -174,7 +221,9 @@ class Kv2RotationTest {
         final RotationOutcome o = rotator.rotate(VaultFixture.request("secret/" + p));
 
         assertThat(o.kind()).isEqualTo(Kind.ROTATED);
-        assertThat(o.calls()).as("read, intent, write, done marker: no quarantine call").hasSize(4);
+        assertThat(o.calls())
+                .as("read, intent, write, done marker: no quarantine call")
+                .hasSize(4);
         final KvMetadata m = fx.vault.kvMetadata("secret", p).orElseThrow();
         assertThat(m.versions().get(1).deleted()).isFalse();
         assertThat(m.versions().get(1).destroyed()).isFalse();
@@ -190,7 +239,8 @@ class Kv2RotationTest {
 
         assertThat(o.kind()).as(String.valueOf(o.error())).isEqualTo(Kind.ROTATED);
         assertThat(o.calls()).extracting(VaultCall::path).contains("kv/team/data/" + p, "kv/team/metadata/" + p);
-        assertThat(fx.vault.kvMetadata("kv/team", p).orElseThrow().currentVersion()).isEqualTo(2);
+        assertThat(fx.vault.kvMetadata("kv/team", p).orElseThrow().currentVersion())
+                .isEqualTo(2);
     }
 
     @Test
@@ -226,8 +276,9 @@ class Kv2RotationTest {
         final RotationOutcome o = rotator.rotate(VaultFixture.request("secret/" + p));
 
         assertThat(o.kind()).isEqualTo(Kind.FAILED);
-        assertThat(o.error()).isEqualTo("the latest version (1) of secret/" + p
-                + " is deleted; not rotated (undelete it or write a new version first)");
+        assertThat(o.error())
+                .isEqualTo("the latest version (1) of secret/" + p
+                        + " is deleted; not rotated (undelete it or write a new version first)");
         assertThat(fx.count("POST", "secret/data/" + p)).isZero();
     }
 
@@ -260,7 +311,8 @@ class Kv2RotationTest {
         assertThat(o.error()).isEqualTo("permission denied on secret/data/" + p);
         assertThat(fx.count("POST", "secret/data/" + p)).isEqualTo(1);
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
-        assertThat(fx.vault.kvMetadata("secret", p).orElseThrow().currentVersion()).isEqualTo(1);
+        assertThat(fx.vault.kvMetadata("secret", p).orElseThrow().currentVersion())
+                .isEqualTo(1);
     }
 
     @Test
@@ -270,13 +322,15 @@ class Kv2RotationTest {
         fx.vault.seal();
 
         final long t0 = System.nanoTime();
-        final RotationOutcome o = rotator.rotate(VaultFixture.request("secret/" + p, false, Instant.now(),
-                Duration.ofMillis(1500)));
+        final RotationOutcome o =
+                rotator.rotate(VaultFixture.request("secret/" + p, false, Instant.now(), Duration.ofMillis(1500)));
         final Duration took = Duration.ofNanos(System.nanoTime() - t0);
 
         assertThat(o.kind()).isEqualTo(Kind.FAILED);
         assertThat(o.error()).matches("Vault is sealed \\(503\\) on secret/data/" + p + "; gave up after 1\\.[5-9]s");
-        assertThat(o.calls()).hasSizeGreaterThan(3).allSatisfy(c -> assertThat(c.status()).isEqualTo(503));
+        assertThat(o.calls())
+                .hasSizeGreaterThan(3)
+                .allSatisfy(c -> assertThat(c.status()).isEqualTo(503));
         assertThat(took).isBetween(Duration.ofMillis(1400), Duration.ofMillis(2500));
     }
 
@@ -298,8 +352,8 @@ class Kv2RotationTest {
         fx.vault.kvPut("secret", p, Map.of("password", "pw-1", "owner", "team-a"));
         fx.vault.setResponseDelay(Duration.ofMillis(150));
 
-        final CompletableFuture<RotationOutcome> running = CompletableFuture.supplyAsync(
-                () -> rotator.rotate(VaultFixture.request("secret/" + p)));
+        final CompletableFuture<RotationOutcome> running =
+                CompletableFuture.supplyAsync(() -> rotator.rotate(VaultFixture.request("secret/" + p)));
         // our read has been answered and our write will wait in the dev Vault's delay: another writer gets in first
         fx.awaitRequest("GET", "secret/data/" + p, 1);
         fx.vault.kvPut("secret", p, Map.of("password", "pw-1", "owner", "team-b", "added", "by-other-writer"));
@@ -307,8 +361,10 @@ class Kv2RotationTest {
         final RotationOutcome o = running.get(10, TimeUnit.SECONDS);
 
         assertThat(o.kind()).as(String.valueOf(o.error())).isEqualTo(Kind.ROTATED);
-        assertThat(o.calls()).filteredOn(c -> c.method().equals("POST") && c.path().equals("secret/data/" + p))
-                .extracting(VaultCall::status).containsExactly(400, 200);
+        assertThat(o.calls())
+                .filteredOn(c -> c.method().equals("POST") && c.path().equals("secret/data/" + p))
+                .extracting(VaultCall::status)
+                .containsExactly(400, 200);
         assertThat(o.oldVersion()).isEqualTo(2L);
         assertThat(o.newVersion()).isEqualTo(3L);
         final Map<String, Object> data = fx.data("secret", p);
@@ -317,7 +373,8 @@ class Kv2RotationTest {
         final KvMetadata m = fx.vault.kvMetadata("secret", p).orElseThrow();
         assertThat(m.currentVersion()).isEqualTo(3);
         assertThat(m.versions().get(1).deleted() && m.versions().get(2).deleted())
-                .as("both versions holding the old password are quarantined").isTrue();
+                .as("both versions holding the old password are quarantined")
+                .isTrue();
     }
 
     @Test
@@ -332,7 +389,8 @@ class Kv2RotationTest {
         assertThat(o.kind()).isEqualTo(Kind.ALREADY_APPLIED);
         assertThat(o.newVersion()).isEqualTo(1L);
         assertThat(o.calls()).extracting(VaultCall::method).containsOnly("GET");
-        assertThat(fx.vault.kvMetadata("secret", p).orElseThrow().currentVersion()).isEqualTo(1);
+        assertThat(fx.vault.kvMetadata("secret", p).orElseThrow().currentVersion())
+                .isEqualTo(1);
     }
 
     @Test
@@ -343,7 +401,8 @@ class Kv2RotationTest {
 
         assertThat(rotator.rotate(req).kind()).isEqualTo(Kind.ROTATED);
         assertThat(rotator.rotate(req).kind()).isEqualTo(Kind.ALREADY_APPLIED);
-        assertThat(fx.vault.kvMetadata("secret", p).orElseThrow().currentVersion()).isEqualTo(2);
+        assertThat(fx.vault.kvMetadata("secret", p).orElseThrow().currentVersion())
+                .isEqualTo(2);
     }
 
     @Test
@@ -352,21 +411,22 @@ class Kv2RotationTest {
         fx.vault.kvPut("secret", p, Map.of("password", "a"));
         final Instant trigger = Instant.now().minusSeconds(60);
 
-        final RotationOutcome late = rotator.rotate(VaultFixture.request("secret/" + p, false, trigger,
-                Duration.ofSeconds(5)));
+        final RotationOutcome late =
+                rotator.rotate(VaultFixture.request("secret/" + p, false, trigger, Duration.ofSeconds(5)));
         assertThat(late.kind()).isEqualTo(Kind.ALREADY_MITIGATED);
         assertThat(late.success()).isTrue();
         assertThat(fx.count("POST", "secret/data/" + p)).isZero();
 
-        final RotationOutcome manual = rotator.rotate(VaultFixture.request("secret/" + p, true, trigger,
-                Duration.ofSeconds(5)));
+        final RotationOutcome manual =
+                rotator.rotate(VaultFixture.request("secret/" + p, true, trigger, Duration.ofSeconds(5)));
         assertThat(manual.kind()).isEqualTo(Kind.ROTATED);
-        assertThat(fx.vault.kvMetadata("secret", p).orElseThrow().currentVersion()).isEqualTo(2);
+        assertThat(fx.vault.kvMetadata("secret", p).orElseThrow().currentVersion())
+                .isEqualTo(2);
     }
 
     /** Writes version 1 ({@code before}), takes the trigger's time, writes version 2 ({@code after}). */
-    private Instant writtenAroundTheTrigger(final String p, final Map<String, ?> before,
-                                            final Map<String, ?> after) throws InterruptedException {
+    private Instant writtenAroundTheTrigger(final String p, final Map<String, ?> before, final Map<String, ?> after)
+            throws InterruptedException {
         fx.vault.kvPut("secret", p, before);
         Thread.sleep(5);
         final Instant trigger = Instant.now();
@@ -379,11 +439,11 @@ class Kv2RotationTest {
     @Test
     void aNewerVersionStillHoldingTheLeakedValueIsRotated() throws Exception {
         final String p = VaultFixture.unique("app/copied");
-        final Instant trigger = writtenAroundTheTrigger(p, Map.of("password", "leaked", "user", "u"),
-                Map.of("password", "leaked", "user", "someone-else"));
+        final Instant trigger = writtenAroundTheTrigger(
+                p, Map.of("password", "leaked", "user", "u"), Map.of("password", "leaked", "user", "someone-else"));
 
-        final RotationOutcome o = rotator.rotate(VaultFixture.request("secret/" + p, false, trigger,
-                Duration.ofSeconds(5)));
+        final RotationOutcome o =
+                rotator.rotate(VaultFixture.request("secret/" + p, false, trigger, Duration.ofSeconds(5)));
 
         assertThat(o.kind()).as(String.valueOf(o.error())).isEqualTo(Kind.ROTATED);
         assertThat(o.oldVersion()).isEqualTo(2L);
@@ -394,15 +454,16 @@ class Kv2RotationTest {
     @Test
     void aNewerVersionThatChangedTheRotatedFieldsIsAlreadyMitigated() throws Exception {
         final String p = VaultFixture.unique("app/changed");
-        final Instant trigger = writtenAroundTheTrigger(p, Map.of("password", "leaked", "user", "u"),
-                Map.of("password", "replaced-by-hand", "user", "u"));
+        final Instant trigger = writtenAroundTheTrigger(
+                p, Map.of("password", "leaked", "user", "u"), Map.of("password", "replaced-by-hand", "user", "u"));
 
-        final RotationOutcome o = rotator.rotate(VaultFixture.request("secret/" + p, false, trigger,
-                Duration.ofSeconds(5)));
+        final RotationOutcome o =
+                rotator.rotate(VaultFixture.request("secret/" + p, false, trigger, Duration.ofSeconds(5)));
 
         assertThat(o.kind()).isEqualTo(Kind.ALREADY_MITIGATED);
         assertThat(fx.count("POST", "secret/data/" + p)).isZero();
-        assertThat(fx.vault.kvMetadata("secret", p).orElseThrow().currentVersion()).isEqualTo(2);
+        assertThat(fx.vault.kvMetadata("secret", p).orElseThrow().currentVersion())
+                .isEqualTo(2);
     }
 
     /** Nothing proves the value changed when the version of the trigger's time is gone: rotate. */
@@ -412,11 +473,12 @@ class Kv2RotationTest {
         final Instant trigger = writtenAroundTheTrigger(p, Map.of("password", "leaked"), Map.of("password", "leaked"));
         fx.vault.kvDestroy("secret", p, 1);
 
-        final RotationOutcome o = rotator.rotate(VaultFixture.request("secret/" + p, false, trigger,
-                Duration.ofSeconds(5)));
+        final RotationOutcome o =
+                rotator.rotate(VaultFixture.request("secret/" + p, false, trigger, Duration.ofSeconds(5)));
 
         assertThat(o.kind()).as(String.valueOf(o.error())).isEqualTo(Kind.ROTATED);
-        assertThat(fx.vault.kvMetadata("secret", p).orElseThrow().currentVersion()).isEqualTo(3);
+        assertThat(fx.vault.kvMetadata("secret", p).orElseThrow().currentVersion())
+                .isEqualTo(3);
     }
 
     @Test
@@ -425,8 +487,8 @@ class Kv2RotationTest {
         fx.vault.kvPut("secret", p, Map.of("password", "a", "user", "u"));
         fx.vault.setResponseDelay(Duration.ofMillis(150));
 
-        final CompletableFuture<RotationOutcome> running = CompletableFuture.supplyAsync(
-                () -> rotator.rotate(VaultFixture.request("secret/" + p)));
+        final CompletableFuture<RotationOutcome> running =
+                CompletableFuture.supplyAsync(() -> rotator.rotate(VaultFixture.request("secret/" + p)));
         // the write is applied, but its answer never arrives within the client's 1 s read timeout
         fx.awaitRequest("GET", "secret/data/" + p, 1);
         fx.vault.dropNextConnection("secret/data/" + p, Duration.ofMillis(1500));
@@ -435,11 +497,10 @@ class Kv2RotationTest {
 
         assertThat(o.kind()).as(String.valueOf(o.error())).isEqualTo(Kind.ROTATED);
         assertThat(o.newVersion()).isEqualTo(2L);
-        assertThat(o.calls()).filteredOn(c -> c.path().equals("secret/data/" + p))
-                .extracting(VaultCall::method, VaultCall::status).containsExactly(
-                        tuple("GET", 200),
-                        tuple("POST", 0),
-                        tuple("GET", 200));
+        assertThat(o.calls())
+                .filteredOn(c -> c.path().equals("secret/data/" + p))
+                .extracting(VaultCall::method, VaultCall::status)
+                .containsExactly(tuple("GET", 200), tuple("POST", 0), tuple("GET", 200));
         final KvMetadata m = fx.vault.kvMetadata("secret", p).orElseThrow();
         assertThat(m.currentVersion()).isEqualTo(2);
         assertThat(m.customMetadata()).containsKey("rotor_command_id");
@@ -454,8 +515,8 @@ class Kv2RotationTest {
         final AtomicReference<RotationOutcome> result = new AtomicReference<>();
         final AtomicBoolean flagAfter = new AtomicBoolean();
         final Thread worker = new Thread(() -> {
-            result.set(rotator.rotate(VaultFixture.request("secret/" + p, false, Instant.now(),
-                    Duration.ofSeconds(30))));
+            result.set(
+                    rotator.rotate(VaultFixture.request("secret/" + p, false, Instant.now(), Duration.ofSeconds(30))));
             flagAfter.set(Thread.currentThread().isInterrupted());
         });
         worker.start();

@@ -9,12 +9,14 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rotor.config.ConfigException;
 import dev.rotor.config.SecretValue;
 import dev.rotor.local.Capability;
 import dev.rotor.local.Policy;
 import dev.rotor.local.RecordingServer;
 import dev.rotor.local.TokenSpec;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -30,10 +32,10 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs many rotations (successes, CAS conflict, timeout with read-back, 403, sealed, AppRole, database) with every
- * log line, stdout/stderr, exception message and outcome captured, then searches all of it for every secret value
- * (seeded and generated, read back from the dev Vault) and every credential. Failures name what leaked and where,
- * never the value itself.
+ * Runs many rotations (successes, CAS conflict, timeout with read-back, 403, sealed, AppRole, database) with every log
+ * line, stdout/stderr, exception message and outcome captured, then searches all of it for every secret value (seeded
+ * and generated, read back from the dev Vault) and every credential. Failures name what leaked and where, never the
+ * value itself.
  */
 class NoLeakTest {
     private static final String TARGETS = """
@@ -66,7 +68,7 @@ class NoLeakTest {
         System.setErr(new PrintStream(new Tee(err, console), true, StandardCharsets.UTF_8));
 
         final Map<String, String> secrets = new LinkedHashMap<>(); // description -> value (never printed)
-        final List<String> observed = new ArrayList<>();            // outcomes and exception texts
+        final List<String> observed = new ArrayList<>(); // outcomes and exception texts
         try (VaultFixture fx = new VaultFixture()) {
             secrets.put("root token", fx.vault.rootToken());
             final VaultRotator rotator = fx.rotator(TARGETS);
@@ -89,8 +91,8 @@ class NoLeakTest {
             fx.vault.kvPut("secret", cas, Map.of("password", "cas-old-pw-93kd"));
             secrets.put("cas seed", "cas-old-pw-93kd");
             fx.vault.setResponseDelay(Duration.ofMillis(100));
-            CompletableFuture<RotationOutcome> running = CompletableFuture.supplyAsync(
-                    () -> rotator.rotate(VaultFixture.request("secret/" + cas)));
+            CompletableFuture<RotationOutcome> running =
+                    CompletableFuture.supplyAsync(() -> rotator.rotate(VaultFixture.request("secret/" + cas)));
             fx.awaitRequest("GET", "secret/data/" + cas, 1);
             // the other writer keeps the password (had it changed it, rotor would count the credential as rotated)
             fx.vault.kvPut("secret", cas, Map.of("password", "cas-old-pw-93kd", "note", "other-writer-note-51"));
@@ -111,38 +113,50 @@ class NoLeakTest {
 
             // permission denied, sealed, AppRole (good and bad), database
             final String readOnlyToken = fx.vault.createToken(Policy.named("ro")
-                    .path("secret/data/*", Capability.READ).path("secret/metadata/*", Capability.READ).build());
+                    .path("secret/data/*", Capability.READ)
+                    .path("secret/metadata/*", Capability.READ)
+                    .build());
             secrets.put("read-only token", readOnlyToken);
             final String denied = VaultFixture.unique("app/denied");
             fx.vault.kvPut("secret", denied, Map.of("password", "denied-pw-0kq"));
             secrets.put("denied seed", "denied-pw-0kq");
             observed.add(fx.rotator(fx.tokenClient(readOnlyToken), TARGETS)
-                    .rotate(VaultFixture.request("secret/" + denied)).toString());
+                    .rotate(VaultFixture.request("secret/" + denied))
+                    .toString());
 
             fx.vault.seal();
-            observed.add(rotator.rotate(VaultFixture.request("secret/" + denied, false, Instant.now(),
-                    Duration.ofMillis(300))).toString());
+            observed.add(rotator.rotate(
+                            VaultFixture.request("secret/" + denied, false, Instant.now(), Duration.ofMillis(300)))
+                    .toString());
             fx.vault.unseal();
 
-            fx.vault.definePolicy(Policy.named("rotor").path("secret/*", Capability.CREATE, Capability.READ,
-                    Capability.UPDATE).build());
+            fx.vault.definePolicy(Policy.named("rotor")
+                    .path("secret/*", Capability.CREATE, Capability.READ, Capability.UPDATE)
+                    .build());
             fx.vault.addAppRole("leak-role-id-4711", "leak-secret-id-8d2f", "rotor");
             secrets.put("AppRole secret id", "leak-secret-id-8d2f");
             final String viaAppRole = VaultFixture.unique("app/approle");
             fx.vault.kvPut("secret", viaAppRole, Map.of("token", "approle-old-tok-7"));
             secrets.put("approle seed", "approle-old-tok-7");
-            observed.add(fx.rotator(new VaultClient(fx.settings(new VaultClient.AppRoleCredentials("approle",
-                    "leak-role-id-4711", SecretValue.of("leak-secret-id-8d2f")))), TARGETS)
-                    .rotate(VaultFixture.request("secret/" + viaAppRole)).toString());
+            observed.add(fx.rotator(
+                            new VaultClient(fx.settings(new VaultClient.AppRoleCredentials(
+                                    "approle", "leak-role-id-4711", SecretValue.of("leak-secret-id-8d2f")))),
+                            TARGETS)
+                    .rotate(VaultFixture.request("secret/" + viaAppRole))
+                    .toString());
             rotatedFields.put(viaAppRole, List.of("token"));
-            observed.add(fx.rotator(new VaultClient(fx.settings(new VaultClient.AppRoleCredentials("approle",
-                    "leak-role-id-4711", SecretValue.of("wrong-secret-id-55")))), TARGETS)
-                    .rotate(VaultFixture.request("secret/" + viaAppRole)).toString());
+            observed.add(fx.rotator(
+                            new VaultClient(fx.settings(new VaultClient.AppRoleCredentials(
+                                    "approle", "leak-role-id-4711", SecretValue.of("wrong-secret-id-55")))),
+                            TARGETS)
+                    .rotate(VaultFixture.request("secret/" + viaAppRole))
+                    .toString());
             secrets.put("wrong AppRole secret id", "wrong-secret-id-55");
 
             fx.vault.addDatabaseStaticRole("leaky", "leaky_user");
             secrets.put("static role password before", fx.vault.staticRolePassword("leaky"));
-            observed.add(rotator.rotate(VaultFixture.request("database/static-roles/leaky")).toString());
+            observed.add(rotator.rotate(VaultFixture.request("database/static-roles/leaky"))
+                    .toString());
             secrets.put("static role password after", fx.vault.staticRolePassword("leaky"));
 
             // a redirect on the data write, token checks, renewal and a revoked token: value-free too
@@ -151,20 +165,22 @@ class NoLeakTest {
                 fx.vault.kvPut("secret", moved, Map.of("password", "moved-old-pw-62"));
                 secrets.put("redirected seed", "moved-old-pw-62");
                 fx.vault.redirectNext("POST", "secret/data/" + moved, 1, 307, stranger.address());
-                observed.add(rotator.rotate(VaultFixture.request("secret/" + moved)).toString());
+                observed.add(
+                        rotator.rotate(VaultFixture.request("secret/" + moved)).toString());
             }
-            final String shortLived = fx.vault.createToken(TokenSpec.builder().ttl(Duration.ofSeconds(2)).build());
+            final String shortLived = fx.vault.createToken(
+                    TokenSpec.builder().ttl(Duration.ofSeconds(2)).build());
             secrets.put("short-lived token", shortLived);
             final VaultClient renewing = fx.tokenClient(shortLived);
             observed.add(renewing.verifyAtStartup().toString());
-            try (VaultTokenRenewer renewer = new VaultTokenRenewer(renewing, Duration.ofSeconds(60),
-                    Duration.ofMillis(200))) {
+            try (VaultTokenRenewer renewer =
+                    new VaultTokenRenewer(renewing, Duration.ofSeconds(60), Duration.ofMillis(200))) {
                 renewer.start();
                 Thread.sleep(2500);
             }
             renewing.write("auth/token/revoke-self", JsonNodeFactory.instance.objectNode());
             try {
-                renewing.read("secret/data/" + denied, x -> { });
+                renewing.read("secret/data/" + denied, x -> {});
             } catch (final VaultCallException e) {
                 observed.add(e.toString());
             }
@@ -172,7 +188,7 @@ class NoLeakTest {
             secrets.put("bogus token", "hvs.bogus-token-value-19");
             try {
                 fx.tokenClient("hvs.bogus-token-value-19").verifyAtStartup();
-            } catch (final dev.rotor.config.ConfigException e) {
+            } catch (final ConfigException e) {
                 observed.add(e.getMessage());
             }
 
@@ -183,7 +199,7 @@ class NoLeakTest {
             secrets.put("client write value", "client-write-value-31");
             for (final VaultClient c : List.of(fx.rootClient(), fx.tokenClient(readOnlyToken))) {
                 try {
-                    c.writeSecret("secret/data/" + denied, body, x -> { });
+                    c.writeSecret("secret/data/" + denied, body, x -> {});
                 } catch (final VaultCallException e) {
                     observed.add(e.toString());
                 }
@@ -194,7 +210,8 @@ class NoLeakTest {
             for (final Map.Entry<String, List<String>> e : rotatedFields.entrySet()) {
                 for (final String f : e.getValue()) {
                     final String v = fx.field("secret", e.getKey(), f);
-                    assertThat(v != null && !secrets.containsValue(v)).as("secret/" + e.getKey() + " was rotated")
+                    assertThat(v != null && !secrets.containsValue(v))
+                            .as("secret/" + e.getKey() + " was rotated")
                             .isTrue();
                     secrets.put("generated value " + (++g) + " (" + f + ")", v);
                 }
@@ -215,13 +232,18 @@ class NoLeakTest {
         for (final ILoggingEvent e : logs.list) {
             logText.append(e.getFormattedMessage()).append('\n');
             if (e.getThrowableProxy() != null) {
-                logText.append(ThrowableProxyUtil.asString(e.getThrowableProxy())).append('\n');
+                logText.append(ThrowableProxyUtil.asString(e.getThrowableProxy()))
+                        .append('\n');
             }
         }
         assertThat(logs.list).as("the rotations logged something").hasSizeGreaterThan(20);
-        final Map<String, String> places = Map.of("log", logText.toString(),
-                "stdout/stderr", console.toString(StandardCharsets.UTF_8),
-                "outcomes and exceptions", String.join("\n", observed));
+        final Map<String, String> places = Map.of(
+                "log",
+                logText.toString(),
+                "stdout/stderr",
+                console.toString(StandardCharsets.UTF_8),
+                "outcomes and exceptions",
+                String.join("\n", observed));
         final List<String> leaks = new ArrayList<>();
         secrets.forEach((what, value) -> places.forEach((where, text) -> {
             if (text.contains(value)) {
@@ -242,19 +264,19 @@ class NoLeakTest {
         }
 
         @Override
-        public void write(final int c) throws java.io.IOException {
+        public void write(final int c) throws IOException {
             a.write(c);
             b.write(c);
         }
 
         @Override
-        public void write(final byte[] buf, final int off, final int len) throws java.io.IOException {
+        public void write(final byte[] buf, final int off, final int len) throws IOException {
             a.write(buf, off, len);
             b.write(buf, off, len);
         }
 
         @Override
-        public void flush() throws java.io.IOException {
+        public void flush() throws IOException {
             a.flush();
             b.flush();
         }

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Exactly once for transit, database and aws: the intent is recorded before the change, a lost answer is settled by
- * reading the state back, a replay recognises its own applied change, and where Vault shows nothing the outcome says
- * so instead of rotating again.
+ * reading the state back, a replay recognises its own applied change, and where Vault shows nothing the outcome says so
+ * instead of rotating again.
  */
 class ObservedChangeTest {
     private static final String TARGETS = """
@@ -36,6 +36,7 @@ class ObservedChangeTest {
 
     @RegisterExtension
     static final VaultFixture fx = new VaultFixture();
+
     private static VaultRotator rotator;
 
     @BeforeAll
@@ -70,8 +71,15 @@ class ObservedChangeTest {
     }
 
     private static RotationRequest request(final String path, final IntentLog intents) {
-        return new RotationRequest("cmd-" + UUID.randomUUID(), path, "test: leaked_credential", false, Instant.now(),
-                Instant.now().plus(Duration.ofSeconds(5)), null, intents);
+        return new RotationRequest(
+                "cmd-" + UUID.randomUUID(),
+                path,
+                "test: leaked_credential",
+                false,
+                Instant.now(),
+                Instant.now().plus(Duration.ofSeconds(5)),
+                null,
+                intents);
     }
 
     @Nested
@@ -98,7 +106,9 @@ class ObservedChangeTest {
             final RotationOutcome o = rotator.rotate(request("transit/keys/" + key, IntentLog.NONE));
 
             assertThat(o.kind()).as(String.valueOf(o.error())).isEqualTo(Kind.ROTATED);
-            assertThat(fx.vault.transitLatestVersion(key)).as("1 -> 2, not 1 -> 3").isEqualTo(2);
+            assertThat(fx.vault.transitLatestVersion(key))
+                    .as("1 -> 2, not 1 -> 3")
+                    .isEqualTo(2);
             assertThat(o.oldVersion()).isEqualTo(1L);
             assertThat(o.newVersion()).isEqualTo(2L);
             assertThat(o.calls()).extracting(VaultCall::method).containsExactly("GET", "POST", "GET", "GET");
@@ -163,8 +173,8 @@ class ObservedChangeTest {
         final Intents first = new Intents(null, () -> 0);
         rotator.rotate(request("database/static-roles/" + role, first));
 
-        final RotationOutcome o = rotator.rotate(request("database/static-roles/" + role,
-                new Intents(first.recorded.get(0), () -> 0)));
+        final RotationOutcome o =
+                rotator.rotate(request("database/static-roles/" + role, new Intents(first.recorded.get(0), () -> 0)));
 
         assertThat(o.kind()).isEqualTo(Kind.ALREADY_APPLIED);
         assertThat(fx.vault.staticRoleRotations(role)).isEqualTo(1);
@@ -181,10 +191,14 @@ class ObservedChangeTest {
 
         assertThat(o.kind()).as(String.valueOf(o.error())).isEqualTo(Kind.ROTATED);
         assertThat(fx.vault.awsRootRotations()).isEqualTo(before + 1);
-        assertThat(intents.recorded).singleElement().asString().doesNotContain(keyId).hasSize(32);
+        assertThat(intents.recorded)
+                .singleElement()
+                .asString()
+                .doesNotContain(keyId)
+                .hasSize(32);
 
-        final RotationOutcome replay = rotator.rotate(request("aws/config/root",
-                new Intents(intents.recorded.get(0), () -> 0)));
+        final RotationOutcome replay =
+                rotator.rotate(request("aws/config/root", new Intents(intents.recorded.get(0), () -> 0)));
         assertThat(replay.kind()).isEqualTo(Kind.ALREADY_APPLIED);
         assertThat(fx.vault.awsRootRotations()).isEqualTo(before + 1);
     }
@@ -201,7 +215,9 @@ class ObservedChangeTest {
 
             assertThat(o.kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
             assertThat(o.success()).isFalse();
-            assertThat(o.error()).contains("database/rotate-root/" + connection).contains("not sent again")
+            assertThat(o.error())
+                    .contains("database/rotate-root/" + connection)
+                    .contains("not sent again")
                     .contains("check");
             assertThat(fx.vault.databaseRootRotations(connection)).isEqualTo(1);
         }
@@ -211,8 +227,8 @@ class ObservedChangeTest {
             final String connection = VaultFixture.unique("pg");
             fx.vault.addDatabaseConnection(connection);
 
-            final RotationOutcome o = rotator.rotate(request("database/config/" + connection,
-                    new Intents(IntentLog.UNOBSERVABLE, () -> 0)));
+            final RotationOutcome o = rotator.rotate(
+                    request("database/config/" + connection, new Intents(IntentLog.UNOBSERVABLE, () -> 0)));
 
             assertThat(o.kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
             assertThat(o.calls()).isEmpty();

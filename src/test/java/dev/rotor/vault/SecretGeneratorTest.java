@@ -40,16 +40,29 @@ class SecretGeneratorTest {
 
     @Test
     void lengthAlphabetHexUuidAndPrefix() throws Exception {
-        final String min = SecretGenerator.fromOptions(json("{\"length\": 16}"), "g").generate();
+        final String min =
+                SecretGenerator.fromOptions(json("{\"length\": 16}"), "g").generate();
         assertThat(Shapes.defaultAlphabet(min, 16)).isTrue();
-        final String max = SecretGenerator.fromOptions(json("{\"length\": 128}"), "g").generate();
+        final String max =
+                SecretGenerator.fromOptions(json("{\"length\": 128}"), "g").generate();
         assertThat(Shapes.defaultAlphabet(max, 128)).isTrue();
-        final String ab = SecretGenerator.fromOptions(json("{\"alphabet\": \"ab\", \"length\": 64}"), "g").generate();
-        assertThat(ab.length() == 64 && ab.chars().allMatch(c -> c == 'a' || c == 'b')).isTrue();
-        assertThat(Shapes.hex(SecretGenerator.fromOptions(json("{\"format\": \"hex\"}"), "g").generate(), 32)).isTrue();
-        assertThat(Shapes.hex(SecretGenerator.fromOptions(json("{\"format\": \"hex\", \"length\": 64}"), "g")
-                .generate(), 64)).isTrue();
-        assertThat(Shapes.uuid(SecretGenerator.fromOptions(json("{\"format\": \"uuid\"}"), "g").generate())).isTrue();
+        final String ab = SecretGenerator.fromOptions(json("{\"alphabet\": \"ab\", \"length\": 64}"), "g")
+                .generate();
+        assertThat(ab.length() == 64 && ab.chars().allMatch(c -> c == 'a' || c == 'b'))
+                .isTrue();
+        assertThat(Shapes.hex(
+                        SecretGenerator.fromOptions(json("{\"format\": \"hex\"}"), "g")
+                                .generate(),
+                        32))
+                .isTrue();
+        assertThat(Shapes.hex(
+                        SecretGenerator.fromOptions(json("{\"format\": \"hex\", \"length\": 64}"), "g")
+                                .generate(),
+                        64))
+                .isTrue();
+        assertThat(Shapes.uuid(SecretGenerator.fromOptions(json("{\"format\": \"uuid\"}"), "g")
+                        .generate()))
+                .isTrue();
         final String p = SecretGenerator.fromOptions(json("{\"format\": \"uuid\", \"prefix\": \"tok_\"}"), "g")
                 .generate();
         assertThat(p.startsWith("tok_") && Shapes.uuid(p.substring(4))).isTrue();
@@ -58,23 +71,27 @@ class SecretGeneratorTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "{\"length\": 15}|g.length",
-            "{\"length\": 129}|g.length",
-            "{\"length\": \"32\"}|g.length",
-            "{\"length\": 32.5}|g.length",
-            "{\"format\": \"base64\"}|g.format",
-            "{\"format\": \"uuid\", \"length\": 40}|g.length",
-            "{\"format\": \"hex\", \"alphabet\": \"abc\"}|g.alphabet",
-            "{\"alphabet\": \"aab\"}|g.alphabet",
-            "{\"alphabet\": \"a\"}|g.alphabet",
-            "{\"alphabet\": \"ab c\"}|g.alphabet",
-            "{\"prefix\": \"has space\"}|g.prefix",
-            "{\"size\": 32}|g.size",
-            "[1]|g"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"length\": 15}|g.length",
+                "{\"length\": 129}|g.length",
+                "{\"length\": \"32\"}|g.length",
+                "{\"length\": 32.5}|g.length",
+                "{\"format\": \"base64\"}|g.format",
+                "{\"format\": \"uuid\", \"length\": 40}|g.length",
+                "{\"format\": \"hex\", \"alphabet\": \"abc\"}|g.alphabet",
+                "{\"alphabet\": \"aab\"}|g.alphabet",
+                "{\"alphabet\": \"a\"}|g.alphabet",
+                "{\"alphabet\": \"ab c\"}|g.alphabet",
+                "{\"prefix\": \"has space\"}|g.prefix",
+                "{\"size\": 32}|g.size",
+                "[1]|g"
+            })
     void invalidGeneratorOptionsNameTheKey(final String options, final String key) throws Exception {
         assertThatThrownBy(() -> SecretGenerator.fromOptions(json(options), "g"))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo(key));
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.key()).isEqualTo(key));
     }
 
     @Test
@@ -88,25 +105,30 @@ class SecretGeneratorTest {
                     strategy: kv2
                     generator: {length: 8}
                 """, "test");
-        assertThatThrownBy(() -> VaultRotator.validate(targets)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> VaultRotator.validate(targets))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("rotation-targets.yaml targets[2].generator.length: must be from 16 to 128");
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "strategy: kv2~quarantine: shred|rotation-targets.yaml targets[0].quarantine",
-            "strategy: kv2~fields: []|rotation-targets.yaml targets[0].fields",
-            "strategy: kv2~fields: [1]|rotation-targets.yaml targets[0].fields",
-            "strategy: kv2~feilds: [a]|rotation-targets.yaml targets[0].feilds",
-            "strategy: transit~generator: {length: 20}|rotation-targets.yaml targets[0].generator",
-            "strategy: kv2~dependents: [\"secret/../x\"]|rotation-targets.yaml targets[0].dependents",
-            "strategy: database-root~name: a/b|rotation-targets.yaml targets[0].name",
-            "strategy: kv2~mount: \"\"|rotation-targets.yaml targets[0].mount"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "strategy: kv2~quarantine: shred|rotation-targets.yaml targets[0].quarantine",
+                "strategy: kv2~fields: []|rotation-targets.yaml targets[0].fields",
+                "strategy: kv2~fields: [1]|rotation-targets.yaml targets[0].fields",
+                "strategy: kv2~feilds: [a]|rotation-targets.yaml targets[0].feilds",
+                "strategy: transit~generator: {length: 20}|rotation-targets.yaml targets[0].generator",
+                "strategy: kv2~dependents: [\"secret/../x\"]|rotation-targets.yaml targets[0].dependents",
+                "strategy: database-root~name: a/b|rotation-targets.yaml targets[0].name",
+                "strategy: kv2~mount: \"\"|rotation-targets.yaml targets[0].mount"
+            })
     void invalidTargetOptionsAreConfigErrors(final String body, final String key) {
         final RotationTargets targets = RotationTargets.parse(
                 "targets:\n  - pattern: \"x/**\"\n    " + body.replace("~", "\n    ") + "\n", "test");
         assertThatThrownBy(() -> VaultRotator.validate(targets))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo(key));
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.key()).isEqualTo(key));
     }
 
     @Test

@@ -7,11 +7,11 @@ final class Shapes {
     private static final Pattern UUID4 =
             Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
 
-    private Shapes() {
-    }
+    private Shapes() {}
 
     static boolean defaultAlphabet(final String v, final int length) {
-        return v != null && v.length() == length
+        return v != null
+                && v.length() == length
                 && v.chars().allMatch(c -> SecretGenerator.DEFAULT_ALPHABET.indexOf(c) >= 0);
     }
 

@@ -1,8 +1,5 @@
 package dev.rotor.vault;
 
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import dev.rotor.config.RotationTargets;
 import dev.rotor.config.SecretValue;
 import dev.rotor.local.DevVault;
@@ -15,10 +12,13 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A dev Vault over real HTTP plus helpers to build rotor's client and rotator against it with test-sized timeouts
- * (1 s) and backoff (20 ms doubling to 200 ms). Helpers that describe secret values never print them.
+ * A dev Vault over real HTTP plus helpers to build rotor's client and rotator against it with test-sized timeouts (1 s)
+ * and backoff (20 ms doubling to 200 ms). Helpers that describe secret values never print them.
  *
  * <p>As a JUnit extension ({@code @RegisterExtension static final VaultFixture fx = new VaultFixture();}) it clears
  * injected faults and unseals after each test, and closes after the test class (not after a nested class).
@@ -38,12 +38,12 @@ final class VaultFixture implements AutoCloseable, AfterEachCallback, AfterAllCa
     }
 
     /**
-     * One untimed round trip first: on a cold JVM the first exchange (class loading on both sides) can take longer
-     * than the test clients' 1 s read timeout, which would turn a test's first call into a spurious timeout.
+     * One untimed round trip first: on a cold JVM the first exchange (class loading on both sides) can take longer than
+     * the test clients' 1 s read timeout, which would turn a test's first call into a spurious timeout.
      */
     private void warmUp() {
         try {
-            rootClient().readAllowingNotFound("secret/data/warm-up", call -> { });
+            rootClient().readAllowingNotFound("secret/data/warm-up", call -> {});
         } catch (final VaultCallException e) {
             // a slow first answer is exactly what this absorbs
         }
@@ -67,8 +67,13 @@ final class VaultFixture implements AutoCloseable, AfterEachCallback, AfterAllCa
     }
 
     VaultClient.Settings settings(final VaultClient.Credentials credentials) {
-        return new VaultClient.Settings(vault.address(), Optional.empty(), Optional.empty(), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), credentials);
+        return new VaultClient.Settings(
+                vault.address(),
+                Optional.empty(),
+                Optional.empty(),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
+                credentials);
     }
 
     VaultClient rootClient() {
@@ -76,8 +81,12 @@ final class VaultFixture implements AutoCloseable, AfterEachCallback, AfterAllCa
     }
 
     VaultRotator rotator(final VaultClient client, final String targetsYaml) {
-        return new VaultRotator(client, RotationTargets.parse(targetsYaml, "test"), Duration.ofSeconds(5),
-                Duration.ofMillis(20), Duration.ofMillis(200));
+        return new VaultRotator(
+                client,
+                RotationTargets.parse(targetsYaml, "test"),
+                Duration.ofSeconds(5),
+                Duration.ofMillis(20),
+                Duration.ofMillis(200));
     }
 
     VaultRotator rotator(final String targetsYaml) {
@@ -93,15 +102,21 @@ final class VaultFixture implements AutoCloseable, AfterEachCallback, AfterAllCa
         return request(path, false, Instant.now(), Duration.ofSeconds(5));
     }
 
-    static RotationRequest request(final String path, final boolean manual, final Instant trigger,
-                                   final Duration deadline) {
-        return new RotationRequest("cmd-" + UUID.randomUUID(), path, "test: leaked_credential", manual, trigger,
+    static RotationRequest request(
+            final String path, final boolean manual, final Instant trigger, final Duration deadline) {
+        return new RotationRequest(
+                "cmd-" + UUID.randomUUID(),
+                path,
+                "test: leaked_credential",
+                manual,
+                trigger,
                 Instant.now().plus(deadline));
     }
 
     /** Requests logged by the dev Vault for this method and API path (no {@code /v1/}). */
     long count(final String method, final String apiPath) {
-        return requests(r -> r.method().equals(method) && r.path().equals("/v1/" + apiPath)).size();
+        return requests(r -> r.method().equals(method) && r.path().equals("/v1/" + apiPath))
+                .size();
     }
 
     List<Request> requests(final Predicate<Request> p) {

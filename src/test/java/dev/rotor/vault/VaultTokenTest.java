@@ -22,8 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@link VaultAuthHealth} for readiness.
  */
 class VaultTokenTest {
-    private static final Policy READER = Policy.named("token-test-reader")
-            .path("secret/*", Capability.READ).build();
+    private static final Policy READER =
+            Policy.named("token-test-reader").path("secret/*", Capability.READ).build();
 
     @RegisterExtension
     static final VaultFixture fx = new VaultFixture();
@@ -35,7 +35,11 @@ class VaultTokenTest {
     }
 
     private static String token(final Duration ttl, final boolean renewable) {
-        return fx.vault.createToken(TokenSpec.builder().policies(READER.name()).ttl(ttl).renewable(renewable).build());
+        return fx.vault.createToken(TokenSpec.builder()
+                .policies(READER.name())
+                .ttl(ttl)
+                .renewable(renewable)
+                .build());
     }
 
     @Test
@@ -68,10 +72,10 @@ class VaultTokenTest {
 
             assertThat(check.state()).isEqualTo(TokenCheck.State.INVALID);
             assertThat(check.status()).isEqualTo(403);
-            assertThat(client.authHealth().problem())
-                    .contains("Vault token invalid (lookup-self: 403 invalid token)");
+            assertThat(client.authHealth().problem()).contains("Vault token invalid (lookup-self: 403 invalid token)");
             assertThatThrownBy(client::verifyAtStartup)
-                    .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("VAULT_TOKEN"))
+                    .isInstanceOfSatisfying(
+                            ConfigException.class, e -> assertThat(e.key()).isEqualTo("VAULT_TOKEN"))
                     .hasMessage("VAULT_TOKEN: Vault refuses this token (auth/token/lookup-self answered 403): it is "
                             + "expired, revoked or unknown, or lacks the default policy")
                     .hasMessageNotContaining(t);
@@ -85,8 +89,12 @@ class VaultTokenTest {
         try (DevVault gone = DevVault.start()) {
             port = gone.port();
         }
-        final VaultClient client = new VaultClient(new VaultClient.Settings("http://127.0.0.1:" + port,
-                Optional.empty(), Optional.empty(), Duration.ofSeconds(1), Duration.ofSeconds(1),
+        final VaultClient client = new VaultClient(new VaultClient.Settings(
+                "http://127.0.0.1:" + port,
+                Optional.empty(),
+                Optional.empty(),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
                 new VaultClient.TokenCredentials(SecretValue.of("hvs.whatever"))));
 
         final TokenCheck check = client.verifyAtStartup();
@@ -103,19 +111,24 @@ class VaultTokenTest {
         final long renewalsBefore = fx.vault.callCount("POST", "auth/token/renew-self");
         assertThat(client.verifyAtStartup().renewable()).isTrue();
 
-        try (VaultTokenRenewer renewer = new VaultTokenRenewer(client, Duration.ofSeconds(60),
-                Duration.ofMillis(500))) {
+        try (VaultTokenRenewer renewer =
+                new VaultTokenRenewer(client, Duration.ofSeconds(60), Duration.ofMillis(500))) {
             renewer.start();
             for (int second = 1; second <= 10; second++) {
                 Thread.sleep(1000);
-                assertThat(fx.vault.tokenExists(t)).as("token alive after " + second + " s").isTrue();
-                assertThat(client.authHealth().problem()).as("after " + second + " s").isEmpty();
+                assertThat(fx.vault.tokenExists(t))
+                        .as("token alive after " + second + " s")
+                        .isTrue();
+                assertThat(client.authHealth().problem())
+                        .as("after " + second + " s")
+                        .isEmpty();
             }
         }
 
         assertThat(client.read("secret/data/token-test/app").status()).isEqualTo(200);
         assertThat(fx.vault.callCount("POST", "auth/token/renew-self") - renewalsBefore)
-                .as("renewed at two thirds of a 3 s TTL").isBetween(4L, 12L);
+                .as("renewed at two thirds of a 3 s TTL")
+                .isBetween(4L, 12L);
     }
 
     @Test
@@ -139,8 +152,8 @@ class VaultTokenTest {
         assertThat(check.renewable()).isFalse();
         assertThat(client.authHealth().healthy()).isTrue();
 
-        try (VaultTokenRenewer renewer = new VaultTokenRenewer(client, Duration.ofSeconds(60),
-                Duration.ofMillis(500))) {
+        try (VaultTokenRenewer renewer =
+                new VaultTokenRenewer(client, Duration.ofSeconds(60), Duration.ofMillis(500))) {
             renewer.start();
             final long end = System.nanoTime() + Duration.ofSeconds(6).toNanos();
             while (client.authHealth().healthy() && System.nanoTime() < end) {
@@ -159,7 +172,8 @@ class VaultTokenTest {
         client.write("auth/token/revoke-self", JsonNodeFactory.instance.objectNode());
 
         assertThatThrownBy(() -> client.read("secret/data/token-test/app"))
-                .isInstanceOfSatisfying(VaultCallException.class,
+                .isInstanceOfSatisfying(
+                        VaultCallException.class,
                         e -> assertThat(e.kind()).isEqualTo(VaultCallException.Kind.PERMISSION_DENIED));
 
         assertThat(client.authHealth().problem())
@@ -170,9 +184,11 @@ class VaultTokenTest {
     void aMissingCapabilityIsNotATokenProblem() {
         final VaultClient client = fx.tokenClient(token(Duration.ofHours(1), true));
 
-        assertThatThrownBy(() -> client.write("secret/data/token-test/app",
-                JsonNodeFactory.instance.objectNode().putObject("data").put("value", "x")))
-                .isInstanceOfSatisfying(VaultCallException.class,
+        assertThatThrownBy(() -> client.write(
+                        "secret/data/token-test/app",
+                        JsonNodeFactory.instance.objectNode().putObject("data").put("value", "x")))
+                .isInstanceOfSatisfying(
+                        VaultCallException.class,
                         e -> assertThat(e.kind()).isEqualTo(VaultCallException.Kind.PERMISSION_DENIED));
 
         assertThat(client.authHealth().healthy()).isTrue();
@@ -180,14 +196,15 @@ class VaultTokenTest {
 
     @Test
     void aRejectedAppRoleLoginStopsStartUpNamingTheSecretId() {
-        final VaultClient client = new VaultClient(fx.settings(new VaultClient.AppRoleCredentials("approle",
-                "no-such-role", SecretValue.of("wrong-secret-id-77"))));
+        final VaultClient client = new VaultClient(fx.settings(
+                new VaultClient.AppRoleCredentials("approle", "no-such-role", SecretValue.of("wrong-secret-id-77"))));
 
         assertThatThrownBy(client::verifyAtStartup)
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("VAULT_SECRET_ID: Vault refused the AppRole login at auth/approle/login (400)")
                 .hasMessageNotContaining("wrong-secret-id-77");
-        assertThat(client.authHealth().problem()).hasValueSatisfying(p -> assertThat(p)
-                .startsWith("Vault AppRole login rejected").doesNotContain("wrong-secret-id-77"));
+        assertThat(client.authHealth().problem())
+                .hasValueSatisfying(p ->
+                        assertThat(p).startsWith("Vault AppRole login rejected").doesNotContain("wrong-secret-id-77"));
     }
 }

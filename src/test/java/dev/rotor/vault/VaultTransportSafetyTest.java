@@ -21,14 +21,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * What never leaves rotor for Vault: a request that would follow a redirect, and a request whose
- * path a URL cannot carry as is. Both fail at once, without retrying until the deadline.
+ * What never leaves rotor for Vault: a request that would follow a redirect, and a request whose path a URL cannot
+ * carry as is. Both fail at once, without retrying until the deadline.
  */
 class VaultTransportSafetyTest {
     private static final String TARGETS = "targets:\n  - pattern: \"secret/**\"\n    strategy: kv2\n";
 
     @RegisterExtension
     static final VaultFixture fx = new VaultFixture();
+
     private static VaultRotator rotator;
     private static RecordingServer stranger;
 
@@ -56,15 +57,22 @@ class VaultTransportSafetyTest {
         final Duration took = Duration.ofNanos(System.nanoTime() - t0);
 
         assertThat(o.kind()).isEqualTo(Kind.FAILED);
-        assertThat(o.error()).isEqualTo("Vault answered " + status + " (a redirect) on secret/data/" + p
-                + "; redirects are not followed: point VAULT_ADDR at the active node or the load balancer");
+        assertThat(o.error())
+                .isEqualTo("Vault answered " + status + " (a redirect) on secret/data/" + p
+                        + "; redirects are not followed: point VAULT_ADDR at the active node or the load balancer");
         assertThat(took).as("not retried until the 5 s deadline").isLessThan(Duration.ofSeconds(2));
-        assertThat(o.calls()).filteredOn(c -> c.method().equals("POST") && c.path().equals("secret/data/" + p))
-                .extracting(VaultCall::status).containsExactly(status);
-        assertThat(fx.vault.kvMetadata("secret", p).orElseThrow().currentVersion()).isEqualTo(1);
-        assertThat("leaked-value-1".equals(fx.field("secret", p, "password"))).as("secret unchanged").isTrue();
+        assertThat(o.calls())
+                .filteredOn(c -> c.method().equals("POST") && c.path().equals("secret/data/" + p))
+                .extracting(VaultCall::status)
+                .containsExactly(status);
+        assertThat(fx.vault.kvMetadata("secret", p).orElseThrow().currentVersion())
+                .isEqualTo(1);
+        assertThat("leaked-value-1".equals(fx.field("secret", p, "password")))
+                .as("secret unchanged")
+                .isTrue();
         assertThat(stranger.received().subList(before, stranger.received().size()))
-                .as("the redirect target received no request (and so no token)").isEmpty();
+                .as("the redirect target received no request (and so no token)")
+                .isEmpty();
     }
 
     @Test
@@ -84,8 +92,17 @@ class VaultTransportSafetyTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"secret/data/app/a{b}", "secret/data/app|x", "secret/data/a b", "secret/data/a%2Fb",
-            "secret/data/a/../b", "secret/data/a?version=1", "secret/data//a", "secret/data/caf\u00e9"})
+    @ValueSource(
+            strings = {
+                "secret/data/app/a{b}",
+                "secret/data/app|x",
+                "secret/data/a b",
+                "secret/data/a%2Fb",
+                "secret/data/a/../b",
+                "secret/data/a?version=1",
+                "secret/data//a",
+                "secret/data/caf\u00e9"
+            })
     void anApiPathOutsideTheStrictCharacterSetIsRefusedBeforeAnyRequest(final String apiPath) {
         final int before = fx.vault.requests().size();
         final List<VaultCall> calls = new ArrayList<>();
@@ -100,7 +117,9 @@ class VaultTransportSafetyTest {
             assertThatThrownBy(call::run).isInstanceOfSatisfying(VaultCallException.class, e -> {
                 assertThat(e.kind()).isEqualTo(VaultCallException.Kind.INVALID_PATH);
                 assertThat(e.isTransient()).isFalse();
-                assertThat(e.getMessage()).startsWith("refused to call Vault on '").endsWith("; nothing was sent");
+                assertThat(e.getMessage())
+                        .startsWith("refused to call Vault on '")
+                        .endsWith("; nothing was sent");
             });
         }
         assertThat(calls).as("no HTTP exchange").isEmpty();
@@ -108,19 +127,27 @@ class VaultTransportSafetyTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"secret/app/a{b}", "secret/app|x", "secret/app/^x", "secret/app/\"q\"", "secret/a<b>",
-            "secret/app/[0]"})
+    @ValueSource(
+            strings = {
+                "secret/app/a{b}",
+                "secret/app|x",
+                "secret/app/^x",
+                "secret/app/\"q\"",
+                "secret/a<b>",
+                "secret/app/[0]"
+            })
     void aSecretPathAUrlCannotCarryFailsAtOnceWithoutAnyVaultCall(final String path) {
         final int before = fx.vault.requests().size();
 
         final long t0 = System.nanoTime();
-        final RotationOutcome o = rotator.rotate(VaultFixture.request(path, false, Instant.now(),
-                Duration.ofSeconds(5)));
+        final RotationOutcome o =
+                rotator.rotate(VaultFixture.request(path, false, Instant.now(), Duration.ofSeconds(5)));
 
         assertThat(o.kind()).isEqualTo(Kind.FAILED);
         assertThat(o.error()).startsWith("secret path refused: contains '");
         assertThat(o.calls()).isEmpty();
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("no retry until the deadline")
+        assertThat(Duration.ofNanos(System.nanoTime() - t0))
+                .as("no retry until the deadline")
                 .isLessThan(Duration.ofSeconds(1));
         assertThat(fx.vault.requests()).hasSize(before);
     }
