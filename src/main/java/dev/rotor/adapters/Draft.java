@@ -154,6 +154,6 @@ final class Draft {
 
     /** Severity as a threat level, never above {@code cap}. */
     static ThreatLevel atMost(final ThreatLevel level, final ThreatLevel cap) {
-        return level.ordinal() > cap.ordinal() ? cap : level;
+        return level.compareTo(cap) > 0 ? cap : level;
     }
 }

@@ -47,7 +47,8 @@ final class GuardDutyFinding {
             }
             final StringBuilder b = new StringBuilder(camelPath.length());
             boolean start = true;
-            for (final char c : camelPath.toCharArray()) {
+            for (int i = 0; i < camelPath.length(); i++) {
+                char c = camelPath.charAt(i);
                 b.append(start ? Character.toUpperCase(c) : c);
                 start = c == '.';
             }

@@ -13,7 +13,7 @@ final class JsonFields {
     /** The node at a dotted path ({@code "metadata.uid"}), or a missing node. */
     static JsonNode at(final JsonNode node, final String path) {
         JsonNode n = node;
-        for (final String part : path.split("\\.")) {
+        for (final String part : path.split("\\.", -1)) {
             if (n == null || !n.isObject()) {
                 return MissingNode.getInstance();
             }

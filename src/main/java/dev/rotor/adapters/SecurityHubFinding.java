@@ -284,10 +284,7 @@ final class SecurityHubFinding {
         if (network != null) {
             return network;
         }
-        for (final Iterator<Map.Entry<String, JsonNode>> it =
-                        finding.path("ProductFields").fields();
-                it.hasNext(); ) {
-            final Map.Entry<String, JsonNode> e = it.next();
+        for (final Map.Entry<String, JsonNode> e : finding.path("ProductFields").properties()) {
             if (e.getKey().endsWith("remoteIpDetails/ipAddressV4")
                     && e.getValue().isTextual()) {
                 final String ip = meaningful(e.getValue().textValue());
@@ -304,10 +301,7 @@ final class SecurityHubFinding {
         if (finding.path("Sample").asBoolean(false)) {
             return true;
         }
-        for (final Iterator<Map.Entry<String, JsonNode>> it =
-                        finding.path("ProductFields").fields();
-                it.hasNext(); ) {
-            final Map.Entry<String, JsonNode> e = it.next();
+        for (final Map.Entry<String, JsonNode> e : finding.path("ProductFields").properties()) {
             if (e.getKey().endsWith("additionalInfo")
                     && e.getValue().isTextual()
                     && GuardDutyFinding.isSampleText(e.getValue().textValue())) {

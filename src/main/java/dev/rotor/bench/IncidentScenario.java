@@ -61,7 +61,7 @@ final class IncidentScenario {
             RotorUnderTest.seed(env, manual);
             final List<String> warm = paths("secret/bench/inc/r" + r + "/warm", LatencyScenario.WARM_UP);
             try (RotorUnderTest rotor = RotorUnderTest.start(env, config)) {
-                final RotorUnderTest.WarmUp w = rotor.warmUp(env, warm, Duration.ofSeconds(120));
+                final RotorUnderTest.WarmUp w = rotor.warmUp(env, warm, Duration.ofMinutes(2));
                 if (w.problem("run " + r) != null) {
                     criticalProblems.add(w.problem("run " + r));
                     manualProblems.add(w.problem("run " + r));

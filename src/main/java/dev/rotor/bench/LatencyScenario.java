@@ -100,7 +100,7 @@ final class LatencyScenario {
         }
         try (RotorUnderTest rotor = RotorUnderTest.start(env, config)) {
             final String what = n + " run " + run;
-            final RotorUnderTest.WarmUp w = rotor.warmUp(env, warm, Duration.ofSeconds(120));
+            final RotorUnderTest.WarmUp w = rotor.warmUp(env, warm, Duration.ofMinutes(2));
             if (w.problem(what) != null) {
                 problems.add(w.problem(what));
             }

@@ -115,7 +115,7 @@ final class LatencyUnderLoadScenario {
         final String what = "run " + run;
         try (RotorUnderTest rotor = RotorUnderTest.start(env, config);
                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(backgroundProducer())) {
-            final RotorUnderTest.WarmUp w = rotor.warmUp(env, warm, Duration.ofSeconds(120));
+            final RotorUnderTest.WarmUp w = rotor.warmUp(env, warm, Duration.ofMinutes(2));
             if (w.problem(what) != null) {
                 problems.add(w.problem(what));
             }

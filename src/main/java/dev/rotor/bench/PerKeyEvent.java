@@ -117,7 +117,7 @@ record PerKeyEvent(Action action, long eventTime, long weight, String eventId) {
         if (type == null
                 || level == null
                 || paths.isEmpty()
-                || timestamp == null && timestampNumber == Long.MIN_VALUE) {
+                || (timestamp == null && timestampNumber == Long.MIN_VALUE)) {
             return Optional.empty();
         }
         final Action action = decide(type, level);
@@ -188,6 +188,7 @@ record PerKeyEvent(Action action, long eventTime, long weight, String eventId) {
                 (topic, e) -> e == null ? null : e.toBytes(), (topic, b) -> b == null ? null : fromBytes(b));
     }
 
+    @SuppressWarnings("EnumOrdinal") // the bench's own repartition format, written and read by the same build
     byte[] toBytes() {
         final byte[] id = eventId.getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(1 + 8 + 8 + id.length)

@@ -162,9 +162,7 @@ final class PerKeyRules implements Processor<String, PerKeyEvent, String, byte[]
             while (it.hasNext()) {
                 final KeyValue<String, PerKeyState> kv = it.next();
                 final PerKeyState s = kv.value;
-                final boolean changed = s.newestCounted != PerKeyState.NEVER
-                        && (s.failedAuth.dropBefore(s.newestCounted - span)
-                                | s.rateLimit.dropBefore(s.newestCounted - span));
+                final boolean changed = s.newestCounted != PerKeyState.NEVER && s.dropBefore(s.newestCounted - span);
                 if (s.forgettable(now, cooldownMs, 2 * span)) {
                     idle.add(kv.key);
                 } else if (changed) {

@@ -40,6 +40,13 @@ final class PerKeyState {
         return lastCommandAt != NEVER && now < lastCommandAt + cooldownMs;
     }
 
+    /** Drops from both lists the events before {@code cutoff}; true when either changed (both are always pruned). */
+    boolean dropBefore(final long cutoff) {
+        final boolean failedAuthChanged = failedAuth.dropBefore(cutoff);
+        final boolean rateLimitChanged = rateLimit.dropBefore(cutoff);
+        return failedAuthChanged || rateLimitChanged;
+    }
+
     /** A command was issued at {@code now}: the counts start again. */
     void commanded(final long now) {
         lastCommandAt = Math.max(lastCommandAt, now);
@@ -54,7 +61,8 @@ final class PerKeyState {
     /** Not in a cooldown, and nothing counted or nothing seen for {@code quietMs}. */
     boolean forgettable(final long now, final long cooldownMs, final long quietMs) {
         return !inCooldown(now, cooldownMs)
-                && (failedAuth.isEmpty() && rateLimit.isEmpty() || lastSeenAt != NEVER && lastSeenAt + quietMs < now);
+                && ((failedAuth.isEmpty() && rateLimit.isEmpty())
+                        || (lastSeenAt != NEVER && lastSeenAt + quietMs < now));
     }
 
     static Serde<PerKeyState> serde() {

@@ -38,6 +38,9 @@ public final class Progress implements AutoCloseable {
     }
 
     /** Starts showing {@code done}/{@code total} under {@code label}. */
+    // On Java 22+ a console exists even when stderr is no terminal; then the line is redrawn with \r into a file,
+    // which is harmless. Console.isTerminal(), the exact test, does not exist on Java 17.
+    @SuppressWarnings("SystemConsoleNull")
     public static Progress start(final String label, final long total, final LongSupplier done) {
         final Progress p = new Progress(System.err, label, total, done, System.console() != null);
         p.thread.start();

@@ -453,7 +453,7 @@ final class Report {
         b.append("<h2>Configuration</h2>").append(table(config));
         scenarios.forEach((name, d) -> {
             if (d instanceof Map<?, ?> m && !m.isEmpty()) {
-                @SuppressWarnings("unchecked")
+                @SuppressWarnings("unchecked") // a scenario's figures are a JSON object: String keys
                 final Map<String, Object> mm = (Map<String, Object>) m;
                 b.append("<h2>").append(esc(name)).append("</h2>").append(table(mm));
             }

@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -193,7 +194,7 @@ final class RotorUnderTest implements AutoCloseable {
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(10));
-        results.close(Duration.ofSeconds(5));
+        results.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         service.close(Duration.ofSeconds(30));
     }
 }

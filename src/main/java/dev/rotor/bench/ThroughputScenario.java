@@ -463,7 +463,7 @@ final class ThroughputScenario {
     static double peakRssMiB(final long pid) throws IOException {
         for (final String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
             if (line.startsWith("VmHWM:")) {
-                final String[] parts = line.substring(6).trim().split("\\s+");
+                final String[] parts = line.substring(6).trim().split("\\s+", -1);
                 return Long.parseLong(parts[0]) / 1024.0;
             }
         }

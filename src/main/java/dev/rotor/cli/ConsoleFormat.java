@@ -35,7 +35,7 @@ final class ConsoleFormat {
     /** Whether a person is shown this audit record (detection decisions only; see the class notes). */
     static boolean shown(final AuditRecord a) {
         final AuditDecision d = a.getDecision();
-        return d.ordinal() < AuditDecision.ROTATION_STARTED.ordinal() && d != AuditDecision.NOT_RELEVANT;
+        return d.compareTo(AuditDecision.ROTATION_STARTED) < 0 && d != AuditDecision.NOT_RELEVANT;
     }
 
     /**

@@ -18,6 +18,7 @@ import dev.rotor.vault.VaultRotator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,7 @@ import picocli.CommandLine.Option;
         description = "Run Kafka, a dev Vault and rotor on this machine, with nothing to install or configure.")
 public final class LocalCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration DEMO_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration DEMO_TIMEOUT = Duration.ofMinutes(2);
     /** Marks a data dir that {@code rotor local} made, and so may empty at the next start. */
     static final String MARKER = ".rotor-local";
 
@@ -211,7 +212,7 @@ public final class LocalCommand implements Callable<Integer> {
 
     private static boolean answers(final int port) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
             return true;
         } catch (final IOException e) {
             return false;
@@ -369,7 +370,11 @@ public final class LocalCommand implements Callable<Integer> {
                 for (final Example e : examples) {
                     out.printf("  -> %s: %d event(s)%n", e.name(), e.events().size());
                     for (final byte[] ev : e.events()) {
-                        producer.send(new ProducerRecord<>(cfg.topics().securityEvents(), ev));
+                        producer.send(new ProducerRecord<>(cfg.topics().securityEvents(), ev), (md, failed) -> {
+                            if (failed != null) {
+                                out.printf("     could not send an event of %s: %s%n", e.name(), failed);
+                            }
+                        });
                     }
                 }
                 producer.flush();
@@ -390,7 +395,7 @@ public final class LocalCommand implements Callable<Integer> {
                             final AuditRecord a = outputs.decode(value, AuditRecord.class);
                             if (a.getSecretPath() != null
                                     && demoPaths.contains(a.getSecretPath())
-                                    && a.getDecision().ordinal() < AuditDecision.ROTATION_STARTED.ordinal()) {
+                                    && a.getDecision().compareTo(AuditDecision.ROTATION_STARTED) < 0) {
                                 out.println(ConsoleFormat.decision(a));
                             }
                         }

@@ -63,7 +63,7 @@ public final class AdapterSources {
         final Set<String> inputs = new HashSet<>();
         for (final SourceFormat format : SourceFormat.values()) {
             final Setting setting = SETTINGS.get(format);
-            for (final String raw : settings.apply(setting).split(",")) {
+            for (final String raw : settings.apply(setting).split(",", -1)) {
                 final String entry = raw.strip();
                 if (entry.isEmpty()) {
                     continue;

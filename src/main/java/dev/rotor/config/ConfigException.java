@@ -5,6 +5,8 @@ package dev.rotor.config;
  * without reading a stack trace; it never contains a secret value.
  */
 public final class ConfigException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     private final String key;
 
     public ConfigException(final String key, final String problem) {

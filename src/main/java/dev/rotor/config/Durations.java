@@ -14,7 +14,11 @@ public final class Durations {
 
     private Durations() {}
 
-    /** @throws IllegalArgumentException with a message fit to show after the setting's name */
+    /**
+     * Parses one duration.
+     *
+     * @throws IllegalArgumentException with a message fit to show after the setting's name
+     */
     public static Duration parse(final String text) {
         final String value = text.trim();
         final Matcher m = SHORT.matcher(value);

@@ -3,7 +3,6 @@ package dev.rotor.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,8 +124,7 @@ public final class PrincipalMappings {
             }
             final Map<String, Pattern> match = new LinkedHashMap<>();
             int wildcards = 0;
-            for (final Iterator<Map.Entry<String, JsonNode>> it = matchNode.fields(); it.hasNext(); ) {
-                final Map.Entry<String, JsonNode> e = it.next();
+            for (final Map.Entry<String, JsonNode> e : matchNode.properties()) {
                 if (!source.attributes().contains(e.getKey())) {
                     throw new ConfigException(
                             key,

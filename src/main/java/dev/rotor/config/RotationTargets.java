@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,8 +69,6 @@ public final class RotationTargets {
                     key,
                     "not valid YAML: "
                             + e.getOriginalMessage().lines().findFirst().orElse(""));
-        } catch (final IOException e) {
-            throw new ConfigException(key, "not valid YAML");
         }
         if (root == null
                 || !root.path("targets").isArray()
@@ -94,8 +91,7 @@ public final class RotationTargets {
                                 + STRATEGIES.stream().sorted().toList() + ")");
             }
             final Map<String, JsonNode> options = new LinkedHashMap<>();
-            for (final Iterator<Map.Entry<String, JsonNode>> it = t.fields(); it.hasNext(); ) {
-                final Map.Entry<String, JsonNode> e = it.next();
+            for (final Map.Entry<String, JsonNode> e : t.properties()) {
                 if (!e.getKey().equals("pattern") && !e.getKey().equals("strategy")) {
                     options.put(e.getKey(), e.getValue());
                 }

@@ -448,7 +448,7 @@ public final class RotorConfig {
             throw new ConfigException(s.key(), "'" + get(s).trim() + "' is too long");
         }
         try {
-            d.toMillis(); // every duration is used in milliseconds somewhere
+            long unused = d.toMillis(); // every duration is used in milliseconds somewhere: it must fit
         } catch (final ArithmeticException e) {
             throw new ConfigException(s.key(), "'" + get(s).trim() + "' is too long");
         }

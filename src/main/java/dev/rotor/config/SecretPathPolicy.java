@@ -83,9 +83,9 @@ public final class SecretPathPolicy {
         for (int i = 0; i < path.length(); i++) {
             final char c = path.charAt(i);
             if (c == '/'
-                    || c >= 'a' && c <= 'z'
-                    || c >= 'A' && c <= 'Z'
-                    || c >= '0' && c <= '9'
+                    || (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
                     || SEGMENT_PUNCTUATION.indexOf(c) >= 0) {
                 continue;
             }

@@ -46,6 +46,8 @@ public enum SourceFormat {
     ECS("ecs", List.of("user.name", "user.id", "user.domain", "user.email", "host.name", "event.dataset"));
 
     private final String id;
+
+    @SuppressWarnings("ImmutableEnumChecker") // always a List.of(...), which is unmodifiable
     private final List<String> attributes;
 
     SourceFormat(final String id, final List<String> attributes) {

@@ -26,7 +26,7 @@ final class AffectedSecrets {
         }
         final String many = event.getMetadata().get(SECRET_PATHS);
         if (many != null) {
-            for (final String p : many.split(",")) {
+            for (final String p : many.split(",", -1)) {
                 add(paths, p);
             }
         }

@@ -361,9 +361,7 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
             while (it.hasNext()) {
                 final KeyValue<String, SecretState> kv = it.next();
                 final SecretState s = kv.value;
-                final boolean changed = s.newestCounted != SecretState.NEVER
-                        && (s.failedAuth.pruneBefore(s.newestCounted - span)
-                                | s.rateLimit.pruneBefore(s.newestCounted - span));
+                final boolean changed = s.newestCounted != SecretState.NEVER && s.pruneBefore(s.newestCounted - span);
                 // a manual trigger's limit outlives a shorter cooldown: the state that holds it stays
                 if (s.forgettable(now, Math.max(cooldownMs, manualIntervalMs), 2 * span)) {
                     idle.add(kv.key);

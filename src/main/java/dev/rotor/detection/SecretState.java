@@ -55,6 +55,16 @@ final class SecretState {
         return action == TriggerMatrix.Action.COUNT_RATE_LIMIT ? rateLimit : failedAuth;
     }
 
+    /**
+     * Drops from both counts the events before {@code cutoff} (event time); true when either list changed. Both are
+     * always pruned: a short-circuit would leave the rate-limit list unpruned whenever the failed-auth one changed.
+     */
+    boolean pruneBefore(final long cutoff) {
+        final boolean failedAuthChanged = failedAuth.pruneBefore(cutoff);
+        final boolean rateLimitChanged = rateLimit.pruneBefore(cutoff);
+        return failedAuthChanged || rateLimitChanged;
+    }
+
     /** True while the cooldown of the last command runs at {@code now} (rotor's clock). */
     boolean inCooldown(final long now, final long cooldownMs) {
         return lastCommandAt != NEVER && now < lastCommandAt + cooldownMs;
@@ -91,7 +101,7 @@ final class SecretState {
         if (inCooldown(now, cooldownMs)) {
             return false;
         }
-        return failedAuth.isEmpty() && rateLimit.isEmpty() || lastSeenAt != NEVER && lastSeenAt + quietMs < now;
+        return (failedAuth.isEmpty() && rateLimit.isEmpty()) || (lastSeenAt != NEVER && lastSeenAt + quietMs < now);
     }
 
     static Serde<SecretState> serde() {

@@ -53,20 +53,14 @@ public final class TriggerMatrix {
         if (level == ThreatLevel.critical) {
             return new Decision(Action.ROTATE, RULE_CRITICAL);
         }
-        switch (indicator) {
-            case failed_auth_spike:
-                return new Decision(Action.COUNT_FAILED_AUTH, RULE_FAILED_AUTH);
-            case rate_limit_exceeded:
-                return new Decision(Action.COUNT_RATE_LIMIT, RULE_RATE_LIMIT);
-            case leaked_credential:
-            case api_key_exposed:
-            case unauthorized_access:
-            case brute_force_attack:
-                return level == ThreatLevel.high
+        return switch (indicator) {
+            case failed_auth_spike -> new Decision(Action.COUNT_FAILED_AUTH, RULE_FAILED_AUTH);
+            case rate_limit_exceeded -> new Decision(Action.COUNT_RATE_LIMIT, RULE_RATE_LIMIT);
+            case leaked_credential, api_key_exposed, unauthorized_access, brute_force_attack ->
+                level == ThreatLevel.high
                         ? new Decision(Action.ROTATE, RULE_HIGH_INDICATOR)
                         : new Decision(Action.IGNORE, RULE_NONE);
-            default:
-                return new Decision(Action.IGNORE, RULE_NONE);
-        }
+            default -> new Decision(Action.IGNORE, RULE_NONE);
+        };
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -111,7 +112,7 @@ final class ApiRequest {
             return v.asBoolean();
         }
         if (v.isTextual()) {
-            String s = v.asText().trim().toLowerCase();
+            String s = v.asText().trim().toLowerCase(Locale.ROOT);
             if (s.equals("true") || s.equals("1") || s.equals("t")) {
                 return true;
             }
@@ -159,7 +160,7 @@ final class ApiRequest {
                 out.add(item.asText());
             }
         } else if (v.isTextual()) {
-            for (String part : v.asText().split(",")) {
+            for (String part : v.asText().split(",", -1)) {
                 if (!part.trim().isEmpty()) {
                     out.add(part.trim());
                 }
@@ -188,7 +189,7 @@ final class ApiRequest {
             } else if (v.isIntegralNumber()) {
                 out.add(v.asLong());
             } else if (v.isTextual()) {
-                for (String part : v.asText().split(",")) {
+                for (String part : v.asText().split(",", -1)) {
                     if (!part.trim().isEmpty()) {
                         out.add(Long.parseLong(part.trim()));
                     }

@@ -7,7 +7,7 @@ package dev.rotor.local;
 final class AwsEngine implements Engine {
     private String accessKey = Secrets.awsAccessKeyId();
     /** The root secret key: replaced with the access key, never returned by any endpoint. */
-    @SuppressWarnings("unused")
+    @SuppressWarnings("unused") // held like Vault holds it, never read: no endpoint returns it
     private String secretKey = Secrets.alnum(40);
 
     private int rotations;
@@ -19,14 +19,11 @@ final class AwsEngine implements Engine {
 
     @Override
     public ApiResponse handle(ApiRequest req, String rel) {
-        switch (rel) {
-            case "config/rotate-root":
-                return req.isWrite() ? rotate() : ApiResponse.unsupportedOperation();
-            case "config/root":
-                return req.operation() == Operation.READ ? readRoot() : ApiResponse.unsupportedOperation();
-            default:
-                return ApiResponse.unsupportedPath();
-        }
+        return switch (rel) {
+            case "config/rotate-root" -> req.isWrite() ? rotate() : ApiResponse.unsupportedOperation();
+            case "config/root" -> req.operation() == Operation.READ ? readRoot() : ApiResponse.unsupportedOperation();
+            default -> ApiResponse.unsupportedPath();
+        };
     }
 
     private synchronized ApiResponse rotate() {

@@ -13,11 +13,10 @@ import java.util.Map;
  * contract's; passwords come from {@link Secrets}.
  */
 final class DatabaseEngine implements Engine {
-    static final long DEFAULT_ROTATION_PERIOD = Duration.ofHours(24).getSeconds();
-    static final long DEFAULT_DYNAMIC_TTL = Duration.ofHours(1).getSeconds();
+    static final long DEFAULT_ROTATION_PERIOD = Duration.ofHours(24).toSeconds();
+    static final long DEFAULT_DYNAMIC_TTL = Duration.ofHours(1).toSeconds();
 
     private static final class Connection {
-        String rootPassword = Secrets.password();
         int rotations;
     }
 
@@ -58,20 +57,16 @@ final class DatabaseEngine implements Engine {
         int slash = rel.indexOf('/');
         String section = slash < 0 ? rel : rel.substring(0, slash);
         String name = slash < 0 ? "" : rel.substring(slash + 1);
-        switch (section) {
-            case "rotate-root":
-                return req.isWrite() ? rotateRoot(name) : ApiResponse.unsupportedOperation();
-            case "rotate-role":
-                return req.isWrite() ? rotateRole(name) : ApiResponse.unsupportedOperation();
-            case "static-roles":
-                return req.operation() == Operation.READ ? staticRole(name) : ApiResponse.unsupportedOperation();
-            case "static-creds":
-                return req.operation() == Operation.READ ? staticCreds(name) : ApiResponse.unsupportedOperation();
-            case "creds":
-                return req.operation() == Operation.READ ? dynamicCreds(name) : ApiResponse.unsupportedOperation();
-            default:
-                return ApiResponse.unsupportedPath();
-        }
+        return switch (section) {
+            case "rotate-root" -> req.isWrite() ? rotateRoot(name) : ApiResponse.unsupportedOperation();
+            case "rotate-role" -> req.isWrite() ? rotateRole(name) : ApiResponse.unsupportedOperation();
+            case "static-roles" ->
+                req.operation() == Operation.READ ? staticRole(name) : ApiResponse.unsupportedOperation();
+            case "static-creds" ->
+                req.operation() == Operation.READ ? staticCreds(name) : ApiResponse.unsupportedOperation();
+            case "creds" -> req.operation() == Operation.READ ? dynamicCreds(name) : ApiResponse.unsupportedOperation();
+            default -> ApiResponse.unsupportedPath();
+        };
     }
 
     private synchronized ApiResponse rotateRoot(String name) {
@@ -80,7 +75,6 @@ final class DatabaseEngine implements Engine {
             // Vault's backend returns a plain Go error here, which the HTTP layer turns into a 500.
             return ApiResponse.goError(500, "failed to find entry for connection with name: \"" + name + "\"");
         }
-        c.rootPassword = Secrets.password();
         c.rotations++;
         return ApiResponse.noContent();
     }
@@ -154,11 +148,11 @@ final class DatabaseEngine implements Engine {
     }
 
     synchronized void addStaticRole(String name, String username, Duration rotationPeriod) {
-        staticRoles.put(name, new StaticRole(username, rotationPeriod.getSeconds(), clock.instant()));
+        staticRoles.put(name, new StaticRole(username, rotationPeriod.toSeconds(), clock.instant()));
     }
 
     synchronized void addDynamicRole(String name, Duration ttl) {
-        dynamicRoles.put(name, ttl.getSeconds());
+        dynamicRoles.put(name, ttl.toSeconds());
     }
 
     synchronized String staticPassword(String name) {

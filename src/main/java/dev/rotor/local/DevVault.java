@@ -195,7 +195,7 @@ public final class DevVault implements AutoCloseable {
         sys.initialized(initialized);
     }
 
-    /** Standby node: {@code sys/health} answers 429 (unless {@code standbyok}); the API keeps working. */
+    /** Standby node: {@code sys/health} answers 429 (unless {@code standby}); the API keeps working. */
     public void setStandby(boolean standby) {
         sys.standby(standby);
     }

@@ -188,22 +188,15 @@ final class Faults {
 
     /** A Vault-shaped error body for an injected status, with the text Vault uses for that situation. */
     static ApiResponse injectedError(int status, String apiPath) {
-        switch (status) {
-            case 403:
-                return ApiResponse.error(status, "permission denied");
-            case 412:
-                return ApiResponse.error(status, "required index state not present");
-            case 429:
-                return ApiResponse.error(status, "request path \"" + apiPath + "\": rate limit quota exceeded");
-            case 500:
-                return ApiResponse.error(status, "internal error");
-            case 502:
-                return ApiResponse.error(status, "upstream error");
-            case 503:
-                return ApiResponse.error(status, "Vault is sealed");
-            default:
-                return ApiResponse.error(status, "injected failure");
-        }
+        return switch (status) {
+            case 403 -> ApiResponse.error(status, "permission denied");
+            case 412 -> ApiResponse.error(status, "required index state not present");
+            case 429 -> ApiResponse.error(status, "request path \"" + apiPath + "\": rate limit quota exceeded");
+            case 500 -> ApiResponse.error(status, "internal error");
+            case 502 -> ApiResponse.error(status, "upstream error");
+            case 503 -> ApiResponse.error(status, "Vault is sealed");
+            default -> ApiResponse.error(status, "injected failure");
+        };
     }
 
     /** Accepts {@code /v1/secret/}, {@code v1/secret/}, {@code /secret/} or {@code secret/}. */

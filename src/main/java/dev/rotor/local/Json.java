@@ -48,7 +48,7 @@ final class Json {
     }
 
     /** Converts a JSON object to plain Java maps/lists/scalars (a deep copy). */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings("unchecked") // a JSON object converts to a map with String keys
     static Map<String, Object> toMap(JsonNode node) {
         return node == null || node.isNull() ? Map.of() : MAPPER.convertValue(node, LinkedHashMap.class);
     }

@@ -28,8 +28,7 @@ import java.util.TreeSet;
 final class Kv2Engine implements Engine {
     static final int DEFAULT_MAX_VERSIONS = 10;
     private static final Set<String> SECTIONS = Set.of("data", "metadata", "delete", "undelete", "destroy", "subkeys");
-    private static final String INVALID_PATH = "Invalid path for a versioned K/V secrets engine. See the API docs "
-            + "for the appropriate API endpoints to use. If using the Vault CLI, use 'vault kv %s' for this operation.";
+
     private static final String ROOT_NOT_SUPPORTED =
             "Non-listing operations on the root of a K/V v2 mount are not supported.";
     private static final String CAS_MISMATCH = "check-and-set parameter did not match the current version";
@@ -103,13 +102,18 @@ final class Kv2Engine implements Engine {
         String section = slash < 0 ? rel : rel.substring(0, slash);
         String key = slash < 0 ? "" : rel.substring(slash + 1);
         if (!SECTIONS.contains(section)) {
-            return ApiResponse.envelope(404, null).warning(String.format(INVALID_PATH, op.kvCliVerb()));
+            return ApiResponse.envelope(404, null)
+                    .warning(String.format(
+                            "Invalid path for a versioned K/V secrets engine. See the API docs "
+                                    + "for the appropriate API endpoints to use. If using the Vault CLI, use "
+                                    + "'vault kv %s' for this operation.",
+                            op.kvCliVerb()));
         }
         if (key.isEmpty() && op != Operation.LIST) {
             return ApiResponse.envelope(404, null).warning(ROOT_NOT_SUPPORTED);
         }
         switch (section) {
-            case "data":
+            case "data" -> {
                 switch (op) {
                     case READ:
                         return readData(req, key);
@@ -122,7 +126,8 @@ final class Kv2Engine implements Engine {
                     default:
                         return ApiResponse.unsupportedOperation();
                 }
-            case "metadata":
+            }
+            case "metadata" -> {
                 switch (op) {
                     case READ:
                         return readMetadata(key);
@@ -137,10 +142,13 @@ final class Kv2Engine implements Engine {
                     default:
                         return ApiResponse.unsupportedOperation();
                 }
-            case "subkeys":
+            }
+            case "subkeys" -> {
                 return op == Operation.READ ? readSubkeys(req, key) : ApiResponse.unsupportedOperation();
-            default:
+            }
+            default -> {
                 return op == Operation.WRITE ? changeVersions(req, section, key) : ApiResponse.unsupportedOperation();
+            }
         }
     }
 
@@ -347,20 +355,20 @@ final class Kv2Engine implements Engine {
                     continue;
                 }
                 switch (action) {
-                    case "delete":
+                    case "delete" -> {
                         if (!v.destroyed && !isDeleted(v)) {
                             v.deletion = now;
                         }
-                        break;
-                    case "undelete":
+                    }
+                    case "undelete" -> {
                         if (!v.destroyed) {
                             v.deletion = null;
                         }
-                        break;
-                    default:
+                    }
+                    default -> {
                         v.destroyed = true;
                         v.data = null;
-                        break;
+                    }
                 }
             }
         }
@@ -684,7 +692,7 @@ final class Kv2Engine implements Engine {
             key.casRequired = cas;
         }
         if (deleteAfter != null) {
-            key.deleteVersionAfter = deleteAfter.getSeconds();
+            key.deleteVersionAfter = deleteAfter.toSeconds();
         }
         if (custom != null) {
             validateCustom(custom);

@@ -45,7 +45,7 @@ final class LeaseEngine {
     }
 
     synchronized void add(String id, Duration ttl, boolean renewable) {
-        leases.put(id, new Lease(id, clock.instant(), Math.max(1, ttl.getSeconds()), renewable));
+        leases.put(id, new Lease(id, clock.instant(), Math.max(1, ttl.toSeconds()), renewable));
     }
 
     synchronized boolean exists(String id) {

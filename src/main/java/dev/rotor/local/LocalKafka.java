@@ -1,6 +1,7 @@
 package dev.rotor.local;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -156,7 +157,7 @@ public final class LocalKafka implements AutoCloseable {
 
     private boolean answers() {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
             return true;
         } catch (final IOException e) {
             return false;

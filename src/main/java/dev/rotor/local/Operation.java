@@ -15,17 +15,12 @@ enum Operation {
 
     /** The Vault CLI verb used in KV's "invalid path" warning. */
     String kvCliVerb() {
-        switch (this) {
-            case WRITE:
-                return "put";
-            case PATCH:
-                return "patch";
-            case LIST:
-                return "list";
-            case DELETE:
-                return "delete";
-            default:
-                return "get";
-        }
+        return switch (this) {
+            case WRITE -> "put";
+            case PATCH -> "patch";
+            case LIST -> "list";
+            case DELETE -> "delete";
+            default -> "get";
+        };
     }
 }

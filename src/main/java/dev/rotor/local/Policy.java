@@ -55,7 +55,7 @@ public final class Policy {
             Matcher caps = HCL_CAPABILITIES.matcher(block.group(2));
             Set<Capability> set = EnumSet.noneOf(Capability.class);
             if (caps.find()) {
-                for (String raw : caps.group(1).split(",")) {
+                for (String raw : caps.group(1).split(",", -1)) {
                     String cap = raw.trim().replace("\"", "");
                     if (!cap.isEmpty()) {
                         set.add(Capability.parse(cap));

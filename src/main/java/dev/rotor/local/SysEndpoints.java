@@ -261,7 +261,7 @@ final class SysEndpoints implements Engine {
             return ApiResponse.error(400, "the dev Vault can only enable KV version 2 mounts");
         }
         try {
-            kvMounter.apply(path);
+            var unused = kvMounter.apply(path);
         } catch (IllegalArgumentException e) {
             return ApiResponse.error(400, e.getMessage());
         }
@@ -270,7 +270,7 @@ final class SysEndpoints implements Engine {
 
     private ApiResponse policy(ApiRequest req, String name) {
         switch (req.operation()) {
-            case READ: {
+            case READ -> {
                 Policy p = policies.get(name);
                 if (p == null && !name.equals(PolicyStore.ROOT)) {
                     return ApiResponse.error(404);
@@ -278,7 +278,7 @@ final class SysEndpoints implements Engine {
                 String text = p == null ? "" : p.toHcl();
                 return ApiResponse.ok(Json.sorted("name", name, "policy", text));
             }
-            case WRITE: {
+            case WRITE -> {
                 String text = req.string("policy");
                 if (text.isEmpty()) {
                     return ApiResponse.error(400, "'policy' parameter not supplied or empty");
@@ -290,15 +290,17 @@ final class SysEndpoints implements Engine {
                 }
                 return ApiResponse.noContent();
             }
-            case DELETE:
+            case DELETE -> {
                 try {
                     policies.delete(name);
                 } catch (IllegalArgumentException e) {
                     return ApiResponse.error(400, e.getMessage());
                 }
                 return ApiResponse.noContent();
-            default:
+            }
+            default -> {
                 return ApiResponse.unsupportedOperation();
+            }
         }
     }
 }

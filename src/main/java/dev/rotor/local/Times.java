@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoField;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,7 +19,7 @@ final class Times {
     /** {@code 2018-03-22T02:36:43.986212308Z}: UTC, fraction without trailing zeros, none when whole seconds. */
     static String rfc3339(Instant t) {
         StringBuilder out = new StringBuilder(SECONDS.format(t));
-        int nanos = t.getNano();
+        int nanos = t.get(ChronoField.NANO_OF_SECOND);
         if (nanos != 0) {
             String fraction = String.format("%09d", nanos).replaceAll("0+$", "");
             out.append('.').append(fraction);
@@ -85,24 +86,17 @@ final class Times {
     }
 
     private static double unitNanos(String unit) {
-        switch (unit) {
-            case "ns":
-                return 1;
-            case "us":
-            case "µs":
-                return 1_000;
-            case "ms":
-                return 1_000_000;
-            case "s":
-                return 1_000_000_000d;
-            case "m":
-                return 60 * 1_000_000_000d;
-            default:
-                return 3600 * 1_000_000_000d;
-        }
+        return switch (unit) {
+            case "ns" -> 1;
+            case "us", "µs" -> 1_000;
+            case "ms" -> 1_000_000;
+            case "s" -> 1_000_000_000d;
+            case "m" -> 60 * 1_000_000_000d;
+            default -> 3600 * 1_000_000_000d;
+        };
     }
 
     static long seconds(Duration d) {
-        return d == null ? 0 : d.getSeconds();
+        return d == null ? 0 : d.toSeconds();
     }
 }

@@ -56,7 +56,7 @@ public final class TokenSpec {
         private final List<String> identityPolicies = new ArrayList<>();
         private String entityId = "";
         private Map<String, String> meta;
-        private Duration ttl = Duration.ofHours(768);
+        private Duration ttl = Duration.ofDays(32);
         private Duration explicitMaxTtl = Duration.ZERO;
         private boolean renewable = true;
         private boolean orphan;

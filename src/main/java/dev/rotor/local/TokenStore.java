@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -16,7 +17,7 @@ import java.util.TreeSet;
  * orphans. All state is guarded by this object's monitor.
  */
 final class TokenStore implements Engine {
-    static final long DEFAULT_TTL_SECONDS = Duration.ofHours(768).getSeconds();
+    static final long DEFAULT_TTL_SECONDS = Duration.ofDays(32).toSeconds();
     static final String INVALID_TOKEN = "2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n";
 
     /** A token entry. Mutable fields are only touched under the store's lock. */
@@ -217,27 +218,33 @@ final class TokenStore implements Engine {
     @Override
     public ApiResponse handle(ApiRequest req, String rel) {
         switch (rel) {
-            case "create":
-            case "create-orphan":
+            case "create", "create-orphan" -> {
                 return req.isWrite() ? create(req, rel.equals("create-orphan")) : ApiResponse.unsupportedOperation();
-            case "lookup-self":
+            }
+            case "lookup-self" -> {
                 return req.operation() == Operation.READ || req.isWrite()
                         ? ApiResponse.ok(lookupData(req.token()))
                         : ApiResponse.unsupportedOperation();
-            case "renew-self":
+            }
+            case "renew-self" -> {
                 return req.isWrite() ? renewSelf(req) : ApiResponse.unsupportedOperation();
-            case "revoke-self":
+            }
+            case "revoke-self" -> {
                 if (!req.isWrite()) {
                     return ApiResponse.unsupportedOperation();
                 }
                 revoke(req.token());
                 return ApiResponse.noContent();
-            case "revoke":
+            }
+            case "revoke" -> {
                 return req.isWrite() ? revokeByToken(req) : ApiResponse.unsupportedOperation();
-            case "revoke-accessor":
+            }
+            case "revoke-accessor" -> {
                 return req.isWrite() ? revokeAccessor(req) : ApiResponse.unsupportedOperation();
-            default:
+            }
+            default -> {
                 return ApiResponse.unsupportedPath();
+            }
         }
     }
 
@@ -429,7 +436,7 @@ final class TokenStore implements Engine {
     static List<String> sanitise(Collection<String> policies, boolean addDefault) {
         TreeSet<String> out = new TreeSet<>();
         for (String p : policies) {
-            String name = p.trim().toLowerCase();
+            String name = p.trim().toLowerCase(Locale.ROOT);
             if (name.isEmpty()) {
                 continue;
             }

@@ -58,16 +58,12 @@ final class TransitEngine implements Engine {
         if (rest.contains("/")) {
             return ApiResponse.unsupportedPath();
         }
-        switch (req.operation()) {
-            case READ:
-                return read(rest);
-            case WRITE:
-                return create(req, rest);
-            case DELETE:
-                return ApiResponse.error(400, "deletion is not allowed for this key");
-            default:
-                return ApiResponse.unsupportedOperation();
-        }
+        return switch (req.operation()) {
+            case READ -> read(rest);
+            case WRITE -> create(req, rest);
+            case DELETE -> ApiResponse.error(400, "deletion is not allowed for this key");
+            default -> ApiResponse.unsupportedOperation();
+        };
     }
 
     private synchronized ApiResponse read(String name) {

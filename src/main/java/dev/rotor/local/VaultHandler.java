@@ -179,12 +179,13 @@ final class VaultHandler implements HttpHandler {
         if (!isUnauthenticated(apiPath)) {
             TokenStore.Authentication auth = tokens.authenticate(token(exchange));
             switch (auth.status()) {
-                case MISSING:
+                case MISSING -> {
                     return Outcome.bare(ApiResponse.error(403, "permission denied"));
-                case INVALID:
+                }
+                case INVALID -> {
                     return Outcome.bare(ApiResponse.error(403, TokenStore.INVALID_TOKEN));
-                default:
-                    break;
+                }
+                default -> {}
             }
             request.token(auth.token());
             Capability needed = capability(op, route);
@@ -208,23 +209,15 @@ final class VaultHandler implements HttpHandler {
     }
 
     private static Operation operation(String method, Map<String, String> query) {
-        switch (method) {
-            case "GET":
-                return "true".equalsIgnoreCase(query.get("list")) ? Operation.LIST : Operation.READ;
-            case "LIST":
-                return Operation.LIST;
-            case "POST":
-            case "PUT":
-                return Operation.WRITE;
-            case "DELETE":
-                return Operation.DELETE;
-            case "PATCH":
-                return Operation.PATCH;
-            case "HEAD":
-                return Operation.HEAD;
-            default:
-                return null;
-        }
+        return switch (method) {
+            case "GET" -> "true".equalsIgnoreCase(query.get("list")) ? Operation.LIST : Operation.READ;
+            case "LIST" -> Operation.LIST;
+            case "POST", "PUT" -> Operation.WRITE;
+            case "DELETE" -> Operation.DELETE;
+            case "PATCH" -> Operation.PATCH;
+            case "HEAD" -> Operation.HEAD;
+            default -> null;
+        };
     }
 
     /** Body for writes, query parameters (minus {@code list}) for everything else, as Vault does. */
@@ -259,20 +252,16 @@ final class VaultHandler implements HttpHandler {
     }
 
     private Capability capability(Operation op, MountTable.Resolved route) {
-        switch (op) {
-            case READ:
-                return Capability.READ;
-            case LIST:
-                return Capability.LIST;
-            case DELETE:
-                return Capability.DELETE;
-            case PATCH:
-                return Capability.PATCH;
-            default:
-                return route != null && route.mount().engine().writeCreates(route.relPath())
+        return switch (op) {
+            case READ -> Capability.READ;
+            case LIST -> Capability.LIST;
+            case DELETE -> Capability.DELETE;
+            case PATCH -> Capability.PATCH;
+            default ->
+                route != null && route.mount().engine().writeCreates(route.relPath())
                         ? Capability.CREATE
                         : Capability.UPDATE;
-        }
+        };
     }
 
     private static boolean needsSudo(String apiPath) {
@@ -308,7 +297,7 @@ final class VaultHandler implements HttpHandler {
         if (raw == null || raw.isEmpty()) {
             return out;
         }
-        for (String pair : raw.split("&")) {
+        for (String pair : raw.split("&", -1)) {
             if (pair.isEmpty()) {
                 continue;
             }
@@ -342,18 +331,21 @@ final class VaultHandler implements HttpHandler {
     private static JsonNode render(Outcome outcome, String requestId) {
         ApiResponse r = outcome.response();
         switch (r.kind()) {
-            case EMPTY:
+            case EMPTY -> {
                 return null;
-            case RAW:
+            }
+            case RAW -> {
                 return r.raw();
-            case ERRORS: {
+            }
+            case ERRORS -> {
                 ObjectNode body = Json.object();
                 ArrayNode errors = body.putArray("errors");
                 r.errors().forEach(errors::add);
                 return body;
             }
-            default:
+            default -> {
                 return envelope(outcome, requestId);
+            }
         }
     }
 

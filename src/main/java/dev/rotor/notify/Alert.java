@@ -60,7 +60,7 @@ public record Alert(
 
     /** The first line of the message without its decorations, e.g. {@code EMERGENCY ROTATION FAILED}. */
     String headline() {
-        for (final String line : message.split("\n")) {
+        for (final String line : message.split("\n", -1)) {
             final String plain =
                     line.replaceAll("[^\\p{L}\\p{N} .,:;()/_-]", "").trim();
             if (!plain.isEmpty()) {

@@ -128,7 +128,7 @@ public record NotifySettings(
 
     private static Set<SinkKind> sinkList(final RotorConfig config, final Setting setting) {
         final Set<SinkKind> out = EnumSet.noneOf(SinkKind.class);
-        for (final String raw : config.get(setting).split(",")) {
+        for (final String raw : config.get(setting).split(",", -1)) {
             final String name = raw.trim().toLowerCase(Locale.ROOT);
             if (name.isEmpty() || name.equals("none")) {
                 continue;

@@ -354,6 +354,7 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
     // ---------------------------------------------------------------- rotor's own meters
 
     /** A detection decision ({@code AuditDecision} symbol, any case) for an event of {@code eventType}. */
+    @Override
     public void decision(final String decision, final String eventType) {
         final Tags tags = Tags.of(
                 "decision",
@@ -371,6 +372,7 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
     }
 
     /** A rotation command published by {@code rule}. */
+    @Override
     public void command(final String rule) {
         final Tags tags = Tags.of("rule", free(rule, rules));
         commands.computeIfAbsent(
@@ -383,6 +385,7 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
     }
 
     /** A rotation result ({@code ResultStatus} symbol, any case) of {@code strategy}. */
+    @Override
     public void result(final String status, final String strategy) {
         final Tags tags = Tags.of("status", closed(upper(status), STATUSES), "strategy", strategy(strategy));
         resultCounter(tags).increment();
@@ -398,6 +401,7 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
     }
 
     /** One Vault HTTP call of {@code strategy} that ended with {@code outcome} (e.g. ok, error, timeout). */
+    @Override
     public void vaultCall(final String strategy, final String outcome, final Duration duration) {
         final Tags tags = Tags.of("strategy", strategy(strategy), "outcome", free(outcome, outcomes));
         vaultCalls
@@ -412,16 +416,19 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
     }
 
     /** Time from the triggering event's arrival to the rotation result. */
+    @Override
     public void detectionToResult(final Duration duration) {
         detectionToResult.record(nonNegative(duration));
     }
 
     /** An event that arrived after the grace period. */
+    @Override
     public void lateEvent() {
         lateEvents.increment();
     }
 
     /** An event refused as invalid, with its {@link InvalidEventException.Code} name (any case). */
+    @Override
     public void invalidEvent(final String code) {
         final Tags tags = Tags.of("code", closed(upper(code), INVALID_CODES));
         invalids.computeIfAbsent(

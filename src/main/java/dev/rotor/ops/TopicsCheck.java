@@ -17,6 +17,8 @@ public interface TopicsCheck {
     Result result();
 
     /**
+     * One answer of the check.
+     *
      * @param present true when every topic exists
      * @param missing the topics known to be missing
      * @param problem why the answer is not known (not checked yet, broker unreachable), or null

@@ -187,7 +187,7 @@ public final class SecretKeys {
         final StringBuilder joined = new StringBuilder(length);
         for (int i = 0; i < words.size(); i++) {
             final String w = words.get(i);
-            if (SECRET_WORDS.contains(w) || i > 0 && SECRET_WORDS.contains(words.get(i - 1) + w)) {
+            if (SECRET_WORDS.contains(w) || (i > 0 && SECRET_WORDS.contains(words.get(i - 1) + w))) {
                 return Verdict.ALWAYS;
             }
             joined.append(w);

@@ -99,7 +99,7 @@ final class SecretPairs {
             return null;
         }
         final Span value = valueAt(text, valueStart(text, sep));
-        return hides(text, key, verdict, value) ? value : null;
+        return hides(text, verdict, value) ? value : null;
     }
 
     /** {@code --name value}: the value of a secret-named flag. */
@@ -117,7 +117,7 @@ final class SecretPairs {
             return null;
         }
         final Span value = valueAt(text, end + 1);
-        return hides(text, key, verdict, value) ? value : null;
+        return hides(text, verdict, value) ? value : null;
     }
 
     /** {@code <name>value</name>}: the value of a secret-named element. */
@@ -140,11 +140,10 @@ final class SecretPairs {
             return null;
         }
         final Span value = new Span(start, close);
-        return hides(text, key, verdict, value) ? value : null;
+        return hides(text, verdict, value) ? value : null;
     }
 
-    private static boolean hides(
-            final String text, final String key, final SecretKeys.Verdict verdict, final Span value) {
+    private static boolean hides(final String text, final SecretKeys.Verdict verdict, final Span value) {
         if (value.isEmpty() || text.startsWith(Redaction.REDACTED, value.start())) {
             return false;
         }

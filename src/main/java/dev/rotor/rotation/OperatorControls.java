@@ -30,7 +30,7 @@ public final class OperatorControls {
     public static final String PAUSE_KEY = "pause";
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+            .setDefaultPropertyInclusion(JsonInclude.Include.NON_NULL);
 
     /** What an operator may do. */
     public enum Action {

@@ -119,7 +119,7 @@ public final class RotationTopology {
 
     /**
      * The executor topology. {@code commandPartitions} is the partition count of rotation-commands, over which the
-     * storm breaker splits its budget (1 in a TopologyTestDriver; {@link #commandPartitions} asks the cluster).
+     * storm breaker splits its budget (1 in a TopologyTestDriver; {@code RotorService} asks the cluster).
      */
     public static void build(
             final StreamsBuilder builder,

@@ -75,11 +75,22 @@ public final class VaultAuthWatch implements AutoCloseable {
             if (alerted == null) {
                 alerted = problem.get();
                 LOG.error("CRITICAL {}: rotations will fail until rotor's Vault credentials work", problem.get());
-                producer.send(new ProducerRecord<>(
-                        critical.name(),
-                        null,
-                        "vault".getBytes(StandardCharsets.UTF_8),
-                        critical.valueSerde().serializer().serialize(critical.name(), notification(problem.get()))));
+                producer.send(
+                        new ProducerRecord<>(
+                                critical.name(),
+                                null,
+                                "vault".getBytes(StandardCharsets.UTF_8),
+                                critical.valueSerde()
+                                        .serializer()
+                                        .serialize(critical.name(), notification(problem.get()))),
+                        (metadata, e) -> {
+                            if (e != null) {
+                                LOG.error(
+                                        "CRITICAL the Vault authentication alert could not be published to {} ({})",
+                                        critical.name(),
+                                        e.getClass().getSimpleName());
+                            }
+                        });
             }
         } catch (final RuntimeException e) {
             LOG.warn("Vault authentication watch failed ({})", e.getClass().getSimpleName());

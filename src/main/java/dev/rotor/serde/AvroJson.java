@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +60,7 @@ public final class AvroJson {
             throw new SerializationException("not valid JSON for " + type.getSimpleName());
         }
         final Schema schema = SpecificData.get().getSchema(type);
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings("unchecked") // read with the class's own schema and model, so the datum is a T
         final T record = (T) read(tree, schema, SpecificData.getForClass(type));
         return record;
     }
@@ -71,7 +70,7 @@ public final class AvroJson {
             return NODES.nullNode();
         }
         switch (schema.getType()) {
-            case RECORD: {
+            case RECORD -> {
                 final SpecificRecord r = (SpecificRecord) value;
                 final ObjectNode o = NODES.objectNode();
                 for (final Schema.Field f : schema.getFields()) {
@@ -79,39 +78,44 @@ public final class AvroJson {
                 }
                 return o;
             }
-            case UNION:
+            case UNION -> {
                 for (final Schema branch : schema.getTypes()) {
                     if (branch.getType() != Schema.Type.NULL) {
                         return write(value, branch);
                     }
                 }
                 return NODES.nullNode();
-            case ARRAY: {
+            }
+            case ARRAY -> {
                 final ArrayNode a = NODES.arrayNode();
                 for (final Object item : (Iterable<?>) value) {
                     a.add(write(item, schema.getElementType()));
                 }
                 return a;
             }
-            case MAP: {
+            case MAP -> {
                 final ObjectNode o = NODES.objectNode();
                 ((Map<?, ?>) value).forEach((k, v) -> o.set(k.toString(), write(v, schema.getValueType())));
                 return o;
             }
-            case LONG:
+            case LONG -> {
                 if (value instanceof Instant i) {
                     return NODES.textNode(i.toString());
                 }
                 return NODES.numberNode(((Number) value).longValue());
-            case INT:
+            }
+            case INT -> {
                 return NODES.numberNode(((Number) value).intValue());
-            case BOOLEAN:
+            }
+            case BOOLEAN -> {
                 return NODES.booleanNode((Boolean) value);
-            case DOUBLE:
-            case FLOAT:
+            }
+            case DOUBLE, FLOAT -> {
                 return NODES.numberNode(((Number) value).doubleValue());
-            default:
+            }
+            default -> {
                 return NODES.textNode(value.toString());
+            }
         }
     }
 
@@ -120,7 +124,7 @@ public final class AvroJson {
             return null;
         }
         switch (schema.getType()) {
-            case RECORD: {
+            case RECORD -> {
                 final SpecificRecord r = (SpecificRecord) model.newRecord(null, schema);
                 for (final Schema.Field f : schema.getFields()) {
                     final JsonNode v = node.get(f.name());
@@ -132,44 +136,48 @@ public final class AvroJson {
                 }
                 return r;
             }
-            case UNION:
+            case UNION -> {
                 for (final Schema branch : schema.getTypes()) {
                     if (branch.getType() != Schema.Type.NULL) {
                         return read(node, branch, model);
                     }
                 }
                 return null;
-            case ARRAY: {
+            }
+            case ARRAY -> {
                 final List<Object> out = new ArrayList<>();
                 node.forEach(item -> out.add(read(item, schema.getElementType(), model)));
                 return out;
             }
-            case MAP: {
+            case MAP -> {
                 final Map<String, Object> out = new LinkedHashMap<>();
-                for (final Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                    final Map.Entry<String, JsonNode> e = it.next();
+                for (final Map.Entry<String, JsonNode> e : node.properties()) {
                     out.put(e.getKey(), read(e.getValue(), schema.getValueType(), model));
                 }
                 return out;
             }
-            case ENUM:
+            case ENUM -> {
                 return model.createEnum(node.asText(), schema);
-            case LONG: {
+            }
+            case LONG -> {
                 final LogicalType lt = schema.getLogicalType();
                 if (lt instanceof LogicalTypes.TimestampMillis) {
                     return node.isTextual() ? Instant.parse(node.asText()) : Instant.ofEpochMilli(node.asLong());
                 }
                 return node.asLong();
             }
-            case INT:
+            case INT -> {
                 return node.asInt();
-            case BOOLEAN:
+            }
+            case BOOLEAN -> {
                 return node.asBoolean();
-            case DOUBLE:
-            case FLOAT:
+            }
+            case DOUBLE, FLOAT -> {
                 return node.asDouble();
-            default:
+            }
+            default -> {
                 return node.asText();
+            }
         }
     }
 }

@@ -120,7 +120,7 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
     }
 
     /** The cached reader for a writer id; builds it (or the cached verdict "incompatible") on first sight. */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings("unchecked") // the cache holds only this deserializer's readers of T, or verdicts
     private ResolvingReader<T> reader(final int id, final String topic) {
         Object cached = readersById.get(id);
         if (cached == null) {

@@ -87,7 +87,7 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
         }
         final Settings s = settings();
         final Schema schema = record.getSchema();
-        if (schema != classSchema && !schema.equals(classSchema)) {
+        if (!schema.equals(classSchema)) {
             // Not the class's own schema (a hand-built record); resolve without caching by topic.
             return plan(topic, schema, s, new SpecificDatumWriter<>(schema, model))
                     .encode(record, topic);

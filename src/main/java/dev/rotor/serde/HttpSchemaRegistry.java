@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.Schema;
@@ -278,7 +279,8 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
                     + (scheme == null ? "no scheme" : "scheme '" + scheme + "'"));
         }
         final String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("/+$", "");
-        return scheme.toLowerCase() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + path;
+        return scheme.toLowerCase(Locale.ROOT) + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+                + path;
     }
 
     private static String describe(final IOException e) {

@@ -17,6 +17,8 @@ import java.util.Optional;
  * it can outgrow the producer's limit or break a line.
  */
 public final class InvalidEventException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     /** Why a record was refused; the code goes into the {@code rotor.error.code} DLQ header. */
     public enum Code {
         EMPTY,

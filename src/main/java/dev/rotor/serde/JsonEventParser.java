@@ -17,7 +17,6 @@ import dev.rotor.serde.InvalidEventException.Code;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -125,8 +124,7 @@ public final class JsonEventParser {
             throw wrongType("metadata", "an object", node);
         }
         int position = 0;
-        for (final Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            final Map.Entry<String, JsonNode> e = it.next();
+        for (final Map.Entry<String, JsonNode> e : node.properties()) {
             EventLimits.metadataKey(e.getKey(), ++position, null);
             final JsonNode v = e.getValue();
             if (v.isNull()) {

@@ -16,21 +16,22 @@ import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Turns the bytes of a {@code security-events} record into a normalised {@link SecurityEvent}, or refuses them with
- * an {@link InvalidEventException}.
+ * Turns the bytes of a {@code security-events} record into a normalised {@link SecurityEvent}, or refuses them with an
+ * {@link InvalidEventException}.
  *
  * <ol>
- *   <li>Format: the first byte decides. {@code 0} is Avro in the Confluent wire format; {@code '{'} (after optional
- *       white space or a UTF-8 BOM) is JSON; anything else is refused.</li>
+ *   <li>Format: the first byte decides. {@code 0} is Avro in the Confluent wire format; an opening brace (after
+ *       optional white space or a UTF-8 BOM) is JSON; anything else is refused.
  *   <li>Normalisation: event_type lower case; a missing event_id becomes a stable id derived from the content, so a
  *       resent event dedupes; description and metadata values are cut, and over-long identifiers, metadata keys and
- *       path lists refused ({@link EventLimits}), so that no output record can outgrow the broker's limit.</li>
- *   <li>Redaction: credentials in the description, source address, event type and metadata (all but the path lists)
- *       are replaced by {@value Redaction#REDACTED} ({@link Redaction}), before anything else sees the event. An
- *       event id holding a credential is replaced by a derived one, and ids are derived from the redacted content, so
- *       no id is a hash from which a redacted value could be guessed back.</li>
- *   <li>Limits: it does not check rules (counts, paths, clock skew); detection does.</li>
+ *       path lists refused ({@link EventLimits}), so that no output record can outgrow the broker's limit.
+ *   <li>Redaction: credentials in the description, source address, event type and metadata (all but the path lists) are
+ *       replaced by {@value Redaction#REDACTED} ({@link Redaction}), before anything else sees the event. An event id
+ *       holding a credential is replaced by a derived one, and ids are derived from the redacted content, so no id is a
+ *       hash from which a redacted value could be guessed back.
+ *   <li>Limits: it does not check rules (counts, paths, clock skew); detection does.
  * </ol>
+ *
  * A registry that cannot be reached is not the record's fault: that error propagates as is, so the record is retried
  * rather than dead-lettered.
  */
@@ -164,7 +165,7 @@ public final class SecurityEventDecoder {
     /** How many non-blank entries a comma-separated path list has. */
     private static int pathsIn(final String list) {
         int count = 0;
-        for (final String p : list.split(",")) {
+        for (final String p : list.split(",", -1)) {
             if (!p.isBlank()) {
                 count++;
             }

@@ -184,6 +184,7 @@ public final class CounterStore implements KeyValueStore<String, Long>, CachedSt
     }
 
     @Override
+    @SuppressWarnings("deprecation") // deprecated in Kafka 4.3, still called: the wrapped store must answer
     public boolean managesOffsets() {
         return store.managesOffsets();
     }

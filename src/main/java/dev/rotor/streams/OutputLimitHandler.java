@@ -42,6 +42,7 @@ public final class OutputLimitHandler implements ProductionExceptionHandler {
     }
 
     @Override
+    @SuppressWarnings("rawtypes") // Kafka's interface declares the parameter as a raw ProducerRecord
     public Response handleSerializationError(
             final ErrorHandlerContext ctx,
             final ProducerRecord record,
@@ -76,7 +77,7 @@ public final class OutputLimitHandler implements ProductionExceptionHandler {
         if (context != null) {
             context.telemetry().outputRefused(topic);
         }
-        if (dlqTopic == null || ctx.sourceRawValue() == null && ctx.sourceRawKey() == null) {
+        if (dlqTopic == null || (ctx.sourceRawValue() == null && ctx.sourceRawKey() == null)) {
             return Response.resume();
         }
         final int limit = context == null ? StreamsSettings.DEFAULT_MAX_RECORD_BYTES : context.maxRecordBytes();

@@ -26,6 +26,8 @@ public final class StreamsSettings {
      * GlobalThread" whatever the client's setting is. Handing the setting to the main consumer too gives the copy the
      * client's value (rotor has no global store; Kafka 5.0 makes {@code true} the default).
      */
+    // the setting is deprecated because Kafka 5.0 makes it the default; until then rotor sets it
+    @SuppressWarnings("deprecation")
     static final String MAIN_CONSUMER_GLOBAL_HANDLER =
             StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG);
 
@@ -41,10 +43,15 @@ public final class StreamsSettings {
     }
 
     /**
+     * A client's properties: rotor's Kafka Streams defaults, then the operator's {@code kafka.*} settings, then what
+     * rotor must decide itself (application id, DLQ, handlers).
+     *
      * @param applicationId the client's base name; the application id is {@code config.applicationId(applicationId)}
      * @param deadLetterTopic where records this client refuses go (Kafka Streams' DLQ setting)
      * @param stuckRecords the watch that the handlers and the uncaught-exception handler of this client share
      */
+    // PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG: see MAIN_CONSUMER_GLOBAL_HANDLER
+    @SuppressWarnings("deprecation")
     public static Properties forApplication(
             final RotorConfig config,
             final Topics topics,

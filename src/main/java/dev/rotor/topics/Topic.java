@@ -26,7 +26,7 @@ public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde) {
     }
 
     /** {@code stream} seen with the types that the processor forwards to one particular child. */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings("unchecked") // the caller names the types its processor forwards to that child
     public static <K, V> KStream<K, V> narrowed(final KStream<?, ?> stream) {
         return (KStream<K, V>) stream;
     }

@@ -10,11 +10,11 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
@@ -324,8 +324,7 @@ final class Kv2Strategy implements RotationStrategy {
     private static Map<String, String> strings(final JsonNode custom) {
         final Map<String, String> out = new LinkedHashMap<>();
         if (custom.isObject()) {
-            custom.fields()
-                    .forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+            custom.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
         }
         return out;
     }
@@ -393,9 +392,7 @@ final class Kv2Strategy implements RotationStrategy {
             throws RotationFailure {
         final JsonNode versions = run.read(paths.metadata()).data().path("versions");
         long atTrigger = 0;
-        final Iterator<Map.Entry<String, JsonNode>> it = versions.fields();
-        while (it.hasNext()) {
-            final Map.Entry<String, JsonNode> v = it.next();
+        for (final Map.Entry<String, JsonNode> v : versions.properties()) {
             final Instant created = time(v.getValue().path("created_time").asText(""));
             final long number = versionNumber(v.getKey());
             if (created != null && !created.isAfter(triggerTime) && number > atTrigger && number < current.version()) {
@@ -494,7 +491,7 @@ final class Kv2Strategy implements RotationStrategy {
         return out;
     }
 
-    private static String listOf(final TreeSet<String> names) {
+    private static String listOf(final SortedSet<String> names) {
         return names.isEmpty() ? "none" : String.join(", ", names);
     }
 

@@ -5,6 +5,8 @@ package dev.rotor.vault;
  * names) and becomes the outcome's error, so it is what operators read in the critical alert.
  */
 final class RotationFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+
     private final VaultCallException vaultError;
     private final RotationOutcome.Kind kind;
 

@@ -30,10 +30,12 @@ public record RotationRequest(
         Instant deadline,
         BooleanSupplier cancelled,
         IntentLog intents) {
-    private static final BooleanSupplier NEVER = () -> false;
+    private static boolean never() {
+        return false;
+    }
 
     public RotationRequest {
-        cancelled = cancelled == null ? NEVER : cancelled;
+        cancelled = cancelled == null ? RotationRequest::never : cancelled;
         intents = intents == null ? IntentLog.NONE : intents;
     }
 
@@ -56,7 +58,7 @@ public record RotationRequest(
             final boolean manual,
             final Instant triggerTime,
             final Instant deadline) {
-        this(commandId, secretPath, reason, manual, triggerTime, deadline, NEVER);
+        this(commandId, secretPath, reason, manual, triggerTime, deadline, RotationRequest::never);
     }
 
     /** The same request with another deadline (a replay of the command). */

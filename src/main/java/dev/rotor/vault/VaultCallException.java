@@ -8,6 +8,8 @@ import java.util.List;
  * never contains a request or response body, a secret value or a token.
  */
 public final class VaultCallException extends Exception {
+    private static final long serialVersionUID = 1L;
+
     /** Why the call failed; decides whether it is retried. */
     public enum Kind {
         /** 5xx, 412, 429, no response (timeout, connection refused): may succeed later. */

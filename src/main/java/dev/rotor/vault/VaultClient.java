@@ -318,7 +318,7 @@ public final class VaultClient {
             final Session s = session(calls);
             final Raw raw =
                     perform(method, shown, calls, () -> op.run(s.vault()).getRestResponse());
-            if (raw.status >= 200 && raw.status < 300 || raw.status == 404 || raw.status == 400) {
+            if ((raw.status >= 200 && raw.status < 300) || raw.status == 404 || raw.status == 400) {
                 authHealth.ok(); // Vault answered and accepted the token
             }
             if (raw.status >= 200 && raw.status < 300) {
@@ -672,7 +672,7 @@ public final class VaultClient {
                 || !authHealth.healthy()
                 || lastVerifiedNanos == 0
                 || now - lastVerifiedNanos >= checkEvery.toNanos()
-                || s.knowsExpiry() && !s.expires() && now - s.expiresAtNanos() >= 0) {
+                || (s.knowsExpiry() && !s.expires() && now - s.expiresAtNanos() >= 0)) {
             checkToken();
         }
         return nextMaintenance(checkEvery, retryEvery);
@@ -697,6 +697,8 @@ public final class VaultClient {
     }
 
     /** A fixed token: renew at two thirds of its TTL if renewable; otherwise just remember when it expires. */
+    // identity, not equals: only the very session this caller saw may be replaced (an equal one may be newer)
+    @SuppressWarnings("ReferenceEquality")
     private void adoptFixedTokenTiming(
             final Session s, final long t0, final long ttlSeconds, final boolean expires, final boolean renewable) {
         synchronized (authLock) {
@@ -786,6 +788,8 @@ public final class VaultClient {
         }
     }
 
+    // identity, not equals: only the very session this caller saw may be replaced (an equal one may be newer)
+    @SuppressWarnings("ReferenceEquality")
     private void invalidate(final Session failed) {
         synchronized (authLock) {
             if (session == failed) {
@@ -925,7 +929,7 @@ public final class VaultClient {
     /** The driver's write() serialises only scalars; every value is handed over as the driver's own JSON value. */
     private static Map<String, Object> toDriverMap(final ObjectNode body) {
         final Map<String, Object> map = new LinkedHashMap<>();
-        body.fields().forEachRemaining(e -> {
+        body.properties().forEach(e -> {
             try {
                 map.put(e.getKey(), Json.parse(JSON.writeValueAsString(e.getValue())));
             } catch (final JsonProcessingException ex) {

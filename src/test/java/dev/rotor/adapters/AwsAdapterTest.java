@@ -9,6 +9,7 @@ import static dev.rotor.adapters.Fixtures.meta;
 import static dev.rotor.adapters.Fixtures.notRelevant;
 import static dev.rotor.adapters.Fixtures.object;
 import static dev.rotor.adapters.Fixtures.unmapped;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -381,7 +382,7 @@ class AwsAdapterTest {
                         "neither a CloudTrail event"),
                 arguments(
                         "Records that is not an array",
-                        "{\"Records\": {}}".getBytes(),
+                        "{\"Records\": {}}".getBytes(UTF_8),
                         Code.WRONG_TYPE,
                         "Records must be an array of CloudTrail events, found an object"),
                 arguments(

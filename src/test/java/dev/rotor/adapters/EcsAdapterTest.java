@@ -24,7 +24,6 @@ import dev.rotor.serde.InvalidEventException;
 import dev.rotor.serde.InvalidEventException.Code;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -71,8 +70,7 @@ class EcsAdapterTest {
     }
 
     private static void flatten(final String prefix, final JsonNode node, final ObjectNode out) {
-        for (final Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            final Map.Entry<String, JsonNode> e = it.next();
+        for (final Map.Entry<String, JsonNode> e : node.properties()) {
             final String key = prefix + e.getKey();
             if (e.getValue().isObject() && !e.getValue().isEmpty()) {
                 flatten(key + ".", e.getValue(), out);
@@ -85,10 +83,9 @@ class EcsAdapterTest {
     /** The top-level objects' fields as dotted keys, their objects kept nested ({@code "event.category": [..]}). */
     static ObjectNode mixed(final JsonNode node) {
         final ObjectNode out = JsonNodeFactory.instance.objectNode();
-        for (final Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            final Map.Entry<String, JsonNode> e = it.next();
+        for (final Map.Entry<String, JsonNode> e : node.properties()) {
             if (e.getValue().isObject()) {
-                e.getValue().fields().forEachRemaining(f -> out.set(e.getKey() + "." + f.getKey(), f.getValue()));
+                e.getValue().properties().forEach(f -> out.set(e.getKey() + "." + f.getKey(), f.getValue()));
             } else {
                 out.set(e.getKey(), e.getValue());
             }

@@ -9,6 +9,7 @@ import static dev.rotor.adapters.Fixtures.meta;
 import static dev.rotor.adapters.Fixtures.notRelevant;
 import static dev.rotor.adapters.Fixtures.object;
 import static dev.rotor.adapters.Fixtures.unmapped;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -226,7 +227,7 @@ class GitHubSecretScanningAdapterTest {
                         "alert or repository is missing: not a secret_scanning_alert delivery"),
                 arguments(
                         "a push webhook",
-                        "{\"ref\": \"refs/heads/main\", \"repository\": {}}".getBytes(),
+                        "{\"ref\": \"refs/heads/main\", \"repository\": {}}".getBytes(UTF_8),
                         Code.UNKNOWN_PAYLOAD,
                         "alert or repository is missing"),
                 arguments(

@@ -9,6 +9,7 @@ import static dev.rotor.adapters.Fixtures.meta;
 import static dev.rotor.adapters.Fixtures.notRelevant;
 import static dev.rotor.adapters.Fixtures.object;
 import static dev.rotor.adapters.Fixtures.unmapped;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -140,7 +141,7 @@ class OcsfAdapterTest {
                                         + "\"4f1c0d2e-0001\", "
                                         + "\"version\": \"1.1.0\"}, \"user\": {\"name\": \"svc-payments\"}, "
                                         + "\"src_endpoint\": {\"ip\": \"203.0.113.7\"}}")
-                                .getBytes(),
+                                .getBytes(UTF_8),
                         events(event(
                                 "4f1c0d2e-0001",
                                 "failed_auth_spike",
@@ -338,16 +339,24 @@ class OcsfAdapterTest {
                         "time is missing"),
                 arguments(
                         "a JSON array",
-                        "[{\"class_uid\": 3002}]".getBytes(),
+                        "[{\"class_uid\": 3002}]".getBytes(UTF_8),
                         Code.UNKNOWN_PAYLOAD,
                         "a ocsf record must be a JSON object, found an array"),
-                arguments("truncated JSON", "{\"class_uid\": 3002, ".getBytes(), Code.INVALID_JSON, "not valid JSON"),
                 arguments(
-                        "a duplicate key",
-                        "{\"class_uid\": 3002, \"class_uid\": 2004}".getBytes(),
+                        "truncated JSON",
+                        "{\"class_uid\": 3002, ".getBytes(UTF_8),
                         Code.INVALID_JSON,
                         "not valid JSON"),
-                arguments("100,000 nested arrays", "[".repeat(100_000).getBytes(), Code.INVALID_JSON, "not valid JSON"),
+                arguments(
+                        "a duplicate key",
+                        "{\"class_uid\": 3002, \"class_uid\": 2004}".getBytes(UTF_8),
+                        Code.INVALID_JSON,
+                        "not valid JSON"),
+                arguments(
+                        "100,000 nested arrays",
+                        "[".repeat(100_000).getBytes(UTF_8),
+                        Code.INVALID_JSON,
+                        "not valid JSON"),
                 arguments(
                         "time beyond a double",
                         new String(edited(WINDOWS_4625, n -> n.put("time", "__t__")), StandardCharsets.UTF_8)

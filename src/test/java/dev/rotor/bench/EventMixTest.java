@@ -1,5 +1,6 @@
 package dev.rotor.bench;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotor.avro.SecurityEvent;
@@ -134,6 +135,6 @@ class EventMixTest {
                 .isEqualTo(mix.counts().get("single_failed_auth")
                         + mix.counts().get("brute_force_burst")
                         + mix.counts().get("rate_limit"));
-        assertThat(BaselineTopology.byPath("not json".getBytes())).isEmpty();
+        assertThat(BaselineTopology.byPath("not json".getBytes(UTF_8))).isEmpty();
     }
 }

@@ -75,7 +75,7 @@ class KcatIT {
     private static void awaitLine(final Process p, final String text, final Path log) throws Exception {
         final BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         final StringBuilder seen = new StringBuilder();
-        final long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        final long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         String line;
         while (System.nanoTime() < until && (line = r.readLine()) != null) {
             seen.append(line).append('\n');

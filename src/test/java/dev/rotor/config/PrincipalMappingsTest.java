@@ -50,8 +50,12 @@ class PrincipalMappingsTest {
         assertThat(m.resolve(SourceFormat.OCSF, Map.of("user.name", "alice"))).contains(List.of("secret/users/alice"));
         assertThat(m.resolve(SourceFormat.OCSF, Map.of("user.name", "../../sys/x")))
                 .isEmpty();
-        final PrincipalMappings upper = parse(
-                "principals:\n  - source: ocsf\n    match: {user.name: \"Bob\"}\n" + "    secret: \"secret/bob\"\n");
+        final PrincipalMappings upper = parse("""
+                principals:
+                  - source: ocsf
+                    match: {user.name: "Bob"}
+                    secret: "secret/bob"
+                """);
         assertThat(upper.resolve(SourceFormat.OCSF, Map.of("user.name", "bob"))).isEmpty();
     }
 
@@ -78,16 +82,26 @@ class PrincipalMappingsTest {
                 .hasMessageContaining("principals[0].match must map at least one principal attribute to a glob");
         assertThatThrownBy(() -> parse("principals:\n  - source: ocsf\n    match: {user.name: x}\n"))
                 .hasMessageContaining("principals[0] needs exactly one of 'secret' or 'secrets'");
-        assertThatThrownBy(() -> parse("principals:\n  - source: ocsf\n    match: {user.name: \"x*\"}\n"
-                        + "    secret: \"secret/{2}\"\n"))
+        assertThatThrownBy(() -> parse("""
+                                       principals:
+                                         - source: ocsf
+                                           match: {user.name: "x*"}
+                                           secret: "secret/{2}"
+                                       """))
                 .hasMessageContaining(
                         "placeholder {2} in 'secret/{2}' names neither a matched attribute nor one of the 1 "
                                 + "wildcards");
-        assertThatThrownBy(() -> parse("principals:\n  - source: ocsf\n    match: {user.name: x}\n"
-                        + "    secret: \"secret/{user.uid}\"\n"))
-                .hasMessageContaining("placeholder {user.uid}");
-        assertThatThrownBy(() -> parse("principals:\n  - source: ocsf\n    match: {user.name: x}\n"
-                        + "    secret: \"secret/{user.name\"\n"))
-                .hasMessageContaining("unbalanced brace");
+        assertThatThrownBy(() -> parse("""
+                                       principals:
+                                         - source: ocsf
+                                           match: {user.name: x}
+                                           secret: "secret/{user.uid}"
+                                       """)).hasMessageContaining("placeholder {user.uid}");
+        assertThatThrownBy(() -> parse("""
+                                       principals:
+                                         - source: ocsf
+                                           match: {user.name: x}
+                                           secret: "secret/{user.name"
+                                       """)).hasMessageContaining("unbalanced brace");
     }
 }

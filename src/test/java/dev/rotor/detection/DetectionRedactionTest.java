@@ -112,7 +112,7 @@ class DetectionRedactionTest {
                     .paths("sys/"
                             + password.text()
                                     .substring(password.text().indexOf("password="))
-                                    .split(" ")[0]);
+                                    .split(" ", -1)[0]);
             refused = refusedEvent.bytes();
             d.send(refusedEvent);
             // harmless text that must arrive as sent

@@ -10,6 +10,7 @@ import dev.rotor.avro.RotationCommand;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,7 +49,7 @@ class TriggerMatrixTopologyTest {
     void eachCellOfTheMatrixDecidesAsTheSeedDid(final String type, final String level, final Expect expect) {
         try (DetectionDriver d = new DetectionDriver()) {
             // matching ignores case on both fields
-            d.send(event(type.toUpperCase(), level.toUpperCase())
+            d.send(event(type.toUpperCase(Locale.ROOT), level.toUpperCase(Locale.ROOT))
                     .id("e1")
                     .at(NOW.minus(Duration.ofMinutes(1)))
                     .paths("secret/prod/db"));

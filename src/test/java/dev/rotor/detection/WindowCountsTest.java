@@ -100,7 +100,7 @@ class WindowCountsTest {
         final Random random = new Random();
         final WindowCounts c = new WindowCounts();
         final List<long[]> events = new ArrayList<>();
-        final long window = 1 + random.nextInt(100);
+        final long window = 1L + random.nextInt(100);
         for (int i = 0; i < 40; i++) {
             final long t = random.nextInt(300);
             final long w = random.nextInt(4);

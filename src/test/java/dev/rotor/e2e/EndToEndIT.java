@@ -235,7 +235,11 @@ class EndToEndIT {
                         .satisfies(n -> {
                             assertThat(n.path("priority").asText()).isEqualTo("critical");
                             assertThat(n.path("message").asText())
-                                    .startsWith("🚨 EMERGENCY ROTATION FAILED 🚨\n\n" + "Secret: secret/prod/missing\n")
+                                    .startsWith("""
+                                                \ud83d\udea8 EMERGENCY ROTATION FAILED \ud83d\udea8
+
+                                                Secret: secret/prod/missing
+                                                """)
                                     .endsWith("IMMEDIATE ACTION REQUIRED!");
                         }));
         assertThat(vault.kvMetadata("secret", "prod/missing")).isEmpty();

@@ -1,5 +1,7 @@
 package dev.rotor.faults;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import dev.rotor.local.DevVault;
 import dev.rotor.local.KvMetadata;
 import dev.rotor.testing.EmbeddedKafkaExtension;
@@ -92,11 +94,11 @@ class CrashBetweenVaultCallsIT {
             try (RotorProcess rotor = RotorProcess.start("crash", env, RUN);
                     RotorOutputs out = new RotorOutputs(KAFKA.bootstrapServers());
                     KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KAFKA.producerProps())) {
-                rotor.awaitReady(Duration.ofSeconds(120));
+                rotor.awaitReady(Duration.ofMinutes(2));
                 final String eventId = "crash-between-calls";
                 producer.send(new ProducerRecord<>(
                                 RotorOutputs.INPUT,
-                                eventId.getBytes(),
+                                eventId.getBytes(UTF_8),
                                 JsonEvent.manualTrigger(eventId, cases.get(0).path())
                                         .paths(cases.stream().map(Case::path).toList())
                                         .bytes()))
@@ -112,9 +114,9 @@ class CrashBetweenVaultCallsIT {
                 vault.clearFaults();
                 LOG.info("killed rotor with {} calls held; starting it again", heldBeforeKill);
                 rotor.restart();
-                rotor.awaitReady(Duration.ofSeconds(120));
+                rotor.awaitReady(Duration.ofMinutes(2));
 
-                final boolean settled = Settle.within("a result for every command", Duration.ofSeconds(120), () -> {
+                final boolean settled = Settle.within("a result for every command", Duration.ofMinutes(2), () -> {
                     out.catchUp();
                     return out.commandsById().size() >= cases.size()
                             && out.resultsByCommand()
@@ -199,7 +201,7 @@ class CrashBetweenVaultCallsIT {
                     1));
         }
         for (final String[] call : new String[][] {{"GET", "transit/keys/tr0"}, {"POST", "transit/keys/tr1/rotate"}}) {
-            final String key = call[1].split("/")[2];
+            final String key = call[1].split("/", -1)[2];
             vault.addTransitKey(key);
             cases.add(new Case(
                     "transit/keys/" + key,

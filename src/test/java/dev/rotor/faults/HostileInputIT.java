@@ -106,7 +106,7 @@ class HostileInputIT {
                             RUN);
                     LoadGenerator load = new LoadGenerator(KAFKA.producerProps(), RotorOutputs.INPUT);
                     RotorOutputs out = new RotorOutputs(KAFKA.bootstrapServers())) {
-                rotor.awaitReady(Duration.ofSeconds(120));
+                rotor.awaitReady(Duration.ofMinutes(2));
 
                 // when
                 load.sendAll(records);
@@ -173,7 +173,7 @@ class HostileInputIT {
                 final List<String> failedTasks = ThreadReplacements.failedRecords(rotor).stream()
                         .map(pos -> {
                             final String[] at =
-                                    pos.substring(pos.lastIndexOf('-') + 1).split("@");
+                                    pos.substring(pos.lastIndexOf('-') + 1).split("@", -1);
                             final String id = load.idAt(Integer.parseInt(at[0]), Long.parseLong(at[1]));
                             return pos + " = " + (id == null ? "?" : id);
                         })

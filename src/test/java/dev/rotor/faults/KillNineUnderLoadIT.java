@@ -73,8 +73,8 @@ class KillNineUnderLoadIT {
                             RUN);
                     LoadGenerator load = new LoadGenerator(KAFKA.producerProps(), RotorOutputs.INPUT);
                     RotorOutputs out = new RotorOutputs(KAFKA.bootstrapServers())) {
-                a.awaitReady(Duration.ofSeconds(120));
-                b.awaitReady(Duration.ofSeconds(120));
+                a.awaitReady(Duration.ofMinutes(2));
+                b.awaitReady(Duration.ofMinutes(2));
 
                 // when: a steady load, and one instance killed -9 (and restarted) every 10 s while it runs
                 vault.setResponseDelay(VAULT_LATENCY);

@@ -11,13 +11,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Fault scenario 3: the schema registry goes away and comes back while JSON and Avro events arrive on
@@ -33,7 +32,6 @@ import org.slf4j.LoggerFactory;
  * registry (never lost); the poison record ends in the DLQ with a {@code rotor.error.code}.
  */
 class RegistryOutageIT {
-    private static final Logger LOG = LoggerFactory.getLogger(RegistryOutageIT.class);
 
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
@@ -71,7 +69,7 @@ class RegistryOutageIT {
                             RUN);
                     LoadGenerator load = new LoadGenerator(KAFKA.producerProps(), RotorOutputs.INPUT);
                     RotorOutputs out = new RotorOutputs(KAFKA.bootstrapServers())) {
-                rotor.awaitReady(Duration.ofSeconds(120));
+                rotor.awaitReady(Duration.ofMinutes(2));
 
                 // given: Avro (version 0) and JSON both work, and rotor has met version 0's id
                 load.send(Planned.keyed(
@@ -149,7 +147,7 @@ class RegistryOutageIT {
                 final List<String> avroDeadLetteredWithoutRegistryCode = outage.avroIds().stream()
                         .filter(id -> !out.decided(id))
                         .flatMap(id -> out.deadLettersKeyed(id).stream().map(d -> id + " " + d.code()))
-                        .filter(s -> !s.toUpperCase().contains("REGISTRY"))
+                        .filter(s -> !s.toUpperCase(Locale.ROOT).contains("REGISTRY"))
                         .toList();
                 final List<DeadLetter> poison = out.deadLettersKeyed(Outage.POISON_ID);
                 final List<String> replaced = ThreadReplacements.logged(rotor);
@@ -257,7 +255,7 @@ class RegistryOutageIT {
             }
             steps.add(new Step(500, Planned.keyed(POISON_ID, POISON)));
             // each version's first record at a different moment of the outage, refused and reset phases both
-            final long spacing = (total - 4_000) / (versions.size() * AVRO_PER_VERSION);
+            final long spacing = (total - 4_000) / (versions.size() * ((long) AVRO_PER_VERSION));
             long at = 1_000;
             for (int i = 0; i < AVRO_PER_VERSION; i++) {
                 for (final AvroEvents.Version v : versions) {

@@ -23,8 +23,8 @@ import org.awaitility.core.ConditionTimeoutException;
  * only through its environment ({@link RotorEnvironment}).
  *
  * <ol>
- *   <li>Start, {@linkplain #kill9() kill -9}, {@linkplain #sigterm() SIGTERM} and {@linkplain #restart() restart} with
- *       the same environment (so the same state dir and HTTP port).
+ *   <li>Start, {@linkplain #kill9() kill -9}, {@linkplain #sigterm(Duration) SIGTERM} and {@linkplain #restart()
+ *       restart} with the same environment (so the same state dir and HTTP port).
  *   <li>Every start appends to {@code target/faults/<name>.log} (stdout and stderr), after a marker line naming the
  *       start and its pid; the process logs with {@code faults/logback-rotor.xml}, which keeps Kafka's INFO lines.
  *   <li>Readiness over {@code /health/ready}, the Prometheus text of {@code /metrics}, and counts of log lines.

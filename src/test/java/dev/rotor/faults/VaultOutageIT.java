@@ -36,7 +36,7 @@ class VaultOutageIT {
     private static final int TRIGGERS = 200;
     private static final Duration ANSWERING_503 = Duration.ofSeconds(30);
     private static final Duration REFUSING = Duration.ofSeconds(30);
-    private static final Duration SETTLE = Duration.ofSeconds(120);
+    private static final Duration SETTLE = Duration.ofMinutes(2);
     private static final String[] RUN = {"run", "--role", "all", "--config", "config/application.properties"};
 
     @Test
@@ -62,7 +62,7 @@ class VaultOutageIT {
                             RUN);
                     LoadGenerator load = new LoadGenerator(KAFKA.producerProps(), RotorOutputs.INPUT);
                     RotorOutputs out = new RotorOutputs(KAFKA.bootstrapServers())) {
-                rotor.awaitReady(Duration.ofSeconds(120));
+                rotor.awaitReady(Duration.ofMinutes(2));
 
                 // when: Vault answers 503 for 30 s, then refuses connections for 30 s, while the triggers arrive
                 final Instant outageStart = Instant.now();

@@ -86,8 +86,8 @@ class VaultContractTest {
         };
     }
 
-    private static Consumer<DevVault> mitchellh() {
-        return v -> v.addUserpassUser("mitchellh", "superSecretPassword2", "policy1", "policy2");
+    private static void mitchellh(DevVault v) {
+        v.addUserpassUser("mitchellh", "superSecretPassword2", "policy1", "policy2");
     }
 
     private static String tokenFromLdapLogin(DevVault v) {
@@ -303,8 +303,8 @@ class VaultContractTest {
                 "transit-rotate-key",
                 seed(v -> v.addTransitKey("my-key"))
                         .then(v -> assertThat(v.transitLatestVersion("my-key")).isEqualTo(2)));
-        SETUP.put("userpass-login-invalid", seed(mitchellh()));
-        SETUP.put("userpass-login-success", seed(mitchellh()));
+        SETUP.put("userpass-login-invalid", seed(VaultContractTest::mitchellh));
+        SETUP.put("userpass-login-success", seed(VaultContractTest::mitchellh));
     }
 
     // The replay -----------------------------------------------------------------------------------------------

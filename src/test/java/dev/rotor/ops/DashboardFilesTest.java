@@ -92,9 +92,13 @@ class DashboardFilesTest {
 
     @Test
     void aScrapeIsReadAsSeriesWithTheirLabelNames() {
-        final String scrape = "# HELP x\n# TYPE rotor_results_total counter\n"
-                + "rotor_results_total{status=\"FAILED\",strategy=\"kv2\"} 1.0\n"
-                + "rotor_pending_rotations 0.0\nrotor_alarm{alarm=\"a,b=\\\"c\\\"\"} NaN\n";
+        final String scrape = """
+                              # HELP x
+                              # TYPE rotor_results_total counter
+                              rotor_results_total{status="FAILED",strategy="kv2"} 1.0
+                              rotor_pending_rotations 0.0
+                              rotor_alarm{alarm="a,b=\\"c\\""} NaN
+                              """;
 
         assertThat(OpsFiles.seriesLabels(scrape))
                 .containsEntry("rotor_results_total", Set.of("status", "strategy"))

@@ -81,7 +81,7 @@ final class OpsFiles {
     /** The series names of a Prometheus text scrape, each with every label name seen on it. */
     static Map<String, Set<String>> seriesLabels(final String scrape) {
         final Map<String, Set<String>> out = new LinkedHashMap<>();
-        for (final String line : scrape.split("\n")) {
+        for (final String line : scrape.split("\n", -1)) {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }

@@ -82,7 +82,7 @@ class OpsServerTest {
         assertThat(live.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(live.body()).get("status").asText()).isEqualTo("UP");
         assertThat(live.headers().firstValue("Content-Type"))
-                .hasValueSatisfying(ct -> ct.startsWith("application/json"));
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
     }
 
     @Test

@@ -78,7 +78,7 @@ final class PromQlReferences {
         rest = cut.toString();
         final Matcher g = GROUPING.matcher(rest);
         while (g.find()) {
-            for (final String label : g.group(2).split(",")) {
+            for (final String label : g.group(2).split(",", -1)) {
                 if (!label.isBlank()) {
                     grouping.add(label.strip());
                 }

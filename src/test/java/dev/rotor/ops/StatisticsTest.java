@@ -30,7 +30,7 @@ class StatisticsTest {
     private static Map<String, Map<String, Long>> stores(final Object... nameThenCounters) {
         final Map<String, Map<String, Long>> m = new HashMap<>();
         for (int i = 0; i < nameThenCounters.length; i += 2) {
-            @SuppressWarnings("unchecked")
+            @SuppressWarnings("unchecked") // the helper's callers pass (name, counters) pairs
             final Map<String, Long> counters = (Map<String, Long>) nameThenCounters[i + 1];
             m.put((String) nameThenCounters[i], counters);
         }

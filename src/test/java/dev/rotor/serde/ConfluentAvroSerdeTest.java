@@ -9,6 +9,7 @@ import static dev.rotor.serde.SerdeFixtures.securityEvent;
 import static dev.rotor.serde.SerdeFixtures.securityEventWithExtraField;
 import static dev.rotor.serde.SerdeFixtures.securityEventWithout;
 import static dev.rotor.serde.SerdeFixtures.wire;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -135,7 +136,7 @@ class ConfluentAvroSerdeTest {
 
         @Test
         void jsonAndShortInputDoNotLookLikeConfluentAvro() {
-            assertThat(ConfluentAvroSerde.looksLikeConfluentAvro("{\"a\":1}".getBytes()))
+            assertThat(ConfluentAvroSerde.looksLikeConfluentAvro("{\"a\":1}".getBytes(UTF_8)))
                     .isFalse();
             assertThat(ConfluentAvroSerde.looksLikeConfluentAvro(new byte[] {0, 0, 1}))
                     .isFalse();

@@ -17,6 +17,9 @@ import org.apache.kafka.streams.processor.internals.ClientUtils;
 import org.junit.jupiter.api.Test;
 
 class StreamsSettingsTest {
+    @SuppressWarnings("deprecation") // deprecated in Kafka 4.3 because 5.0 makes it the default; rotor sets it
+    private static final String GLOBAL_HANDLER = StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG;
+
     private static RotorConfig config(final Map<String, String> overrides) {
         final Map<String, String> all =
                 new HashMap<>(Map.of("rotor.output.format", "json", "kafka.bootstrap.servers", "localhost:9092"));
@@ -84,10 +87,8 @@ class StreamsSettingsTest {
 
         final StreamsConfig assignorCopy = new ClientUtils.QuietStreamsConfig(consumer);
 
-        assertThat(client.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG))
-                .isTrue();
-        assertThat(assignorCopy.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG))
-                .isTrue();
+        assertThat(client.getBoolean(GLOBAL_HANDLER)).isTrue();
+        assertThat(assignorCopy.getBoolean(GLOBAL_HANDLER)).isTrue();
     }
 
     @Test
@@ -99,7 +100,6 @@ class StreamsSettingsTest {
         final StreamsConfig assignorCopy =
                 new ClientUtils.QuietStreamsConfig(client.getMainConsumerConfigs("rotor-detection", "c", 0));
 
-        assertThat(assignorCopy.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG))
-                .isFalse();
+        assertThat(assignorCopy.getBoolean(GLOBAL_HANDLER)).isFalse();
     }
 }

@@ -30,7 +30,7 @@ public final class ApicurioRegistry {
     public static final String CCOMPAT_PATH = "/apis/ccompat/v7";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(2);
     private static ApicurioRegistry shared;
 
     private final Process process;

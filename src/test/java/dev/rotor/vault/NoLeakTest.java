@@ -78,7 +78,7 @@ class NoLeakTest {
             int n = 0;
             for (final String path : List.of("app/a", "app/b", "hex/c", "uuid/d")) {
                 final String p = VaultFixture.unique(path);
-                final String old = "seed-old-value-" + (++n) + "-x7Qp";
+                final String old = "seed-old-value-" + ++n + "-x7Qp";
                 secrets.put("seeded value " + n, old);
                 fx.vault.kvPut("secret", p, Map.of("value", old, "db_password", old + "-pw", "host", "h"));
                 secrets.put("seeded password " + n, old + "-pw");
@@ -213,11 +213,11 @@ class NoLeakTest {
                     assertThat(v != null && !secrets.containsValue(v))
                             .as("secret/" + e.getKey() + " was rotated")
                             .isTrue();
-                    secrets.put("generated value " + (++g) + " (" + f + ")", v);
+                    secrets.put("generated value " + ++g + " (" + f + ")", v);
                 }
                 final String pw = fx.field("secret", e.getKey(), "db_password");
                 if (pw != null) {
-                    secrets.put("generated value " + (++g) + " (db_password)", pw);
+                    secrets.put("generated value " + ++g + " (db_password)", pw);
                 }
             }
             assertThat(g).isGreaterThanOrEqualTo(10);

@@ -166,7 +166,7 @@ class SecretGeneratorTest {
         assertThat(RotationRun.human(Duration.ofMillis(300_400))).isEqualTo("5m");
         assertThat(RotationRun.human(Duration.ofSeconds(150))).isEqualTo("2m30s");
         assertThat(RotationRun.human(Duration.ofMillis(1520))).isEqualTo("1.5s");
-        assertThat(RotationRun.human(Duration.ofMillis(2000))).isEqualTo("2s");
+        assertThat(RotationRun.human(Duration.ofSeconds(2))).isEqualTo("2s");
         assertThat(RotationRun.human(Duration.ofMillis(800))).isEqualTo("800ms");
     }
 
