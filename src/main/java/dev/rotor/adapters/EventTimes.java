@@ -1,9 +1,9 @@
 package dev.rotor.adapters;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rotor.serde.InvalidEventException;
-import dev.rotor.serde.InvalidEventException.Code;
-import dev.rotor.serde.Timestamps;
+import dev.rotor.events.InvalidEventException;
+import dev.rotor.events.InvalidEventException.Code;
+import dev.rotor.events.Timestamps;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;

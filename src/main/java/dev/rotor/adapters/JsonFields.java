@@ -2,8 +2,8 @@ package dev.rotor.adapters;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import dev.rotor.serde.InvalidEventException;
-import dev.rotor.serde.InvalidEventException.Code;
+import dev.rotor.events.InvalidEventException;
+import dev.rotor.events.InvalidEventException.Code;
 import dev.rotor.serde.JsonEventParser;
 
 /** Small, value-free helpers for reading foreign JSON. Error messages name fields, never the values found. */

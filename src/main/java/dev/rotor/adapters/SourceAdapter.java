@@ -12,7 +12,7 @@ public interface SourceAdapter {
      *
      * @param record the record's JSON (an object)
      * @param recordTimestamp the Kafka record's timestamp, used only where the payload carries no time of its own
-     * @throws dev.rotor.serde.InvalidEventException when the record is not one of this format's or cannot be read
+     * @throws dev.rotor.events.InvalidEventException when the record is not one of this format's or cannot be read
      */
     Adaptation adapt(JsonNode record, long recordTimestamp);
 }

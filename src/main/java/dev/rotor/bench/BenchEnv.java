@@ -4,7 +4,7 @@ import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.config.Setting;
 import dev.rotor.detection.DetectionTopology;
-import dev.rotor.local.DevVault;
+import dev.rotor.devvault.DevVault;
 import dev.rotor.rotation.RotationTopology;
 import dev.rotor.topics.TopicsAdmin;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.rotor.bench;
 
 import dev.rotor.config.RotorConfig;
-import dev.rotor.local.KvMetadata;
+import dev.rotor.devvault.KvMetadata;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,18 +1,12 @@
 package dev.rotor.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rotor.avro.AuditDecision;
-import dev.rotor.avro.AuditRecord;
-import dev.rotor.avro.RotationResult;
 import dev.rotor.config.ConfigException;
 import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
-import dev.rotor.local.DevVault;
+import dev.rotor.devvault.DevVault;
 import dev.rotor.local.LocalKafka;
 import dev.rotor.local.LocalSeed;
 import dev.rotor.service.RotorService;
-import dev.rotor.topics.Producers;
 import dev.rotor.topics.TopicsAdmin;
 import dev.rotor.vault.VaultRotator;
 import java.io.IOException;
@@ -21,24 +15,16 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -57,8 +43,6 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Run Kafka, a dev Vault and rotor on this machine, with nothing to install or configure.")
 public final class LocalCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration DEMO_TIMEOUT = Duration.ofMinutes(2);
     /** Marks a data dir that {@code rotor local} made, and so may empty at the next start. */
     static final String MARKER = ".rotor-local";
 
@@ -158,7 +142,7 @@ public final class LocalCommand implements Callable<Integer> {
                 awaitRunning(rotor);
                 banner(cfg, vault, tokenFile, forPeople ? log : logFile);
                 if (demo) {
-                    final boolean allRotated = new Demo(cfg, out).play();
+                    final boolean allRotated = new LocalDemo(cfg, out).play();
                     if (exitAfterDemo) {
                         return allRotated ? RotorCommand.EXIT_OK : RotorCommand.EXIT_RUNTIME;
                     }
@@ -282,164 +266,6 @@ public final class LocalCommand implements Callable<Integer> {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (final IOException e) {
             // best effort
-        }
-    }
-
-    /** The original implementation's five examples, sent as JSON events, followed as they happen. */
-    static final class Demo {
-        private record Example(String name, List<String> paths, List<byte[]> events) {}
-
-        private final RotorConfig cfg;
-        private final PrintStream out;
-
-        Demo(final RotorConfig cfg, final PrintStream out) {
-            this.cfg = cfg;
-            this.out = out;
-        }
-
-        boolean play() throws Exception {
-            final Instant now = Instant.now();
-            final List<Example> examples = new ArrayList<>();
-            examples.add(new Example(
-                    "manual trigger",
-                    List.of("secret/prod/manual"),
-                    List.of(event(
-                            "demo-manual",
-                            "manual_trigger",
-                            "low",
-                            "operator asked for a rotation",
-                            now,
-                            Map.of(),
-                            "secret/prod/manual"))));
-            examples.add(new Example(
-                    "API key exposed",
-                    List.of("secret/prod/api-key"),
-                    List.of(event(
-                            "demo-api-key",
-                            "api_key_exposed",
-                            "critical",
-                            "API key found in public GitHub repository",
-                            now,
-                            Map.of("repository", "acme/website"),
-                            "secret/prod/api-key"))));
-            examples.add(new Example(
-                    "brute force",
-                    List.of("secret/prod/admin"),
-                    List.of(event(
-                            "demo-brute-force",
-                            "brute_force_attack",
-                            "high",
-                            "Brute force attack detected on admin account",
-                            now,
-                            Map.of("attempt_count", "150"),
-                            "secret/prod/admin"))));
-            final List<String> three =
-                    List.of("secret/prod/aws-keys", "secret/prod/stripe-key", "secret/prod/slack-token");
-            examples.add(new Example(
-                    "multiple secrets",
-                    three,
-                    List.of(event(
-                            "demo-multiple",
-                            "leaked_credential",
-                            "critical",
-                            "Multiple credentials leaked in a public paste",
-                            now,
-                            Map.of(),
-                            three.toArray(String[]::new)))));
-            final List<byte[]> failures = new ArrayList<>();
-            for (int i = 0; i < 10; i++) {
-                failures.add(event(
-                        "demo-failed-auth-" + i,
-                        "failed_auth_spike",
-                        "medium",
-                        "failed login for svc-login",
-                        now.minus(Duration.ofSeconds(5L * (9 - i))),
-                        Map.of("failed_count", "1"),
-                        "secret/prod/login-service"));
-            }
-            examples.add(new Example("failed-auth spike (10 events)", List.of("secret/prod/login-service"), failures));
-
-            final Set<String> demoPaths = new HashSet<>();
-            examples.forEach(e -> demoPaths.addAll(e.paths()));
-            final Map<String, RotationResult> results = new LinkedHashMap<>();
-            out.println("Playing the demo:");
-            try (Outputs outputs = new Outputs(
-                            cfg,
-                            List.of(cfg.topics().rotationAudit(), cfg.topics().rotationResults()));
-                    KafkaProducer<byte[], byte[]> producer = Producers.bytes(cfg)) {
-                for (final Example e : examples) {
-                    out.printf("  -> %s: %d event(s)%n", e.name(), e.events().size());
-                    for (final byte[] ev : e.events()) {
-                        producer.send(new ProducerRecord<>(cfg.topics().securityEvents(), ev), (md, failed) -> {
-                            if (failed != null) {
-                                out.printf("     could not send an event of %s: %s%n", e.name(), failed);
-                            }
-                        });
-                    }
-                }
-                producer.flush();
-                final long until = System.nanoTime() + DEMO_TIMEOUT.toNanos();
-                long drainUntil = Long.MAX_VALUE;
-                while (System.nanoTime() < Math.min(until, drainUntil)) {
-                    if (results.size() == demoPaths.size() && drainUntil == Long.MAX_VALUE) {
-                        drainUntil = System.nanoTime() + Duration.ofMillis(500).toNanos(); // the last decisions
-                    }
-                    outputs.poll(Duration.ofMillis(100), (topic, value) -> {
-                        if (topic.equals(cfg.topics().rotationResults())) {
-                            final RotationResult r = outputs.decode(value, RotationResult.class);
-                            if (demoPaths.contains(r.getSecretPath())) {
-                                results.put(r.getSecretPath(), r);
-                                out.println(ConsoleFormat.rotation(r));
-                            }
-                        } else {
-                            final AuditRecord a = outputs.decode(value, AuditRecord.class);
-                            if (a.getSecretPath() != null
-                                    && demoPaths.contains(a.getSecretPath())
-                                    && a.getDecision().compareTo(AuditDecision.ROTATION_STARTED) < 0) {
-                                out.println(ConsoleFormat.decision(a));
-                            }
-                        }
-                    });
-                }
-            }
-            out.println();
-            out.println(ConsoleFormat.tableHeader());
-            boolean allRotated = true;
-            for (final Example e : examples) {
-                for (final String p : e.paths()) {
-                    final RotationResult r = results.get(p);
-                    allRotated &= r != null && r.getSuccess();
-                    out.println(ConsoleFormat.tableRow(e.name(), p, r));
-                }
-            }
-            out.printf(
-                    "%n%d of %d secrets rotated%n",
-                    results.values().stream().filter(RotationResult::getSuccess).count(), demoPaths.size());
-            return allRotated && results.size() == demoPaths.size();
-        }
-
-        private static byte[] event(
-                final String id,
-                final String type,
-                final String level,
-                final String description,
-                final Instant at,
-                final Map<String, String> metadata,
-                final String... paths) {
-            final ObjectNode e = JSON.createObjectNode();
-            e.put("event_id", id + "-" + at.toEpochMilli());
-            e.put("event_type", type);
-            e.put("threat_level", level);
-            e.put("description", description);
-            final var resources = e.putArray("affected_resources");
-            for (final String p : paths) {
-                resources.add(p);
-            }
-            e.put("source_ip", "203.0.113.50");
-            e.put("timestamp", at.toString());
-            final ObjectNode m = e.putObject("metadata");
-            metadata.forEach(m::put);
-            return e.toString().getBytes(StandardCharsets.UTF_8);
         }
     }
 }

@@ -4,8 +4,8 @@ import dev.rotor.adapters.Adaptation;
 import dev.rotor.avro.AuditDecision;
 import dev.rotor.avro.AuditRecord;
 import dev.rotor.avro.SecurityEvent;
+import dev.rotor.events.Hashing;
 import dev.rotor.redaction.Redaction;
-import dev.rotor.serde.Hashing;
 import java.time.Instant;
 import java.util.Map;
 

@@ -2,8 +2,8 @@ package dev.rotor.detection;
 
 import dev.rotor.avro.Indicator;
 import dev.rotor.avro.SecurityEvent;
-import dev.rotor.serde.InvalidEventException;
-import dev.rotor.serde.InvalidEventException.Code;
+import dev.rotor.events.InvalidEventException;
+import dev.rotor.events.InvalidEventException.Code;
 import java.math.BigDecimal;
 
 /**

@@ -1,5 +1,6 @@
 package dev.rotor.local;
 
+import dev.rotor.devvault.DevVault;
 import java.util.List;
 import java.util.Map;
 

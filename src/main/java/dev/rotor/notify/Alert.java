@@ -1,7 +1,7 @@
 package dev.rotor.notify;
 
 import dev.rotor.avro.Notification;
-import dev.rotor.serde.Hashing;
+import dev.rotor.events.Hashing;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Collections;

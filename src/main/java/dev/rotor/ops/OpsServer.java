@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.rotor.topics.AdminTopicsCheck;
+import dev.rotor.topics.TopicsCheck;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

@@ -4,7 +4,7 @@ import dev.rotor.avro.AuditDecision;
 import dev.rotor.avro.Indicator;
 import dev.rotor.avro.ResultStatus;
 import dev.rotor.config.RotationTargets;
-import dev.rotor.serde.InvalidEventException;
+import dev.rotor.events.InvalidEventException;
 import dev.rotor.streams.Alarm;
 import dev.rotor.streams.Telemetry;
 import io.micrometer.core.instrument.Counter;

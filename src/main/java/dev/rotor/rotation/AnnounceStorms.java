@@ -2,7 +2,7 @@ package dev.rotor.rotation;
 
 import dev.rotor.avro.Notification;
 import dev.rotor.config.Durations;
-import dev.rotor.serde.Hashing;
+import dev.rotor.events.Hashing;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;

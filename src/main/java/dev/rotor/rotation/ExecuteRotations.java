@@ -10,7 +10,7 @@ import dev.rotor.avro.RotationResult;
 import dev.rotor.config.Durations;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.config.SecretPathPolicy;
-import dev.rotor.serde.Hashing;
+import dev.rotor.events.Hashing;
 import dev.rotor.streams.Statistic;
 import dev.rotor.streams.Telemetry;
 import dev.rotor.topics.Topics;

@@ -2,8 +2,11 @@ package dev.rotor.serde;
 
 import dev.rotor.avro.Indicator;
 import dev.rotor.avro.SecurityEvent;
+import dev.rotor.events.EventLimits;
+import dev.rotor.events.Hashing;
+import dev.rotor.events.InvalidEventException;
+import dev.rotor.events.InvalidEventException.Code;
 import dev.rotor.redaction.Redaction;
-import dev.rotor.serde.InvalidEventException.Code;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

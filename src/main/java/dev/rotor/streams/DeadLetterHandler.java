@@ -1,7 +1,7 @@
 package dev.rotor.streams;
 
 import dev.rotor.avro.AuditRecord;
-import dev.rotor.serde.InvalidEventException;
+import dev.rotor.events.InvalidEventException;
 import dev.rotor.serde.RegistryException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -2,8 +2,8 @@ package dev.rotor.streams;
 
 import dev.rotor.avro.AuditDecision;
 import dev.rotor.avro.AuditRecord;
+import dev.rotor.events.Hashing;
 import dev.rotor.redaction.Redaction;
-import dev.rotor.serde.Hashing;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;

@@ -1,6 +1,6 @@
 package dev.rotor.vault;
 
-import dev.rotor.serde.Hashing;
+import dev.rotor.events.Hashing;
 
 /**
  * {@code aws-root}: {@code POST {mount}/config/rotate-root} replaces the AWS engine's root IAM access key. Exactly once

@@ -16,8 +16,8 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.rotor.avro.ThreatLevel;
 import dev.rotor.config.SourceFormat;
-import dev.rotor.serde.InvalidEventException;
-import dev.rotor.serde.InvalidEventException.Code;
+import dev.rotor.events.InvalidEventException;
+import dev.rotor.events.InvalidEventException.Code;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;

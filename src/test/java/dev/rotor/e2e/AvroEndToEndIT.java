@@ -13,7 +13,7 @@ import dev.rotor.avro.SecurityEvent;
 import dev.rotor.avro.ThreatLevel;
 import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
-import dev.rotor.local.DevVault;
+import dev.rotor.devvault.DevVault;
 import dev.rotor.serde.ConfluentAvroSerde;
 import dev.rotor.serde.HttpSchemaRegistry;
 import dev.rotor.serde.RegistryUnavailableException;

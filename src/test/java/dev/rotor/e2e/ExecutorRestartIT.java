@@ -11,7 +11,7 @@ import dev.rotor.avro.ThreatLevel;
 import dev.rotor.avro.Trigger;
 import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
-import dev.rotor.local.DevVault;
+import dev.rotor.devvault.DevVault;
 import dev.rotor.serde.AvroJson;
 import dev.rotor.service.RotorService;
 import dev.rotor.testing.EmbeddedKafkaExtension;

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rotor.cli.RotorCommand;
 import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
-import dev.rotor.local.DevVault;
+import dev.rotor.devvault.DevVault;
 import dev.rotor.service.RotorService;
 import dev.rotor.testing.EmbeddedKafkaExtension;
 import dev.rotor.testing.RotorCli;

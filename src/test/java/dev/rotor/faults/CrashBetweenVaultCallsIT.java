@@ -2,8 +2,8 @@ package dev.rotor.faults;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import dev.rotor.local.DevVault;
-import dev.rotor.local.KvMetadata;
+import dev.rotor.devvault.DevVault;
+import dev.rotor.devvault.KvMetadata;
 import dev.rotor.testing.EmbeddedKafkaExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;

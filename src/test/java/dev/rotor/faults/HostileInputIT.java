@@ -1,7 +1,7 @@
 package dev.rotor.faults;
 
+import dev.rotor.devvault.DevVault;
 import dev.rotor.faults.LoadGenerator.Planned;
-import dev.rotor.local.DevVault;
 import dev.rotor.serde.HttpSchemaRegistry;
 import dev.rotor.testing.ApicurioRegistry;
 import dev.rotor.testing.EmbeddedKafkaExtension;

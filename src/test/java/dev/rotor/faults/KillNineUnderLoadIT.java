@@ -1,9 +1,9 @@
 package dev.rotor.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rotor.devvault.DevVault;
+import dev.rotor.devvault.KvMetadata;
 import dev.rotor.faults.LoadGenerator.Planned;
-import dev.rotor.local.DevVault;
-import dev.rotor.local.KvMetadata;
 import dev.rotor.testing.EmbeddedKafkaExtension;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package dev.rotor.faults;
 
+import dev.rotor.devvault.DevVault;
 import dev.rotor.faults.LoadGenerator.Planned;
 import dev.rotor.faults.RotorOutputs.DeadLetter;
-import dev.rotor.local.DevVault;
 import dev.rotor.serde.HttpSchemaRegistry;
 import dev.rotor.testing.ApicurioRegistry;
 import dev.rotor.testing.EmbeddedKafkaExtension;

@@ -1,7 +1,7 @@
 package dev.rotor.faults;
 
-import dev.rotor.local.DevVault;
-import dev.rotor.local.Request;
+import dev.rotor.devvault.DevVault;
+import dev.rotor.devvault.Request;
 import java.util.List;
 
 /**

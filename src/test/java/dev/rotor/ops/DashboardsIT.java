@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
-import dev.rotor.local.DevVault;
+import dev.rotor.devvault.DevVault;
 import dev.rotor.service.RotorService;
 import dev.rotor.testing.EmbeddedKafkaExtension;
 import dev.rotor.topics.Topics;

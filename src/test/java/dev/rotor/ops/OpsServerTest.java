@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rotor.topics.TopicsCheck;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -11,7 +11,7 @@ import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotationTargets;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.detection.DetectionTopology;
-import dev.rotor.local.DevVault;
+import dev.rotor.devvault.DevVault;
 import dev.rotor.service.RotorService;
 import dev.rotor.streams.DeadLetters;
 import dev.rotor.testing.EmbeddedKafkaExtension;

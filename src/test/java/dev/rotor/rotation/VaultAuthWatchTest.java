@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotor.avro.Notification;
 import dev.rotor.config.SecretValue;
-import dev.rotor.local.DevVault;
+import dev.rotor.devvault.DevVault;
 import dev.rotor.ops.RotorMetrics;
 import dev.rotor.serde.AvroJson;
 import dev.rotor.streams.Alarm;

@@ -3,7 +3,7 @@ package dev.rotor.vault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.rotor.local.KvMetadata;
+import dev.rotor.devvault.KvMetadata;
 import dev.rotor.vault.RotationOutcome.Kind;
 import dev.rotor.vault.RotationOutcome.VaultCall;
 import java.nio.charset.StandardCharsets;

@@ -3,9 +3,9 @@ package dev.rotor.vault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.rotor.local.Capability;
-import dev.rotor.local.KvMetadata;
-import dev.rotor.local.Policy;
+import dev.rotor.devvault.Capability;
+import dev.rotor.devvault.KvMetadata;
+import dev.rotor.devvault.Policy;
 import dev.rotor.vault.RotationOutcome.Kind;
 import dev.rotor.vault.RotationOutcome.VaultCall;
 import java.time.Duration;

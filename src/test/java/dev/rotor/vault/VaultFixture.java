@@ -2,8 +2,8 @@ package dev.rotor.vault;
 
 import dev.rotor.config.RotationTargets;
 import dev.rotor.config.SecretValue;
-import dev.rotor.local.DevVault;
-import dev.rotor.local.Request;
+import dev.rotor.devvault.DevVault;
+import dev.rotor.devvault.Request;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rotor.local.RecordingServer;
+import dev.rotor.devvault.RecordingServer;
 import dev.rotor.vault.RotationOutcome.Kind;
 import dev.rotor.vault.RotationOutcome.VaultCall;
 import java.time.Duration;
