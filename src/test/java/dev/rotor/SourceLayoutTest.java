@@ -9,12 +9,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
  * What the formatter (Spotless with palantir-java-format, run by the build) does not enforce: no line of Java source
- * longer than 120 characters, which the formatter leaves alone in string literals and {@code <pre>} blocks.
+ * longer than 120 characters, which the formatter leaves alone in string literals and {@code <pre>} blocks; and the
+ * README's layout names exactly the packages the tree has.
  */
 class SourceLayoutTest {
     private static final int MAX_COLUMNS = 120;
@@ -33,6 +38,23 @@ class SourceLayoutTest {
             });
         }
         assertThat(tooLong).as("lines longer than %d characters", MAX_COLUMNS).isEmpty();
+    }
+
+    @Test
+    void theReadmesLayoutNamesEveryPackageAndNoOther() throws IOException {
+        final String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
+        final String layout = readme.substring(readme.indexOf("## Layout"));
+        final Set<String> documented = new TreeSet<>();
+        final Matcher m = Pattern.compile("(?m)^  (?:Rotor\\.java, )?([a-z]+)/").matcher(layout);
+        while (m.find()) {
+            documented.add(m.group(1));
+        }
+        final Set<String> packages = new TreeSet<>();
+        try (Stream<Path> dirs = Files.list(Path.of("src/main/java/dev/rotor"))) {
+            dirs.filter(Files::isDirectory)
+                    .forEach(d -> packages.add(d.getFileName().toString()));
+        }
+        assertThat(documented).as("packages in the README's layout").isEqualTo(packages);
     }
 
     private static List<String> read(final Path file) {
