@@ -1,5 +1,6 @@
 package dev.rotor.detection;
 
+import dev.rotor.audit.AuditRecords;
 import dev.rotor.avro.AuditDecision;
 import dev.rotor.avro.AuditRecord;
 import dev.rotor.avro.Indicator;
@@ -149,20 +150,20 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
             Statistic.LATE_EVENTS.increment(statistics, 1);
             audit(
                     path,
-                    AuditRecords.of(
-                            AuditDecision.LATE,
-                            "event is " + Durations.format(Duration.ofMillis(newest - eventTime))
-                                    + " behind the newest event counted for this"
-                                    + " secret, more than the grace of " + Durations.format(settings.grace())
-                                    + "; not counted",
-                            event,
-                            path,
-                            decision.rule(),
-                            null,
-                            now(),
-                            Map.of(
+                    AuditRecords.decided(
+                                    AuditDecision.LATE,
+                                    "event is " + Durations.format(Duration.ofMillis(newest - eventTime))
+                                            + " behind the newest event counted for this"
+                                            + " secret, more than the grace of " + Durations.format(settings.grace())
+                                            + "; not counted",
+                                    now())
+                            .about(event)
+                            .secret(path)
+                            .rule(decision.rule())
+                            .details(Map.of(
                                     "newest_event_time",
-                                    Instant.ofEpochMilli(newest).toString())));
+                                    Instant.ofEpochMilli(newest).toString()))
+                            .identifiedBy(event.getEventId(), path, AuditDecision.LATE.name()));
             return false;
         }
         final WindowCounts counts = state.counts(decision.action());
@@ -171,15 +172,11 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
             Statistic.DUPLICATE_EVENTS.increment(statistics, 1);
             audit(
                     path,
-                    AuditRecords.of(
-                            AuditDecision.DUPLICATE_EVENT,
-                            "event already counted for this secret",
-                            event,
-                            path,
-                            decision.rule(),
-                            null,
-                            now(),
-                            Map.of()));
+                    AuditRecords.decided(AuditDecision.DUPLICATE_EVENT, "event already counted for this secret", now())
+                            .about(event)
+                            .secret(path)
+                            .rule(decision.rule())
+                            .identifiedBy(event.getEventId(), path, AuditDecision.DUPLICATE_EVENT.name()));
             return false;
         }
         state.newestCounted = Math.max(newest, eventTime);
@@ -200,15 +197,15 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
             if (auditBelowThreshold(sum, weight, threshold)) {
                 audit(
                         path,
-                        AuditRecords.of(
-                                AuditDecision.BELOW_THRESHOLD,
-                                sum + " of " + threshold + " within " + details.get("window"),
-                                event,
-                                path,
-                                decision.rule(),
-                                null,
-                                now(),
-                                details));
+                        AuditRecords.decided(
+                                        AuditDecision.BELOW_THRESHOLD,
+                                        sum + " of " + threshold + " within " + details.get("window"),
+                                        now())
+                                .about(event)
+                                .secret(path)
+                                .rule(decision.rule())
+                                .details(details)
+                                .identifiedBy(event.getEventId(), path, AuditDecision.BELOW_THRESHOLD.name()));
             } else {
                 telemetry.decision(AuditDecision.BELOW_THRESHOLD.name(), event.getEventType());
             }
@@ -274,7 +271,13 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
                 DetectionTopology.WRITE_COMMANDS);
         audit(
                 path,
-                AuditRecords.of(AuditDecision.ROTATE, "rotate: " + rule, event, path, rule, commandId, now, details));
+                AuditRecords.decided(AuditDecision.ROTATE, "rotate: " + rule, now)
+                        .about(event)
+                        .secret(path)
+                        .rule(rule)
+                        .command(commandId)
+                        .details(details)
+                        .identifiedBy(event.getEventId(), path, AuditDecision.ROTATE.name()));
         if (handedOverBy != null) {
             context.forward(out, DetectionTopology.HAND_OVER); // after the audit, so ROTATE precedes the executor's
         }
@@ -330,7 +333,14 @@ final class ApplyDetectionRules implements Processor<String, SecurityEvent, Obje
             final Map<String, String> details) {
         Statistic.SUPPRESSED.increment(statistics, 1);
         LOG.info("Suppressed {}: rule {}, event {}, {} until {}", path, rule, event.getEventId(), limit, until);
-        audit(path, AuditRecords.of(AuditDecision.SUPPRESSED, reason, event, path, rule, null, now(), details));
+        audit(
+                path,
+                AuditRecords.decided(AuditDecision.SUPPRESSED, reason, now())
+                        .about(event)
+                        .secret(path)
+                        .rule(rule)
+                        .details(details)
+                        .identifiedBy(event.getEventId(), path, AuditDecision.SUPPRESSED.name()));
     }
 
     private void audit(final String key, final AuditRecord audit) {

@@ -3,6 +3,7 @@ package dev.rotor.detection;
 import dev.rotor.adapters.Adaptation;
 import dev.rotor.adapters.Adapters;
 import dev.rotor.adapters.SourceAdapter;
+import dev.rotor.audit.AuditRecords;
 import dev.rotor.avro.AuditDecision;
 import dev.rotor.avro.AuditRecord;
 import dev.rotor.avro.Indicator;
@@ -445,7 +446,7 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], Object, Ob
             final SecurityEvent e = u.event();
             final TriggerMatrix.Decision decision =
                     TriggerMatrix.decide(TriggerMatrix.indicator(e.getEventType()), e.getThreatLevel());
-            audit(e.getEventId(), AuditRecords.unmapped(e, u.principal(), decision.rule(), now), now);
+            audit(e.getEventId(), unmapped(e, u.principal(), decision.rule(), now), now);
         }
         if (adaptation.notRelevant().isEmpty()) {
             return;
@@ -459,7 +460,7 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], Object, Ob
         for (final Adaptation.NotRelevant n : adaptation.notRelevant()) {
             final String at = adaptation.notRelevant().size() == 1 ? position : position + "#" + i;
             i++;
-            audit(n.eventId() != null ? n.eventId() : at, AuditRecords.notRelevant(n, at, now), now);
+            audit(n.eventId() != null ? n.eventId() : at, notRelevant(n, at, now), now);
         }
     }
 
@@ -471,16 +472,14 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], Object, Ob
         if (named.isEmpty()) {
             audit(
                     event.getEventId(),
-                    AuditRecords.of(
-                            AuditDecision.NO_AFFECTED_SECRETS,
-                            "the event names no secret (affected_resources, metadata.secret_path, "
-                                    + "metadata.secret_paths)",
-                            event,
-                            null,
-                            decision.rule(),
-                            null,
-                            now,
-                            Map.of()),
+                    AuditRecords.decided(
+                                    AuditDecision.NO_AFFECTED_SECRETS,
+                                    "the event names no secret (affected_resources, metadata.secret_path, "
+                                            + "metadata.secret_paths)",
+                                    now)
+                            .about(event)
+                            .rule(decision.rule())
+                            .identifiedBy(event.getEventId(), null, AuditDecision.NO_AFFECTED_SECRETS.name()),
                     now);
             return refusals;
         }
@@ -494,15 +493,14 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], Object, Ob
                 refusals.add("'" + shown + "' " + v.refusal().get());
                 audit(
                         event.getEventId(),
-                        AuditRecords.of(
-                                AuditDecision.PATH_REFUSED,
-                                "secret path refused: " + v.refusal().get(),
-                                event,
-                                null,
-                                decision.rule(),
-                                null,
-                                now,
-                                Map.of("refused_path", shown)),
+                        AuditRecords.decided(
+                                        AuditDecision.PATH_REFUSED,
+                                        "secret path refused: " + v.refusal().get(),
+                                        now)
+                                .about(event)
+                                .rule(decision.rule())
+                                .details(Map.of("refused_path", shown))
+                                .identifiedBy(event.getEventId(), null, AuditDecision.PATH_REFUSED.name()),
                         now);
             }
         }
@@ -512,15 +510,15 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], Object, Ob
             if (decision.action() == TriggerMatrix.Action.IGNORE) {
                 audit(
                         path,
-                        AuditRecords.of(
-                                AuditDecision.NOT_AN_INDICATOR,
-                                event.getThreatLevel() + " " + event.getEventType() + " is not a compromise indicator",
-                                event,
-                                path,
-                                decision.rule(),
-                                null,
-                                now,
-                                Map.of()),
+                        AuditRecords.decided(
+                                        AuditDecision.NOT_AN_INDICATOR,
+                                        event.getThreatLevel() + " " + event.getEventType()
+                                                + " is not a compromise indicator",
+                                        now)
+                                .about(event)
+                                .secret(path)
+                                .rule(decision.rule())
+                                .identifiedBy(event.getEventId(), path, AuditDecision.NOT_AN_INDICATOR.name()),
                         now);
             } else {
                 context.forward(
@@ -565,5 +563,34 @@ final class DecodeSecurityEvents implements Processor<byte[], byte[], Object, Ob
         m.remove(AffectedSecrets.SECRET_PATHS);
         m.remove(SECRETS_IN_EVENT); // rotor's own; a sender must not be able to set it
         return m;
+    }
+
+    /** An adapted event whose principal maps to no secret (keyed and identified by event id and principal). */
+    private static AuditRecord unmapped(
+            final SecurityEvent event, final String principal, final String rule, final long recordedAt) {
+        final String shown = Redaction.text(principal);
+        return AuditRecords.decided(
+                        AuditDecision.UNMAPPED,
+                        "unmapped: principal " + shown
+                                + " maps to no secret (principals: in the rotation targets); nothing rotated",
+                        recordedAt)
+                .about(event)
+                .rule(rule)
+                .details(
+                        Map.of("principal", shown, "source", event.getMetadata().getOrDefault("source", "")))
+                .identifiedBy(event.getEventId(), principal, AuditDecision.UNMAPPED.name());
+    }
+
+    /**
+     * An adapted record (or one record of a batch) that is no security event; {@code at} is its topic-partition@offset.
+     * What the adapter says of the foreign record is redacted here.
+     */
+    private static AuditRecord notRelevant(final Adaptation.NotRelevant n, final String at, final long recordedAt) {
+        return AuditRecords.decided(
+                        AuditDecision.NOT_RELEVANT, Redaction.text("not relevant: " + n.reason()), recordedAt)
+                .eventId(Redaction.holdsCredential(n.eventId()) ? null : n.eventId())
+                .eventTime(n.eventTime())
+                .details(Map.of("record", at))
+                .identifiedBy(n.eventId(), at, AuditDecision.NOT_RELEVANT.name());
     }
 }

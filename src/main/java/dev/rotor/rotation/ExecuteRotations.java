@@ -1,7 +1,6 @@
 package dev.rotor.rotation;
 
 import dev.rotor.avro.AuditDecision;
-import dev.rotor.avro.AuditRecord;
 import dev.rotor.avro.Indicator;
 import dev.rotor.avro.Notification;
 import dev.rotor.avro.ResultStatus;
@@ -10,7 +9,6 @@ import dev.rotor.avro.RotationResult;
 import dev.rotor.config.Durations;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.config.SecretPathPolicy;
-import dev.rotor.events.Hashing;
 import dev.rotor.streams.Statistic;
 import dev.rotor.streams.Telemetry;
 import dev.rotor.topics.Topics;
@@ -76,7 +74,6 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     static final String EXECUTED_STORE = "executed-commands";
     static final String HELD_STORE = "held-commands";
     static final String INTENTS_STORE = IntentHandOff.STORE;
-    static final int MAX_CASCADE_DEPTH = 8;
     /** How long an executed command id is remembered; a replay older than this is caught by kv2's marker instead. */
     static final Duration EXECUTED_RETENTION = Duration.ofDays(30);
 
@@ -122,9 +119,6 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
             String commandsTopic,
             String handedOverBy) {}
 
-    /** Vault calls listed in a ROTATION_FINISHED record; a rotation that retried longer says how many more it made. */
-    static final int CALLS_LISTED = 20;
-
     /** How often held commands are checked against operators' decisions and the hold expiry. */
     static final Duration REVIEW_HOLDS_EVERY = Duration.ofSeconds(1);
 
@@ -141,6 +135,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     private KeyValueStore<String, List<RotationCommand>> pending;
     private KeyValueStore<String, ExecutedCommand> executed;
     private KeyValueStore<String, Long> statistics;
+    private ExecutorRecords records;
     private KeyValueStore<String, HeldCommand> held;
     private IntentHandOff intents;
     private StormBreaker breaker;
@@ -167,6 +162,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         this.pending = context.getStateStore(PENDING_STORE);
         this.executed = context.getStateStore(EXECUTED_STORE);
         this.statistics = context.getStateStore(ExecutorStatistics.STORE);
+        this.records = new ExecutorRecords(context, statistics, telemetry, settings.vaultCallAudit());
         this.held = context.getStateStore(HELD_STORE);
         this.intents = new IntentHandOff(context.getStateStore(INTENTS_STORE));
         this.controls = new OperatorControls(context.getStateStore(OperatorControls.STORE));
@@ -280,8 +276,9 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
                 : waiting
                         ? "duplicate of a held command; its own result follows when an operator decides"
                         : original.success() ? null : "duplicate of a command that failed";
-        emitResult(command, ResultStatus.DUPLICATE, original != null && original.success(), Ended.at(now, error), 0);
-        audit(
+        records.result(
+                command, ResultStatus.DUPLICATE, original != null && original.success(), Ended.at(now, error), 0);
+        records.audit(
                 command,
                 AuditDecision.ROTATION_FINISHED,
                 original == null
@@ -303,8 +300,8 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         if (settings.dryRun()) {
             executed.put(command.getCommandId(), new ExecutedCommand(now, true));
             Statistic.DRY_RUNS.increment(statistics, 1);
-            emitResult(command, ResultStatus.DRY_RUN, true, Ended.at(now, null), 0);
-            audit(
+            records.result(command, ResultStatus.DRY_RUN, true, Ended.at(now, null), 0);
+            records.audit(
                     command,
                     AuditDecision.ROTATION_FINISHED,
                     "dry run: decided, nothing called in Vault",
@@ -333,8 +330,8 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     private void hold(final RotationCommand command, final String reason, final long now) {
         held.put(command.getCommandId(), new HeldCommand(command, now, reason));
         Statistic.HELD.increment(statistics, 1);
-        emitResult(command, ResultStatus.HELD, false, Ended.at(now, "held: " + reason), 0);
-        audit(
+        records.result(command, ResultStatus.HELD, false, Ended.at(now, "held: " + reason), 0);
+        records.audit(
                 command,
                 AuditDecision.ROTATION_HELD,
                 "held by the storm breaker: " + reason,
@@ -374,7 +371,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
             final Optional<OperatorControls.Control> decision = controls.decision(h);
             if (decision.isPresent() && decision.get().kind() == OperatorControls.Action.APPROVE) {
                 held.delete(command.getCommandId());
-                audit(
+                records.audit(
                         command,
                         AuditDecision.ROTATION_HELD,
                         "approved by " + decision.get().by() + "; runs now",
@@ -404,8 +401,8 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     private void closeHeld(final RotationCommand command, final HeldCommand h, final String why, final long now) {
         executed.put(command.getCommandId(), new ExecutedCommand(now, false));
         Statistic.FAILED_ROTATIONS.increment(statistics, 1);
-        emitResult(command, ResultStatus.FAILED, false, Ended.between(h.heldAt(), now, why), 0);
-        audit(
+        records.result(command, ResultStatus.FAILED, false, Ended.between(h.heldAt(), now, why), 0);
+        records.audit(
                 command,
                 AuditDecision.ROTATION_FINISHED,
                 "not rotated: " + why,
@@ -438,7 +435,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     private void start(final RotationCommand command) {
         final String path = command.getSecretPath();
         final long startedAt = context.currentSystemTimeMs();
-        audit(command, AuditDecision.ROTATION_STARTED, "rotation started", startedAt, Map.of());
+        records.audit(command, AuditDecision.ROTATION_STARTED, "rotation started", startedAt, Map.of());
         final CountDownLatch done = new CountDownLatch(1);
         final AtomicBoolean started = new AtomicBoolean();
         final AtomicBoolean cancelled = new AtomicBoolean();
@@ -525,242 +522,9 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     }
 
     private void finish(final RotationCommand command, final RotationOutcome.Kind kind, final Ended e) {
-        final String strategy = e.strategy();
-        final long completedAt = e.completedAt();
-        final String error = e.error();
-        executed.put(command.getCommandId(), new ExecutedCommand(completedAt, kind.success()));
+        executed.put(command.getCommandId(), new ExecutedCommand(e.completedAt(), kind.success()));
         intents.forget(command.getCommandId());
-        for (final RotationOutcome.VaultCall call : e.calls()) {
-            telemetry.vaultCall(
-                    strategy,
-                    call.status() == 0 ? "no_response" : call.status() < 300 ? "ok" : "error",
-                    Duration.ofMillis(call.durationMs()));
-            if (settings.vaultCallAudit() == RotorConfig.VaultCallAudit.EACH) {
-                audit(
-                        command,
-                        AuditDecision.VAULT_CALL,
-                        call.method() + " " + call.path() + " -> " + answer(call),
-                        completedAt,
-                        Map.of(
-                                "method",
-                                call.method(),
-                                "path",
-                                call.path(),
-                                "status",
-                                Integer.toString(call.status()),
-                                "duration_ms",
-                                Long.toString(call.durationMs())));
-            }
-        }
-        final Map<String, String> calls = vaultCalls(e.calls());
-        final Map<String, String> details = new LinkedHashMap<>();
-        details.put("secret_path", command.getSecretPath());
-        details.put("command_id", command.getCommandId());
-        details.put("event_id", command.getEventId());
-        details.put("rule", command.getRule());
-        details.put("strategy", strategy);
-        final Instant now = Instant.ofEpochMilli(completedAt);
-        switch (kind) {
-            case ROTATED, ALREADY_APPLIED -> {
-                Statistic.SUCCESSFUL_ROTATIONS.increment(statistics, 1);
-                Statistic.NOTIFICATIONS_SENT.increment(statistics, 1);
-                emitResult(command, ResultStatus.ROTATED, true, e, 1);
-                context.forward(
-                        new Record<>(
-                                command.getSecretPath(), Notifications.success(command, details, now), completedAt),
-                        RotationTopology.WRITE_ALERTS);
-                audit(
-                        command,
-                        AuditDecision.ROTATION_FINISHED,
-                        kind == RotationOutcome.Kind.ROTATED
-                                ? "rotated"
-                                : "already rotated by this command before a restart; not rotated again",
-                        completedAt,
-                        finished("ROTATED", strategy, calls));
-                cascade(command, e.dependents(), completedAt);
-            }
-            case ROTATED_INCOMPLETE -> {
-                Statistic.SUCCESSFUL_ROTATIONS.increment(statistics, 1);
-                Statistic.NOTIFICATIONS_SENT.increment(statistics, 1);
-                emitResult(command, ResultStatus.ROTATED_INCOMPLETE, true, e, 1);
-                context.forward(
-                        new Record<>(
-                                command.getSecretPath(),
-                                Notifications.incomplete(command, error, details, now),
-                                completedAt),
-                        RotationTopology.WRITE_CRITICAL);
-                audit(
-                        command,
-                        AuditDecision.ROTATION_FINISHED,
-                        "rotated, but incomplete: " + error,
-                        completedAt,
-                        finished("ROTATED_INCOMPLETE", strategy, calls));
-                cascade(command, e.dependents(), completedAt);
-            }
-            case ALREADY_MITIGATED -> {
-                Statistic.ALREADY_MITIGATED.increment(statistics, 1);
-                emitResult(command, ResultStatus.ALREADY_MITIGATED, true, e, 0);
-                audit(
-                        command,
-                        AuditDecision.ROTATION_FINISHED,
-                        "secret changed after the triggering event; not rotated",
-                        completedAt,
-                        finished("ALREADY_MITIGATED", strategy, calls));
-            }
-            case FAILED -> {
-                Statistic.FAILED_ROTATIONS.increment(statistics, 1);
-                Statistic.NOTIFICATIONS_SENT.increment(statistics, 1);
-                emitResult(command, ResultStatus.FAILED, false, e, 1);
-                context.forward(
-                        new Record<>(
-                                command.getSecretPath(),
-                                Notifications.failure(command, error, details, now),
-                                completedAt),
-                        RotationTopology.WRITE_CRITICAL);
-                audit(
-                        command,
-                        AuditDecision.ROTATION_FINISHED,
-                        "failed: " + error,
-                        completedAt,
-                        finished("FAILED", strategy, calls));
-            }
-            case OUTCOME_UNKNOWN -> {
-                Statistic.FAILED_ROTATIONS.increment(statistics, 1);
-                Statistic.NOTIFICATIONS_SENT.increment(statistics, 1);
-                emitResult(command, ResultStatus.OUTCOME_UNKNOWN, false, e, 1);
-                context.forward(
-                        new Record<>(
-                                command.getSecretPath(),
-                                Notifications.outcomeUnknown(command, error, details, now),
-                                completedAt),
-                        RotationTopology.WRITE_CRITICAL);
-                audit(
-                        command,
-                        AuditDecision.ROTATION_FINISHED,
-                        "outcome unknown, not repeated: " + error,
-                        completedAt,
-                        finished("OUTCOME_UNKNOWN", strategy, calls));
-            }
-            default -> throw new IllegalStateException("unknown outcome " + kind);
-        }
-    }
-
-    /** The details of a ROTATION_FINISHED record: its status, strategy and, in summary mode, the Vault calls. */
-    private static Map<String, String> finished(
-            final String status, final String strategy, final Map<String, String> calls) {
-        final Map<String, String> details = new LinkedHashMap<>();
-        details.put("status", status);
-        details.put("strategy", strategy);
-        details.putAll(calls);
-        return details;
-    }
-
-    /**
-     * The calls as ROTATION_FINISHED lists them with {@code rotor.audit.vault-calls=summary}: {@code vault_calls} =
-     * "METHOD path -> status (N ms)" joined by "; " (at most {@value #CALLS_LISTED}, then "and N more"), and
-     * {@code vault_call_count}. API paths and statuses only, as the VAULT_CALL records carry: never a value.
-     */
-    private Map<String, String> vaultCalls(final List<RotationOutcome.VaultCall> calls) {
-        if (settings.vaultCallAudit() != RotorConfig.VaultCallAudit.SUMMARY) {
-            return Map.of();
-        }
-        final StringBuilder listed = new StringBuilder();
-        for (int i = 0; i < Math.min(CALLS_LISTED, calls.size()); i++) {
-            final RotationOutcome.VaultCall call = calls.get(i);
-            if (i > 0) {
-                listed.append("; ");
-            }
-            listed.append(call.method())
-                    .append(' ')
-                    .append(call.path())
-                    .append(" -> ")
-                    .append(answer(call))
-                    .append(" (")
-                    .append(call.durationMs())
-                    .append(" ms)");
-        }
-        if (calls.size() > CALLS_LISTED) {
-            listed.append("; and ").append(calls.size() - CALLS_LISTED).append(" more");
-        }
-        return Map.of("vault_calls", listed.toString(), "vault_call_count", Integer.toString(calls.size()));
-    }
-
-    private static String answer(final RotationOutcome.VaultCall call) {
-        return call.status() == 0 ? "no response" : Integer.toString(call.status());
-    }
-
-    private void cascade(final RotationCommand parent, final List<String> dependents, final long now) {
-        for (final String dependent : dependents) {
-            if (parent.getCascadeDepth() >= MAX_CASCADE_DEPTH) {
-                audit(
-                        parent,
-                        AuditDecision.ROTATION_FINISHED,
-                        "dependent " + dependent + " not rotated: cascade depth " + MAX_CASCADE_DEPTH + " reached",
-                        now,
-                        Map.of("dependent", dependent));
-                continue;
-            }
-            final RotationCommand child = RotationCommand.newBuilder(parent)
-                    .setCommandId("cmd-" + Hashing.id("cascade", parent.getCommandId(), dependent))
-                    .setSecretPath(dependent)
-                    .setRule("cascade")
-                    .setRequestedAt(Instant.ofEpochMilli(now))
-                    .setCascadeDepth(parent.getCascadeDepth() + 1)
-                    .setParentCommandId(parent.getCommandId())
-                    .build();
-            context.forward(new Record<>(dependent, child, now), RotationTopology.WRITE_DEPENDENT_COMMANDS);
-        }
-    }
-
-    private void emitResult(
-            final RotationCommand command,
-            final ResultStatus status,
-            final boolean success,
-            final Ended e,
-            final int notifications) {
-        final RotationResult result = RotationResult.newBuilder()
-                .setCommandId(command.getCommandId())
-                .setEventId(command.getEventId())
-                .setSecretPath(command.getSecretPath())
-                .setSuccess(success)
-                .setStatus(status)
-                .setStrategy(e.strategy())
-                .setRotationStartedAt(Instant.ofEpochMilli(e.startedAt()))
-                .setRotationCompletedAt(Instant.ofEpochMilli(e.completedAt()))
-                .setDurationMs(e.completedAt() - e.startedAt())
-                .setDetectionLatencyMs(
-                        e.completedAt() - command.getTrigger().getTimestamp().toEpochMilli())
-                .setOldVersion(e.oldVersion())
-                .setNewVersion(e.newVersion())
-                .setNotificationsSent(notifications)
-                .setError(e.error())
-                .build();
-        telemetry.result(status.name(), e.strategy());
-        telemetry.detectionToResult(Duration.ofMillis(Math.max(0, result.getDetectionLatencyMs())));
-        context.forward(new Record<>(command.getSecretPath(), result, e.completedAt()), RotationTopology.WRITE_RESULTS);
-    }
-
-    private void audit(
-            final RotationCommand command,
-            final AuditDecision decision,
-            final String reason,
-            final long at,
-            final Map<String, String> details) {
-        final AuditRecord audit = AuditRecord.newBuilder()
-                .setAuditId(Hashing.id("audit", command.getCommandId(), decision.name(), reason))
-                .setDecision(decision)
-                .setReason(reason)
-                .setEventId(command.getEventId())
-                .setSecretPath(command.getSecretPath())
-                .setCommandId(command.getCommandId())
-                .setRule(command.getRule())
-                .setEventType(command.getEventType())
-                .setThreatLevel(command.getThreatLevel())
-                .setEventTime(command.getTrigger().getTimestamp())
-                .setRecordedAt(Instant.ofEpochMilli(at))
-                .setDetails(details)
-                .build();
-        context.forward(new Record<>(command.getSecretPath(), audit, at), RotationTopology.WRITE_AUDIT);
+        records.finished(command, kind, e);
     }
 
     /**

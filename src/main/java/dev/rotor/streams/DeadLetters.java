@@ -1,11 +1,10 @@
 package dev.rotor.streams;
 
+import dev.rotor.audit.AuditRecords;
 import dev.rotor.avro.AuditDecision;
 import dev.rotor.avro.AuditRecord;
-import dev.rotor.events.Hashing;
 import dev.rotor.redaction.Redaction;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -105,14 +104,13 @@ public final class DeadLetters {
      */
     public static AuditRecord invalidAudit(
             final String source, final String eventId, final String code, final String reason, final long recordedAt) {
-        return AuditRecord.newBuilder()
-                .setAuditId(Hashing.id("audit", source, AuditDecision.INVALID.name()))
-                .setDecision(AuditDecision.INVALID)
-                .setReason(cap("invalid event (" + code + "): " + Redaction.text(reason), MAX_REASON_CHARS + 40))
-                .setEventId(eventId)
-                .setRecordedAt(Instant.ofEpochMilli(recordedAt))
-                .setDetails(Map.of("source", source, "error_code", code))
-                .build();
+        return AuditRecords.decided(
+                        AuditDecision.INVALID,
+                        cap("invalid event (" + code + "): " + Redaction.text(reason), MAX_REASON_CHARS + 40),
+                        recordedAt)
+                .eventId(eventId)
+                .details(Map.of("source", source, "error_code", code))
+                .identifiedBy(source, AuditDecision.INVALID.name());
     }
 
     /** At most {@code max} characters, marked with an ellipsis when cut. */

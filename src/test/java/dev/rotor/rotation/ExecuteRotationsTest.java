@@ -83,7 +83,7 @@ class ExecuteRotationsTest {
     void aRotationThatRetriedListsItsFirstCallsAndCountsTheRest() {
         try (ExecutorDriver d = new ExecutorDriver()) {
             final List<RotationOutcome.VaultCall> calls = new ArrayList<>();
-            for (int i = 0; i < ExecuteRotations.CALLS_LISTED + 5; i++) {
+            for (int i = 0; i < ExecutorRecords.CALLS_LISTED + 5; i++) {
                 calls.add(new RotationOutcome.VaultCall("PUT", "secret/data/x", i < 24 ? 503 : 200, 1));
             }
             d.rotator.answer(
@@ -95,7 +95,7 @@ class ExecuteRotationsTest {
             assertThat(finished.get("vault_calls"))
                     .startsWith("PUT secret/data/x -> 503 (1 ms); ")
                     .endsWith("; and 5 more");
-            assertThat(finished.get("vault_calls").split("; ")).hasSize(ExecuteRotations.CALLS_LISTED + 1);
+            assertThat(finished.get("vault_calls").split("; ")).hasSize(ExecutorRecords.CALLS_LISTED + 1);
             assertThat(finished).containsEntry("vault_call_count", "25");
         }
     }
