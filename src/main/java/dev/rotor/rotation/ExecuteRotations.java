@@ -1,7 +1,6 @@
 package dev.rotor.rotation;
 
 import dev.rotor.avro.AuditDecision;
-import dev.rotor.avro.Indicator;
 import dev.rotor.avro.Notification;
 import dev.rotor.avro.ResultStatus;
 import dev.rotor.avro.RotationCommand;
@@ -12,25 +11,16 @@ import dev.rotor.config.SecretPathPolicy;
 import dev.rotor.streams.Statistic;
 import dev.rotor.streams.Telemetry;
 import dev.rotor.topics.Topics;
-import dev.rotor.vault.IntentLog;
 import dev.rotor.vault.RotationOutcome;
-import dev.rotor.vault.RotationRequest;
 import dev.rotor.vault.SecretRotator;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.Cancellable;
@@ -81,15 +71,6 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     private static final Logger LOG = LoggerFactory.getLogger(ExecuteRotations.class);
 
     /** A finished rotation, handed from a worker thread to the stream thread. */
-    private record Completion(
-            String path, String commandId, RotationOutcome outcome, long startedAt, long completedAt) {}
-
-    /**
-     * A rotation handed to the workers; {@code started} is set when a worker picks it up and {@code done} opens when
-     * the worker has left the rotator, however it ended.
-     */
-    private record Running(Future<?> future, AtomicBoolean started, AtomicBoolean cancelled, CountDownLatch done) {}
-
     /**
      * How the executor runs.
      *
@@ -127,8 +108,6 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     private final SecretPathPolicy policy;
     private final Settings settings;
     private final Telemetry telemetry;
-    private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
-    private final Map<String, Running> inFlight = new HashMap<>();
     private final Serializer<List<RotationCommand>> queueSerializer =
             CommandQueue.serde().serializer();
     private ProcessorContext<Object, Object> context;
@@ -138,6 +117,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
     private ExecutorRecords records;
     private KeyValueStore<String, HeldCommand> held;
     private IntentHandOff intents;
+    private InFlightRotations inFlight;
     private StormBreaker breaker;
     private OperatorControls controls;
     private Cancellable punctuator;
@@ -165,6 +145,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         this.records = new ExecutorRecords(context, statistics, telemetry, settings.vaultCallAudit());
         this.held = context.getStateStore(HELD_STORE);
         this.intents = new IntentHandOff(context.getStateStore(INTENTS_STORE));
+        this.inFlight = new InFlightRotations(rotator, workers, settings.deadline(), intents::logFor);
         this.controls = new OperatorControls(context.getStateStore(OperatorControls.STORE));
         this.breaker = new StormBreaker(
                 settings.breaker(),
@@ -200,7 +181,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         final List<RotationCommand> heads = new ArrayList<>();
         try (KeyValueIterator<String, List<RotationCommand>> it = pending.all()) {
             it.forEachRemaining(kv -> {
-                if (!kv.value.isEmpty() && !inFlight.containsKey(kv.key)) {
+                if (!kv.value.isEmpty() && !inFlight.running(kv.key)) {
                     heads.add(kv.value.get(0));
                 }
             });
@@ -431,62 +412,11 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         return queue != null && queue.stream().anyMatch(c -> c.getCommandId().equals(commandId));
     }
 
-    /** Hands the command to a worker; the outcome comes back through {@link #completions}. */
+    /** Audits the start and hands the command to a worker; the outcome comes back through {@link #inFlight}. */
     private void start(final RotationCommand command) {
-        final String path = command.getSecretPath();
         final long startedAt = context.currentSystemTimeMs();
         records.audit(command, AuditDecision.ROTATION_STARTED, "rotation started", startedAt, Map.of());
-        final CountDownLatch done = new CountDownLatch(1);
-        final AtomicBoolean started = new AtomicBoolean();
-        final AtomicBoolean cancelled = new AtomicBoolean();
-        final IntentLog intentLog = intents.logFor(command.getCommandId(), cancelled::get);
-        final Future<?> future = workers.pool().submit(() -> {
-            started.set(true);
-            try {
-                // the deadline counts from here: time spent queued behind other secrets' rotations is not retrying
-                final RotationRequest request = new RotationRequest(
-                        command.getCommandId(),
-                        path,
-                        reason(command),
-                        command.getIndicator() == Indicator.manual_trigger,
-                        command.getTrigger().getTimestamp(),
-                        Instant.now().plus(settings.deadline()),
-                        cancelled::get,
-                        intentLog);
-                RotationOutcome outcome;
-                try {
-                    outcome = rotator.rotate(request);
-                } catch (final RuntimeException e) {
-                    LOG.error(
-                            "Rotation of {} failed unexpectedly ({})",
-                            path,
-                            e.getClass().getName());
-                    outcome = new RotationOutcome(
-                            RotationOutcome.Kind.FAILED,
-                            "unknown",
-                            null,
-                            null,
-                            "internal error (" + e.getClass().getSimpleName() + ")",
-                            List.of(),
-                            List.of());
-                }
-                completions.add(
-                        new Completion(path, command.getCommandId(), outcome, startedAt, System.currentTimeMillis()));
-            } finally {
-                done.countDown();
-            }
-        });
-        inFlight.put(path, new Running(future, started, cancelled, done));
-    }
-
-    /**
-     * What the secret's custom_metadata and the audit trail record as the reason: the rule and the indicator, both from
-     * closed sets, never text a sender chose (an event_type may be 64 characters of anything).
-     */
-    static String reason(final RotationCommand command) {
-        final Indicator indicator = command.getIndicator() == null ? Indicator.other : command.getIndicator();
-        final String rule = command.getRule() == null ? "unknown" : command.getRule();
-        return (rule.length() > 64 ? rule.substring(0, 64) : rule) + ": " + indicator.name();
+        inFlight.start(command, startedAt);
     }
 
     /** Stream thread: publishes what the workers finished and starts each secret's next command. */
@@ -495,13 +425,13 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
             restartPending();
         }
         intents.punctuate(context);
-        Completion c;
-        while ((c = completions.poll()) != null) {
+        InFlightRotations.Completion c;
+        while ((c = inFlight.poll()) != null) {
             final List<RotationCommand> queue = pending.get(c.path());
             if (queue == null || queue.isEmpty() || !queue.get(0).getCommandId().equals(c.commandId())) {
                 continue; // the command is no longer ours (the task moved, or it was already published)
             }
-            inFlight.remove(c.path());
+            inFlight.forget(c.path());
             final RotationCommand command = queue.get(0);
             final RotationOutcome o = c.outcome();
             if (o.kind() == RotationOutcome.Kind.CANCELLED) {
@@ -540,27 +470,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
         if (punctuator != null) {
             punctuator.cancel();
         }
-        for (final Running r : inFlight.values()) {
-            r.cancelled().set(true);
-            r.future().cancel(false); // only if no worker picked it up yet
-        }
-        final long until = System.nanoTime() + settings.closeWait().toNanos();
-        for (final Running r : inFlight.values()) {
-            if (!r.started().get()) {
-                continue; // cancelled before a worker picked it up: it will never run
-            }
-            try {
-                if (!r.done().await(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    LOG.warn("A rotation was still running when its task closed; its command will run again");
-                    break;
-                }
-            } catch (final InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        inFlight.clear();
-        completions.clear();
+        inFlight.cancelAndAwait(settings.closeWait());
         intents.clear(); // their workers were cancelled above and give up waiting
     }
 }
