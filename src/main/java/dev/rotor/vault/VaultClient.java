@@ -1,44 +1,24 @@
 package dev.rotor.vault;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rotor.config.ConfigException;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.config.SecretPathPolicy;
 import dev.rotor.config.SecretValue;
-import dev.rotor.config.VaultAddress;
 import dev.rotor.vault.RotationOutcome.VaultCall;
-import io.github.jopenlibs.vault.EnvironmentLoader;
-import io.github.jopenlibs.vault.SslConfig;
 import io.github.jopenlibs.vault.Vault;
-import io.github.jopenlibs.vault.VaultConfig;
 import io.github.jopenlibs.vault.VaultException;
-import io.github.jopenlibs.vault.json.Json;
 import io.github.jopenlibs.vault.rest.RestResponse;
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
-import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +49,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class VaultClient {
     private static final Logger LOG = LoggerFactory.getLogger(VaultClient.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     /**
      * An AppRole token is renewed only if it has at least this much life left; otherwise rotor logs in again. A fixed
      * token cannot be replaced, so its renewal is attempted as long as it has not expired.
@@ -173,13 +152,8 @@ public final class VaultClient {
         }
     }
 
-    private final String address;
-    private final Optional<String> namespace;
-    private final int openTimeoutSeconds;
-    private final int readTimeoutSeconds;
+    private final VaultTransport transport;
     private final Credentials credentials;
-    private final HttpClient http;
-    private final SslConfig sslConfig;
     private final Object authLock = new Object();
     private final VaultAuthHealth authHealth = new VaultAuthHealth();
     private volatile Session session;
@@ -187,22 +161,15 @@ public final class VaultClient {
     private volatile long lastVerifiedNanos;
 
     public VaultClient(final Settings settings) {
-        this.address = VaultAddress.checked(settings.address());
-        this.namespace = settings.namespace().filter(s -> !s.isBlank());
-        this.openTimeoutSeconds = wholeSeconds(settings.openTimeout());
-        this.readTimeoutSeconds = wholeSeconds(settings.readTimeout());
+        this.transport = new VaultTransport(
+                settings.address(),
+                settings.namespace(),
+                settings.caCert(),
+                settings.openTimeout(),
+                settings.readTimeout());
         this.credentials = Objects.requireNonNull(settings.credentials(), "credentials");
-        this.sslConfig = settings.caCert().map(VaultClient::sslFromPem).orElse(null);
-        final HttpClient.Builder builder = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER) // see the class comment; the driver follows none itself
-                .connectTimeout(Duration.ofSeconds(openTimeoutSeconds));
-        if (sslConfig != null && sslConfig.getSslContext() != null) {
-            builder.sslContext(sslConfig.getSslContext());
-        }
-        this.http = builder.build();
         if (credentials instanceof TokenCredentials t) {
-            this.session = Session.untimed(driver(t.token().reveal()));
+            this.session = Session.untimed(transport.driver(t.token().reveal()));
         }
     }
 
@@ -227,7 +194,7 @@ public final class VaultClient {
 
     /** The per-response timeout, as the driver applies it (whole seconds). */
     public Duration readTimeout() {
-        return Duration.ofSeconds(readTimeoutSeconds);
+        return transport.readTimeout();
     }
 
     /** {@link #read(String, Consumer)} without recording the call. */
@@ -275,7 +242,13 @@ public final class VaultClient {
     public VaultResponse write(final String apiPath, final ObjectNode body, final Consumer<VaultCall> calls)
             throws VaultCallException {
         return exchange(
-                "POST", apiPath, "", false, false, calls, v -> v.logical().write(apiPath, toDriverMap(body)));
+                "POST",
+                apiPath,
+                "",
+                false,
+                false,
+                calls,
+                v -> v.logical().write(apiPath, VaultTransport.toDriverMap(body)));
     }
 
     /**
@@ -285,7 +258,13 @@ public final class VaultClient {
     public VaultResponse writeSecret(final String apiPath, final ObjectNode body, final Consumer<VaultCall> calls)
             throws VaultCallException {
         return exchange(
-                "POST", apiPath, "", true, false, calls, v -> v.logical().write(apiPath, toDriverMap(body)));
+                "POST",
+                apiPath,
+                "",
+                true,
+                false,
+                calls,
+                v -> v.logical().write(apiPath, VaultTransport.toDriverMap(body)));
     }
 
     /** {@code DELETE apiPath}. */
@@ -316,18 +295,18 @@ public final class VaultClient {
         boolean reauthenticated = false;
         while (true) {
             final Session s = session(calls);
-            final Raw raw =
+            final VaultAnswer raw =
                     perform(method, shown, calls, () -> op.run(s.vault()).getRestResponse());
-            if ((raw.status >= 200 && raw.status < 300) || raw.status == 404 || raw.status == 400) {
+            if ((raw.status() >= 200 && raw.status() < 300) || raw.status() == 404 || raw.status() == 400) {
                 authHealth.ok(); // Vault answered and accepted the token
             }
-            if (raw.status >= 200 && raw.status < 300) {
+            if (raw.status() >= 200 && raw.status() < 300) {
                 return raw.response(apiPath);
             }
-            if (raw.status == 404 && allowNotFound) {
+            if (raw.status() == 404 && allowNotFound) {
                 return raw.response(apiPath);
             }
-            if (raw.status == 403 && tokenInvalid(s, raw, apiPath, calls)) {
+            if (raw.status() == 403 && tokenInvalid(s, raw, apiPath, calls)) {
                 if (credentials instanceof AppRoleCredentials && !reauthenticated) {
                     LOG.info("Vault token no longer valid; logging in again with AppRole");
                     invalidate(s);
@@ -335,7 +314,7 @@ public final class VaultClient {
                     continue;
                 }
             }
-            throw classify(method, apiPath, raw, sensitive);
+            throw raw.failure(method, apiPath, sensitive, transport);
         }
     }
 
@@ -358,39 +337,27 @@ public final class VaultClient {
         }
     }
 
-    /** What came back: a status (0 = none), the body if the driver let us see it, and why there was no response. */
-    private record Raw(int status, JsonNode body, List<String> errors, List<String> warnings, Throwable failure) {
-        VaultResponse response(final String apiPath) {
-            return new VaultResponse(status, apiPath, body, errors, warnings);
-        }
-
-        @Override
-        public String toString() {
-            return "Raw[" + status + "]"; // the body may hold secret values or a login's token
-        }
-    }
-
     @FunctionalInterface
     private interface Io {
         RestResponse run() throws VaultException;
     }
 
-    private Raw perform(final String method, final String apiPath, final Consumer<VaultCall> calls, final Io io)
+    private VaultAnswer perform(final String method, final String apiPath, final Consumer<VaultCall> calls, final Io io)
             throws VaultCallException {
         final long t0 = System.nanoTime();
-        Raw raw;
+        VaultAnswer raw;
         try {
             final RestResponse r = io.run();
-            raw = parse(r.getStatus(), r.getBody(), null);
+            raw = VaultAnswer.of(r.getStatus(), r.getBody(), null);
         } catch (final VaultException e) {
-            raw = fromDriverException(e);
+            raw = VaultAnswer.from(e);
         } catch (final RuntimeException e) {
             // the driver's JSON handling can throw unchecked exceptions; their messages may quote the body
-            raw = new Raw(0, MissingNode.getInstance(), List.of(), List.of(), e);
+            raw = VaultAnswer.none(e);
         }
         final long ms = (System.nanoTime() - t0) / 1_000_000;
-        record(calls, new VaultCall(method, apiPath, raw.status, ms));
-        if (raw.status == 0 && causedBy(raw.failure, InterruptedException.class)) {
+        record(calls, new VaultCall(method, apiPath, raw.status(), ms));
+        if (raw.status() == 0 && raw.causedBy(InterruptedException.class)) {
             Thread.currentThread().interrupt();
             throw new VaultCallException(
                     VaultCallException.Kind.INTERRUPTED,
@@ -408,142 +375,6 @@ public final class VaultClient {
         calls.accept(call);
     }
 
-    /**
-     * The driver throws for statuses it does not pass through (5xx, 412, a 2xx other than the one it expects) with the
-     * body in the message, and for no response at all (status 0). The body is recovered only to read Vault's
-     * {@code errors} for classification; the message itself goes nowhere.
-     */
-    private static Raw fromDriverException(final VaultException e) {
-        final int status = e.getHttpStatusCode();
-        if (status == 0) {
-            return new Raw(0, MissingNode.getInstance(), List.of(), List.of(), e);
-        }
-        final String msg = e.getMessage() == null ? "" : e.getMessage();
-        final int at = msg.indexOf("Response body: ");
-        final byte[] body = at < 0
-                ? new byte[0]
-                : msg.substring(at + "Response body: ".length()).getBytes(StandardCharsets.UTF_8);
-        return parse(status, body, null);
-    }
-
-    private static Raw parse(final int status, final byte[] bytes, final Throwable failure) {
-        JsonNode body = MissingNode.getInstance();
-        if (bytes != null && bytes.length > 0) {
-            try {
-                final JsonNode parsed = JSON.readTree(bytes);
-                body = parsed == null ? MissingNode.getInstance() : parsed;
-            } catch (final IOException | RuntimeException ignored) {
-                // not JSON (e.g. a proxy's HTML page); the parser's message could quote the body, so it is dropped
-            }
-        }
-        return new Raw(status, body, strings(body.path("errors")), strings(body.path("warnings")), failure);
-    }
-
-    private static List<String> strings(final JsonNode array) {
-        final List<String> out = new ArrayList<>();
-        if (array.isArray()) {
-            array.forEach(n -> out.add(n.asText("")));
-        }
-        return out;
-    }
-
-    // -------------------------------------------------------------------------------------------- classification
-
-    private VaultCallException classify(
-            final String method, final String apiPath, final Raw raw, final boolean sensitive) {
-        final int status = raw.status;
-        final List<String> errors = raw.errors;
-        final VaultCallException.Kind kind;
-        final String message;
-        if (status == 0) {
-            kind = VaultCallException.Kind.TRANSIENT;
-            message = noResponse(raw.failure) + " on " + apiPath;
-        } else if (status == 503) {
-            kind = VaultCallException.Kind.TRANSIENT;
-            message = (mentions(errors, "sealed") || errors.isEmpty()
-                            ? "Vault is sealed (503)"
-                            : "Vault unavailable (503)")
-                    + " on " + apiPath;
-        } else if (status == 429) {
-            kind = VaultCallException.Kind.TRANSIENT;
-            message = "Vault is rate limiting or on standby (429) on " + apiPath;
-        } else if (status == 412) {
-            kind = VaultCallException.Kind.TRANSIENT;
-            message = "Vault precondition failed (412, not yet consistent) on " + apiPath;
-        } else if (status >= 500) {
-            kind = VaultCallException.Kind.TRANSIENT;
-            message = "Vault server error (" + status + ") on " + apiPath;
-        } else if (status == 400 && mentions(errors, "check-and-set parameter did not match")) {
-            kind = VaultCallException.Kind.CAS_MISMATCH;
-            message = "check-and-set conflict (400) on " + apiPath;
-        } else if (status == 403) {
-            kind = VaultCallException.Kind.PERMISSION_DENIED;
-            message = "permission denied" + (mentions(errors, "invalid token") ? " (invalid token)" : "") + " on "
-                    + apiPath;
-        } else if (status == 404) {
-            kind = VaultCallException.Kind.NOT_FOUND;
-            message = apiPath + " not found";
-        } else if (status >= 300 && status < 400) {
-            kind = VaultCallException.Kind.REDIRECT;
-            message = "Vault answered " + status + " (a redirect) on " + apiPath + "; redirects are not followed: "
-                    + "point VAULT_ADDR at the active node or the load balancer";
-        } else if (status >= 400) {
-            kind = VaultCallException.Kind.OTHER_CLIENT_ERROR;
-            final String detail = sensitive ? "" : firstError(errors);
-            message = "Vault rejected the request (" + status + ") on " + apiPath
-                    + (detail.isEmpty() ? "" : ": " + detail);
-        } else {
-            kind = VaultCallException.Kind.OTHER_CLIENT_ERROR;
-            message = "unexpected HTTP status " + status + " on " + apiPath;
-        }
-        return new VaultCallException(kind, status, method, apiPath, errors, message);
-    }
-
-    private String noResponse(final Throwable failure) {
-        if (causedBy(failure, HttpConnectTimeoutException.class)) {
-            return "connect timed out after " + openTimeoutSeconds + "s";
-        }
-        if (causedBy(failure, HttpTimeoutException.class)) {
-            return "timed out after " + readTimeoutSeconds + "s";
-        }
-        if (causedBy(failure, ConnectException.class)) {
-            return "cannot connect to Vault";
-        }
-        Throwable root = failure;
-        while (root != null && root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return "no response from Vault ("
-                + (root == null ? "unknown error" : root.getClass().getSimpleName()) + ")";
-    }
-
-    private static boolean causedBy(final Throwable t, final Class<? extends Throwable> type) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (type.isInstance(c)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean mentions(final List<String> errors, final String text) {
-        return errors.stream().anyMatch(e -> e.toLowerCase(Locale.ROOT).contains(text));
-    }
-
-    /** Vault's first error text, one line, without the Go multierror decoration, at most 200 characters. */
-    private static String firstError(final List<String> errors) {
-        for (final String e : errors) {
-            String s = e.replaceAll("\\d+ errors? occurred:", " ")
-                    .replace("\t*", " ")
-                    .replaceAll("\\s+", " ")
-                    .trim();
-            if (!s.isEmpty()) {
-                return s.length() > 200 ? s.substring(0, 200) + "..." : s;
-            }
-        }
-        return "";
-    }
-
     // ------------------------------------------------------------------------------------------------- auth
 
     /**
@@ -558,13 +389,13 @@ public final class VaultClient {
         try {
             final Session s = session(none);
             final long t0 = System.nanoTime();
-            final Raw raw = perform(
+            final VaultAnswer raw = perform(
                     "GET",
                     LOOKUP_SELF,
                     none,
                     () -> s.vault().auth().lookupSelf().getRestResponse());
-            if (raw.status == 200 && raw.body.path("data").isObject()) {
-                final JsonNode data = raw.body.path("data");
+            if (raw.status() == 200 && raw.body().path("data").isObject()) {
+                final JsonNode data = raw.body().path("data");
                 final long ttl = Math.max(0, data.path("ttl").asLong(0));
                 final Optional<Instant> expires =
                         instant(data.path("expire_time").asText(""));
@@ -574,15 +405,15 @@ public final class VaultClient {
                     adoptFixedTokenTiming(s, t0, ttl, expires.isPresent(), renewable);
                 }
                 lastVerifiedNanos = System.nanoTime();
-            } else if (raw.status == 403) {
+            } else if (raw.status() == 403) {
                 check = TokenCheck.failed(
                         TokenCheck.State.INVALID,
                         403,
                         "Vault token invalid (lookup-self: 403"
-                                + (mentions(raw.errors, "invalid token") ? " invalid token" : " permission denied")
+                                + (raw.mentions("invalid token") ? " invalid token" : " permission denied")
                                 + ")");
             } else {
-                final VaultCallException e = raw.status == 200
+                final VaultCallException e = raw.status() == 200
                         ? new VaultCallException(
                                 VaultCallException.Kind.OTHER_CLIENT_ERROR,
                                 200,
@@ -590,10 +421,10 @@ public final class VaultClient {
                                 LOOKUP_SELF,
                                 List.of(),
                                 "unexpected answer from " + LOOKUP_SELF + " (no data)")
-                        : classify("GET", LOOKUP_SELF, raw, false);
+                        : raw.failure("GET", LOOKUP_SELF, false, transport);
                 check = TokenCheck.failed(
                         e.isTransient() ? TokenCheck.State.UNREACHABLE : TokenCheck.State.ERROR,
-                        raw.status,
+                        raw.status(),
                         e.getMessage());
             }
         } catch (final VaultCallException e) {
@@ -802,9 +633,9 @@ public final class VaultClient {
         final AppRoleCredentials a = (AppRoleCredentials) credentials;
         final String path = "auth/" + a.mount() + "/login";
         requireSafePath("POST", path);
-        final Vault unauthenticated = driver(null);
+        final Vault unauthenticated = transport.driver(null);
         final long t0 = System.nanoTime();
-        final Raw raw = perform(
+        final VaultAnswer raw = perform(
                 "POST",
                 path,
                 calls,
@@ -812,42 +643,42 @@ public final class VaultClient {
                         .auth()
                         .loginByAppRole(a.mount(), a.roleId(), a.secretId().reveal())
                         .getRestResponse());
-        if (raw.status != 200) {
-            throw classify("POST", path, raw, false);
+        if (raw.status() != 200) {
+            throw raw.failure("POST", path, false, transport);
         }
-        final String token = raw.body.path("auth").path("client_token").asText("");
+        final String token = raw.body().path("auth").path("client_token").asText("");
         if (token.isEmpty()) {
             throw new VaultCallException(
                     VaultCallException.Kind.OTHER_CLIENT_ERROR,
-                    raw.status,
+                    raw.status(),
                     "POST",
                     path,
                     List.of(),
                     "AppRole login on " + path + " returned no token");
         }
-        final Session s = timed(driver(token), raw.body.path("auth"), t0);
+        final Session s = timed(transport.driver(token), raw.body().path("auth"), t0);
         verified();
         LOG.info(
                 "AppRole login succeeded; token valid for {}s",
-                raw.body.path("auth").path("lease_duration").asLong());
+                raw.body().path("auth").path("lease_duration").asLong());
         return s;
     }
 
     private Session renew(final Session current, final Consumer<VaultCall> calls) throws VaultCallException {
         final long t0 = System.nanoTime();
-        final Raw raw = perform(
+        final VaultAnswer raw = perform(
                 "POST",
                 RENEW_SELF,
                 calls,
                 () -> current.vault().auth().renewSelf().getRestResponse());
-        if (raw.status != 200) {
-            throw classify("POST", RENEW_SELF, raw, false);
+        if (raw.status() != 200) {
+            throw raw.failure("POST", RENEW_SELF, false, transport);
         }
         verified();
         LOG.debug(
                 "Vault token renewed for {}s",
-                raw.body.path("auth").path("lease_duration").asLong());
-        return timed(current.vault(), raw.body.path("auth"), t0);
+                raw.body().path("auth").path("lease_duration").asLong());
+        return timed(current.vault(), raw.body().path("auth"), t0);
     }
 
     private void verified() {
@@ -869,9 +700,10 @@ public final class VaultClient {
      * Vault and OpenBao only say "permission denied", so rotor asks {@code auth/token/lookup-self} (a token without the
      * default policy is refused there too, and counts as unusable). A dead token is reported to {@link #authHealth()}.
      */
-    private boolean tokenInvalid(final Session s, final Raw raw, final String apiPath, final Consumer<VaultCall> calls)
+    private boolean tokenInvalid(
+            final Session s, final VaultAnswer raw, final String apiPath, final Consumer<VaultCall> calls)
             throws VaultCallException {
-        if (mentions(raw.errors, "invalid token")) {
+        if (raw.mentions("invalid token")) {
             authHealth.problem("Vault token invalid (" + apiPath + ": 403 invalid token)");
             return true;
         }
@@ -879,9 +711,9 @@ public final class VaultClient {
             authHealth.problem("Vault token invalid (lookup-self: 403)");
             return true;
         }
-        final Raw lookup = perform(
+        final VaultAnswer lookup = perform(
                 "GET", LOOKUP_SELF, calls, () -> s.vault().auth().lookupSelf().getRestResponse());
-        if (lookup.status == 403) {
+        if (lookup.status() == 403) {
             authHealth.problem("Vault token invalid (lookup-self: 403)");
             return true;
         }
@@ -896,78 +728,6 @@ public final class VaultClient {
             return Optional.of(OffsetDateTime.parse(text).toInstant());
         } catch (final DateTimeParseException e) {
             return Optional.empty();
-        }
-    }
-
-    // ----------------------------------------------------------------------------------------------- the driver
-
-    /** A driver instance bound to one token (or none, for logins). The driver never retries. */
-    private Vault driver(final String token) {
-        try {
-            final VaultConfig config = new VaultConfig()
-                    .environmentLoader(new NoEnvironment())
-                    .address(address)
-                    .engineVersion(1)
-                    .openTimeout(openTimeoutSeconds)
-                    .readTimeout(readTimeoutSeconds)
-                    .httpClient(http);
-            if (token != null) {
-                config.token(token);
-            }
-            if (namespace.isPresent()) {
-                config.nameSpace(namespace.get());
-            }
-            if (sslConfig != null) {
-                config.sslConfig(sslConfig);
-            }
-            return Vault.create(config.build()).withRetries(0, 0);
-        } catch (final VaultException e) {
-            throw new ConfigException("VAULT_ADDR", "cannot configure the Vault client");
-        }
-    }
-
-    /** The driver's write() serialises only scalars; every value is handed over as the driver's own JSON value. */
-    private static Map<String, Object> toDriverMap(final ObjectNode body) {
-        final Map<String, Object> map = new LinkedHashMap<>();
-        body.properties().forEach(e -> {
-            try {
-                map.put(e.getKey(), Json.parse(JSON.writeValueAsString(e.getValue())));
-            } catch (final JsonProcessingException ex) {
-                throw new IllegalStateException("cannot serialise field " + e.getKey());
-            }
-        });
-        return map;
-    }
-
-    private static int wholeSeconds(final Duration d) {
-        final long ms = d == null ? 1000 : d.toMillis();
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (ms + 999) / 1000));
-    }
-
-    private static SslConfig sslFromPem(final Path caCert) {
-        if (!Files.isReadable(caCert)) {
-            throw new ConfigException("VAULT_CACERT", "cannot read the CA certificate " + caCert);
-        }
-        try {
-            final SslConfig ssl =
-                    new SslConfig().verify(true).pemFile(caCert.toFile()).build();
-            final SSLContext ctx = ssl.getSslContext();
-            if (ctx == null) {
-                throw new ConfigException("VAULT_CACERT", "no certificate found in " + caCert);
-            }
-            return ssl;
-        } catch (final VaultException e) {
-            throw new ConfigException("VAULT_CACERT", "not a usable PEM CA certificate: " + caCert);
-        }
-    }
-
-    /** Keeps the driver from reading VAULT_TOKEN, ~/.vault-token or VAULT_SSL_* behind rotor's back. */
-    private static final class NoEnvironment extends EnvironmentLoader {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public String loadVariable(final String name) {
-            return null;
         }
     }
 }
