@@ -5,20 +5,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rotor.config.ConfigException;
 import dev.rotor.config.VaultAddress;
+import dev.rotor.vault.RotationOutcome.VaultCall;
 import io.github.jopenlibs.vault.EnvironmentLoader;
 import io.github.jopenlibs.vault.SslConfig;
 import io.github.jopenlibs.vault.Vault;
 import io.github.jopenlibs.vault.VaultConfig;
 import io.github.jopenlibs.vault.VaultException;
 import io.github.jopenlibs.vault.json.Json;
+import io.github.jopenlibs.vault.rest.RestResponse;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How rotor reaches Vault: the checked address, the namespace, the CA, the timeouts (whole seconds, as the driver takes
@@ -26,6 +32,7 @@ import javax.net.ssl.SSLContext;
  * them, with the driver's retries off and its environment lookups disabled.
  */
 final class VaultTransport {
+    private static final Logger LOG = LoggerFactory.getLogger(VaultTransport.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String address;
@@ -133,5 +140,49 @@ final class VaultTransport {
         public String loadVariable(final String name) {
             return null;
         }
+    }
+
+    /** One HTTP exchange through the driver. */
+    @FunctionalInterface
+    interface Io {
+        RestResponse run() throws VaultException;
+    }
+
+    /**
+     * Runs {@code io} and reports it to {@code calls} as one {@link VaultCall} (method, path, status, duration; never a
+     * body). An interrupted exchange sets the thread's flag again and throws INTERRUPTED; every other outcome, an
+     * exception of the driver's included, is an answer.
+     */
+    VaultAnswer send(final String method, final String apiPath, final Consumer<VaultCall> calls, final Io io)
+            throws VaultCallException {
+        final long t0 = System.nanoTime();
+        VaultAnswer raw;
+        try {
+            final RestResponse r = io.run();
+            raw = VaultAnswer.of(r.getStatus(), r.getBody(), null);
+        } catch (final VaultException e) {
+            raw = VaultAnswer.from(e);
+        } catch (final RuntimeException e) {
+            // the driver's JSON handling can throw unchecked exceptions; their messages may quote the body
+            raw = VaultAnswer.none(e);
+        }
+        final long ms = (System.nanoTime() - t0) / 1_000_000;
+        record(calls, new VaultCall(method, apiPath, raw.status(), ms));
+        if (raw.status() == 0 && raw.causedBy(InterruptedException.class)) {
+            Thread.currentThread().interrupt();
+            throw new VaultCallException(
+                    VaultCallException.Kind.INTERRUPTED,
+                    0,
+                    method,
+                    apiPath,
+                    List.of(),
+                    "interrupted while calling Vault on " + apiPath);
+        }
+        return raw;
+    }
+
+    private static void record(final Consumer<VaultCall> calls, final VaultCall call) {
+        LOG.debug("Vault {} {} -> {} ({} ms)", call.method(), call.path(), call.status(), call.durationMs());
+        calls.accept(call);
     }
 }
