@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.detection.DetectionTopology;
+import dev.rotor.rotation.ExecutorSetup;
 import dev.rotor.rotation.RotationTopology;
 import dev.rotor.rotation.RotationWorkers;
 import dev.rotor.service.RotorTopology;
@@ -44,7 +45,7 @@ class TopologyDescriptionTest {
         final Topics topics = new Topics(config);
         final StreamsBuilder builder = new StreamsBuilder();
         try (RotationWorkers workers = new RotationWorkers(1)) {
-            RotationTopology.build(builder, config, topics, request -> null, workers);
+            RotationTopology.build(builder, ExecutorSetup.of(config, topics, request -> null, workers));
             return builder.build(RotationTopology.streamsProperties(
                             config, topics, Telemetry.NONE, new StuckRecords(Telemetry.NONE)))
                     .describe();
@@ -102,7 +103,7 @@ class TopologyDescriptionTest {
         final Topics topics = new Topics(config);
         final StreamsBuilder builder = new StreamsBuilder();
         try (RotationWorkers workers = new RotationWorkers(1)) {
-            RotorTopology.build(builder, config, topics, request -> null, workers, Telemetry.NONE, 1);
+            RotorTopology.build(builder, ExecutorSetup.of(config, topics, request -> null, workers));
             final TopologyDescription d = builder.build(RotorTopology.streamsProperties(
                             config, topics, Telemetry.NONE, new StuckRecords(Telemetry.NONE)))
                     .describe();

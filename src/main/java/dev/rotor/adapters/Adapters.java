@@ -1,22 +1,16 @@
 package dev.rotor.adapters;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import dev.rotor.config.PrincipalMappings;
 import dev.rotor.config.SourceFormat;
 import dev.rotor.events.InvalidEventException;
 import dev.rotor.events.InvalidEventException.Code;
 import dev.rotor.serde.JsonEventParser;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /** The adapters' entry points: one adapter per format, and the strict JSON reading they share. */
 public final class Adapters {
     /** As strict as native input (docs/decisions.md, Detection 9): duplicate keys and trailing content are refused. */
-    private static final ObjectReader MAPPER = JsonEventParser.STRICT_READER;
-
     private Adapters() {}
 
     public static SourceAdapter forFormat(final SourceFormat format, final PrincipalMappings mappings) {
@@ -42,21 +36,13 @@ public final class Adapters {
         return adapter.adapt(object(parse(value), adapter.format()), recordTimestamp);
     }
 
-    /** Strict JSON; errors name the position, never the content. */
+    /** Strict JSON, as for native events ({@link JsonEventParser#readStrict}); errors never quote the content. */
     static JsonNode parse(final byte[] bytes) {
-        try {
-            final JsonNode root = MAPPER.readTree(bytes);
-            if (root == null) {
-                throw new InvalidEventException(Code.INVALID_JSON, "not valid JSON (no value)");
-            }
-            return root;
-        } catch (final JsonProcessingException e) {
-            final JsonLocation at = e.getLocation();
-            final String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw new InvalidEventException(Code.INVALID_JSON, "not valid JSON" + where);
-        } catch (final IOException e) {
-            throw new InvalidEventException(Code.INVALID_JSON, "not valid JSON");
+        final JsonNode root = JsonEventParser.readStrict(bytes);
+        if (root == null) {
+            throw new InvalidEventException(Code.INVALID_JSON, "not valid JSON (no value)");
         }
+        return root;
     }
 
     static JsonNode parse(final String text) {

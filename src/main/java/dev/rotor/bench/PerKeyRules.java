@@ -3,6 +3,7 @@ package dev.rotor.bench;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rotor.config.RotorConfig;
+import dev.rotor.detection.WindowCounts;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -104,16 +105,16 @@ final class PerKeyRules implements Processor<String, PerKeyEvent, String, byte[]
             counters.late.incrementAndGet();
             return false;
         }
-        final WeightedEvents events = failedAuth ? state.failedAuth : state.rateLimit;
+        final WindowCounts events = failedAuth ? state.failedAuth : state.rateLimit;
         final long fingerprint = PerKeyEvent.fingerprint(event.eventId());
-        if (events.contains(fingerprint)) {
+        if (events.containsFingerprint(fingerprint)) {
             counters.duplicates.incrementAndGet();
             return false;
         }
         state.newestCounted = Math.max(newest, time);
-        events.dropBefore(state.newestCounted - graceMs - window);
+        events.pruneBefore(state.newestCounted - graceMs - window);
         events.add(time, event.weight(), fingerprint);
-        if (events.heaviestWindowContaining(time, window) >= threshold) {
+        if (events.maxWindowSumContaining(time, window) >= threshold) {
             if (state.inCooldown(now, cooldownMs)) {
                 counters.suppressed.incrementAndGet();
                 state.clearCounts();
@@ -162,7 +163,7 @@ final class PerKeyRules implements Processor<String, PerKeyEvent, String, byte[]
             while (it.hasNext()) {
                 final KeyValue<String, PerKeyState> kv = it.next();
                 final PerKeyState s = kv.value;
-                final boolean changed = s.newestCounted != PerKeyState.NEVER && s.dropBefore(s.newestCounted - span);
+                final boolean changed = s.newestCounted != PerKeyState.NEVER && s.pruneBefore(s.newestCounted - span);
                 if (s.forgettable(now, cooldownMs, 2 * span)) {
                     idle.add(kv.key);
                 } else if (changed) {

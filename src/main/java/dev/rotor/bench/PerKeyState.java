@@ -1,5 +1,6 @@
 package dev.rotor.bench;
 
+import dev.rotor.detection.WindowCounts;
 import java.nio.ByteBuffer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -13,19 +14,19 @@ import org.apache.kafka.common.serialization.Serdes;
 final class PerKeyState {
     static final long NEVER = Long.MIN_VALUE;
 
-    final WeightedEvents failedAuth;
-    final WeightedEvents rateLimit;
+    final WindowCounts failedAuth;
+    final WindowCounts rateLimit;
     long lastCommandAt;
     long newestCounted;
     long lastSeenAt;
 
     PerKeyState() {
-        this(new WeightedEvents(4), new WeightedEvents(4), NEVER, NEVER, NEVER);
+        this(new WindowCounts(4), new WindowCounts(4), NEVER, NEVER, NEVER);
     }
 
     private PerKeyState(
-            final WeightedEvents failedAuth,
-            final WeightedEvents rateLimit,
+            final WindowCounts failedAuth,
+            final WindowCounts rateLimit,
             final long lastCommandAt,
             final long newestCounted,
             final long lastSeenAt) {
@@ -41,9 +42,9 @@ final class PerKeyState {
     }
 
     /** Drops from both lists the events before {@code cutoff}; true when either changed (both are always pruned). */
-    boolean dropBefore(final long cutoff) {
-        final boolean failedAuthChanged = failedAuth.dropBefore(cutoff);
-        final boolean rateLimitChanged = rateLimit.dropBefore(cutoff);
+    boolean pruneBefore(final long cutoff) {
+        final boolean failedAuthChanged = failedAuth.pruneBefore(cutoff);
+        final boolean rateLimitChanged = rateLimit.pruneBefore(cutoff);
         return failedAuthChanged || rateLimitChanged;
     }
 
@@ -86,16 +87,16 @@ final class PerKeyState {
         return new PerKeyState(read(b), read(b), last, newest, seen);
     }
 
-    private static void write(final ByteBuffer b, final WeightedEvents events) {
+    private static void write(final ByteBuffer b, final WindowCounts events) {
         b.putInt(events.size());
         for (int i = 0; i < events.size(); i++) {
             b.putLong(events.time(i)).putLong(events.weight(i)).putLong(events.fingerprint(i));
         }
     }
 
-    private static WeightedEvents read(final ByteBuffer b) {
+    private static WindowCounts read(final ByteBuffer b) {
         final int n = b.getInt();
-        final WeightedEvents events = new WeightedEvents(n + 1);
+        final WindowCounts events = new WindowCounts(n + 1);
         for (int i = 0; i < n; i++) {
             events.add(b.getLong(), b.getLong(), b.getLong());
         }

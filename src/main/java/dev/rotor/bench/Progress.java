@@ -2,12 +2,15 @@ package dev.rotor.bench;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
  * A progress bar on stderr while loading and measuring: redrawn in place about five times a second on a terminal, one
- * line per 10 % otherwise (so a log file stays readable). Runs its own daemon thread; {@link #close()} draws the final
- * state and ends the line.
+ * line per 10 % otherwise (so a log file stays readable). Drawn by its own daemon scheduler; {@link #close()} stops it
+ * and draws the final state.
  */
 public final class Progress implements AutoCloseable {
     private static final int WIDTH = 30;
@@ -18,8 +21,11 @@ public final class Progress implements AutoCloseable {
     private final LongSupplier done;
     private final boolean interactive;
     private final long startNanos = System.nanoTime();
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final ScheduledExecutorService drawer = Executors.newSingleThreadScheduledExecutor(r -> {
+        final Thread t = new Thread(r, "bench-progress");
+        t.setDaemon(true);
+        return t;
+    });
     private int lastDecile = -1;
 
     private Progress(
@@ -33,8 +39,6 @@ public final class Progress implements AutoCloseable {
         this.total = Math.max(1, total);
         this.done = done;
         this.interactive = interactive;
-        this.thread = new Thread(this::loop, "bench-progress");
-        this.thread.setDaemon(true);
     }
 
     /** Starts showing {@code done}/{@code total} under {@code label}. */
@@ -43,19 +47,9 @@ public final class Progress implements AutoCloseable {
     @SuppressWarnings("SystemConsoleNull")
     public static Progress start(final String label, final long total, final LongSupplier done) {
         final Progress p = new Progress(System.err, label, total, done, System.console() != null);
-        p.thread.start();
+        final long every = p.interactive ? 200 : 500;
+        p.drawer.scheduleWithFixedDelay(() -> p.draw(false), 0, every, TimeUnit.MILLISECONDS);
         return p;
-    }
-
-    private void loop() {
-        while (running) {
-            draw(false);
-            try {
-                Thread.sleep(interactive ? 200 : 500);
-            } catch (final InterruptedException e) {
-                return;
-            }
-        }
     }
 
     private synchronized void draw(final boolean last) {
@@ -91,10 +85,9 @@ public final class Progress implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        thread.interrupt();
+        drawer.shutdownNow();
         try {
-            thread.join(1000);
+            drawer.awaitTermination(1, TimeUnit.SECONDS);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
         }

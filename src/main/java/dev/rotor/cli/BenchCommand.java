@@ -23,7 +23,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "bench",
-        mixinStandardHelpOptions = true,
         description = {
             "Benchmark rotor on this machine: throughput against a raw consumer and three hand-written Kafka"
                     + " Streams jobs, latency (exactly-once and at-least-once, and amid 1,000 events/s), a "

@@ -141,7 +141,6 @@ final class ControlCommands {
 
     @Command(
             name = "pause",
-            mixinStandardHelpOptions = true,
             description = "Hold every automatic rotation from now on (manual triggers still run) until rotor resume.")
     static final class Pause extends Decision {
         Pause() {
@@ -151,7 +150,6 @@ final class ControlCommands {
 
     @Command(
             name = "resume",
-            mixinStandardHelpOptions = true,
             description = "Run automatic rotations again. Commands held while paused stay held until approved.")
     static final class Resume extends Decision {
         Resume() {
@@ -161,7 +159,6 @@ final class ControlCommands {
 
     @Command(
             name = "approve",
-            mixinStandardHelpOptions = true,
             description = "Run held commands: --all held until now, those of one --event, or one --command.")
     static final class Approve extends ScopedDecision {
         Approve() {
@@ -171,7 +168,6 @@ final class ControlCommands {
 
     @Command(
             name = "release",
-            mixinStandardHelpOptions = true,
             description =
                     "Close held commands without rotating (each ends FAILED): --all, one --event or one --command.")
     static final class Release extends ScopedDecision {
@@ -180,10 +176,7 @@ final class ControlCommands {
         }
     }
 
-    @Command(
-            name = "held",
-            mixinStandardHelpOptions = true,
-            description = "List the commands that wait for an operator, across all executor instances.")
+    @Command(name = "held", description = "List the commands that wait for an operator, across all executor instances.")
     static final class Held implements Callable<Integer> {
         @Mixin
         ClientOptions client;
@@ -242,7 +235,6 @@ final class ControlCommands {
 
     @Command(
             name = "rotations",
-            mixinStandardHelpOptions = true,
             description = "List rotations by state across all executor instances (from rotation-commands and "
                     + "rotation-results).")
     static final class Rotations implements Callable<Integer> {
@@ -343,7 +335,6 @@ final class ControlCommands {
 
     @Command(
             name = "retry",
-            mixinStandardHelpOptions = true,
             description = "Run a failed command again: a new command for the same secret, linked to the failed one "
                     + "(parent_command_id), which the storm breaker does not hold.")
     static final class Retry implements Callable<Integer> {

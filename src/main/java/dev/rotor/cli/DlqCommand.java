@@ -6,7 +6,6 @@ import picocli.CommandLine.Command;
 /** {@code rotor dlq}: work on rotor's dead-letter topics. */
 @Command(
         name = "dlq",
-        mixinStandardHelpOptions = true,
         description = "Work on rotor's dead-letter topics.",
         subcommands = {DlqReplayCommand.class})
 public final class DlqCommand implements Runnable {

@@ -26,7 +26,6 @@ import picocli.CommandLine.Option;
  */
 @Command(
         name = "replay",
-        mixinStandardHelpOptions = true,
         description = "Re-publish refused records from a DLQ to the topic they were refused from "
                 + "(original key, value and headers; rotor's error headers removed).")
 public final class DlqReplayCommand implements Callable<Integer> {

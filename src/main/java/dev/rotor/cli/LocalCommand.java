@@ -40,7 +40,6 @@ import picocli.CommandLine.Option;
  */
 @Command(
         name = "local",
-        mixinStandardHelpOptions = true,
         description = "Run Kafka, a dev Vault and rotor on this machine, with nothing to install or configure.")
 public final class LocalCommand implements Callable<Integer> {
     /** Marks a data dir that {@code rotor local} made, and so may empty at the next start. */

@@ -3,10 +3,13 @@ package dev.rotor.cli;
 import dev.rotor.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
 /** The top-level {@code rotor} command. Exit codes: 0 clean stop, 1 fatal runtime error, 2 bad config or usage. */
 @Command(
         name = "rotor",
+        // every subcommand inherits --help and --version
+        scope = ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = RotorCommand.Version.class,
         description = "Emergency credential rotation on Kafka Streams.",

@@ -32,7 +32,6 @@ import picocli.CommandLine.Option;
  */
 @Command(
         name = "run",
-        mixinStandardHelpOptions = true,
         description = "Run rotor against a Kafka cluster (config file, then ROTOR_*/KAFKA_*/VAULT_* environment).")
 public final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);

@@ -11,7 +11,6 @@ import picocli.CommandLine.Option;
 /** {@code rotor topics}: creates rotor's missing topics and checks the existing ones. */
 @Command(
         name = "topics",
-        mixinStandardHelpOptions = true,
         description = "Create rotor's missing topics (--create) and check all of them (--validate, the default).")
 public final class TopicsCommand implements Callable<Integer> {
     @Mixin

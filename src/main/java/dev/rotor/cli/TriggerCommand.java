@@ -24,7 +24,6 @@ import picocli.CommandLine.Option;
 /** {@code rotor trigger}: publishes a manual_trigger event, and with {@code --wait} prints the results. */
 @Command(
         name = "trigger",
-        mixinStandardHelpOptions = true,
         description = "Publish a manual_trigger event for one or more secrets (manual triggers always rotate).")
 public final class TriggerCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -13,45 +13,46 @@ import java.util.Arrays;
  * still on time, and are pruned, and (2) reaching the threshold clears the list (the counts start again after a
  * decision), so it holds fewer than {@code threshold} units of weight per window. Zero-weight events are not stored.
  *
- * <p>Each entry also keeps a 64-bit fingerprint of its event id so a resent event is not counted twice.
+ * <p>Each entry also keeps a 64-bit fingerprint of its event id so a resent event is not counted twice. The bench's
+ * per-key baseline (b3) counts with this same class, so it measures rotor's algorithm, not a copy of it.
  */
-final class WindowCounts {
+public final class WindowCounts {
     private long[] times;
     private long[] weights;
     private long[] fingerprints;
     private int size;
 
-    WindowCounts() {
+    public WindowCounts() {
         this(4);
     }
 
-    WindowCounts(final int capacity) {
+    public WindowCounts(final int capacity) {
         times = new long[Math.max(1, capacity)];
         weights = new long[times.length];
         fingerprints = new long[times.length];
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return size == 0;
     }
 
-    long time(final int i) {
+    public long time(final int i) {
         return times[i];
     }
 
-    long weight(final int i) {
+    public long weight(final int i) {
         return weights[i];
     }
 
-    long fingerprint(final int i) {
+    public long fingerprint(final int i) {
         return fingerprints[i];
     }
 
-    boolean containsFingerprint(final long fingerprint) {
+    public boolean containsFingerprint(final long fingerprint) {
         for (int i = 0; i < size; i++) {
             if (fingerprints[i] == fingerprint) {
                 return true;
@@ -61,7 +62,7 @@ final class WindowCounts {
     }
 
     /** Removes events older than {@code cutoff}; returns whether anything was removed. */
-    boolean pruneBefore(final long cutoff) {
+    public boolean pruneBefore(final long cutoff) {
         int first = 0;
         while (first < size && times[first] < cutoff) {
             first++;
@@ -77,7 +78,7 @@ final class WindowCounts {
     }
 
     /** Inserts in time order (after existing events with the same time); zero weight is not stored. */
-    void add(final long time, final long weight, final long fingerprint) {
+    public void add(final long time, final long weight, final long fingerprint) {
         if (weight <= 0) {
             return;
         }
@@ -106,7 +107,7 @@ final class WindowCounts {
      * stored event's time in {@code [time - window, time]} or at {@code time} itself; two pointers over the sorted
      * entries visit all those starts in one pass. Sums saturate at {@link Long#MAX_VALUE}.
      */
-    long maxWindowSumContaining(final long time, final long window) {
+    public long maxWindowSumContaining(final long time, final long window) {
         long best = 0;
         long sum = 0;
         int end = 0;
@@ -134,7 +135,7 @@ final class WindowCounts {
         return best;
     }
 
-    void clear() {
+    public void clear() {
         size = 0;
     }
 

@@ -72,57 +72,23 @@ public final class DevVault implements AutoCloseable {
 
     private DevVault(int port, String rootTokenId) throws IOException {
         this.rootToken = tokens.createRoot(rootTokenId).id;
-        mounts.add(
-                "secret/",
-                "kv",
-                "key/value secret storage",
-                Map.of("version", "2"),
-                false,
-                true,
-                "v0.18.0+builtin",
-                new Kv2Engine(clock));
+        mounts.add("secret/", MountTable.Spec.KV2, new Kv2Engine(clock));
         mounts.add(
                 "cubbyhole/",
-                "cubbyhole",
-                "per-token private secret storage",
-                null,
-                true,
-                false,
-                SysEndpoints.VERSION + "+builtin.vault",
+                MountTable.Spec.core("cubbyhole", "per-token private secret storage", true),
                 new UnservedEngine("cubbyhole"));
         mounts.add(
-                "identity/",
-                "identity",
-                "identity store",
-                null,
-                false,
-                false,
-                SysEndpoints.VERSION + "+builtin.vault",
-                new UnservedEngine("identity"));
+                "identity/", MountTable.Spec.core("identity", "identity store", false), new UnservedEngine("identity"));
         mounts.add(
                 "sys/",
-                "system",
-                "system endpoints used for control, policy and debugging",
-                null,
-                false,
-                false,
-                SysEndpoints.VERSION + "+builtin.vault",
+                MountTable.Spec.core("system", "system endpoints used for control, policy and debugging", false),
                 sys);
-        mounts.add("database/", "database", "", null, false, true, SysEndpoints.VERSION + "+builtin.vault", database);
-        mounts.add("transit/", "transit", "", null, false, true, SysEndpoints.VERSION + "+builtin.vault", transit);
-        mounts.add("aws/", "aws", "", null, false, true, SysEndpoints.VERSION + "+builtin.vault", aws);
-        mounts.add(
-                "auth/token/",
-                "token",
-                "token based credentials",
-                null,
-                false,
-                false,
-                SysEndpoints.VERSION + "+builtin.vault",
-                tokens);
-        mounts.add(
-                "auth/userpass/", "userpass", "", null, false, true, SysEndpoints.VERSION + "+builtin.vault", userpass);
-        mounts.add("auth/approle/", "approle", "", null, false, true, SysEndpoints.VERSION + "+builtin.vault", appRole);
+        mounts.add("database/", MountTable.Spec.plugin("database"), database);
+        mounts.add("transit/", MountTable.Spec.plugin("transit"), transit);
+        mounts.add("aws/", MountTable.Spec.plugin("aws"), aws);
+        mounts.add("auth/token/", MountTable.Spec.core("token", "token based credentials", false), tokens);
+        mounts.add("auth/userpass/", MountTable.Spec.plugin("userpass"), userpass);
+        mounts.add("auth/approle/", MountTable.Spec.plugin("approle"), appRole);
 
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         this.executor = Executors.newFixedThreadPool(THREADS, daemonThreads());
@@ -303,15 +269,7 @@ public final class DevVault implements AutoCloseable {
 
     private Kv2Engine addKvMount(String mount) {
         Kv2Engine engine = new Kv2Engine(clock);
-        mounts.add(
-                mountPath(mount),
-                "kv",
-                "key/value secret storage",
-                Map.of("version", "2"),
-                false,
-                true,
-                "v0.18.0+builtin",
-                engine);
+        mounts.add(mountPath(mount), MountTable.Spec.KV2, engine);
         return engine;
     }
 
@@ -492,7 +450,7 @@ public final class DevVault implements AutoCloseable {
     public synchronized void mountAws(String mount) {
         String m = mount.endsWith("/") ? mount : mount + "/";
         AwsEngine engine = new AwsEngine();
-        mounts.add(m, "aws", "", null, false, true, SysEndpoints.VERSION + "+builtin.vault", engine);
+        mounts.add(m, MountTable.Spec.plugin("aws"), engine);
         extraAws.put(m, engine);
     }
 

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * A KV version 2 secrets engine (one instance per mount). Versions, check-and-set, {@code cas_required},
@@ -190,33 +191,56 @@ final class Kv2Engine implements Engine {
 
     // ---- data ------------------------------------------------------------------------------------------------
 
+    /** A version of a key as a read asks for it (0 or none: the current one). */
+    private record Found(Key key, int number, Version version) {}
+
+    /** The requested version of the key at {@code path}, or null when either does not exist (Vault: 404). */
+    private Found find(String path, Long requested) {
+        Key key = keys.get(path);
+        if (key == null) {
+            return null;
+        }
+        int number = requested == null || requested == 0 ? key.current : requested.intValue();
+        Version v = key.versions.get(number);
+        return v == null ? null : new Found(key, number, v);
+    }
+
     private ApiResponse readData(ApiRequest req, String path) {
-        Long requested = req.integer("version");
+        return readVersion(req.integer("version"), path, "data", JsonNode::deepCopy);
+    }
+
+    /**
+     * A read of one version (0 or none: the current one): {@code field} holds {@code value} of its data, and null when
+     * the version is deleted or destroyed (then 404 with its metadata, as Vault answers).
+     */
+    private ApiResponse readVersion(Long requested, String path, String field, Function<JsonNode, Object> value) {
         synchronized (this) {
-            Key key = keys.get(path);
-            if (key == null) {
+            Found found = find(path, requested);
+            if (found == null) {
                 return ApiResponse.error(404);
             }
-            int number = requested == null || requested == 0 ? key.current : requested.intValue();
-            Version v = key.versions.get(number);
-            if (v == null) {
-                return ApiResponse.error(404);
-            }
-            Map<String, Object> metadata = versionMetadata(key, number, v);
+            Version v = found.version();
+            Map<String, Object> metadata = versionMetadata(found.key(), found.number(), v);
             if (v.destroyed || isDeleted(v)) {
-                return ApiResponse.envelope(404, Json.sorted("data", null, "metadata", metadata));
+                return ApiResponse.envelope(404, Json.sorted(field, null, "metadata", metadata));
             }
-            return ApiResponse.ok(Json.sorted("data", v.data.deepCopy(), "metadata", metadata));
+            return ApiResponse.ok(Json.sorted(field, value.apply(v.data), "metadata", metadata));
         }
     }
 
-    private ApiResponse writeData(ApiRequest req, String path) {
+    /** The request's {@code data} map, or null when it has none; anything but a map is refused (400). */
+    private static JsonNode dataMap(ApiRequest req) {
         JsonNode data = req.field("data");
+        if (data != null && !data.isObject()) {
+            throw ApiRequest.invalid("data", "expected a map");
+        }
+        return data;
+    }
+
+    private ApiResponse writeData(ApiRequest req, String path) {
+        JsonNode data = dataMap(req);
         if (data == null) {
             return ApiResponse.error(400, "no data provided");
-        }
-        if (!data.isObject()) {
-            throw ApiRequest.invalid("data", "expected a map");
         }
         Optional<Integer> cas = casOption(req);
         synchronized (this) {
@@ -231,12 +255,9 @@ final class Kv2Engine implements Engine {
     }
 
     private ApiResponse patchData(ApiRequest req, String path) {
-        JsonNode patch = req.field("data");
+        JsonNode patch = dataMap(req);
         if (patch == null) {
             return ApiResponse.error(400, "no data provided");
-        }
-        if (!patch.isObject()) {
-            throw ApiRequest.invalid("data", "expected a map");
         }
         Optional<Integer> cas = casOption(req);
         synchronized (this) {
@@ -378,22 +399,7 @@ final class Kv2Engine implements Engine {
     private ApiResponse readSubkeys(ApiRequest req, String path) {
         Long requested = req.integer("version");
         req.field("depth");
-        synchronized (this) {
-            Key key = keys.get(path);
-            if (key == null) {
-                return ApiResponse.error(404);
-            }
-            int number = requested == null || requested == 0 ? key.current : requested.intValue();
-            Version v = key.versions.get(number);
-            if (v == null) {
-                return ApiResponse.error(404);
-            }
-            Map<String, Object> metadata = versionMetadata(key, number, v);
-            if (v.destroyed || isDeleted(v)) {
-                return ApiResponse.envelope(404, Json.sorted("metadata", metadata, "subkeys", null));
-            }
-            return ApiResponse.ok(Json.sorted("metadata", metadata, "subkeys", subkeys(v.data)));
-        }
+        return readVersion(requested, path, "subkeys", Kv2Engine::subkeys);
     }
 
     private static JsonNode subkeys(JsonNode node) {

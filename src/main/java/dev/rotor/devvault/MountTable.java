@@ -34,29 +34,46 @@ final class MountTable {
 
     private final List<Mount> mounts = new CopyOnWriteArrayList<>();
 
-    void add(
-            String path,
+    /** What a mount is, before it has a path, an accessor and a uuid. */
+    record Spec(
             String type,
             String description,
             Map<String, String> options,
             boolean local,
             boolean plugin,
-            String runningVersion,
-            Engine engine) {
+            String runningVersion) {
+        private static final String BUILTIN = SysEndpoints.VERSION + "+builtin.vault";
+
+        /** KV version 2, as {@code vault secrets enable -version=2 kv} makes it. */
+        static final Spec KV2 =
+                new Spec("kv", "key/value secret storage", Map.of("version", "2"), false, true, "v0.18.0+builtin");
+
+        /** A mount built into Vault itself (cubbyhole, identity, sys, token). */
+        static Spec core(String type, String description, boolean local) {
+            return new Spec(type, description, null, local, false, BUILTIN);
+        }
+
+        /** An engine or auth method Vault ships as a builtin plugin (database, transit, aws, userpass, approle). */
+        static Spec plugin(String type) {
+            return new Spec(type, "", null, false, true, BUILTIN);
+        }
+    }
+
+    /** Mounts {@code engine} at {@code path}, with a fresh accessor and uuid. */
+    void add(String path, Spec spec, Engine engine) {
         String normalised = path.endsWith("/") ? path : path + "/";
         if (find(normalised) != null) {
             throw new IllegalArgumentException("path is already in use at " + normalised);
         }
-        String accessor = type + "_" + Secrets.hex(4);
         mounts.add(new Mount(
                 normalised,
-                type,
-                description,
-                options,
-                local,
-                plugin,
-                runningVersion,
-                accessor,
+                spec.type(),
+                spec.description(),
+                spec.options(),
+                spec.local(),
+                spec.plugin(),
+                spec.runningVersion(),
+                spec.type() + "_" + Secrets.hex(4),
                 Secrets.uuid(),
                 engine));
     }

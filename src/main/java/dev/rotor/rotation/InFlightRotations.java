@@ -142,14 +142,8 @@ final class InFlightRotations {
                     "Rotation of {} failed unexpectedly ({})",
                     request.secretPath(),
                     e.getClass().getName());
-            return new RotationOutcome(
-                    RotationOutcome.Kind.FAILED,
-                    "unknown",
-                    null,
-                    null,
-                    "internal error (" + e.getClass().getSimpleName() + ")",
-                    List.of(),
-                    List.of());
+            return RotationOutcome.failed(
+                    "unknown", "internal error (" + e.getClass().getSimpleName() + ")", List.of());
         }
     }
 

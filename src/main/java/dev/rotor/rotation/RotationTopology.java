@@ -11,7 +11,6 @@ import dev.rotor.streams.Telemetry;
 import dev.rotor.streams.UnreadableRecordHandler;
 import dev.rotor.topics.Topic;
 import dev.rotor.topics.Topics;
-import dev.rotor.vault.SecretRotator;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -98,38 +97,9 @@ public final class RotationTopology {
         props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, 20);
     }
 
-    public static void build(
-            final StreamsBuilder builder,
-            final RotorConfig config,
-            final Topics topics,
-            final SecretRotator rotator,
-            final RotationWorkers workers) {
-        build(builder, config, topics, rotator, workers, Telemetry.NONE);
-    }
-
-    public static void build(
-            final StreamsBuilder builder,
-            final RotorConfig config,
-            final Topics topics,
-            final SecretRotator rotator,
-            final RotationWorkers workers,
-            final Telemetry telemetry) {
-        build(builder, config, topics, rotator, workers, telemetry, 1);
-    }
-
-    /**
-     * The executor topology. {@code commandPartitions} is the partition count of rotation-commands, over which the
-     * storm breaker splits its budget (1 in a TopologyTestDriver; {@code RotorService} asks the cluster).
-     */
-    public static void build(
-            final StreamsBuilder builder,
-            final RotorConfig config,
-            final Topics topics,
-            final SecretRotator rotator,
-            final RotationWorkers workers,
-            final Telemetry telemetry,
-            final int commandPartitions) {
-        build(builder, config, topics, rotator, workers, telemetry, commandPartitions, Optional.empty());
+    /** The executor topology, reading its commands from rotation-commands. */
+    public static void build(final StreamsBuilder builder, final ExecutorSetup setup) {
+        build(builder, setup, Optional.empty());
     }
 
     /**
@@ -139,13 +109,11 @@ public final class RotationTopology {
      */
     public static void build(
             final StreamsBuilder builder,
-            final RotorConfig config,
-            final Topics topics,
-            final SecretRotator rotator,
-            final RotationWorkers workers,
-            final Telemetry telemetry,
-            final int commandPartitions,
+            final ExecutorSetup setup,
             final Optional<KStream<String, RotationCommand>> handedOver) {
+        final RotorConfig config = setup.config();
+        final Topics topics = setup.topics();
+        final int commandPartitions = setup.commandPartitions();
         final SecretPathPolicy policy = new SecretPathPolicy(config.targets());
         final RotorConfig.ExecutorSettings executor = config.executor();
         // a closing task waits at most for one Vault call to time out before handing its secrets over
@@ -202,7 +170,8 @@ public final class RotationTopology {
                 .map(rules -> fromTopic.merge(rules, Named.as(COMMANDS_FROM_TOPIC_AND_RULES)))
                 .orElse(fromTopic)
                 .process(
-                        () -> new ExecuteRotations(rotator, workers, policy, settings, telemetry),
+                        () -> new ExecuteRotations(
+                                setup.rotator(), setup.workers(), policy, settings, setup.telemetry()),
                         Named.as(EXECUTE),
                         PENDING_STORE,
                         EXECUTED_STORE,

@@ -60,10 +60,15 @@ public final class JsonEventParser {
 
     private JsonEventParser() {}
 
-    public static SecurityEvent parse(final byte[] bytes) {
-        final JsonNode root;
+    /**
+     * {@code bytes} read by {@link #STRICT_READER}, or null when they hold no value. Errors name the position or the
+     * limit that was exceeded, never the content.
+     *
+     * @throws InvalidEventException INVALID_JSON
+     */
+    public static JsonNode readStrict(final byte[] bytes) {
         try {
-            root = STRICT_READER.readTree(bytes);
+            return STRICT_READER.readTree(bytes);
         } catch (final StreamConstraintsException e) {
             // Jackson's message names the limit, not the content; ours says it in rotor's words
             throw new InvalidEventException(
@@ -78,6 +83,10 @@ public final class JsonEventParser {
         } catch (final IOException e) {
             throw new InvalidEventException(Code.INVALID_JSON, "not valid JSON");
         }
+    }
+
+    public static SecurityEvent parse(final byte[] bytes) {
+        final JsonNode root = readStrict(bytes);
         if (root == null || !root.isObject()) {
             throw new InvalidEventException(Code.INVALID_JSON, "a security event must be a JSON object");
         }

@@ -8,6 +8,7 @@ import dev.rotor.ops.GroupStatistics;
 import dev.rotor.ops.OpsServer;
 import dev.rotor.ops.RotorMetrics;
 import dev.rotor.ops.Statistics;
+import dev.rotor.rotation.ExecutorSetup;
 import dev.rotor.rotation.RotationTopology;
 import dev.rotor.rotation.RotationWorkers;
 import dev.rotor.rotation.VaultAuthWatch;
@@ -78,7 +79,8 @@ public final class RotorService implements AutoCloseable {
             final int partitions = commandPartitions(config);
             add(
                     config.applicationId(RotorTopology.APPLICATION_ID),
-                    builder -> RotorTopology.build(builder, config, topics, rotator, pool, metrics, partitions),
+                    builder -> RotorTopology.build(
+                            builder, new ExecutorSetup(config, topics, rotator, pool, metrics, partitions)),
                     stuck -> RotorTopology.streamsProperties(config, topics, metrics, stuck));
             watchVaultAuth(config, topics, rotator);
             return;
@@ -95,7 +97,8 @@ public final class RotorService implements AutoCloseable {
             final int partitions = commandPartitions(config);
             add(
                     config.applicationId(RotationTopology.APPLICATION_ID),
-                    builder -> RotationTopology.build(builder, config, topics, rotator, pool, metrics, partitions),
+                    builder -> RotationTopology.build(
+                            builder, new ExecutorSetup(config, topics, rotator, pool, metrics, partitions)),
                     stuck -> RotationTopology.streamsProperties(config, topics, metrics, stuck));
             watchVaultAuth(config, topics, rotator);
         } else {

@@ -3,14 +3,13 @@ package dev.rotor.service;
 import dev.rotor.avro.RotationCommand;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.detection.DetectionTopology;
+import dev.rotor.rotation.ExecutorSetup;
 import dev.rotor.rotation.RotationTopology;
-import dev.rotor.rotation.RotationWorkers;
 import dev.rotor.streams.DeadLetterHandler;
 import dev.rotor.streams.StreamsSettings;
 import dev.rotor.streams.StuckRecords;
 import dev.rotor.streams.Telemetry;
 import dev.rotor.topics.Topics;
-import dev.rotor.vault.SecretRotator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -65,17 +64,14 @@ public final class RotorTopology {
     }
 
     /** Detection and the executor, the rules handing their commands straight to the executor. */
-    public static void build(
-            final StreamsBuilder builder,
-            final RotorConfig config,
-            final Topics topics,
-            final SecretRotator rotator,
-            final RotationWorkers workers,
-            final Telemetry telemetry,
-            final int commandPartitions) {
+    public static void build(final StreamsBuilder builder, final ExecutorSetup setup) {
         final KStream<String, RotationCommand> handedOver = DetectionTopology.buildHandingOver(
-                builder, config, topics, telemetry, config.applicationId(APPLICATION_ID), commandPartitions);
-        RotationTopology.build(
-                builder, config, topics, rotator, workers, telemetry, commandPartitions, Optional.of(handedOver));
+                builder,
+                setup.config(),
+                setup.topics(),
+                setup.telemetry(),
+                setup.config().applicationId(APPLICATION_ID),
+                setup.commandPartitions());
+        RotationTopology.build(builder, setup, Optional.of(handedOver));
     }
 }

@@ -57,6 +57,11 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler {
             Telemetry telemetry,
             int maxRecordBytes,
             StuckRecords stuckRecords) {
+        /** The producer's record limit of {@code context}, or Kafka's default when the client has no context. */
+        static int maxRecordBytesOf(final Context context) {
+            return context == null ? StreamsSettings.DEFAULT_MAX_RECORD_BYTES : context.maxRecordBytes();
+        }
+
         /** The INVALID audit record for a refused record at {@code source} (topic-partition@offset). */
         public ProducerRecord<byte[], byte[]> invalidAudit(
                 final String source, final String eventId, final String code, final String reason) {
@@ -182,21 +187,7 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler {
         if (topic == null || topic.isBlank()) {
             return;
         }
-        final int limit = context == null ? StreamsSettings.DEFAULT_MAX_RECORD_BYTES : context.maxRecordBytes();
         out.add(DeadLetters.of(
-                topic,
-                new DeadLetters.Source(
-                        ctx.topic(),
-                        ctx.partition(),
-                        ctx.offset(),
-                        ctx.timestamp(),
-                        ctx.sourceRawKey(),
-                        ctx.sourceRawValue(),
-                        ctx.headers()),
-                code,
-                reason,
-                exception.getClass().getName(),
-                DeadLetters.framesOf(exception),
-                limit));
+                topic, DeadLetters.Source.of(ctx), code, reason, exception, Context.maxRecordBytesOf(context)));
     }
 }

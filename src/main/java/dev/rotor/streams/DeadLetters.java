@@ -11,6 +11,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.internals.ExceptionHandlerUtils;
 
 /**
@@ -47,7 +48,19 @@ public final class DeadLetters {
     /** Where the refused record came from; the bytes are passed on as they are, never compared. */
     @SuppressWarnings("ArrayRecordComponent")
     public record Source(
-            String topic, int partition, long offset, long timestamp, byte[] key, byte[] value, Headers headers) {}
+            String topic, int partition, long offset, long timestamp, byte[] key, byte[] value, Headers headers) {
+        /** The record a Kafka Streams handler was called for, with its original bytes and headers. */
+        public static Source of(final ErrorHandlerContext ctx) {
+            return new Source(
+                    ctx.topic(),
+                    ctx.partition(),
+                    ctx.offset(),
+                    ctx.timestamp(),
+                    ctx.sourceRawKey(),
+                    ctx.sourceRawValue(),
+                    ctx.headers());
+        }
+    }
 
     private DeadLetters() {}
 
@@ -57,6 +70,17 @@ public final class DeadLetters {
      * @param exceptionClass the exception's class name for {@code __streams.errors.exception}
      * @param stackTrace a stack trace without messages (may be empty), for {@code __streams.errors.stacktrace}
      */
+    /** As below, for a record refused because of {@code exception}: its class and its frames (never its message). */
+    public static ProducerRecord<byte[], byte[]> of(
+            final String topic,
+            final Source source,
+            final String code,
+            final String reason,
+            final Exception exception,
+            final int maxRecordBytes) {
+        return of(topic, source, code, reason, exception.getClass().getName(), framesOf(exception), maxRecordBytes);
+    }
+
     public static ProducerRecord<byte[], byte[]> of(
             final String topic,
             final Source source,

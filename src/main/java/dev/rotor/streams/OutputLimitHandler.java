@@ -80,22 +80,13 @@ public final class OutputLimitHandler implements ProductionExceptionHandler {
         if (dlqTopic == null || (ctx.sourceRawValue() == null && ctx.sourceRawKey() == null)) {
             return Response.resume();
         }
-        final int limit = context == null ? StreamsSettings.DEFAULT_MAX_RECORD_BYTES : context.maxRecordBytes();
         return Response.resume(List.of(DeadLetters.of(
                 dlqTopic,
-                new DeadLetters.Source(
-                        ctx.topic(),
-                        ctx.partition(),
-                        ctx.offset(),
-                        ctx.timestamp(),
-                        ctx.sourceRawKey(),
-                        ctx.sourceRawValue(),
-                        ctx.headers()),
+                DeadLetters.Source.of(ctx),
                 code,
                 reason,
-                exception.getClass().getName(),
-                DeadLetters.framesOf(exception),
-                limit)));
+                exception,
+                DeadLetterHandler.Context.maxRecordBytesOf(context))));
     }
 
     @Override

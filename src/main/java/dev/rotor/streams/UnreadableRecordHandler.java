@@ -89,7 +89,6 @@ public final class UnreadableRecordHandler implements DeserializationExceptionHa
         }
         final List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         if (dlqTopic != null) {
-            final int limit = context == null ? StreamsSettings.DEFAULT_MAX_RECORD_BYTES : context.maxRecordBytes();
             out.add(DeadLetters.of(
                     dlqTopic,
                     new DeadLetters.Source(
@@ -102,9 +101,8 @@ public final class UnreadableRecordHandler implements DeserializationExceptionHa
                             record.headers()),
                     code,
                     reason,
-                    exception.getClass().getName(),
-                    DeadLetters.framesOf(exception),
-                    limit));
+                    exception,
+                    DeadLetterHandler.Context.maxRecordBytesOf(context)));
         }
         if (notifier != null) {
             out.addAll(notifier.unreadable(record, code, reason));

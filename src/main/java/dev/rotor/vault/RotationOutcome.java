@@ -72,4 +72,9 @@ public record RotationOutcome(
     public boolean secretChanged() {
         return kind == Kind.ROTATED || kind == Kind.ALREADY_APPLIED || kind == Kind.ROTATED_INCOMPLETE;
     }
+
+    /** FAILED with {@code error} after {@code calls} (none when it failed before calling Vault); no dependents. */
+    public static RotationOutcome failed(final String strategy, final String error, final List<VaultCall> calls) {
+        return new RotationOutcome(Kind.FAILED, strategy, null, null, error, calls, List.of());
+    }
 }

@@ -39,17 +39,6 @@ public record RotationRequest(
         intents = intents == null ? IntentLog.NONE : intents;
     }
 
-    public RotationRequest(
-            final String commandId,
-            final String secretPath,
-            final String reason,
-            final boolean manual,
-            final Instant triggerTime,
-            final Instant deadline,
-            final BooleanSupplier cancelled) {
-        this(commandId, secretPath, reason, manual, triggerTime, deadline, cancelled, IntentLog.NONE);
-    }
-
     /** A request that is never cancelled. */
     public RotationRequest(
             final String commandId,
@@ -58,7 +47,7 @@ public record RotationRequest(
             final boolean manual,
             final Instant triggerTime,
             final Instant deadline) {
-        this(commandId, secretPath, reason, manual, triggerTime, deadline, RotationRequest::never);
+        this(commandId, secretPath, reason, manual, triggerTime, deadline, null, null);
     }
 
     /** The same request with another deadline (a replay of the command). */

@@ -111,28 +111,12 @@ public final class VaultRotator implements SecretRotator {
             return finish(
                     SecretPathPolicy.printable(path),
                     started,
-                    new RotationOutcome(
-                            RotationOutcome.Kind.FAILED,
-                            "none",
-                            null,
-                            null,
-                            "secret path refused: " + refused.get(),
-                            List.of(),
-                            List.of()));
+                    RotationOutcome.failed("none", "secret path refused: " + refused.get(), List.of()));
         }
         final Optional<Target> target = targets.match(path);
         if (target.isEmpty()) {
             return finish(
-                    path,
-                    started,
-                    new RotationOutcome(
-                            RotationOutcome.Kind.FAILED,
-                            "none",
-                            null,
-                            null,
-                            "no rotation target matches " + path,
-                            List.of(),
-                            List.of()));
+                    path, started, RotationOutcome.failed("none", "no rotation target matches " + path, List.of()));
         }
         final String strategyName = target.get().strategy();
         final Instant deadline = request.deadline() != null ? request.deadline() : started.plus(defaultDeadline);
@@ -160,22 +144,19 @@ public final class VaultRotator implements SecretRotator {
         } catch (final RotationFailure f) {
             outcome = new RotationOutcome(f.kind(), strategyName, null, null, f.getMessage(), run.calls(), List.of());
         } catch (final ConfigException e) {
-            outcome = failed(strategyName, e.getMessage(), run);
+            outcome = RotationOutcome.failed(strategyName, e.getMessage(), run.calls());
         } catch (final RuntimeException e) {
             // a bug; the exception's message is not trusted to be value-free, so only its type and origin are logged
             final StackTraceElement at = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
             LOG.error("internal error {} at {} while rotating {}", e.getClass().getName(), at, path);
-            outcome = failed(strategyName, "internal error (" + e.getClass().getSimpleName() + ")", run);
+            outcome = RotationOutcome.failed(
+                    strategyName, "internal error (" + e.getClass().getSimpleName() + ")", run.calls());
         } finally {
             if (run.interrupted()) {
                 Thread.currentThread().interrupt();
             }
         }
         return finish(path, started, outcome);
-    }
-
-    private static RotationOutcome failed(final String strategy, final String error, final RotationRun run) {
-        return new RotationOutcome(RotationOutcome.Kind.FAILED, strategy, null, null, error, run.calls(), List.of());
     }
 
     private static RotationOutcome finish(final String path, final Instant started, final RotationOutcome o) {

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -167,37 +166,6 @@ class PerKeyBaselineTest {
                         .getBytes(StandardCharsets.UTF_8));
         assertThat(commands(d)).isEmpty();
         assertThat(counters.ignored.get()).isEqualTo(3);
-    }
-
-    @Test
-    void theHeaviestWindowMatchesABruteForceCount() {
-        final SplittableRandom random = new SplittableRandom(5);
-        for (int round = 0; round < 500; round++) {
-            final WeightedEvents events = new WeightedEvents(2);
-            final List<long[]> all = new ArrayList<>();
-            final int n = random.nextInt(1, 30);
-            for (int i = 0; i < n; i++) {
-                final long t = random.nextLong(0, 100);
-                final long w = random.nextLong(0, 4);
-                events.add(t, w, i);
-                all.add(new long[] {t, w});
-            }
-            final long time = all.get(random.nextInt(all.size()))[0];
-            final long window = random.nextLong(0, 40);
-            long best = 0;
-            for (long start = time - window; start <= time; start++) {
-                long sum = 0;
-                for (final long[] e : all) {
-                    if (e[0] >= start && e[0] <= start + window) {
-                        sum += e[1];
-                    }
-                }
-                best = Math.max(best, sum);
-            }
-            assertThat(events.heaviestWindowContaining(time, window))
-                    .as("round " + round)
-                    .isEqualTo(best);
-        }
     }
 
     @Test

@@ -66,7 +66,7 @@ final class ExecutorDriver implements AutoCloseable {
         config = ConfigLoader.defaults(s);
         topics = new Topics(config);
         final StreamsBuilder builder = new StreamsBuilder();
-        RotationTopology.build(builder, config, topics, rotator, workers);
+        RotationTopology.build(builder, ExecutorSetup.of(config, topics, rotator, workers));
         final Properties props =
                 RotationTopology.streamsProperties(config, topics, Telemetry.NONE, new StuckRecords(Telemetry.NONE));
         try {

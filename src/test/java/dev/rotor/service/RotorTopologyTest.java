@@ -9,11 +9,13 @@ import dev.rotor.avro.RotationCommand;
 import dev.rotor.avro.RotationResult;
 import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
+import dev.rotor.rotation.ExecutorSetup;
 import dev.rotor.rotation.RotationWorkers;
 import dev.rotor.streams.StuckRecords;
 import dev.rotor.streams.Telemetry;
 import dev.rotor.topics.Topics;
 import dev.rotor.vault.RotationOutcome;
+import dev.rotor.vault.SecretRotator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,24 +67,18 @@ class RotorTopologyTest {
         topics = new Topics(config);
         workers = new RotationWorkers(2);
         final StreamsBuilder builder = new StreamsBuilder();
-        RotorTopology.build(
-                builder,
-                config,
-                topics,
-                request -> {
-                    rotated.add(request.commandId());
-                    return new RotationOutcome(
-                            RotationOutcome.Kind.ROTATED,
-                            "kv2",
-                            1L,
-                            2L,
-                            null,
-                            List.of(new RotationOutcome.VaultCall("POST", "secret/data/prod/db", 200, 2)),
-                            List.of());
-                },
-                workers,
-                Telemetry.NONE,
-                1);
+        final SecretRotator rotator = request -> {
+            rotated.add(request.commandId());
+            return new RotationOutcome(
+                    RotationOutcome.Kind.ROTATED,
+                    "kv2",
+                    1L,
+                    2L,
+                    null,
+                    List.of(new RotationOutcome.VaultCall("POST", "secret/data/prod/db", 200, 2)),
+                    List.of());
+        };
+        RotorTopology.build(builder, ExecutorSetup.of(config, topics, rotator, workers));
         final Properties props =
                 RotorTopology.streamsProperties(config, topics, Telemetry.NONE, new StuckRecords(Telemetry.NONE));
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
@@ -119,7 +115,7 @@ class RotorTopologyTest {
     void theRulesAndTheExecutorAreOneSubTopology() {
         final RotorConfig config = ConfigLoader.defaults(Map.of("rotor.output.format", "json"));
         final StreamsBuilder builder = new StreamsBuilder();
-        RotorTopology.build(builder, config, new Topics(config), request -> null, workers, Telemetry.NONE, 1);
+        RotorTopology.build(builder, ExecutorSetup.of(config, new Topics(config), request -> null, workers));
         final TopologyDescription d = builder.build(RotorTopology.streamsProperties(
                         config, new Topics(config), Telemetry.NONE, new StuckRecords(Telemetry.NONE)))
                 .describe();
