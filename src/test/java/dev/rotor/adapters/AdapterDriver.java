@@ -9,14 +9,13 @@ import dev.rotor.config.RotorConfig;
 import dev.rotor.detection.DetectionStatistics;
 import dev.rotor.detection.DetectionTopology;
 import dev.rotor.streams.StreamsSettings;
+import dev.rotor.testing.TestDirs;
+import dev.rotor.testing.TopologyTopics;
 import dev.rotor.topics.Topics;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,25 +96,15 @@ final class AdapterDriver implements AutoCloseable {
         s.putAll(settings);
         this.config = ConfigLoader.defaults(s).withTargets(RotationTargets.parse(TARGETS, "adapter driver"));
         this.topics = new Topics(config);
-        try {
-            this.stateDir = Files.createDirectories(Path.of("target", "ttd")).resolve("adapters-" + System.nanoTime());
-        } catch (final IOException e) {
-            throw new IllegalStateException(e);
-        }
+        this.stateDir = TestDirs.fresh("ttd", "adapters-");
         final StreamsBuilder builder = new StreamsBuilder();
         DetectionTopology.build(builder, config, topics);
         final Properties props = StreamsSettings.forApplication(config, topics, DetectionTopology.APPLICATION_ID);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         this.topology = builder.build(props);
         this.driver = new TopologyTestDriver(topology, props, NOW);
-        this.commands = driver.createOutputTopic(
-                config.topics().rotationCommands(),
-                Serdes.String().deserializer(),
-                topics.rotationCommands().valueSerde().deserializer());
-        this.audit = driver.createOutputTopic(
-                config.topics().rotationAudit(),
-                Serdes.String().deserializer(),
-                topics.rotationAudit().valueSerde().deserializer());
+        this.commands = TopologyTopics.output(driver, topics.rotationCommands());
+        this.audit = TopologyTopics.output(driver, topics.rotationAudit());
     }
 
     void send(final String topic, final byte[] value) {
@@ -171,10 +160,6 @@ final class AdapterDriver implements AutoCloseable {
     @Override
     public void close() {
         driver.close();
-        try (var files = Files.walk(stateDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (final IOException ignored) {
-            // best effort: a temp dir
-        }
+        TestDirs.deleteTree(stateDir);
     }
 }

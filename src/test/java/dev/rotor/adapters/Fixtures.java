@@ -78,8 +78,21 @@ final class Fixtures {
 
     private Fixtures() {}
 
+    /**
+     * Where a fixture lives: {@code vault--contract-NN-...} names the Vault audit entries of the Vault contract
+     * ({@code /vault-contract/audit/NN-...}), read from there rather than kept twice; every other name is a file of
+     * {@code /adapters/}.
+     */
+    private static String resource(final String name) {
+        return name.startsWith(VAULT_CONTRACT)
+                ? "/vault-contract/audit/" + name.substring(VAULT_CONTRACT.length())
+                : "/adapters/" + name;
+    }
+
+    private static final String VAULT_CONTRACT = "vault--contract-";
+
     static byte[] bytes(final String name) {
-        try (InputStream in = Fixtures.class.getResourceAsStream("/adapters/" + name)) {
+        try (InputStream in = Fixtures.class.getResourceAsStream(resource(name))) {
             if (in == null) {
                 throw new IllegalArgumentException("no fixture " + name);
             }

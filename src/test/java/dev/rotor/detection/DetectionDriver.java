@@ -7,16 +7,15 @@ import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.streams.StuckRecords;
 import dev.rotor.streams.Telemetry;
+import dev.rotor.testing.TestDirs;
+import dev.rotor.testing.TopologyTopics;
 import dev.rotor.topics.Topics;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,11 +66,7 @@ final class DetectionDriver implements AutoCloseable {
         s.putAll(settings);
         this.config = ConfigLoader.defaults(s);
         this.topics = new Topics(config);
-        try {
-            this.stateDir = Files.createDirectories(Path.of("target", "ttd")).resolve("state-" + System.nanoTime());
-        } catch (final IOException e) {
-            throw new IllegalStateException(e);
-        }
+        this.stateDir = TestDirs.fresh("ttd", "state-");
         final StreamsBuilder builder = new StreamsBuilder();
         DetectionTopology.build(builder, config, topics, telemetry);
         final Properties props =
@@ -83,14 +78,8 @@ final class DetectionDriver implements AutoCloseable {
                 config.topics().securityEvents(),
                 Serdes.ByteArray().serializer(),
                 Serdes.ByteArray().serializer());
-        this.commands = driver.createOutputTopic(
-                config.topics().rotationCommands(),
-                Serdes.String().deserializer(),
-                topics.rotationCommands().valueSerde().deserializer());
-        this.audit = driver.createOutputTopic(
-                config.topics().rotationAudit(),
-                Serdes.String().deserializer(),
-                topics.rotationAudit().valueSerde().deserializer());
+        this.commands = TopologyTopics.output(driver, topics.rotationCommands());
+        this.audit = TopologyTopics.output(driver, topics.rotationAudit());
         this.dlq = driver.createOutputTopic(
                 config.topics().securityEventsDlq(),
                 Serdes.ByteArray().deserializer(),
@@ -168,10 +157,6 @@ final class DetectionDriver implements AutoCloseable {
     @Override
     public void close() {
         driver.close();
-        try (var files = Files.walk(stateDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (final IOException ignored) {
-            // best effort: a temp dir
-        }
+        TestDirs.deleteTree(stateDir);
     }
 }

@@ -8,10 +8,9 @@ import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.streams.StuckRecords;
 import dev.rotor.streams.Telemetry;
+import dev.rotor.testing.TestDirs;
+import dev.rotor.testing.TopologyTopics;
 import dev.rotor.topics.Topics;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,36 +68,15 @@ final class ExecutorDriver implements AutoCloseable {
         RotationTopology.build(builder, ExecutorSetup.of(config, topics, rotator, workers));
         final Properties props =
                 RotationTopology.streamsProperties(config, topics, Telemetry.NONE, new StuckRecords(Telemetry.NONE));
-        try {
-            props.put(
-                    StreamsConfig.STATE_DIR_CONFIG,
-                    Files.createDirectories(Path.of("target", "ttd"))
-                            .resolve("executor-" + System.nanoTime())
-                            .toString());
-        } catch (final IOException e) {
-            throw new IllegalStateException(e);
-        }
+        props.put(
+                StreamsConfig.STATE_DIR_CONFIG,
+                TestDirs.fresh("ttd", "executor-").toString());
         driver = new TopologyTestDriver(builder.build(props), props, Instant.ofEpochMilli(wallClock));
-        commands = driver.createInputTopic(
-                config.topics().rotationCommands(),
-                Serdes.String().serializer(),
-                topics.rotationCommands().valueSerde().serializer());
-        results = driver.createOutputTopic(
-                config.topics().rotationResults(),
-                Serdes.String().deserializer(),
-                topics.rotationResults().valueSerde().deserializer());
-        alerts = driver.createOutputTopic(
-                config.topics().securityAlerts(),
-                Serdes.String().deserializer(),
-                topics.securityAlerts().valueSerde().deserializer());
-        critical = driver.createOutputTopic(
-                config.topics().securityCritical(),
-                Serdes.String().deserializer(),
-                topics.securityCritical().valueSerde().deserializer());
-        audit = driver.createOutputTopic(
-                config.topics().rotationAudit(),
-                Serdes.String().deserializer(),
-                topics.rotationAudit().valueSerde().deserializer());
+        commands = TopologyTopics.input(driver, topics.rotationCommands());
+        results = TopologyTopics.output(driver, topics.rotationResults());
+        alerts = TopologyTopics.output(driver, topics.securityAlerts());
+        critical = TopologyTopics.output(driver, topics.securityCritical());
+        audit = TopologyTopics.output(driver, topics.rotationAudit());
         control = driver.createInputTopic(
                 config.topics().rotorControl(),
                 Serdes.String().serializer(),

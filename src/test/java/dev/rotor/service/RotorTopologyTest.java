@@ -13,6 +13,7 @@ import dev.rotor.rotation.ExecutorSetup;
 import dev.rotor.rotation.RotationWorkers;
 import dev.rotor.streams.StuckRecords;
 import dev.rotor.streams.Telemetry;
+import dev.rotor.testing.TopologyTopics;
 import dev.rotor.topics.Topics;
 import dev.rotor.vault.RotationOutcome;
 import dev.rotor.vault.SecretRotator;
@@ -87,22 +88,10 @@ class RotorTopologyTest {
                 config.topics().securityEvents(),
                 Serdes.ByteArray().serializer(),
                 Serdes.ByteArray().serializer());
-        commandsIn = driver.createInputTopic(
-                config.topics().rotationCommands(),
-                Serdes.String().serializer(),
-                topics.rotationCommands().valueSerde().serializer());
-        commandsOut = driver.createOutputTopic(
-                config.topics().rotationCommands(),
-                Serdes.String().deserializer(),
-                topics.rotationCommands().valueSerde().deserializer());
-        resultsOut = driver.createOutputTopic(
-                config.topics().rotationResults(),
-                Serdes.String().deserializer(),
-                topics.rotationResults().valueSerde().deserializer());
-        auditOut = driver.createOutputTopic(
-                config.topics().rotationAudit(),
-                Serdes.String().deserializer(),
-                topics.rotationAudit().valueSerde().deserializer());
+        commandsIn = TopologyTopics.input(driver, topics.rotationCommands());
+        commandsOut = TopologyTopics.output(driver, topics.rotationCommands());
+        resultsOut = TopologyTopics.output(driver, topics.rotationResults());
+        auditOut = TopologyTopics.output(driver, topics.rotationAudit());
     }
 
     @AfterEach

@@ -22,7 +22,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import kafka.server.ControllerServer;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -160,7 +159,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     e.addSuppressed(suppressed);
                 }
             }
-            deleteRecursively(baseDir);
+            TestDirs.deleteTree(baseDir);
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
@@ -451,26 +450,13 @@ public final class EmbeddedKafka implements AutoCloseable {
             // Includes faults the broker reported to the test kit's fault handlers while running.
             throw new IllegalStateException("embedded Kafka did not shut down cleanly", e);
         } finally {
-            deleteRecursively(baseDir);
+            TestDirs.deleteTree(baseDir);
             LOG.debug("Kafka {} stopped in {} ms", bootstrapServers, millis(t0, System.nanoTime()));
         }
     }
 
     private static long millis(long fromNanos, long toNanos) {
         return TimeUnit.NANOSECONDS.toMillis(toNanos - fromNanos);
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            LOG.warn("could not delete {}: {}", dir, e.toString());
-        }
     }
 
     @Override

@@ -5,17 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -152,9 +149,7 @@ class EmbeddedKafkaIT {
 
     @Test
     void exactlyOnceStreamsAppRunsAgainstTheBroker() throws IOException {
-        // Not @TempDir: Streams warns about state dirs under the OS temp dir.
-        Files.createDirectories(Path.of("target"));
-        Path stateDir = Files.createTempDirectory(Path.of("target"), "streams-state-");
+        Path stateDir = TestDirs.fresh("it", "streams-state-");
         String input = "it-streams-in";
         String output = "it-streams-out";
         KAFKA.createTopics(3, input, output);
@@ -185,15 +180,7 @@ class EmbeddedKafkaIT {
             });
             assertThat(streams.state()).isEqualTo(KafkaStreams.State.RUNNING);
         } finally {
-            deleteRecursively(stateDir);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+            TestDirs.deleteTree(stateDir);
         }
     }
 
