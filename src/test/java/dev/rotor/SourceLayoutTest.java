@@ -57,6 +57,26 @@ class SourceLayoutTest {
         assertThat(documented).as("packages in the README's layout").isEqualTo(packages);
     }
 
+    /** Comments state what the feature does; the issue a feature came from is history, kept in git, not in code. */
+    @Test
+    void codeAndConfigurationNameNoIssueNumbers() throws IOException {
+        final Pattern issue = Pattern.compile("(?i)\\bissues? #?\\d");
+        final List<String> found = new ArrayList<>();
+        for (final String root : List.of("src/main", "config")) {
+            try (Stream<Path> files = Files.walk(Path.of(root))) {
+                files.filter(Files::isRegularFile).forEach(f -> {
+                    final List<String> lines = read(f);
+                    for (int i = 0; i < lines.size(); i++) {
+                        if (issue.matcher(lines.get(i)).find()) {
+                            found.add(f + ":" + (i + 1));
+                        }
+                    }
+                });
+            }
+        }
+        assertThat(found).as("issue references").isEmpty();
+    }
+
     private static List<String> read(final Path file) {
         try {
             return Files.readAllLines(file, StandardCharsets.UTF_8);

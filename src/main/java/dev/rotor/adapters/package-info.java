@@ -1,7 +1,7 @@
 /**
- * Adapters (issues 6 and 12): pure functions from what SIEMs and scanners really publish — OCSF, Vault's audit log,
- * GitHub secret scanning webhooks, CloudTrail / GuardDuty / Security Hub (ASFF) / AWS Health, Elastic Common Schema
- * authentication events — to rotor's {@link dev.rotor.avro.SecurityEvent}s.
+ * Adapters: pure functions from what SIEMs and scanners really publish — OCSF, Vault's audit log, GitHub secret
+ * scanning webhooks, CloudTrail / GuardDuty / Security Hub (ASFF) / AWS Health, Elastic Common Schema authentication
+ * events — to rotor's {@link dev.rotor.avro.SecurityEvent}s.
  *
  * <p>Each {@link dev.rotor.adapters.SourceAdapter} reads one record (a Jackson tree) and returns an
  * {@link dev.rotor.adapters.Adaptation}: the normalised events whose principals map to secrets (through the
