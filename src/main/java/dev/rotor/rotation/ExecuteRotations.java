@@ -1,7 +1,6 @@
 package dev.rotor.rotation;
 
 import dev.rotor.avro.AuditDecision;
-import dev.rotor.avro.Notification;
 import dev.rotor.avro.ResultStatus;
 import dev.rotor.avro.RotationCommand;
 import dev.rotor.avro.RotationResult;
@@ -15,9 +14,7 @@ import dev.rotor.vault.RotationOutcome;
 import dev.rotor.vault.SecretRotator;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,6 +55,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Limits: results are published up to one punctuation interval after the rotation finishes; a rotation that
  *       finishes while its task closes is published by the next owner, which recognises it.
  * </ol>
+ *
+ * <p>This class decides (duplicates, the breaker, holds, each secret's queue); {@link ExecutorRecords} writes the
+ * records those decisions produce, and {@link InFlightRotations} runs the rotations on the worker threads.
  */
 final class ExecuteRotations implements Processor<String, RotationCommand, Object, Object> {
     static final String PENDING_STORE = "pending-rotations";
@@ -318,23 +318,7 @@ final class ExecuteRotations implements Processor<String, RotationCommand, Objec
                 "held by the storm breaker: " + reason,
                 now,
                 Map.of("status", "HELD"));
-        final Map<String, String> notice = new LinkedHashMap<>();
-        notice.put("secret_path", command.getSecretPath());
-        notice.put("command_id", command.getCommandId());
-        notice.put("event_id", command.getEventId());
-        notice.put("reason", reason);
-        context.forward(
-                new Record<>(
-                        RotationTopology.STORM_KEY,
-                        Notification.newBuilder()
-                                .setChannel(Notifications.CRITICAL_CHANNEL)
-                                .setPriority("critical")
-                                .setMessage("held: " + reason)
-                                .setMetadata(notice)
-                                .setCreatedAt(Instant.ofEpochMilli(now))
-                                .build(),
-                        now),
-                RotationTopology.HOLD_NOTICES);
+        records.holdNotice(command, reason, now);
     }
 
     /**

@@ -95,6 +95,23 @@ final class ExecutorRecords {
         context.forward(new Record<>(command.getSecretPath(), audit, at), RotationTopology.WRITE_AUDIT);
     }
 
+    /** A notice that {@code command} was held, towards {@link AnnounceStorms}, which tells people once per storm. */
+    void holdNotice(final RotationCommand command, final String reason, final long now) {
+        final Map<String, String> notice = new LinkedHashMap<>();
+        notice.put("secret_path", command.getSecretPath());
+        notice.put("command_id", command.getCommandId());
+        notice.put("event_id", command.getEventId());
+        notice.put("reason", reason);
+        final Notification held = Notification.newBuilder()
+                .setChannel(Notifications.CRITICAL_CHANNEL)
+                .setPriority("critical")
+                .setMessage("held: " + reason)
+                .setMetadata(notice)
+                .setCreatedAt(Instant.ofEpochMilli(now))
+                .build();
+        context.forward(new Record<>(RotationTopology.STORM_KEY, held, now), RotationTopology.HOLD_NOTICES);
+    }
+
     /**
      * Everything a finished rotation writes: its Vault calls (metrics, and VAULT_CALL records in {@code each} mode),
      * the result, a notification unless the secret had already been changed, ROTATION_FINISHED, and for a rotated
