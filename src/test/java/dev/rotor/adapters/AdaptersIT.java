@@ -15,9 +15,9 @@ import dev.rotor.detection.DetectionTopology;
 import dev.rotor.streams.DeadLetterHandler;
 import dev.rotor.streams.StreamsSettings;
 import dev.rotor.testing.EmbeddedKafkaExtension;
+import dev.rotor.testing.TestDirs;
 import dev.rotor.topics.Topics;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,8 +70,7 @@ class AdaptersIT {
 
     @BeforeAll
     static void startDetection() throws Exception {
-        final Path stateDir =
-                Files.createDirectories(Path.of("target", "it-state")).resolve("adapters-" + System.nanoTime());
+        final Path stateDir = TestDirs.fresh("it-state", "adapters-");
         config = ConfigLoader.defaults(Map.of(
                         "rotor.output.format",
                         "json",

@@ -9,11 +9,10 @@ import dev.rotor.config.RotorConfig;
 import dev.rotor.detection.DetectionTopology;
 import dev.rotor.streams.StuckRecords;
 import dev.rotor.streams.Telemetry;
+import dev.rotor.testing.TestDirs;
 import dev.rotor.topics.Topics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,11 +53,7 @@ class PerKeyBaselineTest {
         final Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "per-key-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        p.put(
-                StreamsConfig.STATE_DIR_CONFIG,
-                Files.createDirectories(Path.of("target", "ttd"))
-                        .resolve("per-key-" + System.nanoTime())
-                        .toString());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, TestDirs.fresh("ttd", "per-key-").toString());
         return p;
     }
 

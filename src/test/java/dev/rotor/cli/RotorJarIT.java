@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rotor.devvault.DevVault;
 import dev.rotor.testing.EmbeddedKafkaExtension;
 import dev.rotor.testing.FreePorts;
+import dev.rotor.testing.TestDirs;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -84,8 +85,7 @@ class RotorJarIT {
                 "rotation-audit",
                 "security-events-dlq",
                 "rotation-commands-dlq");
-        final Path state =
-                Files.createDirectories(Path.of("target", "it-state")).resolve("jar-" + System.nanoTime());
+        final Path state = TestDirs.fresh("it-state", "jar-");
         final File log = Path.of("target", "rotor-jar-it.log").toFile();
         Files.deleteIfExists(log.toPath());
         final Path fullLog = Path.of("target", "rotor-jar-it-full.log");

@@ -15,9 +15,9 @@ import dev.rotor.serde.MockSchemaRegistry;
 import dev.rotor.streams.DeadLetterHandler;
 import dev.rotor.streams.StreamsSettings;
 import dev.rotor.testing.EmbeddedKafkaExtension;
+import dev.rotor.testing.TestDirs;
 import dev.rotor.topics.Topics;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,8 +52,7 @@ class DetectionIT {
 
     @BeforeAll
     static void startDetection() throws Exception {
-        final Path stateDir =
-                Files.createDirectories(Path.of("target", "it-state")).resolve("detection-" + System.nanoTime());
+        final Path stateDir = TestDirs.fresh("it-state", "detection-");
         config = ConfigLoader.defaults(
                         Map.of("kafka.schema.registry.url", "mock://" + SCOPE, "rotor.audit.below-threshold", "all"))
                 .withKafka(Map.of(

@@ -11,7 +11,6 @@ import dev.rotor.avro.RotationCommand;
 import dev.rotor.avro.RotationResult;
 import dev.rotor.avro.SecurityEvent;
 import dev.rotor.avro.ThreatLevel;
-import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.devvault.DevVault;
 import dev.rotor.serde.ConfluentAvroSerde;
@@ -22,10 +21,11 @@ import dev.rotor.testing.ApicurioRegistry;
 import dev.rotor.testing.EmbeddedKafkaExtension;
 import dev.rotor.testing.FakeCredentials;
 import dev.rotor.testing.FakeCredentials.Fake;
+import dev.rotor.testing.ItConfig;
+import dev.rotor.testing.TestDirs;
 import dev.rotor.vault.VaultRotator;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +34,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -76,8 +75,7 @@ class AvroEndToEndIT {
         seededPassword = "seed-" + System.nanoTime();
         vault.kvPut("secret", "avro/leak", Map.of("username", "svc-avro", "password", seededPassword));
         vault.kvPut("secret", "avro/manual", Map.of("value", "seed-manual"));
-        final Path state =
-                Files.createDirectories(Path.of("target", "it-state")).resolve("avro-" + System.nanoTime());
+        final Path state = TestDirs.fresh("it-state", "avro-");
         final Map<String, String> settings = new LinkedHashMap<>();
         settings.put("rotor.output.format", "avro");
         settings.put("kafka.schema.registry.url", registryUrl);
@@ -96,8 +94,7 @@ class AvroEndToEndIT {
                 "rotation-commands-dlq")) {
             settings.put("rotor.topic." + t, PREFIX + t);
         }
-        config = ConfigLoader.load(
-                Optional.empty(), Map.of("VAULT_ADDR", vault.address(), "VAULT_TOKEN", vault.rootToken()), settings);
+        config = ItConfig.load(vault.address(), vault.rootToken(), settings);
         final RotorConfig.TopicNames n = config.topics();
         KAFKA.createTopics(
                 3,

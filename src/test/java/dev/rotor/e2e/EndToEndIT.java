@@ -8,15 +8,15 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.devvault.DevVault;
 import dev.rotor.service.RotorService;
 import dev.rotor.testing.EmbeddedKafkaExtension;
+import dev.rotor.testing.ItConfig;
+import dev.rotor.testing.TestDirs;
 import dev.rotor.vault.VaultRotator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +25,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -79,22 +78,11 @@ class EndToEndIT {
         for (int i = 0; i < 20; i++) {
             vault.kvPut("secret", "latency/s" + i, Map.of("value", "seed"));
         }
-        final Path state =
-                Files.createDirectories(Path.of("target", "it-state")).resolve("e2e-" + System.nanoTime());
-        config = ConfigLoader.load(
-                Optional.empty(),
-                Map.of("VAULT_ADDR", vault.address(), "VAULT_TOKEN", vault.rootToken()),
-                Map.of(
-                        "rotor.output.format",
-                        "json",
-                        "kafka.schema.registry.url",
-                        "",
-                        "kafka.bootstrap.servers",
-                        KAFKA.bootstrapServers(),
-                        "kafka.state.dir",
-                        state.toString(),
-                        "kafka.commit.interval.ms",
-                        "25"));
+        final Path state = TestDirs.fresh("it-state", "e2e-");
+        config = ItConfig.load(
+                vault.address(),
+                vault.rootToken(),
+                ItConfig.onBroker(KAFKA, state, Map.of("kafka.commit.interval.ms", "25")));
         final RotorConfig.TopicNames n = config.topics();
         KAFKA.createTopics(
                 3,

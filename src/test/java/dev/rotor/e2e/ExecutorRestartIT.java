@@ -9,24 +9,23 @@ import dev.rotor.avro.Indicator;
 import dev.rotor.avro.RotationCommand;
 import dev.rotor.avro.ThreatLevel;
 import dev.rotor.avro.Trigger;
-import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.devvault.DevVault;
 import dev.rotor.serde.AvroJson;
 import dev.rotor.service.RotorService;
 import dev.rotor.testing.EmbeddedKafkaExtension;
+import dev.rotor.testing.ItConfig;
+import dev.rotor.testing.TestDirs;
 import dev.rotor.vault.RotationOutcome;
 import dev.rotor.vault.SecretRotator;
 import dev.rotor.vault.VaultRotator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -110,20 +109,8 @@ class ExecutorRestartIT {
     }
 
     private static RotorConfig config(final DevVault vault) throws IOException {
-        final Path state =
-                Files.createDirectories(Path.of("target", "it-state")).resolve("restart-" + System.nanoTime());
-        return ConfigLoader.load(
-                Optional.empty(),
-                Map.of("VAULT_ADDR", vault.address(), "VAULT_TOKEN", vault.rootToken()),
-                Map.of(
-                        "rotor.output.format",
-                        "json",
-                        "kafka.schema.registry.url",
-                        "",
-                        "kafka.bootstrap.servers",
-                        KAFKA.bootstrapServers(),
-                        "kafka.state.dir",
-                        state.toString()));
+        final Path state = TestDirs.fresh("it-state", "restart-");
+        return ItConfig.load(vault.address(), vault.rootToken(), ItConfig.onBroker(KAFKA, state, Map.of()));
     }
 
     private static RotationCommand command() {

@@ -12,6 +12,8 @@ import dev.rotor.ops.Statistics;
 import dev.rotor.service.RotorService;
 import dev.rotor.streams.Statistic;
 import dev.rotor.testing.EmbeddedKafkaExtension;
+import dev.rotor.testing.ItConfig;
+import dev.rotor.testing.TestDirs;
 import dev.rotor.topics.Topics;
 import java.io.IOException;
 import java.io.StringReader;
@@ -63,21 +65,9 @@ class ShadowModeIT {
         try (DevVault vault = DevVault.start()) {
             vault.kvPut("secret", "prod/shadow-leaked", Map.of("password", "seed-1"));
             vault.kvPut("secret", "prod/shadow-login", Map.of("password", "seed-2"));
-            final Path state =
-                    Files.createDirectories(Path.of("target", "it-state")).resolve("shadow-" + System.nanoTime());
-            final Map<String, String> common = Map.of(
-                    "rotor.output.format",
-                    "json",
-                    "kafka.schema.registry.url",
-                    "",
-                    "kafka.bootstrap.servers",
-                    KAFKA.bootstrapServers(),
-                    "kafka.state.dir",
-                    state.toString(),
-                    "rotor.http.port",
-                    "0");
-            final RotorConfig production = ConfigLoader.load(
-                    Optional.empty(), Map.of("VAULT_ADDR", vault.address(), "VAULT_TOKEN", vault.rootToken()), common);
+            final Path state = TestDirs.fresh("it-state", "shadow-");
+            final Map<String, String> common = ItConfig.onBroker(KAFKA, state, Map.of("rotor.http.port", "0"));
+            final RotorConfig production = ItConfig.load(vault.address(), vault.rootToken(), common);
             final Map<String, String> shadowSettings = new HashMap<>(common);
             shadowSettings.putAll(shadowLines);
             shadowSettings.put("rotor.http.port", "0");

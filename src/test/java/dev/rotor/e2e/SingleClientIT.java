@@ -6,23 +6,22 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rotor.avro.RotationCommand;
-import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.devvault.DevVault;
 import dev.rotor.service.RotorService;
 import dev.rotor.testing.EmbeddedKafkaExtension;
+import dev.rotor.testing.ItConfig;
+import dev.rotor.testing.TestDirs;
 import dev.rotor.topics.Topics;
 import dev.rotor.vault.VaultRotator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -68,22 +67,11 @@ class SingleClientIT {
         for (int i = 0; i < SECRETS + 3; i++) {
             vault.kvPut("secret", "single/s" + i, Map.of("password", "seed-" + i));
         }
-        final Path state =
-                Files.createDirectories(Path.of("target", "it-state")).resolve("single-" + System.nanoTime());
-        config = ConfigLoader.load(
-                Optional.empty(),
-                Map.of("VAULT_ADDR", vault.address(), "VAULT_TOKEN", vault.rootToken()),
-                Map.of(
-                        "rotor.output.format",
-                        "json",
-                        "kafka.schema.registry.url",
-                        "",
-                        "kafka.bootstrap.servers",
-                        KAFKA.bootstrapServers(),
-                        "kafka.state.dir",
-                        state.toString(),
-                        "rotor.single-client",
-                        "true"));
+        final Path state = TestDirs.fresh("it-state", "single-");
+        config = ItConfig.load(
+                vault.address(),
+                vault.rootToken(),
+                ItConfig.onBroker(KAFKA, state, Map.of("rotor.single-client", "true")));
         final RotorConfig.TopicNames n = config.topics();
         KAFKA.createTopics(2, n.securityEvents());
         KAFKA.createTopics(5, n.rotationCommands());

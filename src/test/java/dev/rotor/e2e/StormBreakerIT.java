@@ -7,12 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rotor.cli.RotorCommand;
-import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.devvault.DevVault;
 import dev.rotor.service.RotorService;
 import dev.rotor.testing.EmbeddedKafkaExtension;
+import dev.rotor.testing.ItConfig;
 import dev.rotor.testing.RotorCli;
+import dev.rotor.testing.TestDirs;
 import dev.rotor.vault.VaultRotator;
 import java.io.IOException;
 import java.net.URI;
@@ -20,7 +21,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +29,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -98,8 +97,7 @@ class StormBreakerIT {
                 "50",
                 "rotor.http.port",
                 "0"));
-        final Path state =
-                Files.createDirectories(Path.of("target", "it-state")).resolve("storm-" + System.nanoTime());
+        final Path state = TestDirs.fresh("it-state", "storm-");
         final RotorConfig base = load(settings);
         final RotorConfig.TopicNames n = base.topics();
         KAFKA.createTopics(
@@ -123,8 +121,7 @@ class StormBreakerIT {
     }
 
     private static RotorConfig load(final Map<String, String> settings) {
-        return ConfigLoader.load(
-                Optional.empty(), Map.of("VAULT_ADDR", vault.address(), "VAULT_TOKEN", vault.rootToken()), settings);
+        return ItConfig.load(vault.address(), vault.rootToken(), settings);
     }
 
     @AfterAll

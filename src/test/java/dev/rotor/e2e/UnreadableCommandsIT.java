@@ -9,22 +9,21 @@ import dev.rotor.avro.Indicator;
 import dev.rotor.avro.RotationCommand;
 import dev.rotor.avro.ThreatLevel;
 import dev.rotor.avro.Trigger;
-import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.serde.AvroJson;
 import dev.rotor.service.RotorService;
 import dev.rotor.streams.DeadLetters;
 import dev.rotor.testing.EmbeddedKafkaExtension;
+import dev.rotor.testing.ItConfig;
+import dev.rotor.testing.TestDirs;
 import dev.rotor.vault.RotationOutcome;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -104,20 +103,8 @@ class UnreadableCommandsIT {
     }
 
     private static RotorConfig config() throws IOException {
-        final Path state =
-                Files.createDirectories(Path.of("target", "it-state")).resolve("unreadable-" + System.nanoTime());
-        return ConfigLoader.load(
-                Optional.empty(),
-                Map.of("VAULT_ADDR", "http://127.0.0.1:1", "VAULT_TOKEN", "unused"),
-                Map.of(
-                        "rotor.output.format",
-                        "json",
-                        "kafka.schema.registry.url",
-                        "",
-                        "kafka.bootstrap.servers",
-                        KAFKA.bootstrapServers(),
-                        "kafka.state.dir",
-                        state.toString()));
+        final Path state = TestDirs.fresh("it-state", "unreadable-");
+        return ItConfig.load("http://127.0.0.1:1", "unused", ItConfig.onBroker(KAFKA, state, Map.of()));
     }
 
     private static RotationCommand command(final String id) {

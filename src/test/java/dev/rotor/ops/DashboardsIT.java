@@ -3,11 +3,12 @@ package dev.rotor.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.devvault.DevVault;
 import dev.rotor.service.RotorService;
 import dev.rotor.testing.EmbeddedKafkaExtension;
+import dev.rotor.testing.ItConfig;
+import dev.rotor.testing.TestDirs;
 import dev.rotor.topics.Topics;
 import dev.rotor.vault.VaultRotator;
 import java.net.URI;
@@ -24,7 +25,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -90,22 +90,11 @@ class DashboardsIT {
     private static String scrapeOfABusyRotor() throws Exception {
         try (DevVault vault = DevVault.start()) {
             vault.kvPut("secret", "prod/dashboard", Map.of("password", "seed"));
-            final Path state =
-                    Files.createDirectories(Path.of("target", "it-state")).resolve("dash-" + System.nanoTime());
-            final RotorConfig config = ConfigLoader.load(
-                    Optional.empty(),
-                    Map.of("VAULT_ADDR", vault.address(), "VAULT_TOKEN", vault.rootToken()),
-                    Map.of(
-                            "rotor.output.format",
-                            "json",
-                            "kafka.schema.registry.url",
-                            "",
-                            "kafka.bootstrap.servers",
-                            KAFKA.bootstrapServers(),
-                            "kafka.state.dir",
-                            state.toString(),
-                            "rotor.http.port",
-                            "0"));
+            final Path state = TestDirs.fresh("it-state", "dash-");
+            final RotorConfig config = ItConfig.load(
+                    vault.address(),
+                    vault.rootToken(),
+                    ItConfig.onBroker(KAFKA, state, Map.of("rotor.http.port", "0")));
             KAFKA.createTopics(2, new Topics(config).allNames().toArray(String[]::new));
             final RotorService rotor =
                     RotorService.startWithEndpoints(config, RotorService.Role.ALL, VaultRotator.fromConfig(config));

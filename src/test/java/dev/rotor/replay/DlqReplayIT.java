@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rotor.cli.RotorCommand;
-import dev.rotor.config.ConfigLoader;
 import dev.rotor.config.RotationTargets;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.detection.DetectionTopology;
@@ -15,20 +14,20 @@ import dev.rotor.devvault.DevVault;
 import dev.rotor.service.RotorService;
 import dev.rotor.streams.DeadLetters;
 import dev.rotor.testing.EmbeddedKafkaExtension;
+import dev.rotor.testing.ItConfig;
 import dev.rotor.testing.RotorCli;
+import dev.rotor.testing.TestDirs;
 import dev.rotor.vault.VaultRotator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -67,27 +66,16 @@ class DlqReplayIT {
     static void start() throws IOException {
         vault = DevVault.start();
         vault.kvPut("secret", "prod/wide/key", Map.of("password", "seed-value"));
-        final Path state =
-                Files.createDirectories(Path.of("target", "it-state")).resolve("dlq-" + System.nanoTime());
-        base = ConfigLoader.load(
-                Optional.empty(),
-                Map.of("VAULT_ADDR", vault.address(), "VAULT_TOKEN", vault.rootToken()),
-                Map.of(
-                        "rotor.output.format",
-                        "json",
-                        "kafka.schema.registry.url",
-                        "",
-                        "kafka.bootstrap.servers",
-                        KAFKA.bootstrapServers(),
-                        "kafka.state.dir",
-                        state.toString(),
-                        "kafka.commit.interval.ms",
-                        "25",
+        final Path state = TestDirs.fresh("it-state", "dlq-");
+        base = ItConfig.load(
+                vault.address(),
+                vault.rootToken(),
+                ItConfig.onBroker(
+                        KAFKA,
+                        state,
                         // a second replay usually comes long after the first: without the manual-trigger limit, the
-                        // replayed
-                        // manual trigger reaches the executor again, whose command-id check is what is tested here
-                        "rotor.manual-trigger.interval",
-                        "0s"));
+                        // replayed manual trigger reaches the executor again, whose command-id check is tested here
+                        Map.of("kafka.commit.interval.ms", "25", "rotor.manual-trigger.interval", "0s")));
         final RotorConfig.TopicNames n = base.topics();
         KAFKA.createTopics(
                 3,
