@@ -84,15 +84,7 @@ class EndToEndIT {
                 vault.rootToken(),
                 ItConfig.onBroker(KAFKA, state, Map.of("kafka.commit.interval.ms", "25")));
         final RotorConfig.TopicNames n = config.topics();
-        KAFKA.createTopics(
-                3,
-                n.securityEvents(),
-                n.rotationCommands(),
-                n.rotationResults(),
-                n.securityAlerts(),
-                n.securityCritical(),
-                n.rotationAudit(),
-                n.securityEventsDlq());
+        ItConfig.createTopics(KAFKA, config, 3);
         rotor = RotorService.start(config, RotorService.Role.ALL, VaultRotator.fromConfig(config));
         await().atMost(WAIT).until(rotor::allRunning);
         producer = new KafkaProducer<>(KAFKA.producerProps());

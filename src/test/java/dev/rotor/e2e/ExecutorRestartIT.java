@@ -49,14 +49,7 @@ class ExecutorRestartIT {
             vault.kvPut("secret", "prod/restart", Map.of("username", "svc", "password", "before"));
             final RotorConfig config = config(vault);
             final RotorConfig.TopicNames n = config.topics();
-            KAFKA.createTopics(
-                    2,
-                    n.rotationCommands(),
-                    n.rotationResults(),
-                    n.securityAlerts(),
-                    n.securityCritical(),
-                    n.rotationAudit(),
-                    n.securityEventsDlq());
+            ItConfig.createTopics(KAFKA, config, 2);
 
             // first executor: rotates in Vault, then "dies" before it can publish and commit the result
             final SecretRotator real = VaultRotator.fromConfig(config);

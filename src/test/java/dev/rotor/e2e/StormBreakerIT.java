@@ -99,17 +99,7 @@ class StormBreakerIT {
                 "0"));
         final Path state = TestDirs.fresh("it-state", "storm-");
         final RotorConfig base = load(settings);
-        final RotorConfig.TopicNames n = base.topics();
-        KAFKA.createTopics(
-                3,
-                n.securityEvents(),
-                n.rotationCommands(),
-                n.rotationResults(),
-                n.securityAlerts(),
-                n.securityCritical(),
-                n.rotationAudit(),
-                n.securityEventsDlq(),
-                n.rotationCommandsDlq());
+        ItConfig.createTopics(KAFKA, base, 3);
         for (int i = 0; i < 2; i++) {
             settings.put("kafka.state.dir", state.resolve("instance-" + i).toString());
             config = load(settings);

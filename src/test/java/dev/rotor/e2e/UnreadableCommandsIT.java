@@ -46,15 +46,7 @@ class UnreadableCommandsIT {
     void anUnreadableCommandIsDeadLetteredWithACriticalNotificationAndTheNextCommandRuns() throws Exception {
         final RotorConfig config = config();
         final RotorConfig.TopicNames n = config.topics();
-        KAFKA.createTopics(
-                1,
-                n.rotationCommands(),
-                n.rotationResults(),
-                n.securityAlerts(),
-                n.securityCritical(),
-                n.rotationAudit(),
-                n.securityEventsDlq(),
-                n.rotationCommandsDlq());
+        ItConfig.createTopics(KAFKA, config, 1);
         final RotorService executor = RotorService.start(
                 config,
                 RotorService.Role.EXECUTOR,

@@ -9,7 +9,6 @@ import dev.rotor.service.RotorService;
 import dev.rotor.testing.EmbeddedKafkaExtension;
 import dev.rotor.testing.ItConfig;
 import dev.rotor.testing.TestDirs;
-import dev.rotor.topics.Topics;
 import dev.rotor.vault.VaultRotator;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -95,7 +94,7 @@ class DashboardsIT {
                     vault.address(),
                     vault.rootToken(),
                     ItConfig.onBroker(KAFKA, state, Map.of("rotor.http.port", "0")));
-            KAFKA.createTopics(2, new Topics(config).allNames().toArray(String[]::new));
+            ItConfig.createTopics(KAFKA, config, 2);
             final RotorService rotor =
                     RotorService.startWithEndpoints(config, RotorService.Role.ALL, VaultRotator.fromConfig(config));
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KAFKA.producerProps())) {

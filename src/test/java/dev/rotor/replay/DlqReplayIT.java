@@ -76,17 +76,7 @@ class DlqReplayIT {
                         // a second replay usually comes long after the first: without the manual-trigger limit, the
                         // replayed manual trigger reaches the executor again, whose command-id check is tested here
                         Map.of("kafka.commit.interval.ms", "25", "rotor.manual-trigger.interval", "0s")));
-        final RotorConfig.TopicNames n = base.topics();
-        KAFKA.createTopics(
-                3,
-                n.securityEvents(),
-                n.rotationCommands(),
-                n.rotationResults(),
-                n.securityAlerts(),
-                n.securityCritical(),
-                n.rotationAudit(),
-                n.securityEventsDlq(),
-                n.rotationCommandsDlq());
+        ItConfig.createTopics(KAFKA, base, 3);
         producer = new KafkaProducer<>(KAFKA.producerProps());
     }
 

@@ -35,9 +35,9 @@ public final class ItConfig {
                 Optional.empty(), Map.of("VAULT_ADDR", vaultAddress, "VAULT_TOKEN", vaultToken), settings);
     }
 
-    /** Every topic of {@code config}, with {@code partitions} partitions each. */
+    /** Every topic rotor needs before it starts ({@link Topics#namesBeforeStart()}), {@code partitions} each. */
     public static void createTopics(
             final EmbeddedKafkaExtension kafka, final RotorConfig config, final int partitions) {
-        kafka.createTopics(partitions, new Topics(config).allNames().toArray(String[]::new));
+        kafka.createTopics(partitions, new Topics(config).namesBeforeStart().toArray(String[]::new));
     }
 }
