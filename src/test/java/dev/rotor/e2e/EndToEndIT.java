@@ -83,7 +83,6 @@ class EndToEndIT {
                 vault.address(),
                 vault.rootToken(),
                 ItConfig.onBroker(KAFKA, state, Map.of("kafka.commit.interval.ms", "25")));
-        final RotorConfig.TopicNames n = config.topics();
         ItConfig.createTopics(KAFKA, config, 3);
         rotor = RotorService.start(config, RotorService.Role.ALL, VaultRotator.fromConfig(config));
         await().atMost(WAIT).until(rotor::allRunning);
