@@ -73,14 +73,21 @@ public final class RotorService implements AutoCloseable {
 
     private RotorService(final RotorConfig config, final Role role, final SecretRotator rotator) {
         final Topics topics = new Topics(config);
+        // the executor's setup, made once whichever client runs it; detection alone needs none
+        final ExecutorSetup executor = role == Role.DETECTION
+                ? null
+                : new ExecutorSetup(
+                        config,
+                        topics,
+                        rotator,
+                        new RotationWorkers(config.executor().parallelism()),
+                        metrics,
+                        commandPartitions(config));
+        workers = executor == null ? null : executor.workers();
         if (role == Role.ALL && config.singleClient()) {
-            final RotationWorkers pool = new RotationWorkers(config.executor().parallelism());
-            workers = pool;
-            final int partitions = commandPartitions(config);
             add(
                     config.applicationId(RotorTopology.APPLICATION_ID),
-                    builder -> RotorTopology.build(
-                            builder, new ExecutorSetup(config, topics, rotator, pool, metrics, partitions)),
+                    builder -> RotorTopology.build(builder, executor),
                     stuck -> RotorTopology.streamsProperties(config, topics, metrics, stuck));
             watchVaultAuth(config, topics, rotator);
             return;
@@ -91,18 +98,12 @@ public final class RotorService implements AutoCloseable {
                     builder -> DetectionTopology.build(builder, config, topics, metrics),
                     stuck -> DetectionTopology.streamsProperties(config, topics, metrics, stuck));
         }
-        if (role != Role.DETECTION) {
-            final RotationWorkers pool = new RotationWorkers(config.executor().parallelism());
-            workers = pool;
-            final int partitions = commandPartitions(config);
+        if (executor != null) {
             add(
                     config.applicationId(RotationTopology.APPLICATION_ID),
-                    builder -> RotationTopology.build(
-                            builder, new ExecutorSetup(config, topics, rotator, pool, metrics, partitions)),
+                    builder -> RotationTopology.build(builder, executor),
                     stuck -> RotationTopology.streamsProperties(config, topics, metrics, stuck));
             watchVaultAuth(config, topics, rotator);
-        } else {
-            workers = null;
         }
     }
 

@@ -10,7 +10,6 @@ import io.github.jopenlibs.vault.Vault;
 import io.github.jopenlibs.vault.VaultException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -218,7 +217,7 @@ public final class VaultClient {
             final Consumer<VaultCall> calls,
             final DriverCall op)
             throws VaultCallException {
-        requireSafePath(method, apiPath);
+        VaultTransport.requireSafePath(method, apiPath);
         final String shown = query.isEmpty() ? apiPath : apiPath + "?" + query;
         boolean reauthenticated = false;
         while (true) {
@@ -243,25 +242,6 @@ public final class VaultClient {
                 }
             }
             throw raw.failure(method, apiPath, sensitive, transport);
-        }
-    }
-
-    /**
-     * Refuses, before any request is built, an API path that is not made of rotor's strict character set: such a path
-     * would be escaped or rejected by the URL parser (and then retried as if Vault were down), or name something else.
-     */
-    static void requireSafePath(final String method, final String apiPath) throws VaultCallException {
-        final String path = apiPath == null ? "" : apiPath;
-        final Optional<String> problem = SecretPathPolicy.characterProblem(path);
-        if (problem.isPresent()) {
-            throw new VaultCallException(
-                    VaultCallException.Kind.INVALID_PATH,
-                    0,
-                    method,
-                    SecretPathPolicy.printable(path),
-                    List.of(),
-                    "refused to call Vault on '" + SecretPathPolicy.printable(path) + "': the path " + problem.get()
-                            + "; nothing was sent");
         }
     }
 

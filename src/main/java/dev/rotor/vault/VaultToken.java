@@ -366,7 +366,7 @@ final class VaultToken {
     private Session login(final Consumer<VaultCall> calls) throws VaultCallException {
         final AppRoleCredentials a = (AppRoleCredentials) credentials;
         final String path = "auth/" + a.mount() + "/login";
-        VaultClient.requireSafePath("POST", path);
+        VaultTransport.requireSafePath("POST", path);
         final Vault unauthenticated = transport.driver(null);
         final long t0 = System.nanoTime();
         final VaultAnswer raw = transport.send(

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rotor.config.ConfigException;
+import dev.rotor.config.SecretPathPolicy;
 import dev.rotor.config.VaultAddress;
 import dev.rotor.vault.RotationOutcome.VaultCall;
 import io.github.jopenlibs.vault.EnvironmentLoader;
@@ -139,6 +140,25 @@ final class VaultTransport {
         @Override
         public String loadVariable(final String name) {
             return null;
+        }
+    }
+
+    /**
+     * Refuses, before any request is built, an API path that is not made of rotor's strict character set: such a path
+     * would be escaped or rejected by the URL parser (and then retried as if Vault were down), or name something else.
+     */
+    static void requireSafePath(final String method, final String apiPath) throws VaultCallException {
+        final String path = apiPath == null ? "" : apiPath;
+        final Optional<String> problem = SecretPathPolicy.characterProblem(path);
+        if (problem.isPresent()) {
+            throw new VaultCallException(
+                    VaultCallException.Kind.INVALID_PATH,
+                    0,
+                    method,
+                    SecretPathPolicy.printable(path),
+                    List.of(),
+                    "refused to call Vault on '" + SecretPathPolicy.printable(path) + "': the path " + problem.get()
+                            + "; nothing was sent");
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.rotor.faults;
 
-import dev.rotor.testing.TestDirs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,10 +17,5 @@ final class FaultFiles {
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** Deletes {@code dir} if it exists and creates it empty. */
-    static Path emptyDir(final Path dir) {
-        return TestDirs.emptyDir(dir);
     }
 }

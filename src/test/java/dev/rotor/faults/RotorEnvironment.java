@@ -1,6 +1,7 @@
 package dev.rotor.faults;
 
 import dev.rotor.testing.FreePorts;
+import dev.rotor.testing.TestDirs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -34,7 +35,7 @@ final class RotorEnvironment {
     static RotorEnvironment of(
             final String bootstrapServers, final String instance, final String vaultAddress, final String vaultToken) {
         final RotorEnvironment e = new RotorEnvironment(FreePorts.one());
-        final Path state = FaultFiles.emptyDir(FaultFiles.dir().resolve("state").resolve(instance));
+        final Path state = TestDirs.emptyDir(FaultFiles.dir().resolve("state").resolve(instance));
         e.env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         e.env.put("KAFKA_STATE_DIR", state.toAbsolutePath().toString());
         e.env.put("KAFKA_SESSION_TIMEOUT_MS", SESSION_TIMEOUT_MS);
