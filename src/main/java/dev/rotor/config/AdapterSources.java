@@ -49,7 +49,10 @@ public final class AdapterSources {
         return auditNotRelevant;
     }
 
-    static AdapterSources parse(final Function<Setting, String> settings, final RotorConfig.TopicNames own) {
+    static AdapterSources parse(
+            final Function<Setting, String> settings,
+            final RotorConfig.TopicNames own,
+            final boolean auditNotRelevant) {
         final Set<String> reserved = Set.of(
                 own.securityEvents(),
                 own.rotationCommands(),
@@ -101,11 +104,6 @@ public final class AdapterSources {
                         "dead-letter topic '" + s.deadLetterTopic() + "' is also an input topic");
             }
         }
-        final String audit = settings.apply(Setting.ADAPTERS_AUDIT_NOT_RELEVANT).strip();
-        if (!audit.equals("true") && !audit.equals("false")) {
-            throw new ConfigException(
-                    Setting.ADAPTERS_AUDIT_NOT_RELEVANT.key(), "must be true or false, got '" + audit + "'");
-        }
-        return new AdapterSources(out, Boolean.parseBoolean(audit));
+        return new AdapterSources(out, auditNotRelevant);
     }
 }

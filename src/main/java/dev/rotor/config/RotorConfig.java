@@ -2,25 +2,18 @@ package dev.rotor.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * rotor's settings, parsed and validated once. Immutable; build it with {@link ConfigLoader} (file, then environment,
  * then flags). Every problem is reported as a {@link ConfigException} naming the key.
  */
 public final class RotorConfig {
-    private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
-    /** Application ids become consumer groups, topic name prefixes and directory names: the topic alphabet, short. */
-    private static final Pattern APPLICATION_ID_PREFIX = Pattern.compile("[a-zA-Z0-9._-]{0,100}");
-
     /** Which counted events below the threshold get an audit record ({@code rotor.audit.below-threshold}). */
     public enum BelowThresholdAudit {
         ALL,
@@ -122,6 +115,9 @@ public final class RotorConfig {
             VaultCallAudit vaultCallAudit) {}
 
     private final Map<Setting, String> values;
+    /** {@link #values} as {@link Setting#definition()} parsed and validated them. */
+    private final Map<Setting, Object> parsed;
+
     private final Map<String, String> kafka;
     private final TopicNames topics;
     private final DetectionSettings detection;
@@ -146,62 +142,60 @@ public final class RotorConfig {
             final VaultSettings vault,
             final RotationTargets targets) {
         this.values = Collections.unmodifiableMap(new EnumMap<>(values));
+        this.parsed = Setting.parse(values);
         this.kafka = Collections.unmodifiableMap(new LinkedHashMap<>(kafka));
         this.vault = vault;
-        VaultAddress.checked(vault.addr());
         this.topics = new TopicNames(
-                topic(Setting.TOPIC_SECURITY_EVENTS),
-                topic(Setting.TOPIC_COMMANDS),
-                topic(Setting.TOPIC_RESULTS),
-                topic(Setting.TOPIC_ALERTS),
-                topic(Setting.TOPIC_CRITICAL),
-                topic(Setting.TOPIC_AUDIT),
-                topic(Setting.TOPIC_DLQ),
-                topic(Setting.TOPIC_COMMANDS_DLQ),
-                topic(Setting.TOPIC_CONTROL));
+                text(Setting.TOPIC_SECURITY_EVENTS),
+                text(Setting.TOPIC_COMMANDS),
+                text(Setting.TOPIC_RESULTS),
+                text(Setting.TOPIC_ALERTS),
+                text(Setting.TOPIC_CRITICAL),
+                text(Setting.TOPIC_AUDIT),
+                text(Setting.TOPIC_DLQ),
+                text(Setting.TOPIC_COMMANDS_DLQ),
+                text(Setting.TOPIC_CONTROL));
         this.detection = new DetectionSettings(
-                positiveLong(Setting.FAILED_AUTH_THRESHOLD),
-                positiveDuration(Setting.FAILED_AUTH_WINDOW),
-                positiveLong(Setting.RATE_LIMIT_THRESHOLD),
-                positiveDuration(Setting.RATE_LIMIT_WINDOW),
-                nonNegativeDuration(Setting.GRACE),
-                nonNegativeDuration(Setting.COOLDOWN),
-                nonNegativeDuration(Setting.MAX_CLOCK_SKEW),
-                (int) Math.min(Integer.MAX_VALUE, positiveLong(Setting.MAX_EVENT_BYTES)),
-                positiveDuration(Setting.STATE_CLEANUP_INTERVAL),
-                positiveDuration(Setting.MAX_EVENT_AGE),
-                enumValue(Setting.AUDIT_BELOW_THRESHOLD, BelowThresholdAudit.class),
-                nonNegativeDuration(Setting.MANUAL_TRIGGER_INTERVAL));
+                number(Setting.FAILED_AUTH_THRESHOLD),
+                duration(Setting.FAILED_AUTH_WINDOW),
+                number(Setting.RATE_LIMIT_THRESHOLD),
+                duration(Setting.RATE_LIMIT_WINDOW),
+                duration(Setting.GRACE),
+                duration(Setting.COOLDOWN),
+                duration(Setting.MAX_CLOCK_SKEW),
+                boundedInt(Setting.MAX_EVENT_BYTES, Integer.MAX_VALUE),
+                duration(Setting.STATE_CLEANUP_INTERVAL),
+                duration(Setting.MAX_EVENT_AGE),
+                choice(Setting.AUDIT_BELOW_THRESHOLD, BelowThresholdAudit.class),
+                duration(Setting.MANUAL_TRIGGER_INTERVAL));
         this.registryWait = new RegistryWaitSettings(
-                positiveDuration(Setting.SCHEMA_REGISTRY_MAX_WAIT), positiveLong(Setting.SCHEMA_REGISTRY_MAX_WAITING));
+                duration(Setting.SCHEMA_REGISTRY_MAX_WAIT), number(Setting.SCHEMA_REGISTRY_MAX_WAITING));
         this.executor = new ExecutorSettings(
-                get(Setting.VAULT_APPROLE_MOUNT),
-                wholeSeconds(Setting.VAULT_CONNECT_TIMEOUT),
-                wholeSeconds(Setting.VAULT_READ_TIMEOUT),
-                positiveDuration(Setting.ROTATION_DEADLINE),
-                (int) Math.min(1024, positiveLong(Setting.EXECUTOR_PARALLELISM)),
-                (int) Math.min(1024, positiveLong(Setting.EXECUTOR_MAX_QUEUED_PER_SECRET)),
-                enumValue(Setting.AUDIT_VAULT_CALLS, VaultCallAudit.class));
+                text(Setting.VAULT_APPROLE_MOUNT),
+                duration(Setting.VAULT_CONNECT_TIMEOUT),
+                duration(Setting.VAULT_READ_TIMEOUT),
+                duration(Setting.ROTATION_DEADLINE),
+                boundedInt(Setting.EXECUTOR_PARALLELISM, 1024),
+                boundedInt(Setting.EXECUTOR_MAX_QUEUED_PER_SECRET, 1024),
+                choice(Setting.AUDIT_VAULT_CALLS, VaultCallAudit.class));
         this.breaker = new BreakerSettings(
-                (int) Math.min(Integer.MAX_VALUE, nonNegativeLong(Setting.BREAKER_MAX_ROTATIONS)),
-                positiveDuration(Setting.BREAKER_WINDOW),
-                (int) Math.min(Integer.MAX_VALUE, nonNegativeLong(Setting.BREAKER_MAX_SECRETS_PER_EVENT)),
-                positiveDuration(Setting.BREAKER_HOLD_EXPIRY));
-        this.rocksDbMemoryBytes = bytes(Setting.ROCKSDB_MEMORY, 8L << 20);
-        this.applicationIdPrefix = applicationIdPrefix(Setting.APPLICATION_ID_PREFIX);
+                boundedInt(Setting.BREAKER_MAX_ROTATIONS, Integer.MAX_VALUE),
+                duration(Setting.BREAKER_WINDOW),
+                boundedInt(Setting.BREAKER_MAX_SECRETS_PER_EVENT, Integer.MAX_VALUE),
+                duration(Setting.BREAKER_HOLD_EXPIRY));
+        this.rocksDbMemoryBytes = SettingType.bytes(text(Setting.ROCKSDB_MEMORY));
+        this.applicationIdPrefix = text(Setting.APPLICATION_ID_PREFIX);
         this.topicSettings = new TopicSettings(
-                (int) Math.min(10_000, positiveLong(Setting.TOPICS_PARTITIONS)),
-                replicationFactor(Setting.TOPICS_REPLICATION_FACTOR),
-                positiveDuration(Setting.TOPICS_RETENTION));
+                boundedInt(Setting.TOPICS_PARTITIONS, 10_000),
+                integer(Setting.TOPICS_REPLICATION_FACTOR),
+                duration(Setting.TOPICS_RETENTION));
         this.http = new HttpSettings(
-                get(Setting.HTTP_BIND_ADDRESS).trim(),
-                port(Setting.HTTP_PORT),
-                get(Setting.HTTP_ADVERTISED_HOST).trim());
-        this.adapters = AdapterSources.parse(this::get, topics);
-        this.outputFormat = enumValue(Setting.OUTPUT_FORMAT, OutputFormat.class);
-        this.dryRun = bool(Setting.DRY_RUN);
-        this.singleClient = bool(Setting.SINGLE_CLIENT);
-        this.targetsFile = Path.of(get(Setting.TARGETS_FILE));
+                text(Setting.HTTP_BIND_ADDRESS), integer(Setting.HTTP_PORT), text(Setting.HTTP_ADVERTISED_HOST));
+        this.adapters = AdapterSources.parse(this::text, topics, flag(Setting.ADAPTERS_AUDIT_NOT_RELEVANT));
+        this.outputFormat = choice(Setting.OUTPUT_FORMAT, OutputFormat.class);
+        this.dryRun = flag(Setting.DRY_RUN);
+        this.singleClient = flag(Setting.SINGLE_CLIENT);
+        this.targetsFile = Path.of(text(Setting.TARGETS_FILE));
         this.targets = targets;
         if (outputFormat == OutputFormat.AVRO && schemaRegistryUrl().isEmpty()) {
             throw new ConfigException(
@@ -345,162 +339,34 @@ public final class RotorConfig {
         return new RotorConfig(values, kafka, vault, other);
     }
 
-    private String topic(final Setting s) {
-        final String v = get(s);
-        if (!TOPIC_NAME.matcher(v).matches()) {
-            throw new ConfigException(
-                    s.key(), "'" + v + "' is not a valid topic name (letters, digits, '.', '_', '-'; at most 249)");
-        }
-        return v;
+    /** A text setting's value, trimmed and validated. */
+    public String text(final Setting s) {
+        return (String) parsed.get(s);
     }
 
-    private String applicationIdPrefix(final Setting s) {
-        final String v = get(s).trim();
-        if (!APPLICATION_ID_PREFIX.matcher(v).matches()) {
-            throw new ConfigException(
-                    s.key(),
-                    "'" + v + "' cannot start an application id (letters, digits, '.', '_', "
-                            + "'-'; at most 100), e.g. shadow-");
-        }
-        return v;
+    /** A whole-number setting's value, validated. */
+    public long number(final Setting s) {
+        return (Long) parsed.get(s);
     }
 
-    private long positiveLong(final Setting s) {
-        final long n = wholeNumber(s);
-        if (n <= 0) {
-            throw new ConfigException(s.key(), "must be greater than 0, got " + n);
-        }
-        return n;
+    /** A duration setting's value, validated. */
+    public Duration duration(final Setting s) {
+        return Durations.parse(text(s));
     }
 
-    private long nonNegativeLong(final Setting s) {
-        final long n = wholeNumber(s);
-        if (n < 0) {
-            throw new ConfigException(s.key(), "must be 0 or more, got " + n);
-        }
-        return n;
+    private int boundedInt(final Setting s, final int max) {
+        return (int) Math.min(max, number(s));
     }
 
-    private long wholeNumber(final Setting s) {
-        final String v = get(s).trim();
-        final long n;
-        try {
-            n = Long.parseLong(v);
-        } catch (final NumberFormatException e) {
-            throw new ConfigException(s.key(), "must be a whole number, got '" + v + "'");
-        }
-        return n;
+    private int integer(final Setting s) {
+        return (Integer) parsed.get(s);
     }
 
-    /** A size such as {@code 64m}, {@code 1g}, {@code 512k} or a number of bytes, at least {@code min}. */
-    private long bytes(final Setting s, final long min) {
-        final String v = get(s).trim().toLowerCase(Locale.ROOT);
-        final Matcher m = Pattern.compile("(\\d+)\\s*([kmg]?)b?").matcher(v);
-        if (!m.matches()) {
-            throw new ConfigException(s.key(), "must be a size such as 64m or 1g, got '" + get(s) + "'");
-        }
-        final long n = Long.parseLong(m.group(1))
-                << switch (m.group(2)) {
-                    case "k" -> 10;
-                    case "m" -> 20;
-                    case "g" -> 30;
-                    default -> 0;
-                };
-        if (n < min) {
-            throw new ConfigException(s.key(), "must be at least " + (min >> 20) + "m");
-        }
-        return n;
+    private boolean flag(final Setting s) {
+        return (Boolean) parsed.get(s);
     }
 
-    private int replicationFactor(final Setting s) {
-        final String v = get(s).trim();
-        try {
-            final int r = Integer.parseInt(v);
-            if (r == -1 || (r >= 1 && r <= Short.MAX_VALUE)) {
-                return r;
-            }
-        } catch (final NumberFormatException e) {
-            // reported below
-        }
-        throw new ConfigException(s.key(), "must be -1 (the broker's default) or a positive number, got '" + v + "'");
-    }
-
-    private int port(final Setting s) {
-        final String v = get(s).trim();
-        try {
-            final int p = Integer.parseInt(v);
-            if (p >= 0 && p <= 65535) {
-                return p;
-            }
-        } catch (final NumberFormatException e) {
-            // reported below
-        }
-        throw new ConfigException(s.key(), "must be a port number from 0 to 65535, got '" + v + "'");
-    }
-
-    private Duration duration(final Setting s) {
-        final Duration d;
-        try {
-            d = Durations.parse(get(s));
-        } catch (final IllegalArgumentException e) {
-            throw new ConfigException(s.key(), e.getMessage());
-        } catch (final ArithmeticException e) {
-            throw new ConfigException(s.key(), "'" + get(s).trim() + "' is too long");
-        }
-        try {
-            long unused = d.toMillis(); // every duration is used in milliseconds somewhere: it must fit
-        } catch (final ArithmeticException e) {
-            throw new ConfigException(s.key(), "'" + get(s).trim() + "' is too long");
-        }
-        return d;
-    }
-
-    private Duration positiveDuration(final Setting s) {
-        final Duration d = duration(s);
-        if (d.isNegative() || d.isZero()) {
-            throw new ConfigException(s.key(), "must be longer than 0");
-        }
-        return d;
-    }
-
-    /** The Vault driver takes its timeouts in whole seconds. */
-    private Duration wholeSeconds(final Setting s) {
-        final Duration d = positiveDuration(s);
-        if (d.toMillis() % 1000 != 0) {
-            throw new ConfigException(s.key(), "must be a whole number of seconds (the Vault client's resolution)");
-        }
-        return d;
-    }
-
-    private Duration nonNegativeDuration(final Setting s) {
-        final Duration d = duration(s);
-        if (d.isNegative()) {
-            throw new ConfigException(s.key(), "must not be negative");
-        }
-        return d;
-    }
-
-    private boolean bool(final Setting s) {
-        final String v = get(s).trim().toLowerCase(Locale.ROOT);
-        if (!v.equals("true") && !v.equals("false")) {
-            throw new ConfigException(s.key(), "must be true or false, got '" + get(s) + "'");
-        }
-        return Boolean.parseBoolean(v);
-    }
-
-    private <E extends Enum<E>> E enumValue(final Setting s, final Class<E> type) {
-        final String v = get(s).trim();
-        for (final E e : type.getEnumConstants()) {
-            if (e.name().equalsIgnoreCase(v)) {
-                return e;
-            }
-        }
-        throw new ConfigException(
-                s.key(),
-                "must be one of "
-                        + Arrays.stream(type.getEnumConstants())
-                                .map(e -> e.name().toLowerCase(Locale.ROOT))
-                                .toList()
-                        + ", got '" + v + "'");
+    private <E extends Enum<E>> E choice(final Setting s, final Class<E> type) {
+        return Enum.valueOf(type, text(s).toUpperCase(Locale.ROOT));
     }
 }

@@ -1,7 +1,6 @@
 package dev.rotor.notify;
 
 import dev.rotor.config.ConfigException;
-import dev.rotor.config.Durations;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.config.SecretValue;
 import dev.rotor.config.Setting;
@@ -83,25 +82,17 @@ public record NotifySettings(
                 : Optional.empty();
         final String pdUrl = config.get(Setting.NOTIFY_PAGERDUTY_URL).trim();
         checkUrl(pdUrl, Setting.NOTIFY_PAGERDUTY_URL.key());
-        final String source = config.get(Setting.NOTIFY_PAGERDUTY_SOURCE).trim();
-        if (source.isEmpty() || source.length() > 255) {
-            throw new ConfigException(Setting.NOTIFY_PAGERDUTY_SOURCE.key(), "must be 1 to 255 characters");
-        }
-        final String groupId = config.get(Setting.NOTIFY_GROUP_ID).trim();
-        if (groupId.isEmpty()) {
-            throw new ConfigException(Setting.NOTIFY_GROUP_ID.key(), "must not be empty");
-        }
         return new NotifySettings(
                 sinks,
                 webhooks,
                 routingKey,
                 URI.create(pdUrl),
-                source,
-                duration(config, Setting.NOTIFY_TIMEOUT, false),
-                (int) number(config, Setting.NOTIFY_MAX_ATTEMPTS, 1, 100),
-                duration(config, Setting.NOTIFY_BACKOFF, true),
-                (int) number(config, Setting.NOTIFY_DEDUP_WINDOW, 0, 1_000_000),
-                groupId);
+                config.text(Setting.NOTIFY_PAGERDUTY_SOURCE),
+                config.duration(Setting.NOTIFY_TIMEOUT),
+                (int) config.number(Setting.NOTIFY_MAX_ATTEMPTS),
+                config.duration(Setting.NOTIFY_BACKOFF),
+                (int) config.number(Setting.NOTIFY_DEDUP_WINDOW),
+                config.text(Setting.NOTIFY_GROUP_ID));
     }
 
     /** Whether any channel has a sink; when not, nothing is started. */
@@ -186,32 +177,5 @@ public record NotifySettings(
         } catch (final UnknownHostException e) {
             return false;
         }
-    }
-
-    private static Duration duration(final RotorConfig config, final Setting s, final boolean zeroAllowed) {
-        final Duration d;
-        try {
-            d = Durations.parse(config.get(s));
-        } catch (final IllegalArgumentException e) {
-            throw new ConfigException(s.key(), e.getMessage());
-        }
-        if (d.isNegative() || (!zeroAllowed && d.isZero()) || d.compareTo(Duration.ofHours(1)) > 0) {
-            throw new ConfigException(
-                    s.key(), zeroAllowed ? "must be from 0 to 1h" : "must be longer than 0 and at most 1h");
-        }
-        return d;
-    }
-
-    private static long number(final RotorConfig config, final Setting s, final long min, final long max) {
-        final String v = config.get(s).trim();
-        try {
-            final long n = Long.parseLong(v);
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (final NumberFormatException e) {
-            // reported below
-        }
-        throw new ConfigException(s.key(), "must be a whole number from " + min + " to " + max + ", got '" + v + "'");
     }
 }

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.apache.kafka.common.config.ConfigDef;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,16 +20,57 @@ class ConfigLoaderTest {
     private static final Path SHIPPED = Path.of("config", "application.properties");
 
     @Test
-    void theShippedFileListsEverySettingWithItsBuiltInDefault() throws IOException {
+    void theShippedFileListsEverySettingWithItsDefaultAndAComment() throws IOException {
         final Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(SHIPPED)) {
             p.load(r);
         }
-        for (final Setting s : Setting.values()) {
-            assertThat(p.getProperty(s.key())).as(s.key()).isEqualTo(s.defaultValue());
+        final ConfigDef definition = Setting.definition();
+        for (final ConfigDef.ConfigKey key : definition.configKeys().values()) {
+            assertThat(p.getProperty(key.name)).as(key.name).isNotNull();
+            assertThat(ConfigDef.parseType(key.name, p.getProperty(key.name), key.type))
+                    .as("default of " + key.name)
+                    .isEqualTo(key.defaultValue);
         }
         assertThat(p.stringPropertyNames().stream().filter(k -> k.startsWith("rotor.")))
-                .allSatisfy(k -> assertThat(Setting.byKey(k)).as(k).isPresent());
+                .allSatisfy(k -> assertThat(definition.names()).as(k).contains(k));
+        // every setting belongs to a block of lines that a comment opens: what it does is said beside it
+        String block = null;
+        for (final String line : Files.readAllLines(SHIPPED)) {
+            if (line.isBlank()) {
+                block = null;
+            } else if (line.startsWith("#")) {
+                block = line;
+            } else if (line.startsWith("rotor.")) {
+                assertThat(block).as("a comment above " + line).isNotNull();
+            }
+        }
+    }
+
+    @Test
+    void theDefinitionValidatesEveryValueAndDescribesWhatItTakes() {
+        final Map<String, ConfigDef.ConfigKey> keys = Setting.definition().configKeys();
+        assertThat(keys.get("rotor.http.port").type).isEqualTo(ConfigDef.Type.INT);
+        assertThat(keys.get("rotor.http.port").validator).hasToString("a port number from 0 to 65535");
+        assertThat(keys.get("rotor.dry-run").defaultValue).isEqualTo(false);
+        assertThat(keys.get("rotor.failed-auth.threshold").defaultValue).isEqualTo(10L);
+        assertThat(keys.get("rotor.output.format").validator).hasToString("one of [avro, json]");
+        assertThat(keys.get("rotor.failed-auth.window").documentation).isEqualTo(Setting.FAILED_AUTH_WINDOW.doc());
+        // Kafka's own parse reports the problem with the key first, as rotor's loader does
+        assertThatThrownBy(() -> Setting.definition().parse(Map.of("rotor.notify.timeout", "2h")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("rotor.notify.timeout: must be longer than 0 and at most 1h");
+        assertThatThrownBy(() -> ConfigLoader.defaults(Map.of("rotor.notify.max-attempts", "0")))
+                .hasMessage("rotor.notify.max-attempts: must be a whole number from 1 to 100, got '0'");
+        assertThatThrownBy(() -> ConfigLoader.defaults(Map.of("rotor.http.port", "http")))
+                .hasMessage("rotor.http.port: must be a port number from 0 to 65535, got 'http'");
+        assertThatThrownBy(() -> ConfigLoader.defaults(Map.of("rotor.dry-run", "yes")))
+                .hasMessage("rotor.dry-run: must be true or false, got 'yes'");
+        assertThatThrownBy(() -> ConfigLoader.defaults(Map.of("rotor.vault.connect-timeout", "1500ms")))
+                .hasMessage("rotor.vault.connect-timeout: must be a whole number of seconds (the Vault client's "
+                        + "resolution)");
+        assertThatThrownBy(() -> ConfigLoader.defaults(Map.of("rotor.notify.group-id", " ")))
+                .hasMessage("rotor.notify.group-id: must not be empty");
     }
 
     @Test

@@ -5,15 +5,38 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.config.ConfigDef;
 import org.junit.jupiter.api.Test;
 
-/** The README documents every setting, and docker-compose.yml uses the names the README gives. */
+/** The README's settings table matches {@link Setting#definition()}, and docker-compose.yml uses its names. */
 class ReadmeTest {
+    /** A table row: {@code | `a` / `b` (`ENV`) | `1` / `2` | meaning |}. */
+    private static final Pattern ROW = Pattern.compile("^\\| (`rotor\\.[^|]*) \\| ([^|]*) \\|.*$", Pattern.MULTILINE);
+
     @Test
-    void everySettingIsInTheReadme() throws IOException {
-        final String readme = Files.readString(Path.of("README.md"));
-        for (final Setting s : Setting.values()) {
-            assertThat(readme).as(s.key()).contains("`" + s.key() + "`");
+    void theSettingsTableShowsEverySettingWithItsDefault() throws IOException {
+        final Map<String, String> documented = new LinkedHashMap<>();
+        final Matcher m = ROW.matcher(Files.readString(Path.of("README.md")));
+        while (m.find()) {
+            final String[] keys = m.group(1).split(" / ");
+            final String[] defaults = m.group(2).split(" / ");
+            assertThat(defaults).as(m.group()).hasSameSizeAs(keys);
+            for (int i = 0; i < keys.length; i++) {
+                final String key = keys[i].replaceAll(" \\(`[A-Z_]+`\\)$", "").replace("`", "");
+                final String text = defaults[i].strip();
+                documented.put(key, text.equals("empty") ? "" : text.replace("`", ""));
+            }
+        }
+        final ConfigDef definition = Setting.definition();
+        assertThat(documented.keySet()).containsExactlyInAnyOrderElementsOf(definition.names());
+        for (final ConfigDef.ConfigKey key : definition.configKeys().values()) {
+            assertThat(ConfigDef.parseType(key.name, documented.get(key.name), key.type))
+                    .as("README default of " + key.name)
+                    .isEqualTo(key.defaultValue);
         }
     }
 
