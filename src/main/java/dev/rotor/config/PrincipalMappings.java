@@ -1,6 +1,5 @@
 package dev.rotor.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -99,93 +98,86 @@ public final class PrincipalMappings {
         return out.toString();
     }
 
-    /** Parses the {@code principals:} node (absent or null: no mappings). */
-    static PrincipalMappings parse(final JsonNode node, final String key) {
-        if (node == null || node.isMissingNode() || node.isNull()) {
+    /** Checks and compiles the bound {@code principals:} entries (absent: no mappings). */
+    static PrincipalMappings of(final List<PrincipalEntry> entries, final String key) {
+        if (entries == null) {
             return none();
         }
-        if (!node.isArray()) {
-            throw new ConfigException(key, "'principals:' must be a list");
-        }
         final List<Mapping> out = new ArrayList<>();
-        int i = 0;
-        for (final JsonNode entry : node) {
-            final String where = "principals[" + i++ + "]";
-            if (!entry.isObject()) {
-                throw new ConfigException(key, where + " must be a mapping with source, match and secret");
-            }
-            final String sourceName = entry.path("source").asText("");
-            final SourceFormat source = SourceFormat.byId(sourceName)
-                    .orElseThrow(() -> new ConfigException(
-                            key, where + ".source '" + sourceName + "' is unknown (one of " + ids() + ")"));
-            final JsonNode matchNode = entry.path("match");
-            if (!matchNode.isObject() || matchNode.isEmpty()) {
-                throw new ConfigException(key, where + ".match must map at least one principal attribute to a glob");
-            }
-            final Map<String, Pattern> match = new LinkedHashMap<>();
-            int wildcards = 0;
-            for (final Map.Entry<String, JsonNode> e : matchNode.properties()) {
-                if (!source.attributes().contains(e.getKey())) {
-                    throw new ConfigException(
-                            key,
-                            where + ".match: '" + e.getKey() + "' is not a principal attribute " + "of " + source.id()
-                                    + " (one of " + source.attributes() + ")");
-                }
-                if (!e.getValue().isValueNode()
-                        || e.getValue().isNull()
-                        || e.getValue().asText().isEmpty()) {
-                    throw new ConfigException(key, where + ".match." + e.getKey() + " must be a non-empty glob");
-                }
-                final Pattern p = Globs.withCaptures(e.getValue().asText());
-                wildcards += p.matcher("").groupCount();
-                match.put(e.getKey(), p);
-            }
-            final List<String> secrets = secrets(entry, where, key);
-            for (final String template : secrets) {
-                final Matcher m = PLACEHOLDER.matcher(template);
-                while (m.find()) {
-                    final String name = m.group(1);
-                    final boolean ok = isNumber(name)
-                            ? Integer.parseInt(name) >= 1 && Integer.parseInt(name) <= wildcards
-                            : match.containsKey(name);
-                    if (!ok) {
-                        throw new ConfigException(
-                                key,
-                                where + ": placeholder {" + name + "} in '" + template + "' names "
-                                        + "neither a matched attribute nor one of the " + wildcards + " wildcards");
-                    }
-                }
-                if (PLACEHOLDER.matcher(template).replaceAll("").matches(".*[{}].*")) {
-                    throw new ConfigException(key, where + ": unbalanced brace in '" + template + "'");
-                }
-            }
-            out.add(new Mapping(source, match, secrets));
+        for (int i = 0; i < entries.size(); i++) {
+            out.add(mapping(entries.get(i), "principals[" + i + "]", key));
         }
         return new PrincipalMappings(out);
     }
 
-    private static List<String> secrets(final JsonNode entry, final String where, final String key) {
-        final JsonNode one = entry.get("secret");
-        final JsonNode many = entry.get("secrets");
-        if ((one == null) == (many == null)) {
+    private static Mapping mapping(final PrincipalEntry entry, final String where, final String key) {
+        if (entry == null) {
+            throw new ConfigException(key, where + " must be a mapping with source, match and secret");
+        }
+        final String sourceName = entry.source() == null ? "" : entry.source();
+        final SourceFormat source = SourceFormat.byId(sourceName)
+                .orElseThrow(() -> new ConfigException(
+                        key, where + ".source '" + sourceName + "' is unknown (one of " + ids() + ")"));
+        if (entry.match() == null || entry.match().isEmpty()) {
+            throw new ConfigException(key, where + ".match must map at least one principal attribute to a glob");
+        }
+        final Map<String, Pattern> match = new LinkedHashMap<>();
+        int wildcards = 0;
+        for (final Map.Entry<String, String> e : entry.match().entrySet()) {
+            if (!source.attributes().contains(e.getKey())) {
+                throw new ConfigException(
+                        key,
+                        where + ".match: '" + e.getKey() + "' is not a principal attribute of " + source.id()
+                                + " (one of " + source.attributes() + ")");
+            }
+            if (e.getValue() == null || e.getValue().isEmpty()) {
+                throw new ConfigException(key, where + ".match." + e.getKey() + " must be a non-empty glob");
+            }
+            final Pattern p = Globs.withCaptures(e.getValue());
+            wildcards += p.matcher("").groupCount();
+            match.put(e.getKey(), p);
+        }
+        final List<String> secrets = secrets(entry, where, key);
+        for (final String template : secrets) {
+            final Matcher m = PLACEHOLDER.matcher(template);
+            while (m.find()) {
+                final String name = m.group(1);
+                final boolean ok = isNumber(name)
+                        ? Integer.parseInt(name) >= 1 && Integer.parseInt(name) <= wildcards
+                        : match.containsKey(name);
+                if (!ok) {
+                    throw new ConfigException(
+                            key,
+                            where + ": placeholder {" + name + "} in '" + template + "' names "
+                                    + "neither a matched attribute nor one of the " + wildcards + " wildcards");
+                }
+            }
+            if (PLACEHOLDER.matcher(template).replaceAll("").matches(".*[{}].*")) {
+                throw new ConfigException(key, where + ": unbalanced brace in '" + template + "'");
+            }
+        }
+        return new Mapping(source, match, secrets);
+    }
+
+    private static List<String> secrets(final PrincipalEntry entry, final String where, final String key) {
+        if ((entry.secret() == null) == (entry.secrets() == null)) {
             throw new ConfigException(key, where + " needs exactly one of 'secret' or 'secrets'");
         }
-        final List<String> out = new ArrayList<>();
-        if (one != null) {
-            if (!one.isTextual() || one.asText().isBlank()) {
+        if (entry.secret() != null) {
+            if (entry.secret().isBlank()) {
                 throw new ConfigException(key, where + ".secret must be a non-empty string");
             }
-            out.add(one.asText().strip());
-        } else {
-            if (!many.isArray() || many.isEmpty()) {
-                throw new ConfigException(key, where + ".secrets must be a non-empty list");
+            return List.of(entry.secret().strip());
+        }
+        if (entry.secrets().isEmpty()) {
+            throw new ConfigException(key, where + ".secrets must be a non-empty list");
+        }
+        final List<String> out = new ArrayList<>();
+        for (final String s : entry.secrets()) {
+            if (s == null || s.isBlank()) {
+                throw new ConfigException(key, where + ".secrets must hold non-empty strings");
             }
-            for (final JsonNode s : many) {
-                if (!s.isTextual() || s.asText().isBlank()) {
-                    throw new ConfigException(key, where + ".secrets must hold non-empty strings");
-                }
-                out.add(s.asText().strip());
-            }
+            out.add(s.strip());
         }
         return out;
     }

@@ -1,19 +1,20 @@
 package dev.rotor.config;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * {@code config/rotation-targets.yaml}: the allowlist of secret paths rotor may rotate, and for each glob pattern the
@@ -22,18 +23,30 @@ import java.util.regex.Pattern;
  * {@code principals:} section maps the principals of adapted events to secret paths ({@link PrincipalMappings}).
  */
 public final class RotationTargets {
-    /** The strategies DESIGN.md §4 defines. */
-    public static final Set<String> STRATEGIES =
-            Set.of("kv2", "database-static-role", "database-root", "transit", "lease-revoke-prefix", "aws-root");
+    /** The strategies DESIGN.md §4 defines: the type names {@link TargetEntry} binds. */
+    public static final Set<String> STRATEGIES = Arrays.stream(
+                    TargetEntry.class.getAnnotation(JsonSubTypes.class).value())
+            .flatMap(t -> t.names().length > 0 ? Arrays.stream(t.names()) : Stream.of(t.name()))
+            .collect(Collectors.toUnmodifiableSet());
 
-    /**
-     * One entry of the file. {@code options} holds the strategy's own settings (fields, generator, quarantine, ...).
-     */
-    public record Target(String pattern, String strategy, Map<String, JsonNode> options, Pattern regex) {
+    /** One entry of the file, with its pattern compiled. */
+    public record Target(TargetEntry entry, Pattern regex) {
         public boolean matches(final String path) {
             return regex.matcher(path).matches();
         }
+
+        /** The glob, without a leading {@code /}. */
+        public String pattern() {
+            return stripSlash(entry.pattern());
+        }
+
+        public String strategy() {
+            return entry.strategy();
+        }
     }
+
+    /** The whole file as Jackson binds it. */
+    private record TargetsFile(List<TargetEntry> targets, List<PrincipalEntry> principals) {}
 
     private final List<Target> targets;
     private final PrincipalMappings principals;
@@ -63,42 +76,53 @@ public final class RotationTargets {
         final String key = Setting.TARGETS_FILE.key() + " (" + origin + ")";
         final JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+            root = YamlBinding.read(yaml);
         } catch (final JsonProcessingException e) {
             throw new ConfigException(
                     key,
                     "not valid YAML: "
                             + e.getOriginalMessage().lines().findFirst().orElse(""));
         }
-        if (root == null
-                || !root.path("targets").isArray()
-                || root.path("targets").isEmpty()) {
+        if (root == null || !root.isObject()) {
+            throw new ConfigException(key, "needs a non-empty 'targets:' list");
+        }
+        nameStrategies(root.path("targets"), key);
+        final TargetsFile file = YamlBinding.bind(root, TargetsFile.class, key);
+        if (file.targets() == null || file.targets().isEmpty()) {
             throw new ConfigException(key, "needs a non-empty 'targets:' list");
         }
         final List<Target> out = new ArrayList<>();
+        for (int i = 0; i < file.targets().size(); i++) {
+            final TargetEntry t = file.targets().get(i);
+            if (t == null || t.pattern() == null || t.pattern().isBlank()) {
+                throw new ConfigException(key, "targets[" + i + "].pattern is missing");
+            }
+            out.add(new Target(t, Globs.compile(stripSlash(t.pattern()))));
+        }
+        return new RotationTargets(out, PrincipalMappings.of(file.principals(), key));
+    }
+
+    /**
+     * Jackson picks each entry's record by its {@code strategy}: a missing one is kv2, and an unknown one is reported
+     * here with the strategies there are (Jackson would only say it cannot resolve the type id).
+     */
+    private static void nameStrategies(final JsonNode targets, final String key) {
         int i = 0;
-        for (final JsonNode t : root.path("targets")) {
-            final String where = "targets[" + i++ + "]";
-            final String pattern = t.path("pattern").asText("");
-            if (pattern.isBlank()) {
-                throw new ConfigException(key, where + ".pattern is missing");
-            }
-            final String strategy = t.path("strategy").asText("kv2");
-            if (!STRATEGIES.contains(strategy)) {
-                throw new ConfigException(
-                        key,
-                        where + ".strategy '" + strategy + "' is unknown (one of "
-                                + STRATEGIES.stream().sorted().toList() + ")");
-            }
-            final Map<String, JsonNode> options = new LinkedHashMap<>();
-            for (final Map.Entry<String, JsonNode> e : t.properties()) {
-                if (!e.getKey().equals("pattern") && !e.getKey().equals("strategy")) {
-                    options.put(e.getKey(), e.getValue());
+        for (final JsonNode t : targets) {
+            if (t instanceof ObjectNode entry) {
+                if (!entry.has("strategy")) {
+                    entry.put("strategy", TargetEntry.DEFAULT_STRATEGY);
+                }
+                final String strategy = entry.get("strategy").asText();
+                if (!STRATEGIES.contains(strategy)) {
+                    throw new ConfigException(
+                            key,
+                            "targets[" + i + "].strategy '" + strategy + "' is unknown (one of "
+                                    + STRATEGIES.stream().sorted().toList() + ")");
                 }
             }
-            out.add(new Target(stripSlash(pattern), strategy, Map.copyOf(options), Globs.compile(stripSlash(pattern))));
+            i++;
         }
-        return new RotationTargets(out, PrincipalMappings.parse(root.get("principals"), key));
     }
 
     public Optional<Target> match(final String path) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rotor.config.TargetEntry.Quarantine;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -692,10 +693,10 @@ final class Kv2Strategy implements RotationStrategy {
             final long firstVersion,
             final long replaced)
             throws RotationFailure {
-        if (spec.quarantine() == TargetSpec.Quarantine.NONE || replaced < 1) {
+        if (spec.quarantine() == Quarantine.NONE || replaced < 1) {
             return;
         }
-        final String op = spec.quarantine() == TargetSpec.Quarantine.DESTROY ? "destroy" : "delete";
+        final String op = spec.quarantine() == Quarantine.DESTROY ? "destroy" : "delete";
         final ObjectNode body = JsonNodeFactory.instance.objectNode();
         final ArrayNode versions = body.putArray("versions");
         for (long v = Math.max(1, Math.min(firstVersion, replaced)); v <= replaced; v++) {

@@ -1,10 +1,9 @@
 package dev.rotor.vault;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.rotor.config.ConfigException;
+import dev.rotor.config.TargetEntry;
 import java.security.SecureRandom;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
 
@@ -30,7 +29,6 @@ public final class SecretGenerator {
     public static final int MIN_LENGTH = 16;
     public static final int MAX_LENGTH = 128;
     private static final String HEX = "0123456789abcdef";
-    private static final Set<String> KEYS = Set.of("length", "alphabet", "format", "prefix");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** What the random part looks like. */
@@ -58,78 +56,46 @@ public final class SecretGenerator {
     }
 
     /**
-     * Parses a target's {@code generator:} block ({@code null} or missing = defaults).
+     * The generator a target's {@code generator:} block describes ({@code null} = defaults). Jackson bound the block,
+     * so every value has its type; this checks the ranges and the combinations.
      *
      * @param key the block's name for error messages, e.g. {@code rotation-targets.yaml targets[2].generator}
      * @throws ConfigException naming the offending key
      */
-    public static SecretGenerator fromOptions(final JsonNode options, final String key) {
-        if (options == null || options.isNull() || options.isMissingNode()) {
+    public static SecretGenerator of(final TargetEntry.Generator options, final String key) {
+        if (options == null) {
             return defaults();
         }
-        if (!options.isObject()) {
-            throw new ConfigException(key, "must be a map with length, alphabet, format or prefix");
-        }
-        for (final Iterator<String> it = options.fieldNames(); it.hasNext(); ) {
-            final String name = it.next();
-            if (!KEYS.contains(name)) {
-                throw new ConfigException(
-                        key + "." + name, "unknown generator option (known: alphabet, format, length, prefix)");
-            }
-        }
         Format format = Format.ALPHABET;
-        if (options.has("format")) {
-            final String f = text(options.get("format"), key + ".format");
+        if (options.format() != null) {
+            final String f = options.format();
             format = switch (f) {
                 case "hex" -> Format.HEX;
                 case "uuid" -> Format.UUID;
                 default -> throw new ConfigException(key + ".format", "must be hex or uuid, got '" + f + "'");
             };
-            if (options.has("alphabet")) {
+            if (options.alphabet() != null) {
                 throw new ConfigException(key + ".alphabet", "cannot be combined with format " + f);
             }
-            if (format == Format.UUID && options.has("length")) {
+            if (format == Format.UUID && options.length() != null) {
                 throw new ConfigException(
                         key + ".length", "cannot be combined with format uuid (always 36 characters)");
             }
         }
-        int length = DEFAULT_LENGTH;
-        if (options.has("length")) {
-            final JsonNode l = options.get("length");
-            if (!l.isIntegralNumber() || !l.canConvertToInt()) {
-                throw new ConfigException(
-                        key + ".length",
-                        "must be a whole number from " + MIN_LENGTH + " to " + MAX_LENGTH + ", got '" + l.asText()
-                                + "'");
-            }
-            length = l.intValue();
-            if (length < MIN_LENGTH || length > MAX_LENGTH) {
-                throw new ConfigException(
-                        key + ".length", "must be from " + MIN_LENGTH + " to " + MAX_LENGTH + ", got " + length);
-            }
+        final int length = options.length() == null ? DEFAULT_LENGTH : options.length();
+        if (length < MIN_LENGTH || length > MAX_LENGTH) {
+            throw new ConfigException(
+                    key + ".length", "must be from " + MIN_LENGTH + " to " + MAX_LENGTH + ", got " + length);
         }
-        String alphabet = DEFAULT_ALPHABET;
-        if (options.has("alphabet")) {
-            alphabet = text(options.get("alphabet"), key + ".alphabet");
-            validateAlphabet(alphabet, key + ".alphabet");
-        }
-        String prefix = "";
-        if (options.has("prefix")) {
-            prefix = text(options.get("prefix"), key + ".prefix");
-            if (prefix.length() > 64
-                    || prefix.chars().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c))) {
-                throw new ConfigException(
-                        key + ".prefix", "must be at most 64 characters without spaces or control characters");
-            }
+        final String alphabet = options.alphabet() == null ? DEFAULT_ALPHABET : options.alphabet();
+        validateAlphabet(alphabet, key + ".alphabet");
+        final String prefix = options.prefix() == null ? "" : options.prefix();
+        if (prefix.length() > 64
+                || prefix.chars().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c))) {
+            throw new ConfigException(
+                    key + ".prefix", "must be at most 64 characters without spaces or control characters");
         }
         return new SecretGenerator(format, length, alphabet, prefix);
-    }
-
-    private static String text(final JsonNode n, final String key) {
-        if (n == null || !n.isTextual()) {
-            throw new ConfigException(key, "must be a string");
-        }
-        return n.asText();
     }
 
     private static void validateAlphabet(final String alphabet, final String key) {

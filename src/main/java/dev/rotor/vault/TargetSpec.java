@@ -1,15 +1,13 @@
 package dev.rotor.vault;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.rotor.config.ConfigException;
 import dev.rotor.config.RotationTargets;
 import dev.rotor.config.RotationTargets.Target;
+import dev.rotor.config.TargetEntry;
+import dev.rotor.config.TargetEntry.Quarantine;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * A rotation target's options, parsed and checked. Options every strategy takes: {@code mount} (a multi-segment mount
@@ -31,22 +29,7 @@ record TargetSpec(
         Optional<String> name,
         Optional<String> prefix) {
 
-    /** kv2: what happens to the version a rotation replaced. */
-    enum Quarantine {
-        DELETE,
-        DESTROY,
-        NONE
-    }
-
     private static final String FILE = "rotation-targets.yaml";
-    private static final Set<String> COMMON = Set.of("mount", "dependents", "description");
-    private static final Map<String, Set<String>> OWN = Map.of(
-            "kv2", Set.of("fields", "quarantine", "generator"),
-            "database-static-role", Set.of("name"),
-            "database-root", Set.of("name"),
-            "transit", Set.of("name"),
-            "lease-revoke-prefix", Set.of("prefix"),
-            "aws-root", Set.of());
 
     /** Checks every target's options; the app calls this at start-up so a bad file fails before any rotation. */
     static void validate(final RotationTargets targets) {
@@ -56,86 +39,58 @@ record TargetSpec(
         }
     }
 
-    /** The spec of a target, {@code where} naming it in errors ({@code rotation-targets.yaml targets[2]}). */
+    /**
+     * The spec of a target, {@code where} naming it in errors ({@code rotation-targets.yaml targets[2]}). Jackson bound
+     * each strategy's own options ({@link TargetEntry}); this checks what their values mean.
+     */
     static TargetSpec parse(final Target target, final String where) {
-        final Map<String, JsonNode> o = target.options();
-        final Set<String> own = OWN.getOrDefault(target.strategy(), Set.of());
-        for (final String key : o.keySet()) {
-            if (!COMMON.contains(key) && !own.contains(key)) {
-                final Set<String> known = new TreeSet<>(COMMON);
-                known.addAll(own);
-                throw new ConfigException(
-                        where + "." + key,
-                        "unknown option for strategy " + target.strategy() + " (known: " + String.join(", ", known)
-                                + ")");
-            }
-        }
-        final Optional<String> mount = optionalPath(o.get("mount"), where + ".mount");
+        final TargetEntry e = target.entry();
+        final Optional<String> mount = optionalPath(e.mount(), where + ".mount");
         final List<String> dependents = new ArrayList<>();
-        for (final String d : stringList(o.get("dependents"), where + ".dependents")) {
+        for (final String d : strings(e.dependents(), where + ".dependents")) {
             dependents.add(checkPath(d.startsWith("/") ? d.substring(1) : d, where + ".dependents"));
         }
-        final List<String> fields = stringList(o.get("fields"), where + ".fields");
-        if (o.containsKey("fields") && fields.isEmpty()) {
-            throw new ConfigException(where + ".fields", "must name at least one field (or be left out)");
-        }
+        List<String> fields = List.of();
         Quarantine quarantine = Quarantine.DELETE;
-        if (o.containsKey("quarantine")) {
-            final JsonNode q = o.get("quarantine");
-            final String v = q.isTextual() ? q.asText() : q.isBoolean() && !q.asBoolean() ? "none" : "?";
-            quarantine = switch (v) {
-                case "delete" -> Quarantine.DELETE;
-                case "destroy" -> Quarantine.DESTROY;
-                case "none" -> Quarantine.NONE;
-                default ->
-                    throw new ConfigException(
-                            where + ".quarantine", "must be delete, destroy or none, got '" + q.asText() + "'");
-            };
-        }
-        final SecretGenerator generator = SecretGenerator.fromOptions(o.get("generator"), where + ".generator");
-        final Optional<String> name = optionalText(o.get("name"), where + ".name");
-        name.ifPresent(n -> {
-            if (n.contains("/")) {
+        SecretGenerator generator = SecretGenerator.defaults();
+        Optional<String> name = Optional.empty();
+        Optional<String> prefix = Optional.empty();
+        if (e instanceof TargetEntry.Kv2 kv) {
+            fields = strings(kv.fields(), where + ".fields");
+            if (kv.fields() != null && fields.isEmpty()) {
+                throw new ConfigException(where + ".fields", "must name at least one field (or be left out)");
+            }
+            quarantine = kv.quarantine() == null ? Quarantine.DELETE : kv.quarantine();
+            generator = SecretGenerator.of(kv.generator(), where + ".generator");
+        } else if (e instanceof TargetEntry.Named named) {
+            name = optionalText(named.name(), where + ".name");
+            if (name.isPresent() && name.get().contains("/")) {
                 throw new ConfigException(where + ".name", "must be a single path segment");
             }
-        });
-        final Optional<String> prefix = optionalPath(o.get("prefix"), where + ".prefix");
+        } else if (e instanceof TargetEntry.LeasePrefix lease) {
+            prefix = optionalPath(lease.prefix(), where + ".prefix");
+        }
         return new TargetSpec(
                 target, mount, List.copyOf(dependents), List.copyOf(fields), quarantine, generator, name, prefix);
     }
 
-    private static List<String> stringList(final JsonNode n, final String key) {
-        if (n == null || n.isNull()) {
+    private static List<String> strings(final List<String> values, final String key) {
+        if (values == null) {
             return List.of();
         }
-        if (n.isTextual()) {
-            return List.of(nonBlank(n.asText(), key));
-        }
-        if (!n.isArray()) {
-            throw new ConfigException(key, "must be a list of strings");
-        }
         final List<String> out = new ArrayList<>();
-        for (final JsonNode e : n) {
-            if (!e.isTextual()) {
-                throw new ConfigException(key, "must be a list of strings");
-            }
-            out.add(nonBlank(e.asText(), key));
+        for (final String v : values) {
+            out.add(nonBlank(v == null ? "" : v, key));
         }
         return out;
     }
 
-    private static Optional<String> optionalText(final JsonNode n, final String key) {
-        if (n == null || n.isNull()) {
-            return Optional.empty();
-        }
-        if (!n.isTextual()) {
-            throw new ConfigException(key, "must be a string");
-        }
-        return Optional.of(nonBlank(n.asText(), key));
+    private static Optional<String> optionalText(final String value, final String key) {
+        return value == null ? Optional.empty() : Optional.of(nonBlank(value, key));
     }
 
-    private static Optional<String> optionalPath(final JsonNode n, final String key) {
-        return optionalText(n, key).map(p -> checkPath(strip(p), key));
+    private static Optional<String> optionalPath(final String value, final String key) {
+        return optionalText(value, key).map(p -> checkPath(strip(p), key));
     }
 
     private static String strip(final String p) {

@@ -3,10 +3,9 @@ package dev.rotor.vault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rotor.config.ConfigException;
 import dev.rotor.config.RotationTargets;
+import dev.rotor.config.TargetEntry;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -16,10 +15,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** Generator options, target option validation, and small helpers. Never prints a generated value. */
 class SecretGeneratorTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static SecretGenerator generator(
+            final Integer length, final String alphabet, final String format, final String prefix) {
+        return SecretGenerator.of(new TargetEntry.Generator(length, alphabet, format, prefix), "g");
+    }
 
-    private static JsonNode json(final String s) throws Exception {
-        return JSON.readTree(s);
+    /** A file whose one kv2 target has this {@code generator:} block (YAML flow style, so JSON reads too). */
+    private static RotationTargets withGenerator(final String block) {
+        return RotationTargets.parse("targets:\n  - pattern: \"x/**\"\n    generator: " + block + "\n", "t");
     }
 
     @Test
@@ -40,33 +43,20 @@ class SecretGeneratorTest {
 
     @Test
     void lengthAlphabetHexUuidAndPrefix() throws Exception {
-        final String min =
-                SecretGenerator.fromOptions(json("{\"length\": 16}"), "g").generate();
+        final String min = generator(16, null, null, null).generate();
         assertThat(Shapes.defaultAlphabet(min, 16)).isTrue();
-        final String max =
-                SecretGenerator.fromOptions(json("{\"length\": 128}"), "g").generate();
+        final String max = generator(128, null, null, null).generate();
         assertThat(Shapes.defaultAlphabet(max, 128)).isTrue();
-        final String ab = SecretGenerator.fromOptions(json("{\"alphabet\": \"ab\", \"length\": 64}"), "g")
-                .generate();
+        final String ab = generator(64, "ab", null, null).generate();
         assertThat(ab.length() == 64 && ab.chars().allMatch(c -> c == 'a' || c == 'b'))
                 .isTrue();
-        assertThat(Shapes.hex(
-                        SecretGenerator.fromOptions(json("{\"format\": \"hex\"}"), "g")
-                                .generate(),
-                        32))
+        assertThat(Shapes.hex(generator(null, null, "hex", null).generate(), 32))
                 .isTrue();
-        assertThat(Shapes.hex(
-                        SecretGenerator.fromOptions(json("{\"format\": \"hex\", \"length\": 64}"), "g")
-                                .generate(),
-                        64))
-                .isTrue();
-        assertThat(Shapes.uuid(SecretGenerator.fromOptions(json("{\"format\": \"uuid\"}"), "g")
-                        .generate()))
-                .isTrue();
-        final String p = SecretGenerator.fromOptions(json("{\"format\": \"uuid\", \"prefix\": \"tok_\"}"), "g")
-                .generate();
+        assertThat(Shapes.hex(generator(64, null, "hex", null).generate(), 64)).isTrue();
+        assertThat(Shapes.uuid(generator(null, null, "uuid", null).generate())).isTrue();
+        final String p = generator(null, null, "uuid", "tok_").generate();
         assertThat(p.startsWith("tok_") && Shapes.uuid(p.substring(4))).isTrue();
-        assertThat(SecretGenerator.fromOptions(null, "g").toString())
+        assertThat(SecretGenerator.of(null, "g").toString())
                 .isEqualTo("SecretGenerator[format=alphabet, length=32, alphabet=70 characters]");
     }
 
@@ -74,24 +64,24 @@ class SecretGeneratorTest {
     @CsvSource(
             delimiter = '|',
             value = {
-                "{\"length\": 15}|g.length",
-                "{\"length\": 129}|g.length",
-                "{\"length\": \"32\"}|g.length",
-                "{\"length\": 32.5}|g.length",
-                "{\"format\": \"base64\"}|g.format",
-                "{\"format\": \"uuid\", \"length\": 40}|g.length",
-                "{\"format\": \"hex\", \"alphabet\": \"abc\"}|g.alphabet",
-                "{\"alphabet\": \"aab\"}|g.alphabet",
-                "{\"alphabet\": \"a\"}|g.alphabet",
-                "{\"alphabet\": \"ab c\"}|g.alphabet",
-                "{\"prefix\": \"has space\"}|g.prefix",
-                "{\"size\": 32}|g.size",
-                "[1]|g"
+                "{\"length\": 15}|generator.length: must be from 16 to 128",
+                "{\"length\": 129}|generator.length: must be from 16 to 128",
+                "{\"length\": \"32\"}|generator.length must be a whole number",
+                "{\"length\": 32.5}|generator.length must be a whole number",
+                "{\"format\": \"base64\"}|generator.format: must be hex or uuid",
+                "{\"format\": \"uuid\", \"length\": 40}|generator.length: cannot be combined with format uuid",
+                "{\"format\": \"hex\", \"alphabet\": \"abc\"}|generator.alphabet: cannot be combined",
+                "{\"alphabet\": \"aab\"}|generator.alphabet: repeats the character 'a'",
+                "{\"alphabet\": \"a\"}|generator.alphabet: needs at least 2 distinct characters",
+                "{\"alphabet\": \"ab c\"}|generator.alphabet: must not contain spaces",
+                "{\"prefix\": \"has space\"}|generator.prefix: must be at most 64 characters",
+                "{\"size\": 32}|generator.size is not an option here (known: alphabet, format, length, prefix)",
+                "[1]|generator must be a map"
             })
-    void invalidGeneratorOptionsNameTheKey(final String options, final String key) throws Exception {
-        assertThatThrownBy(() -> SecretGenerator.fromOptions(json(options), "g"))
-                .isInstanceOfSatisfying(
-                        ConfigException.class, e -> assertThat(e.key()).isEqualTo(key));
+    void invalidGeneratorOptionsNameTheKey(final String block, final String problem) {
+        assertThatThrownBy(() -> VaultRotator.validate(withGenerator(block)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("targets[0]." + problem);
     }
 
     @Test
@@ -114,21 +104,21 @@ class SecretGeneratorTest {
     @CsvSource(
             delimiter = '|',
             value = {
-                "strategy: kv2~quarantine: shred|rotation-targets.yaml targets[0].quarantine",
-                "strategy: kv2~fields: []|rotation-targets.yaml targets[0].fields",
-                "strategy: kv2~fields: [1]|rotation-targets.yaml targets[0].fields",
-                "strategy: kv2~feilds: [a]|rotation-targets.yaml targets[0].feilds",
-                "strategy: transit~generator: {length: 20}|rotation-targets.yaml targets[0].generator",
-                "strategy: kv2~dependents: [\"secret/../x\"]|rotation-targets.yaml targets[0].dependents",
-                "strategy: database-root~name: a/b|rotation-targets.yaml targets[0].name",
-                "strategy: kv2~mount: \"\"|rotation-targets.yaml targets[0].mount"
+                "strategy: kv2~quarantine: shred|targets[0].quarantine must be delete, destroy or none, got 'shred'",
+                "strategy: kv2~fields: []|rotation-targets.yaml targets[0].fields: must name at least one field",
+                "strategy: kv2~fields: [1]|(test): targets[0].fields[0] must be a string",
+                "strategy: kv2~feilds: [a]|(test): targets[0].feilds is not an option here (known: dependents,",
+                "strategy: transit~generator: {length: 20}|targets[0].generator is not an option here",
+                "strategy: kv2~dependents: [\"secret/../x\"]|rotation-targets.yaml targets[0].dependents: '",
+                "strategy: database-root~name: a/b|rotation-targets.yaml targets[0].name: must be a single path",
+                "strategy: kv2~mount: \"\"|rotation-targets.yaml targets[0].mount: must not be empty",
+                "strategy: transit~name: 7|targets[0].name must be a string"
             })
-    void invalidTargetOptionsAreConfigErrors(final String body, final String key) {
-        final RotationTargets targets = RotationTargets.parse(
-                "targets:\n  - pattern: \"x/**\"\n    " + body.replace("~", "\n    ") + "\n", "test");
-        assertThatThrownBy(() -> VaultRotator.validate(targets))
-                .isInstanceOfSatisfying(
-                        ConfigException.class, e -> assertThat(e.key()).isEqualTo(key));
+    void invalidTargetOptionsAreConfigErrors(final String body, final String problem) {
+        assertThatThrownBy(() -> VaultRotator.validate(RotationTargets.parse(
+                        "targets:\n  - pattern: \"x/**\"\n    " + body.replace("~", "\n    ") + "\n", "test")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(problem);
     }
 
     @Test
