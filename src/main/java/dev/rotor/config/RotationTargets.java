@@ -1,5 +1,6 @@
 package dev.rotor.config;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -45,8 +46,15 @@ public final class RotationTargets {
         }
     }
 
-    /** The whole file as Jackson binds it. */
-    private record TargetsFile(List<TargetEntry> targets, List<PrincipalEntry> principals) {}
+    /**
+     * The whole file as Jackson binds it; its sections must be lists, even of one entry (a typo-shaped map is no list).
+     */
+    private record TargetsFile(
+            @JsonFormat(without = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+            List<TargetEntry> targets,
+
+            @JsonFormat(without = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+            List<PrincipalEntry> principals) {}
 
     private final List<Target> targets;
     private final PrincipalMappings principals;

@@ -1,7 +1,6 @@
 package dev.rotor.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
@@ -59,15 +58,9 @@ public sealed interface TargetEntry {
             String pattern,
             String strategy,
             String mount,
-
-            @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
             List<String> dependents,
-
             String description,
-
-            @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
             List<String> fields,
-
             Quarantine quarantine,
             Generator generator)
             implements TargetEntry {}
@@ -78,15 +71,7 @@ public sealed interface TargetEntry {
      * @param name the role, connection or key; null = the path's last segment
      */
     record Named(
-            String pattern,
-            String strategy,
-            String mount,
-
-            @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
-            List<String> dependents,
-
-            String description,
-            String name)
+            String pattern, String strategy, String mount, List<String> dependents, String description, String name)
             implements TargetEntry {}
 
     /**
@@ -95,27 +80,11 @@ public sealed interface TargetEntry {
      * @param prefix the lease prefix; null = the secret path
      */
     record LeasePrefix(
-            String pattern,
-            String strategy,
-            String mount,
-
-            @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
-            List<String> dependents,
-
-            String description,
-            String prefix)
+            String pattern, String strategy, String mount, List<String> dependents, String description, String prefix)
             implements TargetEntry {}
 
     /** {@code aws-root}: the AWS secrets engine's root credentials. */
-    record AwsRoot(
-            String pattern,
-            String strategy,
-            String mount,
-
-            @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
-            List<String> dependents,
-
-            String description)
+    record AwsRoot(String pattern, String strategy, String mount, List<String> dependents, String description)
             implements TargetEntry {}
 
     /**

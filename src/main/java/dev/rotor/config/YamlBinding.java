@@ -105,6 +105,8 @@ final class YamlBinding {
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                // a list option may be written as its single value (`fields: password`), as before binding
+                .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
                 .build();
         // text only from text, numbers only from numbers: `length: "32"` and `name: 123` are mistakes to report
         mapper.coercionConfigFor(LogicalType.Textual)
