@@ -42,9 +42,11 @@ import picocli.CommandLine.Spec;
  * {@code approve}, {@code release} send a decision through the rotor-control topic, which every executor instance
  * reads, so a decision is kept, ordered and visible like every other record; {@code rotor held} lists the commands that
  * wait for a decision, whichever instance holds them.
+ *
+ * <p>The four decisions are picocli command methods of this class ({@link RotorCommand#commandLine()} adds them): they
+ * differ only in their action and whether they take a {@link Scope}.
  */
 final class ControlCommands {
-    private ControlCommands() {}
 
     /** Which held commands a decision covers. */
     static final class Scope {
@@ -70,110 +72,99 @@ final class ControlCommands {
         }
     }
 
-    /**
-     * An operator decision sent to rotor-control: what each of {@code pause}, {@code resume}, {@code approve} and
-     * {@code release} shares. A subclass names its action and, for held commands, takes the scope.
-     */
-    abstract static class Decision implements Callable<Integer> {
+    /** What every decision takes: the client's settings and a reason, and the spec of the command that runs. */
+    static final class DecisionOptions {
         @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "", description = "why (audited)")
         String reason;
 
         @Mixin
         ClientOptions client;
 
-        @Spec
+        @Spec(Spec.Target.MIXEE)
         CommandSpec spec;
-
-        private final OperatorControls.Action action;
-
-        Decision(final OperatorControls.Action action) {
-            this.action = action;
-        }
-
-        /** Which held commands the decision covers; null for pause and resume. */
-        Scope scope() {
-            return null;
-        }
-
-        @Override
-        public Integer call() throws Exception {
-            final RotorConfig cfg = client.load();
-            final Scope scope = scope();
-            final OperatorControls.Control control = new OperatorControls.Control(
-                    action.name().toLowerCase(Locale.ROOT),
-                    scope == null ? null : scope.scope(),
-                    scope == null ? null : scope.id(),
-                    System.currentTimeMillis(),
-                    System.getProperty("user.name", "unknown"),
-                    reason);
-            try (KafkaProducer<byte[], byte[]> producer = Producers.bytes(cfg)) {
-                producer.send(new ProducerRecord<>(
-                                cfg.topics().rotorControl(),
-                                control.key().getBytes(StandardCharsets.UTF_8),
-                                control.toJson().getBytes(StandardCharsets.UTF_8)))
-                        .get();
-            }
-            final PrintWriter out = spec.commandLine().getOut();
-            out.printf(
-                    "sent %s%s to %s%n",
-                    control.action(),
-                    scope == null ? "" : " " + (scope.all ? "--all" : "--" + scope.scope() + " " + scope.id()),
-                    cfg.topics().rotorControl());
-            out.flush();
-            return RotorCommand.EXIT_OK;
-        }
     }
 
-    /** A decision about held commands: exactly one of --all, --event, --command. */
-    abstract static class ScopedDecision extends Decision {
-        @ArgGroup(exclusive = true, multiplicity = "1")
-        Scope scope;
+    /** What the commands that read rotor's topics take: the client's settings and a bound on the reading. */
+    static final class ReadOptions {
+        @Option(
+                names = "--timeout",
+                paramLabel = "DURATION",
+                defaultValue = "60s",
+                description = "how long reading rotation-commands and rotation-results may take")
+        String timeout;
 
-        ScopedDecision(final OperatorControls.Action action) {
-            super(action);
-        }
+        @Mixin
+        ClientOptions client;
 
-        @Override
-        Scope scope() {
-            return scope;
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec spec;
+
+        Duration timeout() {
+            return Durations.parse(timeout);
         }
     }
 
     @Command(
             name = "pause",
             description = "Hold every automatic rotation from now on (manual triggers still run) until rotor resume.")
-    static final class Pause extends Decision {
-        Pause() {
-            super(OperatorControls.Action.PAUSE);
-        }
+    int pause(@Mixin final DecisionOptions options) throws Exception {
+        return send(OperatorControls.Action.PAUSE, null, options);
     }
 
     @Command(
             name = "resume",
             description = "Run automatic rotations again. Commands held while paused stay held until approved.")
-    static final class Resume extends Decision {
-        Resume() {
-            super(OperatorControls.Action.RESUME);
-        }
+    int resume(@Mixin final DecisionOptions options) throws Exception {
+        return send(OperatorControls.Action.RESUME, null, options);
     }
 
     @Command(
             name = "approve",
             description = "Run held commands: --all held until now, those of one --event, or one --command.")
-    static final class Approve extends ScopedDecision {
-        Approve() {
-            super(OperatorControls.Action.APPROVE);
-        }
+    int approve(@Mixin final DecisionOptions options, @ArgGroup(exclusive = true, multiplicity = "1") final Scope scope)
+            throws Exception {
+        return send(OperatorControls.Action.APPROVE, scope, options);
     }
 
     @Command(
             name = "release",
             description =
                     "Close held commands without rotating (each ends FAILED): --all, one --event or one --command.")
-    static final class Release extends ScopedDecision {
-        Release() {
-            super(OperatorControls.Action.RELEASE);
+    int release(@Mixin final DecisionOptions options, @ArgGroup(exclusive = true, multiplicity = "1") final Scope scope)
+            throws Exception {
+        return send(OperatorControls.Action.RELEASE, scope, options);
+    }
+
+    /**
+     * Sends one operator decision to rotor-control and says so.
+     *
+     * @param scope which held commands it covers; null for pause and resume
+     */
+    private static int send(final OperatorControls.Action action, final Scope scope, final DecisionOptions options)
+            throws Exception {
+        final RotorConfig cfg = options.client.load();
+        final OperatorControls.Control control = new OperatorControls.Control(
+                action.name().toLowerCase(Locale.ROOT),
+                scope == null ? null : scope.scope(),
+                scope == null ? null : scope.id(),
+                System.currentTimeMillis(),
+                System.getProperty("user.name", "unknown"),
+                options.reason);
+        try (KafkaProducer<byte[], byte[]> producer = Producers.bytes(cfg)) {
+            producer.send(new ProducerRecord<>(
+                            cfg.topics().rotorControl(),
+                            control.key().getBytes(StandardCharsets.UTF_8),
+                            control.toJson().getBytes(StandardCharsets.UTF_8)))
+                    .get();
         }
+        final PrintWriter out = options.spec.commandLine().getOut();
+        out.printf(
+                "sent %s%s to %s%n",
+                control.action(),
+                scope == null ? "" : " " + (scope.all ? "--all" : "--" + scope.scope() + " " + scope.id()),
+                cfg.topics().rotorControl());
+        out.flush();
+        return RotorCommand.EXIT_OK;
     }
 
     @Command(name = "held", description = "List the commands that wait for an operator, across all executor instances.")
@@ -248,28 +239,18 @@ final class ControlCommands {
                         + "(default: the ones that need a look)")
         List<String> states;
 
-        @Option(
-                names = "--timeout",
-                paramLabel = "DURATION",
-                defaultValue = "60s",
-                description = "how long reading the topics may take")
-        String timeout;
-
         @Mixin
-        ClientOptions client;
-
-        @Spec
-        CommandSpec spec;
+        ReadOptions read;
 
         @Override
         public Integer call() throws Exception {
-            final RotorConfig cfg = client.load();
+            final RotorConfig cfg = read.client.load();
             final Set<String> wanted = Set.copyOf(
                     states.stream().map(x -> x.trim().toLowerCase(Locale.ROOT)).toList());
-            final List<Standing> shown = standings(cfg, Durations.parse(timeout)).stream()
+            final List<Standing> shown = standings(cfg, read.timeout()).stream()
                     .filter(x -> wanted.contains("all") || wanted.contains(x.state()))
                     .toList();
-            final PrintWriter out = spec.commandLine().getOut();
+            final PrintWriter out = read.spec.commandLine().getOut();
             shown.forEach(x -> out.printf(
                     "%-18s %-40s %-28s %-24s %s%n", x.state(), x.secretPath(), x.commandId(), x.eventId(), x.detail()));
             final Map<String, Long> counts = new TreeMap<>();
@@ -345,24 +326,14 @@ final class ControlCommands {
         @Parameters(paramLabel = "COMMAND_ID", description = "the command that failed")
         String commandId;
 
-        @Option(
-                names = "--timeout",
-                paramLabel = "DURATION",
-                defaultValue = "60s",
-                description = "how long reading rotation-results and rotation-commands may take")
-        String timeout;
-
         @Mixin
-        ClientOptions client;
-
-        @Spec
-        CommandSpec spec;
+        ReadOptions read;
 
         @Override
         public Integer call() throws Exception {
-            final RotorConfig cfg = client.load();
-            final Duration wait = Durations.parse(timeout);
-            final PrintWriter out = spec.commandLine().getOut();
+            final RotorConfig cfg = read.client.load();
+            final Duration wait = read.timeout();
+            final PrintWriter out = read.spec.commandLine().getOut();
             final RotationResult last = latestResults(cfg, wait).get(commandId);
             if (last == null || !RETRYABLE.contains(last.getStatus())) {
                 out.printf(

@@ -1,6 +1,7 @@
 package dev.rotor.cli;
 
 import dev.rotor.config.ConfigException;
+import java.lang.reflect.Method;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ScopeType;
@@ -21,10 +22,6 @@ import picocli.CommandLine.ScopeType;
             BenchCommand.class,
             DlqCommand.class,
             ControlCommands.Held.class,
-            ControlCommands.Approve.class,
-            ControlCommands.Release.class,
-            ControlCommands.Pause.class,
-            ControlCommands.Resume.class,
             ControlCommands.Retry.class,
             ControlCommands.Rotations.class
         })
@@ -40,7 +37,14 @@ public final class RotorCommand implements Runnable {
 
     public static CommandLine commandLine() {
         final CommandLine cl = new CommandLine(new RotorCommand());
-        cl.setExitCodeExceptionMapper(e -> e instanceof ConfigException ? EXIT_USAGE : EXIT_RUNTIME);
+        // before the handlers below: picocli gives them only to the subcommands added by then
+        for (final Method decision : CommandLine.getCommandMethods(ControlCommands.class, null)) {
+            cl.addSubcommand(new CommandLine(decision));
+        }
+        // a usage error is the caller's to fix, like a bad setting (picocli uses this mapper for both once it is set)
+        cl.setExitCodeExceptionMapper(e -> e instanceof ConfigException || e instanceof CommandLine.ParameterException
+                ? EXIT_USAGE
+                : EXIT_RUNTIME);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException) {
                 cmd.getErr().println("rotor: invalid configuration: " + e.getMessage());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
@@ -21,5 +22,24 @@ class HelpTest {
 
         assertThat(exit).isZero();
         assertThat(out.toString()).startsWith("Usage: rotor " + command).contains("-h, --help");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"pause,false", "resume,false", "approve,true", "release,true"})
+    void operatorDecisionsTakeAReasonAndApproveAndReleaseExactlyOneScope(final String command, final boolean scoped) {
+        final StringWriter out = new StringWriter();
+        final CommandLine help = RotorCommand.commandLine();
+        help.setOut(new PrintWriter(out));
+        assertThat(help.execute(command, "--help")).isZero();
+        assertThat(out.toString()).contains("--reason=TEXT", "--config");
+        assertThat(out.toString().contains("--event=EVENT_ID")).isEqualTo(scoped);
+        if (scoped) {
+            final StringWriter err = new StringWriter();
+            final CommandLine cli = RotorCommand.commandLine();
+            cli.setErr(new PrintWriter(err));
+            assertThat(cli.execute(command)).isEqualTo(RotorCommand.EXIT_USAGE);
+            assertThat(cli.execute(command, "--all", "--command", "c-1")).isEqualTo(RotorCommand.EXIT_USAGE);
+            assertThat(err.toString()).contains("Missing required argument", "mutually exclusive");
+        }
     }
 }
