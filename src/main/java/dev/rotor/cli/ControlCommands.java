@@ -44,9 +44,11 @@ import picocli.CommandLine.Spec;
  * wait for a decision, whichever instance holds them.
  *
  * <p>The four decisions are picocli command methods of this class ({@link RotorCommand#commandLine()} adds them): they
- * differ only in their action and whether they take a {@link Scope}.
+ * differ only in their action and whether they take a {@link Scope}. They are static because picocli calls an instance
+ * method of a subcommand on its parent command's object, which is {@code RotorCommand}.
  */
 final class ControlCommands {
+    private ControlCommands() {}
 
     /** Which held commands a decision covers. */
     static final class Scope {
@@ -107,21 +109,22 @@ final class ControlCommands {
     @Command(
             name = "pause",
             description = "Hold every automatic rotation from now on (manual triggers still run) until rotor resume.")
-    int pause(@Mixin final DecisionOptions options) throws Exception {
+    static int pause(@Mixin final DecisionOptions options) throws Exception {
         return send(OperatorControls.Action.PAUSE, null, options);
     }
 
     @Command(
             name = "resume",
             description = "Run automatic rotations again. Commands held while paused stay held until approved.")
-    int resume(@Mixin final DecisionOptions options) throws Exception {
+    static int resume(@Mixin final DecisionOptions options) throws Exception {
         return send(OperatorControls.Action.RESUME, null, options);
     }
 
     @Command(
             name = "approve",
             description = "Run held commands: --all held until now, those of one --event, or one --command.")
-    int approve(@Mixin final DecisionOptions options, @ArgGroup(exclusive = true, multiplicity = "1") final Scope scope)
+    static int approve(
+            @Mixin final DecisionOptions options, @ArgGroup(exclusive = true, multiplicity = "1") final Scope scope)
             throws Exception {
         return send(OperatorControls.Action.APPROVE, scope, options);
     }
@@ -130,7 +133,8 @@ final class ControlCommands {
             name = "release",
             description =
                     "Close held commands without rotating (each ends FAILED): --all, one --event or one --command.")
-    int release(@Mixin final DecisionOptions options, @ArgGroup(exclusive = true, multiplicity = "1") final Scope scope)
+    static int release(
+            @Mixin final DecisionOptions options, @ArgGroup(exclusive = true, multiplicity = "1") final Scope scope)
             throws Exception {
         return send(OperatorControls.Action.RELEASE, scope, options);
     }
