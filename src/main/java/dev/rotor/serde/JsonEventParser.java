@@ -2,7 +2,9 @@ package dev.rotor.serde;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -11,6 +13,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.rotor.avro.SecurityEvent;
 import dev.rotor.avro.ThreatLevel;
 import dev.rotor.events.EventLimits;
@@ -20,10 +24,12 @@ import dev.rotor.events.Timestamps;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads the JSON form of a security event (DESIGN.md §2) into a {@link SecurityEvent}.
@@ -58,6 +64,21 @@ public final class JsonEventParser {
             .build()
             .reader();
 
+    /** {@link #STRICT_READER} for a value inside a document that goes on after it. */
+    private static final ObjectReader VALUE_READER =
+            STRICT_READER.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** The top-level fields of a security event (DESIGN.md §2); others are allowed and ignored. */
+    private static final Set<String> FIELDS = Set.of(
+            "event_id",
+            "event_type",
+            "threat_level",
+            "description",
+            "affected_resources",
+            "source_ip",
+            "timestamp",
+            "metadata");
+
     private JsonEventParser() {}
 
     /**
@@ -69,27 +90,38 @@ public final class JsonEventParser {
     public static JsonNode readStrict(final byte[] bytes) {
         try {
             return STRICT_READER.readTree(bytes);
-        } catch (final StreamConstraintsException e) {
+        } catch (final IOException e) {
+            throw invalidJson(e);
+        }
+    }
+
+    /** A parser or limit error in rotor's words: the position or the limit, never the content. */
+    private static InvalidEventException invalidJson(final IOException e) {
+        if (e instanceof StreamConstraintsException) {
             // Jackson's message names the limit, not the content; ours says it in rotor's words
-            throw new InvalidEventException(
+            return new InvalidEventException(
                     Code.INVALID_JSON,
                     e.getMessage() != null && e.getMessage().contains("nesting depth")
                             ? "not valid JSON: nested deeper than " + MAX_NESTING_DEPTH + " levels"
                             : "not valid JSON: exceeds a parser limit (length of a number, " + "string or name)");
-        } catch (final JsonProcessingException e) {
-            final JsonLocation at = e.getLocation();
-            final String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw new InvalidEventException(Code.INVALID_JSON, "not valid JSON" + where);
-        } catch (final IOException e) {
-            throw new InvalidEventException(Code.INVALID_JSON, "not valid JSON");
         }
+        if (e instanceof JsonProcessingException j) {
+            return new InvalidEventException(Code.INVALID_JSON, "not valid JSON" + where(j.getLocation()));
+        }
+        return new InvalidEventException(Code.INVALID_JSON, "not valid JSON");
     }
 
+    private static String where(final JsonLocation at) {
+        return at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+    }
+
+    /**
+     * The event in {@code bytes}.
+     *
+     * @throws InvalidEventException naming the field and what it must be, or INVALID_JSON with the position
+     */
     public static SecurityEvent parse(final byte[] bytes) {
-        final JsonNode root = readStrict(bytes);
-        if (root == null || !root.isObject()) {
-            throw new InvalidEventException(Code.INVALID_JSON, "a security event must be a JSON object");
-        }
+        final Map<String, JsonNode> root = topLevelFields(bytes);
         final String eventId = EventLimits.eventId(optionalString(root, "event_id"));
         try {
             return SecurityEvent.newBuilder()
@@ -97,7 +129,7 @@ public final class JsonEventParser {
                     .setEventType(requiredString(root, "event_type"))
                     .setThreatLevel(threatLevel(root))
                     .setDescription(orEmpty(optionalString(root, "description")))
-                    .setAffectedResources(stringArray(root, "affected_resources"))
+                    .setAffectedResources(stringArray(root.get("affected_resources"), "affected_resources"))
                     .setSourceIp(optionalString(root, "source_ip"))
                     .setTimestamp(timestamp(root))
                     .setMetadata(metadata(root))
@@ -107,7 +139,43 @@ public final class JsonEventParser {
         }
     }
 
-    private static ThreatLevel threatLevel(final JsonNode root) {
+    /**
+     * The top-level fields rotor reads ({@link #FIELDS}), read with the streaming parser: a string (nearly every field
+     * of nearly every event) becomes a text node without building the rest of the tree, and other fields are skipped.
+     * Skipped content is still tokenised, so a syntax error, a duplicate key or too deep a nesting anywhere refuses the
+     * record as before. A top level other than an object is read as a tree, so its errors stay those of
+     * {@link #readStrict}.
+     */
+    private static Map<String, JsonNode> topLevelFields(final byte[] bytes) {
+        try (JsonParser p = STRICT_READER.createParser(bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                readStrict(bytes); // throws INVALID_JSON when the bytes are no JSON at all
+                throw new InvalidEventException(Code.INVALID_JSON, "a security event must be a JSON object");
+            }
+            final Map<String, JsonNode> fields = new HashMap<>(16);
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                final String name = p.currentName();
+                final JsonToken value = p.nextToken();
+                if (!FIELDS.contains(name)) {
+                    p.skipChildren();
+                } else if (value == JsonToken.VALUE_STRING) {
+                    fields.put(name, TextNode.valueOf(p.getText()));
+                } else if (value == JsonToken.VALUE_NULL) {
+                    fields.put(name, NullNode.getInstance());
+                } else {
+                    fields.put(name, VALUE_READER.readTree(p));
+                }
+            }
+            if (p.nextToken() != null) {
+                throw new InvalidEventException(Code.INVALID_JSON, "not valid JSON" + where(p.currentLocation()));
+            }
+            return fields;
+        } catch (final IOException e) {
+            throw invalidJson(e);
+        }
+    }
+
+    private static ThreatLevel threatLevel(final Map<String, JsonNode> root) {
         final String level = requiredString(root, "threat_level").trim().toLowerCase(Locale.ROOT);
         for (final ThreatLevel t : ThreatLevel.values()) {
             if (t.name().equals(level)) {
@@ -118,7 +186,7 @@ public final class JsonEventParser {
                 Code.INVALID_THREAT_LEVEL, "threat_level must be one of low, medium, high, critical");
     }
 
-    private static Instant timestamp(final JsonNode root) {
+    private static Instant timestamp(final Map<String, JsonNode> root) {
         final JsonNode node = root.get("timestamp");
         if (node == null || node.isNull()) {
             throw new InvalidEventException(Code.MISSING_FIELD, "timestamp is missing");
@@ -126,7 +194,7 @@ public final class JsonEventParser {
         return Timestamps.of(node, "timestamp");
     }
 
-    private static Map<String, String> metadata(final JsonNode root) {
+    private static Map<String, String> metadata(final Map<String, JsonNode> root) {
         final JsonNode node = root.get("metadata");
         final Map<String, String> out = new LinkedHashMap<>();
         if (node == null || node.isNull()) {
@@ -145,7 +213,7 @@ public final class JsonEventParser {
             if (v.isValueNode()) {
                 out.put(e.getKey(), v.asText());
             } else if (v.isArray() && "secret_paths".equals(e.getKey())) {
-                out.put(e.getKey(), String.join(",", stringArray(node, "secret_paths")));
+                out.put(e.getKey(), String.join(",", stringArray(v, "secret_paths")));
             } else {
                 throw wrongType("metadata." + EventLimits.shown(e.getKey()), "a string, number or boolean", v);
             }
@@ -153,8 +221,7 @@ public final class JsonEventParser {
         return out;
     }
 
-    private static List<String> stringArray(final JsonNode parent, final String field) {
-        final JsonNode node = parent.get(field);
+    private static List<String> stringArray(final JsonNode node, final String field) {
         final List<String> out = new ArrayList<>();
         if (node == null || node.isNull()) {
             return out;
@@ -171,7 +238,7 @@ public final class JsonEventParser {
         return out;
     }
 
-    private static String requiredString(final JsonNode root, final String field) {
+    private static String requiredString(final Map<String, JsonNode> root, final String field) {
         final String v = optionalString(root, field);
         if (v == null || v.isBlank()) {
             throw new InvalidEventException(Code.MISSING_FIELD, field + " is missing");
@@ -179,7 +246,7 @@ public final class JsonEventParser {
         return v;
     }
 
-    private static String optionalString(final JsonNode root, final String field) {
+    private static String optionalString(final Map<String, JsonNode> root, final String field) {
         final JsonNode node = root.get(field);
         if (node == null || node.isNull()) {
             return null;
