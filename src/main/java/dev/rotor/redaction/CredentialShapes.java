@@ -1,6 +1,7 @@
 package dev.rotor.redaction;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Predicate;
@@ -10,10 +11,10 @@ import java.util.regex.Pattern;
 /**
  * Values shaped like well-known credentials, found wherever they stand in a text, whatever key (if any) they are under:
  * the shapes that secret scanners (gitleaks, trufflehog, GitHub secret scanning) know by their prefix or structure.
- * Each {@link Shape} names the literal strings one of which a text must contain before its pattern runs (a cheap
- * {@link String#indexOf} per literal, so clean text costs no regular expression at all), the pattern, and which group
- * is replaced by {@link Redaction#REDACTED}; the rest of the match (a URL's user, a PEM block's armour lines, an
- * authorisation scheme) is kept so the text stays readable.
+ * Each {@link Shape} names the literal strings one of which a text must contain before its pattern runs (all of them
+ * looked for in one pass over the text, {@link NeedleIndex}, so clean text costs no regular expression at all), the
+ * pattern, and which group is replaced by {@link Redaction#REDACTED}; the rest of the match (a URL's user, a PEM
+ * block's armour lines, an authorisation scheme) is kept so the text stays readable.
  *
  * <p>Patterns are precompiled and anchored on a literal prefix. Each runs in time linear in the text: no nested
  * quantifiers; a long repetition is either bounded (at most 512 characters) or possessive and preceded by a look-behind
@@ -213,6 +214,8 @@ final class CredentialShapes {
                     1,
                     CredentialShapes::decodesToUserAndPassword));
 
+    private static final NeedleIndex NEEDLES = new NeedleIndex(SHAPES);
+
     private CredentialShapes() {}
 
     /** The text with every credential-shaped value replaced, or the same instance when there is none. */
@@ -220,13 +223,81 @@ final class CredentialShapes {
         if (text.length() < SHORTEST) {
             return text;
         }
+        final long candidates = NEEDLES.candidates(text);
+        if (candidates == 0) {
+            return text; // nearly every text: one pass over it, no scan per needle, no pattern
+        }
         String out = text;
-        for (final Shape s : SHAPES) {
-            if (s.mayMatch(out)) {
-                out = s.apply(out);
+        for (int k = 0; k < SHAPES.size(); k++) {
+            // a needle cannot appear by redacting ("[REDACTED]" holds none), so a shape the first pass ruled out
+            // stays out; one it kept is checked again on the text as redacted so far
+            if ((candidates & (1L << k)) != 0 && SHAPES.get(k).mayMatch(out)) {
+                out = SHAPES.get(k).apply(out);
             }
         }
         return out;
+    }
+
+    /**
+     * Every shape's needles, by their first character: {@link #candidates} finds in one pass over a text which shapes
+     * may match it, instead of one scan of the text per needle (a text is an event's description or a metadata value,
+     * redacted for every event).
+     */
+    static final class NeedleIndex {
+        /** Needles starting with each ASCII character; a needle matched ignoring case is under both cases. */
+        private final String[][] needles = new String[128][];
+        /** For each entry of {@link #needles}, the bit of its shape (its index in {@link #SHAPES}). */
+        private final long[][] bits = new long[128][];
+        /** For each entry of {@link #needles}, whether it is matched ignoring case. */
+        private final boolean[][] ignoreCase = new boolean[128][];
+
+        NeedleIndex(final List<Shape> shapes) {
+            if (shapes.size() > Long.SIZE) {
+                throw new IllegalArgumentException("at most 64 shapes fit the candidates' bits");
+            }
+            for (int k = 0; k < shapes.size(); k++) {
+                final Shape s = shapes.get(k);
+                for (final String n : s.needles()) {
+                    final char first = n.charAt(0);
+                    if (n.chars().anyMatch(c -> c >= 128)) {
+                        throw new IllegalArgumentException("needles are ASCII: " + s.name());
+                    }
+                    add(first, n, 1L << k, s.ignoreCase());
+                    if (s.ignoreCase() && Character.toUpperCase(first) != first) {
+                        add(Character.toUpperCase(first), n, 1L << k, true);
+                    }
+                }
+            }
+        }
+
+        private void add(final char first, final String needle, final long bit, final boolean anyCase) {
+            final int size = needles[first] == null ? 0 : needles[first].length;
+            needles[first] = Arrays.copyOf(needles[first] == null ? new String[0] : needles[first], size + 1);
+            bits[first] = Arrays.copyOf(bits[first] == null ? new long[0] : bits[first], size + 1);
+            ignoreCase[first] = Arrays.copyOf(ignoreCase[first] == null ? new boolean[0] : ignoreCase[first], size + 1);
+            needles[first][size] = needle;
+            bits[first][size] = bit;
+            ignoreCase[first][size] = anyCase;
+        }
+
+        /** The bits of the shapes one of whose needles {@code text} contains. */
+        long candidates(final String text) {
+            long found = 0;
+            for (int i = 0; i < text.length(); i++) {
+                final char c = text.charAt(i);
+                if (c >= 128 || needles[c] == null) {
+                    continue;
+                }
+                final String[] starting = needles[c];
+                for (int j = 0; j < starting.length; j++) {
+                    if ((found & bits[c][j]) == 0
+                            && text.regionMatches(ignoreCase[c][j], i, starting[j], 0, starting[j].length())) {
+                        found |= bits[c][j];
+                    }
+                }
+            }
+            return found;
+        }
     }
 
     private static Shape shape(final String name, final List<String> needles, final String regex, final int group) {

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotor.testing.FakeCredentials;
 import dev.rotor.testing.FakeCredentials.Fake;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -307,5 +310,55 @@ class RedactionTest {
         assertThat(Redaction.metadata(Map.of("secret_path", path)))
                 .withFailMessage("path not redacted")
                 .containsEntry("secret_path", "secret/aws/keys/" + REDACTED);
+    }
+
+    @Test
+    void onePassFindsExactlyTheShapesWhoseNeedlesATextHolds() {
+        final List<CredentialShapes.Shape> shapes = CredentialShapes.SHAPES;
+        final CredentialShapes.NeedleIndex index = new CredentialShapes.NeedleIndex(shapes);
+        final List<String> texts = new ArrayList<>(List.of(
+                "",
+                "plain words only",
+                "Ünïcödé ☃ text",
+                "bearer",
+                "BEARER token",
+                "a BaSiC one",
+                "xox",
+                "xo",
+                "hooks.slack.co",
+                "PRIVATE KE",
+                "[REDACTED]"));
+        for (final CredentialShapes.Shape shape : shapes) {
+            for (final String n : shape.needles()) {
+                texts.add(n);
+                texts.add("at the end " + n);
+                texts.add(n + " at the start");
+                texts.add("in " + n.toUpperCase(Locale.ROOT) + " the middle");
+                texts.add("cut " + n.substring(0, n.length() - 1));
+            }
+        }
+        final Random random = new Random(7);
+        final String alphabet = "aAbBeErRsSkK-_.:/ghpxoIzJyYSG9 ";
+        for (int i = 0; i < 20_000; i++) {
+            final StringBuilder b = new StringBuilder();
+            for (int j = random.nextInt(40); j > 0; j--) {
+                b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            texts.add(b.toString());
+        }
+        for (final String text : texts) {
+            long expected = 0;
+            for (int k = 0; k < shapes.size(); k++) {
+                final CredentialShapes.Shape shape = shapes.get(k);
+                for (final String n : shape.needles()) {
+                    final boolean holds =
+                            shape.ignoreCase() ? text.toLowerCase(Locale.ROOT).contains(n) : text.contains(n);
+                    if (holds) {
+                        expected |= 1L << k;
+                    }
+                }
+            }
+            assertThat(index.candidates(text)).as(text).isEqualTo(expected);
+        }
     }
 }
