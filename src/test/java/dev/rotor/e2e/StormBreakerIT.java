@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,24 +79,21 @@ class StormBreakerIT {
         for (final String p : List.of("paused/a", "paused/b", "paused/c", "paused/d", "manual/m", "resumed/r")) {
             vault.kvPut("secret", p, Map.of("password", "seed"));
         }
-        final Map<String, String> settings = new HashMap<>(Map.of(
-                "rotor.output.format",
-                "json",
-                "kafka.schema.registry.url",
-                "",
-                "kafka.bootstrap.servers",
-                KAFKA.bootstrapServers(),
-                "kafka.commit.interval.ms",
-                "25",
-                "rotor.breaker.max-rotations",
-                Integer.toString(BUDGET),
-                "rotor.breaker.window",
-                "10m",
-                "rotor.breaker.max-secrets-per-event",
-                "50",
-                "rotor.http.port",
-                "0"));
         final Path state = TestDirs.fresh("it-state", "storm-");
+        final Map<String, String> settings = ItConfig.onBroker(
+                KAFKA,
+                state.resolve("instance-0"),
+                Map.of(
+                        "kafka.commit.interval.ms",
+                        "25",
+                        "rotor.breaker.max-rotations",
+                        Integer.toString(BUDGET),
+                        "rotor.breaker.window",
+                        "10m",
+                        "rotor.breaker.max-secrets-per-event",
+                        "50",
+                        "rotor.http.port",
+                        "0"));
         final RotorConfig base = load(settings);
         ItConfig.createTopics(KAFKA, base, 3);
         for (int i = 0; i < 2; i++) {
