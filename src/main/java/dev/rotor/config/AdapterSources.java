@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * The adapter input topics ({@code rotor.adapters.<format>.topics}): which topics carry which foreign format, and the
@@ -17,7 +16,6 @@ import java.util.regex.Pattern;
  * and must not be one of rotor's own topics.
  */
 public final class AdapterSources {
-    private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     static final String DLQ_SUFFIX = "-dlq";
 
     /** One adapter input: a topic of one format and where its unreadable records go. */
@@ -76,11 +74,9 @@ public final class AdapterSources {
                 final String dlq =
                         eq < 0 ? topic + DLQ_SUFFIX : entry.substring(eq + 1).strip();
                 for (final String name : List.of(topic, dlq)) {
-                    if (!TOPIC_NAME.matcher(name).matches()) {
-                        throw new ConfigException(
-                                setting.key(),
-                                "'" + name + "' is not a valid topic name (letters, "
-                                        + "digits, '.', '_', '-'; at most 249)");
+                    final String problem = SettingType.topicNameProblem(name);
+                    if (problem != null) {
+                        throw new ConfigException(setting.key(), problem);
                     }
                     if (reserved.contains(name)) {
                         throw new ConfigException(setting.key(), "'" + name + "' is one of rotor's own topics");

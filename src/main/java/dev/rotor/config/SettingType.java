@@ -29,11 +29,7 @@ public final class SettingType {
     /** Free text; whoever reads it checks it (cross-setting rules, lists). */
     public static final SettingType TEXT = new SettingType(ConfigDef.Type.STRING, null, "any text", null);
 
-    public static final SettingType TOPIC = text(
-            "a topic name",
-            v -> TOPIC_NAME.matcher(v).matches()
-                    ? null
-                    : "'" + v + "' is not a valid topic name (letters, digits, '.', '_', '-'; at most 249)");
+    public static final SettingType TOPIC = text("a topic name", SettingType::topicNameProblem);
 
     public static final SettingType APPLICATION_ID = text(
             "letters, digits, '.', '_', '-'; at most 100",
@@ -119,6 +115,13 @@ public final class SettingType {
     @Override
     public String toString() {
         return describe;
+    }
+
+    /** What is wrong with {@code name} as a Kafka topic name, or null when nothing is. */
+    static String topicNameProblem(final String name) {
+        return TOPIC_NAME.matcher(name).matches()
+                ? null
+                : "'" + name + "' is not a valid topic name (letters, digits, '.', '_', '-'; at most 249)";
     }
 
     /** A whole number from {@code min} to {@code max}; the same message for text that is no number. */
