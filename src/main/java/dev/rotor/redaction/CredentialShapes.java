@@ -1,7 +1,7 @@
 package dev.rotor.redaction;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Predicate;
@@ -244,40 +244,37 @@ final class CredentialShapes {
      * redacted for every event).
      */
     static final class NeedleIndex {
+        /** One needle and the bit of its shape (its index in {@link #SHAPES}). */
+        private record Needle(String text, long shapeBit, boolean ignoreCase) {}
+
         /** Needles starting with each ASCII character; a needle matched ignoring case is under both cases. */
-        private final String[][] needles = new String[128][];
-        /** For each entry of {@link #needles}, the bit of its shape (its index in {@link #SHAPES}). */
-        private final long[][] bits = new long[128][];
-        /** For each entry of {@link #needles}, whether it is matched ignoring case. */
-        private final boolean[][] ignoreCase = new boolean[128][];
+        private final Needle[][] byFirst = new Needle[128][];
 
         NeedleIndex(final List<Shape> shapes) {
             if (shapes.size() > Long.SIZE) {
                 throw new IllegalArgumentException("at most 64 shapes fit the candidates' bits");
             }
+            final List<List<Needle>> lists = new ArrayList<>();
+            for (int c = 0; c < 128; c++) {
+                lists.add(new ArrayList<>());
+            }
             for (int k = 0; k < shapes.size(); k++) {
                 final Shape s = shapes.get(k);
                 for (final String n : s.needles()) {
-                    final char first = n.charAt(0);
                     if (n.chars().anyMatch(c -> c >= 128)) {
                         throw new IllegalArgumentException("needles are ASCII: " + s.name());
                     }
-                    add(first, n, 1L << k, s.ignoreCase());
+                    final Needle needle = new Needle(n, 1L << k, s.ignoreCase());
+                    final char first = n.charAt(0);
+                    lists.get(first).add(needle);
                     if (s.ignoreCase() && Character.toUpperCase(first) != first) {
-                        add(Character.toUpperCase(first), n, 1L << k, true);
+                        lists.get(Character.toUpperCase(first)).add(needle);
                     }
                 }
             }
-        }
-
-        private void add(final char first, final String needle, final long bit, final boolean anyCase) {
-            final int size = needles[first] == null ? 0 : needles[first].length;
-            needles[first] = Arrays.copyOf(needles[first] == null ? new String[0] : needles[first], size + 1);
-            bits[first] = Arrays.copyOf(bits[first] == null ? new long[0] : bits[first], size + 1);
-            ignoreCase[first] = Arrays.copyOf(ignoreCase[first] == null ? new boolean[0] : ignoreCase[first], size + 1);
-            needles[first][size] = needle;
-            bits[first][size] = bit;
-            ignoreCase[first][size] = anyCase;
+            for (int c = 0; c < 128; c++) {
+                byFirst[c] = lists.get(c).isEmpty() ? null : lists.get(c).toArray(Needle[]::new);
+            }
         }
 
         /** The bits of the shapes one of whose needles {@code text} contains. */
@@ -285,14 +282,14 @@ final class CredentialShapes {
             long found = 0;
             for (int i = 0; i < text.length(); i++) {
                 final char c = text.charAt(i);
-                if (c >= 128 || needles[c] == null) {
+                if (c >= 128 || byFirst[c] == null) {
                     continue;
                 }
-                final String[] starting = needles[c];
-                for (int j = 0; j < starting.length; j++) {
-                    if ((found & bits[c][j]) == 0
-                            && text.regionMatches(ignoreCase[c][j], i, starting[j], 0, starting[j].length())) {
-                        found |= bits[c][j];
+                for (final Needle n : byFirst[c]) {
+                    if ((found & n.shapeBit()) == 0
+                            && text.regionMatches(
+                                    n.ignoreCase(), i, n.text(), 0, n.text().length())) {
+                        found |= n.shapeBit();
                     }
                 }
             }
