@@ -1,5 +1,6 @@
 package dev.rotor.bench;
 
+import dev.rotor.config.Durations;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.local.LocalKafka;
 import dev.rotor.streams.StreamsSettings;
@@ -158,6 +159,12 @@ public final class Bench {
                         .map(b -> "given: " + b)
                         .orElse("local KRaft broker, child JVM -Xmx" + settings.brokerHeap()));
         m.put("kafka", AppInfoParser.getVersion());
+        m.put(
+                "vault",
+                settings.vaultLatency().isZero()
+                        ? "dev Vault in the bench JVM, answering at once"
+                        : "dev Vault in the bench JVM, answering each request after "
+                                + Durations.format(settings.vaultLatency()));
         return m;
     }
 

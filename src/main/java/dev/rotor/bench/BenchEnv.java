@@ -67,6 +67,7 @@ final class BenchEnv implements AutoCloseable {
     synchronized DevVault vault() {
         if (vault == null) {
             vault = DevVault.start(0);
+            vault.setResponseDelay(settings.vaultLatency());
         }
         return vault;
     }

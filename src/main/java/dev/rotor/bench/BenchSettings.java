@@ -1,6 +1,7 @@
 package dev.rotor.bench;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -20,6 +21,8 @@ import java.util.Set;
  * @param brokerHeap -Xmx of the local broker
  * @param rotorOverrides rotor settings (rotor.*, kafka.*) applied to rotor in every scenario
  * @param profile record a JFR profile of each rotor detection child JVM
+ * @param vaultLatency how long the dev Vault waits before answering each request (zero: at once), to stand in for a
+ *     Vault across a network
  * @param seed of the data set
  */
 public record BenchSettings(
@@ -35,6 +38,7 @@ public record BenchSettings(
         String brokerHeap,
         Map<String, String> rotorOverrides,
         boolean profile,
+        Duration vaultLatency,
         long seed) {
     public static final Set<String> ALL = Set.of("throughput", "latency", "latency-under-load", "incident", "memory");
 

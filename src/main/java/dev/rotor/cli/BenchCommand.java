@@ -3,7 +3,9 @@ package dev.rotor.cli;
 import dev.rotor.bench.Bench;
 import dev.rotor.bench.BenchSettings;
 import dev.rotor.config.ConfigException;
+import dev.rotor.config.Durations;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -114,6 +116,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--profile", description = "record a JFR profile of each rotor detection JVM into <out>/logs")
     boolean profile;
 
+    @Option(
+            names = "--vault-latency",
+            paramLabel = "DURATION",
+            defaultValue = "0ms",
+            description = "the dev Vault waits this long before answering each request, as a Vault across a network"
+                    + " would (e.g. 20ms; default 0ms)")
+    String vaultLatency;
+
     @Option(names = "--seed", defaultValue = "42", description = "seed of the data set (default 42)")
     long seed;
 
@@ -138,6 +148,15 @@ public final class BenchCommand implements Callable<Integer> {
         positive("--latency-rate", latencyRate);
         positive("--latency-seconds", latencySeconds);
         positive("--incident-secrets", incidentSecrets);
+        final Duration latency;
+        try {
+            latency = Durations.parse(vaultLatency);
+            if (latency.isNegative()) {
+                throw new IllegalArgumentException("negative");
+            }
+        } catch (final IllegalArgumentException e) {
+            throw new ConfigException("--vault-latency", "must be a duration such as 20ms, got '" + vaultLatency + "'");
+        }
         for (final String key : set.keySet()) {
             if (!key.startsWith("rotor.") && !key.startsWith("kafka.")) {
                 throw new ConfigException("--set", "keys start with rotor. or kafka., got '" + key + "'");
@@ -156,6 +175,7 @@ public final class BenchCommand implements Callable<Integer> {
                 brokerHeap,
                 Map.copyOf(set),
                 profile,
+                latency,
                 seed);
         final String command = "java -jar target/rotor.jar "
                 + String.join(" ", spec.commandLine().getParseResult().originalArgs());

@@ -14,8 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,7 +93,10 @@ public final class DevVault implements AutoCloseable {
         mounts.add("auth/approle/", MountTable.Spec.plugin("approle"), appRole);
 
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-        this.executor = Executors.newFixedThreadPool(THREADS, daemonThreads());
+        // THREADS stay; more are made while more requests are in flight (a response delay keeps many waiting) and
+        // retire after a minute idle. The clients bound how many that can be.
+        this.executor = new ThreadPoolExecutor(
+                THREADS, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), daemonThreads());
         server.setExecutor(executor);
         server.createContext("/", handler);
         server.start();

@@ -37,6 +37,7 @@ class BenchChecksTest {
                 "1g",
                 Map.of(),
                 false,
+                java.time.Duration.ZERO,
                 42);
     }
 
