@@ -225,9 +225,10 @@ public enum Setting {
             "transient Vault errors are retried with backoff until this long after a worker started the rotation"),
     EXECUTOR_PARALLELISM(
             "rotor.executor.parallelism",
-            "16",
+            "256",
             POSITIVE,
-            "rotations in flight at once per executor instance (never two for one secret)"),
+            "the most rotations in flight at once per executor instance; the limit starts at 16, grows while Vault"
+                    + " keeps up and halves when it pushes back (never two for one secret)"),
     BREAKER_MAX_ROTATIONS(
             "rotor.breaker.max-rotations",
             "200",

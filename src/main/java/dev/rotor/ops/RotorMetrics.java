@@ -36,6 +36,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
@@ -93,6 +94,12 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
     public static final String NOTIFICATIONS = "rotor.notifications";
 
     public static final String PENDING_ROTATIONS = "rotor.pending.rotations";
+    /** The executor's limit on rotations in flight, as it adapts to Vault ({@code rotor_rotations_in_flight_limit}). */
+    public static final String IN_FLIGHT_LIMIT = "rotor.rotations.in.flight.limit";
+    /** Rotations a worker is running now ({@code rotor_rotations_in_flight}). */
+    public static final String IN_FLIGHT = "rotor.rotations.in.flight";
+    /** Rotations handed to the workers and waiting for a slot ({@code rotor_rotations_waiting}). */
+    public static final String WAITING = "rotor.rotations.waiting";
     /** Prefix of the statistics gauges: {@code rotor.stats.total_events} is {@code rotor_stats_total_events}. */
     public static final String STATS_PREFIX = "rotor.stats.";
 
@@ -325,6 +332,26 @@ public final class RotorMetrics implements AutoCloseable, Telemetry {
                 .register(registry);
         Gauge.builder(STATS_PREFIX + Statistics.COMPLETE, cache, c -> c.get().complete() ? 1 : 0)
                 .description("1 when every statistics store of this instance could be read, 0 while rebalancing")
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /**
+     * Publishes the executor's worker gauges: {@value #IN_FLIGHT_LIMIT}, {@value #IN_FLIGHT} and {@value #WAITING}.
+     * Call once per instance that runs an executor.
+     */
+    public void bindRotationWorkers(final IntSupplier limit, final IntSupplier inFlight, final IntSupplier waiting) {
+        Gauge.builder(IN_FLIGHT_LIMIT, limit, IntSupplier::getAsInt)
+                .description("How many rotations this instance may have in flight now: grows while Vault answers"
+                        + " cleanly and work waits, halves when Vault pushes back, at most rotor.executor.parallelism")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder(IN_FLIGHT, inFlight, IntSupplier::getAsInt)
+                .description("Rotations a worker thread of this instance is running now")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder(WAITING, waiting, IntSupplier::getAsInt)
+                .description("Rotations handed to this instance's workers and waiting for a free slot")
                 .strongReference(true)
                 .register(registry);
     }

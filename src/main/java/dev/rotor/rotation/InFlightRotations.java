@@ -73,7 +73,7 @@ final class InFlightRotations {
         final AtomicBoolean started = new AtomicBoolean();
         final AtomicBoolean cancelled = new AtomicBoolean();
         final IntentLog intentLog = intentLogs.apply(command.getCommandId(), cancelled::get);
-        final Future<?> future = workers.pool().submit(() -> {
+        final Future<?> future = workers.submit(() -> {
             started.set(true);
             try {
                 // the deadline counts from here: time spent queued behind other secrets' rotations is not retrying
@@ -86,8 +86,10 @@ final class InFlightRotations {
                         Instant.now().plus(deadline),
                         cancelled::get,
                         intentLog);
-                completions.add(new Completion(
-                        path, command.getCommandId(), rotate(request), startedAt, System.currentTimeMillis()));
+                final RotationOutcome outcome = rotate(request);
+                completions.add(
+                        new Completion(path, command.getCommandId(), outcome, startedAt, System.currentTimeMillis()));
+                return outcome;
             } finally {
                 done.countDown();
             }

@@ -84,6 +84,9 @@ public final class RotorService implements AutoCloseable {
                         metrics,
                         commandPartitions(config));
         workers = executor == null ? null : executor.workers();
+        if (workers != null) {
+            metrics.bindRotationWorkers(workers::limit, workers::running, workers::waiting);
+        }
         if (role == Role.ALL && config.singleClient()) {
             add(
                     config.applicationId(RotorTopology.APPLICATION_ID),

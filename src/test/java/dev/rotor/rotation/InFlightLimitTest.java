@@ -1,0 +1,98 @@
+package dev.rotor.rotation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rotor.vault.RotationOutcome;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The executor's in-flight limit: grows while Vault keeps up and work waits, halves once per overload. */
+class InFlightLimitTest {
+    private static RotationOutcome answered(final int... statuses) {
+        final List<RotationOutcome.VaultCall> calls = java.util.Arrays.stream(statuses)
+                .mapToObj(s -> new RotationOutcome.VaultCall("GET", "secret/data/app", s, 20))
+                .toList();
+        return new RotationOutcome(RotationOutcome.Kind.ROTATED, "kv2", 1L, 2L, null, calls, List.of());
+    }
+
+    @Test
+    void startsAtSixteenOrTheCeilingIfLower() {
+        assertThat(new InFlightLimit(256).limit()).isEqualTo(16);
+        assertThat(new InFlightLimit(4).limit()).isEqualTo(4);
+        assertThatThrownBy(() -> new InFlightLimit(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void growsByOneForEachCleanRotationWhileWorkWaitsAndStopsAtTheCeiling() {
+        final InFlightLimit limit = new InFlightLimit(20);
+        for (int i = 0; i < 3; i++) {
+            limit.finished(limit.mark(), answered(200, 200, 204), true);
+        }
+        assertThat(limit.limit()).isEqualTo(19);
+        for (int i = 0; i < 10; i++) {
+            limit.finished(limit.mark(), answered(200), true);
+        }
+        assertThat(limit.limit()).isEqualTo(20);
+    }
+
+    @Test
+    void lightTrafficNeverRaisesIt() {
+        final InFlightLimit limit = new InFlightLimit(256);
+        for (int i = 0; i < 100; i++) {
+            limit.finished(limit.mark(), answered(200), false);
+        }
+        assertThat(limit.limit()).isEqualTo(16);
+    }
+
+    @Test
+    void halvesWhenVaultPushesBackButNeverBelowOne() {
+        for (final int status : new int[] {429, 502, 503, 504, 0}) {
+            final InFlightLimit limit = new InFlightLimit(256);
+            limit.finished(limit.mark(), answered(200, status, 200), true);
+            assertThat(limit.limit()).as("after a %d", status).isEqualTo(8);
+        }
+        final InFlightLimit limit = new InFlightLimit(256);
+        for (int i = 0; i < 10; i++) {
+            limit.finished(limit.mark(), answered(429), true);
+        }
+        assertThat(limit.limit()).isEqualTo(1);
+    }
+
+    @Test
+    void answersThatSayNothingAboutLoadDoNotCutIt() {
+        final InFlightLimit limit = new InFlightLimit(256);
+        limit.finished(limit.mark(), answered(400, 403, 404, 412, 500), false);
+        limit.finished(limit.mark(), null, false);
+        assertThat(limit.limit()).isEqualTo(16);
+    }
+
+    @Test
+    void oneOverloadIsOneHalvingHoweverManyRotationsSawIt() {
+        final InFlightLimit limit = new InFlightLimit(256);
+        final long before = limit.mark();
+        limit.finished(before, answered(429), true);
+        limit.finished(before, answered(429), true);
+        limit.finished(before, answered(503), true);
+        assertThat(limit.limit()).isEqualTo(8);
+        // a rotation that started after the cut and still meets a 429: Vault is still overloaded
+        limit.finished(limit.mark(), answered(429), true);
+        assertThat(limit.limit()).isEqualTo(4);
+    }
+
+    @Test
+    void afterAPushBackItGrowsByOnePerRoundInsteadOfDoubling() {
+        final InFlightLimit limit = new InFlightLimit(256);
+        limit.finished(limit.mark(), answered(429), true); // 16 -> 8
+        for (int i = 0; i < 7; i++) {
+            limit.finished(limit.mark(), answered(200), true);
+        }
+        assertThat(limit.limit()).isEqualTo(8);
+        limit.finished(limit.mark(), answered(200), true); // the 8th clean rotation of the round
+        assertThat(limit.limit()).isEqualTo(9);
+        for (int i = 0; i < 9; i++) {
+            limit.finished(limit.mark(), answered(200), true);
+        }
+        assertThat(limit.limit()).isEqualTo(10);
+    }
+}
