@@ -252,6 +252,11 @@ public final class DevVault implements AutoCloseable {
         return handler.requests();
     }
 
+    /** The most requests handled at once since the start or the last {@link #clearRequests()}. */
+    public int mostRequestsInFlight() {
+        return handler.mostInFlight();
+    }
+
     public void clearRequests() {
         handler.clearRequests();
     }

@@ -47,6 +47,8 @@ final class VaultHandler implements HttpHandler {
     private final Faults faults;
     private final Deque<Request> log = new ArrayDeque<>();
     private final Map<String, AtomicInteger> counters = new ConcurrentHashMap<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger mostInFlight = new AtomicInteger();
 
     /** The engine's answer plus what rendering needs. */
     private record Outcome(ApiResponse response, String mountType, ApiRequest request, boolean injected) {
@@ -74,6 +76,7 @@ final class VaultHandler implements HttpHandler {
         String namespace = exchange.getRequestHeaders().getFirst("X-Vault-Namespace");
         String apiPath = path.startsWith("/v1/") ? path.substring(4) : Faults.normalise(path);
         boolean recorded = false;
+        mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         try {
             byte[] body = exchange.getRequestBody().readAllBytes();
             Duration delay = faults.delay();
@@ -124,8 +127,14 @@ final class VaultHandler implements HttpHandler {
                 // the client is gone or headers were already sent
             }
         } finally {
+            inFlight.decrementAndGet();
             exchange.close();
         }
+    }
+
+    /** The most requests this Vault was handling at once since it started (or since {@link #clearRequests}). */
+    int mostInFlight() {
+        return mostInFlight.get();
     }
 
     private Outcome dispatch(
@@ -411,6 +420,7 @@ final class VaultHandler implements HttpHandler {
         synchronized (log) {
             log.clear();
         }
+        mostInFlight.set(inFlight.get());
     }
 
     int callCount(String method, String path) {

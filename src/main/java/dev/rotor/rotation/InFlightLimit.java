@@ -1,6 +1,9 @@
 package dev.rotor.rotation;
 
 import dev.rotor.vault.RotationOutcome;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * How many rotations an instance keeps in flight, found from Vault's answers instead of fixed in advance: additive
@@ -8,10 +11,12 @@ import dev.rotor.vault.RotationOutcome;
  *
  * <ul>
  *   <li>Starts at {@value #INITIAL} (or the ceiling, if lower).
- *   <li>Grows while rotations wait for a slot and Vault answers them cleanly (rotor has more work than slots and Vault
- *       keeps up): by one per such rotation until Vault first pushes back, so it doubles each round of rotations, and
- *       after that by one per round (one per {@code limit} such rotations), probing carefully near the level where
- *       Vault pushed back. Idle or light traffic never raises it.
+ *   <li>Grows while rotations wait for a slot and Vault keeps up: it answers them cleanly and about as fast as it
+ *       answered with fewer in flight (a rotation's mean call time at most twice the fastest seen in the last 10 to 20
+ *       s, plus {@value #SLACK_MS} ms). By one per such rotation until Vault first pushes back, so it doubles each
+ *       round of rotations, and after that by one per round (one per {@code limit} such rotations), probing carefully
+ *       near the level where Vault pushed back. Idle or light traffic never raises it, and neither does a Vault (or a
+ *       machine) that only gets slower with more in flight: more rotations at once would then only queue.
  *   <li>Halves (at least 1) when a rotation saw Vault push back: 429 (a rate-limit quota), 502, 503 or 504, or no
  *       answer at all (a timeout, a refused connection). The rotations that started before a cut do not cut it again:
  *       one overload is one halving, however many rotations saw it.
@@ -24,18 +29,33 @@ final class InFlightLimit {
     /** Where the limit starts: the fixed number of worker threads rotor had before the limit adapted. */
     static final int INITIAL = 16;
 
+    static final int WINDOW_SECONDS = 10;
+    static final int SLACK_MS = 5;
+
     private final int ceiling;
+    private final LongSupplier nanoTime;
     private int limit;
+    /** The fastest mean call time of the current and the previous window. */
+    private double fastestNow = Double.POSITIVE_INFINITY;
+
+    private double fastestBefore = Double.POSITIVE_INFINITY;
+    private long windowStart;
     private long cuts;
     /** Clean rotations counted towards the next step of growth, once growth is one per round. */
     private int credit;
 
     InFlightLimit(final int ceiling) {
+        this(ceiling, System::nanoTime);
+    }
+
+    InFlightLimit(final int ceiling, final LongSupplier nanoTime) {
         if (ceiling < 1) {
             throw new IllegalArgumentException("the ceiling must be at least 1, got " + ceiling);
         }
         this.ceiling = ceiling;
+        this.nanoTime = nanoTime;
         this.limit = Math.min(INITIAL, ceiling);
+        this.windowStart = nanoTime.getAsLong();
     }
 
     synchronized int limit() {
@@ -65,13 +85,37 @@ final class InFlightLimit {
                 cuts++;
                 credit = 0;
             }
-        } else if (othersWaiting && limit < ceiling) {
+        } else if (keepsUp(outcome) && othersWaiting && limit < ceiling) { // keepsUp first: it learns every time
             if (cuts == 0 || ++credit >= limit) {
                 limit++;
                 credit = 0;
             }
         }
         return limit;
+    }
+
+    /**
+     * Whether the rotation's calls took at most twice as long as the fastest of the last window or two (plus a slack,
+     * so that a Vault answering in a millisecond may vary by a few); a rotation without calls says nothing and passes.
+     */
+    private boolean keepsUp(final RotationOutcome outcome) {
+        final List<RotationOutcome.VaultCall> calls = outcome.calls() == null ? List.of() : outcome.calls();
+        if (calls.isEmpty()) {
+            return true;
+        }
+        final double mean = calls.stream()
+                .mapToLong(RotationOutcome.VaultCall::durationMs)
+                .average()
+                .orElse(0);
+        final long now = nanoTime.getAsLong();
+        if (now - windowStart > TimeUnit.SECONDS.toNanos(WINDOW_SECONDS)) {
+            // the fastest time is forgotten after a window or two: Vault's own speed changes (load, failover)
+            fastestBefore = fastestNow;
+            fastestNow = Double.POSITIVE_INFINITY;
+            windowStart = now;
+        }
+        fastestNow = Math.min(fastestNow, mean);
+        return mean <= 2 * Math.min(fastestNow, fastestBefore) + SLACK_MS;
     }
 
     /** Whether any of the rotation's Vault calls got an answer that says Vault (or the way to it) is overloaded. */

@@ -10,8 +10,12 @@ import org.junit.jupiter.api.Test;
 /** The executor's in-flight limit: grows while Vault keeps up and work waits, halves once per overload. */
 class InFlightLimitTest {
     private static RotationOutcome answered(final int... statuses) {
+        return answeredIn(20, statuses);
+    }
+
+    private static RotationOutcome answeredIn(final long ms, final int... statuses) {
         final List<RotationOutcome.VaultCall> calls = java.util.Arrays.stream(statuses)
-                .mapToObj(s -> new RotationOutcome.VaultCall("GET", "secret/data/app", s, 20))
+                .mapToObj(s -> new RotationOutcome.VaultCall("GET", "secret/data/app", s, ms))
                 .toList();
         return new RotationOutcome(RotationOutcome.Kind.ROTATED, "kv2", 1L, 2L, null, calls, List.of());
     }
@@ -94,5 +98,36 @@ class InFlightLimitTest {
             limit.finished(limit.mark(), answered(200), true);
         }
         assertThat(limit.limit()).isEqualTo(10);
+    }
+
+    @Test
+    void itStopsGrowingWhenMoreInFlightOnlyMakesVaultSlower() {
+        final long[] now = {0};
+        final InFlightLimit limit = new InFlightLimit(256, () -> now[0]);
+        limit.finished(limit.mark(), answeredIn(10, 200, 200), false); // the fastest: 10 ms a call
+        limit.finished(limit.mark(), answeredIn(25, 200), true); // within 2 x 10 + 5
+        assertThat(limit.limit()).isEqualTo(17);
+        for (int i = 0; i < 5; i++) {
+            limit.finished(limit.mark(), answeredIn(40, 200, 200), true); // slower: more in flight only queues
+        }
+        assertThat(limit.limit()).isEqualTo(17);
+        limit.finished(limit.mark(), answeredIn(12, 200), true); // fast again
+        assertThat(limit.limit()).isEqualTo(18);
+    }
+
+    @Test
+    void theFastestTimeIsForgottenAfterTwoWindowsSoASlowerVaultCanStillBeProbed() {
+        final long[] now = {0};
+        final InFlightLimit limit = new InFlightLimit(256, () -> now[0]);
+        limit.finished(limit.mark(), answeredIn(2, 200), false); // a quick moment
+        limit.finished(limit.mark(), answeredIn(100, 200), true);
+        assertThat(limit.limit()).isEqualTo(16);
+        now[0] += java.util.concurrent.TimeUnit.SECONDS.toNanos(11);
+        limit.finished(limit.mark(), answeredIn(100, 200), true); // still within the previous window's memory
+        assertThat(limit.limit()).isEqualTo(16);
+        now[0] += java.util.concurrent.TimeUnit.SECONDS.toNanos(11);
+        limit.finished(limit.mark(), answeredIn(100, 200), true); // the quick moment is forgotten: 100 ms is the pace
+        limit.finished(limit.mark(), answeredIn(110, 200), true);
+        assertThat(limit.limit()).isEqualTo(18);
     }
 }
