@@ -19,7 +19,8 @@ import java.util.function.LongSupplier;
  *       machine) that only gets slower with more in flight: more rotations at once would then only queue.
  *   <li>Halves (at least 1) when a rotation saw Vault push back: 429 (a rate-limit quota), 502, 503 or 504, or no
  *       answer at all (a timeout, a refused connection). The rotations that started before a cut do not cut it again:
- *       one overload is one halving, however many rotations saw it.
+ *       one overload is one halving, however many rotations saw it. After an outage (cut after cut, down to 1) it
+ *       doubles per round again up to half the level of the first cut, then grows by one per round.
  *   <li>Never exceeds the ceiling, {@code rotor.executor.parallelism}.
  * </ul>
  *
@@ -41,6 +42,14 @@ final class InFlightLimit {
     private double fastestBefore = Double.POSITIVE_INFINITY;
     private long windowStart;
     private long cuts;
+    /**
+     * Below this the limit grows by one per clean rotation (doubling per round), above it by one per round: no bound
+     * until the first push-back, then half the limit Vault pushed back at. Cuts that follow one another without growth
+     * in between (an outage) keep it, so that the limit climbs back quickly once Vault answers again.
+     */
+    private int fastGrowthUntil = Integer.MAX_VALUE;
+
+    private boolean grewSinceCut = true;
     /** Clean rotations counted towards the next step of growth, once growth is one per round. */
     private int credit;
 
@@ -82,13 +91,18 @@ final class InFlightLimit {
         if (pushedBack(outcome)) {
             if (mark == cuts) {
                 limit = Math.max(1, limit / 2);
+                if (grewSinceCut) {
+                    fastGrowthUntil = limit;
+                }
+                grewSinceCut = false;
                 cuts++;
                 credit = 0;
             }
         } else if (keepsUp(outcome) && othersWaiting && limit < ceiling) { // keepsUp first: it learns every time
-            if (cuts == 0 || ++credit >= limit) {
+            if (limit < fastGrowthUntil || ++credit >= limit) {
                 limit++;
                 credit = 0;
+                grewSinceCut = true;
             }
         }
         return limit;

@@ -130,4 +130,27 @@ class InFlightLimitTest {
         limit.finished(limit.mark(), answeredIn(110, 200), true);
         assertThat(limit.limit()).isEqualTo(18);
     }
+
+    @Test
+    void afterAnOutageItDoublesBackToHalfTheFirstCutThenGrowsByOnePerRound() {
+        final InFlightLimit limit = new InFlightLimit(256);
+        for (int i = 0; i < 48; i++) {
+            limit.finished(limit.mark(), answered(200), true);
+        }
+        assertThat(limit.limit()).isEqualTo(64);
+        for (int i = 0; i < 8; i++) { // Vault down: every new rotation gets no answer
+            limit.finished(limit.mark(), answered(0), true);
+        }
+        assertThat(limit.limit()).isEqualTo(1);
+        for (int i = 0; i < 31; i++) { // Vault is back
+            limit.finished(limit.mark(), answered(200), true);
+        }
+        assertThat(limit.limit()).isEqualTo(32); // half of 64, reached one per clean rotation
+        for (int i = 0; i < 31; i++) {
+            limit.finished(limit.mark(), answered(200), true);
+        }
+        assertThat(limit.limit()).isEqualTo(32);
+        limit.finished(limit.mark(), answered(200), true); // the round of 32 is complete
+        assertThat(limit.limit()).isEqualTo(33);
+    }
 }

@@ -108,8 +108,10 @@ class RotationWorkersVaultTest {
             assertThat(outcomes).extracting(RotationOutcome::kind).containsOnly(RotationOutcome.Kind.ROTATED);
             assertEachChangedOnce(paths);
             assertThat(workers.limit()).isGreaterThan(16).isLessThanOrEqualTo(64);
-            // each rotation is one request at a time, so requests in flight at once = rotations in flight at once
-            assertThat(vault.mostRequestsInFlight()).isGreaterThan(16).isLessThanOrEqualTo(64);
+            // each rotation makes one request at a time, so Vault saw more than 16 rotations at once; no upper bound
+            // here: Vault counts a request until its handler returns, after the client may already have sent the next
+            // (RotationWorkersTest counts the ceiling exactly)
+            assertThat(vault.mostRequestsInFlight()).isGreaterThan(16);
         }
     }
 
