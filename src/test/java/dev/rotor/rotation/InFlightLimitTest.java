@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rotor.vault.RotationOutcome;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The executor's in-flight limit: grows while Vault keeps up and work waits, halves once per overload. */
@@ -14,10 +13,7 @@ class InFlightLimitTest {
     }
 
     private static RotationOutcome answeredIn(final long ms, final int... statuses) {
-        final List<RotationOutcome.VaultCall> calls = java.util.Arrays.stream(statuses)
-                .mapToObj(s -> new RotationOutcome.VaultCall("GET", "secret/data/app", s, ms))
-                .toList();
-        return new RotationOutcome(RotationOutcome.Kind.ROTATED, "kv2", 1L, 2L, null, calls, List.of());
+        return ScriptedRotator.rotatedAfter(ms, statuses);
     }
 
     @Test

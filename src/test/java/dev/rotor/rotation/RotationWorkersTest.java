@@ -3,7 +3,6 @@ package dev.rotor.rotation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.rotor.vault.RotationOutcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,14 +38,7 @@ class RotationWorkersTest {
                 } finally {
                     running.decrementAndGet();
                 }
-                return new RotationOutcome(
-                        RotationOutcome.Kind.ROTATED,
-                        "kv2",
-                        1L,
-                        2L,
-                        null,
-                        List.of(new RotationOutcome.VaultCall("POST", "secret/data/app", status, 20)),
-                        List.of());
+                return ScriptedRotator.rotatedAfter(20, status);
             };
         }
     }

@@ -31,6 +31,14 @@ final class ScriptedRotator implements SecretRotator {
                 List.of());
     }
 
+    /** ROTATED after one Vault call per status, each taking {@code ms}. */
+    static RotationOutcome rotatedAfter(final long ms, final int... statuses) {
+        final List<RotationOutcome.VaultCall> calls = java.util.Arrays.stream(statuses)
+                .mapToObj(status -> new RotationOutcome.VaultCall("POST", "secret/data/app", status, ms))
+                .toList();
+        return new RotationOutcome(RotationOutcome.Kind.ROTATED, "kv2", 1L, 2L, null, calls, List.of());
+    }
+
     static RotationOutcome failed(final String error) {
         return new RotationOutcome(RotationOutcome.Kind.FAILED, "kv2", null, null, error, List.of(), List.of());
     }
