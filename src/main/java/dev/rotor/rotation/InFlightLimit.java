@@ -12,8 +12,8 @@ import java.util.function.LongSupplier;
  * <ul>
  *   <li>Starts at {@value #INITIAL} (or the ceiling, if lower).
  *   <li>Grows while rotations wait for a slot and Vault keeps up: it answers them cleanly and about as fast as it
- *       answered with fewer in flight (a rotation's mean call time at most twice the fastest seen in the last 10 to 20
- *       s, plus {@value #SLACK_MS} ms). By one per such rotation until Vault first pushes back, so it doubles each
+ *       answered with fewer in flight (a rotation's mean call time at most 1.5 times the fastest seen in the last 10 to
+ *       20 s, plus {@value #SLACK_MS} ms). By one per such rotation until Vault first pushes back, so it doubles each
  *       round of rotations, and after that by one per round (one per {@code limit} such rotations), probing carefully
  *       near the level where Vault pushed back. Idle or light traffic never raises it, and neither does a Vault (or a
  *       machine) that only gets slower with more in flight: more rotations at once would then only queue.
@@ -31,7 +31,7 @@ final class InFlightLimit {
     static final int INITIAL = 16;
 
     static final int WINDOW_SECONDS = 10;
-    static final int SLACK_MS = 5;
+    static final int SLACK_MS = 1;
 
     private final int ceiling;
     private final LongSupplier nanoTime;
@@ -109,8 +109,10 @@ final class InFlightLimit {
     }
 
     /**
-     * Whether the rotation's calls took at most twice as long as the fastest of the last window or two (plus a slack,
-     * so that a Vault answering in a millisecond may vary by a few); a rotation without calls says nothing and passes.
+     * Whether the rotation's calls took at most 1.5 times as long as the fastest of the last window or two (plus a
+     * millisecond, the resolution of a call's time). Strict on purpose: where Vault is near, or shares the machine's
+     * cores, more rotations at once take CPU from the stream threads and only slow every call; a rotation without calls
+     * says nothing and passes.
      */
     private boolean keepsUp(final RotationOutcome outcome) {
         final List<RotationOutcome.VaultCall> calls = outcome.calls() == null ? List.of() : outcome.calls();
@@ -129,7 +131,7 @@ final class InFlightLimit {
             windowStart = now;
         }
         fastestNow = Math.min(fastestNow, mean);
-        return mean <= 2 * Math.min(fastestNow, fastestBefore) + SLACK_MS;
+        return mean <= 1.5 * Math.min(fastestNow, fastestBefore) + SLACK_MS;
     }
 
     /** Whether any of the rotation's Vault calls got an answer that says Vault (or the way to it) is overloaded. */

@@ -101,7 +101,7 @@ class InFlightLimitTest {
         final long[] now = {0};
         final InFlightLimit limit = new InFlightLimit(256, () -> now[0]);
         limit.finished(limit.mark(), answeredIn(10, 200, 200), false); // the fastest: 10 ms a call
-        limit.finished(limit.mark(), answeredIn(25, 200), true); // within 2 x 10 + 5
+        limit.finished(limit.mark(), answeredIn(16, 200), true); // within 1.5 x 10 + 1
         assertThat(limit.limit()).isEqualTo(17);
         for (int i = 0; i < 5; i++) {
             limit.finished(limit.mark(), answeredIn(40, 200, 200), true); // slower: more in flight only queues
@@ -148,5 +148,16 @@ class InFlightLimitTest {
         assertThat(limit.limit()).isEqualTo(32);
         limit.finished(limit.mark(), answered(200), true); // the round of 32 is complete
         assertThat(limit.limit()).isEqualTo(33);
+    }
+
+    @Test
+    void aVaultOnTheSameCoresDoesNotGetMoreInFlightWhenItsAnswersSlowDown() {
+        final long[] now = {0};
+        final InFlightLimit limit = new InFlightLimit(256, () -> now[0]);
+        limit.finished(limit.mark(), answeredIn(1, 200, 200, 200), false); // a local Vault answers in a millisecond
+        for (int i = 0; i < 50; i++) {
+            limit.finished(limit.mark(), answeredIn(4, 200, 200, 200), true); // busy cores: every call a little slower
+        }
+        assertThat(limit.limit()).isEqualTo(16);
     }
 }
