@@ -4,6 +4,7 @@ import dev.rotor.bench.Bench;
 import dev.rotor.bench.BenchSettings;
 import dev.rotor.config.ConfigException;
 import dev.rotor.config.Durations;
+import dev.rotor.config.SettingType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -148,15 +149,8 @@ public final class BenchCommand implements Callable<Integer> {
         positive("--latency-rate", latencyRate);
         positive("--latency-seconds", latencySeconds);
         positive("--incident-secrets", incidentSecrets);
-        final Duration latency;
-        try {
-            latency = Durations.parse(vaultLatency);
-            if (latency.isNegative()) {
-                throw new IllegalArgumentException("negative");
-            }
-        } catch (final IllegalArgumentException e) {
-            throw new ConfigException("--vault-latency", "must be a duration such as 20ms, got '" + vaultLatency + "'");
-        }
+        SettingType.DURATION.validator().ensureValid("--vault-latency", vaultLatency);
+        final Duration latency = Durations.parse(vaultLatency);
         for (final String key : set.keySet()) {
             if (!key.startsWith("rotor.") && !key.startsWith("kafka.")) {
                 throw new ConfigException("--set", "keys start with rotor. or kafka., got '" + key + "'");

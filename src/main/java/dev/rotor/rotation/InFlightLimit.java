@@ -71,10 +71,6 @@ final class InFlightLimit {
         return limit;
     }
 
-    int ceiling() {
-        return ceiling;
-    }
-
     /** A mark a rotation takes when it starts and hands back with {@link #finished}. */
     synchronized long mark() {
         return cuts;
@@ -82,11 +78,11 @@ final class InFlightLimit {
 
     /**
      * A rotation that took {@code mark} when it started has finished with {@code outcome}; {@code othersWaiting} says
-     * whether rotations were waiting for a slot. Returns the limit from now on.
+     * whether rotations were waiting for a slot.
      */
-    synchronized int finished(final long mark, final RotationOutcome outcome, final boolean othersWaiting) {
+    synchronized void finished(final long mark, final RotationOutcome outcome, final boolean othersWaiting) {
         if (outcome == null) {
-            return limit; // cancelled or broken: says nothing about Vault
+            return; // cancelled or broken: says nothing about Vault
         }
         if (pushedBack(outcome)) {
             if (mark == cuts) {
@@ -105,7 +101,6 @@ final class InFlightLimit {
                 grewSinceCut = true;
             }
         }
-        return limit;
     }
 
     /**
@@ -115,7 +110,7 @@ final class InFlightLimit {
      * says nothing and passes.
      */
     private boolean keepsUp(final RotationOutcome outcome) {
-        final List<RotationOutcome.VaultCall> calls = outcome.calls() == null ? List.of() : outcome.calls();
+        final List<RotationOutcome.VaultCall> calls = callsOf(outcome);
         if (calls.isEmpty()) {
             return true;
         }
@@ -136,15 +131,16 @@ final class InFlightLimit {
 
     /** Whether any of the rotation's Vault calls got an answer that says Vault (or the way to it) is overloaded. */
     static boolean pushedBack(final RotationOutcome outcome) {
-        if (outcome.calls() == null) {
-            return false;
-        }
-        for (final RotationOutcome.VaultCall call : outcome.calls()) {
+        for (final RotationOutcome.VaultCall call : callsOf(outcome)) {
             final int status = call.status();
             if (status == 0 || status == 429 || status == 502 || status == 503 || status == 504) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static List<RotationOutcome.VaultCall> callsOf(final RotationOutcome outcome) {
+        return outcome.calls() == null ? List.of() : outcome.calls();
     }
 }

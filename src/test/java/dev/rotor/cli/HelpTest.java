@@ -42,4 +42,16 @@ class HelpTest {
             assertThat(err.toString()).contains("Missing required argument", "mutually exclusive");
         }
     }
+
+    @ParameterizedTest
+    @CsvSource({"-PT1S,must not be negative", "soon,is not a duration"})
+    void benchRefusesAVaultLatencyThatIsNoDurationOfZeroOrMoreBeforeStartingAnything(
+            final String latency, final String problem) {
+        final StringWriter err = new StringWriter();
+        final CommandLine cli = RotorCommand.commandLine();
+        cli.setErr(new PrintWriter(err));
+
+        assertThat(cli.execute("bench", "--vault-latency=" + latency)).isEqualTo(RotorCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("--vault-latency", problem);
+    }
 }
