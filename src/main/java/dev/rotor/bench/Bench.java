@@ -83,6 +83,14 @@ public final class Bench {
                     figures.addAll(t.run());
                     scenarios.put("throughput", t.details);
                 }
+                if (settings.warmUpSeconds() > 0
+                        && (settings.runs("latency")
+                                || settings.runs("latency-under-load")
+                                || settings.runs("incident"))) {
+                    out.println("Warming up the bench JVM and the broker: " + JvmWarmUp.RATE + " manual triggers/s for "
+                            + settings.warmUpSeconds() + " s (not measured)");
+                    scenarios.put("warm-up", JvmWarmUp.run(env));
+                }
                 if (settings.runs("latency")) {
                     out.println("Scenario 2: latency at " + settings.latencyRate() + " manual triggers/s for "
                             + settings.latencySeconds() + " s, exactly-once and at-least-once");

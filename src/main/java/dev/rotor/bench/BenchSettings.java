@@ -16,6 +16,8 @@ import java.util.Set;
  * @param runs runs of each scenario
  * @param latencyRate manual triggers per second in the latency scenario
  * @param latencySeconds how long the latency scenarios send
+ * @param warmUpSeconds how long the warm-up of the bench JVM and the broker sends triggers before the first scenario
+ *     that runs rotor in this JVM; each latency run's paced warm-up takes half of it (0: neither)
  * @param incidentSecrets secrets per incident
  * @param childHeap -Xmx of the measured Streams JVMs (rotor detection and the baseline)
  * @param brokerHeap -Xmx of the local broker
@@ -33,6 +35,7 @@ public record BenchSettings(
         int runs,
         int latencyRate,
         int latencySeconds,
+        int warmUpSeconds,
         int incidentSecrets,
         String childHeap,
         String brokerHeap,

@@ -87,6 +87,15 @@ public final class BenchCommand implements Callable<Integer> {
     int latencySeconds;
 
     @Option(
+            names = "--warm-up-seconds",
+            paramLabel = "S",
+            defaultValue = "20",
+            description = "before the first scenario that runs rotor in the bench JVM, send manual triggers at 100/s"
+                    + " for this long, unmeasured, so that a single run does not measure a cold JVM and broker; each"
+                    + " latency run then warms up at its own rate for half as long (default 20; 0: no warm-up)")
+    int warmUpSeconds;
+
+    @Option(
             names = "--incident-secrets",
             paramLabel = "N",
             defaultValue = "10000",
@@ -149,6 +158,9 @@ public final class BenchCommand implements Callable<Integer> {
         positive("--latency-rate", latencyRate);
         positive("--latency-seconds", latencySeconds);
         positive("--incident-secrets", incidentSecrets);
+        if (warmUpSeconds < 0) {
+            throw new ConfigException("--warm-up-seconds", "must be 0 or more, got " + warmUpSeconds);
+        }
         SettingType.DURATION.validator().ensureValid("--vault-latency", vaultLatency);
         final Duration latency = Durations.parse(vaultLatency);
         for (final String key : set.keySet()) {
@@ -164,6 +176,7 @@ public final class BenchCommand implements Callable<Integer> {
                 runs,
                 latencyRate,
                 latencySeconds,
+                warmUpSeconds,
                 incidentSecrets,
                 heap,
                 brokerHeap,

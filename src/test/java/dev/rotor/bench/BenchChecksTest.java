@@ -32,6 +32,7 @@ class BenchChecksTest {
                 1,
                 100,
                 40,
+                20,
                 incidentSecrets,
                 "256m",
                 "1g",

@@ -44,6 +44,8 @@ class BenchSmokeIT {
                         "200",
                         "--latency-seconds",
                         "5",
+                        "--warm-up-seconds",
+                        "4",
                         "--incident-secrets",
                         "500",
                         "--out",
@@ -64,6 +66,7 @@ class BenchSmokeIT {
                 .contains("(b3) per-key Processor API job")
                 .contains("goals (judged on the median)")
                 .contains("checks   passed")
+                .contains("Warming up the bench JVM and the broker")
                 .contains("code     commit ")
                 .doesNotContain("INVALID");
         for (final String f : List.of("results.json", "report.html", "report.png")) {
@@ -125,6 +128,14 @@ class BenchSmokeIT {
         for (final JsonNode t : results.path("targets")) {
             assertThat(t.path("status").asText()).as(t.path("target").asText()).isIn("MET", "NOT_MET", "NOT_JUDGED");
         }
+        // the unmeasured warm-ups ran and are reported, so a cold start is shown, not hidden
+        assertThat(results.path("scenarios").path("warm-up").path("checks").asText())
+                .isEqualTo("passed");
+        assertThat(results.path("scenarios")
+                        .path("latency")
+                        .path("eos_paced_warm_up_p50/p99_ms")
+                        .asText())
+                .matches("\\d+/\\d+");
         // the incident's verdict carries "each secret changed exactly once"
         assertThat(output).contains("every secret changed exactly once");
     }

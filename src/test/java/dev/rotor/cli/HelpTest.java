@@ -54,4 +54,16 @@ class HelpTest {
         assertThat(cli.execute("bench", "--vault-latency=" + latency)).isEqualTo(RotorCommand.EXIT_USAGE);
         assertThat(err.toString()).contains("--vault-latency", problem);
     }
+
+    @ParameterizedTest
+    @CsvSource({"-1,must be 0 or more", "soon,Invalid value"})
+    void benchRefusesAWarmUpThatIsNoWholeNumberOfZeroOrMoreBeforeStartingAnything(
+            final String seconds, final String problem) {
+        final StringWriter err = new StringWriter();
+        final CommandLine cli = RotorCommand.commandLine();
+        cli.setErr(new PrintWriter(err));
+
+        assertThat(cli.execute("bench", "--warm-up-seconds=" + seconds)).isEqualTo(RotorCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("--warm-up-seconds", problem);
+    }
 }
