@@ -68,6 +68,23 @@ class StreamsSettingsTest {
         assertThat(overridden.getProducerConfigs("p").get("retry.backoff.ms")).hasToString("50");
     }
 
+    /**
+     * Both clients commit every 15 ms (Kafka's exactly-once default is 100): a trigger waits for three commits on its
+     * way to a result (docs/decisions.md, "A 15 ms commit interval").
+     */
+    @Test
+    void bothClientsCommitEvery15MillisecondsUnlessTheOperatorSaysOtherwise() {
+        for (final String client : new String[] {DetectionTopology.APPLICATION_ID, RotationTopology.APPLICATION_ID}) {
+            assertThat(new StreamsConfig(props(config(Map.of()), client))
+                            .getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG))
+                    .as(client)
+                    .isEqualTo(15L);
+        }
+        final StreamsConfig overridden = new StreamsConfig(
+                props(config(Map.of("kafka.commit.interval.ms", "100")), DetectionTopology.APPLICATION_ID));
+        assertThat(overridden.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(100L);
+    }
+
     @Test
     void anApplicationIdPrefixThatCannotNameATopicIsAConfigurationError() {
         for (final String bad : new String[] {"shadow/", "sha dow", "x".repeat(101), "prod:"}) {
