@@ -397,6 +397,8 @@ final class ThroughputScenario {
         pb.environment()
                 .keySet()
                 .removeIf(k -> k.startsWith("ROTOR_") || k.startsWith("KAFKA_") || k.startsWith("VAULT_"));
+        // as rotor's image runs it (Dockerfile; README "Memory"), and the same for every baseline
+        pb.environment().put("MALLOC_ARENA_MAX", "2");
         final Process process = pb.start();
         try (GroupWatcher watcher = new GroupWatcher(env.bootstrap, applicationId, input)) {
             final long readyBy = System.nanoTime() + Duration.ofMinutes(3).toNanos();

@@ -12,7 +12,10 @@ import java.util.regex.Pattern;
 import org.apache.kafka.common.config.ConfigDef;
 import org.junit.jupiter.api.Test;
 
-/** The README's settings table matches {@link Setting#definition()}, and docker-compose.yml uses its names. */
+/**
+ * The README's settings table matches {@link Setting#definition()}, docker-compose.yml uses its names, and the image
+ * runs as the README says.
+ */
 class ReadmeTest {
     /** A table row: {@code | `a` / `b` (`ENV`) | `1` / `2` | meaning |}. */
     private static final Pattern ROW = Pattern.compile("^\\| (`rotor\\.[^|]*) \\| ([^|]*) \\|.*$", Pattern.MULTILINE);
@@ -65,5 +68,12 @@ class ReadmeTest {
                         .isPresent();
             }
         }
+    }
+
+    /** The image runs rotor with the malloc arena limit the README's "Memory" note asks for (and the bench uses). */
+    @Test
+    void theImageLimitsMallocArenasAsTheReadmeSays() throws IOException {
+        assertThat(Files.readString(Path.of("Dockerfile"))).containsPattern("(?m)^\\s+MALLOC_ARENA_MAX=2$");
+        assertThat(Files.readString(Path.of("README.md"))).contains("`MALLOC_ARENA_MAX=2`");
     }
 }
