@@ -44,26 +44,19 @@ class HelpTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"-PT1S,must not be negative", "soon,is not a duration"})
-    void benchRefusesAVaultLatencyThatIsNoDurationOfZeroOrMoreBeforeStartingAnything(
-            final String latency, final String problem) {
+    @CsvSource({
+        "--vault-latency,-PT1S,must not be negative",
+        "--vault-latency,soon,is not a duration",
+        "--warm-up-seconds,-1,must be 0 or more",
+        "--warm-up-seconds,soon,Invalid value"
+    })
+    void benchRefusesAnOutOfRangeFlagBeforeStartingAnything(
+            final String flag, final String value, final String problem) {
         final StringWriter err = new StringWriter();
         final CommandLine cli = RotorCommand.commandLine();
         cli.setErr(new PrintWriter(err));
 
-        assertThat(cli.execute("bench", "--vault-latency=" + latency)).isEqualTo(RotorCommand.EXIT_USAGE);
-        assertThat(err.toString()).contains("--vault-latency", problem);
-    }
-
-    @ParameterizedTest
-    @CsvSource({"-1,must be 0 or more", "soon,Invalid value"})
-    void benchRefusesAWarmUpThatIsNoWholeNumberOfZeroOrMoreBeforeStartingAnything(
-            final String seconds, final String problem) {
-        final StringWriter err = new StringWriter();
-        final CommandLine cli = RotorCommand.commandLine();
-        cli.setErr(new PrintWriter(err));
-
-        assertThat(cli.execute("bench", "--warm-up-seconds=" + seconds)).isEqualTo(RotorCommand.EXIT_USAGE);
-        assertThat(err.toString()).contains("--warm-up-seconds", problem);
+        assertThat(cli.execute("bench", flag + "=" + value)).isEqualTo(RotorCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains(flag, problem);
     }
 }
