@@ -63,8 +63,9 @@ public final class StreamsSettings {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         // With exactly-once, records are visible downstream only after a commit, and a trigger crosses three
         // (detection's repartition, its commands, the executor's results), waiting on average half an interval at
-        // each. 15 ms instead of Kafka's 100 ms keeps its latency under 100 ms; against 25 ms it took about 25 ms off
-        // the p50, and detection's throughput moved within its noise (docs/decisions.md, "A 15 ms commit interval").
+        // each. 15 ms instead of Kafka's 100 ms keeps its p50 under 100 ms; against 25 ms it took 10-25 ms off the
+        // p50s, and detection's throughput moved within its noise (docs/decisions.md, "Steady-state latency, and a
+        // 15 ms commit interval").
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 15);
         // Kafka Streams lingers 100 ms per produce by default: three hops would add up to 300 ms under at-least-once
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);

@@ -70,7 +70,7 @@ class StreamsSettingsTest {
 
     /**
      * Both clients commit every 15 ms (Kafka's exactly-once default is 100): a trigger waits for three commits on its
-     * way to a result (docs/decisions.md, "A 15 ms commit interval").
+     * way to a result (docs/decisions.md, "Steady-state latency, and a 15 ms commit interval").
      */
     @Test
     void bothClientsCommitEvery15MillisecondsUnlessTheOperatorSaysOtherwise() {
