@@ -55,11 +55,11 @@ final class IncidentScenario {
                     env.rotorOverrides("inc-r" + r, RotorUnderTest.freshStateDir(env, "inc-r" + r));
             env.vault();
             final RotorConfig config = env.rotorConfig(overrides);
-            final List<String> critical = paths("secret/bench/inc/r" + r + "/crit/s", k);
-            final List<String> manual = paths("secret/bench/inc/r" + r + "/man/s", k);
+            final List<String> critical = RotorUnderTest.paths("secret/bench/inc/r" + r + "/crit/s", k);
+            final List<String> manual = RotorUnderTest.paths("secret/bench/inc/r" + r + "/man/s", k);
             RotorUnderTest.seed(env, critical);
             RotorUnderTest.seed(env, manual);
-            final List<String> warm = paths("secret/bench/inc/r" + r + "/warm", LatencyScenario.WARM_UP);
+            final List<String> warm = RotorUnderTest.paths("secret/bench/inc/r" + r + "/warm", LatencyScenario.WARM_UP);
             try (RotorUnderTest rotor = RotorUnderTest.start(env, config)) {
                 final RotorUnderTest.WarmUp w = rotor.warmUp(env, warm, Duration.ofMinutes(2));
                 if (w.problem("run " + r) != null) {
@@ -142,14 +142,6 @@ final class IncidentScenario {
                 "secrets",
                 v.get("manual.changed_once")));
         return figures;
-    }
-
-    private static List<String> paths(final String base, final int n) {
-        final List<String> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            out.add(base + i);
-        }
-        return out;
     }
 
     private Outcome incident(

@@ -1,11 +1,9 @@
 package dev.rotor.bench;
 
 import dev.rotor.config.RotorConfig;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.HdrHistogram.Histogram;
 
 /**
  * Runs once, before the first scenario that starts rotor in the bench JVM (latency, latency under load, incident):
@@ -32,10 +30,7 @@ final class JvmWarmUp {
         env.vault();
         final RotorConfig config = env.rotorConfig(overrides);
         final int seconds = env.settings.warmUpSeconds();
-        final List<String> paths = new ArrayList<>(seconds * RATE);
-        for (int i = 0; i < seconds * RATE; i++) {
-            paths.add("secret/bench/jvm-warm-up/s" + i);
-        }
+        final List<String> paths = RotorUnderTest.paths("secret/bench/jvm-warm-up/s", seconds * RATE);
         RotorUnderTest.seed(env, paths);
         final Map<String, Object> seen = new LinkedHashMap<>();
         try (RotorUnderTest rotor = RotorUnderTest.start(env, config)) {
@@ -46,11 +41,8 @@ final class JvmWarmUp {
                     env.prefix + "-jvm-warm-up-",
                     "warm-up of the bench JVM and the broker (" + RATE + "/s for " + seconds + " s)",
                     (path, status) -> {});
-            final Histogram h = o.latency();
             seen.put("triggers", o.sent());
-            seen.put(
-                    "exactly-once_p50/p99_ms_while_cold",
-                    h.getValueAtPercentile(50) / 1000 + "/" + h.getValueAtPercentile(99) / 1000);
+            seen.put("exactly-once_p50/p99_ms_while_cold", o.p50p99Millis());
             seen.put("results_per_s", Math.round(o.resultsPerSecond()));
             final String problem = o.problem("warm-up");
             seen.put("checks", problem == null ? "passed" : problem);

@@ -19,7 +19,6 @@ import org.HdrHistogram.Histogram;
  */
 final class LatencyScenario {
     static final int WARM_UP = 200;
-
     static final String[] GUARANTEES = {"exactly_once_v2", "at_least_once"};
 
     private final BenchEnv env;
@@ -90,21 +89,11 @@ final class LatencyScenario {
         overrides.put("kafka.processing.guarantee", guarantee);
         env.vault();
         final RotorConfig config = env.rotorConfig(overrides);
-        final String base = "secret/bench/lat/" + n + "/r" + run + "/s";
-        final List<String> paths = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            paths.add(base + i);
-        }
+        final String root = "secret/bench/lat/" + n + "/r" + run;
+        final List<String> paths = RotorUnderTest.paths(root + "/s", count);
         RotorUnderTest.seed(env, paths);
-        final List<String> warm = new ArrayList<>();
-        for (int i = 0; i < WARM_UP; i++) {
-            warm.add("secret/bench/lat/" + n + "/r" + run + "/warm" + i);
-        }
-        final int pacedSeconds = s.warmUpSeconds() / 2;
-        final List<String> trickle = new ArrayList<>();
-        for (int i = 0; i < s.latencyRate() * pacedSeconds; i++) {
-            trickle.add("secret/bench/lat/" + n + "/r" + run + "/trickle" + i);
-        }
+        final List<String> warm = RotorUnderTest.paths(root + "/warm", WARM_UP);
+        final List<String> trickle = RotorUnderTest.paths(root + "/trickle", s.latencyRate() * (s.warmUpSeconds() / 2));
         RotorUnderTest.seed(env, trickle);
         try (RotorUnderTest rotor = RotorUnderTest.start(env, config)) {
             final String what = n + " run " + run;
@@ -113,7 +102,7 @@ final class LatencyScenario {
                 problems.add(w.problem(what));
             }
             if (!trickle.isEmpty()) {
-                warmUpAtRate(rotor, trickle, what, problems);
+                warmUpAtRate(rotor, trickle, n, what, problems);
             }
             final TriggerProbe.Outcome o = TriggerProbe.run(
                     rotor,
@@ -141,7 +130,11 @@ final class LatencyScenario {
      * warm-up saw is reported beside them ({@code <guarantee>_paced_warm_up_p50/p99_ms}).
      */
     private void warmUpAtRate(
-            final RotorUnderTest rotor, final List<String> trickle, final String what, final List<String> problems)
+            final RotorUnderTest rotor,
+            final List<String> trickle,
+            final String guarantee,
+            final String what,
+            final List<String> problems)
             throws InterruptedException {
         final TriggerProbe.Outcome paced = TriggerProbe.run(
                 rotor,
@@ -154,10 +147,6 @@ final class LatencyScenario {
         if (problem != null) {
             problems.add(problem);
         }
-        details.merge(
-                what.substring(0, what.indexOf(' ')) + "_paced_warm_up_p50/p99_ms",
-                paced.latency().getValueAtPercentile(50) / 1000 + "/"
-                        + paced.latency().getValueAtPercentile(99) / 1000,
-                (a, b) -> a + " " + b);
+        details.merge(guarantee + "_paced_warm_up_p50/p99_ms", paced.p50p99Millis(), (a, b) -> a + " " + b);
     }
 }

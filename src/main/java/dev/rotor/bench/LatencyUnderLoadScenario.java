@@ -97,10 +97,7 @@ final class LatencyUnderLoadScenario {
         final RotorConfig config = env.rotorConfig(overrides);
         final String root = "secret/bench/load/r" + run;
         final int triggers = TRIGGERS_PER_S * s.latencySeconds();
-        final List<String> paths = new ArrayList<>(triggers);
-        for (int i = 0; i < triggers; i++) {
-            paths.add(root + "/trigger/s" + i);
-        }
+        final List<String> paths = RotorUnderTest.paths(root + "/trigger/s", triggers);
         RotorUnderTest.seed(env, paths);
         final int backgroundCount = (int) (BACKGROUND_PER_S * (s.latencySeconds() + RAMP.toSeconds()));
         final EventMix background = EventMix.generate(
@@ -112,10 +109,7 @@ final class LatencyUnderLoadScenario {
                 false);
         RotorUnderTest.seed(env, background.triggerPaths());
         RotorUnderTest.seed(env, background.burstPathNames());
-        final List<String> warm = new ArrayList<>();
-        for (int i = 0; i < LatencyScenario.WARM_UP; i++) {
-            warm.add(root + "/warm" + i);
-        }
+        final List<String> warm = RotorUnderTest.paths(root + "/warm", LatencyScenario.WARM_UP);
         final String what = "run " + run;
         try (RotorUnderTest rotor = RotorUnderTest.start(env, config);
                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(backgroundProducer())) {

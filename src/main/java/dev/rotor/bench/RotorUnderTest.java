@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -88,6 +89,15 @@ final class RotorUnderTest implements AutoCloseable {
             service.close(Duration.ofSeconds(10));
             throw e;
         }
+    }
+
+    /** {@code n} secret paths: {@code base} followed by 0, 1, ... */
+    static List<String> paths(final String base, final int n) {
+        final List<String> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(base + i);
+        }
+        return out;
     }
 
     /** Seeds KV v2 secrets {@code secret/<path>} with one version each. */

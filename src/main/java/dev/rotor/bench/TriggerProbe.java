@@ -39,6 +39,11 @@ final class TriggerProbe {
             int missing,
             int notRotated,
             double resultsPerSecond) {
+        /** "p50/p99" of the latency in whole milliseconds, for a scenario's details. */
+        String p50p99Millis() {
+            return latency.getValueAtPercentile(50) / 1000 + "/" + latency.getValueAtPercentile(99) / 1000;
+        }
+
         /** Why this outcome's latency cannot be trusted; null when every trigger rotated in time. */
         String problem(final String what) {
             if (missing == 0 && notRotated == 0) {
